@@ -1,0 +1,82 @@
+import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
+import type { JsonValue, Resource } from '../../src/model/types.js';
+import type { Federation } from '../../src/federation/types.js';
+import { admits } from '../../src/federation/matcher.js';
+import { normalizeIssuer } from '../../src/federation/issuers.js';
+import { RoleIndex, roleDisplayName } from '../../src/rules-support/aws.js';
+import { escapeToken } from '../../src/util/pointer.js';
+
+const ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const STS_AUDIENCE = 'sts.amazonaws.com';
+
+function annotations(sa: Resource): Record<string, JsonValue> {
+  const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue> | undefined;
+  const a = md?.annotations;
+  return a && typeof a === 'object' && !Array.isArray(a) ? (a as Record<string, JsonValue>) : {};
+}
+
+/** The federations of a role that concern the ServiceAccount's cluster; all IRSA ones when its issuer is not known. */
+function relevantFederations(ctx: RuleContext, sa: Resource, feds: Federation[]): Federation[] {
+  const irsa = feds.filter((f) => f.mechanism === 'irsa' || f.mechanism === 'web-identity');
+  const cluster = ctx.model.cluster(sa.cluster);
+  if (!cluster) return irsa;
+  const host = cluster.issuer ? normalizeIssuer(cluster.issuer) : undefined;
+  const mine = irsa.filter((f) => f.issuer.cluster === cluster.name || (host !== undefined && f.issuer.host === host));
+  if (host === undefined && cluster.resourceId === undefined) return irsa;
+  return mine;
+}
+
+const rule: CodeRule = {
+  meta: {
+    id: 'aws-irsa-trust-mismatch',
+    title: "A ServiceAccount names a role whose trust does not admit it",
+    severity: 'medium',
+    provider: 'aws',
+    tags: ['irsa', 'pod-identity'],
+    description: `The ServiceAccount's \`eks.amazonaws.com/role-arn\` annotation (or an EKS Pod Identity association) names a
+role in the scan whose trust policy does not admit that ServiceAccount from its cluster: pods get
+\`AccessDenied\` from STS, or — worse — the workload only works because a broader trust elsewhere (a node role,
+a wildcard) gives it credentials. When the ServiceAccount's cluster issuer is not known, its subject is
+checked against every issuer the role trusts.`,
+    remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount.',
+    references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
+  },
+  check(ctx) {
+    const roles = new RoleIndex(ctx.model);
+    for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
+      const value = annotations(sa)[ROLE_ANNOTATION];
+      const role = roles.find(value);
+      if (!role) continue;
+      const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue>;
+      const name = typeof md.name === 'string' ? md.name : undefined;
+      if (!name) continue;
+      const namespace = typeof md.namespace === 'string' ? md.namespace : 'default';
+      const subject = `system:serviceaccount:${namespace}:${name}`;
+      const feds = relevantFederations(ctx, sa, ctx.model.federationsOf(role)).filter((f) => !f.unsatisfiable);
+      if (feds.some((f) => f.subject.unknown || f.audience.unknown)) continue;
+      if (feds.some((f) => admits(f.subject, subject) && admits(f.audience, STS_AUDIENCE))) continue;
+      const cluster = ctx.model.cluster(sa.cluster);
+      ctx.report({
+        resource: sa,
+        at: `/metadata/annotations/${escapeToken(ROLE_ANNOTATION)}`,
+        message: `ServiceAccount ${namespace}/${name} names role ${roleDisplayName(role)}, whose trust does not admit ${subject}${cluster ? ` from cluster ${cluster.name}` : ''}: its pods cannot assume the role.`,
+        related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
+      });
+    }
+    for (const assoc of ctx.model.ofType('aws.eks.PodIdentityAssociation')) {
+      const body = assoc.body as Record<string, JsonValue>;
+      const role = roles.find(body.roleArn);
+      if (!role) continue;
+      const feds = ctx.model.federationsOf(role).filter((f) => f.mechanism === 'pod-identity' && !f.unsatisfiable);
+      if (feds.length > 0) continue;
+      ctx.report({
+        resource: assoc,
+        at: '/roleArn',
+        message: `Pod Identity association for ${String(body.namespace)}/${String(body.serviceAccount)} names role ${roleDisplayName(role)}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.`,
+        related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
+      });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,35 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import { displayIssuer, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+
+const rule: CodeRule = {
+  meta: {
+    id: 'aws-trust-issuer-mismatch',
+    title: "Condition keys name another issuer than the statement's federated provider",
+    severity: 'medium',
+    provider: 'aws',
+    tags: ['irsa', 'trust-policy'],
+    description: `The statement trusts one OIDC provider but its condition keys (\`<issuer>:sub\`, \`<issuer>:aud\`) name a
+different issuer — usually a trust policy copied from another cluster. With positive operators no token of the
+trusted provider satisfies the statement, so the role is broken for that cluster; with negated operators the
+restriction never applies (then \`aws-trust-condition-bypassable\` is reported too).`,
+    remediation: "Make the condition keys use the same issuer as `Principal.Federated` (the OIDC provider's URL without `https://`).",
+    references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
+  },
+  check(ctx) {
+    for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
+      const mismatched = f.conditions.filter((c) => c.issuerMismatch);
+      const first = mismatched[0];
+      if (!first) continue;
+      const other = first.keyIssuer?.host ?? first.key.replace(/:[^:]*$/, '');
+      ctx.report({
+        resource: role,
+        at: first.pointer,
+        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition "${first.key}" names ${other}: ${
+          first.negated ? 'the restriction never applies to these tokens' : 'no token of the trusted provider satisfies it'
+        }.`,
+      });
+    }
+  },
+};
+
+export default rule;

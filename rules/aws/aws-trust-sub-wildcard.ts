@@ -1,0 +1,54 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import { claimConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
+import { namespaceSpan } from '../../src/federation/matcher.js';
+
+const rule: CodeRule = {
+  meta: {
+    id: 'aws-trust-sub-wildcard',
+    title: 'Subject condition of a Kubernetes web-identity trust uses a wildcard',
+    severity: 'critical',
+    provider: 'aws',
+    tags: ['irsa', 'trust-policy'],
+    description: `The trust statement matches the token's \`sub\` with a pattern (\`StringLike\` with \`*\` or \`?\`), so more
+than one ServiceAccount can assume the role. IAM ORs the values of one condition, so a single wildcard
+value among several exact ones widens the whole condition.
+
+Critical when the pattern admits two or more namespaces (\`system:serviceaccount:*\`,
+\`system:serviceaccount:team-*:app\`, \`*\`): whoever can create a ServiceAccount in any matching namespace
+gets the role. High when it stays within one namespace (\`system:serviceaccount:payments:*\`): every
+ServiceAccount of that namespace, present or future, gets it.`,
+    remediation: `List the exact ServiceAccounts with \`StringEquals\`: \`system:serviceaccount:<namespace>:<name>\` (several
+values are fine). If several workloads really need the same permissions, give each its own role or use one
+dedicated ServiceAccount for them.`,
+    references: [
+      'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String',
+    ],
+    examples: {
+      bad: `"StringLike": { "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:*:reporting" }`,
+      good: `"StringEquals": { "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:reporting:reporting" }`,
+    },
+  },
+  check(ctx) {
+    for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
+      if (f.issuer.kind !== 'kubernetes' || f.unsatisfiable) continue;
+      for (const c of claimConditions(f, 'sub')) {
+        if (!isEffective(c) || c.base !== 'StringLike') continue;
+        const patterns = wildcardValues(c);
+        if (patterns.length === 0) continue;
+        const span = namespaceSpan(f.subject);
+        const wide = span === 'several' || span === 'all';
+        ctx.report({
+          resource: role,
+          at: c.pointer,
+          severity: wide ? 'critical' : 'high',
+          message: `Role ${roleDisplayName(role)} admits ServiceAccounts of ${displayIssuer(f)} matching ${patterns.map((p) => `"${p}"`).join(', ')}: ${
+            span === 'all' ? 'any namespace' : span === 'several' ? 'several namespaces' : 'every ServiceAccount of one namespace'
+          } can assume it.`,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,45 @@
+// Builds the CLI: regenerates the rule index, then bundles src/ into build/ with esbuild
+// (code splitting keeps cloud SDKs, tree-sitter and reporters out of start-up).
+// `--if-stale` skips the bundle when build/ is newer than every source file.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ifStale = process.argv.includes('--if-stale');
+
+const index = renderRuleIndex(repo);
+const indexFile = join(repo, INDEX_PATH);
+if (!existsSync(indexFile) || readFileSync(indexFile, 'utf8') !== index) writeFileSync(indexFile, index);
+
+function newest(dir) {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    const st = statSync(full);
+    t = Math.max(t, st.isDirectory() ? newest(full) : st.mtimeMs);
+  }
+  return t;
+}
+
+const out = join(repo, 'build', 'cli.js');
+if (ifStale && existsSync(out)) {
+  const built = statSync(out).mtimeMs;
+  if (built >= Math.max(newest(join(repo, 'src')), newest(join(repo, 'rules')), statSync(join(repo, 'package.json')).mtimeMs)) process.exit(0);
+}
+
+const { build } = await import('esbuild');
+await build({
+  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts') },
+  outdir: join(repo, 'build'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+  define: { PODTRUST_VERSION: JSON.stringify(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version) },
+});

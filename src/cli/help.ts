@@ -1,0 +1,41 @@
+export const HELP = `podtrust — how your Kubernetes workloads get cloud credentials, and where that trust is too wide
+
+Usage:
+  podtrust scan [PATH...|-] [options]   scan IaC files and folders (default .); - reads a YAML stream from stdin
+  podtrust collect [PATH...] [options]  save the inventory (no secret values) for a later scan --inventory
+  podtrust rules [--format table|json|markdown]
+  podtrust --version | --help
+
+Run "podtrust scan --help" for the scan options.
+`;
+
+export const SCAN_HELP = `Usage: podtrust scan [PATH...|-] [options]
+
+Inputs:
+  PATH...                  files and folders (default .); "-" reads one document stream from stdin
+                           (helm template ... | podtrust scan -)
+  --inventory FILE         audit a saved inventory (podtrust collect); repeatable
+  --exclude GLOB           skip matching paths (relative to --root); repeatable.
+                           .git, node_modules and .terraform are always skipped
+  --config FILE            configuration (default: .podtrust.yaml in --root)
+  --root DIR               what output paths are relative to (default: the git work tree, else .)
+  --max-file-size SIZE     skip larger files with an error (default 10MB)
+  --max-total-size SIZE    stop reading input beyond this total (default 1GB)
+
+Output:
+  --format FORMAT          table (default), json, sarif, markdown
+  --output FILE, -o FILE   write the report to FILE instead of stdout
+  --fail-on SEVERITY       exit 1 when an unsuppressed finding is at or above it:
+                           critical, high (default), medium, low, none
+  --quiet, -q              no notes on stderr
+  --verbose, -v            more detail on stderr
+
+Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
+2 the scan is incomplete (an input could not be read, a usage or config error).
+Findings are written in every case.
+`;
+
+export const RULES_HELP = `Usage: podtrust rules [--format table|json|markdown]
+
+Lists every rule with its id, severity and title.
+`;

@@ -1,0 +1,203 @@
+/**
+ * The `podtrust` command: a thin adapter over `scan()`. Only this module ends the process
+ * (through the exit status it returns).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { PodtrustError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { Severity, CoverageNote, Inventory } from '../model/types.js';
+import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
+
+const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    if (e instanceof PodtrustError) {
+      process.stderr.write(`podtrust: ${clean(e.message)}\n`);
+      return e.code === 'internal' ? 3 : 2;
+    }
+    process.stderr.write(`podtrust: internal error: ${clean((e as Error).message)}\n`);
+    if (process.env.PODTRUST_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    return 3;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`podtrust ${VERSION}\n`);
+    return 0;
+  }
+  if (command === 'scan' || command === 'collect') return runScan(command, rest);
+  if (command === 'rules') return runRules(rest);
+  throw new PodtrustError('usage', `unknown command "${command}"; see podtrust --help`);
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new PodtrustError('usage', `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}; see podtrust --help`);
+  }
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new PodtrustError('usage', `--${name} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
+}
+
+function parseSize(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+)\s*([kKmMgG]i?[bB]?)?$/.exec(String(value));
+  if (!m) throw new PodtrustError('usage', `--${name} takes a size such as 10MB or 512KB (got "${String(value)}")`);
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Number(m[1]) * mult;
+}
+
+/** The git work tree containing the current directory, else the current directory. */
+export function defaultRoot(cwd = process.cwd()): string {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, '.git'))) return dir;
+    if (dir === dirname(dir)) return cwd;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runScan(command: 'scan' | 'collect', args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    'fail-on': { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    root: { type: 'string' },
+    exclude: { type: 'string', multiple: true },
+    inventory: { type: 'string', multiple: true },
+    'max-file-size': { type: 'string' },
+    'max-total-size': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    verbose: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(SCAN_HELP);
+    return 0;
+  }
+  const format = oneOf<Format>('format', values.format, FORMATS, 'table');
+  const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON, 'high');
+  const root = resolve(typeof values.root === 'string' ? values.root : defaultRoot());
+  if (!existsSync(root)) throw new PodtrustError('usage', `--root ${String(values.root)}: no such directory`);
+  const inventoryFiles = (values.inventory as string[] | undefined) ?? [];
+  const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 ? [] : ['.'];
+  if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
+
+  const { loadConfig } = await import('../engine/config.js');
+  const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
+  const { loadInventory } = await import('../engine/snapshot.js');
+  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
+  const stdin = paths.includes('-') ? await readStdin() : undefined;
+  const { scan, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
+  const scanOptions = {
+    paths,
+    root,
+    config,
+    exclude: (values.exclude as string[] | undefined) ?? [],
+    inventories,
+    maxFileBytes: parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES),
+    maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
+    ...(stdin !== undefined ? { stdin } : {}),
+  };
+
+  if (command === 'collect') {
+    const inventory = await collectInventory(scanOptions);
+    const { renderInventory } = await import('../engine/snapshot.js');
+    emit(renderInventory(inventory), values.output as string | undefined);
+    reportNotes(inventory.notes, root, Boolean(values.quiet));
+    return inventory.notes.some((n) => n.level === 'error') ? 2 : 0;
+  }
+
+  const result = await scan(scanOptions);
+  const { render } = await import('../reporters/index.js');
+  const toTerminal = values.output === undefined && process.stdout.isTTY === true;
+  const text = render(format, result, {
+    color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    width: toTerminal ? process.stdout.columns ?? 120 : 160,
+  });
+  emit(text, values.output as string | undefined);
+  // The table on stdout lists the notes itself; every other format leaves them to stderr.
+  const notesInReport = format === 'table' && (values.output === undefined || values.output === '-');
+  reportNotes(result.notes, root, Boolean(values.quiet) || notesInReport);
+  if (values.output !== undefined && !values.quiet) {
+    const s = result.summary;
+    process.stderr.write(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}\n`);
+  }
+  if (result.summary.partial) return 2;
+  const { atOrAbove } = await import('../engine/engine.js');
+  return result.findings.some((f) => !f.suppression && atOrAbove(f.severity, failOn as Severity | 'none')) ? 1 : 0;
+}
+
+function emit(text: string, output: string | undefined): void {
+  if (output === undefined || output === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    mkdirSync(dirname(resolve(output)), { recursive: true });
+    writeFileSync(output, text);
+  } catch (e) {
+    throw new PodtrustError('usage', `--output ${output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Strips control characters and escape sequences: input must not rewrite the terminal or a job log. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+function displayPath(file: string, root: string): string {
+  if (file.startsWith('<')) return file;
+  const rel = relative(root, file);
+  return rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+}
+
+/** Coverage notes on stderr: `path:line: message`. Errors and warnings always (unless --quiet), notes too. */
+function reportNotes(notes: CoverageNote[], root: string, quiet: boolean): void {
+  if (quiet) return;
+  for (const n of notes) {
+    const where = n.file ? `${displayPath(n.file, root)}${n.line ? `:${n.line}` : ''}: ` : '';
+    const label = n.level === 'error' ? 'error' : n.level === 'warning' ? 'warning' : 'note';
+    process.stderr.write(clean(`${where}${label}: ${n.message}`) + '\n');
+  }
+}
+
+async function runRules(args: string[]): Promise<number> {
+  const { values } = parse(args, { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    process.stdout.write(RULES_HELP);
+    return 0;
+  }
+  const format = oneOf('format', values.format, ['table', 'json', 'markdown'] as const, 'table');
+  const { allRules } = await import('../engine/rules.js');
+  const { renderRuleCatalog } = await import('../docs/catalog.js');
+  const toTerminal = process.stdout.isTTY === true;
+  process.stdout.write(renderRuleCatalog(allRules().map((r) => r.meta), format, { color: toTerminal && !process.env.NO_COLOR, width: toTerminal ? process.stdout.columns ?? 120 : 160 }));
+  return 0;
+}
+

@@ -1,0 +1,81 @@
+/**
+ * Kubernetes objects from YAML/JSON manifests (multi-document files, `kind: List`, rendered
+ * Helm output, stdin). Objects keep the API shape; positions come from the parser.
+ */
+import type { JsonObject, JsonValue, PositionMap, Resource, InSourceSuppression } from '../model/types.js';
+import type { ParsedDocument } from '../util/structured.js';
+import type { CollectOptions, CollectResult, SourceFile } from './types.js';
+import { escapeToken } from '../util/pointer.js';
+import { relativeId } from './ids.js';
+
+export const IGNORE_ANNOTATION_PREFIX = 'podtrust.io/ignore.';
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A Kubernetes object has string `apiVersion` and `kind`. */
+export function isKubernetesObject(value: JsonValue): boolean {
+  return isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && value.apiVersion !== '' && value.kind !== '';
+}
+
+export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
+  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const visit = (value: JsonValue, pointer: string): void => {
+    if (!isObject(value)) return;
+    const kind = value.kind as string;
+    if (kind.endsWith('List') && Array.isArray(value.items)) {
+      value.items.forEach((item, i) => visit(item, `${pointer}/items/${i}`));
+      return;
+    }
+    const metadata = isObject(value.metadata) ? value.metadata : undefined;
+    const name = typeof metadata?.name === 'string' ? metadata.name : typeof metadata?.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
+    const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+    const display = namespace ? `${namespace}/${name}` : name;
+    const base = `k8s:${relativeId(opts.root, file.path)}:${kind}/${display}`;
+    const count = seenIds.get(base) ?? 0;
+    seenIds.set(base, count + 1);
+    const resource: Resource = {
+      id: count === 0 ? base : `${base}#${count + 1}`,
+      type: `k8s.${kind}`,
+      name: display,
+      file: file.path,
+      format: 'kubernetes',
+      body: value,
+      positions: rebase(doc.positions, pointer),
+    };
+    if (namespace !== undefined) resource.namespace = namespace;
+    const suppressions = annotationSuppressions(value, resource.positions);
+    if (suppressions.length > 0) resource.suppressions = suppressions;
+    result.resources.push(resource);
+  };
+  visit(doc.value, '');
+  return result;
+}
+
+/** The positions under `prefix`, re-keyed relative to it. */
+export function rebase(positions: PositionMap, prefix: string): PositionMap {
+  if (prefix === '') return positions;
+  const out: PositionMap = Object.create(null) as PositionMap;
+  for (const [k, v] of Object.entries(positions)) {
+    if (k === prefix) out[''] = v;
+    else if (k.startsWith(prefix + '/')) out[k.slice(prefix.length)] = v;
+  }
+  return out;
+}
+
+/** `podtrust.io/ignore.<rule-id>: "<reason>"` annotations: a reason is required. */
+function annotationSuppressions(obj: JsonObject, positions: PositionMap): InSourceSuppression[] {
+  const out: InSourceSuppression[] = [];
+  const metadata = obj.metadata;
+  if (!isObject(metadata) || !isObject(metadata.annotations)) return out;
+  for (const [key, reason] of Object.entries(metadata.annotations)) {
+    if (!key.startsWith(IGNORE_ANNOTATION_PREFIX)) continue;
+    const ruleId = key.slice(IGNORE_ANNOTATION_PREFIX.length);
+    const position = positions[`/metadata/annotations/${escapeToken(key)}`];
+    const s: InSourceSuppression = { ruleId, justification: typeof reason === 'string' ? reason.trim() : '', pointer: '' };
+    if (position) s.position = position;
+    out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/** Evaluates a block body into values (nested blocks as lists, dynamic blocks expanded) with positions. */
+import type { PositionMap } from '../../model/types.js';
+import { join } from '../../util/pointer.js';
+import type { Attribute, Block, Body } from './ast.js';
+import { type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { originOf, walkPositions } from './origins.js';
+import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
+
+/** Evaluates an expression; an invalid one (wrong type, missing key) is unknown rather than an error. */
+export function safeEvaluate(attr: Attribute, scope: Scope): Value {
+  try {
+    return evaluate(attr.expr, scope);
+  } catch {
+    return mkUnknown(attr.expr.text);
+  }
+}
+
+export interface ExpandedBlock {
+  type: string;
+  block: Block;
+  scope: Scope;
+}
+
+const META_ATTRIBUTES = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
+
+/** Nested blocks in order, with `dynamic` blocks replaced by one content block per element. */
+export function expandBlocks(body: Body, scope: Scope): ExpandedBlock[] | 'unknown-dynamic' {
+  const out: ExpandedBlock[] = [];
+  for (const block of body.blocks) {
+    if (block.type !== 'dynamic') {
+      out.push({ type: block.type, block, scope });
+      continue;
+    }
+    const type = block.labels[0] ?? '';
+    const forEach = block.body.attributes.find((a) => a.name === 'for_each');
+    const iteratorAttr = block.body.attributes.find((a) => a.name === 'iterator');
+    const iterator = iteratorAttr?.expr.kind === 'variable' ? iteratorAttr.expr.name : type;
+    const content = block.body.blocks.find((b) => b.type === 'content');
+    if (!forEach || !content) continue;
+    const coll = safeEvaluate(forEach, scope);
+    if (isUnknown(coll)) return 'unknown-dynamic';
+    let pairs: [Value, Value][];
+    try {
+      pairs = entries(coll);
+    } catch {
+      continue;
+    }
+    for (const [key, value] of pairs) {
+      const item = newObject();
+      item.key = key;
+      item.value = value;
+      out.push({ type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }) });
+    }
+  }
+  return out;
+}
+
+/** Evaluates attributes and nested blocks under `pointer`; positions go to `positions` (with their file). */
+export function evalBody(body: Body, scope: Scope, pointer: string, positions: PositionMap): ObjectValue {
+  const out = newObject();
+  for (const attr of body.attributes) {
+    if (META_ATTRIBUTES.has(attr.name)) continue;
+    out[attr.name] = safeEvaluate(attr, scope);
+    const p = join(pointer, attr.name);
+    positions[p] = originOf(attr.expr, scope, attr.file);
+    try {
+      walkPositions(attr.expr, scope, attr.file, p, positions);
+    } catch {
+      // positions are best effort; the value is already recorded
+    }
+  }
+  const expanded = expandBlocks(body, scope);
+  if (expanded === 'unknown-dynamic') return out;
+  for (const { type, block, scope: s } of expanded) {
+    if (META_ATTRIBUTES.has(type)) continue;
+    const list = (out[type] ??= []) as Value[];
+    const p = join(pointer, type, list.length);
+    if (positions[join(pointer, type)] === undefined) positions[join(pointer, type)] = { ...block.pos, file: block.file };
+    positions[p] = { ...block.pos, file: block.file };
+    list.push(evalBody(block.body, s, p, positions));
+  }
+  return out;
+}

@@ -1,0 +1,305 @@
+/** Terraform's built-in functions, evaluated where their arguments are known. */
+import type { Unknown } from '../../model/types.js';
+import {
+  type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
+  equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
+} from './values.js';
+
+/** Raised for an invalid call with known arguments (what `try`/`can` catch). */
+export class EvalError extends Error {}
+
+type Fn = (args: Value[], text: string) => Value;
+
+function anyUnknown(args: Value[], deep: boolean): boolean {
+  return args.some((a) => (deep ? containsUnknownValue(a) : isUnknown(a)));
+}
+
+/** Unknown with the reference of the argument kept (the function does not change which resource it names). */
+function keepRef(arg: Value, text: string): Unknown {
+  const u = mkUnknown(text);
+  if (isUnknown(arg) && arg.ref) u.ref = arg.ref;
+  return u;
+}
+
+function str(v: Value): string {
+  const s = toStr(v);
+  if (s === undefined) throw new EvalError('expected a string');
+  return s;
+}
+
+function num(v: Value): number {
+  const n = toNum(v);
+  if (n === undefined) throw new EvalError('expected a number');
+  return n;
+}
+
+function list(v: Value): Value[] {
+  if (Array.isArray(v)) return v;
+  throw new EvalError('expected a list');
+}
+
+function collection(v: Value): Value[] {
+  if (Array.isArray(v)) return v;
+  if (isObject(v)) return Object.values(v);
+  throw new EvalError('expected a collection');
+}
+
+function obj(v: Value): ObjectValue {
+  if (isObject(v)) return v;
+  throw new EvalError('expected a map');
+}
+
+function distinct(items: Value[]): Value[] {
+  const out: Value[] = [];
+  for (const i of items) if (!out.some((o) => equalValues(o, i))) out.push(i);
+  return out;
+}
+
+/** Terraform regular expressions are RE2; the common subset reads the same in JavaScript. */
+function regex(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch {
+    throw new EvalError('invalid regular expression');
+  }
+}
+
+function replaceFn([s, search, replacement]: Value[], text: string): Value {
+  if (isUnknown(s)) return keepRef(s, text);
+  if (anyUnknown([s!, search!, replacement!], true)) return mkUnknown(text);
+  const subject = str(s!);
+  const find = str(search!);
+  const rep = str(replacement!);
+  if (find.length > 1 && find.startsWith('/') && find.endsWith('/')) {
+    return subject.replace(new RegExp(regex(find.slice(1, -1)).source, 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
+  }
+  return subject.split(find).join(rep);
+}
+
+function stringFn(f: (s: string, rest: Value[]) => Value, keepsRef: boolean): Fn {
+  return (args, text) => {
+    const [s, ...rest] = args;
+    if (s === undefined) throw new EvalError('missing argument');
+    if (isUnknown(s)) return keepsRef ? keepRef(s, text) : mkUnknown(text);
+    if (anyUnknown(rest, true)) return mkUnknown(text);
+    return f(str(s), rest);
+  };
+}
+
+function strict(f: (args: Value[]) => Value): Fn {
+  return (args, text) => (anyUnknown(args, true) ? mkUnknown(text) : f(args));
+}
+
+function shallow(f: (args: Value[]) => Value): Fn {
+  return (args, text) => (anyUnknown(args, false) ? mkUnknown(text) : f(args));
+}
+
+function formatString(fmt: string, args: Value[]): string {
+  let i = 0;
+  return fmt.replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvtfqxXobeEgG])/g, (m, spec: string) => {
+    if (spec === '%') return '%';
+    const v = args[i++];
+    if (v === undefined) throw new EvalError('not enough arguments for format');
+    const verb = spec[spec.length - 1];
+    if (verb === 'd') return String(Math.trunc(num(v)));
+    if (verb === 'q') return JSON.stringify(str(v));
+    if (verb === 'v' && typeof v === 'object') return toJson(v);
+    if (verb === 'f') {
+      const prec = /\.(\d+)/.exec(spec);
+      return num(v).toFixed(prec ? Number(prec[1]) : 6);
+    }
+    return str(v);
+  });
+}
+
+function decode(v: Value, text: string): Value {
+  if (isUnknown(v)) {
+    const encoded = encodedValue.get(v);
+    if (encoded !== undefined) return encoded;
+    if (templatePieces.has(v)) return mkUnknown(text);
+    return mkUnknown(text);
+  }
+  try {
+    return parseJsonValue(str(v));
+  } catch {
+    throw new EvalError('invalid JSON');
+  }
+}
+
+const TABLE: Record<string, Fn> = {
+  replace: replaceFn,
+  lower: stringFn((s) => s.toLowerCase(), true),
+  upper: stringFn((s) => s.toUpperCase(), true),
+  trimspace: stringFn((s) => s.trim(), true),
+  trimprefix: stringFn((s, [p]) => (s.startsWith(str(p!)) ? s.slice(str(p!).length) : s), true),
+  trimsuffix: stringFn((s, [p]) => (str(p!) !== '' && s.endsWith(str(p!)) ? s.slice(0, -str(p!).length) : s), true),
+  trim: stringFn((s, [chars]) => {
+    const set = new Set(str(chars!));
+    let a = 0;
+    let b = s.length;
+    while (a < b && set.has(s[a]!)) a++;
+    while (b > a && set.has(s[b - 1]!)) b--;
+    return s.slice(a, b);
+  }, false),
+  title: stringFn((s) => s.replace(/\b\w/g, (c) => c.toUpperCase()), false),
+  substr: stringFn((s, [o, l]) => {
+    const chars = [...s];
+    let offset = num(o!);
+    if (offset < 0) offset = chars.length + offset;
+    const length = num(l!);
+    return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
+  }, false),
+  startswith: stringFn((s, [p]) => s.startsWith(str(p!)), false),
+  endswith: stringFn((s, [p]) => s.endsWith(str(p!)), false),
+  strcontains: stringFn((s, [p]) => s.includes(str(p!)), false),
+  split: strict(([sep, s]) => str(s!).split(str(sep!))),
+  regex: stringFn((s, [p]) => {
+    const m = regex(s).exec(str(p!));
+    if (!m) throw new EvalError('no match');
+    if (m.groups) return Object.assign(newObject(), m.groups) as ObjectValue;
+    return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
+  }, false),
+  format: strict(([f, ...rest]) => formatString(str(f!), rest)),
+  join: (args, text) => {
+    const [sep, ...lists] = args;
+    if (sep === undefined || anyUnknown(args, false) || lists.some((l) => Array.isArray(l) && l.some(isUnknown))) return mkUnknown(text);
+    return lists.flatMap((l) => list(l)).map((x) => str(x)).join(str(sep));
+  },
+  jsonencode: ([v], text) => {
+    if (v === undefined) throw new EvalError('missing argument');
+    if (containsUnknownValue(v)) {
+      const u = mkUnknown(text);
+      encodedValue.set(u, v);
+      return u;
+    }
+    return toJson(v);
+  },
+  jsondecode: ([v], text) => decode(v!, text),
+  concat: shallow((args) => args.flatMap((a) => list(a))),
+  merge: shallow((args) => {
+    const out = newObject();
+    for (const a of args) if (a !== null) Object.assign(out, obj(a));
+    return out;
+  }),
+  length: shallow(([v]) => {
+    if (typeof v === 'string') return [...v].length;
+    return collection(v!).length;
+  }),
+  lookup: (args, text) => {
+    const [m, k, d] = args;
+    if (isUnknown(m) || isUnknown(k)) return mkUnknown(text);
+    const key = str(k!);
+    const map = obj(m!);
+    if (key in map) return map[key]!;
+    if (d === undefined) throw new EvalError(`no key ${key}`);
+    return d;
+  },
+  element: shallow(([l, i]) => {
+    const items = list(l!);
+    if (items.length === 0) throw new EvalError('empty list');
+    return items[((num(i!) % items.length) + items.length) % items.length]!;
+  }),
+  index: shallow(([l, v]) => {
+    const i = list(l!).findIndex((x) => equalValues(x, v!));
+    if (i < 0) throw new EvalError('not found');
+    return i;
+  }),
+  coalesce: (args, text) => {
+    for (const a of args) {
+      if (isUnknown(a)) return mkUnknown(text);
+      if (a !== null && a !== '') return a;
+    }
+    throw new EvalError('no non-null argument');
+  },
+  coalescelist: shallow((args) => args.find((a) => Array.isArray(a) && a.length > 0) ?? []),
+  flatten: (args, text) => {
+    const flat = (v: Value): Value[] | undefined => {
+      if (isUnknown(v)) return undefined;
+      if (!Array.isArray(v)) return [v];
+      const out: Value[] = [];
+      for (const x of v) {
+        if (Array.isArray(x) || isUnknown(x)) {
+          const inner = flat(x);
+          if (!inner) return undefined;
+          out.push(...inner);
+        } else out.push(x);
+      }
+      return out;
+    };
+    const r = flat(args[0]!);
+    return r ?? mkUnknown(text);
+  },
+  distinct: shallow(([l]) => distinct(list(l!))),
+  keys: shallow(([m]) => Object.keys(obj(m!)).sort()),
+  values: shallow(([m]) => Object.keys(obj(m!)).sort().map((k) => obj(m!)[k]!)),
+  contains: strict(([l, v]) => collection(l!).some((x) => equalValues(x, v!))),
+  toset: shallow(([l]) => distinct(collection(l!))),
+  tolist: shallow(([l]) => collection(l!)),
+  tomap: shallow(([m]) => obj(m!)),
+  tostring: (args, text) => (isUnknown(args[0]) ? keepRef(args[0]!, text) : args[0] === null ? null : str(args[0]!)),
+  tonumber: strict(([v]) => (v === null ? null : num(v!))),
+  tobool: strict(([v]) => {
+    if (v === null) return null;
+    const b = toBool(v!);
+    if (b === undefined) throw new EvalError('expected a bool');
+    return b;
+  }),
+  compact: shallow(([l]) => list(l!).filter((x) => x !== null && x !== '')),
+  zipmap: shallow(([k, v]) => {
+    const out = newObject();
+    const ks = list(k!);
+    const vs = list(v!);
+    ks.forEach((key, i) => {
+      if (isUnknown(key)) throw new EvalError('unknown key');
+      out[str(key)] = vs[i] ?? null;
+    });
+    return out;
+  }),
+  slice: shallow(([l, a, b]) => list(l!).slice(num(a!), num(b!))),
+  reverse: shallow(([l]) => [...list(l!)].reverse()),
+  sort: strict(([l]) => list(l!).map((x) => str(x)).sort()),
+  setunion: shallow((args) => distinct(args.flatMap((a) => collection(a)))),
+  setintersection: shallow(([first, ...rest]) => collection(first!).filter((x) => rest.every((r) => collection(r).some((y) => equalValues(x, y))))),
+  setsubtract: shallow(([a, b]) => collection(a!).filter((x) => !collection(b!).some((y) => equalValues(x, y)))),
+  range: strict((args) => {
+    const [start, end, step] = args.length === 1 ? [0, num(args[0]!), 1] : [num(args[0]!), num(args[1]!), args[2] === undefined ? 1 : num(args[2])];
+    const out: number[] = [];
+    if (step === 0) throw new EvalError('step 0');
+    for (let i = start; step > 0 ? i < end : i > end; i += step) {
+      out.push(i);
+      if (out.length > 1024) throw new EvalError('range too long');
+    }
+    return out;
+  }),
+  max: strict((args) => Math.max(...args.map(num))),
+  min: strict((args) => Math.min(...args.map(num))),
+  abs: strict(([v]) => Math.abs(num(v!))),
+  ceil: strict(([v]) => Math.ceil(num(v!))),
+  floor: strict(([v]) => Math.floor(num(v!))),
+  base64encode: strict(([v]) => Buffer.from(str(v!), 'utf8').toString('base64')),
+  base64decode: strict(([v]) => Buffer.from(str(v!), 'base64').toString('utf8')),
+  one: shallow(([l]) => {
+    const items = collection(l!);
+    if (items.length > 1) throw new EvalError('more than one element');
+    return items[0] ?? null;
+  }),
+  alltrue: strict(([l]) => list(l!).every((x) => toBool(x) === true)),
+  anytrue: strict(([l]) => list(l!).some((x) => toBool(x) === true)),
+  chunklist: shallow(([l, n]) => {
+    const items = list(l!);
+    const size = num(n!);
+    if (size <= 0) return [items];
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+  }),
+  transpose: strict(([m]) => {
+    const out = newObject();
+    for (const [k, vs] of Object.entries(obj(m!))) for (const v of list(vs)) ((out[str(v)] ??= []) as Value[]).push(k);
+    return out;
+  }),
+  sensitive: ([v]) => v ?? null,
+  nonsensitive: ([v]) => v ?? null,
+};
+
+export const FUNCTIONS: Record<string, Fn> = Object.assign(Object.create(null) as Record<string, Fn>, TABLE);

@@ -1,0 +1,60 @@
+/** Policies attached to a role by separate resources, folded into the role as IAM reports it. */
+import type { JsonValue, Position, Resource } from '../../model/types.js';
+import { decodeDocument } from './mapping.js';
+import type { ResourceInstance } from './module.js';
+import { type Value, isUnknown, newObject } from './values.js';
+
+function roleFor(v: Value | undefined, roles: Resource[]): Resource | undefined {
+  if (v === undefined) return undefined;
+  if (isUnknown(v)) return v.ref ? roles.find((r) => r.id === v.ref!.id) : undefined;
+  if (typeof v === 'string') return roles.find((r) => (r.body as { RoleName?: JsonValue }).RoleName === v);
+  return undefined;
+}
+
+function positionIn(role: Resource, inst: ResourceInstance, pointer: string): Position {
+  const pos = inst.positions[pointer] ?? inst.positions[''];
+  const out: Position = { line: pos!.line, column: pos!.column, endLine: pos!.endLine, endColumn: pos!.endColumn };
+  const file = pos!.file ?? inst.block.file;
+  if (file !== role.file) out.file = file;
+  return out;
+}
+
+function arnName(v: Value): Value {
+  if (typeof v !== 'string') return v;
+  const i = v.lastIndexOf('/');
+  return i >= 0 ? v.slice(i + 1) : v;
+}
+
+export function linkRoleAttachments(instances: ResourceInstance[], resources: Resource[]): void {
+  const roles = resources.filter((r) => r.type === 'aws.iam.Role');
+  for (const inst of instances) {
+    if (inst.mode !== 'resource') continue;
+    const values = inst.values;
+    if (inst.type === 'aws_iam_role_policy_attachment' || inst.type === 'aws_iam_role_policy_attachments_exclusive') {
+      const role = roleFor(values.role ?? values.role_name, roles);
+      if (!role) continue;
+      const body = role.body as { AttachedManagedPolicies?: JsonValue[] };
+      const list = (body.AttachedManagedPolicies ??= []);
+      const arns = inst.type === 'aws_iam_role_policy_attachment' ? [values.policy_arn ?? null] : Array.isArray(values.policy_arns) ? values.policy_arns : [values.policy_arns ?? null];
+      for (const arn of arns) {
+        const i = list.length;
+        list.push(Object.assign(newObject(), { PolicyArn: arn, PolicyName: arnName(arn) }) as JsonValue);
+        role.positions[`/AttachedManagedPolicies/${i}`] = positionIn(role, inst, inst.type === 'aws_iam_role_policy_attachment' ? '/policy_arn' : '/policy_arns');
+      }
+    } else if (inst.type === 'aws_iam_role_policy') {
+      const role = roleFor(values.role, roles);
+      if (!role) continue;
+      const body = role.body as { RolePolicyList?: JsonValue[] };
+      const list = (body.RolePolicyList ??= []);
+      const i = list.length;
+      list.push(Object.assign(newObject(), { PolicyName: values.name ?? null, PolicyDocument: decodeDocument(values.policy) }) as JsonValue);
+      role.positions[`/RolePolicyList/${i}`] = positionIn(role, inst, '');
+      for (const [p, pos] of Object.entries(inst.positions)) {
+        if (!p.startsWith('/policy/')) continue;
+        const out: Position = { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };
+        if ((pos.file ?? inst.block.file) !== role.file) out.file = pos.file ?? inst.block.file;
+        role.positions[`/RolePolicyList/${i}/PolicyDocument${p.slice('/policy'.length)}`] = out;
+      }
+    }
+  }
+}

@@ -1,0 +1,299 @@
+/** Terraform modules: their definitions, instances with inputs, and how references resolve. */
+import type { Position, PositionMap } from '../../model/types.js';
+import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
+import { evalBody, safeEvaluate } from './body.js';
+import { type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { renderPolicyDocument } from './policy-document.js';
+import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
+
+export interface ModuleDef {
+  dir: string;
+  files: ParsedFile[];
+  variables: Map<string, Block>;
+  locals: Map<string, Attribute>;
+  outputs: Map<string, Block>;
+  resources: Block[];
+  data: Block[];
+  calls: Block[];
+}
+
+export function defineModule(dir: string, files: ParsedFile[]): ModuleDef {
+  const def: ModuleDef = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], data: [], calls: [] };
+  for (const f of files) {
+    for (const b of f.body.blocks) {
+      if (b.type === 'variable' && b.labels[0]) def.variables.set(b.labels[0], b);
+      else if (b.type === 'output' && b.labels[0]) def.outputs.set(b.labels[0], b);
+      else if (b.type === 'locals') for (const a of b.body.attributes) def.locals.set(a.name, a);
+      else if (b.type === 'resource' && b.labels.length >= 2) def.resources.push(b);
+      else if (b.type === 'data' && b.labels.length >= 2) def.data.push(b);
+      else if (b.type === 'module' && b.labels[0]) def.calls.push(b);
+    }
+  }
+  return def;
+}
+
+/** A value passed to a module variable: the caller's expression, evaluated in the caller's scope. */
+export interface Input {
+  expr: Expr;
+  scope: Scope;
+  file: string;
+}
+
+export interface ResourceInstance {
+  mode: 'resource' | 'data';
+  type: string;
+  /** Full address, `module.a.aws_iam_role.r[0]`. */
+  address: string;
+  id: string;
+  block: Block;
+  values: ObjectValue;
+  positions: PositionMap;
+  /** The module call this instance is evaluated through (outermost), if any. */
+  via?: { file: string; position: Position; module: string };
+}
+
+export interface InstanceHost {
+  /** Inventory id for an address evaluated from this root. */
+  idFor(address: string): string;
+  /** Creates (or refuses, on a cycle) the instance of a called module. */
+  child(parent: ModuleInstance, call: Block, key: Value | undefined, inputs: Map<string, Input>): ModuleInstance | undefined;
+  fileText(file: string): string | undefined;
+}
+
+const MAX_INSTANCES = 1000;
+
+export class ModuleInstance implements Resolver {
+  private readonly localValues = new Map<string, Value>();
+  private readonly evaluatingLocals = new Set<string>();
+  private readonly children = new Map<string, ModuleInstance | null>();
+  readonly scope: Scope;
+
+  constructor(
+    readonly def: ModuleDef,
+    readonly prefix: string,
+    private readonly inputs: Map<string, Input> | undefined,
+    private readonly tfvars: Map<string, { value: Value; attr: Attribute }>,
+    private readonly host: InstanceHost,
+    readonly via?: { file: string; position: Position; module: string },
+  ) {
+    this.scope = { resolver: this, bindings: new Map() };
+  }
+
+  variable(name: string): Value {
+    const input = this.inputs?.get(name);
+    if (input) {
+      try {
+        return evaluate(input.expr, input.scope);
+      } catch {
+        return mkUnknown(input.expr.text);
+      }
+    }
+    const fromVars = this.tfvars.get(name);
+    if (fromVars) return fromVars.value;
+    const block = this.def.variables.get(name);
+    const def = block?.body.attributes.find((a) => a.name === 'default');
+    if (def) return safeEvaluate(def, { resolver: this, bindings: new Map() });
+    return mkUnknown(`var.${name}`);
+  }
+
+  local(name: string): Value {
+    if (this.localValues.has(name)) return this.localValues.get(name)!;
+    const attr = this.def.locals.get(name);
+    if (!attr || this.evaluatingLocals.has(name)) return mkUnknown(`local.${name}`);
+    this.evaluatingLocals.add(name);
+    const v = safeEvaluate(attr, this.scope);
+    this.evaluatingLocals.delete(name);
+    this.localValues.set(name, v);
+    return v;
+  }
+
+  origin(root: string, steps: TraversalStep[]): Origin | undefined {
+    const name = steps[0]?.kind === 'attr' ? steps[0].name : undefined;
+    if (name === undefined) return undefined;
+    if (root === 'var') {
+      const input = this.inputs?.get(name);
+      if (input) return { expr: input.expr, scope: input.scope, file: input.file, caller: true, used: 1 };
+      const fromVars = this.tfvars.get(name);
+      if (fromVars) return { expr: fromVars.attr.expr, scope: { resolver: this, bindings: new Map() }, file: fromVars.attr.file, caller: false, used: 1 };
+      return undefined;
+    }
+    if (root === 'local') {
+      const attr = this.def.locals.get(name);
+      if (attr) return { expr: attr.expr, scope: this.scope, file: attr.file, caller: false, used: 1 };
+    }
+    return undefined;
+  }
+
+  fileText(file: string): string | undefined {
+    return this.host.fileText(file);
+  }
+
+  dataPositions(steps: TraversalStep[], pointer: string, out: PositionMap): void {
+    const [t, n, a] = steps;
+    if (t?.kind !== 'attr' || n?.kind !== 'attr' || t.name !== 'aws_iam_policy_document') return;
+    if (a && !(a.kind === 'attr' && a.name === 'json') && !(a.kind === 'index' && steps[3]?.kind === 'attr')) return;
+    const block = this.def.data.find((b) => b.labels[0] === t.name && b.labels[1] === n.name);
+    if (!block || block.body.attributes.some((x) => x.name === 'count' || x.name === 'for_each')) return;
+    const rendered = renderPolicyDocument(block, this.scope);
+    for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '' && out[pointer + p] === undefined) out[pointer + p] = pos;
+  }
+
+  resolve(root: string, steps: TraversalStep[], _scope: Scope, expr: Expr): { value: Value; used: number } | undefined {
+    const first = steps[0];
+    const name = first?.kind === 'attr' ? first.name : undefined;
+    switch (root) {
+      case 'var':
+        return name === undefined ? undefined : { value: this.variable(name), used: 1 };
+      case 'local':
+        return name === undefined ? undefined : { value: this.local(name), used: 1 };
+      case 'each':
+      case 'count':
+      case 'self':
+      case 'path':
+      case 'terraform':
+        return { value: mkUnknown(expr.text), used: steps.length };
+      case 'module':
+        return name === undefined ? undefined : this.moduleOutput(name, steps, expr);
+      case 'data':
+        return this.dataReference(steps, expr);
+      default:
+        return this.resourceReference(root, steps, expr, '');
+    }
+  }
+
+  private resourceReference(type: string, steps: TraversalStep[], expr: Expr, mode: '' | 'data.'): { value: Value; used: number } | undefined {
+    const first = steps[0];
+    if (first?.kind !== 'attr') return undefined;
+    let address = `${mode}${type}.${first.name}`;
+    let i = 1;
+    const next = steps[1];
+    if (next?.kind === 'index') {
+      try {
+        const key = evaluate(next.key, this.scope);
+        if (!isUnknown(key)) {
+          address += typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(toStr(key) ?? '')}]`;
+          i = 2;
+        }
+      } catch {
+        // an index that cannot be evaluated leaves the reference to the whole resource
+      }
+    }
+    const attrs: string[] = [];
+    for (; i < steps.length; i++) {
+      const s = steps[i]!;
+      if (s.kind === 'attr') attrs.push(s.name);
+    }
+    return { value: mkUnknown(expr.text, { ref: { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') } }), used: steps.length };
+  }
+
+  private dataReference(steps: TraversalStep[], expr: Expr): { value: Value; used: number } | undefined {
+    const [t, n, a] = steps;
+    if (t?.kind !== 'attr' || n?.kind !== 'attr') return undefined;
+    if (t.name === 'aws_iam_policy_document' && a?.kind === 'attr' && a.name === 'json') {
+      const block = this.def.data.find((b) => b.labels[0] === t.name && b.labels[1] === n.name);
+      if (block && !block.body.attributes.some((x) => x.name === 'count' || x.name === 'for_each')) {
+        const { document } = renderPolicyDocument(block, this.scope);
+        if (!containsUnknownValue(document)) return { value: toJson(document), used: 3 };
+        const u = mkUnknown(expr.text, { ref: { id: this.host.idFor(`${this.prefix}data.${t.name}.${n.name}`), attribute: 'json' } });
+        encodedValue.set(u, document);
+        return { value: u, used: 3 };
+      }
+    }
+    return this.resourceReference(t.name, steps.slice(1), expr, 'data.');
+  }
+
+  private moduleOutput(name: string, steps: TraversalStep[], expr: Expr): { value: Value; used: number } {
+    const call = this.def.calls.find((c) => c.labels[0] === name);
+    const out = steps[1];
+    const whole = { value: mkUnknown(expr.text), used: steps.length };
+    if (!call || out?.kind !== 'attr' || call.body.attributes.some((a) => a.name === 'count' || a.name === 'for_each')) return whole;
+    const child = this.childFor(call, undefined);
+    const block = child?.def.outputs.get(out.name);
+    const valueAttr = block?.body.attributes.find((a) => a.name === 'value');
+    if (!child || !valueAttr) return whole;
+    return { value: safeEvaluate(valueAttr, child.scope), used: 2 };
+  }
+
+  /** The instance of a local module call (one per key for count/for_each). */
+  childFor(call: Block, key: Value | undefined, scope: Scope = this.scope): ModuleInstance | undefined {
+    const cacheKey = `${call.labels[0]}|${key === undefined ? '' : JSON.stringify(key)}`;
+    if (this.children.has(cacheKey)) return this.children.get(cacheKey) ?? undefined;
+    this.children.set(cacheKey, null);
+    const inputs = new Map<string, Input>();
+    for (const a of call.body.attributes) {
+      if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(a.name)) continue;
+      inputs.set(a.name, { expr: a.expr, scope, file: a.file });
+    }
+    const child = this.host.child(this, call, key, inputs);
+    this.children.set(cacheKey, child ?? null);
+    return child;
+  }
+
+  /** Every resource and data instance of this module and the local modules it calls. */
+  instances(out: ResourceInstance[]): void {
+    for (const block of [...this.def.resources, ...this.def.data]) {
+      const mode = block.type === 'data' ? 'data' : 'resource';
+      const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
+      for (const { suffix, scope } of this.expand(block, this.scope)) {
+        if (out.length >= MAX_INSTANCES) return;
+        const positions: PositionMap = Object.create(null) as PositionMap;
+        positions[''] = { ...block.pos, file: block.file };
+        let values: ObjectValue;
+        if (block.labels[0] === 'aws_iam_policy_document' && mode === 'data') {
+          const rendered = renderPolicyDocument(block, scope);
+          values = newObject();
+          values.json = containsUnknownValue(rendered.document) ? mkUnknown('policy document') : toJson(rendered.document);
+          values.document = rendered.document;
+          for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '') positions['/document' + p] = pos;
+        } else {
+          values = evalBody(block.body, scope, '', positions);
+        }
+        const instance: ResourceInstance = {
+          mode,
+          type: block.labels[0]!,
+          address: base + suffix,
+          id: this.host.idFor(base + suffix),
+          block,
+          values,
+          positions,
+        };
+        if (this.via) instance.via = this.via;
+        out.push(instance);
+      }
+    }
+  }
+
+  /** The instances a block's count / for_each produce, with their address suffix and scope. */
+  expand(block: Block, scope: Scope): { suffix: string; scope: Scope; key?: Value }[] {
+    const count = block.body.attributes.find((a) => a.name === 'count');
+    const forEach = block.body.attributes.find((a) => a.name === 'for_each');
+    if (count) {
+      const n = safeEvaluate(count, scope);
+      if (typeof n !== 'number') {
+        return isUnknown(n) ? [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }) }] : [];
+      }
+      return Array.from({ length: Math.min(n, MAX_INSTANCES) }, (_, i) => ({ suffix: `[${i}]`, scope: childScope(scope, { count: obj({ index: i }) }), key: i }));
+    }
+    if (forEach) {
+      const coll = safeEvaluate(forEach, scope);
+      if (isUnknown(coll)) return [{ suffix: '[*]', scope: childScope(scope, { each: obj({ key: mkUnknown('each.key'), value: mkUnknown('each.value') }) }) }];
+      let pairs: [Value, Value][];
+      try {
+        pairs = entries(coll);
+      } catch {
+        return [];
+      }
+      // A set iterates its elements: each.key is the element itself.
+      const isSet = Array.isArray(coll);
+      return pairs.map(([k, v]) => {
+        const key = isSet ? v : k;
+        return { suffix: `[${JSON.stringify(toStr(key) ?? '')}]`, scope: childScope(scope, { each: obj({ key, value: v }) }), key };
+      });
+    }
+    return [{ suffix: '', scope }];
+  }
+}
+
+function obj(fields: Record<string, Value>): ObjectValue {
+  return Object.assign(newObject(), fields);
+}

@@ -1,0 +1,145 @@
+/** Positions of evaluated values, traced to where they are written (a module caller's input, a local). */
+import type { Position, PositionMap } from '../../model/types.js';
+import { join } from '../../util/pointer.js';
+import type { Expr } from './ast.js';
+import { type Scope, evaluate, keyString } from './evaluator.js';
+import { decodeJsonPieces } from './json-template.js';
+import { isUnknown, templatePieces, toBool } from './values.js';
+
+export type FilePosition = Position & { file: string };
+
+const MAX_DEPTH = 32;
+
+function at(pos: Position, file: string): FilePosition {
+  return { ...pos, file };
+}
+
+/** Variables of an expression read from a module caller, in source order. */
+function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: number): void {
+  if (depth > MAX_DEPTH || found.length > 0) return;
+  if (expr.kind === 'variable' || (expr.kind === 'traversal' && expr.base.kind === 'variable')) {
+    const root = expr.kind === 'variable' ? expr.name : (expr.base as { name: string }).name;
+    const steps = expr.kind === 'traversal' ? expr.steps : [];
+    if (scope.bindings.has(root)) return;
+    const o = scope.resolver.origin(root, steps);
+    if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
+    else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
+    return;
+  }
+  for (const child of children(expr)) callerOrigins(child, scope, found, depth + 1);
+}
+
+function children(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'template':
+      return expr.parts.flatMap((p) => (p.kind === 'interpolation' ? [p.expr] : p.kind === 'if' ? [p.cond] : p.kind === 'for' ? [p.collection] : []));
+    case 'tuple':
+      return expr.items;
+    case 'object':
+      return expr.items.flatMap((i) => [i.key, i.value]);
+    case 'traversal':
+      return [expr.base];
+    case 'call':
+      return expr.args;
+    case 'conditional':
+      return [expr.cond, expr.then, expr.else];
+    case 'unary':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'for':
+      return [expr.collection, expr.valueExpr];
+    default:
+      return [];
+  }
+}
+
+/** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */
+export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
+  const found: FilePosition[] = [];
+  if (depth < MAX_DEPTH) callerOrigins(expr, scope, found, depth);
+  return found[0] ?? at(expr.pos, file);
+}
+
+/** Records positions of the parts of a structured value under `pointer` (objects, tuples, JSON strings, references). */
+export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: string, out: PositionMap, depth = 0): void {
+  if (depth > MAX_DEPTH) return;
+  const set = (p: string, pos: FilePosition) => {
+    if (out[p] === undefined) out[p] = pos;
+  };
+  switch (expr.kind) {
+    case 'object':
+      for (const item of expr.items) {
+        let key: string;
+        try {
+          key = item.keyName ?? keyString(evaluate(item.key, scope));
+        } catch {
+          continue;
+        }
+        const child = join(pointer, key);
+        const structured = item.value.kind === 'object' || item.value.kind === 'tuple' || item.value.kind === 'for';
+        const origin = structured ? undefined : originOf(item.value, scope, file, depth + 1);
+        set(child, origin && (origin.file !== file || origin.line !== item.value.pos.line) ? origin : at(item.pos, file));
+        walkPositions(item.value, scope, file, child, out, depth + 1);
+      }
+      return;
+    case 'tuple':
+      expr.items.forEach((item, i) => {
+        const child = join(pointer, i);
+        set(child, originOf(item, scope, file, depth + 1));
+        walkPositions(item, scope, file, child, out, depth + 1);
+      });
+      return;
+    case 'call':
+      if (['jsonencode', 'jsondecode', 'tolist', 'toset', 'tomap', 'sensitive', 'nonsensitive'].includes(expr.name) && expr.args[0]) {
+        walkPositions(expr.args[0], scope, file, pointer, out, depth + 1);
+      }
+      return;
+    case 'conditional': {
+      try {
+        const c = evaluate(expr.cond, scope);
+        if (!isUnknown(c)) walkPositions(toBool(c) ? expr.then : expr.else, scope, file, pointer, out, depth + 1);
+      } catch {
+        // an invalid condition has no branch to follow
+      }
+      return;
+    }
+    case 'template': {
+      let v;
+      try {
+        v = evaluate(expr, scope);
+      } catch {
+        return;
+      }
+      const text = scope.resolver.fileText?.(file);
+      if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+        const decoded = decodeJsonPieces(literalPieces(expr, v), text);
+        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') set(pointer + p, at(pos, file));
+      } else if (isUnknown(v)) {
+        const pieces = templatePieces.get(v);
+        const decoded = pieces ? decodeJsonPieces(pieces, text) : undefined;
+        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') set(pointer + p, at(pos, file));
+      }
+      return;
+    }
+    case 'variable':
+    case 'traversal': {
+      const root = expr.kind === 'variable' ? expr.name : expr.base.kind === 'variable' ? expr.base.name : undefined;
+      if (root === undefined || scope.bindings.has(root)) return;
+      const steps = expr.kind === 'traversal' ? expr.steps : [];
+      const o = scope.resolver.origin(root, steps);
+      if (o && o.used === steps.length) walkPositions(o.expr, o.scope, o.file, pointer, out, depth + 1);
+      else if (root === 'data') scope.resolver.dataPositions?.(steps, pointer, out);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** A fully known template: one piece per literal so offsets map back to the file. */
+function literalPieces(expr: Extract<Expr, { kind: 'template' }>, value: string) {
+  const allLiteral = expr.parts.every((p) => p.kind === 'literal');
+  if (!allLiteral) return [{ text: value }];
+  return expr.parts.map((p) => (p.kind === 'literal' ? { text: p.text, fileStart: p.start } : { text: '' }));
+}

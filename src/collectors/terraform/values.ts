@@ -1,0 +1,116 @@
+/** Values produced by evaluating Terraform expressions: JSON data that may hold Unknowns. */
+import type { Unknown } from '../../model/types.js';
+import { isUnknown } from '../../model/unknown.js';
+
+export type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
+export type ObjectValue = { [key: string]: Value };
+
+export { isUnknown };
+
+export function newObject(): ObjectValue {
+  return Object.create(null) as ObjectValue;
+}
+
+export function isObject(v: Value | undefined): v is ObjectValue {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v);
+}
+
+/** A piece of an interpolated string whose value is only partly known. */
+export type Piece = { text: string; fileStart?: number } | { unknown: Unknown; fileStart?: number };
+
+/** Interpolated strings that stayed unknown keep their pieces, so JSON inside them can still be read. */
+export const templatePieces = new WeakMap<Unknown, Piece[]>();
+
+/** `jsonencode` of a value holding Unknowns keeps that value, so `jsondecode` and policy readers get it back. */
+export const encodedValue = new WeakMap<Unknown, Value>();
+
+export function mkUnknown(expression: string, extra: Omit<Unknown, '$unknown'> = {}): Unknown {
+  const u: Unknown = { $unknown: expression };
+  if (extra.prefix) u.prefix = extra.prefix;
+  if (extra.suffix) u.suffix = extra.suffix;
+  if (extra.ref) u.ref = extra.ref;
+  return u;
+}
+
+export function containsUnknownValue(v: Value): boolean {
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknownValue);
+  if (isObject(v)) return Object.values(v).some(containsUnknownValue);
+  return false;
+}
+
+/** How an Unknown reads inside a string or object key: its known parts around a `${...}` marker. */
+export function unknownText(u: Unknown): string {
+  return u.$unknown.includes('${') ? u.$unknown : '${' + u.$unknown + '}';
+}
+
+/** Terraform's string conversion of a primitive; undefined for what has none. */
+export function toStr(v: Value): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+export function toNum(v: Value): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return undefined;
+}
+
+export function toBool(v: Value): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+export function equalValues(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equalValues(x, b[i]!));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => k in b && equalValues(a[k]!, b[k]!));
+  }
+  return false;
+}
+
+/** Terraform's JSON encoding: object keys sorted, like the providers render them. */
+export function toJson(v: Value): string {
+  return JSON.stringify(sortKeys(v));
+}
+
+function sortKeys(v: Value): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (isObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
+    return out;
+  }
+  return v;
+}
+
+/** Converts parsed JSON into a Value with prototype-free objects. */
+export function fromJson(v: unknown): Value {
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (v && typeof v === 'object') {
+    const out = newObject();
+    for (const [k, x] of Object.entries(v)) out[k] = fromJson(x);
+    return out;
+  }
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return null;
+}
+
+/** JSON.parse without prototype pollution: `__proto__` keys stay data. */
+export function parseJsonValue(text: string): Value {
+  return fromJson(JSON.parse(text, function (this: unknown, _k, val: unknown) {
+    if (val && typeof val === 'object' && !Array.isArray(val)) {
+      const o = newObject();
+      for (const key of Object.keys(val)) o[key] = (val as Record<string, Value>)[key]!;
+      return o;
+    }
+    return val;
+  }) as unknown);
+}

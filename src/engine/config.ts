@@ -1,0 +1,146 @@
+/**
+ * `.podtrust.yaml`: rules on/off and severity overrides, `ignore` entries (always with a
+ * reason, optionally expiring), the `clusters` map and extra excludes. Validated with ajv;
+ * errors name the file and line.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { Ajv } from 'ajv';
+import type { Finding, Severity } from '../model/types.js';
+import { parseYaml } from '../util/structured.js';
+import { PodtrustError } from '../errors.js';
+import { globMatch } from '../util/glob.js';
+import { split } from '../util/pointer.js';
+
+export type RuleSetting = 'on' | 'off' | Severity;
+
+export interface IgnoreEntry {
+  rule: string;
+  resource?: string;
+  path?: string;
+  reason: string;
+  expires?: string;
+}
+
+export interface ClusterMapping {
+  paths: string[];
+  name: string;
+  provider?: 'aws' | 'azure' | 'gcp' | 'other';
+  account?: string;
+  project?: string;
+  subscription?: string;
+  issuer?: string;
+  environment?: string;
+}
+
+export interface PodtrustConfig {
+  rules: Record<string, RuleSetting>;
+  ignore: IgnoreEntry[];
+  clusters: ClusterMapping[];
+  exclude: string[];
+  /** The file it was read from, when any. */
+  file?: string;
+}
+
+export const CONFIG_FILE_NAME = '.podtrust.yaml';
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rules: {
+      type: 'object',
+      additionalProperties: { enum: ['on', 'off', 'critical', 'high', 'medium', 'low'] },
+    },
+    ignore: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'reason'],
+        properties: {
+          rule: { type: 'string', minLength: 1 },
+          resource: { type: 'string' },
+          path: { type: 'string' },
+          reason: { type: 'string', minLength: 1 },
+          expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+        },
+      },
+    },
+    clusters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paths', 'name'],
+        properties: {
+          paths: { type: 'array', minItems: 1, items: { type: 'string' } },
+          name: { type: 'string', minLength: 1 },
+          provider: { enum: ['aws', 'azure', 'gcp', 'other'] },
+          account: { type: 'string' },
+          project: { type: 'string' },
+          subscription: { type: 'string' },
+          issuer: { type: 'string' },
+          environment: { type: 'string' },
+        },
+      },
+    },
+    exclude: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export function emptyConfig(): PodtrustConfig {
+  return { rules: {}, ignore: [], clusters: [], exclude: [] };
+}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** Reads the config: the given file (must exist), else `.podtrust.yaml` in the root when present. */
+export function loadConfig(root: string, explicit?: string): PodtrustConfig {
+  const file = explicit ?? join(root, CONFIG_FILE_NAME);
+  if (!existsSync(file)) {
+    if (explicit) throw new PodtrustError('config', `${explicit}: config file not found`);
+    return emptyConfig();
+  }
+  const text = readFileSync(file, 'utf8');
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): PodtrustConfig {
+  const parsed = parseYaml(text);
+  if (parsed.errors.length > 0) {
+    const e = parsed.errors[0]!;
+    throw new PodtrustError('config', `${file}:${e.line}: ${e.message}`);
+  }
+  const doc = parsed.documents[0];
+  if (!doc) return { ...emptyConfig(), file };
+  validate ??= new Ajv({ allErrors: true }).compile(configSchema);
+  // ajv needs ordinary objects; the parser returns null-prototype ones.
+  const data = JSON.parse(JSON.stringify(doc.value)) as unknown;
+  if (!validate(data)) {
+    const err = validate.errors![0]!;
+    let pointer = err.instancePath;
+    if (err.keyword === 'additionalProperties') pointer += '/' + String((err.params as { additionalProperty: string }).additionalProperty);
+    let line = doc.positions[pointer]?.line;
+    for (let p = split(pointer); line === undefined && p.length > 0; p = p.slice(0, -1)) {
+      line = doc.positions['/' + p.slice(0, -1).join('/')]?.line;
+    }
+    const what = err.keyword === 'additionalProperties' ? `unknown setting "${(err.params as { additionalProperty: string }).additionalProperty}"` : `${err.instancePath || 'config'} ${err.message ?? 'is invalid'}`;
+    throw new PodtrustError('config', `${file}:${line ?? 1}: ${what}`);
+  }
+  const cfg = data as Partial<PodtrustConfig>;
+  return { rules: cfg.rules ?? {}, ignore: cfg.ignore ?? [], clusters: cfg.clusters ?? [], exclude: cfg.exclude ?? [], file };
+}
+
+/** The reason of the first unexpired `ignore` entry that matches the finding, if any. */
+export function externalSuppression(config: PodtrustConfig, finding: Finding, root: string, now: Date): string | undefined {
+  const rel = relative(root, finding.location.file).split(sep).join('/');
+  for (const entry of config.ignore) {
+    if (entry.rule !== '*' && entry.rule !== finding.ruleId) continue;
+    if (entry.expires && new Date(`${entry.expires}T23:59:59Z`) < now) continue;
+    if (entry.path && !globMatch(entry.path, rel)) continue;
+    if (entry.resource && !globMatch(entry.resource, finding.resource.name) && !globMatch(entry.resource, finding.resource.id)) continue;
+    return entry.reason;
+  }
+  return undefined;
+}

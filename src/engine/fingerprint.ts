@@ -1,0 +1,9 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A finding's identity across runs: rule, resource and pointer (plus a rule-chosen key),
+ * never line numbers or values, so it survives moved lines and reformatting.
+ */
+export function fingerprint(ruleId: string, resourceId: string, pointer: string, key = ''): string {
+  return createHash('sha256').update(`${ruleId}\u0000${resourceId}\u0000${pointer}\u0000${key}`).digest('hex').slice(0, 32);
+}

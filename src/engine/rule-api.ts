@@ -1,0 +1,47 @@
+import type { Resource, Severity } from '../model/types.js';
+import type { Model } from '../model/model.js';
+
+export type RuleProvider = 'aws' | 'azure' | 'gcp' | 'kubernetes' | 'cross';
+
+/** Everything known about a rule; the single source for SARIF `rules[]`, `podtrust rules` and the docs. */
+export interface RuleMeta {
+  /** kebab-case, stable; equals the rule file name and the fixture folder name. */
+  id: string;
+  title: string;
+  /** The highest severity the rule reports (rules graded by context report lower ones per finding). */
+  severity: Severity;
+  provider: RuleProvider;
+  /** Why it matters; Markdown. */
+  description: string;
+  /** How to fix it; Markdown. Mandatory. */
+  remediation: string;
+  references: string[];
+  tags?: string[];
+  /** Short configuration snippets; shown in the rule docs. */
+  examples?: { bad?: string; good?: string };
+}
+
+/** What a rule reports. The engine resolves `at` to the closest known file position. */
+export interface Report {
+  resource: Resource;
+  /** JSON pointer into `resource.body`. */
+  at: string;
+  message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+  related?: { resource: Resource; at: string; message?: string }[];
+  /** Distinguishes several findings of one rule at one pointer (e.g. the credential kind). Never a secret. */
+  key?: string;
+  evidence?: Record<string, string>;
+}
+
+export interface RuleContext {
+  readonly model: Model;
+  report(report: Report): void;
+}
+
+/** A rule written in TypeScript: joins and anything a JSONPath cannot say. */
+export interface CodeRule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}

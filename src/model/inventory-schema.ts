@@ -1,0 +1,92 @@
+/** JSON Schema of a saved inventory (`podtrust collect`). */
+const position = {
+  type: 'object',
+  required: ['line', 'column', 'endLine', 'endColumn'],
+  properties: {
+    file: { type: 'string' },
+    line: { type: 'integer', minimum: 1 },
+    column: { type: 'integer', minimum: 1 },
+    endLine: { type: 'integer', minimum: 1 },
+    endColumn: { type: 'integer', minimum: 1 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const inventorySchema = {
+  $id: 'https://podtrust.dev/schemas/inventory-v1.json',
+  type: 'object',
+  required: ['version', 'resources', 'clusters', 'notes'],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1 },
+    resources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'type', 'name', 'file', 'format', 'body', 'positions'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', minLength: 1 },
+          type: { type: 'string', minLength: 1 },
+          name: { type: 'string' },
+          namespace: { type: 'string' },
+          file: { type: 'string' },
+          format: { enum: ['kubernetes', 'iam-json', 'terraform', 'terraform-plan', 'cloudformation', 'arm', 'cli-json', 'live'] },
+          address: { type: 'string' },
+          body: {},
+          positions: { type: 'object', additionalProperties: position },
+          cluster: { type: 'string' },
+          logicalLocation: { type: 'string' },
+          suppressions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['ruleId', 'justification', 'pointer'],
+              additionalProperties: false,
+              properties: { ruleId: { type: 'string' }, justification: { type: 'string' }, pointer: { type: 'string' }, position },
+            },
+          },
+          via: {
+            type: 'object',
+            required: ['file', 'position', 'module'],
+            additionalProperties: false,
+            properties: { file: { type: 'string' }, position, module: { type: 'string' } },
+          },
+        },
+      },
+    },
+    clusters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          provider: { enum: ['aws', 'azure', 'gcp', 'other'] },
+          issuer: { type: 'string' },
+          resourceId: { type: 'string' },
+          account: { type: 'string' },
+          environment: { type: 'string' },
+          complete: { type: 'boolean' },
+        },
+      },
+    },
+    notes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'level', 'message'],
+        additionalProperties: false,
+        properties: {
+          kind: { type: 'string' },
+          level: { enum: ['error', 'warning', 'note'] },
+          message: { type: 'string' },
+          file: { type: 'string' },
+          line: { type: 'integer' },
+          column: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;

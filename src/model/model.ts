@@ -1,0 +1,65 @@
+import type { ClusterInfo, Inventory, Resource, ResourceType } from './types.js';
+import type { Federation } from '../federation/types.js';
+import { analyzeAwsTrust } from '../federation/aws-trust.js';
+
+/** Read access to the inventory that derived views need. */
+export interface InventoryIndex {
+  readonly clusters: readonly ClusterInfo[];
+  resourceById(id: string): Resource | undefined;
+  ofType(type: ResourceType): readonly Resource[];
+}
+
+/**
+ * The inventory with its indexes and derived views, computed once and shared by all rules.
+ * Rules read this; they never re-parse policies.
+ */
+export class Model implements InventoryIndex {
+  readonly clusters: readonly ClusterInfo[];
+  private readonly byId = new Map<string, Resource>();
+  private readonly byType = new Map<string, Resource[]>();
+  private federationCache = new Map<string, Federation[]>();
+
+  constructor(readonly inventory: Inventory) {
+    this.clusters = inventory.clusters;
+    for (const r of inventory.resources) {
+      this.byId.set(r.id, r);
+      let list = this.byType.get(r.type);
+      if (!list) this.byType.set(r.type, (list = []));
+      list.push(r);
+    }
+  }
+
+  get resources(): readonly Resource[] {
+    return this.inventory.resources;
+  }
+
+  resourceById(id: string): Resource | undefined {
+    return this.byId.get(id);
+  }
+
+  ofType(type: ResourceType): readonly Resource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** Resources whose type starts with a prefix (`k8s.`). */
+  ofTypePrefix(prefix: string): Resource[] {
+    const out: Resource[] = [];
+    for (const [type, list] of this.byType) if (type.startsWith(prefix)) out.push(...list);
+    return out;
+  }
+
+  /** The federations of one identity (an IAM role, a managed identity, a Google service account). */
+  federationsOf(identity: Resource): Federation[] {
+    let cached = this.federationCache.get(identity.id);
+    if (!cached) {
+      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this) : [];
+      this.federationCache.set(identity.id, cached);
+    }
+    return cached;
+  }
+
+  cluster(name: string | undefined): ClusterInfo | undefined {
+    if (name === undefined) return undefined;
+    return this.clusters.find((c) => c.name === name);
+  }
+}

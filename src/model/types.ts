@@ -1,0 +1,181 @@
+/**
+ * The data model every part of podtrust shares.
+ *
+ * sources → collectors → `Resource[]` (in an {@link Inventory}) → rules → {@link Finding}[] → reporters.
+ *
+ * Everything here is plain JSON-serializable data: an inventory can be saved by
+ * `podtrust collect` and audited later by `podtrust scan --inventory`.
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A 1-based source range. `endLine`/`endColumn` are inclusive of the last character's line and exclusive column. */
+export interface Position {
+  /** Set when the position lies in another file than the resource's (a module caller's input). */
+  file?: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * Positions of a resource's fields, keyed by RFC 6901 JSON pointer into `Resource.body`
+ * (`""` is the resource itself; `/metadata/annotations/eks.amazonaws.com~1role-arn` one annotation).
+ * The engine resolves a pointer to the closest ancestor that has a position, so collectors
+ * record what they know and rules never touch line numbers.
+ */
+export type PositionMap = Record<string, Position>;
+
+/**
+ * A value a collector could not resolve statically (an unresolved Terraform expression,
+ * a CloudFormation `!GetAtt`). Rules never guess through it; they may use what is known:
+ * a known `prefix`/`suffix` of an interpolated string, and `ref`, the inventory resource
+ * the value is an attribute of (`aws_iam_openid_connect_provider.eks.url`).
+ */
+export interface Unknown {
+  $unknown: string;
+  prefix?: string;
+  suffix?: string;
+  ref?: { id: string; attribute: string };
+}
+
+export type SourceFormat =
+  | 'kubernetes'
+  | 'iam-json'
+  | 'terraform'
+  | 'terraform-plan'
+  | 'cloudformation'
+  | 'arm'
+  | 'cli-json'
+  | 'live';
+
+/**
+ * Canonical resource types. A collector translates every source into the provider's API
+ * shape for that type, so one rule serves IaC and live data.
+ *
+ * - `k8s.<Kind>`: the object as the API server returns it.
+ * - `aws.iam.Role`: GetAccountAuthorizationDetails `RoleDetail` shape: `RoleName`, `Arn?`,
+ *   `AssumeRolePolicyDocument` (decoded object), `AttachedManagedPolicies?`
+ *   (`[{PolicyName?, PolicyArn}]`), `RolePolicyList?` (`[{PolicyName, PolicyDocument}]`),
+ *   `PermissionsBoundary?`, `Tags?`.
+ * - `aws.iam.OIDCProvider`: `{ Arn?, Url, ClientIDList?, ThumbprintList? }` (GetOpenIDConnectProvider).
+ * - `aws.iam.Policy`: customer managed policy `{ PolicyName, Arn?, PolicyDocument }`.
+ * - `aws.eks.Cluster`: DescribeCluster `cluster` shape (`name`, `arn?`, `identity.oidc.issuer`).
+ * - `aws.eks.PodIdentityAssociation`: `{ clusterName, namespace, serviceAccount, roleArn }`.
+ * - `aws.eks.NodeGroup`: `{ nodegroupName, clusterName, nodeRole, launchTemplate?, amiType? }`.
+ * - `aws.ec2.LaunchTemplate`: `{ LaunchTemplateName, LaunchTemplateData: { MetadataOptions?, IamInstanceProfile? } }`.
+ */
+export type ResourceType = string;
+
+/** A suppression written in the source itself (annotation or comment). */
+export interface InSourceSuppression {
+  ruleId: string;
+  justification: string;
+  /** Where the suppression is written. */
+  position?: Position;
+  /** The part of the resource it covers (JSON pointer; `''` = all of it). */
+  pointer: string;
+}
+
+export interface Resource {
+  /** Unique within an inventory and stable across runs (never contains a line number). */
+  id: string;
+  type: ResourceType;
+  /** Display name: `namespace/name` for namespaced Kubernetes objects, role name, Terraform address. */
+  name: string;
+  namespace?: string;
+  /** The file that defines it, as scanned (absolute); live objects: a stable per-object path. */
+  file: string;
+  format: SourceFormat;
+  /** Terraform address (`module.irsa.aws_iam_role.this[0]`), CloudFormation logical id. */
+  address?: string;
+  /** The canonical API shape (see {@link ResourceType}). May contain {@link Unknown} values. */
+  body: JsonValue;
+  positions: PositionMap;
+  /** Name of the cluster a Kubernetes object belongs to (see DESIGN, "Which cluster"). */
+  cluster?: string;
+  /** API reference or ARN, for SARIF logical locations. */
+  logicalLocation?: string;
+  suppressions?: InSourceSuppression[];
+  /** Where this resource was produced from a module: the caller's location to point at. */
+  via?: { file: string; position: Position; module: string };
+}
+
+export type CoverageKind =
+  | 'parse-error'
+  | 'unsupported'
+  | 'skipped'
+  | 'unresolved'
+  | 'permission'
+  | 'limit'
+  | 'rule-error'
+  | 'module';
+
+/** Something the scan could not read or decide. `error` level notes make the scan partial (exit 2). */
+export interface CoverageNote {
+  kind: CoverageKind;
+  level: 'error' | 'warning' | 'note';
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ClusterInfo {
+  name: string;
+  provider?: 'aws' | 'azure' | 'gcp' | 'other';
+  /** OIDC issuer URL as the cluster publishes it (`https://oidc.eks.eu-west-1.amazonaws.com/id/ABC`). */
+  issuer?: string;
+  /** Inventory id of the resource that defines the cluster, when it comes from IaC. */
+  resourceId?: string;
+  account?: string;
+  environment?: string;
+  /** True when the scan holds every object of the cluster (a live scan). */
+  complete?: boolean;
+}
+
+export interface Inventory {
+  version: 1;
+  resources: Resource[];
+  clusters: ClusterInfo[];
+  notes: CoverageNote[];
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** A resolved place in a file, or a live object's stable path. */
+export interface Location {
+  file: string;
+  position?: Position;
+  /** ARN, API reference or resource id of a live object. */
+  logical?: string;
+  message?: string;
+}
+
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  justification: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  resource: { id: string; type: string; name: string; namespace?: string; address?: string };
+  /** JSON pointer into the resource the finding is about. */
+  pointer: string;
+  location: Location;
+  related: Location[];
+  /** Stable across line moves: derived from rule, resource and pointer (and a rule-chosen key), never from values. */
+  fingerprint: string;
+  suppression?: Suppression;
+  /** Redacted facts for reports (never a secret value). */
+  evidence?: Record<string, string>;
+  origin: 'iac' | 'live';
+  /** Set by baselines: whether the finding was in the baseline. */
+  baselineState?: 'new' | 'unchanged';
+}

@@ -1,0 +1,43 @@
+import { SEVERITIES, type Finding, type Severity } from '../model/types.js';
+import { SEVERITY_RANK } from './severity.js';
+
+export interface FindingCounts {
+  /** Unsuppressed findings, most severe first, otherwise in the order given. */
+  active: Finding[];
+  suppressed: Finding[];
+  bySeverity: Record<Severity, number>;
+  /** Unsuppressed findings a baseline marked as new. */
+  newCount: number;
+}
+
+export function countFindings(findings: readonly Finding[]): FindingCounts {
+  const active = findings
+    .map((finding, index) => ({ finding, index }))
+    .filter(({ finding }) => finding.suppression === undefined)
+    .sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.index - b.index)
+    .map(({ finding }) => finding);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of active) bySeverity[finding.severity] += 1;
+  return {
+    active,
+    suppressed: findings.filter((finding) => finding.suppression !== undefined),
+    bySeverity,
+    newCount: active.filter((finding) => finding.baselineState === 'new').length,
+  };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `3 findings: 1 critical, 2 high · 14 files, 40 resources · 1 suppressed` */
+export function summaryLine(counts: FindingCounts, files: number, resources: number, partial: boolean): string {
+  const total = counts.active.length;
+  const severities = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`);
+  const parts = [total === 0 ? 'No findings' : `${plural(total, 'finding')}: ${severities.join(', ')}`];
+  if (counts.newCount > 0) parts[0] += ` (${counts.newCount} new)`;
+  parts.push(`${plural(files, 'file')}, ${plural(resources, 'resource')}`);
+  if (counts.suppressed.length > 0) parts.push(`${counts.suppressed.length} suppressed`);
+  if (partial) parts.push('incomplete scan (see notes)');
+  return parts.join(' · ');
+}

@@ -1,0 +1,110 @@
+import { SEVERITIES, type Finding, type Location } from '../model/types.js';
+import type { RuleMeta } from '../engine/rule-api.js';
+import type { ScanResult } from '../engine/result.js';
+import { countFindings, summaryLine } from './counts.js';
+import { displayPath } from './paths.js';
+import { locationFile } from './location.js';
+import { sanitizeTerminal } from './sanitize.js';
+
+/**
+ * Text from scanned input rendered inert: no table breaks, HTML, code spans, links or emphasis,
+ * and no line breaks that could start a heading or list item.
+ */
+export function escapeMarkdown(text: string): string {
+  return sanitizeTerminal(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`);
+}
+
+function shownLocation(root: string, location: Location): string {
+  const file = displayPath(root, locationFile(location)).path;
+  return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function findingsTable(result: ScanResult, findings: Finding[]): string[] {
+  return [
+    row(['Severity', 'Rule', 'Resource', 'Location', 'Message']),
+    row(['---', '---', '---', '---', '---']),
+    ...findings.map((f) =>
+      row([
+        f.severity,
+        escapeMarkdown(f.ruleId),
+        escapeMarkdown(f.resource.name),
+        escapeMarkdown(shownLocation(result.root, f.location)),
+        escapeMarkdown(f.message),
+      ]),
+    ),
+  ];
+}
+
+function ruleSection(result: ScanResult, rule: RuleMeta | undefined, ruleId: string, findings: Finding[]): string[] {
+  const lines = [`### ${escapeMarkdown(ruleId)}${rule ? `: ${rule.title}` : ''}`, ''];
+  for (const f of findings) {
+    lines.push(
+      `- **${f.severity}** ${escapeMarkdown(f.resource.name)} at ${escapeMarkdown(shownLocation(result.root, f.location))}: ${escapeMarkdown(f.message)}`,
+    );
+    for (const rel of f.related) {
+      const label = rel.message !== undefined ? `${escapeMarkdown(rel.message)}: ` : '';
+      lines.push(`  - related: ${label}${escapeMarkdown(shownLocation(result.root, rel))}`);
+    }
+  }
+  if (rule) {
+    lines.push('', `**Why it matters.** ${rule.description}`, '', `**How to fix.** ${rule.remediation}`);
+    if (rule.references.length > 0) {
+      lines.push('', '**References:**', ...rule.references.map((ref) => `- <${ref}>`));
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+export function renderMarkdown(result: ScanResult): string {
+  const counts = countFindings(result.findings);
+  const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
+  const lines = ['# podtrust report', '', escapeMarkdown(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial)), ''];
+
+  lines.push('| Severity | Findings |', '| --- | ---: |');
+  for (const severity of SEVERITIES) lines.push(`| ${severity} | ${counts.bySeverity[severity]} |`);
+  lines.push(`| suppressed | ${counts.suppressed.length} |`, '');
+
+  if (counts.active.length > 0) {
+    lines.push('## Findings', '', ...findingsTable(result, counts.active), '', '## Details', '');
+    const byRule = new Map<string, Finding[]>();
+    for (const f of counts.active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const [ruleId, findings] of byRule) lines.push(...ruleSection(result, rules.get(ruleId), ruleId, findings));
+  }
+
+  if (counts.suppressed.length > 0) {
+    lines.push('## Suppressed', '', row(['Rule', 'Resource', 'Location', 'Justification']), row(['---', '---', '---', '---']));
+    for (const f of counts.suppressed) {
+      lines.push(
+        row([
+          escapeMarkdown(f.ruleId),
+          escapeMarkdown(f.resource.name),
+          escapeMarkdown(shownLocation(result.root, f.location)),
+          escapeMarkdown(f.suppression?.justification ?? ''),
+        ]),
+      );
+    }
+    lines.push('');
+  }
+
+  if (result.notes.length > 0) {
+    lines.push('## Coverage notes', '');
+    for (const note of result.notes) {
+      const where =
+        note.file !== undefined
+          ? ` ${escapeMarkdown(displayPath(result.root, note.file).path)}${note.line !== undefined ? `:${note.line}` : ''}:`
+          : '';
+      lines.push(`- **${note.level}** (${note.kind})${where} ${escapeMarkdown(note.message)}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}

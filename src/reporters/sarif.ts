@@ -1,0 +1,223 @@
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { CoverageNote, Finding, Location } from '../model/types.js';
+import type { RuleMeta } from '../engine/rule-api.js';
+import type { ScanResult } from '../engine/result.js';
+import { baseName, displayPath, encodeUriPath } from './paths.js';
+import { clampRegion, locationFile } from './location.js';
+import { pascalCase } from './pascal-case.js';
+import { SEVERITY_RANK, problemSeverity, sarifLevel, securitySeverity } from './severity.js';
+
+const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+const FINGERPRINT_KEY = 'podtrust/v1';
+
+// GitHub code scanning rejects a run above these and shows only part of a rule's tags.
+const MAX_RESULTS_PER_RUN = 25_000;
+const MAX_RELATED_LOCATIONS = 10;
+const MAX_TAGS_PER_RULE = 10;
+
+const CONFIG_FILE = /^\.podtrust\.ya?ml$/;
+
+/** Maps scanned files to artifact URIs under `%SRCROOT%` and remembers those outside the root. */
+class ArtifactMapper {
+  readonly outside = new Map<string, string>();
+
+  constructor(private readonly root: string) {}
+
+  artifact(file: string): Sarif.ArtifactLocation {
+    const shown = displayPath(this.root, file);
+    if (!shown.outsideRoot) return { uri: encodeUriPath(shown.path), uriBaseId: SRCROOT };
+    // Never emit `../`: a consumer would resolve it outside the checkout.
+    const name = baseName(file);
+    const substitute = `external/${name === '.' || name === '..' ? 'unnamed' : name}`;
+    this.outside.set(file, substitute);
+    return { uri: encodeUriPath(substitute), uriBaseId: SRCROOT, properties: { outsideRoot: true } };
+  }
+
+  physical(location: Location): Sarif.PhysicalLocation {
+    const artifactLocation = this.artifact(locationFile(location));
+    const region = location.position ? clampRegion(location.position) : { startLine: 1, startColumn: 1 };
+    return { artifactLocation, region };
+  }
+}
+
+function trimSlash(uri: string): string {
+  return uri.replace(/\/+$/, '');
+}
+
+function helpUri(result: ScanResult, rule: RuleMeta): string {
+  return `${trimSlash(result.tool.informationUri)}/blob/main/docs/rules/${encodeURIComponent(rule.id)}.md`;
+}
+
+function helpText(rule: RuleMeta): Sarif.MultiformatMessageString {
+  const references = rule.references.map((ref) => `- ${ref}`).join('\n');
+  const text = [rule.description, `Remediation: ${rule.remediation}`, references ? `References:\n${references}` : '']
+    .filter((part) => part !== '')
+    .join('\n\n');
+  const markdown = [
+    rule.description,
+    `## Remediation\n\n${rule.remediation}`,
+    references ? `## References\n\n${references}` : '',
+  ]
+    .filter((part) => part !== '')
+    .join('\n\n');
+  return { text, markdown };
+}
+
+function ruleTags(rule: RuleMeta): string[] {
+  return [...new Set(['security', rule.provider, ...(rule.tags ?? [])])].slice(0, MAX_TAGS_PER_RULE);
+}
+
+function buildRule(result: ScanResult, rule: RuleMeta): Sarif.ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: helpText(rule),
+    helpUri: helpUri(result, rule),
+    defaultConfiguration: { level: sarifLevel(rule.severity) },
+    properties: {
+      'security-severity': securitySeverity(rule.severity),
+      tags: ruleTags(rule),
+      precision: 'high',
+      'problem.severity': problemSeverity(rule.severity),
+    },
+  };
+}
+
+/** The findings GitHub will accept, most severe first when there are too many; otherwise all, as given. */
+function selectFindings(findings: Finding[]): { kept: Finding[]; leftOut: number } {
+  if (findings.length <= MAX_RESULTS_PER_RUN) return { kept: findings, leftOut: 0 };
+  const ranked = findings
+    .map((finding, index) => ({ finding, index }))
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] ||
+        Number(a.finding.suppression !== undefined) - Number(b.finding.suppression !== undefined) ||
+        a.index - b.index,
+    );
+  const keptIndexes = ranked
+    .slice(0, MAX_RESULTS_PER_RUN)
+    .map((entry) => entry.index)
+    .sort((a, b) => a - b);
+  return { kept: keptIndexes.map((i) => findings[i]!), leftOut: findings.length - MAX_RESULTS_PER_RUN };
+}
+
+function buildResult(finding: Finding, ruleIndex: Map<string, number>, artifacts: ArtifactMapper): Sarif.Result {
+  const location: Sarif.Location = { physicalLocation: artifacts.physical(finding.location) };
+  if (finding.location.logical !== undefined) {
+    location.logicalLocations = [{ fullyQualifiedName: finding.location.logical }];
+  }
+  const related = finding.related.slice(0, MAX_RELATED_LOCATIONS).map(
+    (rel, i): Sarif.Location => ({
+      id: i + 1,
+      physicalLocation: artifacts.physical(rel),
+      ...(rel.logical !== undefined ? { logicalLocations: [{ fullyQualifiedName: rel.logical }] } : {}),
+      message: { text: rel.message ?? 'Related location.' },
+    }),
+  );
+  const properties: Sarif.PropertyBag = { 'security-severity': securitySeverity(finding.severity) };
+  if (finding.evidence !== undefined) properties['evidence'] = { ...finding.evidence };
+
+  const index = ruleIndex.get(finding.ruleId);
+  return {
+    ruleId: finding.ruleId,
+    ...(index !== undefined ? { ruleIndex: index } : {}),
+    level: sarifLevel(finding.severity),
+    message: { text: finding.message },
+    locations: [location],
+    ...(related.length > 0 ? { relatedLocations: related } : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...(finding.suppression !== undefined
+      ? {
+          suppressions: [
+            { kind: finding.suppression.kind, justification: finding.suppression.justification, status: 'accepted' as const },
+          ],
+        }
+      : {}),
+    ...(finding.baselineState !== undefined ? { baselineState: finding.baselineState } : {}),
+    properties,
+  };
+}
+
+function buildNotification(note: CoverageNote, artifacts: ArtifactMapper): Sarif.Notification {
+  const notification: Sarif.Notification = {
+    level: note.level,
+    message: { text: note.message },
+    properties: { kind: note.kind },
+  };
+  if (note.file !== undefined) {
+    const region: Sarif.Region = { startLine: Math.max(1, Math.trunc(note.line ?? 1)) };
+    if (note.column !== undefined) region.startColumn = Math.max(1, Math.trunc(note.column));
+    notification.locations = [{ physicalLocation: { artifactLocation: artifacts.artifact(note.file), region } }];
+  }
+  return notification;
+}
+
+function isConfigurationNote(note: CoverageNote): boolean {
+  return note.file !== undefined && CONFIG_FILE.test(baseName(note.file));
+}
+
+function rootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+export function buildSarif(result: ScanResult): Sarif.Log {
+  const artifacts = new ArtifactMapper(result.root);
+  const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
+  const { kept, leftOut } = selectFindings(result.findings);
+  const results = kept.map((finding) => buildResult(finding, ruleIndex, artifacts));
+
+  const reported = result.notes.filter((note) => note.level !== 'note');
+  const configuration = reported.filter(isConfigurationNote).map((note) => buildNotification(note, artifacts));
+  const execution = reported.filter((note) => !isConfigurationNote(note)).map((note) => buildNotification(note, artifacts));
+  if (leftOut > 0) {
+    execution.push({
+      level: 'warning',
+      message: {
+        text: `${leftOut} results were left out: GitHub accepts at most ${MAX_RESULTS_PER_RUN} results per run, so the most severe were kept.`,
+      },
+      properties: { kind: 'limit' },
+    });
+  }
+  for (const [file, substitute] of artifacts.outside) {
+    execution.push({
+      level: 'note',
+      message: { text: `${file} lies outside the root ${result.root}; it is reported as ${substitute}.` },
+      properties: { kind: 'outside-root' },
+    });
+  }
+
+  const invocation: Sarif.Invocation = { executionSuccessful: !result.summary.partial };
+  if (execution.length > 0) invocation.toolExecutionNotifications = execution;
+  if (configuration.length > 0) invocation.toolConfigurationNotifications = configuration;
+
+  return {
+    $schema: SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: result.tool.name,
+            version: result.tool.version,
+            semanticVersion: result.tool.version,
+            informationUri: result.tool.informationUri,
+            rules: result.rules.map((rule) => buildRule(result, rule)),
+          },
+        },
+        invocations: [invocation],
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri(result.root) } },
+        results,
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+}
+
+export function renderSarif(result: ScanResult): string {
+  return `${JSON.stringify(buildSarif(result), null, 2)}\n`;
+}

@@ -1,0 +1,91 @@
+/** Shared reading of the federation view for the AWS rules. */
+import type { JsonValue, Resource } from '../model/types.js';
+import type { Model } from '../model/model.js';
+import type { ConditionUse, Federation } from '../federation/types.js';
+import { isUnknown } from '../model/unknown.js';
+import { hasWildcard } from '../federation/wildcard.js';
+
+export interface RoleFederation {
+  role: Resource;
+  federation: Federation;
+}
+
+/** Every federation of every IAM role in the scan. */
+export function* roleFederations(model: Model): Generator<RoleFederation> {
+  for (const role of model.ofType('aws.iam.Role')) {
+    for (const federation of model.federationsOf(role)) yield { role, federation };
+  }
+}
+
+/** Web-identity federations (IRSA and other OIDC issuers), not EKS Pod Identity. */
+export function* webIdentityFederations(model: Model): Generator<RoleFederation> {
+  for (const rf of roleFederations(model)) {
+    if (rf.federation.mechanism === 'irsa' || rf.federation.mechanism === 'web-identity') yield rf;
+  }
+}
+
+/** Conditions of a federation on one claim (`sub`, `aud`) that name the statement's own issuer. */
+export function claimConditions(f: Federation, claim: string): ConditionUse[] {
+  return f.conditions.filter((c) => c.claim === claim && !c.issuerMismatch);
+}
+
+export function hasMismatchedCondition(f: Federation, claim?: string): boolean {
+  return f.conditions.some((c) => c.issuerMismatch && (claim === undefined || c.claim === claim));
+}
+
+/** A positive condition that really constrains: not negated, not a tautology. */
+export function isEffective(c: ConditionUse): boolean {
+  return !c.negated && !c.tautology && c.base !== 'Null';
+}
+
+export function isLikeOperator(c: ConditionUse): boolean {
+  return c.base === 'StringLike';
+}
+
+/** The condition's values that are known strings containing `*` or `?`. */
+export function wildcardValues(c: ConditionUse): string[] {
+  return c.values.filter((v): v is string => typeof v === 'string' && hasWildcard(v));
+}
+
+export function displayIssuer(f: Federation): string {
+  if (f.issuer.host) return f.issuer.host;
+  if (f.issuer.cluster) return `the OIDC issuer of cluster ${f.issuer.cluster}`;
+  return 'an OIDC provider defined in this scan';
+}
+
+export function roleDisplayName(role: Resource): string {
+  const body = role.body as Record<string, JsonValue>;
+  return typeof body.RoleName === 'string' ? body.RoleName : role.name;
+}
+
+/** Finds the scanned role an annotation or association names: by ARN, by name, or by Terraform reference. */
+export class RoleIndex {
+  private readonly byArn = new Map<string, Resource>();
+  private readonly byName = new Map<string, Resource[]>();
+
+  constructor(private readonly model: Model) {
+    for (const role of model.ofType('aws.iam.Role')) {
+      const body = role.body as Record<string, JsonValue>;
+      if (typeof body.Arn === 'string') this.byArn.set(body.Arn, role);
+      if (typeof body.RoleName === 'string') {
+        const list = this.byName.get(body.RoleName) ?? [];
+        list.push(role);
+        this.byName.set(body.RoleName, list);
+      }
+    }
+  }
+
+  find(value: JsonValue | undefined): Resource | undefined {
+    if (isUnknown(value)) {
+      const ref = value.ref ? this.model.resourceById(value.ref.id) : undefined;
+      return ref?.type === 'aws.iam.Role' ? ref : undefined;
+    }
+    if (typeof value !== 'string') return undefined;
+    const exact = this.byArn.get(value);
+    if (exact) return exact;
+    const m = /^arn:aws[\w-]*:iam::(\d{12}|[^:]*):role\/(?:.*\/)?([^/]+)$/.exec(value);
+    if (!m) return undefined;
+    const candidates = this.byName.get(m[2]!) ?? [];
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+}

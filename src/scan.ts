@@ -1,0 +1,207 @@
+/**
+ * The one entry point the CLI and the GitHub Action share: inputs → inventory → findings.
+ */
+import { dirname, extname, relative, sep } from 'node:path';
+import type { ClusterInfo, CoverageNote, Finding, Inventory, Resource, Severity } from './model/types.js';
+import { Model } from './model/model.js';
+import type { CollectOptions, CollectResult, SourceFile } from './collectors/types.js';
+import { emptyResult, mergeResults } from './collectors/types.js';
+import { readInputs, STDIN_PATH } from './engine/inputs.js';
+import { parseJson, parseYaml, DEFAULT_LIMITS, type StructuredLimits, type ParseOutput } from './util/structured.js';
+import { collectKubernetes, isKubernetesObject } from './collectors/kubernetes.js';
+import { collectCloudFormation, isCloudFormation } from './collectors/cloudformation/index.js';
+import { collectIamJson, isIamJson } from './collectors/iam-json.js';
+import type { PodtrustConfig } from './engine/config.js';
+import { emptyConfig } from './engine/config.js';
+import { allRules } from './engine/rules.js';
+import { runRules, selectRules, sortFindings } from './engine/engine.js';
+import type { ScanResult } from './engine/result.js';
+import { globMatch } from './util/glob.js';
+import { VERSION, INFORMATION_URI } from './version.js';
+
+export interface ScanOptions {
+  /** Files and folders; `-` is standard input. */
+  paths: string[];
+  /** Directory output paths are relative to. */
+  root: string;
+  config?: PodtrustConfig;
+  exclude?: string[];
+  stdin?: string;
+  limits?: StructuredLimits;
+  maxFileBytes?: number;
+  maxTotalBytes?: number;
+  /** Saved inventories to audit alongside (or instead of) the paths. */
+  inventories?: Inventory[];
+  /** Only these rules (tests, `--rule`). */
+  ruleIds?: string[];
+  now?: Date;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+/** Reads every input into one inventory. Never throws for bad input: it becomes a note. */
+export async function collectInventory(options: ScanOptions): Promise<Inventory> {
+  const config = options.config ?? emptyConfig();
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const inputs = readInputs({
+    paths: options.paths,
+    root: options.root,
+    exclude: [...(options.exclude ?? []), ...config.exclude],
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxTotalBytes: options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+  });
+  const collected: CollectResult = emptyResult();
+  collected.notes.push(...inputs.notes);
+  const collectOptions: CollectOptions = { root: options.root, limits };
+  const seenIds = new Map<string, number>();
+  for (const file of inputs.structured) mergeResults(collected, collectStructured(file, collectOptions, seenIds));
+  if (inputs.terraform.length > 0) {
+    const { collectTerraform } = await import('./collectors/terraform/index.js');
+    mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
+  }
+  for (const inv of options.inventories ?? []) {
+    collected.resources.push(...inv.resources);
+    collected.clusters.push(...inv.clusters);
+    collected.notes.push(...inv.notes);
+  }
+  const clusters = mergeClusters(collected.clusters, config);
+  assignClusters(collected.resources, clusters, config, options.root);
+  return { version: 1, resources: collected.resources, clusters, notes: collected.notes };
+}
+
+function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
+  const ext = extname(file.path).toLowerCase();
+  const looksJson = ext === '.json' || (file.path === STDIN_PATH || ext === '.template' ? /^\s*[{[]/.test(file.text) : false);
+  return looksJson ? parseJson(file.text, limits) : parseYaml(file.text, { intrinsicTags: true, limits });
+}
+
+function collectStructured(file: SourceFile, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
+  const result = emptyResult();
+  const parsed = parseStructured(file, opts.limits);
+  for (const e of parsed.errors) {
+    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: e.line, column: e.column, message: e.message });
+  }
+  for (const doc of parsed.documents) {
+    try {
+      if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
+      else if (isCloudFormation(doc.value)) mergeResults(result, collectCloudFormation(file, doc, opts));
+      else if (isIamJson(doc.value)) mergeResults(result, collectIamJson(file, doc, opts));
+      // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
+    } catch (e) {
+      result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: doc.positions['']?.line ?? 1, message: `could not read this document: ${(e as Error).message}` });
+    }
+  }
+  return result;
+}
+
+/** Clusters from IaC merged with the config's cluster map (which may add issuer and environment). */
+function mergeClusters(found: ClusterInfo[], config: PodtrustConfig): ClusterInfo[] {
+  const byName = new Map<string, ClusterInfo>();
+  for (const c of found) {
+    const prev = byName.get(c.name);
+    byName.set(c.name, prev ? { ...prev, ...definedOnly(c) } : { ...c });
+  }
+  for (const m of config.clusters) {
+    const prev = byName.get(m.name) ?? { name: m.name };
+    const merged: ClusterInfo = { ...prev };
+    if (m.provider) merged.provider = m.provider;
+    if (m.issuer) merged.issuer = m.issuer;
+    if (m.environment) merged.environment = m.environment;
+    const account = m.account ?? m.project ?? m.subscription;
+    if (account) merged.account = account;
+    byName.set(m.name, merged);
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Which cluster a Kubernetes object belongs to: (1) the config's cluster map, (2) the cluster
+ * defined in IaC in its nearest ancestor directory that defines exactly one, (3) none (the
+ * scan's one unnamed cluster).
+ */
+function assignClusters(resources: Resource[], clusters: ClusterInfo[], config: PodtrustConfig, root: string): void {
+  const clusterDirs = new Map<string, string[]>();
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  for (const c of clusters) {
+    const def = c.resourceId ? byId.get(c.resourceId) : undefined;
+    if (!def) continue;
+    const dir = dirname(def.file);
+    const list = clusterDirs.get(dir) ?? [];
+    list.push(c.name);
+    clusterDirs.set(dir, list);
+  }
+  for (const r of resources) {
+    if (!r.type.startsWith('k8s.') || r.cluster !== undefined || r.format === 'live') continue;
+    const rel = relative(root, r.file).split(sep).join('/');
+    const mapped = config.clusters.find((m) => m.paths.some((g) => globMatch(g, rel)));
+    if (mapped) {
+      r.cluster = mapped.name;
+      continue;
+    }
+    for (let dir = dirname(r.file); ; dir = dirname(dir)) {
+      const names = clusterDirs.get(dir);
+      if (names && names.length === 1) {
+        r.cluster = names[0]!;
+        break;
+      }
+      if (names && names.length > 1) break;
+      if (dir === dirname(dir) || !(dir + sep).startsWith(root + sep) && dir !== root) break;
+    }
+  }
+}
+
+function summarize(inventory: Inventory, findings: Finding[], notes: CoverageNote[], files: number): ScanResult['summary'] {
+  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppression) suppressed++;
+    else bySeverity[f.severity]++;
+  }
+  return {
+    files,
+    resources: inventory.resources.length,
+    findings: findings.length - suppressed,
+    bySeverity,
+    suppressed,
+    partial: notes.some((n) => n.level === 'error'),
+  };
+}
+
+/** Scans the inputs and returns the findings, sorted and deterministic. */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const config = options.config ?? emptyConfig();
+  const inventory = await collectInventory(options);
+  return auditInventory(inventory, options, config);
+}
+
+export function auditInventory(inventory: Inventory, options: ScanOptions, config: PodtrustConfig = options.config ?? emptyConfig()): ScanResult {
+  const model = new Model(inventory);
+  let rules = selectRules(allRules(), config);
+  if (options.ruleIds) rules = rules.filter((r) => options.ruleIds!.includes(r.meta.id));
+  const out = runRules(model, rules, config, options.root, options.now);
+  const findings = sortFindings(dedupeByAddress(out.findings, inventory));
+  const notes = [...inventory.notes, ...out.notes];
+  const files = new Set(inventory.resources.map((r) => r.file)).size;
+  return {
+    tool: { name: 'podtrust', version: VERSION, informationUri: INFORMATION_URI },
+    root: options.root,
+    findings,
+    rules: out.rules,
+    notes,
+    summary: summarize(inventory, findings, notes, files),
+  };
+}
+
+/** A resource in a Terraform plan and in the `.tf` files of the same scan is reported once, at the `.tf` location. */
+function dedupeByAddress(findings: Finding[], inventory: Inventory): Finding[] {
+  const tfAddresses = new Set(inventory.resources.filter((r) => r.format === 'terraform' && r.address).map((r) => r.address!));
+  if (tfAddresses.size === 0) return findings;
+  const formatOf = new Map(inventory.resources.map((r) => [r.id, r.format]));
+  return findings.filter((f) => !(formatOf.get(f.resource.id) === 'terraform-plan' && f.resource.address && tfAddresses.has(f.resource.address)));
+}

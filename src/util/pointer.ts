@@ -1,0 +1,57 @@
+/** RFC 6901 JSON pointers. */
+
+export function escapeToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapeToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function join(base: string, ...tokens: (string | number)[]): string {
+  let out = base;
+  for (const t of tokens) out += '/' + escapeToken(t);
+  return out;
+}
+
+export function split(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map(unescapeToken);
+}
+
+/** The pointer one level up; `''` for the root. */
+export function parent(pointer: string): string {
+  const i = pointer.lastIndexOf('/');
+  return i <= 0 ? '' : pointer.slice(0, i);
+}
+
+/** Converts an RFC 9535 normalized path (`$['a'][0]['b']`) to a JSON pointer. */
+export function fromNormalizedPath(path: string): string {
+  let out = '';
+  const re = /\[(?:'((?:[^'\\]|\\.)*)'|(\d+))\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (m[2] !== undefined) out += '/' + m[2];
+    else out += '/' + escapeToken(unescapeNormalized(m[1] ?? ''));
+  }
+  return out;
+}
+
+function unescapeNormalized(s: string): string {
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
+    if (e.startsWith('u') && e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
+    const map: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', "'": "'", '\\': '\\' };
+    return map[e] ?? e;
+  });
+}
+
+/** Reads the value at a pointer, or undefined. */
+export function get(value: unknown, pointer: string): unknown {
+  let cur: unknown = value;
+  for (const token of split(pointer)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) cur = cur[Number(token)];
+    else cur = Object.prototype.hasOwnProperty.call(cur, token) ? (cur as Record<string, unknown>)[token] : undefined;
+  }
+  return cur;
+}

@@ -1,0 +1,284 @@
+/**
+ * YAML and JSON documents parsed into plain data plus a JSON-pointer → position map.
+ *
+ * Objects are created without a prototype so keys like `__proto__` are ordinary data.
+ * Alias expansion and nesting are bounded: a billion-laughs document or a 100,000-deep
+ * nesting is an error with a line, never a hang or a crash.
+ */
+import { LineCounter, parseAllDocuments, type Document, isAlias, isMap, isScalar, isSeq, isPair, type Node as YamlNode } from 'yaml';
+import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import type { JsonValue, Position, PositionMap } from '../model/types.js';
+import { escapeToken } from './pointer.js';
+
+export interface ParsedDocument {
+  value: JsonValue;
+  /** Pointers relative to this document's root. */
+  positions: PositionMap;
+  /** 0-based index of the document in a multi-document stream. */
+  index: number;
+}
+
+export interface ParseIssue {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ParseOutput {
+  documents: ParsedDocument[];
+  errors: ParseIssue[];
+}
+
+export interface StructuredLimits {
+  /** Most values a document may expand to (aliases included). */
+  maxNodes: number;
+  /** Deepest nesting of collections. */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: StructuredLimits = { maxNodes: 2_000_000, maxDepth: 256 };
+
+export interface YamlOptions {
+  /** Translate CloudFormation short-form tags (`!Ref`, `!Sub`, ...) into their `Fn::` long form. */
+  intrinsicTags?: boolean;
+  limits?: StructuredLimits;
+}
+
+class LimitError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+export function createObject(): Record<string, JsonValue> {
+  return Object.create(null) as Record<string, JsonValue>;
+}
+
+const CFN_FUNCTIONS = new Set([
+  'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
+  'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Condition', 'ToJsonString', 'Length',
+]);
+
+function positionOf(lc: LineCounter, start: number, end: number): Position {
+  const a = lc.linePos(start);
+  const b = lc.linePos(Math.max(start, end));
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+/** Parses every document of a YAML stream. Empty documents are dropped. */
+export function parseYaml(text: string, options: YamlOptions = {}): ParseOutput {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const lineCounter = new LineCounter();
+  const errors: ParseIssue[] = [];
+  const documents: ParsedDocument[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
+  } catch (e) {
+    return { documents, errors: [{ line: 1, column: 1, message: `cannot parse YAML: ${(e as Error).message}` }] };
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    const docErrors = doc.errors;
+    if (docErrors.length > 0) {
+      const err = docErrors[0]!;
+      const pos = lineCounter.linePos(err.pos[0]);
+      errors.push({ line: pos.line, column: pos.col, message: firstLine(err.message) });
+      return;
+    }
+    if (doc.contents === null) return;
+    const positions: PositionMap = Object.create(null) as PositionMap;
+    const state = { nodes: 0, doc: doc as Document };
+    try {
+      const value = walkYaml(doc.contents as YamlNode, '', 0, positions, lineCounter, state, limits, options.intrinsicTags === true, new Set());
+      documents.push({ value, positions, index });
+    } catch (e) {
+      if (e instanceof LimitError) {
+        const pos = lineCounter.linePos(e.offset);
+        errors.push({ line: pos.line, column: pos.col, message: e.message });
+      } else {
+        throw e;
+      }
+    }
+  });
+  return { documents, errors };
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i < 0 ? s : s.slice(0, i)).trim();
+}
+
+function walkYaml(
+  node: YamlNode,
+  pointer: string,
+  depth: number,
+  positions: PositionMap,
+  lc: LineCounter,
+  state: { nodes: number; doc: Document },
+  limits: StructuredLimits,
+  intrinsic: boolean,
+  resolving: Set<YamlNode>,
+): JsonValue {
+  const offset = node.range?.[0] ?? 0;
+  if (++state.nodes > limits.maxNodes) {
+    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?)`, offset);
+  }
+  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels`, offset);
+  if (isAlias(node)) {
+    const target = node.resolve(state.doc) as YamlNode | undefined;
+    if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset);
+    resolving.add(target);
+    // Positions inside an alias point at the anchor's definition; keep only the alias site itself.
+    const value = walkYaml(target, pointer, depth, Object.create(null) as PositionMap, lc, state, limits, intrinsic, resolving);
+    resolving.delete(target);
+    if (node.range) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+    return value;
+  }
+  if (node.range && positions[pointer] === undefined) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+  let value: JsonValue;
+  if (isMap(node)) {
+    const obj = createObject();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      const key = keyNode === null ? '' : scalarKey(keyNode);
+      if (key === '<<' && pair.value) {
+        // Merge keys: copy entries of the referenced mapping(s) that are not set explicitly.
+        const merged = walkYaml(pair.value as YamlNode, pointer, depth + 1, Object.create(null) as PositionMap, lc, state, limits, intrinsic, resolving);
+        for (const src of Array.isArray(merged) ? merged : [merged]) {
+          if (src && typeof src === 'object' && !Array.isArray(src)) {
+            for (const k of Object.keys(src)) if (!(k in obj)) obj[k] = (src as Record<string, JsonValue>)[k]!;
+          }
+        }
+        continue;
+      }
+      const child = pointer + '/' + escapeToken(key);
+      const start = keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? offset;
+      const valueNode = pair.value as YamlNode | null;
+      const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
+      positions[child] = positionOf(lc, start, end);
+      obj[key] = valueNode === null ? null : walkYaml(valueNode, child, depth + 1, positions, lc, state, limits, intrinsic, resolving);
+    }
+    value = obj;
+  } else if (isSeq(node)) {
+    const arr: JsonValue[] = [];
+    node.items.forEach((item, i) => {
+      arr.push(item === null ? null : walkYaml(item as YamlNode, `${pointer}/${i}`, depth + 1, positions, lc, state, limits, intrinsic, resolving));
+    });
+    value = arr;
+  } else if (isScalar(node)) {
+    value = scalarValue(node.value);
+  } else {
+    value = null;
+  }
+  if (intrinsic && node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!')) {
+    return intrinsicForm(node.tag.slice(1), value);
+  }
+  return value;
+}
+
+function scalarKey(node: YamlNode): string {
+  if (isScalar(node)) return String(node.value);
+  return String((node as { toString(): string }).toString());
+}
+
+function scalarValue(v: unknown): JsonValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return String(v);
+}
+
+function intrinsicForm(tag: string, value: JsonValue): JsonValue {
+  if (tag === 'Ref') return { Ref: value } as JsonValue;
+  if (tag === 'Condition') return { Condition: value } as JsonValue;
+  if (tag === 'GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] } as JsonValue;
+  }
+  if (CFN_FUNCTIONS.has(tag)) {
+    const o = createObject();
+    o[`Fn::${tag}`] = value;
+    return o;
+  }
+  return value;
+}
+
+/** Parses one JSON document (comments and trailing commas tolerated, errors reported with line). */
+export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
+  const errs: ParseError[] = [];
+  const root = parseTree(text, errs, { allowTrailingComma: true, disallowComments: false });
+  const lines = lineStarts(text);
+  if (errs.length > 0 || root === undefined) {
+    const e = errs[0];
+    const { line, column } = offsetToLineCol(lines, e?.offset ?? 0);
+    return { documents: [], errors: [{ line, column, message: e ? `invalid JSON: ${printParseErrorCode(e.error)}` : 'empty JSON document' }] };
+  }
+  const positions: PositionMap = Object.create(null) as PositionMap;
+  try {
+    const value = walkJson(root, '', 0, positions, lines, limits, { nodes: 0 });
+    return { documents: [{ value, positions, index: 0 }], errors: [] };
+  } catch (e) {
+    if (e instanceof LimitError) {
+      const { line, column } = offsetToLineCol(lines, e.offset);
+      return { documents: [], errors: [{ line, column, message: e.message }] };
+    }
+    throw e;
+  }
+}
+
+function walkJson(node: JsonNode, pointer: string, depth: number, positions: PositionMap, lines: number[], limits: StructuredLimits, state: { nodes: number }): JsonValue {
+  if (++state.nodes > limits.maxNodes) throw new LimitError(`document has more than ${limits.maxNodes} values`, node.offset);
+  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels`, node.offset);
+  if (positions[pointer] === undefined) positions[pointer] = span(lines, node.offset, node.offset + node.length);
+  switch (node.type) {
+    case 'object': {
+      const obj = createObject();
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (!k) continue;
+        const key = String(k.value);
+        const child = pointer + '/' + escapeToken(key);
+        positions[child] = span(lines, prop.offset, prop.offset + prop.length);
+        obj[key] = v ? walkJson(v, child, depth + 1, positions, lines, limits, state) : null;
+      }
+      return obj;
+    }
+    case 'array':
+      return (node.children ?? []).map((c, i) => walkJson(c, `${pointer}/${i}`, depth + 1, positions, lines, limits, state));
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return node.value as JsonValue;
+    default:
+      return null;
+  }
+}
+
+/** Offsets of every line start, for offset → line/column. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function offsetToLineCol(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+function span(lines: number[], start: number, end: number): Position {
+  const a = offsetToLineCol(lines, start);
+  const b = offsetToLineCol(lines, end);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}

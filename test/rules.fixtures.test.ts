@@ -1,0 +1,52 @@
+/**
+ * The one generic rule test: every fixture case under fixtures/rules/<rule-id>/ runs through the
+ * real scan(), and the rule's findings must equal expect.yaml exactly (file, line, resource,
+ * severity). Pass cases expect none.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { scan } from '../src/scan.js';
+import { allRules } from '../src/engine/rules.js';
+import { loadConfig } from '../src/engine/config.js';
+import { actualOf, listFixtureCases, type ExpectedFinding } from './helpers/fixtures.js';
+
+const cases = listFixtureCases();
+
+function normalize(list: ExpectedFinding[]): ExpectedFinding[] {
+  return list
+    .map((e) => {
+      const out: ExpectedFinding = { file: e.file, line: e.line, resource: e.resource, severity: e.severity };
+      if (e.suppressed) out.suppressed = true;
+      return out;
+    })
+    .sort((a, b) => (a.file + a.line + a.resource < b.file + b.line + b.resource ? -1 : 1));
+}
+
+describe('rule fixtures', () => {
+  it('every rule has at least one fail and one pass case, and every fixture folder names a rule', () => {
+    const ids = new Set(allRules().map((r) => r.meta.id));
+    const byRule = new Map<string, Set<string>>();
+    for (const c of cases) {
+      expect(ids.has(c.ruleId), `fixtures/rules/${c.ruleId} matches no rule`).toBe(true);
+      (byRule.get(c.ruleId) ?? byRule.set(c.ruleId, new Set()).get(c.ruleId)!).add(c.kind);
+    }
+    for (const id of ids) {
+      expect(byRule.get(id)?.has('fail'), `${id} has no fail- fixture`).toBe(true);
+      expect(byRule.get(id)?.has('pass'), `${id} has no pass- fixture`).toBe(true);
+    }
+  });
+
+  it.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('%s', async (_name, c) => {
+    const config = existsSync(join(c.dir, '.podtrust.yaml')) ? loadConfig(c.dir) : undefined;
+    const result = await scan({ paths: [c.dir], root: c.dir, ...(config ? { config } : {}), now: new Date('2026-11-01T00:00:00Z') });
+    const errors = result.notes.filter((n) => n.level === 'error' && n.kind !== 'rule-error');
+    const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
+    expect(ruleErrors).toEqual([]);
+    if (!c.name.includes('invalid')) expect(errors).toEqual([]);
+    const actual = normalize(result.findings.filter((f) => f.ruleId === c.ruleId).map((f) => actualOf(f, c.dir)));
+    if (c.kind === 'pass') expect(actual).toEqual([]);
+    else expect(c.expected.length, 'a fail- case lists its findings in expect.yaml').toBeGreaterThan(0);
+    expect(actual).toEqual(normalize(c.expected));
+  });
+});

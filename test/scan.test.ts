@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditInventory, collectInventory, scan } from '../src/scan.js';
+import { renderInventory, validateInventory } from '../src/engine/snapshot.js';
+import type { Inventory } from '../src/model/types.js';
+import { REPO } from './helpers/fixtures.js';
+
+const DEMO = join(REPO, 'fixtures', 'demo');
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'podtrust-scan-'));
+}
+
+describe('scan()', () => {
+  it('audits a saved inventory exactly as the live scan of the same inputs', async () => {
+    const inventory = await collectInventory({ paths: [DEMO], root: REPO });
+    const saved = renderInventory(inventory);
+    const reloaded = JSON.parse(saved) as Inventory;
+    expect(validateInventory(reloaded)).toEqual([]);
+    const direct = await scan({ paths: [DEMO], root: REPO });
+    const fromSnapshot = auditInventory(reloaded, { paths: [], root: REPO });
+    expect(fromSnapshot.findings).toEqual(direct.findings);
+    expect(direct.findings.length).toBeGreaterThan(3);
+  });
+
+  it('is deterministic: the same input gives the same findings in the same order', async () => {
+    const a = await scan({ paths: [DEMO], root: REPO });
+    const b = await scan({ paths: [DEMO], root: REPO });
+    expect(JSON.stringify(b.findings)).toBe(JSON.stringify(a.findings));
+  });
+
+  it('turns broken inputs into notes with file and line and keeps scanning', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ok.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: a\n  annotations:\n    iam.gke.io/gcp-service-account: a@p.iam.gserviceaccount.com\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: indentation\n');
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+    writeFileSync(join(dir, 'bomb.yaml'), bomb.join('\n') + '\n');
+    writeFileSync(join(dir, 'deep.json'), '['.repeat(5000) + ']'.repeat(5000));
+    writeFileSync(join(dir, 'latin1.yaml'), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n', 'latin1'));
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(dir, join(dir, 'sub', 'loop'));
+    const result = await scan({ paths: [dir], root: dir });
+    const byFile = (name: string) => result.notes.filter((n) => n.file === join(dir, name));
+    expect(byFile('bad.yaml')[0]).toMatchObject({ level: 'error', line: 4 });
+    expect(byFile('bomb.yaml')[0]?.message).toMatch(/alias|values/);
+    expect(byFile('deep.json')[0]?.message).toMatch(/nesting/);
+    expect(byFile('latin1.yaml')[0]).toMatchObject({ level: 'error', line: 4, message: expect.stringMatching(/UTF-8/) });
+    expect(result.summary.partial).toBe(true);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['k8s-identity-on-default-sa']);
+  });
+
+  it('skips unrendered Helm templates with a note, and files over the size cap with an error', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    writeFileSync(join(dir, 'chart', 'templates', 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }}\n');
+    writeFileSync(join(dir, 'big.yaml'), 'a: ' + 'x'.repeat(5000) + '\n');
+    const result = await scan({ paths: [dir], root: dir, maxFileBytes: 1000 });
+    expect(result.notes.find((n) => n.file === join(dir, 'chart', 'templates'))?.message).toContain('helm template');
+    expect(result.notes.find((n) => n.file === join(dir, 'big.yaml'))).toMatchObject({ kind: 'limit', level: 'error' });
+    expect(result.notes.filter((n) => n.kind === 'parse-error')).toEqual([]);
+  });
+
+  it('honours --exclude globs', async () => {
+    const result = await scan({ paths: [DEMO], root: REPO, exclude: ['fixtures/demo/terraform/**', 'k3s'] });
+    const files = new Set(result.findings.map((f) => f.location.file));
+    expect([...files].some((f) => f.includes('/terraform/') || f.includes('/k3s/'))).toBe(false);
+    expect(files.size).toBeGreaterThan(0);
+  });
+});
