@@ -22,7 +22,7 @@ provider's client-ID list to \`${STS_AUDIENCE}\`.`,
   check(ctx) {
     for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
       if (f.issuer.kind !== 'kubernetes' && f.issuer.kind !== 'unknown') continue;
-      if (f.unsatisfiable || hasMismatchedCondition(f, 'aud')) continue;
+      if (f.unsatisfiable || f.principalWildcard || hasMismatchedCondition(f, 'aud')) continue;
       if (claimConditions(f, 'aud').length > 0) continue;
       const audiences = f.issuer.providerAudiences;
       const onlySts = audiences !== undefined && audiences.length === 1 && audiences[0] === STS_AUDIENCE;

@@ -23,10 +23,12 @@ Inputs:
   --max-total-size SIZE    stop reading input beyond this total (default 1GB)
 
 Output:
-  --format FORMAT          table (default), json, sarif, markdown
+  --format FORMAT          table (default), json, sarif, markdown, html
   --output FILE, -o FILE   write the report to FILE instead of stdout
   --fail-on SEVERITY       exit 1 when an unsuppressed finding is at or above it:
                            critical, high (default), medium, low, none
+  --baseline FILE          a previous SARIF or JSON report: marks findings new or unchanged
+  --only-new               report (and fail on) only findings not in the baseline
   --quiet, -q              no notes on stderr
   --verbose, -v            more detail on stderr
 

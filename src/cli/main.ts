@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
 
-const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
@@ -93,6 +93,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     'max-total-size': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     verbose: { type: 'boolean', short: 'v' },
+    baseline: { type: 'string' },
+    'only-new': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -106,6 +108,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const inventoryFiles = (values.inventory as string[] | undefined) ?? [];
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
+  if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
   const { loadConfig } = await import('../engine/config.js');
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
@@ -132,7 +135,11 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     return inventory.notes.some((n) => n.level === 'error') ? 2 : 0;
   }
 
-  const result = await scan(scanOptions);
+  let result = await scan(scanOptions);
+  if (typeof values.baseline === 'string') {
+    const { applyBaseline, loadBaseline } = await import('../baseline/baseline.js');
+    result = applyBaseline(result, loadBaseline(resolve(values.baseline)), { onlyNew: Boolean(values['only-new']) });
+  }
   const { render } = await import('../reporters/index.js');
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;
   const text = render(format, result, {

@@ -1,0 +1,96 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import type { JsonValue, Resource } from '../../src/model/types.js';
+import { type CredentialEvidence, type CredentialKind, EVIDENCE_FIELD } from '../../src/credentials/types.js';
+
+const LABEL: Record<CredentialKind, string> = {
+  'aws-access-key': 'an AWS access key',
+  'azure-client-secret': 'an Azure client secret',
+  'gcp-service-account-key': 'a GCP service-account key',
+};
+
+const INSTEAD: Record<CredentialKind, string> = {
+  'aws-access-key': 'IAM roles for service accounts (IRSA) or EKS Pod Identity',
+  'azure-client-secret': 'Azure Workload Identity (a user-assigned managed identity with a federated credential)',
+  'gcp-service-account-key': 'GKE Workload Identity Federation',
+};
+
+function evidenceOf(r: Resource): CredentialEvidence[] {
+  const body = r.body as Record<string, JsonValue> | null;
+  const list = body && typeof body === 'object' && !Array.isArray(body) ? body[EVIDENCE_FIELD] : undefined;
+  return Array.isArray(list) ? (list as unknown as CredentialEvidence[]) : [];
+}
+
+function line(r: Resource, pointer: string): number {
+  return r.positions[pointer]?.line ?? Number.MAX_SAFE_INTEGER;
+}
+
+const rule: CodeRule = {
+  meta: {
+    id: 'k8s-static-cloud-credentials',
+    title: 'Static cloud credentials are stored in the cluster',
+    severity: 'critical',
+    provider: 'kubernetes',
+    tags: ['secrets', 'irsa', 'pod-identity', 'azure-workload-identity', 'gke-workload-identity'],
+    description: `A Secret (its \`data\` decoded and its \`stringData\`), a ConfigMap, a literal container environment value, or
+a Terraform \`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key
+(an \`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
+(\`AZURE_CLIENT_SECRET\`, service-principal JSON with \`clientSecret\`/\`password\`), or a GCP service-account key
+(JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object, or exec into a pod that
+mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that reference
+\`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials whatever
+their value.
+
+One finding per object and credential kind, at the first key that holds it. AWS documentation example keys
+(ending in \`EXAMPLE\`) are not reported. Evidence is redacted: podtrust records the credential kind, the key, and
+for identifiers that are not secret (an access key id, a client id) their first 4 characters; no part of a secret
+value and no hash of it appears in the inventory or any report.`,
+    remediation: `Delete the stored credential and revoke it at the provider, then give the workload a federated identity:
+IRSA or EKS Pod Identity on EKS, Azure Workload Identity on AKS, GKE Workload Identity Federation on GKE. Workloads
+outside these platforms can exchange the cluster's ServiceAccount token through the same federation.`,
+    references: [
+      'https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html',
+      'https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview',
+      'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles',
+    ],
+    examples: {
+      bad: `apiVersion: v1
+kind: Secret
+metadata:
+  name: aws-credentials
+type: Opaque
+stringData:
+  AWS_ACCESS_KEY_ID: AKIA…
+  AWS_SECRET_ACCESS_KEY: …`,
+      good: `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: uploader
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/uploader`,
+    },
+  },
+  check(ctx) {
+    for (const r of ctx.model.resources) {
+      if (!r.type.startsWith('k8s.')) continue;
+      const byKind = new Map<CredentialKind, CredentialEvidence[]>();
+      for (const e of evidenceOf(r)) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
+      for (const [kind, list] of byKind) {
+        const first = [...list].sort((a, b) => line(r, a.pointer) - line(r, b.pointer))[0]!;
+        const keys = [...new Set(list.map((e) => e.key))];
+        const idPrefix = list.find((e) => e.idPrefix)?.idPrefix;
+        const evidence: Record<string, string> = { kind, key: keys.join(', ') };
+        if (idPrefix) evidence.idPrefix = `${idPrefix}…`;
+        ctx.report({
+          resource: r,
+          at: first.pointer,
+          key: kind,
+          evidence,
+          message: `${r.type.slice(4)} ${r.name} holds ${LABEL[kind]} in ${keys.map((k) => `"${k}"`).join(', ')}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
+        });
+      }
+    }
+  },
+};
+
+export default rule;
