@@ -11,10 +11,14 @@ import { parseJson, parseYaml, DEFAULT_LIMITS, type StructuredLimits, type Parse
 import { collectKubernetes, isKubernetesObject } from './collectors/kubernetes.js';
 import { collectCloudFormation, isCloudFormation } from './collectors/cloudformation/index.js';
 import { collectIamJson, isIamJson } from './collectors/iam-json.js';
+import { collectTerraformPlan, isTerraformPlan } from './collectors/terraform-plan.js';
+import { collectGcloudJson, isGcloudJson } from './collectors/gcp/gcloud-json.js';
+import { normalizeGcp } from './collectors/gcp/normalize.js';
 import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
 import { runRules, selectRules, sortFindings } from './engine/engine.js';
+import { identityLinks, resourceClusters } from './engine/identity-links.js';
 import type { ScanResult } from './engine/result.js';
 import { globMatch } from './util/glob.js';
 import { VERSION, INFORMATION_URI } from './version.js';
@@ -61,6 +65,9 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     const { collectTerraform } = await import('./collectors/terraform/index.js');
     mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
   }
+  const gcp = normalizeGcp(collected.resources);
+  collected.resources = gcp.resources;
+  mergeResults(collected, { resources: [], clusters: gcp.clusters, notes: gcp.notes });
   for (const inv of options.inventories ?? []) {
     collected.resources.push(...inv.resources);
     collected.clusters.push(...inv.clusters);
@@ -88,6 +95,8 @@ function collectStructured(file: SourceFile, opts: CollectOptions, seenIds: Map<
       if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
       else if (isCloudFormation(doc.value)) mergeResults(result, collectCloudFormation(file, doc, opts));
       else if (isIamJson(doc.value)) mergeResults(result, collectIamJson(file, doc, opts));
+      else if (isTerraformPlan(doc.value)) mergeResults(result, collectTerraformPlan(file, doc, opts));
+      else if (isGcloudJson(doc.value)) mergeResults(result, collectGcloudJson(file, doc, opts));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
     } catch (e) {
       result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: doc.positions['']?.line ?? 1, message: `could not read this document: ${(e as Error).message}` });
@@ -195,6 +204,8 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
     rules: out.rules,
     notes,
     summary: summarize(inventory, findings, notes, files),
+    identities: identityLinks(model),
+    resourceClusters: resourceClusters(model),
   };
 }
 
