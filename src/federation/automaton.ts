@@ -25,6 +25,8 @@ export interface AutomatonState {
 export class AutomatonLimitError extends Error {}
 
 const DEFAULT_STATE_LIMIT = 20_000;
+/** Pattern positions advanced over all steps: bounds the time a hostile pattern can take. */
+const WORK_LIMIT = 2_000_000;
 
 export class MatcherAutomaton {
   private readonly patterns: CompiledPattern[] = [];
@@ -34,6 +36,7 @@ export class MatcherAutomaton {
   private readonly states = new Map<string, AutomatonState>();
   private readonly transitions = new Map<AutomatonState, Map<string, AutomatonState>>();
   readonly start: AutomatonState;
+  private work = 0;
 
   constructor(matcher: Matcher, private readonly stateLimit = DEFAULT_STATE_LIMIT) {
     const groups: Pattern[][] = [];
@@ -58,8 +61,9 @@ export class MatcherAutomaton {
     return out;
   }
 
+  /** No continuation can be accepted. (With no allow list, the empty state accepts everything.) */
   isDead(state: AutomatonState): boolean {
-    return state.positions.length === 0;
+    return state.positions.length === 0 && this.groupCount > 0;
   }
 
   accepts(state: AutomatonState): boolean {
@@ -79,6 +83,8 @@ export class MatcherAutomaton {
     if (!row) this.transitions.set(state, (row = new Map()));
     const cached = row.get(ch);
     if (cached) return cached;
+    this.work += state.positions.length + 1;
+    if (this.work > WORK_LIMIT) throw new AutomatonLimitError('matcher too complex to analyse');
     const lower = ch.toLowerCase();
     const next: number[] = [];
     for (const id of state.positions) {

@@ -71,6 +71,10 @@ function webIdentityFederation(
   const conditions = uses.map((u) => ({ ...u, issuerMismatch: isMismatch(u, stmtIssuer) }));
   const own = conditions.filter((u) => !u.issuerMismatch);
   const claims = evaluateClaims(own);
+  if (hasUnresolvedBlock(stmt.body['Condition'])) {
+    claims.subject = { ...claims.subject, unknown: true };
+    claims.audience = { ...claims.audience, unknown: true };
+  }
   let unsatisfiable = mismatchReason(conditions, issuer) ?? claims.unsatisfiable;
 
   let subject = claims.subject;
@@ -170,6 +174,13 @@ function denyAppliesTo(deny: PolicyStatement, stmtIssuer: StatementIssuer, index
     const r = resolveIssuerDetailed(p, index);
     return r.resolved && sameIssuer(r.issuer, stmtIssuer.issuer);
   });
+}
+
+/** A Condition block, or an operator's block, that is unresolved as a whole may constrain anything. */
+function hasUnresolvedBlock(condition: JsonValue | undefined): boolean {
+  if (isUnknown(condition)) return true;
+  const block = asRecord(condition);
+  return block !== undefined && Object.values(block).some((v) => isUnknown(v));
 }
 
 function trustsServiceAccounts(subject: Matcher): boolean {

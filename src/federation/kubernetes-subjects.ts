@@ -17,7 +17,7 @@ export interface NamespaceAnalysis {
   span: NamespaceSpan;
   /** The admitted namespaces when finite and at most {@link ENUMERATION_LIMIT}. */
   namespaces?: string[];
-  /** True when the matcher was too complex to analyse; `span` is then the conservative `all`. */
+  /** True when the matcher was too complex to analyse; `span` is then an upper bound. */
   limited?: boolean;
 }
 
@@ -25,9 +25,28 @@ export function analyzeNamespaces(matcher: Matcher): NamespaceAnalysis {
   try {
     return analyze(new MatcherAutomaton(matcher));
   } catch (e) {
-    if (e instanceof AutomatonLimitError) return { span: 'all', limited: true };
+    if (e instanceof AutomatonLimitError) return { span: coarseSpan(matcher), limited: true };
     throw e;
   }
+}
+
+/**
+ * An upper bound for matchers too complex to analyse: when every allowed pattern names its
+ * namespace literally, those namespaces (denials ignored); otherwise all.
+ */
+function coarseSpan(matcher: Matcher): NamespaceSpan {
+  if (matcher.allow === null) return 'all';
+  const namespaces = new Set<string>();
+  for (const p of matcher.allow) {
+    const value = p.ignoreCase ? p.value.toLowerCase() : p.value;
+    if (!value.startsWith(SUBJECT_PREFIX)) return 'all';
+    const rest = value.slice(SUBJECT_PREFIX.length);
+    const colon = rest.indexOf(':');
+    const ns = colon < 0 ? rest : rest.slice(0, colon);
+    if (colon < 0 || (p.wildcard && /[*?]/.test(ns))) return 'all';
+    namespaces.add(ns);
+  }
+  return namespaces.size === 0 ? 'none' : namespaces.size === 1 ? 'one' : 'several';
 }
 
 function analyze(auto: MatcherAutomaton): NamespaceAnalysis {

@@ -101,30 +101,26 @@ export function subtract(m: Matcher, denied: Pattern[], unknown = false): Matche
 }
 
 /**
- * The patterns of A ∩ B when that has a pattern form: literals kept when the other side admits
- * them, and wildcard patterns when one contains the other or they are disjoint. Undefined when
- * two wildcard patterns overlap only in part.
+ * The patterns of A ∩ B when that has a pattern form: for each pair, the one contained in the
+ * other, or nothing when they are disjoint. Undefined when two patterns overlap only in part
+ * (`a*` and `*b`, or an ignore-case literal and a case-sensitive pattern).
  */
 function intersectLists(a: Pattern[], b: Pattern[]): Pattern[] | undefined {
   const out: Pattern[] = [];
-  for (const p of a) if (!p.wildcard && matchesLiteral(p, b)) out.push(p);
-  for (const p of b) if (!p.wildcard && matchesLiteral(p, a)) out.push(p);
-  for (const x of a.filter((p) => p.wildcard)) {
-    for (const y of b.filter((p) => p.wildcard)) {
-      if (patternIncludes(y, x)) out.push(x);
-      else if (patternIncludes(x, y)) out.push(y);
+  for (const x of a) {
+    for (const y of b) {
+      if (includesFast(y, x)) out.push(x);
+      else if (includesFast(x, y)) out.push(y);
       else if (provablyEmpty({ allow: [x], allowAlso: [[y]], deny: [], unknown: false }) !== true) return undefined;
     }
   }
   return dedupe(out);
 }
 
-/** Whether every string the literal pattern names is admitted by one of the patterns. */
-function matchesLiteral(lit: Pattern, patterns: Pattern[]): boolean {
-  if (!lit.ignoreCase) return patterns.some((o) => patternMatches(o, lit.value));
-  // An ignore-case literal names every case variant: only a case-insensitive pattern (or one
-  // without letters on either side) admits them all.
-  return patterns.some((o) => (o.ignoreCase || !hasCasedLetters(lit.value)) && patternMatches({ ...o, ignoreCase: true }, lit.value));
+/** L(inner) ⊆ L(outer), answering case-sensitive literals directly. */
+function includesFast(outer: Pattern, inner: Pattern): boolean {
+  if (!inner.wildcard && (!inner.ignoreCase || !hasCasedLetters(inner.value))) return patternMatches(outer, inner.value);
+  return patternIncludes(outer, inner);
 }
 
 function hasCasedLetters(s: string): boolean {

@@ -90,6 +90,8 @@ export interface Federation {
   issuer: Issuer;
   subject: Matcher;
   audience: Matcher;
+  /** Inventory id of the resource `pointer` points into, when it is not the identity (an Azure federated identity credential). */
+  sourceId?: string;
   /** JSON pointer to the statement (AWS) / credential (Azure) / binding (GCP). */
   pointer: string;
   /** Pointer where a missing condition belongs: the statement's `Condition`, else its `Principal`/`Action`. */
@@ -102,4 +104,23 @@ export interface Federation {
   actions?: string[];
   /** True when no token can satisfy the statement, with the reason. */
   unsatisfiable?: string;
+  /** GCP: the workload identity grant behind this federation (see src/federation/gcp.ts). */
+  gcp?: GcpGrant;
+}
+
+/** GCP: one member of a role binding that lets workloads obtain a Google service account. */
+export interface GcpGrant {
+  /** Workload pool the member names (`<project>.svc.id.goog`); null when unresolved. */
+  pool: string | null;
+  /** `ksa`: one ServiceAccount; `namespace`/`cluster`/`pool`: a principalSet; `attribute`/`group`: other sets; `unknown`: unreadable. */
+  scope: 'ksa' | 'namespace' | 'cluster' | 'pool' | 'attribute' | 'group' | 'unknown';
+  /** The member as written. */
+  member: string;
+  role: string | null;
+  /** Where the binding is: on the service account itself, or on its project (every account of the project). */
+  level: 'serviceAccount' | 'project';
+  namespace?: string | null;
+  name?: string | null;
+  /** For `cluster`: the cluster named by the principalSet. */
+  cluster?: string | null;
 }
