@@ -1,10 +1,11 @@
 import type { ScanResult } from '../engine/result.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
+import { renderHtml } from './html.js';
 import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
 
-export type ReportFormat = 'sarif' | 'json' | 'table' | 'markdown';
+export type ReportFormat = 'sarif' | 'json' | 'table' | 'markdown' | 'html';
 
 export interface RenderOptions {
   /** Table only: emit ANSI colours. */
@@ -21,11 +22,13 @@ export function render(format: ReportFormat, result: ScanResult, opts: RenderOpt
       return renderJson(result);
     case 'markdown':
       return renderMarkdown(result);
+    case 'html':
+      return renderHtml(result);
     case 'table':
       return renderTable(result, { color: opts.color ?? false, width: opts.width ?? 80 });
   }
 }
 
-export { renderJson, renderMarkdown, renderSarif, renderTable };
+export { renderHtml, renderJson, renderMarkdown, renderSarif, renderTable };
 export { buildSarif } from './sarif.js';
 export { sanitizeTerminal } from './sanitize.js';

@@ -5,6 +5,7 @@ import { countFindings, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
+import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, mermaidGraph, type Breakdown } from './html/identity-map.js';
 
 /**
  * Text from scanned input rendered inert: no table breaks, HTML, code spans, links or emphasis,
@@ -64,6 +65,41 @@ function ruleSection(result: ScanResult, rule: RuleMeta | undefined, ruleId: str
   return lines;
 }
 
+function breakdownTable(heading: string, entries: Breakdown[]): string[] {
+  if (entries.length === 0) return [];
+  const lines = [row([heading, ...SEVERITIES, 'total']), row(['---', ...SEVERITIES.map(() => '---:'), '---:'])];
+  for (const e of entries) lines.push(row([escapeMarkdown(e.label), ...SEVERITIES.map((s) => String(e.counts[s])), String(e.total)]));
+  lines.push('');
+  return lines;
+}
+
+/** ServiceAccount → cloud identity → what it can do → findings, as a table and a Mermaid graph. */
+function identityMapSection(result: ScanResult): string[] {
+  const rows = identityRows(result);
+  if (rows.length === 0) return [];
+  const lines = [
+    '## Identity map',
+    '',
+    row(['ServiceAccount', 'Cluster', 'Mechanism', 'Cloud identity', 'Can do', 'Findings']),
+    row(['---', '---', '---', '---', '---', '---']),
+  ];
+  for (const r of rows) {
+    const findings = r.findings.map((f) => `${f.severity}: ${escapeMarkdown(f.ruleId)}`).join('<br>');
+    lines.push(
+      row([
+        r.serviceAccount ? escapeMarkdown(r.serviceAccount.name) : '_(none scanned)_',
+        escapeMarkdown(r.serviceAccount?.cluster ?? ''),
+        MECHANISM_LABEL[r.mechanism],
+        escapeMarkdown(r.identity),
+        escapeMarkdown(r.permissions.join(', ')),
+        findings || 'none',
+      ]),
+    );
+  }
+  lines.push('', ...mermaidGraph(identityGraph(rows)), '');
+  return lines;
+}
+
 export function renderMarkdown(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
@@ -72,6 +108,10 @@ export function renderMarkdown(result: ScanResult): string {
   lines.push('| Severity | Findings |', '| --- | ---: |');
   for (const severity of SEVERITIES) lines.push(`| ${severity} | ${counts.bySeverity[severity]} |`);
   lines.push(`| suppressed | ${counts.suppressed.length} |`, '');
+  if (counts.active.length > 0) {
+    lines.push(...breakdownTable('Provider', byProvider(result)), ...breakdownTable('Cluster', byCluster(result)));
+  }
+  lines.push(...identityMapSection(result));
 
   if (counts.active.length > 0) {
     lines.push('## Findings', '', ...findingsTable(result, counts.active), '', '## Details', '');

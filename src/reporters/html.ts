@@ -1,0 +1,177 @@
+/**
+ * `--format html`: one self-contained file for a security team (no network, no external
+ * assets) with the Markdown report's content, a sortable and filterable findings table and
+ * the identity graph as inline SVG.
+ */
+import { createHash } from 'node:crypto';
+import { SEVERITIES, type Finding, type Location } from '../model/types.js';
+import type { RuleMeta } from '../engine/rule-api.js';
+import type { ScanResult } from '../engine/result.js';
+import { countFindings, summaryLine } from './counts.js';
+import { displayPath } from './paths.js';
+import { locationFile } from './location.js';
+import { SEVERITY_RANK } from './severity.js';
+import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
+import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, type Breakdown } from './html/identity-map.js';
+import { graphSvg } from './html/graph-svg.js';
+import { SCRIPT, STYLE } from './html/assets.js';
+
+const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:`;
+
+function shownLocation(root: string, location: Location): string {
+  const file = displayPath(root, locationFile(location)).path;
+  return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
+}
+
+function sev(severity: string): string {
+  return `<span class="sev ${severity}">${severity}</span>`;
+}
+
+function cards(result: ScanResult, counts: ReturnType<typeof countFindings>): string {
+  const items = SEVERITIES.map(
+    (s) => `<div class="card ${s}"><span class="n" id="count-${s}">${counts.bySeverity[s]}</span>${s}</div>`,
+  );
+  items.push(`<div class="card"><span class="n" id="count-suppressed">${counts.suppressed.length}</span>suppressed</div>`);
+  if (result.findings.some((f) => f.baselineState !== undefined)) {
+    items.push(`<div class="card"><span class="n" id="count-new">${counts.newCount}</span>new since baseline</div>`);
+  }
+  return `<div class="cards">${items.join('')}</div>`;
+}
+
+function breakdownTable(heading: string, entries: Breakdown[]): string {
+  if (entries.length === 0) return '';
+  const head = `<tr><th>${heading}</th>${SEVERITIES.map((s) => `<th class="num">${s}</th>`).join('')}<th class="num">total</th></tr>`;
+  const body = entries
+    .map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`)
+    .join('\n');
+  return `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+function identitySection(result: ScanResult): string {
+  const rows = identityRows(result);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map((r) => {
+      const findings = r.findings.map((f) => `${sev(f.severity)} ${escapeHtml(f.ruleId)}`).join('<br>') || 'none';
+      return (
+        `<tr><td>${r.serviceAccount ? escapeHtml(r.serviceAccount.name) : '<em>(none scanned)</em>'}</td>` +
+        `<td>${escapeHtml(r.serviceAccount?.cluster ?? '')}</td><td>${MECHANISM_LABEL[r.mechanism]}</td>` +
+        `<td>${escapeHtml(r.identity)}</td><td>${escapeHtml(r.permissions.join(', '))}</td><td>${findings}</td></tr>`
+      );
+    })
+    .join('\n');
+  return [
+    '<h2 id="identity-map">Identity map</h2>',
+    '<p class="muted">ServiceAccount → cloud identity → what it can do → findings.</p>',
+    '<table id="identities"><thead><tr><th>ServiceAccount</th><th>Cluster</th><th>Mechanism</th><th>Cloud identity</th><th>Can do</th><th>Findings</th></tr></thead>',
+    `<tbody>${body}</tbody></table>`,
+    `<div class="graph-wrap">${graphSvg(identityGraph(rows))}</div>`,
+  ].join('\n');
+}
+
+function findingRow(result: ScanResult, f: Finding): string {
+  const loc = shownLocation(result.root, f.location);
+  const state = f.baselineState ?? '';
+  const badge = f.baselineState === 'new' ? ' <span class="badge">new</span>' : '';
+  return (
+    `<tr data-severity="${f.severity}" data-baseline="${state}">` +
+    `<td data-sort="${SEVERITY_RANK[f.severity]}">${sev(f.severity)}${badge}</td>` +
+    `<td><a href="#rule-${escapeHtml(f.ruleId)}">${escapeHtml(f.ruleId)}</a></td>` +
+    `<td>${escapeHtml(f.resource.name)}</td><td>${escapeHtml(loc)}</td><td>${escapeHtml(f.message)}</td></tr>`
+  );
+}
+
+function findingsSection(result: ScanResult, active: Finding[]): string {
+  if (active.length === 0) return '<h2 id="findings-heading">Findings</h2><p>No findings.</p>';
+  const hasBaseline = active.some((f) => f.baselineState !== undefined);
+  return [
+    '<h2 id="findings-heading">Findings</h2>',
+    '<div class="filters">',
+    '<label>Filter <input type="search" id="filter-text" placeholder="rule, resource, file or text"></label>',
+    `<label>Severity <select id="filter-severity"><option value="">all</option>${SEVERITIES.map((s) => `<option value="${s}">${s}</option>`).join('')}</select></label>`,
+    hasBaseline ? '<label><input type="checkbox" id="filter-new"> new only</label>' : '',
+    `<span class="muted">showing <span id="shown-count">${active.length}</span> of <span id="total-count">${active.length}</span></span>`,
+    '</div>',
+    '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead>',
+    `<tbody>${active.map((f) => findingRow(result, f)).join('\n')}</tbody></table>`,
+  ].join('\n');
+}
+
+function ruleDetails(result: ScanResult, rule: RuleMeta | undefined, ruleId: string, findings: Finding[]): string {
+  const items = findings
+    .map((f) => {
+      const related = f.related
+        .map((rel) => `<li>related: ${rel.message !== undefined ? `${escapeHtml(rel.message)}: ` : ''}${escapeHtml(shownLocation(result.root, rel))}</li>`)
+        .join('');
+      return `<li>${sev(f.severity)} ${escapeHtml(f.resource.name)} at ${escapeHtml(shownLocation(result.root, f.location))}: ${escapeHtml(f.message)}${related ? `<ul>${related}</ul>` : ''}</li>`;
+    })
+    .join('\n');
+  const parts = [`<section class="rule" id="rule-${escapeHtml(ruleId)}">`, `<h3>${escapeHtml(ruleId)}${rule ? `: ${escapeHtml(rule.title)}` : ''}</h3>`, `<ul>${items}</ul>`];
+  if (rule) {
+    parts.push(`<p><strong>Why it matters.</strong> ${inlineMarkdown(rule.description)}</p>`, `<p><strong>How to fix.</strong> ${inlineMarkdown(rule.remediation)}</p>`);
+    if (rule.references.length > 0) parts.push(`<p><strong>References:</strong></p><ul>${rule.references.map((r) => `<li>${safeLink(r)}</li>`).join('')}</ul>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function suppressedSection(result: ScanResult, suppressed: Finding[]): string {
+  if (suppressed.length === 0) return '';
+  const body = suppressed
+    .map(
+      (f) =>
+        `<tr><td>${escapeHtml(f.ruleId)}</td><td>${escapeHtml(f.resource.name)}</td><td>${escapeHtml(shownLocation(result.root, f.location))}</td><td>${escapeHtml(f.suppression?.justification ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Suppressed</h2><table id="suppressed"><thead><tr><th>Rule</th><th>Resource</th><th>Location</th><th>Justification</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function notesSection(result: ScanResult): string {
+  if (result.notes.length === 0) return '';
+  const items = result.notes
+    .map((n) => {
+      const where = n.file !== undefined ? ` ${escapeHtml(displayPath(result.root, n.file).path)}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
+      return `<li><strong>${n.level}</strong> (${escapeHtml(n.kind)})${where} ${escapeHtml(n.message)}</li>`;
+    })
+    .join('\n');
+  return `<h2 id="coverage">Coverage notes</h2><p class="muted">What the scan could not read or decide.</p><ul id="notes">${items}</ul>`;
+}
+
+export function renderHtml(result: ScanResult): string {
+  const counts = countFindings(result.findings);
+  const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
+  const byRule = new Map<string, Finding[]>();
+  for (const f of counts.active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
+  const body = [
+    '<h1>podtrust report</h1>',
+    `<p class="muted">${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>`,
+    `<p id="summary">${escapeHtml(summary)}</p>`,
+    cards(result, counts),
+    counts.active.length > 0 ? `<h2>By provider</h2>${breakdownTable('Provider', byProvider(result))}<h2>By cluster</h2>${breakdownTable('Cluster', byCluster(result))}` : '',
+    identitySection(result),
+    findingsSection(result, counts.active),
+    byRule.size > 0 ? '<h2>Details</h2>' : '',
+    ...[...byRule].map(([ruleId, findings]) => ruleDetails(result, rules.get(ruleId), ruleId, findings)),
+    suppressedSection(result, counts.suppressed),
+    notesSection(result),
+  ].filter((part) => part !== '');
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>podtrust report</title>',
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

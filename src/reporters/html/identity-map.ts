@@ -1,0 +1,177 @@
+/**
+ * The report's identity map and breakdowns, derived from a ScanResult alone:
+ * ServiceAccount → cloud identity → what it can do → findings.
+ */
+import { SEVERITIES, type Finding, type Severity } from '../../model/types.js';
+import type { IdentityLink, ScanResult } from '../../engine/result.js';
+import { SEVERITY_RANK } from '../severity.js';
+
+export interface IdentityRow {
+  serviceAccount?: { id: string; name: string; cluster?: string };
+  provider: IdentityLink['provider'];
+  mechanism: IdentityLink['mechanism'];
+  identity: string;
+  identityResourceId?: string;
+  permissions: string[];
+  /** Unsuppressed findings on the ServiceAccount or on the identity. */
+  findings: Finding[];
+}
+
+export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
+  irsa: 'IRSA',
+  'pod-identity': 'EKS Pod Identity',
+  'azure-workload-identity': 'Azure Workload Identity',
+  'gke-workload-identity': 'GKE Workload Identity',
+  'web-identity': 'OIDC web identity',
+};
+
+function activeOn(findings: readonly Finding[], ids: (string | undefined)[]): Finding[] {
+  const wanted = new Set(ids.filter((id): id is string => id !== undefined));
+  return findings
+    .filter((f) => !f.suppression && wanted.has(f.resource.id))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+}
+
+export function identityRows(result: ScanResult): IdentityRow[] {
+  return (result.identities ?? []).map((link) => ({
+    ...(link.serviceAccount ? { serviceAccount: link.serviceAccount } : {}),
+    provider: link.provider,
+    mechanism: link.mechanism,
+    identity: link.identityName ?? link.identity,
+    ...(link.identityResourceId !== undefined ? { identityResourceId: link.identityResourceId } : {}),
+    permissions: link.permissions ?? [],
+    findings: activeOn(result.findings, [link.serviceAccount?.id, link.identityResourceId]),
+  }));
+}
+
+export interface Breakdown {
+  label: string;
+  counts: Record<Severity, number>;
+  total: number;
+}
+
+function emptyCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+function breakdown(findings: readonly Finding[], keysOf: (f: Finding) => string[]): Breakdown[] {
+  const byKey = new Map<string, Breakdown>();
+  for (const f of findings) {
+    if (f.suppression) continue;
+    for (const key of keysOf(f)) {
+      let entry = byKey.get(key);
+      if (!entry) byKey.set(key, (entry = { label: key, counts: emptyCounts(), total: 0 }));
+      entry.counts[f.severity] += 1;
+      entry.total += 1;
+    }
+  }
+  return [...byKey.values()].sort((a, b) => b.total - a.total || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+export const NO_CLUSTER = '(no cluster)';
+
+export function byProvider(result: ScanResult): Breakdown[] {
+  const provider = new Map(result.rules.map((r) => [r.id, r.provider as string]));
+  return breakdown(result.findings, (f) => [provider.get(f.ruleId) ?? f.ruleId.split('-')[0]!]);
+}
+
+export function byCluster(result: ScanResult): Breakdown[] {
+  const clusters = result.resourceClusters ?? {};
+  return breakdown(result.findings, (f) => {
+    const names = Object.hasOwn(clusters, f.resource.id) ? clusters[f.resource.id]! : [];
+    return names.length > 0 ? names : [NO_CLUSTER];
+  });
+}
+
+/** One node of the identity graph; `column` 0 = ServiceAccounts, 1 = identities, 2 = findings. */
+export interface GraphNode {
+  key: string;
+  column: 0 | 1 | 2;
+  label: string;
+  severity?: Severity;
+}
+
+export interface IdentityGraph {
+  nodes: GraphNode[];
+  edges: { from: string; to: string }[];
+}
+
+function worst(findings: readonly Finding[]): Severity {
+  return findings.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] < SEVERITY_RANK[w] ? f.severity : w), 'low');
+}
+
+/** The graph both reports draw: findings grouped per rule on the node they are about. */
+export function identityGraph(rows: readonly IdentityRow[]): IdentityGraph {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, { from: string; to: string }>();
+  const edge = (from: string, to: string): void => void edges.set(`${from}\u0000${to}`, { from, to });
+  const findingNodes = (owner: string, findings: Finding[]): void => {
+    const byRule = new Map<string, Finding[]>();
+    for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const [ruleId, list] of byRule) {
+      const key = `f:${owner}:${ruleId}`;
+      const severity = worst(list);
+      nodes.set(key, { key, column: 2, label: `${severity}: ${ruleId}${list.length > 1 ? ` (${list.length})` : ''}`, severity });
+      edge(owner, key);
+    }
+  };
+  for (const row of rows) {
+    const identityKey = `i:${row.identityResourceId ?? row.identity}`;
+    if (!nodes.has(identityKey)) {
+      const can = row.permissions.length > 0 ? ` [${row.permissions.join(', ')}]` : '';
+      const identityFindings = row.findings.filter((f) => f.resource.id === row.identityResourceId);
+      nodes.set(identityKey, {
+        key: identityKey,
+        column: 1,
+        label: `${row.identity}${can}`,
+        ...(identityFindings.length > 0 ? { severity: worst(identityFindings) } : {}),
+      });
+      findingNodes(identityKey, identityFindings);
+    }
+    if (row.serviceAccount) {
+      const saKey = `s:${row.serviceAccount.id}`;
+      const saFindings = row.findings.filter((f) => f.resource.id === row.serviceAccount!.id);
+      if (!nodes.has(saKey)) {
+        const cluster = row.serviceAccount.cluster !== undefined ? ` (${row.serviceAccount.cluster})` : '';
+        nodes.set(saKey, {
+          key: saKey,
+          column: 0,
+          label: `${row.serviceAccount.name}${cluster}`,
+          ...(saFindings.length > 0 ? { severity: worst(saFindings) } : {}),
+        });
+        findingNodes(saKey, saFindings);
+      }
+      edge(saKey, identityKey);
+    }
+  }
+  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+}
+
+/** Mermaid label text: every character that could end the label or the code block becomes an entity. */
+export function mermaidLabel(text: string): string {
+  return Array.from(text)
+    .map((c) => (/^[A-Za-z0-9 .,:/@_+=-]$/.test(c) ? c : `#${c.codePointAt(0)};`))
+    .join('');
+}
+
+export function mermaidGraph(graph: IdentityGraph): string[] {
+  const ids = new Map(graph.nodes.map((n, i) => [n.key, `n${i}`]));
+  const lines = ['```mermaid', 'graph LR'];
+  for (const n of graph.nodes) {
+    const id = ids.get(n.key)!;
+    lines.push(n.column === 2 ? `  ${id}{{"${mermaidLabel(n.label)}"}}` : `  ${id}["${mermaidLabel(n.label)}"]`);
+  }
+  for (const e of graph.edges) lines.push(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`);
+  for (const severity of SEVERITIES) {
+    const members = graph.nodes.filter((n) => n.severity === severity).map((n) => ids.get(n.key)!);
+    if (members.length > 0) lines.push(`  class ${members.join(',')} ${severity}`);
+  }
+  lines.push(
+    '  classDef critical fill:#7f1d1d,color:#fff',
+    '  classDef high fill:#c2410c,color:#fff',
+    '  classDef medium fill:#facc15,color:#000',
+    '  classDef low fill:#bfdbfe,color:#000',
+    '```',
+  );
+  return lines;
+}
