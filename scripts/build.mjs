@@ -31,7 +31,7 @@ if (ifStale && existsSync(out)) {
 
 const { build } = await import('esbuild');
 await build({
-  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts') },
+  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts') },
   outdir: join(repo, 'build'),
   bundle: true,
   splitting: true,

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRules } from '../src/engine/engine.js';
+import { Model } from '../src/model/model.js';
+import { emptyConfig, parseConfig } from '../src/engine/config.js';
+import { loadDeclarativeRule } from '../src/engine/declarative.js';
+import type { CodeRule } from '../src/engine/rule-api.js';
+import type { Inventory, Resource } from '../src/model/types.js';
+import { scan } from '../src/scan.js';
+
+function sa(name: string, annotations: Record<string, string>): Resource {
+  return {
+    id: `k8s:test:ServiceAccount/ns/${name}`,
+    type: 'k8s.ServiceAccount',
+    name: `ns/${name}`,
+    namespace: 'ns',
+    file: '/repo/sa.yaml',
+    format: 'kubernetes',
+    body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'ns', annotations } },
+    positions: { '': { line: 1, column: 1, endLine: 6, endColumn: 1 }, '/metadata': { line: 3, column: 1, endLine: 6, endColumn: 1 } },
+  };
+}
+
+const inventory: Inventory = { version: 1, resources: [sa('a', {}), sa('b', {})], clusters: [], notes: [] };
+
+const reportEvery: CodeRule = {
+  meta: { id: 'test-every-sa', title: 't', severity: 'medium', provider: 'kubernetes', description: 'd', remediation: 'r', references: [] },
+  check(ctx) {
+    for (const r of ctx.model.ofType('k8s.ServiceAccount')) ctx.report({ resource: r, at: '/metadata/annotations', message: `sa ${r.name}` });
+  },
+};
+const crashing: CodeRule = {
+  meta: { ...reportEvery.meta, id: 'test-crash' },
+  check() {
+    throw new Error('boom');
+  },
+};
+
+describe('engine', () => {
+  it('reports a crashing rule as a coverage note and still runs the others', () => {
+    const out = runRules(new Model(inventory), [crashing, reportEvery], emptyConfig(), '/repo');
+    expect(out.notes).toEqual([expect.objectContaining({ kind: 'rule-error', level: 'error', message: expect.stringContaining('test-crash') })]);
+    expect(out.findings.map((f) => f.message)).toEqual(['sa ns/a', 'sa ns/b']);
+  });
+
+  it('resolves a pointer to its closest known position', () => {
+    const out = runRules(new Model(inventory), [reportEvery], emptyConfig(), '/repo');
+    expect(out.findings[0]!.location).toEqual({ file: '/repo/sa.yaml', position: { line: 3, column: 1, endLine: 6, endColumn: 1 } });
+  });
+
+  it('applies severity overrides, turns rules off, and suppresses with a reason from the config', () => {
+    const config = parseConfig(
+      ['rules:', '  test-every-sa: low', 'ignore:', '  - rule: test-every-sa', '    resource: "ns/b"', '    reason: accepted risk', '  - rule: test-every-sa', '    resource: "ns/a"', '    reason: expired', '    expires: 2020-01-01', ''].join('\n'),
+      '/repo/.podtrust.yaml',
+    );
+    const out = runRules(new Model(inventory), [reportEvery], config, '/repo', new Date('2026-11-01'));
+    expect(out.findings.map((f) => [f.resource.name, f.severity, f.suppression?.justification])).toEqual([
+      ['ns/a', 'low', undefined],
+      ['ns/b', 'low', 'accepted risk'],
+    ]);
+  });
+
+  it('validates declarative rules when loaded and names the file', () => {
+    expect(() => loadDeclarativeRule('rules/x/bad.yaml', 'id: bad\ntitle: t\n')).toThrow(/rules\/x\/bad\.yaml: invalid rule: .*required property/);
+  });
+
+  it('keeps fingerprints when lines move, and changes them when the finding changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-fp-'));
+    const doc = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/shop\n';
+    writeFileSync(join(dir, 'sa.yaml'), doc);
+    const before = await scan({ paths: [dir], root: dir });
+    writeFileSync(join(dir, 'sa.yaml'), '# moved down\n\n\n' + doc.replace('metadata:\n', 'metadata:\n  labels: { team: shop }\n'));
+    const after = await scan({ paths: [dir], root: dir });
+    expect(after.findings[0]!.location.position!.line).toBe(before.findings[0]!.location.position!.line + 4);
+    expect(after.findings[0]!.fingerprint).toBe(before.findings[0]!.fingerprint);
+    writeFileSync(join(dir, 'sa.yaml'), doc.replace('namespace: shop', 'namespace: shop-eu'));
+    const moved = await scan({ paths: [dir], root: dir });
+    expect(moved.findings[0]!.fingerprint).not.toBe(before.findings[0]!.fingerprint);
+  });
+
+  it('honours suppression annotations with a reason and warns about one without', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-supp-'));
+    const ns = (n: string, reason: string) =>
+      `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: ${n}\n  annotations:\n    podtrust.io/ignore.k8s-identity-on-default-sa: "${reason}"\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/${n}\n`;
+    writeFileSync(join(dir, 'sa.yaml'), ns('legacy', 'migrating to a dedicated account in PLAT-42') + '---\n' + ns('shop', ''));
+    const result = await scan({ paths: [dir], root: dir });
+    const byNs = Object.fromEntries(result.findings.map((f) => [f.resource.namespace, f.suppression]));
+    expect(byNs.legacy).toEqual({ kind: 'inSource', justification: 'migrating to a dedicated account in PLAT-42' });
+    expect(byNs.shop).toBeUndefined();
+    expect(result.notes.some((n) => n.level === 'warning' && /no reason/.test(n.message))).toBe(true);
+    expect(result.summary.suppressed).toBe(1);
+  });
+});
