@@ -7,6 +7,8 @@ import type { ParsedDocument } from '../util/structured.js';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
 import { escapeToken } from '../util/pointer.js';
 import { relativeId } from './ids.js';
+import { redactKubernetesObject } from '../credentials/kubernetes.js';
+import { documentCommentSuppressions } from './kubernetes-comments.js';
 
 export const IGNORE_ANNOTATION_PREFIX = 'podtrust.io/ignore.';
 
@@ -21,6 +23,7 @@ export function isKubernetesObject(value: JsonValue): boolean {
 
 export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const byPrefix: { prefix: string; resource: Resource }[] = [];
   const visit = (value: JsonValue, pointer: string): void => {
     if (!isObject(value)) return;
     const kind = value.kind as string;
@@ -32,6 +35,8 @@ export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: C
     const name = typeof metadata?.name === 'string' ? metadata.name : typeof metadata?.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
     const display = namespace ? `${namespace}/${name}` : name;
+    // Secret values never enter the inventory: only redacted evidence of credentials does.
+    redactKubernetesObject(value);
     const base = `k8s:${relativeId(opts.root, file.path)}:${kind}/${display}`;
     const count = seenIds.get(base) ?? 0;
     seenIds.set(base, count + 1);
@@ -48,8 +53,10 @@ export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: C
     const suppressions = annotationSuppressions(value, resource.positions);
     if (suppressions.length > 0) resource.suppressions = suppressions;
     result.resources.push(resource);
+    byPrefix.push({ prefix: pointer, resource });
   };
   visit(doc.value, '');
+  documentCommentSuppressions(file, doc, byPrefix, result.notes);
   return result;
 }
 

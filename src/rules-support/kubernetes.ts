@@ -1,0 +1,51 @@
+/** Kubernetes facts several rules share: identity-bearing ServiceAccounts, annotations, RBAC shapes. */
+import type { JsonObject, JsonValue, Resource } from '../model/types.js';
+import type { Model } from '../model/model.js';
+import { escapeToken } from '../util/pointer.js';
+
+export const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.identity/client-id', 'iam.gke.io/gcp-service-account'];
+
+export function asObject(v: JsonValue | undefined): JsonObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !('$unknown' in v) ? v : undefined;
+}
+
+export function metadataOf(r: Resource): JsonObject {
+  return asObject(asObject(r.body)?.metadata) ?? {};
+}
+
+export function namespaceOf(r: Resource): string {
+  const ns = metadataOf(r).namespace;
+  return typeof ns === 'string' ? ns : 'default';
+}
+
+export function nameOf(r: Resource): string | undefined {
+  const n = metadataOf(r).name;
+  return typeof n === 'string' ? n : undefined;
+}
+
+/** A ServiceAccount (or association) that gives pods a cloud identity, with where that is written. */
+export interface CloudIdentity {
+  namespace: string;
+  serviceAccount: string;
+  resource: Resource;
+  at: string;
+  what: string;
+}
+
+/** Every ServiceAccount annotated with a cloud identity, and every EKS Pod Identity association. */
+export function cloudIdentities(model: Model): CloudIdentity[] {
+  const out: CloudIdentity[] = [];
+  for (const sa of model.ofType('k8s.ServiceAccount')) {
+    const name = nameOf(sa);
+    const annotations = asObject(metadataOf(sa).annotations) ?? {};
+    const key = IDENTITY_ANNOTATIONS.find((k) => typeof annotations[k] === 'string' && annotations[k] !== '');
+    if (!name || !key) continue;
+    out.push({ namespace: namespaceOf(sa), serviceAccount: name, resource: sa, at: `/metadata/annotations/${escapeToken(key)}`, what: `${key}: ${String(annotations[key])}` });
+  }
+  for (const assoc of model.ofType('aws.eks.PodIdentityAssociation')) {
+    const body = asObject(assoc.body) ?? {};
+    if (typeof body.namespace !== 'string' || typeof body.serviceAccount !== 'string') continue;
+    out.push({ namespace: body.namespace, serviceAccount: body.serviceAccount, resource: assoc, at: '/roleArn', what: 'EKS Pod Identity association' });
+  }
+  return out;
+}
