@@ -9,6 +9,7 @@ import { PodtrustError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
+import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -96,6 +97,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     baseline: { type: 'string' },
     'only-new': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    ...LIVE_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(SCAN_HELP);
@@ -106,7 +108,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const root = resolve(typeof values.root === 'string' ? values.root : defaultRoot());
   if (!existsSync(root)) throw new PodtrustError('usage', `--root ${String(values.root)}: no such directory`);
   const inventoryFiles = (values.inventory as string[] | undefined) ?? [];
-  const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 ? [] : ['.'];
+  const live = liveOptionsFrom(values);
+  const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
@@ -125,6 +128,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     maxFileBytes: parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES),
     maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
     ...(stdin !== undefined ? { stdin } : {}),
+    ...(live ? { live } : {}),
   };
 
   if (command === 'collect') {
@@ -132,7 +136,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const { renderInventory } = await import('../engine/snapshot.js');
     emit(renderInventory(inventory), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
-    return inventory.notes.some((n) => n.level === 'error') ? 2 : 0;
+    return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;
   }
 
   let result = await scan(scanOptions);
@@ -154,7 +158,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const s = result.summary;
     process.stderr.write(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}\n`);
   }
-  if (result.summary.partial) return 2;
+  if (result.summary.partial || strictFailure(values, result.notes)) return 2;
   const { atOrAbove } = await import('../engine/engine.js');
   return result.findings.some((f) => !f.suppression && atOrAbove(f.severity, failOn as Severity | 'none')) ? 1 : 0;
 }

@@ -22,4 +22,23 @@ export interface ScanResult {
   rules: RuleMeta[];
   notes: CoverageNote[];
   summary: ScanSummary;
+  /** ServiceAccount → cloud identity links, for the reports' identity map. */
+  identities?: IdentityLink[];
+  /** Resource id → cluster names (the cluster of a Kubernetes object, the clusters a role trusts). */
+  resourceClusters?: Record<string, string[]>;
+}
+
+/** One ServiceAccount meant to get one cloud identity, or a federated identity no scanned ServiceAccount names. */
+export interface IdentityLink {
+  /** Absent when no scanned ServiceAccount names the identity. A pod identity association stands in for its ServiceAccount. */
+  serviceAccount?: { id: string; name: string; cluster?: string };
+  provider: 'aws' | 'azure' | 'gcp';
+  mechanism: 'irsa' | 'pod-identity' | 'azure-workload-identity' | 'gke-workload-identity' | 'web-identity';
+  /** The identity as the ServiceAccount names it (ARN, client id, Google service account), or the role name. */
+  identity: string;
+  /** Inventory id of the cloud identity when it is in the scan. */
+  identityResourceId?: string;
+  identityName?: string;
+  /** What the identity can do: the policies it carries (names only). */
+  permissions?: string[];
 }

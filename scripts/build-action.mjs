@@ -1,0 +1,45 @@
+// Builds the GitHub Action: one deterministic ESM bundle, dist/action.js, with every package
+// inlined (the runner has no node_modules) and the tree-sitter wasm files beside it, where
+// the Terraform collector looks first. `--outdir DIR` builds elsewhere (the staleness test).
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const at = process.argv.indexOf('--outdir');
+const outdir = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : join(repo, 'dist');
+const version = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+
+const index = renderRuleIndex(repo);
+const indexFile = join(repo, INDEX_PATH);
+if (readFileSync(indexFile, 'utf8') !== index) writeFileSync(indexFile, index);
+
+// Built in memory first: a failed build leaves the committed dist/ as it was.
+const built = await build({
+  write: false,
+  absWorkingDir: repo,
+  entryPoints: [join(repo, 'src/action/main.ts')],
+  outfile: join(outdir, 'action.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow; its `module` build is plain ESM.
+  mainFields: ['module', 'main'],
+  // CommonJS packages inside an ESM bundle call require() for Node built-ins.
+  banner: { js: "import { createRequire as __podtrustCreateRequire } from 'node:module';\nconst require = __podtrustCreateRequire(import.meta.url);" },
+  define: { PODTRUST_VERSION: JSON.stringify(version) },
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+for (const file of built.outputFiles) writeFileSync(file.path, file.contents);
+
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm']) {
+  copyFileSync(join(repo, 'node_modules', wasm), join(outdir, wasm.split('/').pop()));
+}

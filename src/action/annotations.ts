@@ -1,0 +1,68 @@
+/** Workflow annotations at file and line, most severe first, within GitHub's per-step limits. */
+import type { Finding } from '../model/types.js';
+import type { ScanResult } from '../engine/result.js';
+import { displayPath } from '../reporters/paths.js';
+import { clampRegion, locationFile } from '../reporters/location.js';
+import { sarifLevel } from '../reporters/severity.js';
+import { countFindings } from '../reporters/counts.js';
+
+/** GitHub shows at most this many annotations of each kind per step. */
+export const ANNOTATION_LIMIT = 10;
+
+export type AnnotationKind = 'error' | 'warning' | 'notice';
+
+export interface Annotation {
+  kind: AnnotationKind;
+  message: string;
+  title: string;
+  file?: string;
+  startLine?: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export interface AnnotationPlan {
+  annotations: Annotation[];
+  /** Findings GitHub would not show: left to the job summary. */
+  leftOut: number;
+}
+
+function kindOf(finding: Finding): AnnotationKind {
+  const level = sarifLevel(finding.severity);
+  return level === 'note' ? 'notice' : level;
+}
+
+function annotation(result: ScanResult, finding: Finding): Annotation {
+  const shown = displayPath(result.root, locationFile(finding.location));
+  const base: Annotation = { kind: kindOf(finding), message: finding.message, title: `${finding.severity}: ${finding.ruleId}` };
+  if (shown.outsideRoot) return base;
+  const where: Annotation = { ...base, file: shown.path };
+  if (!finding.location.position) return where;
+  const region = clampRegion(finding.location.position);
+  // GitHub ignores columns on annotations that span several lines.
+  return region.startLine === region.endLine
+    ? { ...where, startLine: region.startLine, endLine: region.endLine, startColumn: region.startColumn, endColumn: region.endColumn }
+    : { ...where, startLine: region.startLine, endLine: region.endLine };
+}
+
+/**
+ * Annotates unsuppressed findings (only the new ones when a baseline marked them), most
+ * severe first, at most {@link ANNOTATION_LIMIT} of each kind.
+ */
+export function planAnnotations(result: ScanResult): AnnotationPlan {
+  const candidates = countFindings(result.findings).active.filter((f) => f.baselineState !== 'unchanged');
+  const used: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 };
+  const annotations: Annotation[] = [];
+  let leftOut = 0;
+  for (const finding of candidates) {
+    const kind = kindOf(finding);
+    if (used[kind] >= ANNOTATION_LIMIT) {
+      leftOut++;
+      continue;
+    }
+    used[kind]++;
+    annotations.push(annotation(result, finding));
+  }
+  return { annotations, leftOut };
+}

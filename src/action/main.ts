@@ -1,0 +1,106 @@
+/**
+ * The GitHub Action: a thin adapter over `scan()`. Reads the inputs, writes the SARIF file,
+ * annotations, a job summary and outputs, and fails the step when findings reach `fail-on`.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { PodtrustError } from '../errors.js';
+import { loadConfig } from '../engine/config.js';
+import { atOrAbove } from '../engine/engine.js';
+import type { ScanResult } from '../engine/result.js';
+import { scan } from '../scan.js';
+import { applyBaseline, loadBaseline, newFindingCount } from '../baseline/baseline.js';
+import { buildSarif } from '../reporters/sarif.js';
+import { render } from '../reporters/index.js';
+import { renderTable } from '../reporters/table.js';
+import { countFindings } from '../reporters/counts.js';
+import { SEVERITIES } from '../model/types.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+import { planAnnotations, type Annotation } from './annotations.js';
+import { renderJobSummary } from './summary.js';
+
+/** Code scanning keeps one analysis per category; a stable one lets runs replace each other. */
+export const SARIF_CATEGORY = 'podtrust/';
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function sarifText(result: ScanResult): { text: string; helpUris: Map<string, string> } {
+  const log = buildSarif(result);
+  const run = log.runs[0]!;
+  run.automationDetails = { id: SARIF_CATEGORY };
+  const helpUris = new Map((run.tool.driver.rules ?? []).flatMap((r) => (r.helpUri ? [[r.id, r.helpUri] as const] : [])));
+  return { text: `${JSON.stringify(log, null, 2)}\n`, helpUris };
+}
+
+function annotate(a: Annotation): void {
+  const props: core.AnnotationProperties = { title: a.title };
+  if (a.file !== undefined) props.file = a.file;
+  if (a.startLine !== undefined) props.startLine = a.startLine;
+  if (a.endLine !== undefined) props.endLine = a.endLine;
+  if (a.startColumn !== undefined) props.startColumn = a.startColumn;
+  if (a.endColumn !== undefined) props.endColumn = a.endColumn;
+  core[a.kind](a.message, props);
+}
+
+function blobBase(): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = process.env;
+  if (!GITHUB_REPOSITORY || !GITHUB_SHA) return undefined;
+  return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/blob/${GITHUB_SHA}`;
+}
+
+async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promise<ScanResult> {
+  const config = loadConfig(workspace, inputs.config);
+  const result = await scan({ paths: inputs.paths, root: workspace, config });
+  if (inputs.baseline === undefined) return result;
+  if (!existsSync(inputs.baseline)) {
+    core.warning(`baseline ${inputs.baseline} not found: every finding counts as new`);
+    return applyBaseline(result, { fingerprints: new Set(), format: 'sarif' }, { onlyNew: inputs.onlyNew });
+  }
+  return applyBaseline(result, loadBaseline(inputs.baseline), { onlyNew: inputs.onlyNew });
+}
+
+export async function run(): Promise<void> {
+  const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+  const inputs = readInputs((name) => core.getInput(name), workspace);
+  const result = await scanWithBaseline(inputs, workspace);
+
+  const sarif = sarifText(result);
+  write(inputs.sarifFile, sarif.text);
+  if (inputs.reportFile !== undefined) write(inputs.reportFile, render(inputs.format, result, { width: 160 }));
+
+  core.info(renderTable(result, { color: false, width: 160 }));
+  const plan = inputs.annotations ? planAnnotations(result) : { annotations: [], leftOut: 0 };
+  for (const a of plan.annotations) annotate(a);
+
+  const counts = countFindings(result.findings);
+  const reached = counts.active.some((f) => atOrAbove(f.severity, inputs.failOn));
+  await core.summary
+    .addRaw(
+      renderJobSummary(result, {
+        helpUris: sarif.helpUris,
+        ...(blobBase() !== undefined ? { blobBase: blobBase()! } : {}),
+        notAnnotated: plan.leftOut,
+        sarifFile: inputs.sarifFile,
+        failOn: inputs.failOn,
+        failed: reached || result.summary.partial,
+      }),
+    )
+    .write();
+
+  core.setOutput('sarif-file', inputs.sarifFile);
+  if (inputs.reportFile !== undefined) core.setOutput('report-file', inputs.reportFile);
+  for (const s of SEVERITIES) core.setOutput(s, counts.bySeverity[s]);
+  core.setOutput('new-findings', newFindingCount(result.findings));
+
+  if (result.summary.partial) core.setFailed('podtrust: the scan is incomplete: some input could not be read (see the coverage notes)');
+  else if (reached) core.setFailed(`podtrust: ${counts.active.filter((f) => atOrAbove(f.severity, inputs.failOn)).length} finding(s) at or above ${inputs.failOn}`);
+}
+
+run().catch((e: unknown) => {
+  const message = e instanceof PodtrustError ? e.message : `internal error: ${(e as Error).message}`;
+  core.setFailed(`podtrust: ${message}`);
+});

@@ -1,0 +1,85 @@
+/** The job summary: counts, every finding (up to GitHub's size limit) with links to rule help, coverage notes. */
+import { SEVERITIES, type Finding } from '../model/types.js';
+import type { ScanResult } from '../engine/result.js';
+import { countFindings, summaryLine } from '../reporters/counts.js';
+import { escapeMarkdown } from '../reporters/markdown.js';
+import { displayPath } from '../reporters/paths.js';
+import { locationFile } from '../reporters/location.js';
+
+// A step summary is limited to 1 MiB; a few hundred rows stay far below it.
+export const MAX_SUMMARY_ROWS = 500;
+
+export interface SummaryContext {
+  /** Rule id → help page. */
+  helpUris: Map<string, string>;
+  /** `https://github.com/<owner>/<repo>/blob/<sha>` when the run says where the code lives. */
+  blobBase?: string;
+  /** Findings without an annotation because of GitHub's per-step limit. */
+  notAnnotated: number;
+  sarifFile: string;
+  failOn: string;
+  failed: boolean;
+}
+
+function cell(text: string): string {
+  return escapeMarkdown(text);
+}
+
+function locationCell(result: ScanResult, f: Finding, blobBase: string | undefined): string {
+  const shown = displayPath(result.root, locationFile(f.location));
+  const line = f.location.position ? Math.max(1, Math.trunc(f.location.position.line)) : undefined;
+  const text = cell(`${shown.path}${line !== undefined ? `:${line}` : ''}`);
+  if (!blobBase || shown.outsideRoot) return text;
+  const href = `${blobBase}/${shown.path.split('/').map(encodeURIComponent).join('/')}${line !== undefined ? `#L${line}` : ''}`;
+  return `[${text}](${href})`;
+}
+
+function ruleCell(ruleId: string, helpUris: Map<string, string>): string {
+  const uri = helpUris.get(ruleId);
+  return uri ? `[${cell(ruleId)}](${uri})` : cell(ruleId);
+}
+
+export function renderJobSummary(result: ScanResult, ctx: SummaryContext): string {
+  const counts = countFindings(result.findings);
+  const hasBaseline = result.findings.some((f) => f.baselineState !== undefined);
+  const verdict = ctx.failed ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
+  const lines = [
+    '## podtrust',
+    '',
+    `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial))}`,
+    '',
+    `| ${SEVERITIES.join(' | ')} | suppressed |${hasBaseline ? ' new |' : ''}`,
+    `|${SEVERITIES.map(() => ' ---: |').join('')} ---: |${hasBaseline ? ' ---: |' : ''}`,
+    `| ${SEVERITIES.map((s) => counts.bySeverity[s]).join(' | ')} | ${counts.suppressed.length} |${hasBaseline ? ` ${counts.newCount} |` : ''}`,
+    '',
+  ];
+  if (counts.active.length > 0) {
+    lines.push('### Findings', '', `| Severity | Rule | Resource | Location | Message |${hasBaseline ? ' Baseline |' : ''}`, `| --- | --- | --- | --- | --- |${hasBaseline ? ' --- |' : ''}`);
+    for (const f of counts.active.slice(0, MAX_SUMMARY_ROWS)) {
+      lines.push(
+        `| ${f.severity} | ${ruleCell(f.ruleId, ctx.helpUris)} | ${cell(f.resource.name)} | ${locationCell(result, f, ctx.blobBase)} | ${cell(f.message)} |${hasBaseline ? ` ${f.baselineState ?? ''} |` : ''}`,
+      );
+    }
+    lines.push('');
+    if (counts.active.length > MAX_SUMMARY_ROWS) {
+      lines.push(`${counts.active.length - MAX_SUMMARY_ROWS} more findings are in the SARIF file.`, '');
+    }
+  }
+  if (ctx.notAnnotated > 0) {
+    lines.push(
+      `${ctx.notAnnotated} finding(s) have no annotation: GitHub shows at most 10 error and 10 warning annotations per step. All of them are listed above and in the SARIF file.`,
+      '',
+    );
+  }
+  const notes = result.notes.filter((n) => n.level !== 'note');
+  if (notes.length > 0) {
+    lines.push('### Coverage notes', '');
+    for (const n of notes) {
+      const where = n.file !== undefined ? ` ${cell(displayPath(result.root, n.file).path)}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
+      lines.push(`- **${n.level}** (${n.kind})${where} ${cell(n.message)}`);
+    }
+    lines.push('');
+  }
+  lines.push(`SARIF file: ${cell(displayPath(result.root, ctx.sarifFile).path)}`, '');
+  return lines.join('\n');
+}
