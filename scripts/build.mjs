@@ -31,7 +31,7 @@ if (ifStale && existsSync(out)) {
 
 const { build } = await import('esbuild');
 await build({
-  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts') },
+  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts'), worker: join(repo, 'src/engine/worker.ts') },
   outdir: join(repo, 'build'),
   bundle: true,
   splitting: true,
@@ -39,7 +39,8 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks sit beside the entry points so `new URL('./worker.js', import.meta.url)` resolves from any of them.
+  chunkNames: '[name]-[hash]',
   logLevel: 'warning',
   define: { PODTRUST_VERSION: JSON.stringify(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version) },
 });

@@ -1,18 +1,15 @@
 /**
  * The one entry point the CLI and the GitHub Action share: inputs → inventory → findings.
  */
-import { dirname, extname, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, Finding, Inventory, Resource, Severity } from './model/types.js';
 import { Model } from './model/model.js';
-import type { CollectOptions, CollectResult, SourceFile } from './collectors/types.js';
+import type { CollectOptions, CollectResult } from './collectors/types.js';
 import { emptyResult, mergeResults } from './collectors/types.js';
-import { readInputs, STDIN_PATH } from './engine/inputs.js';
-import { parseJson, parseYaml, DEFAULT_LIMITS, type StructuredLimits, type ParseOutput } from './util/structured.js';
-import { collectKubernetes, isKubernetesObject } from './collectors/kubernetes.js';
-import { collectCloudFormation, isCloudFormation } from './collectors/cloudformation/index.js';
-import { collectIamJson, isIamJson } from './collectors/iam-json.js';
-import { collectTerraformPlan, isTerraformPlan } from './collectors/terraform-plan.js';
-import { collectGcloudJson, isGcloudJson } from './collectors/gcp/gcloud-json.js';
+import { readInputs } from './engine/inputs.js';
+import { collectStructured } from './collectors/documents.js';
+import { collectInParallel, parallelism } from './engine/pool.js';
+import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
 import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
@@ -20,6 +17,8 @@ import { allRules } from './engine/rules.js';
 import { runRules, selectRules, sortFindings } from './engine/engine.js';
 import { identityLinks, resourceClusters } from './engine/identity-links.js';
 import type { ScanResult } from './engine/result.js';
+import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
+import type { CloudLiveOptions } from './live/cloud-sources.js';
 import { globMatch } from './util/glob.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 
@@ -36,6 +35,10 @@ export interface ScanOptions {
   maxTotalBytes?: number;
   /** Saved inventories to audit alongside (or instead of) the paths. */
   inventories?: Inventory[];
+  /** Live sources read in the same scan (`--kubeconfig`, `--context`, `--all-contexts`). */
+  live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
+  /** Worker threads for collection (default: the machine's parallelism; 0 or 1: none). */
+  workers?: number;
   /** Only these rules (tests, `--rule`). */
   ruleIds?: string[];
   now?: Date;
@@ -59,15 +62,28 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   const collected: CollectResult = emptyResult();
   collected.notes.push(...inputs.notes);
   const collectOptions: CollectOptions = { root: options.root, limits };
-  const seenIds = new Map<string, number>();
-  for (const file of inputs.structured) mergeResults(collected, collectStructured(file, collectOptions, seenIds));
-  if (inputs.terraform.length > 0) {
-    const { collectTerraform } = await import('./collectors/terraform/index.js');
-    mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
+  const parallel = await collectInParallel(inputs.structured, inputs.terraform, collectOptions, parallelism(options.workers), options.workers !== undefined ? 0 : undefined);
+  if (parallel) mergeResults(collected, parallel);
+  else {
+    const seenIds = new Map<string, number>();
+    for (const file of inputs.structured) mergeResults(collected, collectStructured(file, collectOptions, seenIds));
+    if (inputs.terraform.length > 0) {
+      const { collectTerraform } = await import('./collectors/terraform/index.js');
+      mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
+    }
   }
+  sortCollected(collected);
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;
   mergeResults(collected, { resources: [], clusters: gcp.clusters, notes: gcp.notes });
+  if (options.live?.kubernetes) {
+    const { collectLiveKubernetes } = await import('./live/kubernetes/collect.js');
+    mergeResults(collected, await collectLiveKubernetes({ ...options.live.kubernetes, root: options.root }));
+  }
+  if (options.live?.aws || options.live?.azure || options.live?.gcp) {
+    const { collectLiveClouds } = await import('./live/cloud-sources.js');
+    mergeResults(collected, await collectLiveClouds(options.live));
+  }
   for (const inv of options.inventories ?? []) {
     collected.resources.push(...inv.resources);
     collected.clusters.push(...inv.clusters);
@@ -78,31 +94,10 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   return { version: 1, resources: collected.resources, clusters, notes: collected.notes };
 }
 
-function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
-  const ext = extname(file.path).toLowerCase();
-  const looksJson = ext === '.json' || (file.path === STDIN_PATH || ext === '.template' ? /^\s*[{[]/.test(file.text) : false);
-  return looksJson ? parseJson(file.text, limits) : parseYaml(file.text, { intrinsicTags: true, limits });
-}
-
-function collectStructured(file: SourceFile, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
-  const result = emptyResult();
-  const parsed = parseStructured(file, opts.limits);
-  for (const e of parsed.errors) {
-    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: e.line, column: e.column, message: e.message });
-  }
-  for (const doc of parsed.documents) {
-    try {
-      if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
-      else if (isCloudFormation(doc.value)) mergeResults(result, collectCloudFormation(file, doc, opts));
-      else if (isIamJson(doc.value)) mergeResults(result, collectIamJson(file, doc, opts));
-      else if (isTerraformPlan(doc.value)) mergeResults(result, collectTerraformPlan(file, doc, opts));
-      else if (isGcloudJson(doc.value)) mergeResults(result, collectGcloudJson(file, doc, opts));
-      // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
-    } catch (e) {
-      result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: doc.positions['']?.line ?? 1, message: `could not read this document: ${(e as Error).message}` });
-    }
-  }
-  return result;
+/** One order for collected data, whichever way it was collected (sequentially or in workers). */
+function sortCollected(c: CollectResult): void {
+  c.resources.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.positions['']?.line ?? 0) - (b.positions['']?.line ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  c.notes.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : (a.line ?? 0) - (b.line ?? 0)));
 }
 
 /** Clusters from IaC merged with the config's cluster map (which may add issuer and environment). */

@@ -1,0 +1,57 @@
+/**
+ * Splits a scan's inputs into independent units of work for parallel collection: structured
+ * files one by one, Terraform by module tree (a directory together with every local module it
+ * calls, transitively), so that each unit gives the same result alone as within the whole.
+ */
+import { dirname, resolve } from 'node:path';
+import type { SourceFile } from '../collectors/types.js';
+
+const LOCAL_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
+
+/** Terraform files grouped into module trees that do not call into each other. */
+export function terraformUnits(files: SourceFile[]): SourceFile[][] {
+  const byDir = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    const dir = dirname(f.path);
+    const list = byDir.get(dir) ?? [];
+    list.push(f);
+    byDir.set(dir, list);
+  }
+  const parent = new Map<string, string>();
+  const find = (d: string): string => {
+    let root = d;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(d, root);
+    return root;
+  };
+  for (const d of byDir.keys()) parent.set(d, d);
+  for (const [dir, list] of byDir) {
+    for (const f of list) {
+      for (const m of f.text.matchAll(LOCAL_SOURCE)) {
+        const callee = resolve(dir, m[1]!);
+        if (byDir.has(callee)) parent.set(find(callee), find(dir));
+      }
+    }
+  }
+  const units = new Map<string, SourceFile[]>();
+  for (const [dir, list] of byDir) {
+    const root = find(dir);
+    const unit = units.get(root) ?? [];
+    unit.push(...list);
+    units.set(root, unit);
+  }
+  return [...units.values()];
+}
+
+/** Deals units into `n` bins of similar total size (largest first), keeping each bin's input order stable. */
+export function balance<T>(units: T[], n: number, size: (u: T) => number): T[][] {
+  const bins: { items: { unit: T; index: number }[]; total: number }[] = Array.from({ length: n }, () => ({ items: [], total: 0 }));
+  const order = units.map((unit, index) => ({ unit, index, weight: size(unit) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
+  for (const u of order) {
+    let best = bins[0]!;
+    for (const b of bins) if (b.total < best.total) best = b;
+    best.items.push({ unit: u.unit, index: u.index });
+    best.total += u.weight;
+  }
+  return bins.filter((b) => b.items.length > 0).map((b) => b.items.sort((x, y) => x.index - y.index).map((x) => x.unit));
+}

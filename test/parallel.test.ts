@@ -1,0 +1,32 @@
+/** Collecting in worker threads gives exactly the result of collecting in one thread. */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { REPO } from './helpers/fixtures.js';
+import { terraformUnits, balance } from '../src/engine/partition.js';
+
+describe('parallel collection', () => {
+  it('keeps a module tree in one unit and balances units by size', () => {
+    const f = (path: string, text = '') => ({ path, text });
+    const units = terraformUnits([
+      f('/r/app/main.tf', 'module "irsa" {\n  source = "../modules/irsa"\n}\n'),
+      f('/r/modules/irsa/main.tf'),
+      f('/r/modules/irsa/variables.tf'),
+      f('/r/other/main.tf'),
+    ]);
+    expect(units.map((u) => u.map((x) => x.path).sort())).toEqual([
+      ['/r/app/main.tf', '/r/modules/irsa/main.tf', '/r/modules/irsa/variables.tf'],
+      ['/r/other/main.tf'],
+    ]);
+    expect(balance([5, 1, 1, 1, 4], 2, (n) => n)).toEqual([[5, 1], [1, 1, 4]]);
+  });
+
+  it('the built scan gives identical findings with and without workers', async () => {
+    const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../src/bench-entry.js');
+    const paths = [join(REPO, 'fixtures')];
+    const sequential = await api.scan({ paths, root: REPO, workers: 0 });
+    const parallel = await api.scan({ paths, root: REPO, workers: 2 });
+    expect(parallel.findings.length).toBeGreaterThan(20);
+    expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
+    expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+  });
+});
