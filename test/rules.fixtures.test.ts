@@ -4,9 +4,10 @@
  * severity). Pass cases expect none.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../src/scan.js';
+import type { Inventory } from '../src/model/types.js';
 import { allRules } from '../src/engine/rules.js';
 import { loadConfig } from '../src/engine/config.js';
 import { actualOf, listFixtureCases, type ExpectedFinding } from './helpers/fixtures.js';
@@ -39,7 +40,10 @@ describe('rule fixtures', () => {
 
   it.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('%s', async (_name, c) => {
     const config = existsSync(join(c.dir, '.podtrust.yaml')) ? loadConfig(c.dir) : undefined;
-    const result = await scan({ paths: [c.dir], root: c.dir, ...(config ? { config } : {}), now: new Date('2026-11-01T00:00:00Z') });
+    // A saved inventory (a live cluster snapshot) in the case folder is audited with it, as `--inventory` would.
+    const inventoryFile = join(c.dir, 'inventory.json');
+    const inventories = existsSync(inventoryFile) ? [JSON.parse(readFileSync(inventoryFile, 'utf8')) as Inventory] : undefined;
+    const result = await scan({ paths: [c.dir], root: c.dir, ...(config ? { config } : {}), ...(inventories ? { inventories } : {}), now: new Date('2026-11-01T00:00:00Z') });
     const errors = result.notes.filter((n) => n.level === 'error' && n.kind !== 'rule-error');
     const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
     expect(ruleErrors).toEqual([]);

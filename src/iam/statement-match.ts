@@ -1,0 +1,44 @@
+/** Whether one statement applies to a request (action, resource), without conditions. */
+import { wildcardMatch } from '../federation/wildcard.js';
+import type { IamStatement, ValueList } from './policy-statements.js';
+
+export type Tri = 'yes' | 'no' | 'unknown';
+
+export interface StatementMatch {
+  applies: Tri;
+  /** Pointer to the `Action` value that covers the request, when one does (not for `NotAction`). */
+  actionPointer?: string;
+}
+
+/** Action names ignore case in IAM; resource ARNs do not. */
+function listMatch(list: ValueList, value: string, ignoreCase: boolean): { tri: Tri; pointer?: string } {
+  const hit = list.known.find((k) => wildcardMatch(k.value, value, ignoreCase));
+  if (hit) return { tri: 'yes', pointer: hit.pointer };
+  return { tri: list.unknown ? 'unknown' : 'no' };
+}
+
+function negate(t: Tri): Tri {
+  return t === 'yes' ? 'no' : t === 'no' ? 'yes' : 'unknown';
+}
+
+function and(a: Tri, b: Tri): Tri {
+  if (a === 'no' || b === 'no') return 'no';
+  if (a === 'unknown' || b === 'unknown') return 'unknown';
+  return 'yes';
+}
+
+/**
+ * `resource` is an ARN, or the literal `*` for "on resources in general": a `Resource` covers it
+ * only with a pattern matching `*` (a bare `*`), a `NotResource` unless it lists `*` — excluding a
+ * few ARNs still grants the action almost everywhere.
+ */
+export function matchStatement(stmt: IamStatement, action: string, resource: string): StatementMatch {
+  if (!stmt.resources) return { applies: 'no' };
+  const a = listMatch(stmt.actions, action, true);
+  const actionTri = stmt.notAction ? negate(a.tri) : a.tri;
+  const r = listMatch(stmt.resources, resource, false);
+  const resourceTri = stmt.notResource ? negate(r.tri) : r.tri;
+  const out: StatementMatch = { applies: and(actionTri, resourceTri) };
+  if (!stmt.notAction && a.pointer !== undefined) out.actionPointer = a.pointer;
+  return out;
+}
