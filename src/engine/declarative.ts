@@ -10,7 +10,7 @@ import type { JsonValue, Resource } from '../model/types.js';
 import type { CodeRule, RuleContext, RuleMeta } from './rule-api.js';
 import { escapeToken } from '../util/pointer.js';
 import { PodtrustError } from '../errors.js';
-import { wildcardSegment } from '../util/wildcard-segment.js';
+import { wildcardMatch as wildcardSegment } from '../federation/wildcard.js';
 
 export type CheckFunction = 'truthy' | 'falsy' | 'defined' | 'undefined' | 'equals' | 'notEquals' | 'enum' | 'pattern';
 

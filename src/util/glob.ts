@@ -3,7 +3,7 @@
  * `**` (any number of segments), `?`. Matching is linear in practice: segments are compared
  * with the wildcard matcher, never through a RegExp built from user input.
  */
-import { wildcardSegment } from './wildcard-segment.js';
+import { wildcardMatch as wildcardSegment } from '../federation/wildcard.js';
 
 export function globMatch(glob: string, path: string): boolean {
   const g = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
