@@ -21,6 +21,7 @@ module applies the operator chosen for a wildcard \`sub\` to a literal it genera
         if ((c.claim !== 'sub' && c.claim !== 'aud') || c.base !== 'StringLike' || c.negated || c.issuerMismatch) continue;
         if (c.values.length === 0 || c.values.some((v) => typeof v !== 'string')) continue;
         if (wildcardValues(c).length > 0) continue;
+        if (role.generated?.includes(c.pointer)) continue;
         ctx.report({
           resource: role,
           at: c.pointer,

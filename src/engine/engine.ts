@@ -71,6 +71,8 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
   if (res.namespace !== undefined) finding.resource.namespace = res.namespace;
   if (res.address !== undefined) finding.resource.address = res.address;
   if (res.via) finding.related.push({ file: res.via.file, position: res.via.position, message: `through module ${res.via.module}` });
+  if (res.via?.definedAt) finding.related.push({ file: res.via.definedAt.file, position: res.via.definedAt.position, message: `defined in module ${res.via.module}` });
+  if (res.via?.assumption) finding.message += ` (${res.via.assumption})`;
   if (r.evidence) finding.evidence = r.evidence;
   return finding;
 }

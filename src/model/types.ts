@@ -67,6 +67,25 @@ export type SourceFormat =
  * - `aws.eks.PodIdentityAssociation`: `{ clusterName, namespace, serviceAccount, roleArn }`.
  * - `aws.eks.NodeGroup`: `{ nodegroupName, clusterName, nodeRole, launchTemplate?, amiType? }`.
  * - `aws.ec2.LaunchTemplate`: `{ LaunchTemplateName, LaunchTemplateData: { MetadataOptions?, IamInstanceProfile? } }`.
+ * - `azure.msi.UserAssignedIdentity`: ARM shape `{ id?, name, properties: { clientId?, principalId?, tenantId? } }`
+ *   (computed values are Unknowns referring to the identity).
+ * - `azure.msi.FederatedIdentityCredential`: `{ id?, name, identityId, parentType: 'userAssignedIdentity' | 'application',
+ *   properties: { issuer, subject?, audiences[], claimsMatchingExpression?: { value, languageVersion } } }`;
+ *   `identityId` is the parent's id, or an Unknown referring to it.
+ * - `azure.authorization.RoleAssignment`: `{ name?, properties: { scope, roleDefinitionId?, roleDefinitionName?, principalId,
+ *   principalType? }, scopeInfo?: { level: 'root' | 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource',
+ *   managementGroup?, subscription?, resourceGroup?, resource? } }` (`scopeInfo` absent when the scope cannot be read).
+ * - `azure.aks.ManagedCluster`: `{ id?, name, properties: { oidcIssuerProfile: { enabled, issuerURL? },
+ *   securityProfile: { workloadIdentity: { enabled } }, agentPoolProfiles: [{ name, osType }], podIdentityProfile? } }`.
+ * - `azure.aks.AgentPool`: `{ id?, name, clusterId, properties: { osType, osSKU?, mode? } }`.
+ * - `gcp.container.Cluster`: GKE `Cluster` shape: `{ name, location?, project?, resourceLabels?,
+ *   workloadIdentityConfig?: { workloadPool }, autopilot?: { enabled }, nodeConfig?, nodePools?: [{ name, config }],
+ *   removeDefaultNodePool? }` (the last from Terraform / Config Connector: the default pool is deleted).
+ * - `gcp.container.NodePool`: `{ name, cluster, location?, project?, config: { workloadMetadataConfig?: { mode?, nodeMetadata? },
+ *   serviceAccount?, imageType? } }` (`nodeMetadata`: the deprecated `node_metadata`).
+ * - `gcp.iam.ServiceAccount`: `{ email, accountId?, projectId?, displayName? }`.
+ * - `gcp.iam.Binding`: one role binding of an IAM policy: `{ resource: { type: 'project'|'folder'|'organization'|'serviceAccount'|<other kind>,
+ *   name }, role, members[], condition? }`. Authoritative policies are split into one binding per role.
  */
 export type ResourceType = string;
 
@@ -101,7 +120,17 @@ export interface Resource {
   logicalLocation?: string;
   suppressions?: InSourceSuppression[];
   /** Where this resource was produced from a module: the caller's location to point at. */
-  via?: { file: string; position: Position; module: string };
+  via?: {
+    file: string;
+    position: Position;
+    module: string;
+    /** The module's own definition of the resource (a file under `.terraform/`): a related location only. */
+    definedAt?: { file: string; position: Position };
+    /** The module version a model of a public module assumed (the call's version constraint admits several majors, or none). */
+    assumption?: string;
+  };
+  /** Pointers into `body` of values a module generates itself rather than taking from its caller. */
+  generated?: string[];
 }
 
 export type CoverageKind =
@@ -135,6 +164,8 @@ export interface ClusterInfo {
   environment?: string;
   /** True when the scan holds every object of the cluster (a live scan). */
   complete?: boolean;
+  /** GKE: the workload identity pool (`<project>.svc.id.goog`, or a fleet host project's pool). */
+  workloadPool?: string;
 }
 
 export interface Inventory {

@@ -2,7 +2,7 @@
 import type { PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Attribute, Block, Body } from './ast.js';
-import { type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { type Scope, childScope, entries, evaluate, keyString } from './evaluator.js';
 import { originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
 
@@ -20,6 +20,9 @@ export interface ExpandedBlock {
   block: Block;
   scope: Scope;
 }
+
+/** Bodies whose nested blocks are unknown (a `dynamic` block over an unresolved collection): absent blocks there prove nothing. */
+export const blocksUnresolved = new WeakSet<ObjectValue>();
 
 const META_ATTRIBUTES = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
 
@@ -49,7 +52,14 @@ export function expandBlocks(body: Body, scope: Scope): ExpandedBlock[] | 'unkno
       const item = newObject();
       item.key = key;
       item.value = value;
-      out.push({ type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }) });
+      let keyText: string | undefined;
+      try {
+        keyText = keyString(key);
+      } catch {
+        keyText = undefined;
+      }
+      const origin = keyText === undefined ? undefined : { [iterator]: { expr: forEach.expr, scope, file: forEach.file, key: keyText } };
+      out.push({ type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }, origin) });
     }
   }
   return out;
@@ -70,7 +80,10 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
     }
   }
   const expanded = expandBlocks(body, scope);
-  if (expanded === 'unknown-dynamic') return out;
+  if (expanded === 'unknown-dynamic') {
+    blocksUnresolved.add(out);
+    return out;
+  }
   for (const { type, block, scope: s } of expanded) {
     if (META_ATTRIBUTES.has(type)) continue;
     const list = (out[type] ??= []) as Value[];

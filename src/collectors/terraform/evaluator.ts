@@ -33,12 +33,28 @@ export interface Scope {
   resolver: Resolver;
   /** Names bound by `for`, `each`, `count`, dynamic iterators. */
   bindings: Map<string, Value>;
+  /** For iterator bindings (`each`, a dynamic block's iterator): the collection expression and the element's key, to trace positions. */
+  iterators?: Map<string, IteratorOrigin>;
 }
 
-export function childScope(scope: Scope, names: Record<string, Value>): Scope {
+export interface IteratorOrigin {
+  expr: Expr;
+  scope: Scope;
+  file: string;
+  key: string;
+}
+
+export function childScope(scope: Scope, names: Record<string, Value>, iterators?: Record<string, IteratorOrigin>): Scope {
   const bindings = new Map(scope.bindings);
   for (const [k, v] of Object.entries(names)) bindings.set(k, v);
-  return { resolver: scope.resolver, bindings };
+  const out: Scope = { resolver: scope.resolver, bindings };
+  if (scope.iterators || iterators) {
+    const its = new Map(scope.iterators ?? []);
+    for (const k of Object.keys(names)) its.delete(k);
+    for (const [k, v] of Object.entries(iterators ?? {})) its.set(k, v);
+    out.iterators = its;
+  }
+  return out;
 }
 
 const MAX_ITEMS = 10_000;

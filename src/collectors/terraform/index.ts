@@ -5,12 +5,17 @@ import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resou
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
 import type { Attribute, Block, ParsedFile } from './ast.js';
 import { safeEvaluate } from './body.js';
+import type { Scope } from './evaluator.js';
 import { parseHcl } from './hcl-parser.js';
 import { mapTerraformResource } from './mapping.js';
 import { type Input, type InstanceHost, type ModuleDef, ModuleInstance, type ResourceInstance, defineModule } from './module.js';
 import { suppressionComments, suppressionsFor } from './suppressions.js';
 import { type Value, isObject, isUnknown, newObject } from './values.js';
 import { linkRoleAttachments } from './joins.js';
+import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './modules-json.js';
+import { chooseModel } from './models/index.js';
+import { modelledInstances, modelledOutput } from './model-calls.js';
+import { aksClusterInfo } from '../azure/cluster.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -23,6 +28,11 @@ function isLocalSource(source: string): boolean {
 
 function sourceOf(call: Block): string | undefined {
   const a = call.body.attributes.find((x) => x.name === 'source');
+  return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
+}
+
+function versionOf(call: Block): string | undefined {
+  const a = call.body.attributes.find((x) => x.name === 'version');
   return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
 }
 
@@ -40,6 +50,7 @@ class Project {
   private readonly parsed = new Map<string, ParsedFile>();
   private readonly defs = new Map<string, ModuleDef>();
   private readonly noted = new Set<string>();
+  private readonly manifests = new Map<string, Map<string, DownloadedModule>>();
 
   constructor(private readonly opts: CollectOptions) {}
 
@@ -96,11 +107,35 @@ class Project {
     return names.length > 0;
   }
 
-  /** Loads every local module called from the scanned folders, transitively. */
+  /** The modules `terraform init` downloaded for a root module folder, by call key. */
+  manifest(rootDir: string): Map<string, DownloadedModule> {
+    let m = this.manifests.get(rootDir);
+    if (!m) {
+      m = readModulesJson(rootDir);
+      this.manifests.set(rootDir, m);
+    }
+    return m;
+  }
+
+  idFor(rootDir: string, address: string): string {
+    return `tf:${posix(relative(this.opts.root, rootDir)) || '.'}:${address}`;
+  }
+
+  /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
   async loadCalledModules(): Promise<Set<string>> {
     const called = new Set<string>();
     const queue = this.moduleDirs();
     const seen = new Set(queue);
+    for (const root of [...queue]) {
+      for (const m of this.manifest(root).values()) {
+        if (m.dir === root) continue;
+        called.add(m.dir);
+        if (!seen.has(m.dir)) {
+          seen.add(m.dir);
+          if (await this.loadDir(m.dir)) queue.push(m.dir);
+        }
+      }
+    }
     while (queue.length > 0) {
       const dir = queue.shift()!;
       for (const call of this.def(dir).calls) {
@@ -130,14 +165,28 @@ class Project {
     return out;
   }
 
-  host(rootDir: string, stack: string[]): InstanceHost {
-    const rel = posix(relative(this.opts.root, rootDir)) || '.';
+  host(rootDir: string, stack: string[], keys: string[] = []): InstanceHost {
     return {
-      idFor: (address) => `tf:${rel}:${address}`,
+      idFor: (address) => this.idFor(rootDir, address),
       fileText: (file) => this.fileText(file),
+      externalOutput: (parent, call, name) => {
+        const source = sourceOf(call);
+        if (source === undefined || isLocalSource(source)) return undefined;
+        const choice = chooseModel(source, versionOf(call));
+        if (choice.kind !== 'model') return undefined;
+        const prefix = `${parent.prefix}module.${call.labels[0]}.`;
+        return modelledOutput({ call, prefix, scope: parent.scope, choice, idFor: (a) => this.idFor(rootDir, a) }, name);
+      },
       child: (parent, call, key, inputs) => {
         const source = sourceOf(call) ?? '';
-        const target = resolve(parent.def.dir, source);
+        const callKeys = [...keys, call.labels[0] ?? ''];
+        let target: string;
+        if (isLocalSource(source)) target = resolve(parent.def.dir, source);
+        else {
+          const downloaded = this.manifest(rootDir).get(callKeys.join('.'));
+          if (!downloaded || !this.moduleDirs().includes(downloaded.dir)) return undefined;
+          target = downloaded.dir;
+        }
         if (stack.includes(target) || stack.length > MAX_DEPTH) {
           this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: it calls itself (cycle)`, file: call.file, line: call.pos.line });
           return undefined;
@@ -148,7 +197,7 @@ class Project {
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
         const via = parent.via ?? { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
-        return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target]), via);
+        return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target], callKeys), via);
       },
     };
   }
@@ -161,7 +210,7 @@ class Project {
   }
 
   /** Instances of a module and, through local calls, of the modules it calls. */
-  collect(instance: ModuleInstance, out: ResourceInstance[], depth = 0): void {
+  collect(instance: ModuleInstance, out: ResourceInstance[], rootDir: string, depth = 0): void {
     instance.instances(out);
     if (depth > MAX_DEPTH) return;
     for (const call of instance.def.calls) {
@@ -170,15 +219,42 @@ class Project {
         this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (unknown source) is not analysed: its source is not a literal`, file: call.file, line: call.pos.line });
         continue;
       }
-      if (!isLocalSource(source)) {
-        this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: only local modules are evaluated`, file: call.file, line: call.pos.line });
-        continue;
-      }
-      for (const { scope, key } of instance.expand(call, instance.scope)) {
+      let analysed = false;
+      const expansions = instance.expand(call, instance.scope);
+      for (const { scope, key } of expansions) {
         const child = instance.childFor(call, key, scope);
-        if (child) this.collect(child, out, depth + 1);
+        if (child) {
+          analysed = true;
+          this.collect(child, out, rootDir, depth + 1);
+        }
       }
+      if (analysed || isLocalSource(source)) continue;
+      this.collectModelled(instance, call, source, expansions, out, rootDir);
     }
+  }
+
+  /** A registry call that is not downloaded: evaluated with podtrust's model of the module, or named in a note. */
+  private collectModelled(instance: ModuleInstance, call: Block, source: string, expansions: { suffix: string; scope: Scope }[], out: ResourceInstance[], rootDir: string): void {
+    const name = call.labels[0] ?? '';
+    const version = versionOf(call);
+    const shown = source;
+    const constraint = version === undefined ? 'no version constraint' : `version "${version}"`;
+    const choice = chooseModel(source, version);
+    if (choice.kind === 'none') {
+      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: it is not downloaded (run terraform init) and podtrust has no model of it (${constraint})`, file: call.file, line: call.pos.line });
+      return;
+    }
+    if (choice.kind === 'out-of-range') {
+      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: it is not downloaded and podtrust models ${choice.label} only for major versions ${choice.modelled.join(', ')} (${constraint})`, file: call.file, line: call.pos.line });
+      return;
+    }
+    for (const { suffix, scope } of expansions) {
+      const prefix = `${instance.prefix}module.${name}${suffix}.`;
+      const m = { call, prefix, scope, choice, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
+      out.push(...modelledInstances(m));
+    }
+    const how = choice.assumed ? `v${choice.major}, assumed: the version constraint does not decide the major version` : `v${choice.major}`;
+    this.note({ kind: 'module', level: 'note', message: `module "${name}" (${shown}) is analysed with podtrust's model of ${choice.label} (${how}; ${constraint})`, file: call.file, line: call.pos.line });
   }
 }
 
@@ -207,13 +283,45 @@ function toResource(inst: ResourceInstance, notes: CoverageNote[], project: Proj
     positions: stripSameFile(mapped.positions, file),
   };
   if (mapped.namespace !== undefined) resource.namespace = mapped.namespace;
-  if (inst.via) resource.via = inst.via;
+  if (inst.via) resource.via = inst.assumption ? { ...inst.via, assumption: inst.assumption } : inst.via;
+  if (inst.generated) resource.generated = inst.generated;
   const text = project.fileText(file);
   if (text !== undefined) {
     const sup = suppressionsFor(file, mapped.positions, suppressionComments(text), notes, reported);
     if (sup.length > 0) resource.suppressions = sup;
   }
   return resource;
+}
+
+/**
+ * A resource defined in a downloaded module is shown at its caller: every position inside `.terraform/`
+ * (a module default, the module's own blocks) becomes the outermost module call, and the module's own
+ * block is kept as a related location.
+ */
+const CONDITION_KEY = /^\/AssumeRolePolicyDocument\/Statement\/\d+\/Condition\/[^/]+\/[^/]+$/;
+
+function anchorAtCaller(r: Resource): void {
+  if (!r.via) return;
+  const via = r.via;
+  const defined = r.file;
+  const moved = isUnderDotTerraform(defined);
+  if (!moved && !Object.values(r.positions).some((p) => p.file !== undefined && isUnderDotTerraform(p.file))) return;
+  if (moved) {
+    const own = r.positions[''];
+    if (own) r.via = { ...via, definedAt: { file: defined, position: { line: own.line, column: own.column, endLine: own.endLine, endColumn: own.endColumn } } };
+    r.file = via.file;
+  }
+  for (const [p, pos] of Object.entries(r.positions)) {
+    const file = pos.file ?? defined;
+    // A condition whose values are written in the module itself (the IRSA modules' `aud`) is the module's, not the caller's.
+    if (CONDITION_KEY.test(p) && isUnderDotTerraform(file)) (r.generated ??= []).push(p);
+    const region: Position = isUnderDotTerraform(file)
+      ? { line: via.position.line, column: via.position.column, endLine: via.position.endLine, endColumn: via.position.endColumn }
+      : { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };
+    const target = isUnderDotTerraform(file) ? via.file : file;
+    if (target !== r.file) region.file = target;
+    r.positions[p] = region;
+  }
 }
 
 function clusterOf(r: Resource): ClusterInfo {
@@ -236,7 +344,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
       if (called.has(dir)) continue;
       const host = project.host(dir, [dir]);
       const root = new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir), host);
-      project.collect(root, instances);
+      project.collect(root, instances, dir);
     }
     const reported = new Set<string>();
     for (const inst of instances) {
@@ -244,8 +352,10 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
       if (!r) continue;
       result.resources.push(r);
       if (r.type === 'aws.eks.Cluster') result.clusters.push(clusterOf(r));
+      else if (r.type === 'azure.aks.ManagedCluster') result.clusters.push(aksClusterInfo(r));
     }
     linkRoleAttachments(instances, result.resources);
+    for (const r of result.resources) anchorAtCaller(r);
   } catch (e) {
     project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${(e as Error).message}`, line: 1, column: 1 });
   }

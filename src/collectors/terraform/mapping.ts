@@ -2,10 +2,14 @@
  * Terraform resource types → canonical inventory shapes. One table, so more types are one entry each.
  * Input values are Terraform's attribute values (nested blocks as lists), as in plan JSON.
  */
-import type { JsonValue, PositionMap } from '../../model/types.js';
+import type { JsonObject, JsonValue, PositionMap } from '../../model/types.js';
 import { escapeToken } from '../../util/pointer.js';
 import { decodeJsonPieces } from './json-template.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
+import { AZURE_MAPPERS } from './mappings-azure.js';
+import { GCP_MAPPERS } from './mappings-gcp.js';
+import { KUBERNETES_DATA_MAPPERS } from './mappings-kubernetes-data.js';
+import { redactKubernetesObject } from '../../credentials/kubernetes.js';
 
 export interface MappedResource {
   type: string;
@@ -24,10 +28,10 @@ export interface MappingContext {
   positions: PositionMap;
 }
 
-type Mapper = (ctx: MappingContext, out: Builder) => { type: string; name: string; namespace?: string; body: ObjectValue };
+export type Mapper = (ctx: MappingContext, out: Builder) => { type: string; name: string; namespace?: string; body: ObjectValue };
 
 /** Builds body positions by copying source positions from `values` pointers. */
-class Builder {
+export class Builder {
   readonly positions: PositionMap = Object.create(null) as PositionMap;
   constructor(private readonly source: PositionMap) {}
 
@@ -155,8 +159,12 @@ const MAPPERS: Record<string, Mapper> = {
   aws_eks_cluster(ctx, b) {
     const body = newObject();
     body.name = get(ctx.values, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    body.arn = mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
-    const oidc = Object.assign(newObject(), { issuer: mkUnknown(`${ctx.address}.identity[0].oidc[0].issuer`, { ref: { id: ctx.id, attribute: 'identity.oidc.issuer' } }) });
+    body.arn = get(ctx.values, 'arn') ?? mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
+    // Known only in state or plan JSON of an existing cluster.
+    const knownIssuer = firstBlock(firstBlock(ctx.values, 'identity') ?? newObject(), 'oidc')?.issuer;
+    const oidc = Object.assign(newObject(), {
+      issuer: typeof knownIssuer === 'string' ? knownIssuer : mkUnknown(`${ctx.address}.identity[0].oidc[0].issuer`, { ref: { id: ctx.id, attribute: 'identity.oidc.issuer' } }),
+    });
     body.identity = Object.assign(newObject(), { oidc });
     b.set('/name', '/name');
     return { type: 'aws.eks.Cluster', name: nameOr(body.name, ctx.address), body };
@@ -248,6 +256,9 @@ const MAPPERS: Record<string, Mapper> = {
     if (ns) result.namespace = ns;
     return result;
   },
+  ...AZURE_MAPPERS,
+  ...GCP_MAPPERS,
+  ...KUBERNETES_DATA_MAPPERS,
 };
 
 function serviceAccount(ctx: MappingContext, b: Builder): ReturnType<Mapper> {
@@ -288,6 +299,8 @@ export function mapTerraformResource(type: string, ctx: MappingContext): MappedR
   const builder = new Builder(ctx.positions);
   try {
     const mapped = mapper(ctx, builder);
+    // Secret values never enter the inventory: only redacted evidence of credentials does.
+    if (mapped.type.startsWith('k8s.')) redactKubernetesObject(mapped.body as JsonObject);
     if (ctx.positions[''] && builder.positions[''] === undefined) builder.positions[''] = ctx.positions[''];
     const result: MappedResource = { type: mapped.type, name: mapped.name, body: mapped.body as JsonValue, positions: builder.positions };
     if (mapped.namespace !== undefined) result.namespace = mapped.namespace;

@@ -50,6 +50,10 @@ export interface ResourceInstance {
   positions: PositionMap;
   /** The module call this instance is evaluated through (outermost), if any. */
   via?: { file: string; position: Position; module: string };
+  /** Canonical-body pointers of values a modelled module generates itself. */
+  generated?: string[];
+  /** The module version a model assumed, when the version constraint did not decide it. */
+  assumption?: string;
 }
 
 export interface InstanceHost {
@@ -58,6 +62,8 @@ export interface InstanceHost {
   /** Creates (or refuses, on a cycle) the instance of a called module. */
   child(parent: ModuleInstance, call: Block, key: Value | undefined, inputs: Map<string, Input>): ModuleInstance | undefined;
   fileText(file: string): string | undefined;
+  /** An output of a called module that is neither local nor downloaded (a modelled public module). */
+  externalOutput?(parent: ModuleInstance, call: Block, name: string): Value | undefined;
 }
 
 const MAX_INSTANCES = 1000;
@@ -208,9 +214,13 @@ export class ModuleInstance implements Resolver {
     const whole = { value: mkUnknown(expr.text), used: steps.length };
     if (!call || out?.kind !== 'attr' || call.body.attributes.some((a) => a.name === 'count' || a.name === 'for_each')) return whole;
     const child = this.childFor(call, undefined);
-    const block = child?.def.outputs.get(out.name);
+    if (!child) {
+      const external = this.host.externalOutput?.(this, call, out.name);
+      return external === undefined ? whole : { value: external, used: 2 };
+    }
+    const block = child.def.outputs.get(out.name);
     const valueAttr = block?.body.attributes.find((a) => a.name === 'value');
-    if (!child || !valueAttr) return whole;
+    if (!valueAttr) return whole;
     return { value: safeEvaluate(valueAttr, child.scope), used: 2 };
   }
 

@@ -1,7 +1,7 @@
 /** Positions of evaluated values, traced to where they are written (a module caller's input, a local). */
 import type { Position, PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
-import type { Expr } from './ast.js';
+import type { Expr, TraversalStep } from './ast.js';
 import { type Scope, evaluate, keyString } from './evaluator.js';
 import { decodeJsonPieces } from './json-template.js';
 import { isUnknown, templatePieces, toBool } from './values.js';
@@ -20,13 +20,82 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
   if (expr.kind === 'variable' || (expr.kind === 'traversal' && expr.base.kind === 'variable')) {
     const root = expr.kind === 'variable' ? expr.name : (expr.base as { name: string }).name;
     const steps = expr.kind === 'traversal' ? expr.steps : [];
-    if (scope.bindings.has(root)) return;
+    if (scope.bindings.has(root)) {
+      const it = scope.iterators?.get(root);
+      const first = steps[0];
+      if (it && first?.kind === 'attr' && first.name === 'value') {
+        const pos = descend(it.expr, it.scope, it.file, [it.key, ...literalPath(steps.slice(1), scope)], false, depth + 1);
+        if (pos) found.push(pos);
+      }
+      return;
+    }
     const o = scope.resolver.origin(root, steps);
     if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
     return;
   }
   for (const child of children(expr)) callerOrigins(child, scope, found, depth + 1);
+}
+
+/** Attribute names and literal keys of traversal steps, up to the first step that is neither. */
+function literalPath(steps: TraversalStep[], scope: Scope): string[] {
+  const out: string[] = [];
+  for (const s of steps) {
+    if (s.kind === 'attr') out.push(s.name);
+    else if (s.kind === 'index') {
+      try {
+        const k = evaluate(s.key, scope);
+        if (isUnknown(k)) break;
+        out.push(keyString(k));
+      } catch {
+        break;
+      }
+    } else break;
+  }
+  return out;
+}
+
+/**
+ * Where an element of a collection is written, following `var.`/`local.` references into the object
+ * and tuple expressions that define it; only positions reached through a module caller count.
+ */
+function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed: boolean, depth: number): FilePosition | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (expr.kind === 'variable' || (expr.kind === 'traversal' && expr.base.kind === 'variable')) {
+    const root = expr.kind === 'variable' ? expr.name : (expr.base as { name: string }).name;
+    const steps = expr.kind === 'traversal' ? expr.steps : [];
+    if (scope.bindings.has(root)) return undefined;
+    const o = scope.resolver.origin(root, steps);
+    if (!o) return undefined;
+    return descend(o.expr, o.scope, o.file, [...literalPath(steps.slice(o.used), scope), ...path], crossed || o.caller, depth + 1);
+  }
+  if (path.length === 0) return crossed ? originOf(expr, scope, file, depth + 1) : undefined;
+  if (expr.kind === 'object') {
+    for (const item of expr.items) {
+      let key: string | undefined = item.keyName;
+      if (key === undefined) {
+        try {
+          key = keyString(evaluate(item.key, scope));
+        } catch {
+          continue;
+        }
+      }
+      if (key === path[0]) return descend(item.value, scope, file, path.slice(1), crossed, depth + 1);
+    }
+    return undefined;
+  }
+  if (expr.kind === 'tuple') {
+    const i = Number(path[0]);
+    const item = Number.isInteger(i) ? expr.items[i] : undefined;
+    return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
+  }
+  if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
+    for (const a of expr.args) {
+      const found = descend(a, scope, file, path, crossed, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function children(expr: Expr): Expr[] {

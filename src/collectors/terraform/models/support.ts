@@ -1,0 +1,76 @@
+/** Small helpers models share: reading inputs with defaults, placing positions, references. */
+import type { Position, PositionMap } from '../../../model/types.js';
+import { join, parent } from '../../../util/pointer.js';
+import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, toBool } from '../values.js';
+import type { ModelCall } from './types.js';
+
+/** The position of an input pointer, else of its closest ancestor, else of the module call. */
+export function inputPosition(call: ModelCall, pointer: string): Position {
+  let p = pointer;
+  for (;;) {
+    const pos = call.inputPositions[p];
+    if (pos && p !== '') return pos;
+    if (p === '') return call.callPosition;
+    p = parent(p);
+  }
+}
+
+/** Builds one modelled resource's values and positions. */
+export class ResourceBuilder {
+  readonly values: ObjectValue = newObject();
+  readonly positions: PositionMap = Object.create(null) as PositionMap;
+  readonly generated: string[] = [];
+
+  constructor(private readonly call: ModelCall) {
+    this.positions[''] = call.callPosition;
+  }
+
+  /** Sets a value at a top-level attribute, shown at the given input (or the call). */
+  set(name: string, value: Value, inputPointer?: string): void {
+    this.values[name] = value;
+    this.place(join('', name), inputPointer);
+  }
+
+  /** Records that `pointer` (into the values) is shown at `inputPointer` of the call's inputs. */
+  place(pointer: string, inputPointer?: string): void {
+    if (this.positions[pointer] === undefined) this.positions[pointer] = inputPointer === undefined ? this.call.callPosition : inputPosition(this.call, inputPointer);
+  }
+}
+
+/** An input, or its documented default when the caller does not set it (a `null` input also takes the default, as `nullable = false` variables do). */
+export function input(call: ModelCall, name: string, fallback: Value): Value {
+  const v = call.inputs[name];
+  return v === undefined ? fallback : v;
+}
+
+export function has(call: ModelCall, name: string): boolean {
+  return call.inputs[name] !== undefined;
+}
+
+/** True / false for a known bool input; undefined when unknown. */
+export function flag(call: ModelCall, name: string, fallback: boolean): boolean | undefined {
+  const v = input(call, name, fallback);
+  if (isUnknown(v)) return undefined;
+  return toBool(v) ?? fallback;
+}
+
+/** An attribute of a modelled resource, as an unresolved reference the model can join on. */
+export function reference(call: ModelCall, localAddress: string, attribute: string, text: string): Value {
+  return mkUnknown(text, { ref: { id: call.idFor(localAddress), attribute } });
+}
+
+/** Map entries in Terraform's iteration order (sorted keys); undefined when the map is unknown. */
+export function mapEntries(v: Value): [string, Value][] | undefined {
+  if (isObject(v)) return Object.keys(v).sort().map((k) => [k, v[k]!]);
+  if (v === null) return [];
+  return undefined;
+}
+
+/** A field of an object value, if present. */
+export function field(v: Value | undefined, name: string): Value | undefined {
+  return isObject(v) ? v[name] : undefined;
+}
+
+export function obj(fields: Record<string, Value>): ObjectValue {
+  return Object.assign(newObject(), fields);
+}

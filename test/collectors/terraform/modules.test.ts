@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectTerraform } from '../../../src/collectors/terraform/index.js';
+import { admittedMajors, parseModuleSource } from '../../../src/collectors/terraform/registry-source.js';
+import { chooseModel } from '../../../src/collectors/terraform/models/index.js';
+import type { Resource } from '../../../src/model/types.js';
+
+const DIR = join(import.meta.dirname, 'fixtures', 'modules');
+const MAIN = join(DIR, 'main.tf');
+
+describe('module sources and version constraints', () => {
+  it('reads registry and GitHub sources', () => {
+    expect(parseModuleSource('terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks')).toEqual({ address: 'terraform-aws-modules/iam/aws', subdir: 'modules/iam-role-for-service-accounts-eks' });
+    expect(parseModuleSource('registry.terraform.io/terraform-aws-modules/eks/aws')).toEqual({ address: 'terraform-aws-modules/eks/aws', subdir: '' });
+    expect(parseModuleSource('git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/x?ref=v5.1.0')).toEqual({ address: 'terraform-aws-modules/iam/aws', subdir: 'modules/x', ref: 'v5.1.0' });
+    expect(parseModuleSource('./modules/irsa')).toBeUndefined();
+  });
+
+  it('computes the majors a constraint admits', () => {
+    expect(admittedMajors('~> 5.0', [4, 5, 6])).toEqual([5]);
+    expect(admittedMajors('~> 5.39.1', [5, 6])).toEqual([5]);
+    expect(admittedMajors('>= 5.0', [4, 5, 6])).toEqual([5, 6]);
+    expect(admittedMajors('>= 5.0, < 6.0', [5, 6])).toEqual([5]);
+    expect(admittedMajors('6.0.0', [5, 6])).toEqual([6]);
+    expect(admittedMajors('<= 6.0.0', [5, 6])).toEqual([5, 6]);
+    expect(admittedMajors(undefined, [5, 6])).toEqual([5, 6]);
+    expect(admittedMajors('banana', [5])).toBeUndefined();
+  });
+
+  it('chooses the newest modelled major and says when it is assumed', () => {
+    const pinned = chooseModel('terraform-aws-modules/eks/aws', '~> 20.0');
+    expect(pinned).toMatchObject({ kind: 'model', major: 20, assumed: false });
+    expect(chooseModel('terraform-aws-modules/eks/aws', '>= 19')).toMatchObject({ kind: 'model', major: 21, assumed: true });
+    expect(chooseModel('terraform-aws-modules/eks/aws', undefined)).toMatchObject({ kind: 'model', major: 21, assumed: true });
+    expect(chooseModel('terraform-aws-modules/eks/aws', '~> 18.0')).toMatchObject({ kind: 'out-of-range' });
+    expect(chooseModel('terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts', '~> 5.0')).toMatchObject({ kind: 'out-of-range' });
+    expect(chooseModel('terraform-aws-modules/vpc/aws', '~> 5.0')).toEqual({ kind: 'none' });
+  });
+});
+
+describe('modelled public modules', async () => {
+  const result = await collectTerraform([{ path: MAIN, text: readFileSync(MAIN, 'utf8') }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+  const by = (address: string): Resource => {
+    const r = result.resources.find((x) => x.address === address);
+    if (!r) throw new Error(`no ${address} in ${result.resources.map((x) => x.address).join(', ')}`);
+    return r;
+  };
+
+  it('v20 node groups take the module default metadata options (hop limit 2), shown at the map entry', () => {
+    const lt = by('module.eks_v20.module.eks_managed_node_group["general"].aws_launch_template.this[0]');
+    expect((lt.body as any).LaunchTemplateData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' });
+    expect(lt.positions['/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit']!.line).toBe(8);
+    expect(lt.file).toBe(MAIN);
+  });
+
+  it('v20 replaces the default map whole when an entry gives its own', () => {
+    const lt = by('module.eks_v20.module.eks_managed_node_group["batch"].aws_launch_template.this[0]');
+    expect((lt.body as any).LaunchTemplateData.MetadataOptions).toEqual({ HttpTokens: 'optional' });
+    expect(lt.positions['/LaunchTemplateData/MetadataOptions/HttpTokens']!.line).toBe(13);
+  });
+
+  it('node roles carry the baseline and the additional policies at their input', () => {
+    const role = by('module.eks_v20.module.eks_managed_node_group["batch"].aws_iam_role.this[0]');
+    const arns = (role.body as any).AttachedManagedPolicies.map((p: any) => p.PolicyArn);
+    expect(arns).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+      'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    expect(role.positions['/AttachedManagedPolicies/3']!.line).toBe(16);
+    const ng = by('module.eks_v20.module.eks_managed_node_group["batch"].aws_eks_node_group.this[0]');
+    expect((ng.body as any).nodeRole.ref.id).toBe(role.id);
+  });
+
+  it('v21 defaults to hop limit 1', () => {
+    const lt = by('module.eks_v21.module.eks_managed_node_group["general"].aws_launch_template.this[0]');
+    expect((lt.body as any).LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit).toBe(1);
+  });
+
+  it('the IRSA role has the trust document the module documents', () => {
+    const role = by('module.irsa.aws_iam_role.this[0]');
+    const issuer = 'oidc.eks.eu-west-1.amazonaws.com/id/AAA';
+    expect((role.body as any).RoleName).toBe('app');
+    expect((role.body as any).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` },
+          Condition: { StringEquals: { [`${issuer}:sub`]: ['system:serviceaccount:shop:cart', 'system:serviceaccount:shop:checkout'], [`${issuer}:aud`]: 'sts.amazonaws.com' } },
+        },
+      ],
+    });
+    const sub = `/AssumeRolePolicyDocument/Statement/0/Condition/StringEquals/${issuer.replace(/\//g, '~1')}:sub`;
+    expect(role.positions[sub]!.line).toBe(50);
+    expect(role.generated).toEqual([`/AssumeRolePolicyDocument/Statement/0/Condition/StringEquals/${issuer.replace(/\//g, '~1')}:aud`]);
+  });
+
+  it('names every call it does not analyse, and counts the modelled ones', () => {
+    const notes = result.notes.filter((n) => n.kind === 'module');
+    expect(notes.filter((n) => n.level === 'warning').map((n) => n.line).sort()).toEqual([33, 38]);
+    expect(notes.find((n) => n.line === 33)!.message).toContain('major versions 5');
+    expect(notes.find((n) => n.line === 38)!.message).toContain('no model');
+    expect(notes.filter((n) => n.level === 'note').map((n) => n.line).sort((a, b) => a! - b!)).toEqual([1, 22, 43]);
+  });
+});
