@@ -1,6 +1,8 @@
 import type { ClusterInfo, Inventory, Resource, ResourceType } from './types.js';
 import type { Federation } from '../federation/types.js';
 import { analyzeAwsTrust } from '../federation/aws-trust.js';
+import { analyzeAzureFederations } from '../federation/azure.js';
+import { analyzeGcpServiceAccount } from '../federation/gcp.js';
 
 /** Read access to the inventory that derived views need. */
 export interface InventoryIndex {
@@ -52,7 +54,10 @@ export class Model implements InventoryIndex {
   federationsOf(identity: Resource): Federation[] {
     let cached = this.federationCache.get(identity.id);
     if (!cached) {
-      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this) : [];
+      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this)
+        : identity.type === 'azure.msi.UserAssignedIdentity' ? analyzeAzureFederations(identity, this)
+        : identity.type === 'gcp.iam.ServiceAccount' ? analyzeGcpServiceAccount(identity, this)
+        : [];
       this.federationCache.set(identity.id, cached);
     }
     return cached;

@@ -1,0 +1,73 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import type { Resource } from '../../src/model/types.js';
+import { escapeToken } from '../../src/util/pointer.js';
+import { CLIENT_ID_ANNOTATION, USE_LABEL, annotationsOf, metadata, nameOf, namespaceOf, podTemplateOf, serviceAccountNameOf } from '../../src/rules-support/azure.js';
+
+const rule: CodeRule = {
+  meta: {
+    id: 'azure-wi-pod-label-missing',
+    title: 'A pod uses an Azure Workload Identity ServiceAccount without the use label',
+    severity: 'medium',
+    provider: 'azure',
+    tags: ['azure-workload-identity'],
+    description: `Azure Workload Identity injects the projected token, \`AZURE_CLIENT_ID\`, \`AZURE_TENANT_ID\` and
+\`AZURE_FEDERATED_TOKEN_FILE\` only into pods labelled \`azure.workload.identity/use: "true"\`. A pod that
+runs as a ServiceAccount annotated \`azure.workload.identity/client-id\` without that label gets none
+of them: the workload cannot obtain its identity, and teams then "fix" it with a client secret in a
+Secret or with a node-level identity — both wider than the federated identity meant for it.`,
+    remediation: 'Add the label `azure.workload.identity/use: "true"` to the pod template\'s `metadata.labels` (not to the Deployment\'s own metadata).',
+    references: [
+      'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
+      'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster',
+    ],
+    examples: {
+      bad: `spec:
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      serviceAccountName: api`,
+      good: `spec:
+  template:
+    metadata:
+      labels:
+        app: api
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: api`,
+    },
+  },
+  check(ctx) {
+    const accounts = new Map<string, Resource>();
+    for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
+      const name = nameOf(sa);
+      if (name === undefined || annotationsOf(sa)[CLIENT_ID_ANNOTATION] === undefined) continue;
+      accounts.set(`${sa.cluster ?? ''}|${namespaceOf(sa)}|${name}`, sa);
+    }
+    if (accounts.size === 0) return;
+    for (const workload of ctx.model.ofTypePrefix('k8s.')) {
+      const template = podTemplateOf(workload);
+      if (!template) continue;
+      if (workload.type === 'k8s.Pod' && metadata(workload)['ownerReferences'] !== undefined) continue;
+      const saName = serviceAccountNameOf(template.spec);
+      if (saName === undefined) continue;
+      const sa = accounts.get(`${workload.cluster ?? ''}|${namespaceOf(workload)}|${saName}`);
+      if (!sa) continue;
+      const value = template.labels[USE_LABEL];
+      if (value === 'true') continue;
+      const labels = `${template.pointer}/metadata/labels`;
+      const at = value === undefined ? labels : `${labels}/${escapeToken(USE_LABEL)}`;
+      ctx.report({
+        resource: workload,
+        at,
+        message: value === undefined
+          ? `Pods of ${workload.name} run as ServiceAccount ${namespaceOf(sa)}/${saName}, annotated with an Azure Workload Identity client id, but lack the label ${USE_LABEL}: "true": no token is injected.`
+          : `Pods of ${workload.name} set ${USE_LABEL} to ${JSON.stringify(value)} instead of "true": no token is injected for ServiceAccount ${namespaceOf(sa)}/${saName}.`,
+        related: [{ resource: sa, at: `/metadata/annotations/${escapeToken(CLIENT_ID_ANNOTATION)}`, message: `ServiceAccount ${namespaceOf(sa)}/${saName}` }],
+      });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,104 @@
+/** Shared reading of Azure resources and Azure Workload Identity objects for the Azure rules. */
+import type { ClusterInfo, JsonObject, JsonValue, Resource, Unknown } from '../model/types.js';
+import type { Federation } from '../federation/types.js';
+import { isUnknown } from '../model/unknown.js';
+import { normalizeIssuer } from '../federation/issuers.js';
+import { builtinRoleName } from '../collectors/azure/roles.js';
+import type { ScopeInfo } from '../collectors/azure/scope.js';
+
+export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+export const USE_LABEL = 'azure.workload.identity/use';
+
+export function obj(v: JsonValue | Unknown | undefined): JsonObject | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v) ? (v as JsonObject) : undefined;
+}
+
+export function metadata(r: Resource): JsonObject {
+  return obj(obj(r.body)?.['metadata']) ?? {};
+}
+
+export function annotationsOf(r: Resource): JsonObject {
+  return obj(metadata(r)['annotations']) ?? {};
+}
+
+/** Namespace of a Kubernetes object (`default` when the manifest names none). */
+export function namespaceOf(r: Resource): string {
+  const ns = metadata(r)['namespace'];
+  return typeof ns === 'string' && ns !== '' ? ns : 'default';
+}
+
+export function nameOf(r: Resource): string | undefined {
+  const n = metadata(r)['name'];
+  return typeof n === 'string' ? n : undefined;
+}
+
+/** A pod template inside a workload: where its metadata and spec are. */
+export interface PodTemplate {
+  /** Pointer to the pod template (`/spec/template`), `''` for a Pod. */
+  pointer: string;
+  labels: JsonObject;
+  spec: JsonObject;
+}
+
+const TEMPLATE_PATHS: Record<string, string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export function podTemplateOf(r: Resource): PodTemplate | undefined {
+  if (!r.type.startsWith('k8s.')) return undefined;
+  const path = TEMPLATE_PATHS[r.type.slice(4)];
+  if (!path) return undefined;
+  let cur: JsonValue | undefined = r.body;
+  for (const key of path) cur = obj(cur)?.[key];
+  const template = obj(cur);
+  if (!template) return undefined;
+  return {
+    pointer: path.length === 0 ? '' : '/' + path.join('/'),
+    labels: obj(obj(template['metadata'])?.['labels']) ?? {},
+    spec: obj(template['spec']) ?? {},
+  };
+}
+
+/** The ServiceAccount name a pod spec runs as. */
+export function serviceAccountNameOf(spec: JsonObject): string | undefined {
+  const v = spec['serviceAccountName'] ?? spec['serviceAccount'];
+  if (v === undefined) return 'default';
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The role an assignment grants: its name, or the built-in role its definition id names. */
+export function roleNameOf(assignment: Resource): string | undefined {
+  const props = obj(obj(assignment.body)?.['properties']);
+  const name = props?.['roleDefinitionName'];
+  if (typeof name === 'string') return name;
+  return builtinRoleName(props?.['roleDefinitionId'] as JsonValue | Unknown | undefined);
+}
+
+export function scopeInfoOf(assignment: Resource): ScopeInfo | undefined {
+  const info = obj(obj(assignment.body)?.['scopeInfo']);
+  return info && typeof info['level'] === 'string' ? (info as unknown as ScopeInfo) : undefined;
+}
+
+/** Whether a federation trusts the issuer of a cluster (by name, or by its issuer URL). */
+export function trustsCluster(f: Federation, cluster: ClusterInfo): boolean {
+  if (f.issuer.cluster !== undefined && f.issuer.cluster === cluster.name) return true;
+  if (cluster.issuer && f.issuer.host) return normalizeIssuer(cluster.issuer).toLowerCase() === f.issuer.host.toLowerCase();
+  return false;
+}
+
+/** Whether the cluster's issuer is identifiable at all (a URL, or its defining resource in the scan). */
+export function clusterIssuerKnown(cluster: ClusterInfo | undefined): cluster is ClusterInfo {
+  return cluster !== undefined && (cluster.issuer !== undefined || cluster.resourceId !== undefined);
+}
+
+export function identityDisplayName(identity: Resource): string {
+  const name = obj(identity.body)?.['name'];
+  return typeof name === 'string' ? name : identity.name;
+}
