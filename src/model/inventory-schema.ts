@@ -69,6 +69,7 @@ export const inventorySchema = {
           account: { type: 'string' },
           environment: { type: 'string' },
           complete: { type: 'boolean' },
+          workloadPool: { type: 'string' },
         },
       },
     },

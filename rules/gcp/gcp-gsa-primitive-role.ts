@@ -1,0 +1,61 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import type { Resource } from '../../src/model/types.js';
+import { gsaEmail } from '../../src/federation/gcp.js';
+import { parseMember } from '../../src/federation/gcp-members.js';
+import { gsaName, obj, str } from '../../src/rules-support/gcp.js';
+
+const PRIMITIVE = new Set(['roles/owner', 'roles/editor']);
+
+/** Whether a `serviceAccount:` member names this Google service account. */
+function namesGsa(member: ReturnType<typeof parseMember>, gsa: Resource): boolean {
+  if (member.kind !== 'gsa') return false;
+  if (member.ref) return member.ref.id === gsa.id;
+  const email = gsaEmail(gsa);
+  return member.email !== null && email !== undefined && member.email.toLowerCase() === email;
+}
+
+const rule: CodeRule = {
+  meta: {
+    id: 'gcp-gsa-primitive-role',
+    title: 'A Google service account used by Kubernetes workloads holds Owner or Editor',
+    severity: 'high',
+    provider: 'gcp',
+    tags: ['gke-workload-identity', 'iam'],
+    description: `A Google service account that Kubernetes ServiceAccounts can impersonate through workload identity holds the basic
+role \`roles/owner\` or \`roles/editor\`: a compromise of one pod yields (nearly) full control of the project.
+Basic roles predate IAM's fine-grained roles and grant thousands of permissions.`,
+    remediation: 'Replace the basic role with the predefined roles the workload needs (for example `roles/storage.objectViewer` on one bucket).',
+    references: ['https://cloud.google.com/iam/docs/understanding-roles#basic'],
+  },
+  check(ctx) {
+    const bindings = ctx.model.ofType('gcp.iam.Binding');
+    for (const gsa of ctx.model.ofType('gcp.iam.ServiceAccount')) {
+      const feds = ctx.model.federationsOf(gsa).filter((f) => f.gcp && f.gcp.scope !== 'unknown' && f.gcp.role !== null);
+      if (feds.length === 0) continue;
+      const users = [...new Set(feds.map((f) => f.gcp!.member))];
+      for (const binding of bindings) {
+        const body = obj(binding.body) ?? {};
+        const role = str(body.role);
+        if (!role || !PRIMITIVE.has(role)) continue;
+        const members = Array.isArray(body.members) ? body.members : [];
+        const target = obj(body.resource);
+        members.forEach((member, i) => {
+          if (!namesGsa(parseMember(member), gsa)) return;
+          const on = typeof target?.name === 'string' ? ` on ${String(target.type)} ${target.name}` : '';
+          ctx.report({
+            resource: binding,
+            at: `/members/${i}`,
+            message: `Google service account ${gsaName(gsa)} holds ${role}${on}, and Kubernetes workloads can impersonate it (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', …' : ''}).`,
+            related: feds.slice(0, 5).flatMap((f) => {
+              const source = f.sourceId ? ctx.model.resourceById(f.sourceId) : undefined;
+              return source ? [{ resource: source, at: f.pointer, message: `workload identity grant to ${f.gcp!.member}` }] : [];
+            }),
+            evidence: { role, serviceAccount: gsaName(gsa) },
+          });
+        });
+      }
+    }
+  },
+};
+
+export default rule;

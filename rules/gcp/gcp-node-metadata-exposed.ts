@@ -1,0 +1,64 @@
+import type { CodeRule } from '../../src/engine/rule-api.js';
+import type { Resource } from '../../src/model/types.js';
+import { GSA_ANNOTATION_POINTER, annotatedGsa, clusterResource, ksaOf, nodePools, obj, str, workloadIdentityEnabled } from '../../src/rules-support/gcp.js';
+
+const EXPOSING_NODE_METADATA = new Set(['EXPOSE', 'SECURE', 'UNSPECIFIED']);
+
+const rule: CodeRule = {
+  meta: {
+    id: 'gcp-node-metadata-exposed',
+    title: 'Pods can reach the node service account through the metadata server',
+    severity: 'high',
+    provider: 'gcp',
+    tags: ['gke-workload-identity', 'node'],
+    description: `Workload identity only isolates pods when their node pool runs the GKE metadata server. A node pool set to
+\`GCE_METADATA\` (or the deprecated \`node_metadata\` values \`EXPOSE\`, \`SECURE\`, \`UNSPECIFIED\`) serves the Compute
+Engine metadata server: every pod on it gets the node's service account token. A cluster without workload identity
+does the same for every pool — and KSAs annotated \`iam.gke.io/gcp-service-account\` there silently run as the node.
+An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.`,
+    remediation: 'Enable workload identity on the cluster (`workload_identity_config { workload_pool = "<project>.svc.id.goog" }`) and set `workload_metadata_config { mode = "GKE_METADATA" }` on every node pool (or remove the override).',
+    references: [
+      'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
+      'https://cloud.google.com/kubernetes-engine/docs/how-to/protecting-cluster-metadata',
+    ],
+  },
+  check(ctx) {
+    for (const pool of nodePools(ctx.model)) {
+      const wmc = obj(pool.config?.workloadMetadataConfig);
+      if (!wmc) continue;
+      const mode = str(wmc.mode);
+      const legacy = str(wmc.nodeMetadata);
+      const where = pool.cluster ? ` of cluster ${pool.cluster.name}` : '';
+      if (mode === 'GCE_METADATA') {
+        ctx.report({
+          resource: pool.resource,
+          at: `${pool.configPointer}/workloadMetadataConfig/mode`,
+          message: `Node pool ${pool.name}${where} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.`,
+        });
+      } else if (mode === undefined && legacy !== undefined && EXPOSING_NODE_METADATA.has(legacy)) {
+        ctx.report({
+          resource: pool.resource,
+          at: `${pool.configPointer}/workloadMetadataConfig/nodeMetadata`,
+          message: `Node pool ${pool.name}${where} uses the deprecated node_metadata = ${legacy}, which does not run the GKE metadata server: pods get the node's service account.`,
+        });
+      }
+    }
+    const annotated = new Map<Resource, Resource[]>();
+    for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
+      if (annotatedGsa(sa) === undefined || !ksaOf(sa)) continue;
+      const cluster = clusterResource(ctx.model, ctx.model.cluster(sa.cluster));
+      if (!cluster || workloadIdentityEnabled(cluster) !== false) continue;
+      annotated.set(cluster, [...(annotated.get(cluster) ?? []), sa]);
+    }
+    for (const [cluster, sas] of annotated) {
+      ctx.report({
+        resource: cluster,
+        at: '/workloadIdentityConfig',
+        message: `Cluster ${cluster.name} has no workload identity, but ${sas.length === 1 ? 'ServiceAccount' : 'ServiceAccounts'} ${sas.map((s) => s.name).join(', ')} ${sas.length === 1 ? 'is' : 'are'} annotated iam.gke.io/gcp-service-account: their pods run as the node's service account instead.`,
+        related: sas.map((sa) => ({ resource: sa, at: GSA_ANNOTATION_POINTER, message: `${sa.name} expects workload identity` })),
+      });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,137 @@
+/**
+ * The federation view of a Google service account: every workload-pool member granted
+ * `roles/iam.workloadIdentityUser` on it (or on its project, which covers every account there).
+ * Issuer = the workload pool; subject = the Kubernetes ServiceAccounts the member admits.
+ */
+import type { JsonObject, JsonValue, Resource } from '../model/types.js';
+import type { InventoryIndex } from '../model/model.js';
+import { isUnknown } from '../model/unknown.js';
+import type { Federation, GcpGrant, Matcher } from './types.js';
+import { anyMatcher } from './matcher.js';
+import { SUBJECT_PREFIX } from './kubernetes-subjects.js';
+import { type GcpMember, WORKLOAD_IDENTITY_USER, describeMember, isWorkloadMember, parseMember } from './gcp-members.js';
+
+function obj(v: JsonValue | undefined): JsonObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v) ? v : undefined;
+}
+
+/** The email in `projects/P/serviceAccounts/EMAIL`, `projects/-/serviceAccounts/EMAIL` or a bare email. */
+export function serviceAccountEmail(name: string): string {
+  const m = /(?:^|\/)serviceAccounts\/([^/]+)$/.exec(name);
+  return (m ? m[1]! : name).toLowerCase();
+}
+
+export function gsaEmail(gsa: Resource): string | undefined {
+  const email = obj(gsa.body)?.email;
+  return typeof email === 'string' ? email.toLowerCase() : undefined;
+}
+
+function gsaProject(gsa: Resource): string | undefined {
+  const body = obj(gsa.body) ?? {};
+  if (typeof body.projectId === 'string') return body.projectId;
+  const email = gsaEmail(gsa);
+  const m = email ? /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(email) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Whether a binding's resource names this service account: by email, or by reference to it. */
+export function bindingTargets(binding: Resource, gsa: Resource): 'serviceAccount' | 'project' | undefined {
+  const target = obj(obj(binding.body)?.resource);
+  if (!target) return undefined;
+  const name = target.name;
+  if (target.type === 'serviceAccount') {
+    if (isUnknown(name)) return name.ref?.id === gsa.id ? 'serviceAccount' : undefined;
+    const email = gsaEmail(gsa);
+    return typeof name === 'string' && email !== undefined && serviceAccountEmail(name) === email ? 'serviceAccount' : undefined;
+  }
+  if (target.type === 'project' && typeof name === 'string') {
+    const project = gsaProject(gsa);
+    return project !== undefined && name.replace(/^projects\//, '') === project ? 'project' : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when a binding's resource is unresolved (an interpolated name with no single reference, a bare
+ * `get-iam-policy` dump) so it may be this account's: rules that report an absence stay silent on it.
+ */
+export function mayTarget(binding: Resource, gsa: Resource): boolean {
+  if (bindingTargets(binding, gsa)) return true;
+  const target = obj(obj(binding.body)?.resource);
+  if (!target) return true;
+  const type = target.type;
+  if (type !== 'serviceAccount' && type !== 'unknown' && !isUnknown(type)) return false;
+  const name = target.name;
+  if (isUnknown(name)) return !name.ref;
+  if (typeof name !== 'string') return true;
+  const email = gsaEmail(gsa);
+  return email === undefined;
+}
+
+function pattern(value: string, wildcard: boolean) {
+  return { value, wildcard, ignoreCase: false };
+}
+
+function subjectOf(m: GcpMember): Matcher {
+  if (m.kind === 'ksa') {
+    const unknown = m.namespace === null || m.name === null || m.pool === null;
+    const wildcard = m.namespace === null || m.name === null;
+    return { allow: [pattern(`${SUBJECT_PREFIX}${m.namespace ?? '*'}:${m.name ?? '*'}`, wildcard)], deny: [], unknown };
+  }
+  if (m.kind === 'pool-set' && m.scope === 'namespace') {
+    if (m.namespace === null || m.namespace === undefined) return { ...anyMatcher(), unknown: true };
+    return { allow: [pattern(`${SUBJECT_PREFIX}${m.namespace}:*`, true)], deny: [], unknown: m.pool === null };
+  }
+  if (m.kind === 'pool-set' && (m.scope === 'pool' || m.scope === 'cluster')) return { ...anyMatcher(), unknown: m.pool === null };
+  return { ...anyMatcher(), unknown: true };
+}
+
+function grantOf(m: GcpMember, member: JsonValue, role: string | null, level: GcpGrant['level']): GcpGrant {
+  const grant: GcpGrant = { pool: m.kind === 'ksa' || m.kind === 'pool-set' ? m.pool : null, scope: 'unknown', member: describeMember(member), role, level };
+  if (m.kind === 'ksa') {
+    grant.scope = 'ksa';
+    grant.namespace = m.namespace;
+    grant.name = m.name;
+  } else if (m.kind === 'pool-set') {
+    grant.scope = m.scope;
+    if (m.namespace !== undefined) grant.namespace = m.namespace;
+    if (m.cluster !== undefined) grant.cluster = m.cluster;
+  }
+  return grant;
+}
+
+/** The workload identity federations of a `gcp.iam.ServiceAccount`. */
+export function analyzeGcpServiceAccount(gsa: Resource, index: InventoryIndex): Federation[] {
+  const out: Federation[] = [];
+  for (const binding of index.ofType('gcp.iam.Binding')) {
+    const level = bindingTargets(binding, gsa);
+    if (!level) continue;
+    const body = obj(binding.body) ?? {};
+    const role = typeof body.role === 'string' ? body.role : null;
+    if (role !== null && role !== WORKLOAD_IDENTITY_USER) continue;
+    if (role === null && !isUnknown(body.role)) continue;
+    const members = Array.isArray(body.members) ? body.members : [];
+    members.forEach((member, i) => {
+      const m = parseMember(member);
+      if (!isWorkloadMember(m) && m.kind !== 'unknown') return;
+      const grant = grantOf(m, member, role, level);
+      const subject = subjectOf(m);
+      if (role === null) subject.unknown = true;
+      const fed: Federation = {
+        identityId: gsa.id,
+        cloud: 'gcp',
+        mechanism: 'gke-workload-identity',
+        issuer: { key: grant.pool ?? `unresolved:${grant.member}`, kind: 'kubernetes', ...(grant.cluster ? { cluster: grant.cluster } : {}) },
+        subject,
+        audience: anyMatcher(),
+        sourceId: binding.id,
+        pointer: `/members/${i}`,
+        conditionPointer: body.condition !== undefined ? '/condition' : '/role',
+        conditions: [],
+        gcp: grant,
+      };
+      out.push(fed);
+    });
+  }
+  return out;
+}
