@@ -16,6 +16,21 @@ const index = renderRuleIndex(repo);
 const indexFile = join(repo, INDEX_PATH);
 if (readFileSync(indexFile, 'utf8') !== index) writeFileSync(indexFile, index);
 
+// The Action scans files; live sources (cluster and cloud SDKs, tens of MB) are left out of
+// the bundle, and asking for one there is a clear error.
+const withoutLiveSources = {
+  name: 'without-live-sources',
+  setup(b) {
+    b.onResolve({ filter: /\/live\/(kubernetes\/collect|cloud-sources)\.js$/ }, (args) => ({ path: args.path, namespace: 'no-live' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-live' }, () => ({
+      contents: `const unavailable = () => { throw new Error('live scans are not part of the GitHub Action: run the podtrust CLI for them'); };
+export const collectLiveKubernetes = unavailable;
+export const collectLiveClouds = unavailable;`,
+      loader: 'js',
+    }));
+  },
+};
+
 // Built in memory first: a failed build leaves the committed dist/ as it was.
 const built = await build({
   write: false,
@@ -34,6 +49,7 @@ const built = await build({
   legalComments: 'none',
   charset: 'utf8',
   logLevel: 'warning',
+  plugins: [withoutLiveSources],
 });
 
 rmSync(outdir, { recursive: true, force: true });
