@@ -22,6 +22,16 @@ Inputs:
   --max-file-size SIZE     skip larger files with an error (default 10MB)
   --max-total-size SIZE    stop reading input beyond this total (default 1GB)
 
+Live clouds (read-only; credentials from each SDK's standard chain):
+  --aws                    the AWS account of the current credentials (IAM, and EKS per region)
+  --aws-region REGION      EKS/EC2 region to read; repeatable (implies --aws). Endpoints:
+                           AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>
+  --azure-subscription ID  an Azure subscription (DefaultAzureCredential); repeatable
+  --azure-endpoint URL     Resource Manager URL (sovereign clouds); authority: AZURE_AUTHORITY_HOST
+  --gcp-project ID         a GCP project (Application Default Credentials); repeatable
+  --gcp-endpoint URL       root URL of the Google APIs
+                           Custom CAs: NODE_EXTRA_CA_CERTS
+
 Output:
   --format FORMAT          table (default), json, sarif, markdown, html
   --output FILE, -o FILE   write the report to FILE instead of stdout

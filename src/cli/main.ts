@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
+import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -98,6 +99,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     'only-new': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     ...LIVE_OPTIONS,
+    ...CLOUD_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(SCAN_HELP);
@@ -108,7 +110,9 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const root = resolve(typeof values.root === 'string' ? values.root : defaultRoot());
   if (!existsSync(root)) throw new PodtrustError('usage', `--root ${String(values.root)}: no such directory`);
   const inventoryFiles = (values.inventory as string[] | undefined) ?? [];
-  const live = liveOptionsFrom(values);
+  const kubernetesLive = liveOptionsFrom(values);
+  const cloudLive = cloudOptionsFrom(values);
+  const live = kubernetesLive || cloudLive ? { ...kubernetesLive, ...cloudLive } : undefined;
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');

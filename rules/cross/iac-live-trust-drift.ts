@@ -1,0 +1,200 @@
+import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
+import type { JsonValue, Resource } from '../../src/model/types.js';
+import type { Model } from '../../src/model/model.js';
+import type { Federation, Matcher, Pattern } from '../../src/federation/types.js';
+import { analyzeAwsTrust } from '../../src/federation/aws-trust.js';
+import { CREDENTIAL_TYPE, IDENTITY_TYPE, credentialFederation } from '../../src/federation/azure.js';
+import { patternIncludes } from '../../src/federation/matcher.js';
+import { isUnknown } from '../../src/model/unknown.js';
+
+type Obj = Record<string, JsonValue>;
+
+function obj(v: JsonValue | undefined): Obj | undefined {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v) ? (v as Obj) : undefined;
+}
+
+function text(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** What the live side admits beyond the IaC side; undefined when it cannot be decided. */
+function widening(live: Matcher, iac: Matcher[]): string[] | undefined {
+  if (live.unknown || iac.some((m) => m.unknown || (m.allowAlso?.length ?? 0) > 0 || m.deny.length > 0)) return undefined;
+  if ((live.allowAlso?.length ?? 0) > 0) return undefined;
+  if (iac.some((m) => m.allow === null)) return [];
+  const iacPatterns: Pattern[] = iac.flatMap((m) => m.allow ?? []);
+  if (live.allow === null) return ['any value'];
+  return live.allow.filter((p) => !iacPatterns.some((q) => patternIncludes(q, p))).map((p) => `"${p.value}"`);
+}
+
+interface Side {
+  resource: Resource;
+  federations: Federation[];
+  /** Where a federation of this side is written (its resource), for Azure credentials. */
+  sourceOf(f: Federation): Resource;
+}
+
+function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): void {
+  for (const lf of live.federations) {
+    const host = lf.issuer.host;
+    if (host === undefined) continue;
+    if (iac.federations.some((f) => f.issuer.host === undefined)) return;
+    const same = iac.federations.filter((f) => f.issuer.host === host);
+    const at = same[0];
+    const iacResource = at ? iac.sourceOf(at) : iac.resource;
+    const related = [{ resource: live.sourceOf(lf), at: lf.conditionPointer || lf.pointer, message: `the live trust of ${identity}` }];
+    if (same.length === 0) {
+      ctx.report({
+        resource: iacResource,
+        at: iac.federations[0]?.pointer ?? '',
+        key: `issuer:${host}`,
+        message: `The live trust of ${identity} admits tokens of ${host}, an issuer its IaC definition does not trust: it was changed outside the IaC, or the IaC is not what is deployed.`,
+        related,
+      });
+      continue;
+    }
+    const subjects = widening(lf.subject, same.map((f) => f.subject));
+    const audiences = widening(lf.audience, same.map((f) => f.audience));
+    const parts: string[] = [];
+    if (subjects && subjects.length > 0) parts.push(`subjects ${subjects.join(', ')}`);
+    if (audiences && audiences.length > 0) parts.push(`audiences ${audiences.join(', ')}`);
+    if (parts.length === 0) continue;
+    ctx.report({
+      resource: iacResource,
+      at: subjects && subjects.length > 0 ? claimPointer(at!, 'sub') : claimPointer(at!, 'aud'),
+      key: `issuer:${host}`,
+      message: `The live trust of ${identity} admits ${parts.join(' and ')} of ${host} that its IaC definition does not: it was changed outside the IaC, or the IaC is not what is deployed.`,
+      related,
+    });
+  }
+}
+
+/** Where a claim's constraint is written: its condition (AWS), the subject or audiences (Azure). */
+function claimPointer(f: Federation, claim: 'sub' | 'aud'): string {
+  const condition = f.conditions.find((c) => c.claim === claim && !c.issuerMismatch);
+  if (condition) return condition.pointer;
+  if (f.cloud === 'azure') return claim === 'sub' ? f.conditionPointer : `${f.pointer}/audiences`;
+  return f.conditionPointer || f.pointer;
+}
+
+function roleName(r: Resource): string | undefined {
+  return text(obj(r.body)?.['RoleName']);
+}
+
+function accountOf(arn: string | undefined): string | undefined {
+  const parts = arn?.split(':');
+  return parts && parts.length >= 6 && parts[0] === 'arn' && parts[4] !== '' ? parts[4] : undefined;
+}
+
+function sameRole(iac: Resource, live: Resource): boolean {
+  const name = roleName(iac);
+  if (name === undefined || name !== roleName(live)) return false;
+  const iacAccount = accountOf(text(obj(iac.body)?.['Arn']));
+  const liveAccount = accountOf(text(obj(live.body)?.['Arn'])) ?? accountOf(live.logicalLocation);
+  return iacAccount === undefined || liveAccount === undefined || iacAccount === liveAccount;
+}
+
+function checkAws(ctx: RuleContext, model: Model): void {
+  const roles = model.ofType('aws.iam.Role');
+  const live = roles.filter((r) => r.format === 'live');
+  if (live.length === 0) return;
+  for (const iac of roles.filter((r) => r.format !== 'live')) {
+    for (const l of live.filter((r) => sameRole(iac, r))) {
+      const self = (r: Resource) => (): Resource => r;
+      compare(ctx, `role ${roleName(l)!}`, { resource: iac, federations: analyzeAwsTrust(iac, model), sourceOf: self(iac) }, { resource: l, federations: analyzeAwsTrust(l, model), sourceOf: self(l) });
+    }
+  }
+}
+
+function identityKey(r: Resource): { name?: string; clientId?: string; id?: string } {
+  const body = obj(r.body);
+  const out: { name?: string; clientId?: string; id?: string } = {};
+  const name = text(body?.['name']);
+  const clientId = text(obj(body?.['properties'])?.['clientId']);
+  const id = text(body?.['id']);
+  if (name) out.name = name;
+  if (clientId) out.clientId = clientId.toLowerCase();
+  if (id) out.id = id.toLowerCase();
+  return out;
+}
+
+function sameIdentity(iac: Resource, live: Resource): boolean {
+  const a = identityKey(iac);
+  const b = identityKey(live);
+  if (a.clientId && b.clientId) return a.clientId === b.clientId;
+  if (a.id && b.id) return a.id === b.id;
+  return a.name !== undefined && a.name === b.name;
+}
+
+/** The credentials written for one identity on one side (live or IaC). */
+function credentialsOf(model: Model, identity: Resource): Resource[] {
+  const live = identity.format === 'live';
+  const key = identityKey(identity);
+  return model.ofType(CREDENTIAL_TYPE).filter((c) => {
+    if ((c.format === 'live') !== live) return false;
+    const ref = obj(c.body)?.['identityId'] as JsonValue | undefined;
+    if (isUnknown(ref)) return ref.ref?.id === identity.id;
+    const id = text(ref)?.toLowerCase();
+    if (id === undefined) return false;
+    return id === key.id || (key.name !== undefined && id.endsWith(`/userassignedidentities/${key.name.toLowerCase()}`));
+  });
+}
+
+function azureSide(model: Model, identity: Resource): Side {
+  const credentials = credentialsOf(model, identity);
+  const bySource = new Map<Federation, Resource>();
+  const federations = credentials.map((c) => {
+    const f = credentialFederation(c, model, identity);
+    bySource.set(f, c);
+    return f;
+  });
+  return { resource: identity, federations, sourceOf: (f) => bySource.get(f) ?? identity };
+}
+
+function checkAzure(ctx: RuleContext, model: Model): void {
+  const identities = model.ofType(IDENTITY_TYPE);
+  const live = identities.filter((r) => r.format === 'live');
+  if (live.length === 0) return;
+  for (const iac of identities.filter((r) => r.format !== 'live')) {
+    for (const l of live.filter((r) => sameIdentity(iac, r))) compare(ctx, `managed identity ${l.name}`, azureSide(model, iac), azureSide(model, l));
+  }
+}
+
+const rule: CodeRule = {
+  meta: {
+    id: 'iac-live-trust-drift',
+    title: 'The deployed trust of an identity admits more than its IaC definition',
+    severity: 'medium',
+    provider: 'cross',
+    tags: ['drift', 'live'],
+    description: `The scan read the same identity twice: from infrastructure-as-code (an IAM role, a managed identity and
+its federated credentials) and from the live cloud account. The live trust admits subjects, audiences or
+issuers that the IaC definition does not: someone widened it by hand in the console or CLI, or the IaC in
+the repository is not what is deployed. Reviews of the IaC then approve a trust that is not the real one,
+and the next apply may silently undo (or keep) the change.
+
+Identities are matched by role name (and account, when both sides know it) for AWS, and by client id,
+resource id or name for Azure managed identities. Trusts whose IaC form cannot be resolved statically are
+not compared.`,
+    remediation: `Decide which side is right. If the live trust is wrong, re-apply the IaC (\`terraform apply\`, a stack update)
+and find out who changed it. If the change was intended, write it into the IaC so reviews see it. Restrict
+manual edits of trust policies and federated credentials (an SCP or Azure Policy), and run a live scan on a
+schedule to catch drift.`,
+    references: [
+      'https://developer.hashicorp.com/terraform/tutorials/state/resource-drift',
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html',
+      'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity',
+    ],
+    examples: {
+      bad: `IaC: "StringEquals": { "<issuer>:sub": "system:serviceaccount:payments:api" }
+live: "StringLike":   { "<issuer>:sub": "system:serviceaccount:payments:*" }`,
+      good: `IaC and live: "StringEquals": { "<issuer>:sub": "system:serviceaccount:payments:api" }`,
+    },
+  },
+  check(ctx) {
+    checkAws(ctx, ctx.model);
+    checkAzure(ctx, ctx.model);
+  },
+};
+
+export default rule;

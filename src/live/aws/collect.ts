@@ -1,0 +1,348 @@
+/**
+ * Live collection of an AWS account: IAM (one paged GetAccountAuthorizationDetails, OIDC
+ * providers) and, per region, EKS clusters, node groups, Pod Identity associations and the
+ * launch template versions node groups use. Credentials, retries (adaptive) and endpoint
+ * overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are the SDK's own.
+ */
+import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
+import type { CollectResult } from '../../collectors/types.js';
+import { safeSegment } from '../locations.js';
+import { SILENT_PROGRESS, type Progress } from '../progress.js';
+import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { accountOfArn, decodePolicyDocument, plain } from './shapes.js';
+
+export interface AwsLiveOptions {
+  /** EKS and EC2 regions (`--aws-region`); IAM is global. Empty: the SDK's configured region. */
+  regions: string[];
+  progress?: Progress;
+  /** Receives the collection summary line (stderr unless `--quiet`). */
+  onSummary?: (line: string) => void;
+  calls?: ApiCallLog;
+  maxAttempts?: number;
+}
+
+/** Stops runaway paging against a misbehaving endpoint. */
+const MAX_PAGES = 100_000;
+
+interface Client {
+  send(command: unknown): Promise<unknown>;
+  middlewareStack: { add(mw: unknown, options: unknown): void };
+}
+
+interface Run {
+  options: AwsLiveOptions;
+  calls: ApiCallLog;
+  notes: CoverageNote[];
+  resources: Resource[];
+  clusters: ClusterInfo[];
+  account: string;
+  progress: Progress;
+}
+
+function isPermissionError(e: unknown): boolean {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err?.$metadata?.httpStatusCode === 403 || /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden/i.test(err?.name ?? '');
+}
+
+function isCredentialError(e: unknown): boolean {
+  const name = (e as { name?: string })?.name ?? '';
+  return name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'InvalidClientTokenId' || name === 'UnrecognizedClientException';
+}
+
+/** Records each command the client sends (once per command, not per retry). */
+function recordCalls(client: Client, service: string, calls: ApiCallLog): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      calls.record('aws', `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'podtrustApiCallLog' },
+  );
+}
+
+function clientConfig(options: AwsLiveOptions, region: string | undefined): Record<string, unknown> {
+  return { ...(region ? { region } : {}), retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6 };
+}
+
+export async function collectLiveAws(options: AwsLiveOptions): Promise<CollectResult> {
+  const started = Date.now();
+  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const calls = options.calls ?? new ApiCallLog();
+  const before = calls.count('aws');
+  let sdk;
+  try {
+    const [iam, sts, eks, ec2] = await Promise.all([import('@aws-sdk/client-iam'), import('@aws-sdk/client-sts'), import('@aws-sdk/client-eks'), import('@aws-sdk/client-ec2')]);
+    sdk = { iam, sts, eks, ec2 };
+  } catch (e) {
+    result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot load the AWS SDK: ${errorText(e)}` });
+    return result;
+  }
+  const firstRegion = options.regions[0];
+  const sts = new sdk.sts.STSClient(clientConfig(options, firstRegion ?? 'us-east-1'));
+  recordCalls(sts as unknown as Client, 'sts', calls);
+  let account: string;
+  try {
+    const who = await sts.send(new sdk.sts.GetCallerIdentityCommand({}));
+    account = who.Account ?? 'unknown';
+  } catch (e) {
+    result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot authenticate (sts:GetCallerIdentity): ${errorText(e)}` });
+    return result;
+  }
+  const run: Run = { options, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, account, progress: options.progress ?? SILENT_PROGRESS };
+  const iam = new sdk.iam.IAMClient(clientConfig(options, 'us-east-1'));
+  recordCalls(iam as unknown as Client, 'iam', calls);
+  await collectAuthorizationDetails(run, iam, sdk.iam);
+  await collectOidcProviders(run, iam, sdk.iam);
+  const regions = options.regions.length > 0 ? options.regions : [undefined];
+  for (const region of regions) {
+    const eks = new sdk.eks.EKSClient(clientConfig(options, region));
+    const ec2 = new sdk.ec2.EC2Client(clientConfig(options, region));
+    recordCalls(eks as unknown as Client, 'eks', calls);
+    recordCalls(ec2 as unknown as Client, 'ec2', calls);
+    await collectEks(run, region ?? (await eks.config.region()), eks, sdk.eks, ec2, sdk.ec2);
+  }
+  const summary = collectionSummary(`aws account ${account}`, result.resources, calls.count('aws') - before, Date.now() - started);
+  run.progress.done(`aws ${account}`, summary);
+  options.onSummary?.(summary);
+  return result;
+}
+
+/** Notes an API failure; false when the whole source must stop (no credentials). */
+function failed(run: Run, what: string, e: unknown): boolean {
+  if (isPermissionError(e)) run.notes.push(permissionNote(`aws account ${run.account}`, what, e));
+  else run.notes.push(failureNote(`aws account ${run.account}`, what, e));
+  return !isCredentialError(e);
+}
+
+function rolePath(run: Run, kind: string, name: string): string {
+  return ['aws', safeSegment(run.account), 'iam', kind, `${safeSegment(name)}.json`].join('/');
+}
+
+type IamSdk = typeof import('@aws-sdk/client-iam');
+
+async function collectAuthorizationDetails(run: Run, iam: InstanceType<IamSdk['IAMClient']>, sdk: IamSdk): Promise<void> {
+  let marker: string | undefined;
+  let count = 0;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    let out;
+    try {
+      out = await iam.send(new sdk.GetAccountAuthorizationDetailsCommand({ Filter: ['Role', 'LocalManagedPolicy'], MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
+    } catch (e) {
+      failed(run, 'IAM roles and policies (iam:GetAccountAuthorizationDetails)', e);
+      return;
+    }
+    for (const role of out.RoleDetailList ?? []) addRole(run, role);
+    for (const policy of out.Policies ?? []) addPolicy(run, policy);
+    count += (out.RoleDetailList ?? []).length;
+    run.progress.update(`aws ${run.account}`, 'roles', count);
+    if (!out.IsTruncated || !out.Marker) return;
+    marker = out.Marker;
+  }
+  run.notes.push({ kind: 'limit', level: 'error', message: `aws account ${run.account}: GetAccountAuthorizationDetails returned more than ${MAX_PAGES} pages; the rest was not read` });
+}
+
+function decodeInto(run: Run, target: JsonObject, key: string, raw: unknown, where: string, file: string): void {
+  const decoded = decodePolicyDocument(raw);
+  if (decoded.ok) target[key] = decoded.value;
+  else if (decoded.reason !== 'missing') run.notes.push({ kind: 'parse-error', level: 'error', message: `${where}: policy document is ${decoded.reason}`, file, line: 1, column: 1 });
+}
+
+function addRole(run: Run, raw: unknown): void {
+  const src = plain(raw);
+  const name = String(src.RoleName ?? '');
+  if (name === '') return;
+  const account = accountOfArn(src.Arn) ?? run.account;
+  const file = rolePath(run, 'roles', name);
+  const body: JsonObject = { ...src };
+  delete body.AssumeRolePolicyDocument;
+  decodeInto(run, body, 'AssumeRolePolicyDocument', (raw as { AssumeRolePolicyDocument?: unknown }).AssumeRolePolicyDocument, `role ${name}`, file);
+  if (Array.isArray(src.RolePolicyList)) {
+    body.RolePolicyList = src.RolePolicyList.map((p) => {
+      const entry: JsonObject = { ...(p as JsonObject) };
+      delete entry.PolicyDocument;
+      decodeInto(run, entry, 'PolicyDocument', (p as JsonObject).PolicyDocument, `inline policy ${String(entry.PolicyName)} of role ${name}`, file);
+      return entry;
+    });
+  }
+  const arn = typeof src.Arn === 'string' ? src.Arn : `arn:aws:iam::${account}:role/${name}`;
+  run.resources.push(liveResource({ id: `aws:${account}:role/${name}`, type: 'aws.iam.Role', name, file, logicalLocation: arn, body }));
+  for (const profile of Array.isArray(src.InstanceProfileList) ? src.InstanceProfileList : []) addInstanceProfile(run, profile as JsonObject);
+}
+
+const seenProfiles = new WeakMap<Run, Set<string>>();
+
+function addInstanceProfile(run: Run, profile: JsonObject): void {
+  const name = typeof profile.InstanceProfileName === 'string' ? profile.InstanceProfileName : '';
+  const seen = seenProfiles.get(run) ?? new Set<string>();
+  seenProfiles.set(run, seen);
+  if (name === '' || seen.has(name)) return;
+  seen.add(name);
+  const body: JsonObject = { InstanceProfileName: name, Roles: Array.isArray(profile.Roles) ? profile.Roles.map((r) => ({ RoleName: (r as JsonObject).RoleName ?? null, Arn: (r as JsonObject).Arn ?? null })) : [] };
+  if (typeof profile.Arn === 'string') body.Arn = profile.Arn;
+  if (typeof profile.InstanceProfileId === 'string') body.InstanceProfileId = profile.InstanceProfileId;
+  const arn = typeof profile.Arn === 'string' ? profile.Arn : `arn:aws:iam::${run.account}:instance-profile/${name}`;
+  run.resources.push(liveResource({ id: `aws:${run.account}:instance-profile/${name}`, type: 'aws.iam.InstanceProfile', name, file: rolePath(run, 'instance-profiles', name), logicalLocation: arn, body }));
+}
+
+function addPolicy(run: Run, raw: unknown): void {
+  const src = plain(raw);
+  const name = String(src.PolicyName ?? '');
+  if (name === '') return;
+  const file = rolePath(run, 'policies', name);
+  const body: JsonObject = { PolicyName: name };
+  for (const key of ['Arn', 'PolicyId', 'Path', 'DefaultVersionId', 'AttachmentCount']) if (src[key] !== undefined) body[key] = src[key]!;
+  const versions = (raw as { PolicyVersionList?: { IsDefaultVersion?: boolean; VersionId?: string; Document?: unknown }[] }).PolicyVersionList ?? [];
+  const current = versions.find((v) => v.IsDefaultVersion === true) ?? versions.find((v) => v.VersionId === src.DefaultVersionId);
+  if (current) decodeInto(run, body, 'PolicyDocument', current.Document, `managed policy ${name}`, file);
+  const arn = typeof src.Arn === 'string' ? src.Arn : `arn:aws:iam::${run.account}:policy/${name}`;
+  run.resources.push(liveResource({ id: `aws:${accountOfArn(arn) ?? run.account}:policy/${name}`, type: 'aws.iam.Policy', name, file, logicalLocation: arn, body }));
+}
+
+async function collectOidcProviders(run: Run, iam: InstanceType<IamSdk['IAMClient']>, sdk: IamSdk): Promise<void> {
+  let list;
+  try {
+    list = await iam.send(new sdk.ListOpenIDConnectProvidersCommand({}));
+  } catch (e) {
+    failed(run, 'OIDC providers (iam:ListOpenIDConnectProviders)', e);
+    return;
+  }
+  for (const entry of list.OpenIDConnectProviderList ?? []) {
+    const arn = entry.Arn;
+    if (!arn) continue;
+    try {
+      const out = await iam.send(new sdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      const url = String(out.Url ?? arn.slice(arn.indexOf('oidc-provider/') + 'oidc-provider/'.length)).replace(/^https:\/\//, '');
+      const body: JsonObject = { Arn: arn, Url: url };
+      if (out.ClientIDList) body.ClientIDList = out.ClientIDList;
+      if (out.ThumbprintList) body.ThumbprintList = out.ThumbprintList;
+      if (out.Tags) body.Tags = plain({ t: out.Tags }).t!;
+      run.resources.push(liveResource({ id: `aws:${accountOfArn(arn) ?? run.account}:oidc-provider/${url}`, type: 'aws.iam.OIDCProvider', name: url, file: rolePath(run, 'oidc-providers', url), logicalLocation: arn, body }));
+    } catch (e) {
+      if (!failed(run, `OIDC provider ${arn} (iam:GetOpenIDConnectProvider)`, e)) return;
+    }
+  }
+}
+
+type EksSdk = typeof import('@aws-sdk/client-eks');
+type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
+
+function eksPath(run: Run, region: string, ...segments: string[]): string {
+  const last = segments.pop()!;
+  return ['aws', safeSegment(run.account), 'eks', safeSegment(region), ...segments.map(safeSegment), `${safeSegment(last)}.json`].join('/');
+}
+
+/** Every page of a `nextToken` list. */
+async function listAll<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; nextToken?: string | undefined }>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const out = await fetch(token);
+    all.push(...out.items);
+    if (!out.nextToken) break;
+    token = out.nextToken;
+  }
+  return all;
+}
+
+async function collectEks(run: Run, region: string, eks: InstanceType<EksSdk['EKSClient']>, sdk: EksSdk, ec2: InstanceType<Ec2Sdk['EC2Client']>, ec2Sdk: Ec2Sdk): Promise<void> {
+  let names: string[];
+  try {
+    names = await listAll(async (nextToken) => {
+      const out = await eks.send(new sdk.ListClustersCommand({ ...(nextToken ? { nextToken } : {}) }));
+      return { items: out.clusters ?? [], nextToken: out.nextToken };
+    });
+  } catch (e) {
+    failed(run, `EKS clusters in ${region} (eks:ListClusters)`, e);
+    return;
+  }
+  const templates = new Map<string, string | undefined>();
+  for (const name of names) {
+    let cluster;
+    try {
+      cluster = (await eks.send(new sdk.DescribeClusterCommand({ name }))).cluster;
+    } catch (e) {
+      if (!failed(run, `EKS cluster ${name} in ${region} (eks:DescribeCluster)`, e)) return;
+      continue;
+    }
+    if (!cluster) continue;
+    const body = plain(cluster);
+    delete body.certificateAuthority;
+    const arn = typeof body.arn === 'string' ? body.arn : `arn:aws:eks:${region}:${run.account}:cluster/${name}`;
+    const clusterResource = liveResource({ id: `aws:${run.account}:eks:${region}:cluster/${name}`, type: 'aws.eks.Cluster', name, file: eksPath(run, region, 'clusters', name), logicalLocation: arn, body });
+    run.resources.push(clusterResource);
+    const info: ClusterInfo = { name, provider: 'aws', account: run.account, resourceId: clusterResource.id };
+    if (cluster.identity?.oidc?.issuer) info.issuer = cluster.identity.oidc.issuer;
+    run.clusters.push(info);
+    await collectNodeGroups(run, region, name, eks, sdk, templates);
+    await collectPodIdentityAssociations(run, region, name, eks, sdk);
+  }
+  for (const [id, version] of templates) await collectLaunchTemplate(run, region, id, version, ec2, ec2Sdk);
+}
+
+async function collectNodeGroups(run: Run, region: string, clusterName: string, eks: InstanceType<EksSdk['EKSClient']>, sdk: EksSdk, templates: Map<string, string | undefined>): Promise<void> {
+  let names: string[];
+  try {
+    names = await listAll(async (nextToken) => {
+      const out = await eks.send(new sdk.ListNodegroupsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }));
+      return { items: out.nodegroups ?? [], nextToken: out.nextToken };
+    });
+  } catch (e) {
+    failed(run, `node groups of EKS cluster ${clusterName} (eks:ListNodegroups)`, e);
+    return;
+  }
+  for (const nodegroupName of names) {
+    try {
+      const ng = (await eks.send(new sdk.DescribeNodegroupCommand({ clusterName, nodegroupName }))).nodegroup;
+      if (!ng) continue;
+      const body = plain(ng);
+      const arn = typeof body.nodegroupArn === 'string' ? body.nodegroupArn : `arn:aws:eks:${region}:${run.account}:nodegroup/${clusterName}/${nodegroupName}`;
+      run.resources.push(liveResource({ id: `aws:${run.account}:eks:${region}:nodegroup/${clusterName}/${nodegroupName}`, type: 'aws.eks.NodeGroup', name: nodegroupName, file: eksPath(run, region, 'clusters', clusterName, 'nodegroups', nodegroupName), logicalLocation: arn, body }));
+      const lt = ng.launchTemplate;
+      if (lt?.id) templates.set(lt.id, lt.version);
+    } catch (e) {
+      if (!failed(run, `node group ${nodegroupName} of EKS cluster ${clusterName} (eks:DescribeNodegroup)`, e)) return;
+    }
+  }
+}
+
+async function collectPodIdentityAssociations(run: Run, region: string, clusterName: string, eks: InstanceType<EksSdk['EKSClient']>, sdk: EksSdk): Promise<void> {
+  let ids: string[];
+  try {
+    ids = await listAll(async (nextToken) => {
+      const out = await eks.send(new sdk.ListPodIdentityAssociationsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }));
+      return { items: (out.associations ?? []).map((a) => a.associationId).filter((x): x is string => typeof x === 'string'), nextToken: out.nextToken };
+    });
+  } catch (e) {
+    failed(run, `Pod Identity associations of EKS cluster ${clusterName} (eks:ListPodIdentityAssociations)`, e);
+    return;
+  }
+  for (const associationId of ids) {
+    try {
+      const a = (await eks.send(new sdk.DescribePodIdentityAssociationCommand({ clusterName, associationId }))).association;
+      if (!a) continue;
+      const body = plain(a);
+      const arn = typeof body.associationArn === 'string' ? body.associationArn : `arn:aws:eks:${region}:${run.account}:podidentityassociation/${clusterName}/${associationId}`;
+      const display = `${clusterName}/${String(body.namespace ?? '')}/${String(body.serviceAccount ?? '')}`;
+      run.resources.push(liveResource({ id: `aws:${run.account}:eks:${region}:podidentityassociation/${clusterName}/${associationId}`, type: 'aws.eks.PodIdentityAssociation', name: display, file: eksPath(run, region, 'clusters', clusterName, 'pod-identity-associations', associationId), logicalLocation: arn, body }));
+    } catch (e) {
+      if (!failed(run, `Pod Identity association ${associationId} of EKS cluster ${clusterName} (eks:DescribePodIdentityAssociation)`, e)) return;
+    }
+  }
+}
+
+async function collectLaunchTemplate(run: Run, region: string, id: string, version: string | undefined, ec2: InstanceType<Ec2Sdk['EC2Client']>, sdk: Ec2Sdk): Promise<void> {
+  try {
+    const out = await ec2.send(new sdk.DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [version ?? '$Default'] }));
+    for (const v of out.LaunchTemplateVersions ?? []) {
+      const src = plain(v);
+      const name = typeof src.LaunchTemplateName === 'string' ? src.LaunchTemplateName : id;
+      const body: JsonObject = { LaunchTemplateName: name, LaunchTemplateId: id, VersionNumber: src.VersionNumber ?? null, LaunchTemplateData: plain(v.LaunchTemplateData) };
+      // User data often carries bootstrap secrets; rules never need it.
+      delete (body.LaunchTemplateData as JsonObject).UserData;
+      const arn = `arn:aws:ec2:${region}:${run.account}:launch-template/${id}`;
+      run.resources.push(liveResource({ id: `aws:${run.account}:ec2:${region}:launch-template/${id}`, type: 'aws.ec2.LaunchTemplate', name, file: ['aws', safeSegment(run.account), 'ec2', safeSegment(region), 'launch-templates', `${safeSegment(name)}.json`].join('/'), logicalLocation: arn, body }));
+    }
+  } catch (e) {
+    failed(run, `launch template ${id} in ${region} (ec2:DescribeLaunchTemplateVersions)`, e);
+  }
+}

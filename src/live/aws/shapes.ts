@@ -1,0 +1,37 @@
+/**
+ * AWS API answers → the canonical shapes the IaC collectors produce (see `ResourceType` in
+ * src/model/types.ts). IAM returns policy documents URL-encoded; they are decoded here.
+ */
+import type { JsonObject, JsonValue } from '../../model/types.js';
+
+/** SDK output as plain JSON: dates become ISO strings, `undefined` fields disappear. */
+export function plain(value: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
+}
+
+export type Decoded = { ok: true; value: JsonValue } | { ok: false; reason: string };
+
+/** A policy document as IAM returns it: URL-encoded JSON text (or already an object). */
+export function decodePolicyDocument(raw: unknown): Decoded {
+  if (raw !== null && typeof raw === 'object') return { ok: true, value: plain(raw) };
+  if (typeof raw !== 'string') return { ok: false, reason: 'missing' };
+  let text = raw;
+  if (!/^\s*[{[]/.test(text)) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return { ok: false, reason: 'not valid URL-encoded text' };
+    }
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as JsonValue };
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+}
+
+export function accountOfArn(arn: unknown): string | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[0] === 'arn' && parts[4] !== '' ? parts[4] : undefined;
+}

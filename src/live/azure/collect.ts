@@ -1,0 +1,213 @@
+/**
+ * Live collection of Azure subscriptions: user-assigned managed identities and their federated
+ * identity credentials, role assignments and custom role definitions, and AKS clusters, in the
+ * ARM JSON shapes the ARM and CLI collectors produce. Items are taken from the raw ARM answer
+ * of each page (the SDK models flatten `properties`). Paging follows `nextLink`; 429 answers are
+ * retried by the SDK pipeline honouring `Retry-After`.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { ClusterInfo, CoverageNote, JsonObject, JsonValue, Resource } from '../../model/types.js';
+import type { CollectResult } from '../../collectors/types.js';
+import { aksClusterInfo } from '../../collectors/azure/cluster.js';
+import { parseScope } from '../../collectors/azure/scope.js';
+import { safeSegment } from '../locations.js';
+import { SILENT_PROGRESS, type Progress } from '../progress.js';
+import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+
+export interface AzureLiveOptions {
+  subscriptions: string[];
+  /** Resource Manager URL (`--azure-endpoint`), for sovereign clouds and tests. */
+  endpoint?: string;
+  /** Defaults to `DefaultAzureCredential` (which reads `AZURE_AUTHORITY_HOST`). */
+  credential?: TokenCredential;
+  /** Trusted CA certificates (PEM) instead of the system ones. */
+  tlsCa?: string;
+  progress?: Progress;
+  onSummary?: (line: string) => void;
+  calls?: ApiCallLog;
+}
+
+/** The RBAC action each API operation needs: the least-privilege role lists exactly these. */
+export const AZURE_OPERATIONS = {
+  identities: 'Microsoft.ManagedIdentity/userAssignedIdentities/read',
+  credentials: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read',
+  roleAssignments: 'Microsoft.Authorization/roleAssignments/read',
+  roleDefinitions: 'Microsoft.Authorization/roleDefinitions/read',
+  clusters: 'Microsoft.ContainerService/managedClusters/read',
+} as const;
+
+interface PagedCall {
+  byPage(): AsyncIterableIterator<unknown>;
+}
+
+interface RawResponse {
+  bodyAsText?: string | null;
+}
+
+type ListOptions = { onResponse: (raw: RawResponse) => void };
+
+interface Run {
+  subscription: string;
+  calls: ApiCallLog;
+  notes: CoverageNote[];
+  resources: Resource[];
+  clusters: ClusterInfo[];
+  progress: Progress;
+  stopped: boolean;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function statusOf(e: unknown): number | undefined {
+  const s = (e as { statusCode?: number })?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+function isCredentialError(e: unknown): boolean {
+  const name = (e as { name?: string })?.name ?? '';
+  return statusOf(e) === 401 || /CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError/.test(name);
+}
+
+/** Every item of a list, read from the raw ARM pages; one recorded call per page. */
+async function listRaw(run: Run, operation: string, start: (options: ListOptions) => PagedCall): Promise<JsonObject[]> {
+  const items: JsonObject[] = [];
+  const pager = start({
+    onResponse(raw) {
+      run.calls.record('azure', operation);
+      // The wire JSON, not the SDK model (which flattens `properties` and renames fields).
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.bodyAsText ?? 'null');
+      } catch {
+        body = undefined;
+      }
+      if (isObject(body) && Array.isArray(body.value)) for (const v of body.value) if (isObject(v)) items.push(v);
+    },
+  });
+  for await (const page of pager.byPage()) void page;
+  return items;
+}
+
+/** Notes a failed list; the source stops when the credential itself fails. */
+async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
+  if (run.stopped) return;
+  try {
+    await work();
+  } catch (e) {
+    const source = `azure subscription ${run.subscription}`;
+    if (statusOf(e) === 403) run.notes.push(permissionNote(source, what, e));
+    else if (isCredentialError(e)) {
+      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
+      run.stopped = true;
+    } else run.notes.push(failureNote(source, what, e));
+  }
+}
+
+/** `azure/<subscription>/resourceGroups/<rg>/providers/<namespace>/<type>/<name>.json`. */
+export function azureObjectPath(armId: string): string {
+  const parts = armId.split('/').filter((p) => p !== '');
+  const rest = parts[0]?.toLowerCase() === 'subscriptions' ? parts.slice(1) : parts;
+  const last = rest.pop() ?? '_';
+  return ['azure', ...rest.map(safeSegment), `${safeSegment(last)}.json`].join('/');
+}
+
+function resourceGroupOf(armId: string): string | undefined {
+  return /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1];
+}
+
+function armResource(type: string, item: JsonObject, extra: JsonObject = {}): Resource | undefined {
+  const id = typeof item.id === 'string' ? item.id : undefined;
+  if (!id) return undefined;
+  const name = typeof item.name === 'string' ? item.name : id.slice(id.lastIndexOf('/') + 1);
+  const body: JsonObject = { ...item, ...extra };
+  if (!isObject(body.properties)) body.properties = {};
+  const rg = resourceGroupOf(id);
+  if (rg !== undefined && body.resourceGroup === undefined) body.resourceGroup = rg;
+  return liveResource({ id: `azure:${id.toLowerCase()}`, type, name, file: azureObjectPath(id), logicalLocation: id, body });
+}
+
+/** ARM answers these as null today; never let a value of them into the inventory. */
+function dropClusterSecrets(cluster: JsonObject): void {
+  const properties = isObject(cluster.properties) ? cluster.properties : undefined;
+  if (!properties) return;
+  if (isObject(properties.servicePrincipalProfile)) delete properties.servicePrincipalProfile.secret;
+  if (isObject(properties.windowsProfile)) delete properties.windowsProfile.adminPassword;
+  if (isObject(properties.linuxProfile)) delete properties.linuxProfile.ssh;
+}
+
+export async function collectLiveAzure(options: AzureLiveOptions): Promise<CollectResult> {
+  const started = Date.now();
+  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const calls = options.calls ?? new ApiCallLog();
+  let sdk;
+  try {
+    const [msi, authz, aks] = await Promise.all([import('@azure/arm-msi'), import('@azure/arm-authorization'), import('@azure/arm-containerservice')]);
+    const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
+    sdk = { msi, authz, aks, credential };
+  } catch (e) {
+    result.notes.push({ kind: 'skipped', level: 'error', message: `azure: cannot load the Azure SDK or credential: ${errorText(e)}` });
+    return result;
+  }
+  const endpoint = options.endpoint?.replace(/\/+$/, '');
+  const clientOptions = {
+    ...(endpoint ? { endpoint, credentialScopes: [`${endpoint}/.default`] } : {}),
+    ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
+  };
+  for (const subscription of options.subscriptions) {
+    const before = calls.count('azure');
+    const count = result.resources.length;
+    const run: Run = { subscription, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false };
+    const msi = new sdk.msi.ManagedServiceIdentityClient(sdk.credential, subscription, clientOptions);
+    const authz = new sdk.authz.AuthorizationManagementClient(sdk.credential, subscription, clientOptions);
+    const aks = new sdk.aks.ContainerServiceClient(sdk.credential, subscription, clientOptions);
+    await attempt(run, 'user-assigned managed identities', async () => {
+      const identities = await listRaw(run, AZURE_OPERATIONS.identities, (o) => msi.userAssignedIdentities.listBySubscription(o));
+      for (const identity of identities) {
+        const r = armResource('azure.msi.UserAssignedIdentity', identity);
+        if (!r) continue;
+        run.resources.push(r);
+        const id = String(identity.id);
+        const rg = resourceGroupOf(id);
+        if (rg === undefined) continue;
+        await attempt(run, `federated identity credentials of ${r.name}`, async () => {
+          const credentials = await listRaw(run, AZURE_OPERATIONS.credentials, (o) => msi.federatedIdentityCredentials.list(rg, r.name, o));
+          for (const c of credentials) {
+            const fic = armResource('azure.msi.FederatedIdentityCredential', c, { identityId: id, parentType: 'userAssignedIdentity' });
+            if (fic) run.resources.push(fic);
+          }
+        });
+        run.progress.update(`azure ${subscription}`, 'identities', run.resources.length - count);
+      }
+    });
+    await attempt(run, 'role assignments', async () => {
+      for (const a of await listRaw(run, AZURE_OPERATIONS.roleAssignments, (o) => authz.roleAssignments.listForSubscription(o))) {
+        const scope = isObject(a.properties) ? a.properties.scope : undefined;
+        const info = typeof scope === 'string' ? parseScope(scope) : undefined;
+        const r = armResource('azure.authorization.RoleAssignment', a, info ? { scopeInfo: info as unknown as JsonValue } : {});
+        if (r) run.resources.push(r);
+      }
+    });
+    await attempt(run, 'custom role definitions', async () => {
+      const list = await listRaw(run, AZURE_OPERATIONS.roleDefinitions, (o) => authz.roleDefinitions.list(`subscriptions/${subscription}`, { ...o, filter: "type eq 'CustomRole'" }));
+      for (const d of list) {
+        const r = armResource('azure.authorization.RoleDefinition', d);
+        if (r) run.resources.push(r);
+      }
+    });
+    await attempt(run, 'AKS clusters', async () => {
+      for (const c of await listRaw(run, AZURE_OPERATIONS.clusters, (o) => aks.managedClusters.list(o))) {
+        dropClusterSecrets(c);
+        const r = armResource('azure.aks.ManagedCluster', c);
+        if (!r) continue;
+        run.resources.push(r);
+        run.clusters.push({ ...aksClusterInfo(r), account: subscription });
+      }
+    });
+    const summary = collectionSummary(`azure subscription ${subscription}`, result.resources.slice(count), calls.count('azure') - before, Date.now() - started);
+    run.progress.done(`azure ${subscription}`, summary);
+    options.onSummary?.(summary);
+  }
+  return result;
+}

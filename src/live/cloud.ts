@@ -1,0 +1,79 @@
+/**
+ * What the AWS, Azure and GCP live collectors share: a log of the API operations they call
+ * (the API-call count of the summary, and what the least-privilege documents must allow),
+ * live resources rendered as JSON with real positions, and the collection summary line.
+ */
+import type { CoverageNote, JsonObject, JsonValue, PositionMap, Resource } from '../model/types.js';
+import { parseJson } from '../util/structured.js';
+
+export type CloudProvider = 'aws' | 'azure' | 'gcp';
+
+/** One API operation called: `iam:GetAccountAuthorizationDetails`, `Microsoft.Authorization/roleAssignments/read`, `iam.serviceAccounts.list`. */
+export interface ApiCall {
+  provider: CloudProvider;
+  operation: string;
+}
+
+export class ApiCallLog {
+  readonly calls: ApiCall[] = [];
+  record(provider: CloudProvider, operation: string): void {
+    this.calls.push({ provider, operation });
+  }
+  count(provider?: CloudProvider): number {
+    return provider === undefined ? this.calls.length : this.calls.filter((c) => c.provider === provider).length;
+  }
+  operations(provider?: CloudProvider): string[] {
+    return [...new Set(this.calls.filter((c) => provider === undefined || c.provider === provider).map((c) => c.operation))].sort();
+  }
+}
+
+export interface LiveResourceSpec {
+  id: string;
+  type: string;
+  name: string;
+  /** Stable per-object path (`aws/<account>/iam/roles/<name>.json`). */
+  file: string;
+  /** ARN, Azure resource id or Google resource name. */
+  logicalLocation: string;
+  body: JsonObject;
+  cluster?: string;
+}
+
+/**
+ * A live object as a resource: positions come from the object's own JSON rendering (two-space
+ * indentation, the text a snapshot folder would hold), so SARIF regions are real.
+ */
+export function liveResource(spec: LiveResourceSpec): Resource {
+  const text = JSON.stringify(spec.body, null, 2);
+  const parsed = parseJson(text);
+  const positions: PositionMap = parsed.documents[0]?.positions ?? (Object.create(null) as PositionMap);
+  const body = (parsed.documents[0]?.value as JsonValue | undefined) ?? spec.body;
+  const r: Resource = { id: spec.id, type: spec.type, name: spec.name, file: spec.file, format: 'live', body, positions, logicalLocation: spec.logicalLocation };
+  if (spec.cluster !== undefined) r.cluster = spec.cluster;
+  return r;
+}
+
+/** `aws account 123456789012: 12 aws.iam.Role, 2 aws.eks.Cluster; 9 API calls in 1.2 s`. */
+export function collectionSummary(source: string, resources: Resource[], apiCalls: number, elapsedMs: number): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const parts = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, n]) => `${n} ${t}`);
+  return `${source}: ${parts.length > 0 ? parts.join(', ') : 'nothing'}; ${apiCalls} API call(s) in ${(elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** A message safe for a note: no tokens, no response bodies, only the first line. */
+export function errorText(e: unknown): string {
+  const err = e as { name?: string; message?: string; code?: string; statusCode?: number; $metadata?: { httpStatusCode?: number } };
+  const status = err?.$metadata?.httpStatusCode ?? err?.statusCode;
+  const first = String(err?.message ?? e).split('\n')[0]!.slice(0, 300);
+  const code = err?.name && err.name !== 'Error' ? err.name : err?.code;
+  return [status !== undefined ? `HTTP ${status}` : undefined, code, first].filter((x) => x !== undefined && x !== '').join(': ');
+}
+
+export function permissionNote(source: string, what: string, e: unknown): CoverageNote {
+  return { kind: 'permission', level: 'warning', message: `${source}: not allowed to read ${what} (${errorText(e)}): findings that need them are missing` };
+}
+
+export function failureNote(source: string, what: string, e: unknown): CoverageNote {
+  return { kind: 'skipped', level: 'error', message: `${source}: cannot read ${what}: ${errorText(e)}` };
+}

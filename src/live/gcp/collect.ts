@@ -1,0 +1,177 @@
+/**
+ * Live collection of GCP projects: the project IAM policy, service accounts (paged) and their
+ * IAM policies, and GKE clusters with their node pools, in the shapes the gcloud and Terraform
+ * collectors produce (`gcp.iam.Binding` per role, `gcp.iam.ServiceAccount`,
+ * `gcp.container.Cluster`). Tokens come from Application Default Credentials; `rootUrl` from
+ * `--gcp-endpoint`. 429 and 5xx answers are retried with backoff honouring `Retry-After`.
+ */
+import type { ClusterInfo, CoverageNote, JsonObject, JsonValue, Resource } from '../../model/types.js';
+import type { CollectResult } from '../../collectors/types.js';
+import { gkeClusterInfo } from '../../collectors/gcp/normalize.js';
+import { safeSegment } from '../locations.js';
+import { SILENT_PROGRESS, type Progress } from '../progress.js';
+import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
+import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+
+export interface GcpLiveOptions {
+  projects: string[];
+  /** Root URL of the Google APIs (`--gcp-endpoint`), for emulators and tests. */
+  endpoint?: string;
+  progress?: Progress;
+  onSummary?: (line: string) => void;
+  calls?: ApiCallLog;
+  retry?: Partial<RetryOptions>;
+}
+
+/** The IAM permission each API method needs: the custom role lists exactly these. */
+export const GCP_OPERATIONS = {
+  projectPolicy: 'resourcemanager.projects.getIamPolicy',
+  serviceAccounts: 'iam.serviceAccounts.list',
+  serviceAccountPolicy: 'iam.serviceAccounts.getIamPolicy',
+  clusters: 'container.clusters.list',
+} as const;
+
+const MAX_PAGES = 100_000;
+
+interface Run {
+  project: string;
+  calls: ApiCallLog;
+  retry: RetryOptions;
+  notes: CoverageNote[];
+  resources: Resource[];
+  clusters: ClusterInfo[];
+  progress: Progress;
+  stopped: boolean;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function plain(v: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(v ?? {})) as JsonObject;
+}
+
+function statusOf(e: unknown): number | undefined {
+  const err = e as { status?: number; response?: { status?: number } };
+  return err?.response?.status ?? (typeof err?.status === 'number' ? err.status : undefined);
+}
+
+/** One API call with retries; gaxios errors become HttpStatusError so 429/5xx are retried. */
+async function call<T>(run: Run, operation: string, request: () => Promise<{ data: T }>): Promise<T> {
+  return withRetry(async () => {
+    run.calls.record('gcp', operation);
+    try {
+      return (await request()).data;
+    } catch (e) {
+      const status = statusOf(e);
+      if (status === undefined) throw e;
+      const headers = (e as { response?: { headers?: unknown } }).response?.headers;
+      const retryAfter = headers instanceof Headers ? headers.get('retry-after') : isObject(headers) ? (headers['retry-after'] as string | undefined) : undefined;
+      throw new HttpStatusError(status, errorText(e), parseRetryAfter(retryAfter ?? undefined));
+    }
+  }, run.retry);
+}
+
+async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
+  if (run.stopped) return;
+  try {
+    await work();
+  } catch (e) {
+    const source = `gcp project ${run.project}`;
+    const status = e instanceof HttpStatusError ? e.status : statusOf(e);
+    if (status === 403) run.notes.push(permissionNote(source, what, e));
+    else if (status === 401 || (status === undefined && /credential|token|key/i.test(errorText(e)))) {
+      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
+      run.stopped = true;
+    } else run.notes.push(failureNote(source, what, e));
+  }
+}
+
+function gcpPath(project: string, ...segments: string[]): string {
+  const last = segments.pop()!;
+  return ['gcp', safeSegment(project), ...segments.map(safeSegment), `${safeSegment(last)}.json`].join('/');
+}
+
+function addBindings(run: Run, policy: unknown, target: { type: string; name: string }, fullName: string, file: (role: string) => string): void {
+  const bindings = isObject(policy) && Array.isArray(policy.bindings) ? policy.bindings : [];
+  const seen = new Map<string, number>();
+  for (const b of bindings) {
+    if (!isObject(b) || typeof b.role !== 'string') continue;
+    const n = (seen.get(b.role) ?? 0) + 1;
+    seen.set(b.role, n);
+    const key = n === 1 ? b.role : `${b.role}#${n}`;
+    const body: JsonObject = { resource: target as unknown as JsonValue, role: b.role, members: Array.isArray(b.members) ? b.members : [] };
+    if (b.condition !== undefined) body.condition = b.condition;
+    run.resources.push(liveResource({ id: `gcp:${fullName}:binding/${key}`, type: 'gcp.iam.Binding', name: `${target.name} ${b.role}`, file: file(key), logicalLocation: fullName, body }));
+  }
+}
+
+export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectResult> {
+  const started = Date.now();
+  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const calls = options.calls ?? new ApiCallLog();
+  let apis;
+  try {
+    const [iamPkg, crmPkg, containerPkg] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager'), import('@googleapis/container')]);
+    const auth = new iamPkg.auth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+    const common = { auth, retry: false, ...(options.endpoint ? { rootUrl: options.endpoint.replace(/\/*$/, '/') } : {}) };
+    apis = {
+      iam: iamPkg.iam({ version: 'v1', ...common }),
+      crm: crmPkg.cloudresourcemanager({ version: 'v1', ...common }),
+      container: containerPkg.container({ version: 'v1', ...common }),
+    };
+  } catch (e) {
+    result.notes.push({ kind: 'skipped', level: 'error', message: `gcp: cannot load the Google API clients: ${errorText(e)}` });
+    return result;
+  }
+  for (const project of options.projects) {
+    const before = calls.count('gcp');
+    const count = result.resources.length;
+    const run: Run = { project, calls, retry: { ...DEFAULT_RETRY, ...options.retry }, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false };
+    await attempt(run, `the IAM policy of project ${project}`, async () => {
+      const policy = await call(run, GCP_OPERATIONS.projectPolicy, () => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }));
+      addBindings(run, policy, { type: 'project', name: project }, `projects/${project}`, (key) => gcpPath(project, 'iam', 'project-policy', key));
+    });
+    await attempt(run, 'service accounts', async () => {
+      let pageToken: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await call(run, GCP_OPERATIONS.serviceAccounts, () => apis.iam.projects.serviceAccounts.list({ name: `projects/${project}`, pageSize: 100, ...(pageToken ? { pageToken } : {}) }));
+        for (const sa of out.accounts ?? []) {
+          const body = plain(sa);
+          const email = typeof body.email === 'string' ? body.email : undefined;
+          if (!email) continue;
+          const name = typeof body.name === 'string' ? body.name : `projects/${project}/serviceAccounts/${email}`;
+          delete body.etag;
+          run.resources.push(liveResource({ id: `gcp:serviceAccount:${email}`, type: 'gcp.iam.ServiceAccount', name: email, file: gcpPath(project, 'iam', 'serviceAccounts', email), logicalLocation: name, body }));
+          await attempt(run, `the IAM policy of service account ${email}`, async () => {
+            const policy = await call(run, GCP_OPERATIONS.serviceAccountPolicy, () => apis.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }));
+            addBindings(run, policy, { type: 'serviceAccount', name: email }, name, (key) => gcpPath(project, 'iam', 'serviceAccounts', email, 'policy', key));
+          });
+        }
+        run.progress.update(`gcp ${project}`, 'service accounts', run.resources.filter((r) => r.type === 'gcp.iam.ServiceAccount').length);
+        pageToken = out.nextPageToken ?? undefined;
+        if (!pageToken) break;
+      }
+    });
+    await attempt(run, 'GKE clusters', async () => {
+      const out = await call(run, GCP_OPERATIONS.clusters, () => apis.container.projects.locations.clusters.list({ parent: `projects/${project}/locations/-` }));
+      for (const c of out.clusters ?? []) {
+        const body = plain(c);
+        delete body.masterAuth;
+        body.project = project;
+        const name = String(body.name ?? '');
+        const location = String(body.location ?? body.zone ?? '-');
+        const fullName = `projects/${project}/locations/${location}/clusters/${name}`;
+        const r = liveResource({ id: `gcp:${fullName}`, type: 'gcp.container.Cluster', name, file: gcpPath(project, 'container', location, 'clusters', name), logicalLocation: fullName, body });
+        run.resources.push(r);
+        run.clusters.push(gkeClusterInfo(r));
+      }
+      for (const missing of out.missingZones ?? []) run.notes.push({ kind: 'skipped', level: 'warning', message: `gcp project ${project}: GKE did not answer for zone ${missing}: clusters there are missing` });
+    });
+    const summary = collectionSummary(`gcp project ${project}`, result.resources.slice(count), calls.count('gcp') - before, Date.now() - started);
+    run.progress.done(`gcp ${project}`, summary);
+    options.onSummary?.(summary);
+  }
+  return result;
+}
