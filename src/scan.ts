@@ -89,6 +89,9 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     collected.clusters.push(...inv.clusters);
     collected.notes.push(...inv.notes);
   }
+  // The same object read twice (a snapshot given twice, overlapping inputs) is one resource.
+  const seen = new Set<string>();
+  collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
   const clusters = mergeClusters(collected.clusters, config);
   assignClusters(collected.resources, clusters, config, options.root);
   return { version: 1, resources: collected.resources, clusters, notes: collected.notes };

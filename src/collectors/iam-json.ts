@@ -152,7 +152,7 @@ function role(env: Env, src: Obj, ptr: string): void {
   }
   const name = String(src['RoleName']);
   const account = accountOf(src['Arn']);
-  const id = account !== undefined ? `aws:${account}:role/${name}` : `file:${env.relPath}#${ptr}`;
+  const id = account !== undefined ? `file:${env.relPath}#aws:${account}:role/${name}` : `file:${env.relPath}#${ptr}`;
   env.result.resources.push(baseResource(env, id, 'aws.iam.Role', name, body, positions, src['Arn']));
 }
 
@@ -178,7 +178,7 @@ function managedPolicy(env: Env, src: Obj, ptr: string): void {
     body['PolicyDocument'] = decodedDocument(env, src['PolicyDocument'], `${ptr}/PolicyDocument`, '/PolicyDocument', positions);
   }
   const account = accountOf(src['Arn']);
-  const id = account !== undefined && name ? `aws:${account}:policy/${name}` : `file:${env.relPath}#${ptr}`;
+  const id = account !== undefined && name ? `file:${env.relPath}#aws:${account}:policy/${name}` : `file:${env.relPath}#${ptr}`;
   env.result.resources.push(baseResource(env, id, 'aws.iam.Policy', name || ptr, body, positions, src['Arn']));
 }
 
@@ -189,7 +189,7 @@ function oidcProvider(env: Env, src: Obj, ptr: string): void {
   for (const key of ['Arn', 'Url', 'ClientIDList', 'ThumbprintList', 'CreateDate', 'Tags']) if (src[key] !== undefined) body[key] = src[key]!;
   const url = String(src['Url']).replace(/^https:\/\//, '');
   const account = accountOf(src['Arn']);
-  const id = account !== undefined ? `aws:${account}:oidc-provider/${url}` : `file:${env.relPath}#${ptr}`;
+  const id = account !== undefined ? `file:${env.relPath}#aws:${account}:oidc-provider/${url}` : `file:${env.relPath}#${ptr}`;
   env.result.resources.push(baseResource(env, id, 'aws.iam.OIDCProvider', url, body, positions, src['Arn']));
 }
 

@@ -47,7 +47,7 @@ describe('IAM JSON collector', () => {
   test('list-roles output: URL-encoded trust decoded, positions at the string line, ids from the ARN', () => {
     const { resources, notes } = collect('list-roles.json');
     expect(notes).toEqual([]);
-    expect(resources.map((r) => r.id)).toEqual(['aws:111122223333:role/web', 'aws:111122223333:role/batch']);
+    expect(resources.map((r) => r.id)).toEqual(['file:test/collectors/fixtures/iam/list-roles.json#aws:111122223333:role/web', 'file:test/collectors/fixtures/iam/list-roles.json#aws:111122223333:role/batch']);
     const [web, batch] = resources as [Resource, Resource];
     expect(web.body).toMatchObject({
       RoleName: 'web',
@@ -64,7 +64,7 @@ describe('IAM JSON collector', () => {
   test('get-role output keeps the RoleDetail shape', () => {
     const { resources } = collect('get-role.json');
     expect(resources).toHaveLength(1);
-    expect(resources[0]).toMatchObject({ id: 'aws:444455556666:role/pod-identity', type: 'aws.iam.Role', name: 'pod-identity' });
+    expect(resources[0]).toMatchObject({ id: 'file:test/collectors/fixtures/iam/get-role.json#aws:444455556666:role/pod-identity', type: 'aws.iam.Role', name: 'pod-identity' });
     expect(resources[0]!.body).toMatchObject({ PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::444455556666:policy/boundary' } });
     expect(line(resources[0]!, '/AssumeRolePolicyDocument/Statement/0/Principal/Service')).toBe(12);
   });
@@ -73,8 +73,8 @@ describe('IAM JSON collector', () => {
     const { resources, notes } = collect('account-details.json');
     expect(notes).toEqual([]);
     expect(resources.map((r) => [r.type, r.id])).toEqual([
-      ['aws.iam.Role', 'aws:111122223333:role/node'],
-      ['aws.iam.Policy', 'aws:111122223333:policy/team-s3'],
+      ['aws.iam.Role', 'file:test/collectors/fixtures/iam/account-details.json#aws:111122223333:role/node'],
+      ['aws.iam.Policy', 'file:test/collectors/fixtures/iam/account-details.json#aws:111122223333:policy/team-s3'],
     ]);
     const [node, policy] = resources as [Resource, Resource];
     expect(node.body).toMatchObject({
