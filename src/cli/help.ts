@@ -22,6 +22,15 @@ Inputs:
   --max-file-size SIZE     skip larger files with an error (default 10MB)
   --max-total-size SIZE    stop reading input beyond this total (default 1GB)
 
+Live clusters (read-only; see docs/live-kubernetes.md):
+  --kubeconfig FILE        kubeconfig to read (default: KUBECONFIG, ~/.kube/config, in-cluster)
+  --context CTX            a kubeconfig context to scan; repeatable
+  --all-contexts           every context of the kubeconfig
+  --no-secret-values       list Secrets as metadata only (values never leave the API server)
+  --objects-dir DIR        write live objects as YAML files where their findings point
+  --timeout SECONDS        overall deadline for live sources
+  --strict                 exit 2 when a resource type or API could not be read (403)
+
 Live clouds (read-only; credentials from each SDK's standard chain):
   --aws                    the AWS account of the current credentials (IAM, and EKS per region)
   --aws-region REGION      EKS/EC2 region to read; repeatable (implies --aws). Endpoints:
@@ -43,7 +52,8 @@ Output:
   --verbose, -v            more detail on stderr
 
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
-2 the scan is incomplete (an input could not be read, a usage or config error).
+2 the scan is incomplete (an input could not be read, a live source could not be
+reached or authenticated, a usage or config error).
 Findings are written in every case.
 `;
 

@@ -2,9 +2,14 @@
 import { type ModuleSource, admittedMajors, parseModuleSource } from '../registry-source.js';
 import awsEks from './aws-eks.js';
 import awsIamRoleForServiceAccounts from './aws-iam-role-for-service-accounts.js';
+import awsEksPodIdentity from './aws-eks-pod-identity.js';
+import awsEksBlueprintsAddons from './aws-eks-blueprints-addons.js';
+import gcpWorkloadIdentity from './gcp-workload-identity.js';
+import { GKE_CLUSTER_MODELS } from './gcp-kubernetes-engine.js';
+import azureAks from './azure-aks.js';
 import type { ModuleModel } from './types.js';
 
-export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks];
+export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks, awsEksPodIdentity, awsEksBlueprintsAddons, gcpWorkloadIdentity, ...GKE_CLUSTER_MODELS, azureAks];
 
 export type ModelChoice =
   | { kind: 'model'; model: ModuleModel; major: number; label: string; assumed: boolean }
