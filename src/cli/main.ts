@@ -8,6 +8,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { PodtrustError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
+import type { ScanResult } from '../engine/result.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
@@ -143,7 +144,9 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;
   }
 
+  const started = performance.now();
   let result = await scan(scanOptions);
+  if (values.verbose && !values.quiet) reportVerbose(result, performance.now() - started);
   if (typeof values.baseline === 'string') {
     const { applyBaseline, loadBaseline } = await import('../baseline/baseline.js');
     result = applyBaseline(result, loadBaseline(resolve(values.baseline)), { onlyNew: Boolean(values['only-new']) });
@@ -165,6 +168,22 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (result.summary.partial || strictFailure(values, result.notes)) return 2;
   const { atOrAbove } = await import('../engine/engine.js');
   return result.findings.some((f) => !f.suppression && atOrAbove(f.severity, failOn as Severity | 'none')) ? 1 : 0;
+}
+
+/**
+ * `--verbose`: what was read and how long it took. Built from counts, rule ids and resource
+ * types only, so it cannot carry a token or a credential.
+ */
+function reportVerbose(result: ScanResult, ms: number): void {
+  const s = result.summary;
+  const lines = [
+    `podtrust: read ${s.files} file(s) and live object source(s), ${s.resources} resource(s) in ${(ms / 1000).toFixed(2)} s`,
+    `podtrust: ran ${result.rules.length} rule(s); ${s.findings} finding(s), ${s.suppressed} suppressed; ${result.notes.length} coverage note(s)`,
+  ];
+  const byRule = new Map<string, number>();
+  for (const f of result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+  for (const [rule, n] of [...byRule].sort()) lines.push(`podtrust:   ${rule}: ${n}`);
+  process.stderr.write(lines.join('\n') + '\n');
 }
 
 function emit(text: string, output: string | undefined): void {
