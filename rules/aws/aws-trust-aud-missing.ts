@@ -1,5 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { claimConditions, displayIssuer, hasMismatchedCondition, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { constrainingConditions, displayIssuer, hasMismatchedCondition, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
 
 const STS_AUDIENCE = 'sts.amazonaws.com';
 
@@ -22,8 +22,8 @@ provider's client-ID list to \`${STS_AUDIENCE}\`.`,
   check(ctx) {
     for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
       if (f.issuer.kind !== 'kubernetes' && f.issuer.kind !== 'unknown') continue;
-      if (f.unsatisfiable || f.principalWildcard || hasMismatchedCondition(f, 'aud')) continue;
-      if (claimConditions(f, 'aud').length > 0) continue;
+      if (f.unsatisfiable || f.principalWildcard || f.audience.unknown || hasMismatchedCondition(f, 'aud')) continue;
+      if (constrainingConditions(f, 'aud').length > 0) continue;
       const audiences = f.issuer.providerAudiences;
       const onlySts = audiences !== undefined && audiences.length === 1 && audiences[0] === STS_AUDIENCE;
       ctx.report({

@@ -1,6 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Severity } from '../../src/model/types.js';
-import { claimConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { claimConditions, constrainingConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
 import { hasWildcard } from '../../src/federation/wildcard.js';
 
 /** How each CI system writes the owner and the repository/project into `sub`. */
@@ -10,6 +10,11 @@ const SUBJECT_SHAPES: Record<string, { prefix: string; ownerEnd: string }> = {
   'terraform-cloud': { prefix: 'organization:', ownerEnd: ':' },
   buildkite: { prefix: 'organization:', ownerEnd: ':' },
 };
+
+/** What the CI system calls the thing `sub` should pin, and its owner. */
+const UNIT: Record<string, string> = { 'terraform-cloud': 'workspaces', buildkite: 'pipelines', gitlab: 'projects' };
+const UNIT_ONE: Record<string, string> = { 'terraform-cloud': 'workspace', buildkite: 'pipeline', gitlab: 'project' };
+const OWNER: Record<string, string> = { gitlab: 'group' };
 
 function firstWildcard(s: string): number {
   const a = s.indexOf('*');
@@ -59,7 +64,7 @@ including forks' workflows that run there and low-trust repositories, assume it:
     for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
       if (f.issuer.kind !== 'ci' || f.unsatisfiable) continue;
       const subs = claimConditions(f, 'sub').filter(isEffective);
-      if (claimConditions(f, 'sub').length === 0) {
+      if (constrainingConditions(f, 'sub').length === 0 && !f.subject.unknown) {
         ctx.report({
           resource: role,
           at: f.conditionPointer,
@@ -84,7 +89,7 @@ including forks' workflows that run there and low-trust repositories, assume it:
           at: c.pointer,
           severity: worst,
           message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${offending.map((v) => `"${v}"`).join(', ')}: ${
-            worst === 'critical' ? 'repositories of any owner match' : 'every repository of the organization matches'
+            worst === 'critical' ? `${UNIT[f.issuer.ci ?? ''] ?? 'repositories'} of any owner match` : `every ${UNIT_ONE[f.issuer.ci ?? ''] ?? 'repository'} of the ${OWNER[f.issuer.ci ?? ''] ?? 'organization'} matches`
           }.`,
         });
       }

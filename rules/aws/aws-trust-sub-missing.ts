@@ -1,5 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { claimConditions, displayIssuer, hasMismatchedCondition, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { constrainingConditions, displayIssuer, hasMismatchedCondition, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
 
 const rule: CodeRule = {
   meta: {
@@ -15,7 +15,10 @@ any namespace — including one an attacker manages to start — can assume the 
 Issuers are treated as Kubernetes when they are EKS, AKS or GKE issuers, the issuer of a scanned
 cluster, or any other issuer that is not a known CI or consumer identity provider (those are covered by
 \`aws-trust-github-oidc-unscoped\`). An issuer podtrust does not recognise is reported as high instead of
-critical, and the message says the issuer is unknown.`,
+critical, and the message says the issuer is unknown. A \`Null\` check (\`"<issuer>:sub": "false"\`) only
+requires the claim to exist, which every token does, so it does not count as a subject condition. When the
+condition block cannot be resolved statically (a CDK \`CfnJson\` value, an unknown variable), nothing is
+reported.`,
     remediation: `Add a \`StringEquals\` condition on \`<issuer>:sub\` naming exactly the ServiceAccount that needs the
 role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\` condition
 (\`sts.amazonaws.com\`). With Terraform's \`aws_iam_policy_document\`, add a \`condition\` block with
@@ -34,8 +37,8 @@ role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\`
   check(ctx) {
     for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
       if (f.issuer.kind !== 'kubernetes' && f.issuer.kind !== 'unknown') continue;
-      if (f.unsatisfiable || f.principalWildcard || hasMismatchedCondition(f, 'sub')) continue;
-      if (claimConditions(f, 'sub').length > 0) continue;
+      if (f.unsatisfiable || f.principalWildcard || f.subject.unknown || hasMismatchedCondition(f, 'sub')) continue;
+      if (constrainingConditions(f, 'sub').length > 0) continue;
       const known = f.issuer.kind === 'kubernetes';
       ctx.report({
         resource: role,
@@ -43,7 +46,7 @@ role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\`
         severity: known ? 'critical' : 'high',
         message: known
           ? `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} with no condition on the token's "sub": every ServiceAccount of the cluster can assume it.`
-          : `Role ${roleDisplayName(role)} trusts the unknown OIDC issuer ${displayIssuer(f)} with no condition on the token's "sub": every identity that issuer vouches for can assume it.`,
+          : `Role ${roleDisplayName(role)} trusts ${f.issuer.host ? `the OIDC issuer ${f.issuer.host}, which is not a known Kubernetes or CI issuer,` : displayIssuer(f)} with no condition on the token's "sub": every identity that issuer vouches for can assume it.`,
       });
     }
   },

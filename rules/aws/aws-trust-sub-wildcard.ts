@@ -1,6 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { claimConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
-import { namespaceSpan } from '../../src/federation/matcher.js';
+import { claimConditions, displayIssuer, isEffective, roleDisplayName, valuePointer, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
+import { namespaceSpan, namespacesOf } from '../../src/federation/matcher.js';
 
 const rule: CodeRule = {
   meta: {
@@ -16,7 +16,8 @@ value among several exact ones widens the whole condition.
 Critical when the pattern admits two or more namespaces (\`system:serviceaccount:*\`,
 \`system:serviceaccount:team-*:app\`, \`*\`): whoever can create a ServiceAccount in any matching namespace
 gets the role. High when it stays within one namespace (\`system:serviceaccount:payments:*\`): every
-ServiceAccount of that namespace, present or future, gets it.`,
+ServiceAccount of that namespace, present or future, gets it. Not reported when an exact \`StringEquals\`
+on the same claim narrows the pattern (IAM requires both).`,
     remediation: `List the exact ServiceAccounts with \`StringEquals\`: \`system:serviceaccount:<namespace>:<name>\` (several
 values are fine). If several workloads really need the same permissions, give each its own role or use one
 dedicated ServiceAccount for them.`,
@@ -32,19 +33,30 @@ dedicated ServiceAccount for them.`,
   check(ctx) {
     for (const { role, federation: f } of webIdentityFederations(ctx.model)) {
       if (f.issuer.kind !== 'kubernetes' || f.unsatisfiable) continue;
-      for (const c of claimConditions(f, 'sub')) {
+      const subs = claimConditions(f, 'sub');
+      // IAM ANDs the operators: an exact StringEquals next to the pattern narrows it to those names.
+      if (subs.some((c) => isEffective(c) && (c.base === 'StringEquals' || c.base === 'StringEqualsIgnoreCase'))) continue;
+      for (const c of subs) {
         if (!isEffective(c) || c.base !== 'StringLike') continue;
         const patterns = wildcardValues(c);
         if (patterns.length === 0) continue;
         const span = namespaceSpan(f.subject);
         const wide = span === 'several' || span === 'all';
+        const namespaces = span === 'one' ? namespacesOf(f.subject) : undefined;
+        const who =
+          span === 'all'
+            ? 'ServiceAccounts in any namespace'
+            : span === 'several'
+              ? 'ServiceAccounts in several namespaces'
+              : namespaces?.length === 1 && patterns.every((p) => p.endsWith(':*') && !/[*?]/.test(p.slice(0, -2)))
+                ? `every ServiceAccount of namespace ${namespaces[0]}`
+                : `several ServiceAccounts${namespaces?.length === 1 ? ` of namespace ${namespaces[0]}` : ''}`;
         ctx.report({
           resource: role,
-          at: c.pointer,
+          at: valuePointer(role, c, patterns[0]!),
+          key: c.pointer,
           severity: wide ? 'critical' : 'high',
-          message: `Role ${roleDisplayName(role)} admits ServiceAccounts of ${displayIssuer(f)} matching ${patterns.map((p) => `"${p}"`).join(', ')}: ${
-            span === 'all' ? 'any namespace' : span === 'several' ? 'several namespaces' : 'every ServiceAccount of one namespace'
-          } can assume it.`,
+          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${patterns.map((p) => `"${p}"`).join(', ')}: ${who}, present or future, can assume it.`,
         });
       }
     }

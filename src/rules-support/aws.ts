@@ -29,6 +29,11 @@ export function claimConditions(f: Federation, claim: string): ConditionUse[] {
   return f.conditions.filter((c) => c.claim === claim && !c.issuerMismatch);
 }
 
+/** Conditions that restrict a claim's value: every operator but `Null` (which only asks whether the claim exists). */
+export function constrainingConditions(f: Federation, claim: string): ConditionUse[] {
+  return claimConditions(f, claim).filter((c) => c.base !== 'Null');
+}
+
 export function hasMismatchedCondition(f: Federation, claim?: string): boolean {
   return f.conditions.some((c) => c.issuerMismatch && (claim === undefined || c.claim === claim));
 }
@@ -47,10 +52,20 @@ export function wildcardValues(c: ConditionUse): string[] {
   return c.values.filter((v): v is string => typeof v === 'string' && hasWildcard(v));
 }
 
+/**
+ * The pointer of one value of a condition, when the source lists the values (so a finding can
+ * point at the value to change); else the condition key's own pointer.
+ */
+export function valuePointer(resource: Resource, c: ConditionUse, value: string): string {
+  const i = c.values.indexOf(value);
+  const candidate = `${c.pointer}/${i}`;
+  return i >= 0 && resource.positions[candidate] !== undefined ? candidate : c.pointer;
+}
+
 export function displayIssuer(f: Federation): string {
   if (f.issuer.host) return f.issuer.host;
   if (f.issuer.cluster) return `the OIDC issuer of cluster ${f.issuer.cluster}`;
-  return 'an OIDC provider defined in this scan';
+  return 'an OIDC provider whose issuer URL is not known statically';
 }
 
 export function roleDisplayName(role: Resource): string {
