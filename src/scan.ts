@@ -15,6 +15,7 @@ import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
 import { runRules, selectRules, sortFindings } from './engine/engine.js';
+import { undecidedTrustNotes } from './engine/coverage.js';
 import { identityLinks, resourceClusters } from './engine/identity-links.js';
 import type { ScanResult } from './engine/result.js';
 import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
@@ -193,7 +194,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
   if (options.ruleIds) rules = rules.filter((r) => options.ruleIds!.includes(r.meta.id));
   const out = runRules(model, rules, config, options.root, options.now);
   const findings = sortFindings(dedupeByAddress(out.findings, inventory));
-  const notes = [...inventory.notes, ...out.notes];
+  const notes = [...inventory.notes, ...out.notes, ...undecidedTrustNotes(model)];
   const files = new Set(inventory.resources.map((r) => r.file)).size;
   return {
     tool: { name: 'podtrust', version: VERSION, informationUri: INFORMATION_URI },

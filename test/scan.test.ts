@@ -70,4 +70,19 @@ describe('scan()', () => {
     expect([...files].some((f) => f.includes('/terraform/') || f.includes('/k3s/'))).toBe(false);
     expect(files.size).toBeGreaterThan(0);
   });
+
+  it('names what the rules could not decide in coverage notes, and says why a JSON file is invalid', async () => {
+    const cdk = join(REPO, 'fixtures', 'rules', 'aws-trust-sub-missing', 'pass-qa-cdk-cfnjson-conditions');
+    const result = await scan({ paths: [cdk], root: cdk });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([expect.objectContaining({ kind: 'unresolved', level: 'note', line: 57, message: expect.stringMatching(/not known statically/) })]);
+
+    const dir = tempDir();
+    writeFileSync(join(dir, 'trust.json'), '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow" }\n  \n}\n');
+    const broken = await scan({ paths: [dir, join(dir, 'missing')], root: dir });
+    expect(broken.notes.map((n) => [n.file?.replace(dir, ''), n.line, n.message])).toEqual([
+      ['/missing', undefined, 'no such file or directory'],
+      ['/trust.json', 6, 'invalid JSON: expected "," between values'],
+    ]);
+  });
 });

@@ -85,7 +85,7 @@ function applySuppressions(finding: Finding, resource: Resource, config: Podtrus
   for (const s of resource.suppressions ?? []) {
     if (s.ruleId !== finding.ruleId || !pointerCovers(s.pointer, finding.pointer)) continue;
     if (s.justification === '') {
-      const n: CoverageNote = { kind: 'unsupported', level: 'warning', file: resource.file, message: `suppression of ${s.ruleId} has no reason and is ignored: write the reason after the rule id` };
+      const n: CoverageNote = { kind: 'unsupported', level: 'warning', file: resource.file, message: `suppression of ${s.ruleId} has no reason and is ignored: give the reason as the annotation's value, or after the rule id in a comment` };
       if (s.position) n.line = s.position.line;
       if (!notes.some((x) => x.file === n.file && x.line === n.line && x.message === n.message)) notes.push(n);
       continue;

@@ -95,7 +95,7 @@ export function readInputs(options: InputOptions): InputSet {
     try {
       st = statSync(abs);
     } catch {
-      note({ kind: 'parse-error', level: 'error', file: abs, message: `no such file or directory: ${given}` });
+      note({ kind: 'skipped', level: 'error', file: abs, message: 'no such file or directory' });
       continue;
     }
     if (st.isDirectory()) walk(abs, realpathOrSelf(abs), options, addFile, note, new Set());

@@ -216,7 +216,7 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
   if (errs.length > 0 || root === undefined) {
     const e = errs[0];
     const { line, column } = offsetToLineCol(lines, e?.offset ?? 0);
-    return { documents: [], errors: [{ line, column, message: e ? `invalid JSON: ${printParseErrorCode(e.error)}` : 'empty JSON document' }] };
+    return { documents: [], errors: [{ line, column, message: e ? `invalid JSON: ${jsonErrorText(printParseErrorCode(e.error))}` : 'empty JSON document' }] };
   }
   const positions: PositionMap = Object.create(null) as PositionMap;
   try {
@@ -229,6 +229,29 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
     }
     throw e;
   }
+}
+
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":" after the property name',
+  CommaExpected: 'expected "," between values',
+  CloseBraceExpected: 'expected "}" (an unclosed object, or a missing comma before this line)',
+  CloseBracketExpected: 'expected "]" (an unclosed array, or a missing comma before this line)',
+  EndOfFileExpected: 'unexpected content after the end of the document',
+  InvalidCommentToken: 'malformed comment',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'malformed \\u escape',
+  InvalidEscapeCharacter: 'invalid escape sequence',
+  InvalidCharacter: 'invalid character in a string',
+};
+
+function jsonErrorText(code: string): string {
+  return JSON_ERRORS[code] ?? code;
 }
 
 function walkJson(node: JsonNode, pointer: string, depth: number, positions: PositionMap, lines: number[], limits: StructuredLimits, state: { nodes: number }): JsonValue {
