@@ -24,6 +24,11 @@ function line(r: Resource, pointer: string): number {
   return r.positions[pointer]?.line ?? Number.MAX_SAFE_INTEGER;
 }
 
+/** Only key ids were found: the object names an access key whose secret is stored somewhere else. */
+function idOnly(list: CredentialEvidence[]): boolean {
+  return list.every((e) => e.kind === 'aws-access-key' && e.form === 'access key id');
+}
+
 const rule: CodeRule = {
   meta: {
     id: 'k8s-static-cloud-credentials',
@@ -86,7 +91,7 @@ metadata:
           at: first.pointer,
           key: kind,
           evidence,
-          message: `${r.type.slice(4)} ${r.name} holds ${LABEL[kind]} in ${keys.map((k) => `"${k}"`).join(', ')}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
+          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${keys.map((k) => `"${k}"`).join(', ')}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
         });
       }
     }
