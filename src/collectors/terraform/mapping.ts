@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue, PositionMap } from '../../model/types.js';
 import { escapeToken } from '../../util/pointer.js';
 import { decodeJsonPieces } from './json-template.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
-import { AZURE_MAPPERS } from './mappings-azure.js';
+import { AZURE_MAPPERS, mapAzapiResource } from './mappings-azure.js';
 import { GCP_MAPPERS } from './mappings-gcp.js';
 import { KUBERNETES_DATA_MAPPERS } from './mappings-kubernetes-data.js';
 import { redactKubernetesObject } from '../../credentials/kubernetes.js';
@@ -255,6 +255,11 @@ const MAPPERS: Record<string, Mapper> = {
     const result: ReturnType<Mapper> = { type: `k8s.${manifest.kind}`, name: ns ? `${ns}/${name}` : name, body: manifest };
     if (ns) result.namespace = ns;
     return result;
+  },
+  azapi_resource(ctx, b) {
+    const mapped = mapAzapiResource(ctx, b);
+    if (!mapped) throw new Unmapped();
+    return mapped;
   },
   ...AZURE_MAPPERS,
   ...GCP_MAPPERS,

@@ -4,7 +4,8 @@
  * refer to the resource, so joins follow Terraform references.
  */
 import type { Builder, Mapper, MappingContext } from './mapping.js';
-import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject } from './values.js';
+import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
+import { decodeJsonPieces } from './json-template.js';
 import { scopeOf, type ScopeInfo } from '../azure/scope.js';
 
 function computed(ctx: MappingContext, attribute: string): Value {
@@ -144,3 +145,137 @@ export const AZURE_MAPPERS: Record<string, Mapper> = {
     return { type: 'azure.aks.AgentPool', name: nameOf(v.name, ctx.address), body };
   },
 };
+
+/**
+ * `azapi_resource` body: an HCL object (azapi 2.x), or JSON from `jsonencode(...)` or a heredoc (azapi 1.x).
+ * An unreadable body stays Unknown.
+ */
+function azapiBody(v: Value | undefined): Value {
+  if (v === undefined || v === null) return newObject();
+  if (typeof v === 'string') {
+    try {
+      return parseJsonValue(v);
+    } catch {
+      return mkUnknown('body');
+    }
+  }
+  if (isUnknown(v)) {
+    const encoded = encodedValue.get(v);
+    if (encoded !== undefined) return encoded;
+    const pieces = templatePieces.get(v);
+    return (pieces ? decodeJsonPieces(pieces)?.value : undefined) ?? v;
+  }
+  return v;
+}
+
+/** The `properties` of an azapi body, copied so defaults can be added; every field Unknown when the body is. */
+function azapiProperties(ctx: MappingContext, b: Builder, unknownFields: string[]): ObjectValue {
+  const body = azapiBody(ctx.values.body);
+  b.move('/body/properties', '/properties');
+  if (isUnknown(body)) {
+    b.set('/properties', '/body');
+    return obj(Object.fromEntries(unknownFields.map((f) => [f, body])));
+  }
+  const properties = isObject(body) ? body.properties : undefined;
+  if (isUnknown(properties)) return obj(Object.fromEntries(unknownFields.map((f) => [f, properties])));
+  return isObject(properties) ? obj(properties) : newObject();
+}
+
+function resourceGroupOf(v: Value | undefined): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const parts = v.split('/').filter((p) => p !== '');
+  return parts.length >= 4 && parts[2]!.toLowerCase() === 'resourcegroups' ? parts[3] : undefined;
+}
+
+type AzapiMapper = (ctx: MappingContext, b: Builder) => ReturnType<Mapper>;
+
+/** azapi resource types (lower case, without the API version) → canonical Azure shapes, as ARM returns them. */
+const AZAPI_MAPPERS: Record<string, AzapiMapper> = {
+  'microsoft.managedidentity/userassignedidentities'(ctx, b) {
+    const v = ctx.values;
+    const properties = obj({
+      clientId: computed(ctx, 'output.properties.clientId'),
+      principalId: computed(ctx, 'output.properties.principalId'),
+      tenantId: computed(ctx, 'output.properties.tenantId'),
+    });
+    const body = obj({ id: computed(ctx, 'id'), name: v.name ?? computed(ctx, 'name'), resourceGroup: resourceGroupOf(v.parent_id), location: v.location, properties });
+    b.set('/name', '/name');
+    b.set('/resourceGroup', '/parent_id');
+    return { type: 'azure.msi.UserAssignedIdentity', name: nameOf(v.name, ctx.address), body };
+  },
+  'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials'(ctx, b) {
+    const v = ctx.values;
+    const properties = azapiProperties(ctx, b, ['issuer', 'subject', 'audiences']);
+    if (properties.issuer === undefined) properties.issuer = null;
+    if (properties.audiences === undefined) properties.audiences = [];
+    const body = obj({ id: computed(ctx, 'id'), name: v.name ?? ctx.address, identityId: v.parent_id ?? null, parentType: 'userAssignedIdentity', properties });
+    b.set('/name', '/name');
+    b.set('/identityId', '/parent_id');
+    return { type: 'azure.msi.FederatedIdentityCredential', name: nameOf(v.name, ctx.address), body };
+  },
+  'microsoft.authorization/roleassignments'(ctx, b) {
+    const v = ctx.values;
+    const properties = azapiProperties(ctx, b, ['roleDefinitionId', 'principalId']);
+    // An extension resource: its scope is the parent.
+    properties.scope = v.parent_id ?? null;
+    b.set('/properties/scope', '/parent_id');
+    if (properties.principalId === undefined) properties.principalId = null;
+    const body = obj({ id: computed(ctx, 'id'), name: v.name, properties, scopeInfo: scopeInfo(v.parent_id) });
+    b.set('/name', '/name');
+    return { type: 'azure.authorization.RoleAssignment', name: ctx.address, body };
+  },
+  'microsoft.containerservice/managedclusters'(ctx, b) {
+    const v = ctx.values;
+    const properties = azapiProperties(ctx, b, []);
+    const oidc = isObject(properties.oidcIssuerProfile) ? obj(properties.oidcIssuerProfile) : newObject();
+    oidc.enabled ??= false;
+    oidc.issuerURL = computed(ctx, 'output.properties.oidcIssuerProfile.issuerURL');
+    properties.oidcIssuerProfile = oidc;
+    const security = isObject(properties.securityProfile) ? obj(properties.securityProfile) : newObject();
+    const workloadIdentity = isObject(security.workloadIdentity) ? obj(security.workloadIdentity) : newObject();
+    workloadIdentity.enabled ??= false;
+    security.workloadIdentity = workloadIdentity;
+    properties.securityProfile = security;
+    const pools = properties.agentPoolProfiles;
+    properties.agentPoolProfiles = Array.isArray(pools)
+      ? pools.map((pool, i) => {
+          if (!isObject(pool)) return pool;
+          const profile = obj(pool);
+          // ARM's default for an agent pool's OS.
+          if (profile.osType === undefined) {
+            profile.osType = 'Linux';
+            b.set(`/properties/agentPoolProfiles/${i}/osType`, `/body/properties/agentPoolProfiles/${i}`);
+          }
+          return profile;
+        })
+      : isUnknown(pools) ? pools : [];
+    const body = obj({ id: computed(ctx, 'id'), name: v.name ?? computed(ctx, 'name'), properties });
+    b.set('/name', '/name');
+    return { type: 'azure.aks.ManagedCluster', name: nameOf(v.name, ctx.address), body };
+  },
+  'microsoft.containerservice/managedclusters/agentpools'(ctx, b) {
+    const v = ctx.values;
+    const properties = azapiProperties(ctx, b, []);
+    if (properties.osType === undefined) {
+      properties.osType = 'Linux';
+      b.set('/properties/osType', '');
+    }
+    properties.mode ??= 'User';
+    const body = obj({ id: computed(ctx, 'id'), name: v.name ?? null, clusterId: v.parent_id ?? null, properties });
+    b.set('/name', '/name');
+    b.set('/clusterId', '/parent_id');
+    return { type: 'azure.aks.AgentPool', name: nameOf(v.name, ctx.address), body };
+  },
+};
+
+/**
+ * Maps an `azapi_resource` by its ARM type (`Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31`);
+ * undefined for types podtrust does not model or a type that is not known.
+ */
+export function mapAzapiResource(ctx: MappingContext, b: Builder): ReturnType<Mapper> | undefined {
+  const type = ctx.values.type;
+  if (typeof type !== 'string') return undefined;
+  const armType = type.split('@')[0]!.trim().toLowerCase();
+  const mapper = Object.prototype.hasOwnProperty.call(AZAPI_MAPPERS, armType) ? AZAPI_MAPPERS[armType] : undefined;
+  return mapper?.(ctx, b);
+}
