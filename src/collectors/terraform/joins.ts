@@ -4,10 +4,15 @@ import { decodeDocument } from './mapping.js';
 import type { ResourceInstance } from './module.js';
 import { type Value, isUnknown, newObject } from './values.js';
 
-function roleFor(v: Value | undefined, roles: Resource[]): Resource | undefined {
+/** `tf:<root module dir>:` — a role named by a string joins only within its own root module. */
+function rootOf(id: string): string {
+  return id.slice(0, id.indexOf(':', 3) + 1);
+}
+
+function roleFor(v: Value | undefined, roles: Resource[], from: string): Resource | undefined {
   if (v === undefined) return undefined;
   if (isUnknown(v)) return v.ref ? roles.find((r) => r.id === v.ref!.id) : undefined;
-  if (typeof v === 'string') return roles.find((r) => (r.body as { RoleName?: JsonValue }).RoleName === v);
+  if (typeof v === 'string') return roles.find((r) => rootOf(r.id) === rootOf(from) && (r.body as { RoleName?: JsonValue }).RoleName === v);
   return undefined;
 }
 
@@ -31,7 +36,7 @@ export function linkRoleAttachments(instances: ResourceInstance[], resources: Re
     if (inst.mode !== 'resource') continue;
     const values = inst.values;
     if (inst.type === 'aws_iam_role_policy_attachment' || inst.type === 'aws_iam_role_policy_attachments_exclusive') {
-      const role = roleFor(values.role ?? values.role_name, roles);
+      const role = roleFor(values.role ?? values.role_name, roles, inst.id);
       if (!role) continue;
       const body = role.body as { AttachedManagedPolicies?: JsonValue[] };
       const list = (body.AttachedManagedPolicies ??= []);
@@ -42,7 +47,7 @@ export function linkRoleAttachments(instances: ResourceInstance[], resources: Re
         role.positions[`/AttachedManagedPolicies/${i}`] = positionIn(role, inst, inst.type === 'aws_iam_role_policy_attachment' ? '/policy_arn' : '/policy_arns');
       }
     } else if (inst.type === 'aws_iam_role_policy') {
-      const role = roleFor(values.role, roles);
+      const role = roleFor(values.role, roles, inst.id);
       if (!role) continue;
       const body = role.body as { RolePolicyList?: JsonValue[] };
       const list = (body.RolePolicyList ??= []);
