@@ -16,8 +16,8 @@ export interface Resolver {
   origin(root: string, steps: TraversalStep[]): Origin | undefined;
   /** The text of a file of the module, to map JSON inside strings back to lines. */
   fileText?(file: string): string | undefined;
-  /** Positions inside a data source's rendered value (`data.aws_iam_policy_document.x.json`). */
-  dataPositions?(steps: TraversalStep[], pointer: string, out: PositionMap): void;
+  /** Positions inside a data source's rendered value (`data.aws_iam_policy_document.x.json`); `scope` evaluates an index (`x[each.key]`). */
+  dataPositions?(steps: TraversalStep[], pointer: string, out: PositionMap, scope?: Scope): void;
 }
 
 export interface Origin {
@@ -185,6 +185,11 @@ function evalTemplate(parts: TemplatePart[], scope: Scope, expr: Expr, top: bool
   return u;
 }
 
+/** The pieces of a template as evaluated, each with where it is written, to map text offsets back to the file. */
+export function renderTemplate(expr: Extract<Expr, { kind: 'template' }>, scope: Scope): Piece[] {
+  return renderParts(expr.parts, scope);
+}
+
 function renderParts(parts: TemplatePart[], scope: Scope): Piece[] {
   const out: Piece[] = [];
   for (const part of parts) {
@@ -197,11 +202,11 @@ function renderParts(parts: TemplatePart[], scope: Scope): Piece[] {
         if (isUnknown(v)) {
           const inner = templatePieces.get(v);
           if (inner) out.push(...inner);
-          else out.push({ unknown: v, fileStart: part.expr.start });
+          else out.push({ unknown: v, fileStart: part.expr.start, sourceLength: part.expr.end - part.expr.start });
         } else {
           const s = toStr(v);
           if (s === undefined && v !== null) throw new EvalError('cannot interpolate a collection');
-          out.push({ text: s ?? '', fileStart: part.expr.start });
+          out.push({ text: s ?? '', fileStart: part.expr.start, sourceLength: part.expr.end - part.expr.start });
         }
         break;
       }

@@ -7,6 +7,7 @@ import { Parser, Language, type Node } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
 import { lineStarts, offsetToLineCol } from '../../util/structured.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
+import { syntaxProblem } from './syntax-error.js';
 
 let loading: Promise<Parser> | undefined;
 
@@ -403,17 +404,6 @@ function unescapeQuoted(s: string): string {
   );
 }
 
-function firstError(node: Node): Node | undefined {
-  if (node.type === 'ERROR' || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const c of node.children) {
-    if (!c) continue;
-    const found = firstError(c);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /** Parses one file; a syntax error is reported with its line and what parsed is kept. */
 export async function parseHcl(path: string, text: string): Promise<ParsedFile> {
   const parser = await hclParser();
@@ -423,10 +413,10 @@ export async function parseHcl(path: string, text: string): Promise<ParsedFile> 
     const conv = new Converter(text, path);
     const root = tree.rootNode;
     const result: ParsedFile = { path, text, body: conv.body(root.namedChildren.find((c) => c?.type === 'body')) };
-    const err = firstError(root);
-    if (err) {
-      const p = conv.pos(err);
-      result.error = { line: p.line, column: p.column, message: err.isMissing ? `syntax error: missing ${err.type}` : 'syntax error' };
+    const problem = syntaxProblem(root, text);
+    if (problem) {
+      const p = conv.span(problem.offset, problem.offset);
+      result.error = { line: p.line, column: p.column, message: problem.message };
     }
     return result;
   } finally {

@@ -16,6 +16,7 @@ import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './m
 import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
+import { unresolvedTrustNotes } from './unresolved-trust.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -58,10 +59,10 @@ class Project {
     try {
       const f = await parseHcl(path, text);
       this.parsed.set(path, f);
-      if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: `${f.error.message} in ${path}`, file: path, line: f.error.line, column: f.error.column });
+      if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
-      this.notes.push({ kind: 'parse-error', level: 'error', message: `cannot parse ${path}: ${(e as Error).message}`, file: path, line: 1, column: 1 });
+      this.notes.push({ kind: 'parse-error', level: 'error', message: `cannot parse HCL: ${(e as Error).message}`, file: path, line: 1, column: 1 });
       return undefined;
     }
   }
@@ -356,6 +357,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
     }
     linkRoleAttachments(instances, result.resources);
     for (const r of result.resources) anchorAtCaller(r);
+    for (const n of unresolvedTrustNotes(result.resources)) project.note(n);
   } catch (e) {
     project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${(e as Error).message}`, line: 1, column: 1 });
   }

@@ -16,10 +16,10 @@ export interface DecodedJson {
 /** Decodes JSON from the pieces of a string; unknown pieces become Unknowns (or `${...}` text inside keys). */
 export function decodeJsonPieces(pieces: Piece[], fileText?: string): DecodedJson | undefined {
   let text = '';
-  const segments: { at: number; fileStart?: number }[] = [];
+  const segments: { at: number; fileStart?: number; sourceLength?: number }[] = [];
   const unknowns: Unknown[] = [];
   for (const p of pieces) {
-    segments.push({ at: text.length, fileStart: p.fileStart });
+    segments.push({ at: text.length, fileStart: p.fileStart, sourceLength: p.sourceLength });
     if ('text' in p) text += p.text;
     else {
       text += `@@tfunknown${unknowns.length}@@`;
@@ -36,10 +36,12 @@ export function decodeJsonPieces(pieces: Piece[], fileText?: string): DecodedJso
     const fileLines = lineStarts(fileText);
     const toFile = (line: number, column: number): { line: number; column: number } | undefined => {
       const offset = (textLines[line - 1] ?? 0) + column - 1;
-      let seg: { at: number; fileStart?: number } | undefined;
+      let seg: { at: number; fileStart?: number; sourceLength?: number } | undefined;
       for (const s of segments) if (s.at <= offset) seg = s;
       if (!seg || seg.fileStart === undefined) return undefined;
-      return offsetToLineCol(fileLines, seg.fileStart + (offset - seg.at));
+      // Inside an interpolation's value there is no file text to point at: stay within the `${...}`.
+      const within = seg.sourceLength === undefined ? offset - seg.at : Math.min(offset - seg.at, seg.sourceLength);
+      return offsetToLineCol(fileLines, seg.fileStart + within);
     };
     for (const [pointer, pos] of Object.entries(doc.positions)) {
       const a = toFile(pos.line, pos.column);

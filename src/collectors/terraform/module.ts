@@ -134,17 +134,49 @@ export class ModuleInstance implements Resolver {
     return this.host.fileText(file);
   }
 
-  dataPositions(steps: TraversalStep[], pointer: string, out: PositionMap): void {
-    const [t, n, a] = steps;
-    if (t?.kind !== 'attr' || n?.kind !== 'attr' || t.name !== 'aws_iam_policy_document') return;
-    if (a && !(a.kind === 'attr' && a.name === 'json') && !(a.kind === 'index' && steps[3]?.kind === 'attr')) return;
-    const block = this.def.data.find((b) => b.labels[0] === t.name && b.labels[1] === n.name);
-    if (!block || block.body.attributes.some((x) => x.name === 'count' || x.name === 'for_each')) return;
-    const rendered = renderPolicyDocument(block, this.scope);
+  dataPositions(steps: TraversalStep[], pointer: string, out: PositionMap, scope: Scope = this.scope): void {
+    const doc = this.policyDocumentReference(steps, scope);
+    if (!doc) return;
+    const rendered = renderPolicyDocument(doc.block, doc.scope);
     for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '' && out[pointer + p] === undefined) out[pointer + p] = pos;
   }
 
-  resolve(root: string, steps: TraversalStep[], _scope: Scope, expr: Expr): { value: Value; used: number } | undefined {
+  /** `data.aws_iam_policy_document.<name>[<key>].json`: the data block and the scope of the instance it names. */
+  private policyDocumentReference(steps: TraversalStep[], scope: Scope): { block: Block; scope: Scope; suffix: string; used: number } | undefined {
+    const [t, n] = steps;
+    if (t?.kind !== 'attr' || n?.kind !== 'attr' || t.name !== 'aws_iam_policy_document') return undefined;
+    const block = this.def.data.find((b) => b.labels[0] === t.name && b.labels[1] === n.name);
+    if (!block) return undefined;
+    const instance = this.instanceAt(block, steps[2], scope);
+    if (!instance) return undefined;
+    const a = steps[instance.used + 2];
+    if (a?.kind !== 'attr' || a.name !== 'json') return undefined;
+    return { block, scope: instance.scope, suffix: instance.suffix, used: instance.used + 3 };
+  }
+
+  /**
+   * The instance of a block a reference names: the block itself, or for count / for_each the instance
+   * whose key the reference's index gives (evaluated where the reference is written: `each.key` there).
+   * `used` is how many steps the index took (0 or 1); undefined when the instance cannot be told.
+   */
+  private instanceAt(block: Block, step: TraversalStep | undefined, scope: Scope): { suffix: string; scope: Scope; key?: Value; used: number } | undefined {
+    const counted = block.body.attributes.some((a) => a.name === 'count' || a.name === 'for_each');
+    if (!counted) return { suffix: '', scope: this.scope, used: 0 };
+    if (step?.kind !== 'index') return undefined;
+    let key: Value;
+    try {
+      key = evaluate(step.key, scope);
+    } catch {
+      return undefined;
+    }
+    if (isUnknown(key)) return undefined;
+    const wanted = toStr(key);
+    if (wanted === undefined) return undefined;
+    const found = this.expand(block, this.scope).find((e) => e.key !== undefined && toStr(e.key) === wanted);
+    return found ? { suffix: found.suffix, scope: found.scope, key: found.key, used: 1 } : undefined;
+  }
+
+  resolve(root: string, steps: TraversalStep[], scope: Scope, expr: Expr): { value: Value; used: number } | undefined {
     const first = steps[0];
     const name = first?.kind === 'attr' ? first.name : undefined;
     switch (root) {
@@ -159,15 +191,15 @@ export class ModuleInstance implements Resolver {
       case 'terraform':
         return { value: mkUnknown(expr.text), used: steps.length };
       case 'module':
-        return name === undefined ? undefined : this.moduleOutput(name, steps, expr);
+        return name === undefined ? undefined : this.moduleOutput(name, steps, expr, scope);
       case 'data':
-        return this.dataReference(steps, expr);
+        return this.dataReference(steps, expr, scope);
       default:
-        return this.resourceReference(root, steps, expr, '');
+        return this.resourceReference(root, steps, expr, '', scope);
     }
   }
 
-  private resourceReference(type: string, steps: TraversalStep[], expr: Expr, mode: '' | 'data.'): { value: Value; used: number } | undefined {
+  private resourceReference(type: string, steps: TraversalStep[], expr: Expr, mode: '' | 'data.', scope: Scope): { value: Value; used: number } | undefined {
     const first = steps[0];
     if (first?.kind !== 'attr') return undefined;
     let address = `${mode}${type}.${first.name}`;
@@ -175,7 +207,7 @@ export class ModuleInstance implements Resolver {
     const next = steps[1];
     if (next?.kind === 'index') {
       try {
-        const key = evaluate(next.key, this.scope);
+        const key = evaluate(next.key, scope);
         if (!isUnknown(key)) {
           address += typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(toStr(key) ?? '')}]`;
           i = 2;
@@ -192,36 +224,39 @@ export class ModuleInstance implements Resolver {
     return { value: mkUnknown(expr.text, { ref: { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') } }), used: steps.length };
   }
 
-  private dataReference(steps: TraversalStep[], expr: Expr): { value: Value; used: number } | undefined {
-    const [t, n, a] = steps;
+  private dataReference(steps: TraversalStep[], expr: Expr, scope: Scope): { value: Value; used: number } | undefined {
+    const [t, n] = steps;
     if (t?.kind !== 'attr' || n?.kind !== 'attr') return undefined;
-    if (t.name === 'aws_iam_policy_document' && a?.kind === 'attr' && a.name === 'json') {
-      const block = this.def.data.find((b) => b.labels[0] === t.name && b.labels[1] === n.name);
-      if (block && !block.body.attributes.some((x) => x.name === 'count' || x.name === 'for_each')) {
-        const { document } = renderPolicyDocument(block, this.scope);
-        if (!containsUnknownValue(document)) return { value: toJson(document), used: 3 };
-        const u = mkUnknown(expr.text, { ref: { id: this.host.idFor(`${this.prefix}data.${t.name}.${n.name}`), attribute: 'json' } });
-        encodedValue.set(u, document);
-        return { value: u, used: 3 };
-      }
+    const doc = this.policyDocumentReference(steps, scope);
+    if (doc) {
+      const { document } = renderPolicyDocument(doc.block, doc.scope);
+      if (!containsUnknownValue(document)) return { value: toJson(document), used: doc.used };
+      const u = mkUnknown(expr.text, { ref: { id: this.host.idFor(`${this.prefix}data.${t.name}.${n.name}${doc.suffix}`), attribute: 'json' } });
+      encodedValue.set(u, document);
+      return { value: u, used: doc.used };
     }
-    return this.resourceReference(t.name, steps.slice(1), expr, 'data.');
+    return this.resourceReference(t.name, steps.slice(1), expr, 'data.', scope);
   }
 
-  private moduleOutput(name: string, steps: TraversalStep[], expr: Expr): { value: Value; used: number } {
+  private moduleOutput(name: string, steps: TraversalStep[], expr: Expr, scope: Scope): { value: Value; used: number } {
     const call = this.def.calls.find((c) => c.labels[0] === name);
-    const out = steps[1];
     const whole = { value: mkUnknown(expr.text), used: steps.length };
-    if (!call || out?.kind !== 'attr' || call.body.attributes.some((a) => a.name === 'count' || a.name === 'for_each')) return whole;
-    const child = this.childFor(call, undefined);
+    if (!call) return whole;
+    const instance = this.instanceAt(call, steps[1], scope);
+    if (!instance) return whole;
+    const out = steps[instance.used + 1];
+    if (out?.kind !== 'attr') return whole;
+    const used = instance.used + 2;
+    const child = instance.used === 0 ? this.childFor(call, undefined) : this.childFor(call, instance.key, instance.scope);
     if (!child) {
+      if (instance.used > 0) return whole;
       const external = this.host.externalOutput?.(this, call, out.name);
-      return external === undefined ? whole : { value: external, used: 2 };
+      return external === undefined ? whole : { value: external, used };
     }
     const block = child.def.outputs.get(out.name);
     const valueAttr = block?.body.attributes.find((a) => a.name === 'value');
     if (!valueAttr) return whole;
-    return { value: safeEvaluate(valueAttr, child.scope), used: 2 };
+    return { value: safeEvaluate(valueAttr, child.scope), used };
   }
 
   /** The instance of a local module call (one per key for count/for_each). */

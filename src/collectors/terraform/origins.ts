@@ -2,9 +2,9 @@
 import type { Position, PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Expr, TraversalStep } from './ast.js';
-import { type Scope, evaluate, keyString } from './evaluator.js';
+import { type Scope, evaluate, keyString, renderTemplate } from './evaluator.js';
 import { decodeJsonPieces } from './json-template.js';
-import { isUnknown, templatePieces, toBool } from './values.js';
+import { type Piece, isUnknown, templatePieces, toBool } from './values.js';
 
 export type FilePosition = Position & { file: string };
 
@@ -182,7 +182,7 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
       }
       const text = scope.resolver.fileText?.(file);
       if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
-        const decoded = decodeJsonPieces(literalPieces(expr, v), text);
+        const decoded = decodeJsonPieces(literalPieces(expr, v, scope), text);
         if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') set(pointer + p, at(pos, file));
       } else if (isUnknown(v)) {
         const pieces = templatePieces.get(v);
@@ -198,7 +198,7 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
       const steps = expr.kind === 'traversal' ? expr.steps : [];
       const o = scope.resolver.origin(root, steps);
       if (o && o.used === steps.length) walkPositions(o.expr, o.scope, o.file, pointer, out, depth + 1);
-      else if (root === 'data') scope.resolver.dataPositions?.(steps, pointer, out);
+      else if (root === 'data') scope.resolver.dataPositions?.(steps, pointer, out, scope);
       return;
     }
     default:
@@ -206,9 +206,15 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
   }
 }
 
-/** A fully known template: one piece per literal so offsets map back to the file. */
-function literalPieces(expr: Extract<Expr, { kind: 'template' }>, value: string) {
+/** A fully known template: one piece per literal or interpolation so offsets map back to the file. */
+function literalPieces(expr: Extract<Expr, { kind: 'template' }>, value: string, scope: Scope): Piece[] {
   const allLiteral = expr.parts.every((p) => p.kind === 'literal');
-  if (!allLiteral) return [{ text: value }];
-  return expr.parts.map((p) => (p.kind === 'literal' ? { text: p.text, fileStart: p.start } : { text: '' }));
+  if (allLiteral) return expr.parts.map((p) => (p.kind === 'literal' ? { text: p.text, fileStart: p.start } : { text: '' }));
+  try {
+    const pieces = renderTemplate(expr, scope);
+    if (pieces.map((p) => ('text' in p ? p.text : '')).join('') === value) return pieces;
+  } catch {
+    // positions are best effort
+  }
+  return [{ text: value }];
 }

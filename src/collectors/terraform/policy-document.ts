@@ -4,7 +4,7 @@ import { join } from '../../util/pointer.js';
 import type { Attribute, Block } from './ast.js';
 import { expandBlocks, safeEvaluate } from './body.js';
 import type { Scope } from './evaluator.js';
-import { type FilePosition, originOf } from './origins.js';
+import { type FilePosition, originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from './values.js';
 
 export interface RenderedPolicy {
@@ -101,13 +101,15 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
       const condition = isObject(out.Condition) ? (out.Condition as ObjectValue) : newObject();
       const byKey = isObject(condition[testKey]) ? (condition[testKey] as ObjectValue) : newObject();
       const previous = byKey[variableKey];
-      byKey[variableKey] = collapse(Array.isArray(previous) && Array.isArray(values) ? [...previous, ...values] : values);
+      const earlier = previous === undefined ? [] : Array.isArray(previous) ? previous : [previous];
+      byKey[variableKey] = collapse(Array.isArray(values) ? [...earlier, ...values] : values);
       condition[testKey] = byKey;
       out.Condition = condition;
       if (positions[join(pointer, testKey)] === undefined) positions[join(pointer, testKey)] = here(cb, cb.file);
       const vp = variableAttr ? attrPosition(variableAttr, cs) : here(cb, cb.file);
       const valuesPos = valuesAttr ? attrPosition(valuesAttr, cs) : undefined;
       positions[join(pointer, testKey, variableKey)] = valuesPos && valuesPos.file !== cb.file ? valuesPos : vp;
+      if (valuesAttr && valuesPos && Array.isArray(values)) valuePositions(valuesAttr, cs, values.length, earlier.length, join(pointer, testKey, variableKey), valuesPos, positions);
     }
     statements.push(out);
   }
@@ -119,6 +121,17 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
   document.Statement = merged;
   positions[''] = here(block, block.file);
   return { document, positions };
+}
+
+/** One position per entry of a condition's `values` (its own line in a multi-line list), after `offset` earlier entries. */
+function valuePositions(attr: Attribute, scope: Scope, count: number, offset: number, pointer: string, fallback: FilePosition, out: PositionMap): void {
+  const entries: PositionMap = Object.create(null) as PositionMap;
+  try {
+    walkPositions(attr.expr, scope, attr.file, '', entries);
+  } catch {
+    // entries share the attribute's position
+  }
+  for (let i = 0; i < count; i++) out[join(pointer, offset + i)] = entries[join('', i)] ?? fallback;
 }
 
 function unknownKey(u: { $unknown: string }): string {

@@ -15,8 +15,12 @@ export function isObject(v: Value | undefined): v is ObjectValue {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v);
 }
 
-/** A piece of an interpolated string whose value is only partly known. */
-export type Piece = { text: string; fileStart?: number } | { unknown: Unknown; fileStart?: number };
+/**
+ * A piece of an interpolated string whose value is only partly known. `fileStart` is where the piece is
+ * written; `sourceLength`, set when the piece's text is not the file's text (an interpolation), how many
+ * characters of the file it stands for.
+ */
+export type Piece = { text: string; fileStart?: number; sourceLength?: number } | { unknown: Unknown; fileStart?: number; sourceLength?: number };
 
 /** Interpolated strings that stayed unknown keep their pieces, so JSON inside them can still be read. */
 export const templatePieces = new WeakMap<Unknown, Piece[]>();
