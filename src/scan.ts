@@ -93,7 +93,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   // The same object read twice (a snapshot given twice, overlapping inputs) is one resource.
   const seen = new Set<string>();
   collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-  const clusters = mergeClusters(collected.clusters, config);
+  const clusters = mergeClusters(collected.clusters, config, options.root);
   assignClusters(collected.resources, clusters, config, options.root);
   return { version: 1, resources: collected.resources, clusters, notes: collected.notes };
 }
@@ -105,10 +105,17 @@ function sortCollected(c: CollectResult): void {
 }
 
 /** Clusters from IaC merged with the config's cluster map (which may add issuer and environment). */
-function mergeClusters(found: ClusterInfo[], config: PodtrustConfig): ClusterInfo[] {
+function mergeClusters(found: ClusterInfo[], config: PodtrustConfig, root: string): ClusterInfo[] {
   const byName = new Map<string, ClusterInfo>();
-  for (const c of found) {
+  const ordered = [...found].sort((a, b) => ((a.resourceId ?? '') < (b.resourceId ?? '') ? -1 : (a.resourceId ?? '') > (b.resourceId ?? '') ? 1 : 0));
+  for (const c of ordered) {
     const prev = byName.get(c.name);
+    if (prev?.resourceId && c.resourceId && prev.resourceId !== c.resourceId) {
+      // Two different IaC definitions with one name (unrelated estates scanned together): keep both.
+      const named = { ...c, name: `${c.name} (${definedIn(c.resourceId, root)})` };
+      byName.set(named.name, named);
+      continue;
+    }
     byName.set(c.name, prev ? { ...prev, ...definedOnly(c) } : { ...c });
   }
   for (const m of config.clusters) {
@@ -122,6 +129,12 @@ function mergeClusters(found: ClusterInfo[], config: PodtrustConfig): ClusterInf
     byName.set(m.name, merged);
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `tf:infra/eks:aws_eks_cluster.main` → `infra/eks`: where a cluster's definition lives, for telling two apart. */
+function definedIn(resourceId: string, root: string): string {
+  const parts = resourceId.split(':');
+  return parts.length >= 3 ? parts[1]! : relative(root, resourceId);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
