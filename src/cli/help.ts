@@ -21,6 +21,9 @@ Inputs:
   --root DIR               what output paths are relative to (default: the git work tree, else .)
   --max-file-size SIZE     skip larger files with an error (default 10MB)
   --max-total-size SIZE    stop reading input beyond this total (default 1GB)
+  --max-depth N            deepest nesting of a YAML/JSON document (default 256)
+  --max-document-values N  most values a YAML/JSON document may hold, aliases expanded
+                           (default 2000000; stops alias bombs)
 
 Live clusters (read-only; see docs/live-kubernetes.md):
   --kubeconfig FILE        kubeconfig to read (default: KUBECONFIG, ~/.kube/config, in-cluster)
@@ -29,6 +32,9 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --no-secret-values       list Secrets as metadata only (values never leave the API server)
   --objects-dir DIR        write live objects as YAML files where their findings point
   --timeout SECONDS        overall deadline for live sources
+  --request-timeout SECONDS
+                           deadline of each live API call (default 30); Ctrl-C stops a live
+                           scan and writes what was collected (exit 2), a second Ctrl-C quits
   --strict                 exit 2 when a resource type or API could not be read (403)
 
 Live clouds (read-only; credentials from each SDK's standard chain):

@@ -12,6 +12,9 @@ import type { ScanResult } from '../engine/result.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
+import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
+import { LIVE_CONTROL_OPTIONS, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
+import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -101,6 +104,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     help: { type: 'boolean', short: 'h' },
     ...LIVE_OPTIONS,
     ...CLOUD_OPTIONS,
+    ...LIMIT_OPTIONS,
+    ...LIVE_CONTROL_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(SCAN_HELP);
@@ -113,7 +118,11 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const inventoryFiles = (values.inventory as string[] | undefined) ?? [];
   const kubernetesLive = liveOptionsFrom(values);
   const cloudLive = cloudOptionsFrom(values);
-  const live = kubernetesLive || cloudLive ? { ...kubernetesLive, ...cloudLive } : undefined;
+  const requestTimeout = requestTimeoutSeconds(values);
+  if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
+  // Ctrl-C during a live scan stops the API calls and still writes what was collected.
+  const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
+  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout }) : undefined;
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
@@ -123,7 +132,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const { loadInventory } = await import('../engine/snapshot.js');
   const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
   const stdin = paths.includes('-') ? await readStdin() : undefined;
-  const { scan, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
+  const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
   const scanOptions = {
     paths,
     root,
@@ -132,12 +141,24 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     inventories,
     maxFileBytes: parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES),
     maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
+    limits: limitsFrom(values),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };
 
+  const collect = async (): Promise<Inventory> => {
+    const restore = cancellation ? cancelOnSignals(cancellation) : undefined;
+    try {
+      const inventory = await collectInventory(scanOptions);
+      if (cancellation?.by) inventory.notes.push(cancellationNote(cancellation.by));
+      return inventory;
+    } finally {
+      restore?.();
+    }
+  };
+
   if (command === 'collect') {
-    const inventory = await collectInventory(scanOptions);
+    const inventory = await collect();
     const { renderInventory } = await import('../engine/snapshot.js');
     emit(renderInventory(inventory), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
@@ -145,7 +166,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   }
 
   const started = performance.now();
-  let result = await scan(scanOptions);
+  let result = auditInventory(await collect(), scanOptions, config);
   if (values.verbose && !values.quiet) reportVerbose(result, performance.now() - started);
   if (typeof values.baseline === 'string') {
     const { applyBaseline, loadBaseline } = await import('../baseline/baseline.js');

@@ -5,6 +5,7 @@ import type { Inventory } from '../model/types.js';
 import { inventorySchema } from '../model/inventory-schema.js';
 import { PodtrustError } from '../errors.js';
 import { parseJson } from '../util/structured.js';
+import { jsonText } from '../reporters/json-text.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -16,7 +17,7 @@ export function validateInventory(data: unknown): string[] {
 
 /** Stable key order and two-space indentation, so the same inventory gives the same bytes. */
 export function renderInventory(inventory: Inventory): string {
-  return JSON.stringify(inventory, null, 2) + '\n';
+  return jsonText(inventory) + '\n';
 }
 
 export function loadInventory(file: string): Inventory {

@@ -2,6 +2,7 @@ import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { displayPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
+import { jsonText } from './json-text.js';
 
 /** Bump on any change that can break a consumer; documented in docs/json-output.md. */
 export const JSON_SCHEMA_VERSION = 1;
@@ -94,5 +95,5 @@ export function buildJson(result: ScanResult) {
 export type JsonReport = ReturnType<typeof buildJson>;
 
 export function renderJson(result: ScanResult): string {
-  return `${JSON.stringify(buildJson(result), null, 2)}\n`;
+  return `${jsonText(buildJson(result))}\n`;
 }

@@ -7,6 +7,7 @@ import { baseName, displayPath, encodeUriPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
 import { pascalCase } from './pascal-case.js';
 import { SEVERITY_RANK, problemSeverity, sarifLevel, securitySeverity } from './severity.js';
+import { jsonText } from './json-text.js';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -219,5 +220,5 @@ export function buildSarif(result: ScanResult): Sarif.Log {
 }
 
 export function renderSarif(result: ScanResult): string {
-  return `${JSON.stringify(buildSarif(result), null, 2)}\n`;
+  return `${jsonText(buildSarif(result))}\n`;
 }

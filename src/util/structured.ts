@@ -122,9 +122,9 @@ function walkYaml(
 ): JsonValue {
   const offset = node.range?.[0] ?? 0;
   if (++state.nodes > limits.maxNodes) {
-    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?)`, offset);
+    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, offset);
   }
-  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels`, offset);
+  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`, offset);
   if (isAlias(node)) {
     const target = node.resolve(state.doc) as YamlNode | undefined;
     if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset);
@@ -255,8 +255,8 @@ function jsonErrorText(code: string): string {
 }
 
 function walkJson(node: JsonNode, pointer: string, depth: number, positions: PositionMap, lines: number[], limits: StructuredLimits, state: { nodes: number }): JsonValue {
-  if (++state.nodes > limits.maxNodes) throw new LimitError(`document has more than ${limits.maxNodes} values`, node.offset);
-  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels`, node.offset);
+  if (++state.nodes > limits.maxNodes) throw new LimitError(`document has more than ${limits.maxNodes} values; raise the limit with --max-document-values`, node.offset);
+  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`, node.offset);
   if (positions[pointer] === undefined) positions[pointer] = span(lines, node.offset, node.offset + node.length);
   switch (node.type) {
     case 'object': {

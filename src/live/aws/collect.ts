@@ -9,6 +9,7 @@ import type { CollectResult } from '../../collectors/types.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { isCancelled } from '../cancel.js';
 import { accountOfArn, decodePolicyDocument, plain } from './shapes.js';
 
 export interface AwsLiveOptions {
@@ -19,7 +20,13 @@ export interface AwsLiveOptions {
   onSummary?: (line: string) => void;
   calls?: ApiCallLog;
   maxAttempts?: number;
+  /** Per-call timeout (`--request-timeout`): a connection or an answer that takes longer fails the call. */
+  requestTimeoutMs?: number;
+  /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
+  signal?: AbortSignal;
 }
+
+export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Stops runaway paging against a misbehaving endpoint. */
 const MAX_PAGES = 100_000;
@@ -37,6 +44,9 @@ interface Run {
   clusters: ClusterInfo[];
   account: string;
   progress: Progress;
+  /** Passed to every `send`, so cancellation aborts the call in flight. */
+  abort: { abortSignal?: AbortSignal };
+  cancelNoted: boolean;
 }
 
 function isPermissionError(e: unknown): boolean {
@@ -61,7 +71,13 @@ function recordCalls(client: Client, service: string, calls: ApiCallLog): void {
 }
 
 function clientConfig(options: AwsLiveOptions, region: string | undefined): Record<string, unknown> {
-  return { ...(region ? { region } : {}), retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6 };
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS;
+  return {
+    ...(region ? { region } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 6,
+    requestHandler: { requestTimeout, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeout, 10_000) },
+  };
 }
 
 export async function collectLiveAws(options: AwsLiveOptions): Promise<CollectResult> {
@@ -82,19 +98,21 @@ export async function collectLiveAws(options: AwsLiveOptions): Promise<CollectRe
   recordCalls(sts as unknown as Client, 'sts', calls);
   let account: string;
   try {
-    const who = await sts.send(new sdk.sts.GetCallerIdentityCommand({}));
+    const who = await sts.send(new sdk.sts.GetCallerIdentityCommand({}), options.signal ? { abortSignal: options.signal } : {});
     account = who.Account ?? 'unknown';
   } catch (e) {
-    result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot authenticate (sts:GetCallerIdentity): ${errorText(e)}` });
+    const why = isCancelled(options.signal) ? 'cancelled' : errorText(e);
+    result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot authenticate (sts:GetCallerIdentity): ${why}` });
     return result;
   }
-  const run: Run = { options, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, account, progress: options.progress ?? SILENT_PROGRESS };
+  const run: Run = { options, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, account, progress: options.progress ?? SILENT_PROGRESS, abort: options.signal ? { abortSignal: options.signal } : {}, cancelNoted: false };
   const iam = new sdk.iam.IAMClient(clientConfig(options, 'us-east-1'));
   recordCalls(iam as unknown as Client, 'iam', calls);
   await collectAuthorizationDetails(run, iam, sdk.iam);
-  await collectOidcProviders(run, iam, sdk.iam);
+  if (!stopped(run)) await collectOidcProviders(run, iam, sdk.iam);
   const regions = options.regions.length > 0 ? options.regions : [undefined];
   for (const region of regions) {
+    if (stopped(run)) break;
     const eks = new sdk.eks.EKSClient(clientConfig(options, region));
     const ec2 = new sdk.ec2.EC2Client(clientConfig(options, region));
     recordCalls(eks as unknown as Client, 'eks', calls);
@@ -107,8 +125,22 @@ export async function collectLiveAws(options: AwsLiveOptions): Promise<CollectRe
   return result;
 }
 
-/** Notes an API failure; false when the whole source must stop (no credentials). */
+/** True once the scan was cancelled: the source reads nothing more (and says so once). */
+function stopped(run: Run): boolean {
+  if (!isCancelled(run.options.signal)) return false;
+  if (!run.cancelNoted) run.notes.push({ kind: 'skipped', level: 'error', message: `aws account ${run.account}: cancelled: what was not read yet is missing` });
+  run.cancelNoted = true;
+  return true;
+}
+
+/** Notes an API failure; false when the whole source must stop (no credentials, cancelled). */
 function failed(run: Run, what: string, e: unknown): boolean {
+  if (stopped(run)) return false;
+  if ((e as { name?: string })?.name === 'TimeoutError') {
+    const seconds = (run.options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS) / 1000;
+    run.notes.push({ kind: 'skipped', level: 'error', message: `aws account ${run.account}: cannot read ${what}: no answer within ${seconds} s` });
+    return true;
+  }
   if (isPermissionError(e)) run.notes.push(permissionNote(`aws account ${run.account}`, what, e));
   else run.notes.push(failureNote(`aws account ${run.account}`, what, e));
   return !isCredentialError(e);
@@ -126,7 +158,7 @@ async function collectAuthorizationDetails(run: Run, iam: InstanceType<IamSdk['I
   for (let page = 0; page < MAX_PAGES; page++) {
     let out;
     try {
-      out = await iam.send(new sdk.GetAccountAuthorizationDetailsCommand({ Filter: ['Role', 'LocalManagedPolicy'], MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
+      out = await iam.send(new sdk.GetAccountAuthorizationDetailsCommand({ Filter: ['Role', 'LocalManagedPolicy'], MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }), run.abort);
     } catch (e) {
       failed(run, 'IAM roles and policies (iam:GetAccountAuthorizationDetails)', e);
       return;
@@ -201,7 +233,7 @@ function addPolicy(run: Run, raw: unknown): void {
 async function collectOidcProviders(run: Run, iam: InstanceType<IamSdk['IAMClient']>, sdk: IamSdk): Promise<void> {
   let list;
   try {
-    list = await iam.send(new sdk.ListOpenIDConnectProvidersCommand({}));
+    list = await iam.send(new sdk.ListOpenIDConnectProvidersCommand({}), run.abort);
   } catch (e) {
     failed(run, 'OIDC providers (iam:ListOpenIDConnectProviders)', e);
     return;
@@ -210,7 +242,7 @@ async function collectOidcProviders(run: Run, iam: InstanceType<IamSdk['IAMClien
     const arn = entry.Arn;
     if (!arn) continue;
     try {
-      const out = await iam.send(new sdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      const out = await iam.send(new sdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), run.abort);
       const url = String(out.Url ?? arn.slice(arn.indexOf('oidc-provider/') + 'oidc-provider/'.length)).replace(/^https:\/\//, '');
       const body: JsonObject = { Arn: arn, Url: url };
       if (out.ClientIDList) body.ClientIDList = out.ClientIDList;
@@ -248,7 +280,7 @@ async function collectEks(run: Run, region: string, eks: InstanceType<EksSdk['EK
   let names: string[];
   try {
     names = await listAll(async (nextToken) => {
-      const out = await eks.send(new sdk.ListClustersCommand({ ...(nextToken ? { nextToken } : {}) }));
+      const out = await eks.send(new sdk.ListClustersCommand({ ...(nextToken ? { nextToken } : {}) }), run.abort);
       return { items: out.clusters ?? [], nextToken: out.nextToken };
     });
   } catch (e) {
@@ -259,7 +291,7 @@ async function collectEks(run: Run, region: string, eks: InstanceType<EksSdk['EK
   for (const name of names) {
     let cluster;
     try {
-      cluster = (await eks.send(new sdk.DescribeClusterCommand({ name }))).cluster;
+      cluster = (await eks.send(new sdk.DescribeClusterCommand({ name }), run.abort)).cluster;
     } catch (e) {
       if (!failed(run, `EKS cluster ${name} in ${region} (eks:DescribeCluster)`, e)) return;
       continue;
@@ -283,7 +315,7 @@ async function collectNodeGroups(run: Run, region: string, clusterName: string, 
   let names: string[];
   try {
     names = await listAll(async (nextToken) => {
-      const out = await eks.send(new sdk.ListNodegroupsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }));
+      const out = await eks.send(new sdk.ListNodegroupsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }), run.abort);
       return { items: out.nodegroups ?? [], nextToken: out.nextToken };
     });
   } catch (e) {
@@ -292,7 +324,7 @@ async function collectNodeGroups(run: Run, region: string, clusterName: string, 
   }
   for (const nodegroupName of names) {
     try {
-      const ng = (await eks.send(new sdk.DescribeNodegroupCommand({ clusterName, nodegroupName }))).nodegroup;
+      const ng = (await eks.send(new sdk.DescribeNodegroupCommand({ clusterName, nodegroupName }), run.abort)).nodegroup;
       if (!ng) continue;
       const body = plain(ng);
       const arn = typeof body.nodegroupArn === 'string' ? body.nodegroupArn : `arn:aws:eks:${region}:${run.account}:nodegroup/${clusterName}/${nodegroupName}`;
@@ -309,7 +341,7 @@ async function collectPodIdentityAssociations(run: Run, region: string, clusterN
   let ids: string[];
   try {
     ids = await listAll(async (nextToken) => {
-      const out = await eks.send(new sdk.ListPodIdentityAssociationsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }));
+      const out = await eks.send(new sdk.ListPodIdentityAssociationsCommand({ clusterName, ...(nextToken ? { nextToken } : {}) }), run.abort);
       return { items: (out.associations ?? []).map((a) => a.associationId).filter((x): x is string => typeof x === 'string'), nextToken: out.nextToken };
     });
   } catch (e) {
@@ -318,7 +350,7 @@ async function collectPodIdentityAssociations(run: Run, region: string, clusterN
   }
   for (const associationId of ids) {
     try {
-      const a = (await eks.send(new sdk.DescribePodIdentityAssociationCommand({ clusterName, associationId }))).association;
+      const a = (await eks.send(new sdk.DescribePodIdentityAssociationCommand({ clusterName, associationId }), run.abort)).association;
       if (!a) continue;
       const body = plain(a);
       const arn = typeof body.associationArn === 'string' ? body.associationArn : `arn:aws:eks:${region}:${run.account}:podidentityassociation/${clusterName}/${associationId}`;
@@ -332,7 +364,7 @@ async function collectPodIdentityAssociations(run: Run, region: string, clusterN
 
 async function collectLaunchTemplate(run: Run, region: string, id: string, version: string | undefined, ec2: InstanceType<Ec2Sdk['EC2Client']>, sdk: Ec2Sdk): Promise<void> {
   try {
-    const out = await ec2.send(new sdk.DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [version ?? '$Default'] }));
+    const out = await ec2.send(new sdk.DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [version ?? '$Default'] }), run.abort);
     for (const v of out.LaunchTemplateVersions ?? []) {
       const src = plain(v);
       const name = typeof src.LaunchTemplateName === 'string' ? src.LaunchTemplateName : id;

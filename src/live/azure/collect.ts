@@ -13,6 +13,7 @@ import { parseScope } from '../../collectors/azure/scope.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { isCancelled } from '../cancel.js';
 
 export interface AzureLiveOptions {
   subscriptions: string[];
@@ -25,7 +26,15 @@ export interface AzureLiveOptions {
   progress?: Progress;
   onSummary?: (line: string) => void;
   calls?: ApiCallLog;
+  /** Per-call timeout (`--request-timeout`). */
+  requestTimeoutMs?: number;
+  /** Retries of the SDK pipeline (default: its own, 3). */
+  maxRetries?: number;
+  /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
+  signal?: AbortSignal;
 }
+
+export const DEFAULT_AZURE_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The RBAC action each API operation needs: the least-privilege role lists exactly these. */
 export const AZURE_OPERATIONS = {
@@ -44,7 +53,7 @@ interface RawResponse {
   bodyAsText?: string | null;
 }
 
-type ListOptions = { onResponse: (raw: RawResponse) => void };
+type ListOptions = { onResponse: (raw: RawResponse) => void; abortSignal?: AbortSignal; requestOptions: { timeout: number } };
 
 interface Run {
   subscription: string;
@@ -54,6 +63,8 @@ interface Run {
   clusters: ClusterInfo[];
   progress: Progress;
   stopped: boolean;
+  signal?: AbortSignal;
+  requestTimeoutMs: number;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -74,6 +85,8 @@ function isCredentialError(e: unknown): boolean {
 async function listRaw(run: Run, operation: string, start: (options: ListOptions) => PagedCall): Promise<JsonObject[]> {
   const items: JsonObject[] = [];
   const pager = start({
+    ...(run.signal ? { abortSignal: run.signal } : {}),
+    requestOptions: { timeout: run.requestTimeoutMs },
     onResponse(raw) {
       run.calls.record('azure', operation);
       // The wire JSON, not the SDK model (which flattens `properties` and renames fields).
@@ -93,11 +106,21 @@ async function listRaw(run: Run, operation: string, start: (options: ListOptions
 /** Notes a failed list; the source stops when the credential itself fails. */
 async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
   if (run.stopped) return;
+  const source = `azure subscription ${run.subscription}`;
+  if (isCancelled(run.signal)) {
+    run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled: what was not read yet is missing` });
+    run.stopped = true;
+    return;
+  }
   try {
     await work();
   } catch (e) {
-    const source = `azure subscription ${run.subscription}`;
-    if (statusOf(e) === 403) run.notes.push(permissionNote(source, what, e));
+    if (isCancelled(run.signal)) {
+      if (!run.stopped) run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled while reading ${what}: what was not read yet is missing` });
+      run.stopped = true;
+    } else if ((e as { name?: string })?.name === 'AbortError') {
+      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot read ${what}: no answer within ${run.requestTimeoutMs / 1000} s` });
+    } else if (statusOf(e) === 403) run.notes.push(permissionNote(source, what, e));
     else if (isCredentialError(e)) {
       run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
       run.stopped = true;
@@ -154,11 +177,12 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
   const clientOptions = {
     ...(endpoint ? { endpoint, credentialScopes: [`${endpoint}/.default`] } : {}),
     ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
+    ...(options.maxRetries !== undefined ? { retryOptions: { maxRetries: options.maxRetries } } : {}),
   };
   for (const subscription of options.subscriptions) {
     const before = calls.count('azure');
     const count = result.resources.length;
-    const run: Run = { subscription, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false };
+    const run: Run = { subscription, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
     const msi = new sdk.msi.ManagedServiceIdentityClient(sdk.credential, subscription, clientOptions);
     const authz = new sdk.authz.AuthorizationManagementClient(sdk.credential, subscription, clientOptions);
     const aks = new sdk.aks.ContainerServiceClient(sdk.credential, subscription, clientOptions);

@@ -12,6 +12,7 @@ import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { isCancelled } from '../cancel.js';
 
 export interface GcpLiveOptions {
   projects: string[];
@@ -21,6 +22,18 @@ export interface GcpLiveOptions {
   onSummary?: (line: string) => void;
   calls?: ApiCallLog;
   retry?: Partial<RetryOptions>;
+  /** Per-call timeout (`--request-timeout`). */
+  requestTimeoutMs?: number;
+  /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_GCP_REQUEST_TIMEOUT_MS = 30_000;
+
+/** What every API method takes besides its parameters (gaxios request options). */
+interface CallOptions {
+  timeout: number;
+  signal?: AbortSignal;
 }
 
 /** The IAM permission each API method needs: the custom role lists exactly these. */
@@ -42,6 +55,7 @@ interface Run {
   clusters: ClusterInfo[];
   progress: Progress;
   stopped: boolean;
+  callOptions: CallOptions;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -58,13 +72,16 @@ function statusOf(e: unknown): number | undefined {
 }
 
 /** One API call with retries; gaxios errors become HttpStatusError so 429/5xx are retried. */
-async function call<T>(run: Run, operation: string, request: () => Promise<{ data: T }>): Promise<T> {
+async function call<T>(run: Run, operation: string, request: (options: CallOptions) => Promise<{ data: T }>): Promise<T> {
   return withRetry(async () => {
     run.calls.record('gcp', operation);
     try {
-      return (await request()).data;
+      return (await request(run.callOptions)).data;
     } catch (e) {
       const status = statusOf(e);
+      if (status === undefined && !isCancelled(run.callOptions.signal) && isTimeout(e)) {
+        throw new Error(`${operation}: no answer within ${run.callOptions.timeout / 1000} s`);
+      }
       if (status === undefined) throw e;
       const headers = (e as { response?: { headers?: unknown } }).response?.headers;
       const retryAfter = headers instanceof Headers ? headers.get('retry-after') : isObject(headers) ? (headers['retry-after'] as string | undefined) : undefined;
@@ -73,12 +90,30 @@ async function call<T>(run: Run, operation: string, request: () => Promise<{ dat
   }, run.retry);
 }
 
+/** The per-call timeout aborts the request: gaxios reports an AbortError (as the cause of its own error). */
+function isTimeout(e: unknown): boolean {
+  for (let err = e as { name?: string; cause?: unknown } | undefined, depth = 0; err && depth < 4; err = err.cause as typeof err, depth++) {
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') return true;
+  }
+  return false;
+}
+
 async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
   if (run.stopped) return;
+  const source = `gcp project ${run.project}`;
+  if (isCancelled(run.callOptions.signal)) {
+    run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled: what was not read yet is missing` });
+    run.stopped = true;
+    return;
+  }
   try {
     await work();
   } catch (e) {
-    const source = `gcp project ${run.project}`;
+    if (isCancelled(run.callOptions.signal)) {
+      if (!run.stopped) run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled while reading ${what}: what was not read yet is missing` });
+      run.stopped = true;
+      return;
+    }
     const status = e instanceof HttpStatusError ? e.status : statusOf(e);
     if (status === 403) run.notes.push(permissionNote(source, what, e));
     else if (status === 401 || (status === undefined && /credential|token|key/i.test(errorText(e)))) {
@@ -128,15 +163,17 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
   for (const project of options.projects) {
     const before = calls.count('gcp');
     const count = result.resources.length;
-    const run: Run = { project, calls, retry: { ...DEFAULT_RETRY, ...options.retry }, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false };
+    const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
+    const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
+    const run: Run = { project, calls, retry, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, callOptions };
     await attempt(run, `the IAM policy of project ${project}`, async () => {
-      const policy = await call(run, GCP_OPERATIONS.projectPolicy, () => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }));
+      const policy = await call(run, GCP_OPERATIONS.projectPolicy, (o) => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }, o));
       addBindings(run, policy, { type: 'project', name: project }, `projects/${project}`, (key) => gcpPath(project, 'iam', 'project-policy', key));
     });
     await attempt(run, 'service accounts', async () => {
       let pageToken: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await call(run, GCP_OPERATIONS.serviceAccounts, () => apis.iam.projects.serviceAccounts.list({ name: `projects/${project}`, pageSize: 100, ...(pageToken ? { pageToken } : {}) }));
+        const out = await call(run, GCP_OPERATIONS.serviceAccounts, (o) => apis.iam.projects.serviceAccounts.list({ name: `projects/${project}`, pageSize: 100, ...(pageToken ? { pageToken } : {}) }, o));
         for (const sa of out.accounts ?? []) {
           const body = plain(sa);
           const email = typeof body.email === 'string' ? body.email : undefined;
@@ -145,7 +182,7 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
           delete body.etag;
           run.resources.push(liveResource({ id: `gcp:serviceAccount:${email}`, type: 'gcp.iam.ServiceAccount', name: email, file: gcpPath(project, 'iam', 'serviceAccounts', email), logicalLocation: name, body }));
           await attempt(run, `the IAM policy of service account ${email}`, async () => {
-            const policy = await call(run, GCP_OPERATIONS.serviceAccountPolicy, () => apis.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }));
+            const policy = await call(run, GCP_OPERATIONS.serviceAccountPolicy, (o) => apis.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, o));
             addBindings(run, policy, { type: 'serviceAccount', name: email }, name, (key) => gcpPath(project, 'iam', 'serviceAccounts', email, 'policy', key));
           });
         }
@@ -155,7 +192,7 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
       }
     });
     await attempt(run, 'GKE clusters', async () => {
-      const out = await call(run, GCP_OPERATIONS.clusters, () => apis.container.projects.locations.clusters.list({ parent: `projects/${project}/locations/-` }));
+      const out = await call(run, GCP_OPERATIONS.clusters, (o) => apis.container.projects.locations.clusters.list({ parent: `projects/${project}/locations/-` }, o));
       for (const c of out.clusters ?? []) {
         const body = plain(c);
         delete body.masterAuth;

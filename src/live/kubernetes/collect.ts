@@ -10,11 +10,13 @@ import type { CollectResult } from '../../collectors/types.js';
 import { collectKubernetes } from '../../collectors/kubernetes.js';
 import { redactKubernetesObject } from '../../credentials/kubernetes.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';
+import { isCancelled } from '../cancel.js';
 import { mapLimit } from '../concurrency.js';
 import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, withRetry, type RetryOptions } from '../retry.js';
 import { renderYamlWithPositions } from '../yaml-render.js';
+import { lazyPositions } from '../lazy-positions.js';
 import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from './client.js';
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
@@ -27,7 +29,10 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   secretValues?: boolean;
   /** Overall deadline for all clusters (`--timeout`). */
   timeoutSeconds?: number;
+  /** Per-request timeout (`--request-timeout`). */
   requestTimeoutSeconds?: number;
+  /** The scan's cancellation (SIGINT/SIGTERM): stops every request; what was listed is kept. */
+  signal?: AbortSignal;
   /** Lists in flight per cluster. */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
@@ -56,9 +61,11 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(e: unknown): string {
+function describe(e: unknown, signal?: AbortSignal): string {
+  if (isCancelled(signal)) return 'cancelled';
   if (e instanceof HttpStatusError) return e.message;
   const err = e as Error;
+  if (err?.name === 'ScanCancelled') return 'cancelled';
   if (err?.name === 'AbortError' || err?.name === 'TimeoutError') return 'timed out';
   return err?.message ?? String(e);
 }
@@ -91,14 +98,19 @@ export async function collectLiveKubernetes(options: KubernetesLiveOptions): Pro
   const deadline = new AbortController();
   const timer = options.timeoutSeconds !== undefined ? setTimeout(() => deadline.abort(new Error('timed out')), options.timeoutSeconds * 1000) : undefined;
   timer?.unref();
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
   try {
     for (const target of resolved.targets) {
+      if (isCancelled(signal)) {
+        result.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${target.context}: cancelled before it was read` });
+        continue;
+      }
       const run: ClusterRun = {
         target,
         options,
-        retry: { ...DEFAULT_RETRY, ...options.retry, signal: deadline.signal },
+        retry: { ...DEFAULT_RETRY, ...options.retry, signal },
         requestTimeoutMs: (options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
-        signal: deadline.signal,
+        signal,
         progress: options.progress ?? SILENT_PROGRESS,
         notes: result.notes,
         resources: result.resources,
@@ -122,7 +134,7 @@ async function collectCluster(run: ClusterRun): Promise<ClusterInfo | undefined>
   try {
     await get(run, '/api');
   } catch (e) {
-    const why = e instanceof HttpStatusError && e.status === 401 ? 'authentication failed' : describe(e);
+    const why = e instanceof HttpStatusError && e.status === 401 ? 'authentication failed' : describe(e, run.signal);
     run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cannot read ${run.target.server}: ${why}` });
     return undefined;
   }
@@ -135,7 +147,9 @@ async function collectCluster(run: ClusterRun): Promise<ClusterInfo | undefined>
   }
   const types = await servedTypes(run);
   const outcomes = await mapLimit(types, run.options.concurrency ?? DEFAULT_CONCURRENCY, (type) => collectType(run, type));
-  cluster.complete = outcomes.every(Boolean);
+  cluster.complete = outcomes.every((ok) => ok === true);
+  const unread = outcomes.filter((ok) => ok === undefined).length;
+  if (unread > 0) run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cancelled before ${unread} resource type(s) were listed` });
   run.progress.done(context, `${run.resources.filter((r) => r.cluster === context).length} objects${cluster.complete ? '' : ' (incomplete)'}`);
   return cluster;
 }
@@ -147,7 +161,7 @@ async function readIssuer(run: ClusterRun): Promise<string | undefined> {
     run.notes.push({ kind: 'unresolved', level: 'warning', message: `cluster ${run.target.context}: the issuer discovery document names no issuer: ServiceAccounts cannot be joined to cloud trust by issuer` });
   } catch (e) {
     const level = e instanceof HttpStatusError && e.status === 403 ? 'warning' : 'note';
-    run.notes.push({ kind: e instanceof HttpStatusError && e.status === 403 ? 'permission' : 'unresolved', level, message: `cluster ${run.target.context}: cannot read /.well-known/openid-configuration (${describe(e)}): ServiceAccounts cannot be joined to cloud trust by issuer` });
+    run.notes.push({ kind: e instanceof HttpStatusError && e.status === 403 ? 'permission' : 'unresolved', level, message: `cluster ${run.target.context}: cannot read /.well-known/openid-configuration (${describe(e, run.signal)}): ServiceAccounts cannot be joined to cloud trust by issuer` });
   }
   return undefined;
 }
@@ -164,7 +178,7 @@ async function servedTypes(run: ClusterRun): Promise<CollectedType[]> {
     const groups = isObject(list) && Array.isArray(list.groups) ? list.groups : [];
     for (const g of groups) if (isObject(g) && Array.isArray(g.versions)) for (const v of g.versions) if (isObject(v) && typeof v.groupVersion === 'string') groupVersions.add(v.groupVersion);
   } catch (e) {
-    run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${run.target.context}: API discovery failed (${describe(e)}): custom resources (AAD Pod Identity) not read` });
+    run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${run.target.context}: API discovery failed (${describe(e, run.signal)}): custom resources (AAD Pod Identity) not read` });
     return out;
   }
   const byPath = new Map<string, CollectedType[]>();
@@ -178,15 +192,16 @@ async function servedTypes(run: ClusterRun): Promise<CollectedType[]> {
       const names = new Set((isObject(doc) && Array.isArray(doc.resources) ? doc.resources : []).filter(isObject).map((r) => r.name));
       for (const t of types) if (names.has(t.resource)) out.push(t);
     } catch (e) {
-      run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${run.target.context}: discovery of ${path} failed (${describe(e)}): ${types.map((t) => t.resource).join(', ')} not read` });
+      run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${run.target.context}: discovery of ${path} failed (${describe(e, run.signal)}): ${types.map((t) => t.resource).join(', ')} not read` });
     }
   }
   return out;
 }
 
-/** Lists one type into resources; false when it could not be read completely. */
-async function collectType(run: ClusterRun, type: CollectedType): Promise<boolean> {
+/** Lists one type into resources; false when it could not be read completely, undefined when cancelled before it started. */
+async function collectType(run: ClusterRun, type: CollectedType): Promise<boolean | undefined> {
   const { context } = run.target;
+  if (isCancelled(run.signal)) return undefined;
   const metadataOnly = type.sensitive === true && run.options.secretValues === false;
   let batch: Resource[] = [];
   let seen = 0;
@@ -197,7 +212,7 @@ async function collectType(run: ClusterRun, type: CollectedType): Promise<boolea
       requestTimeoutMs: run.requestTimeoutMs,
       retry: run.retry,
       onItems(items) {
-        for (const item of items) batch.push(...toResources(run, type, item, metadataOnly));
+        for (const item of items) for (const r of toResources(run, type, item, metadataOnly)) batch.push(r);
         seen += items.length;
         run.progress.update(context, type.resource, seen);
       },
@@ -209,17 +224,20 @@ async function collectType(run: ClusterRun, type: CollectedType): Promise<boolea
     if (outcome.restarted) {
       run.notes.push({ kind: 'limit', level: 'note', message: `cluster ${context}: the continue token of the ${type.resource} list expired (410 Gone); the list was restarted once from the beginning` });
     }
-    run.resources.push(...batch);
+    // Not push(...batch): a list of 150,000 pods as arguments overflows the stack.
+    for (const r of batch) run.resources.push(r);
     return true;
   } catch (e) {
     if (e instanceof HttpStatusError && e.status === 403) {
       run.notes.push({ kind: 'permission', level: 'warning', message: `cluster ${context}: not allowed to list ${type.resource}${type.group ? `.${type.group}` : ''} (403 Forbidden): findings that need them are missing` });
     } else if (e instanceof HttpStatusError && e.status === 404) {
       run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${context}: the API server does not serve ${type.resource}${type.group ? `.${type.group}` : ''} (404)` });
+    } else if (isCancelled(run.signal)) {
+      run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cancelled while listing ${type.resource}: not read` });
     } else if (run.signal.aborted) {
       run.notes.push({ kind: 'limit', level: 'error', message: `cluster ${context}: --timeout reached while listing ${type.resource}: not read` });
     } else {
-      run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cannot list ${type.resource}: ${describe(e)}` });
+      run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cannot list ${type.resource}: ${describe(e, run.signal)}` });
     }
     return false;
   }
@@ -236,9 +254,11 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
   const namespace = type.namespaced && typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
   const file = kubernetesObjectPath(context, namespace, type.kind, name);
-  const rendered = renderYamlWithPositions(body);
-  if (run.options.objectsDir !== undefined) writeObject(run, join(run.options.objectsDir, file), rendered.text);
-  const collected = collectKubernetes({ path: file, text: rendered.text }, { value: body, positions: rendered.positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
+  // Rendered now only when the object file is written; else its positions are rendered when first read.
+  const rendered = run.options.objectsDir !== undefined ? renderYamlWithPositions(body) : undefined;
+  if (rendered) writeObject(run, join(run.options.objectsDir!, file), rendered.text);
+  const positions = rendered?.positions ?? lazyPositions(() => renderYamlWithPositions(body).positions);
+  const collected = collectKubernetes({ path: file, text: rendered?.text ?? '' }, { value: body, positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
   const display = namespace ? `${namespace}/${name}` : name;
   for (const r of collected.resources) {
     r.id = `k8s:live:${context}:${type.kind}/${display}`;
