@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { auditInventory, collectInventory, scan } from '../src/scan.js';
 import { renderInventory, validateInventory } from '../src/engine/snapshot.js';
 import type { Inventory } from '../src/model/types.js';
@@ -84,5 +84,16 @@ describe('scan()', () => {
       ['/missing', undefined, 'no such file or directory'],
       ['/trust.json', 6, 'invalid JSON: expected "," between values'],
     ]);
+  });
+
+  it('does not read a local Terraform module outside the scan root', async () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, 'main.tf'), 'resource "aws_iam_role" "outside" {\n  name = "outside"\n  assume_role_policy = jsonencode({ Statement = [] })\n}\n');
+    const root = tempDir();
+    mkdirSync(join(root, 'app'));
+    writeFileSync(join(root, 'app', 'main.tf'), `module "x" {\n  source = "${relative(join(root, 'app'), outside)}"\n}\n`);
+    const result = await scan({ paths: [root], root });
+    expect(result.summary.resources).toBe(0);
+    expect(result.notes).toEqual([expect.objectContaining({ kind: 'module', level: 'warning', file: join(root, 'app', 'main.tf'), line: 1, message: expect.stringContaining('its folder is outside the scan root') })]);
   });
 });

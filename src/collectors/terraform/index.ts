@@ -1,5 +1,5 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
@@ -46,6 +46,25 @@ function posix(p: string): string {
   return p.split(sep).join('/');
 }
 
+function isInsideRoot(dir: string, root: string): boolean {
+  let real = dir;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    // a missing folder is handled by the caller
+  }
+  const rel = relative(realpathOrSelf(root), real);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 class Project {
   readonly notes: CoverageNote[] = [];
   private readonly parsed = new Map<string, ParsedFile>();
@@ -90,6 +109,11 @@ class Project {
   /** Reads a local module folder that the scan did not include. */
   async loadDir(dir: string): Promise<boolean> {
     if (this.moduleDirs().includes(dir)) return true;
+    // A module source that leaves the root (`source = "../../.."`) is not read: an untrusted
+    // repository must not make the scanner read files outside what it was asked to scan.
+    if (!isInsideRoot(dir, this.opts.root)) {
+      return false;
+    }
     let names: string[];
     try {
       if (!statSync(dir).isDirectory()) return false;
@@ -193,7 +217,7 @@ class Project {
           return undefined;
         }
         if (!this.moduleDirs().includes(target)) {
-          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: its folder has no .tf files`, file: call.file, line: call.pos.line });
+          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${isInsideRoot(target, this.opts.root) ? 'its folder has no .tf files' : 'its folder is outside the scan root (--root)'}`, file: call.file, line: call.pos.line });
           return undefined;
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
