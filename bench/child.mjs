@@ -1,13 +1,26 @@
-// One measured run in a fresh process: `node bench/child.mjs scan|parse DIR`. Prints JSON.
-const [mode, dir] = process.argv.slice(2);
+// One measured run in a fresh process. Prints JSON.
+//   node bench/child.mjs scan|parse DIR
+//   node bench/child.mjs live KUBECONFIG CONTEXT REGION   (AWS endpoint and credentials from the environment)
+const [mode, ...args] = process.argv.slice(2);
 const api = await import(new URL('../build/bench.js', import.meta.url).href);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 let extra;
 if (mode === 'parse') {
-  extra = await api.parseOnly([dir], dir);
+  extra = await api.parseOnly([args[0]], args[0]);
+} else if (mode === 'live') {
+  const [kubeconfig, context, region] = args;
+  const root = process.cwd();
+  const options = { paths: [], root, live: { kubernetes: { kubeconfig, contexts: [context] }, aws: { regions: [region] } } };
+  const inventory = await api.collectInventory(options);
+  const collectMs = performance.now() - t0;
+  const rulesStart = performance.now();
+  const result = api.auditInventory(inventory, options);
+  const rulesMs = performance.now() - rulesStart;
+  const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
+  extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
 } else {
-  const result = await api.scan({ paths: [dir], root: dir });
+  const result = await api.scan({ paths: [args[0]], root: args[0] });
   extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial };
 }
 const cpu = process.cpuUsage(c0);

@@ -26,7 +26,7 @@ function terraformStack(r, team, i) {
   const wide = r() < 0.1;
   const noSub = r() < 0.05;
   const roles = [];
-  for (let k = 0; k < 8; k++) {
+  for (let k = 0; k < ROLES_PER_STACK; k++) {
     const ns = `${team}-${k % 3}`;
     const sa = `svc-${k}`;
     const sub = wide && k === 0 ? 'system:serviceaccount:*:*' : `system:serviceaccount:${ns}:${sa}`;
@@ -66,12 +66,32 @@ resource "aws_iam_role_policy" "app_${k}" {
   role = aws_iam_role.app_${k}.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["s3:GetObject", "s3:ListBucket"]
-      Resource = ["arn:aws:s3:::${team}-${i}-data", "arn:aws:s3:::${team}-${i}-data/*"]
-    }]
+    Statement = [
+      {
+        Sid      = "ReadData"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]
+        Resource = ["arn:aws:s3:::${team}-${i}-data", "arn:aws:s3:::${team}-${i}-data/*"]
+      },
+      {
+        Sid      = "Queue"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        Resource = "arn:aws:sqs:eu-west-1:111122223333:${team}-${i}-${k}"
+      },
+      {
+        Sid      = "Secrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:${team}/${i}/svc-${k}-*"
+      },
+    ]
   })
+}
+
+resource "aws_iam_role_policy_attachment" "app_${k}_xray" {
+  role       = aws_iam_role.app_${k}.name
+  policy_arn = "arn:aws:iam::aws:policy/${r() < 0.01 ? 'AdministratorAccess' : 'AWSXrayWriteOnlyAccess'}"
 }
 `);
   }
@@ -122,12 +142,108 @@ resource "aws_eks_node_group" "default" {
     min_size     = 1
   }
 }
-${roles.join('')}`;
+${roles.join('')}${i % 2 === 0 ? gkeStack(r, team, i) : aksStack(r, team, i)}`;
+}
+
+/** A GKE cluster with a workload-identity node pool and KSA bindings on Google service accounts. */
+function gkeStack(r, team, i) {
+  const project = `${team}-prod-${pad(i % 97, 3)}`;
+  const bindings = [];
+  for (let k = 0; k < 3; k++) {
+    bindings.push(`
+resource "google_service_account" "svc_${k}" {
+  project      = "${project}"
+  account_id   = "${team}-svc-${k}"
+  display_name = "${team} service ${k}"
+}
+
+resource "google_service_account_iam_member" "svc_${k}_wi" {
+  service_account_id = google_service_account.svc_${k}.name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "serviceAccount:${project}.svc.id.goog[${team}-${k}/svc-${k}]"
+}
+`);
+  }
+  return `
+resource "google_container_cluster" "gke" {
+  project  = "${project}"
+  name     = "${team}-${i}-gke"
+  location = "europe-west1"
+  workload_identity_config {
+    workload_pool = "${project}.svc.id.goog"
+  }
+  remove_default_node_pool = true
+  initial_node_count       = 1
+}
+
+resource "google_container_node_pool" "general" {
+  project  = "${project}"
+  name     = "general"
+  cluster  = google_container_cluster.gke.name
+  location = "europe-west1"
+  node_config {
+    machine_type    = "e2-standard-4"
+    service_account = "${team}-nodes@${project}.iam.gserviceaccount.com"
+    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+    workload_metadata_config {
+      mode = "${r() < 0.1 ? 'GCE_METADATA' : 'GKE_METADATA'}"
+    }
+  }
+  autoscaling {
+    min_node_count = 1
+    max_node_count = 5
+  }
+}
+${bindings.join('')}`;
+}
+
+/** An AKS cluster with a user-assigned identity federated to a ServiceAccount. */
+function aksStack(r, team, i) {
+  const subject = `system:serviceaccount:${team}-0:svc-0`;
+  const audience = r() < 0.05 ? 'api://AzureADTokenExchange/custom' : 'api://AzureADTokenExchange';
+  return `
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-${team}-${i}"
+  location = "westeurope"
+}
+
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                      = "${team}-${i}-aks"
+  location                  = azurerm_resource_group.rg.location
+  resource_group_name       = azurerm_resource_group.rg.name
+  dns_prefix                = "${team}${i}"
+  oidc_issuer_enabled       = true
+  workload_identity_enabled = true
+  default_node_pool {
+    name       = "system"
+    node_count = 3
+    vm_size    = "Standard_D4s_v5"
+  }
+  identity {
+    type = "SystemAssigned"
+  }
+}
+
+resource "azurerm_user_assigned_identity" "svc" {
+  name                = "id-${team}-${i}"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+}
+
+resource "azurerm_federated_identity_credential" "svc" {
+  name                = "fic-${team}-${i}"
+  resource_group_name = azurerm_resource_group.rg.name
+  parent_id           = azurerm_user_assigned_identity.svc.id
+  issuer              = azurerm_kubernetes_cluster.aks.oidc_issuer_url
+  subject             = "${subject}"
+  audience            = ["${audience}"]
+}
+`;
 }
 
 function manifests(r, team, i) {
   const docs = [];
-  for (let k = 0; k < 6; k++) {
+  for (let k = 0; k < MANIFESTS_PER_FILE; k++) {
     const ns = `${team}-${k % 3}`;
     const isDefault = r() < 0.03;
     docs.push(`---
@@ -175,7 +291,47 @@ spec:
           resources:
             requests: { cpu: 100m, memory: 128Mi }
             limits: { cpu: 500m, memory: 512Mi }
-`);
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: 8080
+            periodSeconds: 10
+          volumeMounts:
+            - name: config
+              mountPath: /etc/svc-${k}
+      volumes:
+        - name: config
+          configMap:
+            name: svc-${k}-config
+---
+# Source: ${team}/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc-${k}
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: svc-${k}
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/name: svc-${k}
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+---
+# Source: ${team}/templates/configmap.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: svc-${k}-config
+  namespace: ${ns}
+data:
+  LOG_FORMAT: json
+  QUEUE_URL: https://sqs.eu-west-1.amazonaws.com/111122223333/${team}-${i}-${k}
+  FEATURE_FLAGS: "checkout-v2,search-boost"
+${r() < 0.01 ? '  AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n  AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' : ''}`);
   }
   return docs.join('');
 }
@@ -220,11 +376,33 @@ Resources:
 `;
 }
 
+/** An `aws iam get-account-authorization-details` dump of the stack's exporter roles. */
 function policyJson(r, team, i) {
   const issuer = issuerOf(i);
-  const cond = r() < 0.1 ? { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' } } : { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com', [`${issuer}:sub`]: `system:serviceaccount:${team}:exporter` } };
-  return JSON.stringify({ Role: { RoleName: `${team}-${i}-exporter`, Arn: `arn:aws:iam::111122223333:role/${team}-${i}-exporter`, AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: cond }] } } }, null, 2) + '\n';
+  const roles = [];
+  for (let k = 0; k < ROLES_PER_DUMP; k++) {
+    const name = `${team}-${i}-exporter-${k}`;
+    const cond = r() < 0.1 ? { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' } } : { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com', [`${issuer}:sub`]: `system:serviceaccount:${team}:exporter-${k}` } };
+    roles.push({
+      Path: '/',
+      RoleName: name,
+      RoleId: `AROA${pad(i, 6)}${pad(k, 2)}EXAMPLE`,
+      Arn: `arn:aws:iam::111122223333:role/${name}`,
+      CreateDate: '2024-03-05T17:09:20Z',
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${issuer}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: cond }] },
+      InstanceProfileList: [],
+      RolePolicyList: [{ PolicyName: 'metrics', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'cloudwatch:GetMetricData', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] } }],
+      AttachedManagedPolicies: [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      Tags: [{ Key: 'team', Value: team }, { Key: 'stack', Value: `stack-${pad(i)}` }],
+      RoleLastUsed: { LastUsedDate: '2026-10-01T08:00:00Z', Region: 'eu-west-1' },
+    });
+  }
+  return JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: [] }, null, 2) + '\n';
 }
+
+const ROLES_PER_STACK = 10;
+const MANIFESTS_PER_FILE = 7;
+const ROLES_PER_DUMP = 3;
 
 export const SIZES = { small: 312, medium: 1250, large: 5000 };
 

@@ -86,7 +86,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     mergeResults(collected, await collectLiveClouds(options.live));
   }
   for (const inv of options.inventories ?? []) {
-    collected.resources.push(...inv.resources);
+    for (const r of inv.resources) collected.resources.push(r);
     collected.clusters.push(...inv.clusters);
     collected.notes.push(...inv.notes);
   }

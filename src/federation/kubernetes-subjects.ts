@@ -22,12 +22,50 @@ export interface NamespaceAnalysis {
 }
 
 export function analyzeNamespaces(matcher: Matcher): NamespaceAnalysis {
+  const literal = literalAnalysis(matcher);
+  if (literal) return literal;
   try {
     return analyze(new MatcherAutomaton(matcher));
   } catch (e) {
     if (e instanceof AutomatonLimitError) return { span: coarseSpan(matcher), limited: true };
     throw e;
   }
+}
+
+const NAMESPACE_CHARS = /^[a-z0-9-]+$/;
+const NAME_CHARS = /^[a-z0-9.-]+$/;
+const RANK = new Map(NAMESPACE_ALPHABET.map((ch, i) => [ch, i]));
+
+/** The automaton's enumeration order: alphabet order, a prefix before its extensions. */
+function enumerationOrder(a: string, b: string): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = RANK.get(a[i]!)! - RANK.get(b[i]!)!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The same answer as the automaton for the common case, allowed literals only (one pinned
+ * ServiceAccount per role), without building it: trust analysis of a large account is
+ * mostly this case.
+ */
+function literalAnalysis(matcher: Matcher): NamespaceAnalysis | undefined {
+  if (matcher.allow === null || matcher.deny.length > 0 || (matcher.allowAlso?.length ?? 0) > 0) return undefined;
+  const namespaces = new Set<string>();
+  for (const p of matcher.allow) {
+    if (p.wildcard) return undefined;
+    const value = p.ignoreCase ? p.value.toLowerCase() : p.value;
+    if (!value.startsWith(SUBJECT_PREFIX)) continue;
+    const rest = value.slice(SUBJECT_PREFIX.length);
+    const colon = rest.indexOf(':');
+    if (colon < 0) continue;
+    const ns = rest.slice(0, colon);
+    if (NAMESPACE_CHARS.test(ns) && NAME_CHARS.test(rest.slice(colon + 1))) namespaces.add(ns);
+  }
+  const list = [...namespaces].sort(enumerationOrder);
+  if (list.length === 0) return { span: 'none', namespaces: [] };
+  return { span: list.length === 1 ? 'one' : 'several', ...(list.length <= ENUMERATION_LIMIT ? { namespaces: list } : {}) };
 }
 
 /**

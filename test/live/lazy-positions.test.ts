@@ -1,0 +1,31 @@
+import { describe, expect, test } from 'vitest';
+import { lazyPositions } from '../../src/live/lazy-positions.js';
+import { renderYamlWithPositions } from '../../src/live/yaml-render.js';
+
+const body = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ledger', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/ledger' } } };
+
+describe('lazy positions of live objects', () => {
+  test('are not computed until read, then once, and equal the eager map', () => {
+    let calls = 0;
+    const eager = renderYamlWithPositions(body).positions;
+    const lazy = lazyPositions(() => {
+      calls++;
+      return renderYamlWithPositions(body).positions;
+    });
+    expect(calls).toBe(0);
+    expect(lazy['/metadata/annotations/eks.amazonaws.com~1role-arn']).toEqual(eager['/metadata/annotations/eks.amazonaws.com~1role-arn']);
+    expect(Object.keys(lazy)).toEqual(Object.keys(eager));
+    expect(Object.entries(lazy)).toEqual(Object.entries(eager));
+    expect(JSON.parse(JSON.stringify(lazy))).toEqual(JSON.parse(JSON.stringify(eager)));
+    expect('/metadata/name' in lazy).toBe(true);
+    expect(lazy['/nope']).toBeUndefined();
+    expect(calls).toBe(1);
+  });
+
+  test('any first access fills it: keys before any read', () => {
+    const lazy = lazyPositions(() => ({ '': { line: 1, column: 1, endLine: 3, endColumn: 5 } }));
+    expect(Object.keys(lazy)).toEqual(['']);
+    lazy['/x'] = { line: 2, column: 1, endLine: 2, endColumn: 4 };
+    expect(Object.keys(lazy).sort()).toEqual(['', '/x']);
+  });
+});
