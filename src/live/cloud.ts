@@ -5,6 +5,7 @@
  */
 import type { CoverageNote, JsonObject, JsonValue, PositionMap, Resource } from '../model/types.js';
 import { parseJson } from '../util/structured.js';
+import { isCancelled } from './cancel.js';
 
 export type CloudProvider = 'aws' | 'azure' | 'gcp';
 
@@ -77,3 +78,58 @@ export function permissionNote(source: string, what: string, e: unknown): Covera
 export function failureNote(source: string, what: string, e: unknown): CoverageNote {
   return { kind: 'skipped', level: 'error', message: `${source}: cannot read ${what}: ${errorText(e)}` };
 }
+
+/** How a failed read is classified: it decides the note and whether the source stops. */
+export type ReadFailure = 'permission' | 'authentication' | 'timeout' | 'other';
+
+export interface SourceRun {
+  notes: CoverageNote[];
+  /** Set once the source cannot go on (cancelled, credentials refused). */
+  stopped: boolean;
+}
+
+/**
+ * Runs one read of a live source. Whatever goes wrong becomes a coverage note naming the
+ * source and what was being read; cancellation and refused credentials stop the source,
+ * everything else lets it go on with its other reads.
+ */
+export async function attemptRead(
+  run: SourceRun,
+  source: string,
+  what: string,
+  signal: AbortSignal | undefined,
+  classify: (e: unknown) => ReadFailure,
+  timeoutSeconds: number,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (run.stopped) return;
+  if (isCancelled(signal)) {
+    run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled: what was not read yet is missing` });
+    run.stopped = true;
+    return;
+  }
+  try {
+    await work();
+  } catch (e) {
+    if (isCancelled(signal)) {
+      if (!run.stopped) run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled while reading ${what}: what was not read yet is missing` });
+      run.stopped = true;
+      return;
+    }
+    switch (classify(e)) {
+      case 'timeout':
+        run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot read ${what}: no answer within ${timeoutSeconds} s` });
+        break;
+      case 'permission':
+        run.notes.push(permissionNote(source, what, e));
+        break;
+      case 'authentication':
+        run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
+        run.stopped = true;
+        break;
+      default:
+        run.notes.push(failureNote(source, what, e));
+    }
+  }
+}
+

@@ -28,13 +28,7 @@ export const templatePieces = new WeakMap<Unknown, Piece[]>();
 /** `jsonencode` of a value holding Unknowns keeps that value, so `jsondecode` and policy readers get it back. */
 export const encodedValue = new WeakMap<Unknown, Value>();
 
-export function mkUnknown(expression: string, extra: Omit<Unknown, '$unknown'> = {}): Unknown {
-  const u: Unknown = { $unknown: expression };
-  if (extra.prefix) u.prefix = extra.prefix;
-  if (extra.suffix) u.suffix = extra.suffix;
-  if (extra.ref) u.ref = extra.ref;
-  return u;
-}
+export { unknown as mkUnknown } from '../../model/unknown.js';
 
 export function containsUnknownValue(v: Value): boolean {
   if (isUnknown(v)) return true;

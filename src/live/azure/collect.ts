@@ -12,8 +12,7 @@ import { aksClusterInfo } from '../../collectors/azure/cluster.js';
 import { parseScope } from '../../collectors/azure/scope.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
-import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
-import { isCancelled } from '../cancel.js';
+import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
 
 export interface AzureLiveOptions {
   subscriptions: string[];
@@ -104,28 +103,10 @@ async function listRaw(run: Run, operation: string, start: (options: ListOptions
 }
 
 /** Notes a failed list; the source stops when the credential itself fails. */
-async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
-  if (run.stopped) return;
-  const source = `azure subscription ${run.subscription}`;
-  if (isCancelled(run.signal)) {
-    run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled: what was not read yet is missing` });
-    run.stopped = true;
-    return;
-  }
-  try {
-    await work();
-  } catch (e) {
-    if (isCancelled(run.signal)) {
-      if (!run.stopped) run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled while reading ${what}: what was not read yet is missing` });
-      run.stopped = true;
-    } else if ((e as { name?: string })?.name === 'AbortError') {
-      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot read ${what}: no answer within ${run.requestTimeoutMs / 1000} s` });
-    } else if (statusOf(e) === 403) run.notes.push(permissionNote(source, what, e));
-    else if (isCredentialError(e)) {
-      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
-      run.stopped = true;
-    } else run.notes.push(failureNote(source, what, e));
-  }
+function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
+  const classify = (e: unknown): ReadFailure =>
+    (e as { name?: string })?.name === 'AbortError' ? 'timeout' : statusOf(e) === 403 ? 'permission' : isCredentialError(e) ? 'authentication' : 'other';
+  return attemptRead(run, `azure subscription ${run.subscription}`, what, run.signal, classify, run.requestTimeoutMs / 1000, work);
 }
 
 /** `azure/<subscription>/resourceGroups/<rg>/providers/<namespace>/<type>/<name>.json`. */

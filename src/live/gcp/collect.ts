@@ -11,7 +11,7 @@ import { gkeClusterInfo } from '../../collectors/gcp/normalize.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
-import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
 
 export interface GcpLiveOptions {
@@ -98,29 +98,14 @@ function isTimeout(e: unknown): boolean {
   return false;
 }
 
-async function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
-  if (run.stopped) return;
-  const source = `gcp project ${run.project}`;
-  if (isCancelled(run.callOptions.signal)) {
-    run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled: what was not read yet is missing` });
-    run.stopped = true;
-    return;
-  }
-  try {
-    await work();
-  } catch (e) {
-    if (isCancelled(run.callOptions.signal)) {
-      if (!run.stopped) run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cancelled while reading ${what}: what was not read yet is missing` });
-      run.stopped = true;
-      return;
-    }
+function attempt(run: Run, what: string, work: () => Promise<void>): Promise<void> {
+  const classify = (e: unknown): ReadFailure => {
     const status = e instanceof HttpStatusError ? e.status : statusOf(e);
-    if (status === 403) run.notes.push(permissionNote(source, what, e));
-    else if (status === 401 || (status === undefined && /credential|token|key/i.test(errorText(e)))) {
-      run.notes.push({ kind: 'skipped', level: 'error', message: `${source}: cannot authenticate: ${errorText(e)}` });
-      run.stopped = true;
-    } else run.notes.push(failureNote(source, what, e));
-  }
+    if (status === 403) return 'permission';
+    if (status === 401 || (status === undefined && /credential|token|key/i.test(errorText(e)))) return 'authentication';
+    return 'other';
+  };
+  return attemptRead(run, `gcp project ${run.project}`, what, run.callOptions.signal, classify, 0, work);
 }
 
 function gcpPath(project: string, ...segments: string[]): string {
