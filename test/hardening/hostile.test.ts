@@ -172,3 +172,25 @@ describe('a pathological wildcard in a trust policy', () => {
     expect(report.findings.map((f) => f.ruleId)).toContain('aws-trust-sub-wildcard');
   });
 });
+
+describe('regular expressions from scanned Terraform', () => {
+  it('runs only patterns that cannot backtrack catastrophically', async () => {
+    const { isSafeRegex } = await import('../../src/collectors/terraform/functions.js');
+    for (const safe of ['^(.*provider/)', '^arn:aws:iam::[0-9]{12}:', '[a-z0-9-]+', '^https://']) expect(isSafeRegex(safe), safe).toBe(true);
+    for (const unsafe of ['^(a+)+$', '(a|aa)+', '(.*a){3,}', '(x*)*y', '(a)\\1', '(?=a)b', 'a*b*c*d*']) expect(isSafeRegex(unsafe), unsafe).toBe(false);
+  });
+
+  it('a hostile pattern in replace() or regex() leaves the value unknown instead of hanging', async () => {
+    const { collectTerraform } = await import('../../src/collectors/terraform/index.js');
+    const text = [
+      'resource "aws_iam_role" "r" {',
+      '  name = replace("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "/^(a+)+$/", "b")',
+      '  description = regex("^(a|aa)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")',
+      '  assume_role_policy = jsonencode({ Statement = [] })',
+      '}',
+    ].join('\n');
+    const result = await collectTerraform([{ path: '/hostile/main.tf', text }], { root: '/hostile', limits: { maxNodes: 1000, maxDepth: 64 } });
+    const role = result.resources.find((r) => r.type === 'aws.iam.Role')!;
+    expect((role.body as { RoleName: unknown }).RoleName).toMatchObject({ $unknown: expect.any(String) });
+  });
+});

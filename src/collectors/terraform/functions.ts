@@ -55,8 +55,53 @@ function distinct(items: Value[]): Value[] {
   return out;
 }
 
-/** Terraform regular expressions are RE2; the common subset reads the same in JavaScript. */
-function regex(pattern: string): RegExp {
+/** Longest subject a regular expression from scanned code is run on. */
+const MAX_REGEX_SUBJECT = 1000;
+
+/**
+ * Terraform's regular expressions are RE2, which runs in linear time; JavaScript's engine
+ * backtracks, so a pattern from a scanned repository could stall the scan (`(a+)+$`). Only
+ * patterns that cannot backtrack badly are run — no nested or stacked unbounded quantifiers,
+ * no backreferences or lookaround — on subjects of bounded length; anything else stays
+ * unknown, like every value podtrust cannot evaluate safely.
+ */
+export function isSafeRegex(pattern: string): boolean {
+  if (pattern.length > 200 || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return false;
+  let unbounded = 0;
+  const groups: { quantified: boolean; alternation: boolean }[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) return false;
+      i = end;
+      continue;
+    }
+    if (c === '(') groups.push({ quantified: false, alternation: false });
+    else if (c === '|') {
+      const g = groups[groups.length - 1];
+      if (g) g.alternation = true;
+    } else if (c === ')') {
+      const g = groups.pop();
+      const next = pattern[i + 1];
+      // A repeated group whose body can itself repeat or branch is where backtracking explodes.
+      if ((g?.quantified || g?.alternation) && (next === '*' || next === '+' || next === '{')) return false;
+    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(pattern.slice(i)))) {
+      unbounded++;
+      for (const g of groups) g.quantified = true;
+    } else if (c === '?' || c === '{') {
+      for (const g of groups) g.quantified = true;
+    }
+  }
+  return unbounded <= 2;
+}
+
+function regex(pattern: string, subject: string): RegExp {
+  if (!isSafeRegex(pattern) || subject.length > MAX_REGEX_SUBJECT) throw new EvalError('regular expression not evaluated');
   try {
     return new RegExp(pattern);
   } catch {
@@ -71,7 +116,7 @@ function replaceFn([s, search, replacement]: Value[], text: string): Value {
   const find = str(search!);
   const rep = str(replacement!);
   if (find.length > 1 && find.startsWith('/') && find.endsWith('/')) {
-    return subject.replace(new RegExp(regex(find.slice(1, -1)).source, 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
+    return subject.replace(new RegExp(regex(find.slice(1, -1), subject).source, 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
   }
   return subject.split(find).join(rep);
 }
@@ -154,7 +199,8 @@ const TABLE: Record<string, Fn> = {
   strcontains: stringFn((s, [p]) => s.includes(str(p!)), false),
   split: strict(([sep, s]) => str(s!).split(str(sep!))),
   regex: stringFn((s, [p]) => {
-    const m = regex(s).exec(str(p!));
+    const subject = str(p!);
+    const m = regex(s, subject).exec(subject);
     if (!m) throw new EvalError('no match');
     if (m.groups) return Object.assign(newObject(), m.groups) as ObjectValue;
     return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
