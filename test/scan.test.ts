@@ -96,4 +96,14 @@ describe('scan()', () => {
     expect(result.summary.resources).toBe(0);
     expect(result.notes).toEqual([expect.objectContaining({ kind: 'module', level: 'warning', file: join(root, 'app', 'main.tf'), line: 1, message: expect.stringContaining('its folder is outside the scan root') })]);
   });
+
+  it('reads typed lists as the API returns them, whose items carry no kind', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sas.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccountList', metadata: { resourceVersion: '1' }, items: [{ metadata: { name: 'default', namespace: 'shop', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shop' } } }] }, null, 2));
+    writeFileSync(join(dir, 'list.yaml'), 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n');
+    const result = await scan({ paths: [dir], root: dir });
+    expect(result.findings.map((f) => [f.ruleId, f.resource.name])).toEqual([['k8s-identity-on-default-sa', 'shop/default']]);
+    expect(result.notes).toEqual([expect.objectContaining({ level: 'warning', line: 4, message: 'list item without a kind: skipped' })]);
+    expect(result.summary.partial).toBe(false);
+  });
 });

@@ -24,11 +24,22 @@ export function isKubernetesObject(value: JsonValue): boolean {
 export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
   const byPrefix: { prefix: string; resource: Resource }[] = [];
-  const visit = (value: JsonValue, pointer: string): void => {
+  const visit = (value: JsonValue, pointer: string, inherited?: { kind: string; apiVersion: string }): void => {
     if (!isObject(value)) return;
-    const kind = value.kind as string;
+    // Items of a typed list as the API returns it (`ServiceAccountList`) carry no kind of their own.
+    if (typeof value.kind !== 'string' && inherited) {
+      value.kind = inherited.kind;
+      if (typeof value.apiVersion !== 'string') value.apiVersion = inherited.apiVersion;
+    }
+    if (typeof value.kind !== 'string' || value.kind === '') {
+      const at = doc.positions[pointer];
+      result.notes.push({ kind: 'unsupported', level: 'warning', file: file.path, ...(at ? { line: at.line } : {}), message: 'list item without a kind: skipped' });
+      return;
+    }
+    const kind = value.kind;
     if (kind.endsWith('List') && Array.isArray(value.items)) {
-      value.items.forEach((item, i) => visit(item, `${pointer}/items/${i}`));
+      const itemKind = kind === 'List' ? undefined : { kind: kind.slice(0, -'List'.length), apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : 'v1' };
+      value.items.forEach((item, i) => visit(item, `${pointer}/items/${i}`, itemKind));
       return;
     }
     const metadata = isObject(value.metadata) ? value.metadata : undefined;
