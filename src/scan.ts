@@ -30,7 +30,7 @@ export interface ScanOptions {
   root: string;
   config?: PodtrustConfig;
   exclude?: string[];
-  stdin?: string;
+  stdin?: string | Buffer;
   limits?: StructuredLimits;
   maxFileBytes?: number;
   maxTotalBytes?: number;
@@ -40,7 +40,7 @@ export interface ScanOptions {
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
   /** Worker threads for collection (default: the machine's parallelism; 0 or 1: none). */
   workers?: number;
-  /** Only these rules (tests, `--rule`). */
+  /** Only these rules. Set by tests; no command-line flag selects rules (`.podtrust.yaml` turns them off). */
   ruleIds?: string[];
   now?: Date;
 }
@@ -99,9 +99,13 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
 }
 
 /** One order for collected data, whichever way it was collected (sequentially or in workers). */
-function sortCollected(c: CollectResult): void {
+export function sortCollected(c: CollectResult): void {
   c.resources.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.positions['']?.line ?? 0) - (b.positions['']?.line ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-  c.notes.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  c.notes.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareText(a.kind, b.kind) || compareText(a.message, b.message));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Clusters from IaC merged with the config's cluster map (which may add issuer and environment). */
@@ -207,7 +211,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
   if (options.ruleIds) rules = rules.filter((r) => options.ruleIds!.includes(r.meta.id));
   const out = runRules(model, rules, config, options.root, options.now);
   const findings = sortFindings(dedupeByAddress(out.findings, inventory));
-  const notes = [...inventory.notes, ...out.notes, ...undecidedTrustNotes(model)];
+  const notes = [...inventory.notes, ...out.notes, ...undecidedTrustNotes(model), ...model.analysisNotes()];
   const files = new Set(inventory.resources.map((r) => r.file)).size;
   return {
     tool: { name: 'podtrust', version: VERSION, informationUri: INFORMATION_URI },

@@ -118,4 +118,13 @@ describe('podtrust CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/critical/);
   });
+
+  it('holds standard input to the same limits and checks as files', () => {
+    const big = runCli(['scan', '-', '--format', 'json', '--max-file-size', '1KB'], { input: 'a: ' + 'x'.repeat(5000) + '\n' });
+    expect(big.status).toBe(2);
+    expect(big.stderr).toContain('<stdin>:1: error: standard input is over the per-file limit of 1 KiB (--max-file-size)');
+    const binary = runCli(['scan', '-', '--format', 'json'], { input: 'kind: x\u0000\n' });
+    expect(binary.status).toBe(2);
+    expect(binary.stderr).toContain('<stdin>:1: error: binary file');
+  });
 });

@@ -51,10 +51,14 @@ describe('engine', () => {
   });
 
   it('applies severity overrides, turns rules off, and suppresses with a reason from the config', () => {
-    const config = parseConfig(
-      ['rules:', '  test-every-sa: low', 'ignore:', '  - rule: test-every-sa', '    resource: "ns/b"', '    reason: accepted risk', '  - rule: test-every-sa', '    resource: "ns/a"', '    reason: expired', '    expires: 2020-01-01', ''].join('\n'),
-      '/repo/.podtrust.yaml',
-    );
+    const config = {
+      ...emptyConfig(),
+      rules: { 'test-every-sa': 'low' as const },
+      ignore: [
+        { rule: 'test-every-sa', resource: 'ns/b', reason: 'accepted risk' },
+        { rule: 'test-every-sa', resource: 'ns/a', reason: 'expired', expires: '2020-01-01' },
+      ],
+    };
     const out = runRules(new Model(inventory), [reportEvery], config, '/repo', new Date('2026-11-01'));
     expect(out.findings.map((f) => [f.resource.name, f.severity, f.suppression?.justification])).toEqual([
       ['ns/a', 'low', undefined],
@@ -91,5 +95,12 @@ describe('engine', () => {
     expect(byNs.shop).toBeUndefined();
     expect(result.notes.some((n) => n.level === 'warning' && /no reason/.test(n.message))).toBe(true);
     expect(result.summary.suppressed).toBe(1);
+  });
+});
+
+describe('configuration errors', () => {
+  it('names unknown rule ids and impossible dates with file and line', () => {
+    expect(() => parseConfig('rules:\n  aws-trust-sub-missng: off\n', '/repo/.podtrust.yaml')).toThrow('/repo/.podtrust.yaml:2: unknown rule "aws-trust-sub-missng"');
+    expect(() => parseConfig('ignore:\n  - rule: aws-trust-sub-missing\n    reason: legacy\n    expires: 2027-02-31\n', '/repo/.podtrust.yaml')).toThrow('/repo/.podtrust.yaml:4: "2027-02-31" is not a date (YYYY-MM-DD)');
   });
 });

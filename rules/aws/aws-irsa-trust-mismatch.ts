@@ -5,8 +5,8 @@ import { admits } from '../../src/federation/matcher.js';
 import { normalizeIssuer } from '../../src/federation/issuers.js';
 import { RoleIndex, roleDisplayName } from '../../src/rules-support/aws.js';
 import { escapeToken } from '../../src/util/pointer.js';
+import { AWS_ROLE_ARN_ANNOTATION } from '../../src/model/annotations.js';
 
-const ROLE_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const STS_AUDIENCE = 'sts.amazonaws.com';
 
 function annotations(sa: Resource): Record<string, JsonValue> {
@@ -37,19 +37,25 @@ const rule: CodeRule = {
 role in the scan whose trust policy does not admit that ServiceAccount from its cluster: pods get
 \`AccessDenied\` from STS, or — worse — the workload only works because a broader trust elsewhere (a node role,
 a wildcard) gives it credentials. When the ServiceAccount's cluster issuer is not known, its subject is
-checked against every issuer the role trusts.`,
+checked against every issuer the role trusts. A manifest that names no namespace (rendered Helm output, whose
+namespace is chosen at install) is not decided and is counted in the coverage notes.`,
     remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount.',
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
     const roles = new RoleIndex(ctx.model);
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
-      const value = annotations(sa)[ROLE_ANNOTATION];
+      const value = annotations(sa)[AWS_ROLE_ARN_ANNOTATION];
       const role = roles.find(value);
       if (!role) continue;
       const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue>;
       const name = typeof md.name === 'string' ? md.name : undefined;
       if (!name) continue;
+      // A manifest without a namespace (rendered Helm output) is installed into one chosen later.
+      if (typeof md.namespace !== 'string' && sa.format !== 'live') {
+        ctx.undecided(sa, `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`, 'the namespace of this ServiceAccount');
+        continue;
+      }
       const namespace = typeof md.namespace === 'string' ? md.namespace : 'default';
       const subject = `system:serviceaccount:${namespace}:${name}`;
       const feds = relevantFederations(ctx, sa, ctx.model.federationsOf(role)).filter((f) => !f.unsatisfiable);
@@ -58,7 +64,7 @@ checked against every issuer the role trusts.`,
       const cluster = ctx.model.cluster(sa.cluster);
       ctx.report({
         resource: sa,
-        at: `/metadata/annotations/${escapeToken(ROLE_ANNOTATION)}`,
+        at: `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`,
         message: `ServiceAccount ${namespace}/${name} names role ${roleDisplayName(role)}, whose trust does not admit ${subject}${cluster ? ` from cluster ${cluster.name}` : ''}: its pods cannot assume the role.`,
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });

@@ -73,6 +73,8 @@ including forks' workflows that run there and low-trust repositories, assume it:
         });
         continue;
       }
+      // IAM ANDs the operators: an exact StringEquals on sub pins the trust to those subjects.
+      if (subs.some((c) => c.base === 'StringEquals' || c.base === 'StringEqualsIgnoreCase')) continue;
       for (const c of subs) {
         let worst: Severity | undefined;
         const offending: string[] = [];

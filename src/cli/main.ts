@@ -80,10 +80,16 @@ export function defaultRoot(cwd = process.cwd()): string {
   }
 }
 
-async function readStdin(): Promise<string> {
+/** Standard input, read up to one byte past the limit (the scan reports the excess, memory stays bounded). */
+async function readStdin(limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > limit) break;
+  }
+  return Buffer.concat(chunks);
 }
 
 async function runScan(command: 'scan' | 'collect', args: string[]): Promise<number> {
@@ -131,15 +137,16 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
   const { loadInventory } = await import('../engine/snapshot.js');
   const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
-  const stdin = paths.includes('-') ? await readStdin() : undefined;
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
+  const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
+  const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
   const scanOptions = {
     paths,
     root,
     config,
     exclude: (values.exclude as string[] | undefined) ?? [],
     inventories,
-    maxFileBytes: parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES),
+    maxFileBytes,
     maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
     limits: limitsFrom(values),
     ...(stdin !== undefined ? { stdin } : {}),
@@ -182,7 +189,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   // The table on stdout lists the notes itself; every other format leaves them to stderr.
   const notesInReport = format === 'table' && (values.output === undefined || values.output === '-');
   reportNotes(result.notes, root, Boolean(values.quiet) || notesInReport);
-  if (values.output !== undefined && !values.quiet) {
+  if (values.output !== undefined && values.output !== '-' && !values.quiet) {
     const s = result.summary;
     process.stderr.write(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}\n`);
   }

@@ -10,7 +10,8 @@ import type { Finding, Severity } from '../model/types.js';
 import { parseYaml } from '../util/structured.js';
 import { PodtrustError } from '../errors.js';
 import { globMatch } from '../util/glob.js';
-import { split } from '../util/pointer.js';
+import { escapeToken, split } from '../util/pointer.js';
+import { allRules } from './rules.js';
 
 export type RuleSetting = 'on' | 'off' | Severity;
 
@@ -129,7 +130,21 @@ export function parseConfig(text: string, file: string): PodtrustConfig {
     throw new PodtrustError('config', `${file}:${line ?? 1}: ${what}`);
   }
   const cfg = data as Partial<PodtrustConfig>;
+  const lineOf = (pointer: string): number => doc.positions[pointer]?.line ?? 1;
+  const known = new Set(allRules().map((r) => r.meta.id));
+  for (const id of Object.keys(cfg.rules ?? {})) {
+    if (!known.has(id)) throw new PodtrustError('config', `${file}:${lineOf(`/rules/${escapeToken(id)}`)}: unknown rule "${id}" (podtrust rules lists them)`);
+  }
+  (cfg.ignore ?? []).forEach((entry, i) => {
+    if (entry.rule !== '*' && !known.has(entry.rule)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/rule`)}: unknown rule "${entry.rule}" (podtrust rules lists them; "*" means every rule)`);
+    if (entry.expires !== undefined && !isCalendarDate(entry.expires)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/expires`)}: "${entry.expires}" is not a date (YYYY-MM-DD)`);
+  });
   return { rules: cfg.rules ?? {}, ignore: cfg.ignore ?? [], clusters: cfg.clusters ?? [], exclude: cfg.exclude ?? [], file };
+}
+
+function isCalendarDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** The reason of the first unexpired `ignore` entry that matches the finding, if any. */

@@ -4,10 +4,10 @@
  * is reported as a coverage note; the others still run.
  */
 import type { CoverageNote, Finding, Resource, Severity } from '../model/types.js';
-import { SEVERITIES } from '../model/types.js';
+import { SEVERITY_RANK } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import type { CodeRule, Report, RuleMeta } from './rule-api.js';
-import { locate } from './locate.js';
+import { locate, positionOf } from './locate.js';
 import { fingerprint } from './fingerprint.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';
@@ -40,6 +40,12 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
     try {
       rule.check({
         model,
+        undecided: (resource, at, what) => {
+          const pos = positionOf(resource, at);
+          const note: CoverageNote = { kind: 'unresolved', level: 'note', file: pos?.file ?? resource.file, message: `${resource.name}: ${what} is not known statically; ${rule.meta.id} did not decide it` };
+          if (pos) note.line = pos.line;
+          if (!notes.some((n) => n.file === note.file && n.line === note.line && n.message === note.message)) notes.push(note);
+        },
         report: (r: Report) => {
           const finding = toFinding(rule.meta, r, forced);
           if (seen.has(finding.fingerprint)) return;
@@ -97,12 +103,6 @@ function applySuppressions(finding: Finding, resource: Resource, config: Podtrus
   if (external) finding.suppression = { kind: 'external', justification: external };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-
-export function severityRank(s: Severity): number {
-  return SEVERITY_RANK[s];
-}
-
 /** Deterministic order: severity, file, line, column, rule, fingerprint. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => {
@@ -125,5 +125,3 @@ export function atOrAbove(severity: Severity, threshold: Severity | 'none'): boo
   if (threshold === 'none') return false;
   return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold];
 }
-
-export { SEVERITIES };

@@ -18,8 +18,8 @@ export interface InputOptions {
   exclude: string[];
   maxFileBytes: number;
   maxTotalBytes: number;
-  /** Text read from standard input when a path is `-`. */
-  stdin?: string;
+  /** What was read from standard input when a path is `-` (bytes are checked like a file's). */
+  stdin?: string | Buffer;
 }
 
 export interface InputSet {
@@ -87,7 +87,15 @@ export function readInputs(options: InputOptions): InputSet {
 
   for (const given of options.paths) {
     if (given === '-') {
-      if (options.stdin !== undefined) set.structured.push({ path: STDIN_PATH, text: options.stdin });
+      const input = options.stdin;
+      if (input === undefined) continue;
+      const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+      if (buf.length > options.maxFileBytes) {
+        note({ kind: 'limit', level: 'error', file: STDIN_PATH, line: 1, message: `standard input is over the per-file limit of ${formatBytes(options.maxFileBytes)} (--max-file-size)` });
+        continue;
+      }
+      const text = typeof input === 'string' ? input : decodeText(buf, STDIN_PATH, note);
+      if (text !== undefined) set.structured.push({ path: STDIN_PATH, text });
       continue;
     }
     const abs = resolve(given);

@@ -38,6 +38,11 @@ export interface Report {
 export interface RuleContext {
   readonly model: Model;
   report(report: Report): void;
+  /**
+   * The rule met a value it cannot decide (an unresolved expression where the value matters):
+   * it reports nothing there, and the scan counts it in its coverage notes.
+   */
+  undecided(resource: Resource, at: string, what: string): void;
 }
 
 /** A rule written in TypeScript: joins and anything a JSONPath cannot say. */

@@ -43,10 +43,6 @@ export function isEffective(c: ConditionUse): boolean {
   return !c.negated && !c.tautology && c.base !== 'Null';
 }
 
-export function isLikeOperator(c: ConditionUse): boolean {
-  return c.base === 'StringLike';
-}
-
 /** The condition's values that are known strings containing `*` or `?`. */
 export function wildcardValues(c: ConditionUse): string[] {
   return c.values.filter((v): v is string => typeof v === 'string' && hasWildcard(v));
@@ -98,9 +94,13 @@ export class RoleIndex {
     if (typeof value !== 'string') return undefined;
     const exact = this.byArn.get(value);
     if (exact) return exact;
-    const m = /^arn:aws[\w-]*:iam::(\d{12}|[^:]*):role\/(?:.*\/)?([^/]+)$/.exec(value);
+    const m = /^arn:aws[\w-]*:iam::([^:]*):role\/(?:.*\/)?([^/]+)$/.exec(value);
     if (!m) return undefined;
-    const candidates = this.byName.get(m[2]!) ?? [];
+    // By name only where the candidate's own account is unknown: a role of another account is another role.
+    const candidates = (this.byName.get(m[2]!) ?? []).filter((r) => {
+      const arn = (r.body as Record<string, JsonValue>).Arn;
+      return typeof arn !== 'string' || arn.split(':')[4] === m[1];
+    });
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 }
