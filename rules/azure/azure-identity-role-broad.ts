@@ -15,6 +15,13 @@ const BROAD_LEVELS: Record<string, string> = {
   resourceGroup: 'resource-group',
 };
 
+/** What holding each broad role lets a workload do, for the message. */
+const WHAT_IT_ALLOWS: Record<string, string> = {
+  Owner: 'can manage all resources there and grant anyone access to them',
+  Contributor: 'can change or delete every resource there',
+  'User Access Administrator': 'can grant any role there to anyone, itself included',
+};
+
 const rule: CodeRule = {
   meta: {
     id: 'azure-identity-role-broad',
@@ -62,7 +69,7 @@ grant themselves any further access.`,
       ctx.report({
         resource: assignment,
         at,
-        message: `Federated managed identity ${identityDisplayName(identity)} holds ${broadRole} at ${scopeText}: every workload its ${feds.length} federated credential${feds.length === 1 ? '' : 's'} admit${feds.length === 1 ? 's' : ''} can manage all resources there.`,
+        message: `Federated managed identity ${identityDisplayName(identity)} holds ${broadRole} at ${scopeText}: every workload its ${feds.length} federated credential${feds.length === 1 ? '' : 's'} admit${feds.length === 1 ? 's' : ''} ${WHAT_IT_ALLOWS[broadRole] ?? 'can manage all resources there'}.`,
         related: [{ resource: identity, at: '', message: `managed identity ${identityDisplayName(identity)}` }],
         evidence: { role: broadRole, scope: level },
       });

@@ -20,13 +20,15 @@ export function undecidedTrustNotes(model: Model): CoverageNote[] {
       if (undecided.length === 0) continue;
       const first = undecided[0]!;
       const claims = [first.subject.unknown ? 'subjects' : '', first.audience.unknown ? 'audiences' : ''].filter(Boolean).join(' and ');
+      // Azure credentials and GCP bindings are resources of their own: point at them.
+      const where = (first.sourceId !== undefined ? model.resourceById(first.sourceId) : undefined) ?? identity;
       const note: CoverageNote = {
         kind: 'unresolved',
         level: 'note',
-        file: identity.file,
-        message: `${identity.name}: the trusted ${claims} are not known statically; rules that need them stayed silent`,
+        file: where.file,
+        message: `${where.name}: the trusted ${claims} are not known statically; rules that need them stayed silent`,
       };
-      const pos = positionOf(identity, first.pointer);
+      const pos = positionOf(where, where === identity ? first.pointer : '');
       if (pos) note.line = pos.line;
       notes.push(note);
     }

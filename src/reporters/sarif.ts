@@ -1,17 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { CoverageNote, Finding, Location } from '../model/types.js';
+import { SEVERITY_RANK, type CoverageNote, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
+import { FINGERPRINT_KEY } from '../engine/fingerprint.js';
 import { baseName, displayPath, encodeUriPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
 import { pascalCase } from './pascal-case.js';
-import { SEVERITY_RANK, problemSeverity, sarifLevel, securitySeverity } from './severity.js';
+import { problemSeverity, sarifLevel, securitySeverity } from './severity.js';
 import { jsonText } from './json-text.js';
+import { createHash } from 'node:crypto';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
-const FINGERPRINT_KEY = 'podtrust/v1';
 
 // GitHub code scanning rejects a run above these and shows only part of a rule's tags.
 const MAX_RESULTS_PER_RUN = 25_000;
@@ -30,8 +31,9 @@ class ArtifactMapper {
     const shown = displayPath(this.root, file);
     if (!shown.outsideRoot) return { uri: encodeUriPath(shown.path), uriBaseId: SRCROOT };
     // Never emit `../`: a consumer would resolve it outside the checkout.
+    // One folder per outside file, so two outside files with one name stay two artifacts.
     const name = baseName(file);
-    const substitute = `external/${name === '.' || name === '..' ? 'unnamed' : name}`;
+    const substitute = `external/${createHash('sha256').update(file).digest('hex').slice(0, 8)}/${name === '.' || name === '..' ? 'unnamed' : name}`;
     this.outside.set(file, substitute);
     return { uri: encodeUriPath(substitute), uriBaseId: SRCROOT, properties: { outsideRoot: true } };
   }
