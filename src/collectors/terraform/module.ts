@@ -1,5 +1,5 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
-import type { Position, PositionMap } from '../../model/types.js';
+import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, safeEvaluate } from './body.js';
 import { type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
@@ -64,6 +64,8 @@ export interface InstanceHost {
   fileText(file: string): string | undefined;
   /** An output of a called module that is neither local nor downloaded (a modelled public module). */
   externalOutput?(parent: ModuleInstance, call: Block, name: string): Value | undefined;
+  /** Records a coverage note (repeats of the same note are dropped). */
+  note?(note: CoverageNote): void;
 }
 
 const MAX_INSTANCES = 1000;
@@ -280,7 +282,10 @@ export class ModuleInstance implements Resolver {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
       for (const { suffix, scope } of this.expand(block, this.scope)) {
-        if (out.length >= MAX_INSTANCES) return;
+        if (out.length >= MAX_INSTANCES) {
+          this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
+          return;
+        }
         const positions: PositionMap = Object.create(null) as PositionMap;
         positions[''] = { ...block.pos, file: block.file };
         let values: ObjectValue;
@@ -317,6 +322,7 @@ export class ModuleInstance implements Resolver {
       if (typeof n !== 'number') {
         return isUnknown(n) ? [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }) }] : [];
       }
+      if (n > MAX_INSTANCES) this.noteInstanceCap(block, `count = ${n}`);
       return Array.from({ length: Math.min(n, MAX_INSTANCES) }, (_, i) => ({ suffix: `[${i}]`, scope: childScope(scope, { count: obj({ index: i }) }), key: i }));
     }
     if (forEach) {
@@ -328,14 +334,32 @@ export class ModuleInstance implements Resolver {
       } catch {
         return [];
       }
+      if (pairs.length > MAX_INSTANCES) {
+        this.noteInstanceCap(block, `for_each over ${pairs.length} elements`);
+        pairs = pairs.slice(0, MAX_INSTANCES);
+      }
       // A set iterates its elements: each.key is the element itself.
       const isSet = Array.isArray(coll);
       return pairs.map(([k, v]) => {
         const key = isSet ? v : k;
-        return { suffix: `[${JSON.stringify(toStr(key) ?? '')}]`, scope: childScope(scope, { each: obj({ key, value: v }) }), key };
+        const keyText = toStr(key);
+        // each.value traces back to its element of the for_each collection, the line to change.
+        const origin = keyText === undefined ? undefined : { each: { expr: forEach.expr, scope, file: forEach.file, key: keyText } };
+        return { suffix: `[${JSON.stringify(keyText ?? '')}]`, scope: childScope(scope, { each: obj({ key, value: v }) }, origin), key };
       });
     }
     return [{ suffix: '', scope }];
+  }
+
+  private noteInstanceCap(block: Block, what: string): void {
+    const name = [block.type, ...block.labels.map((l) => `"${l}"`)].join(' ');
+    this.host.note?.({
+      kind: 'limit',
+      level: 'warning',
+      file: block.file,
+      line: block.pos.line,
+      message: `${name}${this.prefix ? ` in ${this.prefix.slice(0, -1)}` : ''}: ${what} exceeds the cap of ${MAX_INSTANCES} instances; only the first ${MAX_INSTANCES} are analysed`,
+    });
   }
 }
 

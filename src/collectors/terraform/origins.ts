@@ -86,7 +86,16 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
   }
   if (expr.kind === 'tuple') {
     const i = Number(path[0]);
-    const item = Number.isInteger(i) ? expr.items[i] : undefined;
+    let item = Number.isInteger(i) ? expr.items[i] : undefined;
+    // A set (toset([...]) under for_each) is keyed by its elements' values.
+    item ??= expr.items.find((it) => {
+      try {
+        const v = evaluate(it, scope);
+        return !isUnknown(v) && keyString(v) === path[0];
+      } catch {
+        return false;
+      }
+    });
     return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
   }
   if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
@@ -123,8 +132,22 @@ function children(expr: Expr): Expr[] {
   }
 }
 
+/**
+ * An attribute that is exactly `each.value` (or a path into it) comes from one element of the
+ * for_each collection: that element is the line to change, more specific than the use site.
+ */
+function iteratorElement(expr: Expr, scope: Scope, depth: number): FilePosition | undefined {
+  if (expr.kind !== 'traversal' || expr.base.kind !== 'variable' || depth > MAX_DEPTH) return undefined;
+  const it = scope.iterators?.get(expr.base.name);
+  const first = expr.steps[0];
+  if (!it || first?.kind !== 'attr' || first.name !== 'value') return undefined;
+  return descend(it.expr, it.scope, it.file, [it.key, ...literalPath(expr.steps.slice(1), scope)], true, depth + 1);
+}
+
 /** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */
 export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
+  const element = iteratorElement(expr, scope, depth);
+  if (element) return element;
   const found: FilePosition[] = [];
   if (depth < MAX_DEPTH) callerOrigins(expr, scope, found, depth);
   return found[0] ?? at(expr.pos, file);
