@@ -104,3 +104,19 @@ describe('configuration errors', () => {
     expect(() => parseConfig('ignore:\n  - rule: aws-trust-sub-missing\n    reason: legacy\n    expires: 2027-02-31\n', '/repo/.podtrust.yaml')).toThrow('/repo/.podtrust.yaml:4: "2027-02-31" is not a date (YYYY-MM-DD)');
   });
 });
+
+describe('undecided values', () => {
+  it('become one coverage note naming the rule, at the value', async () => {
+    const { scan } = await import('../src/scan.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-undecided-'));
+    writeFileSync(
+      join(dir, 'iam.tf'),
+      ['variable "role" {', '  type = string', '}', '', 'resource "google_project_iam_member" "wi" {', '  project = "acme-prod"', '  role    = var.role', '  member  = "serviceAccount:acme-prod.svc.id.goog[apps/web]"', '}', ''].join('\n'),
+    );
+    const result = await scan({ paths: [dir], root: dir });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([expect.objectContaining({ kind: 'unresolved', level: 'note', line: 7, message: expect.stringContaining('gcp-wi-binding-project-level did not decide it') })]);
+  });
+});

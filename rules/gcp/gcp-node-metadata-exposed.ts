@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Resource } from '../../src/model/types.js';
 import { GSA_ANNOTATION_POINTER, annotatedGsa, clusterResource, ksaOf, nodePools, obj, str, workloadIdentityEnabled } from '../../src/rules-support/gcp.js';
+import { isUnknown } from '../../src/model/unknown.js';
 
 const EXPOSING_NODE_METADATA = new Set(['EXPOSE', 'SECURE', 'UNSPECIFIED']);
 
@@ -28,6 +29,10 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
       if (!wmc) continue;
       const mode = str(wmc.mode);
       const legacy = str(wmc.nodeMetadata);
+      if (isUnknown(wmc.mode) || isUnknown(wmc.nodeMetadata)) {
+        ctx.undecided(pool.resource, `${pool.configPointer}/workloadMetadataConfig/${isUnknown(wmc.mode) ? 'mode' : 'nodeMetadata'}`, 'the workload metadata mode of this node pool');
+        continue;
+      }
       const where = pool.cluster ? ` of cluster ${pool.cluster.name}` : '';
       if (mode === 'GCE_METADATA') {
         ctx.report({

@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { TOKEN_CREATOR, WORKLOAD_IDENTITY_USER, describeMember, isWorkloadMember, parseMember } from '../../src/federation/gcp-members.js';
 import { obj, str } from '../../src/rules-support/gcp.js';
+import { isUnknown } from '../../src/model/unknown.js';
 
 const LEVELS = new Set(['project', 'folder', 'organization']);
 const IMPERSONATION_ROLES = new Set([WORKLOAD_IDENTITY_USER, TOKEN_CREATOR]);
@@ -32,7 +33,13 @@ Kubernetes workloads impersonate every service account there — including the m
       const target = obj(body.resource);
       const level = str(target?.type);
       const role = str(body.role);
-      if (!level || !LEVELS.has(level) || !role || !IMPERSONATION_ROLES.has(role)) continue;
+      if (!level || !LEVELS.has(level)) continue;
+      if (isUnknown(body.role)) {
+        const members = Array.isArray(body.members) ? body.members : [];
+        if (members.some((m) => isWorkloadMember(parseMember(m)))) ctx.undecided(binding, '/role', `the role granted to workload identity members on this ${level}`);
+        continue;
+      }
+      if (!role || !IMPERSONATION_ROLES.has(role)) continue;
       const members = Array.isArray(body.members) ? body.members : [];
       members.forEach((member, i) => {
         const m = parseMember(member);
