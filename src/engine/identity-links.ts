@@ -6,12 +6,13 @@ import type { JsonValue, Resource } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { isUnknown } from '../model/unknown.js';
 import { RoleIndex } from '../rules-support/aws.js';
+import { AWS_ROLE_ARN_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
 import type { IdentityLink } from './result.js';
 
 const ANNOTATIONS: { key: string; provider: IdentityLink['provider']; mechanism: IdentityLink['mechanism'] }[] = [
-  { key: 'eks.amazonaws.com/role-arn', provider: 'aws', mechanism: 'irsa' },
-  { key: 'azure.workload.identity/client-id', provider: 'azure', mechanism: 'azure-workload-identity' },
-  { key: 'iam.gke.io/gcp-service-account', provider: 'gcp', mechanism: 'gke-workload-identity' },
+  { key: AWS_ROLE_ARN_ANNOTATION, provider: 'aws', mechanism: 'irsa' },
+  { key: AZURE_CLIENT_ID_ANNOTATION, provider: 'azure', mechanism: 'azure-workload-identity' },
+  { key: GCP_SERVICE_ACCOUNT_ANNOTATION, provider: 'gcp', mechanism: 'gke-workload-identity' },
 ];
 
 function field(value: JsonValue | undefined, key: string): JsonValue | undefined {
@@ -105,10 +106,21 @@ export function identityLinks(model: Model): IdentityLink[] {
 }
 
 /** Resource id → the clusters it belongs to (Kubernetes objects) or whose issuer it trusts (roles). */
+/** Node groups, node pools and associations name their cluster in the body: by name or by reference. */
+function clusterNamedInBody(model: Model, r: Resource): string | undefined {
+  const body = r.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const named = (body as Record<string, JsonValue>).clusterName ?? (body as Record<string, JsonValue>).cluster;
+  if (typeof named === 'string') return model.cluster(named)?.name;
+  if (isUnknown(named) && named.ref) return model.clusters.find((c) => c.resourceId === named.ref!.id)?.name;
+  return undefined;
+}
+
 export function resourceClusters(model: Model): Record<string, string[]> {
   const out = Object.create(null) as Record<string, string[]>;
   for (const r of model.resources) {
-    if (r.cluster !== undefined) out[r.id] = [r.cluster];
+    const own = r.cluster ?? clusterNamedInBody(model, r);
+    if (own !== undefined) out[r.id] = [own];
     else if (r.type === 'aws.iam.Role') {
       const names = clustersTrusting(model, r);
       if (names.length > 0) out[r.id] = names;
