@@ -21,6 +21,7 @@ import type { ScanResult } from './engine/result.js';
 import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
 import type { CloudLiveOptions } from './live/cloud-sources.js';
 import { globMatch } from './util/glob.js';
+import { rootRelative } from './util/paths.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 
 export interface ScanOptions {
@@ -163,7 +164,7 @@ function assignClusters(resources: Resource[], clusters: ClusterInfo[], config: 
   }
   for (const r of resources) {
     if (!r.type.startsWith('k8s.') || r.cluster !== undefined || r.format === 'live') continue;
-    const rel = relative(root, r.file).split(sep).join('/');
+    const rel = rootRelative(root, r.file);
     const mapped = config.clusters.find((m) => m.paths.some((g) => globMatch(g, rel)));
     if (mapped) {
       r.cluster = mapped.name;

@@ -1,12 +1,16 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import type { JsonValue } from '../../src/model/types.js';
+import { asRecord, coversAction, type PolicyStatement } from '../../src/federation/aws-policy.js';
+import { isUnknown } from '../../src/model/unknown.js';
 import { isEffective, roleDisplayName } from '../../src/rules-support/aws.js';
-import { trustStatements } from '../../src/rules-support/statements.js';
 
-function isWildcardPrincipal(p: JsonValue | undefined): boolean {
-  if (p === '*') return true;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return false;
-  return Object.entries(p).some(([k, v]) => (k === 'AWS' || k === 'Federated') && (v === '*' || (Array.isArray(v) && v.includes('*'))));
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'];
+
+/** A Condition block with at least one operator; an unresolved block may narrow anything. */
+function hasConditionEntries(st: PolicyStatement): boolean {
+  const condition = st.body['Condition'];
+  if (isUnknown(condition)) return true;
+  const block = asRecord(condition);
+  return block !== undefined && Object.keys(block).length > 0;
 }
 
 const rule: CodeRule = {
@@ -25,11 +29,11 @@ or any token from any OIDC provider registered in the account, can assume the ro
   check(ctx) {
     for (const role of ctx.model.ofType('aws.iam.Role')) {
       const feds = ctx.model.federationsOf(role);
-      for (const st of trustStatements(role)) {
-        if (st.effect !== 'Allow' || !isWildcardPrincipal(st.principal)) continue;
-        if (!st.actions.some((a) => /^(sts:assumerole|sts:assumerolewithwebidentity|sts:\*|\*)$/i.test(a))) continue;
+      for (const st of ctx.model.trustStatementsOf(role)) {
+        if (st.effect !== 'Allow' || !st.principal.wildcard) continue;
+        if (!ASSUME_ACTIONS.some((a) => coversAction(st, a) === true)) continue;
         const fed = feds.find((f) => f.pointer === st.pointer);
-        const narrowed = fed ? fed.conditions.some((c) => isEffective(c)) : st.hasCondition;
+        const narrowed = fed ? fed.conditions.some((c) => isEffective(c)) : hasConditionEntries(st);
         if (narrowed) continue;
         ctx.report({
           resource: role,

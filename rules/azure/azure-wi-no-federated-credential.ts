@@ -3,7 +3,8 @@ import type { JsonValue } from '../../src/model/types.js';
 import { findIdentity, issuerResolved } from '../../src/federation/azure.js';
 import { admits } from '../../src/federation/matcher.js';
 import { escapeToken } from '../../src/util/pointer.js';
-import { CLIENT_ID_ANNOTATION, annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, namespaceOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, namespaceOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { AZURE_CLIENT_ID_ANNOTATION } from '../../src/model/annotations.js';
 
 const rule: CodeRule = {
   meta: {
@@ -27,7 +28,7 @@ Identities whose credentials are partly unresolved are not judged.`,
   check(ctx) {
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
       const name = nameOf(sa);
-      const value = annotationsOf(sa)[CLIENT_ID_ANNOTATION] as JsonValue | undefined;
+      const value = annotationsOf(sa)[AZURE_CLIENT_ID_ANNOTATION] as JsonValue | undefined;
       if (name === undefined || value === undefined) continue;
       const identity = findIdentity(value, ctx.model, 'clientId');
       if (!identity) continue;
@@ -42,7 +43,7 @@ Identities whose credentials are partly unresolved are not judged.`,
       const where = knownCluster ? ` from the issuer of cluster ${knownCluster.name}` : '';
       ctx.report({
         resource: sa,
-        at: `/metadata/annotations/${escapeToken(CLIENT_ID_ANNOTATION)}`,
+        at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`,
         message: `ServiceAccount ${namespace}/${name} names managed identity ${identityDisplayName(identity)}, which has no federated credential for ${subject}${where}: its pods cannot exchange their token.`,
         related: [{ resource: identity, at: '', message: `managed identity ${identityDisplayName(identity)} (${feds.length} federated credential${feds.length === 1 ? '' : 's'})` }],
       });

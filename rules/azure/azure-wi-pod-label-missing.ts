@@ -1,7 +1,8 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Resource } from '../../src/model/types.js';
 import { escapeToken } from '../../src/util/pointer.js';
-import { CLIENT_ID_ANNOTATION, USE_LABEL, annotationsOf, metadata, nameOf, namespaceOf, podTemplateOf, serviceAccountNameOf } from '../../src/rules-support/azure.js';
+import { USE_LABEL, annotationsOf, metadata, nameOf, namespaceOf, podTemplateOf, serviceAccountNameOf } from '../../src/rules-support/azure.js';
+import { AZURE_CLIENT_ID_ANNOTATION } from '../../src/model/annotations.js';
 
 const rule: CodeRule = {
   meta: {
@@ -42,7 +43,7 @@ Secret or with a node-level identity — both wider than the federated identity 
     const accounts = new Map<string, Resource>();
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
       const name = nameOf(sa);
-      if (name === undefined || annotationsOf(sa)[CLIENT_ID_ANNOTATION] === undefined) continue;
+      if (name === undefined || annotationsOf(sa)[AZURE_CLIENT_ID_ANNOTATION] === undefined) continue;
       accounts.set(`${sa.cluster ?? ''}|${namespaceOf(sa)}|${name}`, sa);
     }
     if (accounts.size === 0) return;
@@ -64,7 +65,7 @@ Secret or with a node-level identity — both wider than the federated identity 
         message: value === undefined
           ? `Pods of ${workload.name} run as ServiceAccount ${namespaceOf(sa)}/${saName}, annotated with an Azure Workload Identity client id, but lack the label ${USE_LABEL}: "true": no token is injected.`
           : `Pods of ${workload.name} set ${USE_LABEL} to ${JSON.stringify(value)} instead of "true": no token is injected for ServiceAccount ${namespaceOf(sa)}/${saName}.`,
-        related: [{ resource: sa, at: `/metadata/annotations/${escapeToken(CLIENT_ID_ANNOTATION)}`, message: `ServiceAccount ${namespaceOf(sa)}/${saName}` }],
+        related: [{ resource: sa, at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`, message: `ServiceAccount ${namespaceOf(sa)}/${saName}` }],
       });
     }
   },

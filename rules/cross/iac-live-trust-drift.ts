@@ -2,8 +2,7 @@ import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import type { Model } from '../../src/model/model.js';
 import type { Federation, Matcher, Pattern } from '../../src/federation/types.js';
-import { analyzeAwsTrust } from '../../src/federation/aws-trust.js';
-import { CREDENTIAL_TYPE, IDENTITY_TYPE, credentialFederation } from '../../src/federation/azure.js';
+import { IDENTITY_TYPE } from '../../src/federation/azure.js';
 import { patternIncludes } from '../../src/federation/matcher.js';
 import { isUnknown } from '../../src/model/unknown.js';
 
@@ -30,8 +29,16 @@ function widening(live: Matcher, iac: Matcher[]): string[] | undefined {
 interface Side {
   resource: Resource;
   federations: Federation[];
-  /** Where a federation of this side is written (its resource), for Azure credentials. */
+  /** Where a federation of this side is written: the identity, or an Azure federated credential. */
   sourceOf(f: Federation): Resource;
+}
+
+function sideOf(model: Model, identity: Resource): Side {
+  return {
+    resource: identity,
+    federations: model.federationsOf(identity),
+    sourceOf: (f) => (f.sourceId !== undefined ? model.resourceById(f.sourceId) : undefined) ?? identity,
+  };
 }
 
 function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): void {
@@ -99,10 +106,7 @@ function checkAws(ctx: RuleContext, model: Model): void {
   const live = roles.filter((r) => r.format === 'live');
   if (live.length === 0) return;
   for (const iac of roles.filter((r) => r.format !== 'live')) {
-    for (const l of live.filter((r) => sameRole(iac, r))) {
-      const self = (r: Resource) => (): Resource => r;
-      compare(ctx, `role ${roleName(l)!}`, { resource: iac, federations: analyzeAwsTrust(iac, model), sourceOf: self(iac) }, { resource: l, federations: analyzeAwsTrust(l, model), sourceOf: self(l) });
-    }
+    for (const l of live.filter((r) => sameRole(iac, r))) compare(ctx, `role ${roleName(l)!}`, sideOf(model, iac), sideOf(model, l));
   }
 }
 
@@ -126,37 +130,12 @@ function sameIdentity(iac: Resource, live: Resource): boolean {
   return a.name !== undefined && a.name === b.name;
 }
 
-/** The credentials written for one identity on one side (live or IaC). */
-function credentialsOf(model: Model, identity: Resource): Resource[] {
-  const live = identity.format === 'live';
-  const key = identityKey(identity);
-  return model.ofType(CREDENTIAL_TYPE).filter((c) => {
-    if ((c.format === 'live') !== live) return false;
-    const ref = obj(c.body)?.['identityId'] as JsonValue | undefined;
-    if (isUnknown(ref)) return ref.ref?.id === identity.id;
-    const id = text(ref)?.toLowerCase();
-    if (id === undefined) return false;
-    return id === key.id || (key.name !== undefined && id.endsWith(`/userassignedidentities/${key.name.toLowerCase()}`));
-  });
-}
-
-function azureSide(model: Model, identity: Resource): Side {
-  const credentials = credentialsOf(model, identity);
-  const bySource = new Map<Federation, Resource>();
-  const federations = credentials.map((c) => {
-    const f = credentialFederation(c, model, identity);
-    bySource.set(f, c);
-    return f;
-  });
-  return { resource: identity, federations, sourceOf: (f) => bySource.get(f) ?? identity };
-}
-
 function checkAzure(ctx: RuleContext, model: Model): void {
   const identities = model.ofType(IDENTITY_TYPE);
   const live = identities.filter((r) => r.format === 'live');
   if (live.length === 0) return;
   for (const iac of identities.filter((r) => r.format !== 'live')) {
-    for (const l of live.filter((r) => sameIdentity(iac, r))) compare(ctx, `managed identity ${l.name}`, azureSide(model, iac), azureSide(model, l));
+    for (const l of live.filter((r) => sameIdentity(iac, r))) compare(ctx, `managed identity ${l.name}`, sideOf(model, iac), sideOf(model, l));
   }
 }
 

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PodtrustError } from '../errors.js';
 import { SEVERITIES, type Finding, type Severity } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
-
-export const FINGERPRINT_KEY = 'podtrust/v1';
+import { FINGERPRINT_KEY } from '../engine/fingerprint.js';
 
 /** Fingerprints of the findings a previous run reported. */
 export interface Baseline {

@@ -15,8 +15,9 @@ Inputs:
   PATH...                  files and folders (default .); "-" reads one document stream from stdin
                            (helm template ... | podtrust scan -)
   --inventory FILE         audit a saved inventory (podtrust collect); repeatable
-  --exclude GLOB           skip matching paths (relative to --root); repeatable.
-                           .git, node_modules and .terraform are always skipped
+  --exclude GLOB           skip matching paths found inside scanned folders (relative to --root);
+                           repeatable. Paths named on the command line are never excluded;
+                           .git, node_modules and .terraform folders are always skipped
   --config FILE            configuration (default: .podtrust.yaml in --root)
   --root DIR               what output paths are relative to (default: the git work tree, else .)
   --max-file-size SIZE     skip larger files with an error (default 10MB)

@@ -2,8 +2,6 @@
 import Table from 'cli-table3';
 import type { RuleMeta } from '../engine/rule-api.js';
 
-export const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'] as const;
-
 function byProviderThenId(a: RuleMeta, b: RuleMeta): number {
   if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+/** Names the fingerprint scheme in SARIF `partialFingerprints`; baselines read it back under the same key. */
+export const FINGERPRINT_KEY = 'podtrust/v1';
+
 /**
  * A finding's identity across runs: rule, resource and pointer (plus a rule-chosen key),
  * never line numbers or values, so it survives moved lines and reformatting.

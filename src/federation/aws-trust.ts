@@ -1,6 +1,6 @@
 /** The federations of an IAM role: who can obtain it by web identity or EKS Pod Identity. */
 import type { InventoryIndex } from '../model/model.js';
-import type { JsonValue, Resource, Unknown } from '../model/types.js';
+import type { CoverageNote, JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
 import { evaluateClaims, patternsOf, requiresKeyPresent } from './aws-condition-eval.js';
@@ -20,18 +20,38 @@ interface StatementIssuer {
   resolved: boolean;
 }
 
-export function analyzeAwsTrust(role: Resource, index: InventoryIndex): Federation[] {
+/**
+ * A document the analysis cannot handle yields no federation rather than failing the whole
+ * scan; `notes`, when given, receives a warning naming the role so the gap is not silent.
+ */
+export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: CoverageNote[]): Federation[] {
   try {
     return analyze(role, index);
-  } catch {
-    // A malformed document yields no federation rather than failing the whole scan.
+  } catch (e) {
+    notes?.push(analysisFailure(role, e));
     return [];
   }
 }
 
+function analysisFailure(role: Resource, error: unknown): CoverageNote {
+  const reason = error instanceof Error ? error.message : String(error);
+  const note: CoverageNote = { kind: 'unsupported', level: 'warning', file: role.file, message: `${role.name}: trust policy could not be analysed: ${reason}` };
+  const docPos = role.positions[DOCUMENT_POINTER];
+  const pos = docPos && docPos.file === undefined ? docPos : role.positions[''];
+  if (pos && pos.file === undefined) {
+    note.line = pos.line;
+    note.column = pos.column;
+  }
+  return note;
+}
+
+/** The statements of a role's trust policy as written, with their pointers (a document kept as a JSON string is decoded). */
+export function trustStatements(role: Resource): PolicyStatement[] {
+  return statementsOf(decodeDocument(asRecord(role.body)?.['AssumeRolePolicyDocument']), DOCUMENT_POINTER);
+}
+
 function analyze(role: Resource, index: InventoryIndex): Federation[] {
-  const body = asRecord(role.body);
-  const statements = statementsOf(decodeDocument(body?.['AssumeRolePolicyDocument']), DOCUMENT_POINTER);
+  const statements = trustStatements(role);
   const denies = statements.filter((s) => s.effect === 'Deny' && coversAction(s, WEB_IDENTITY) === true);
   const out: Federation[] = [];
   for (const stmt of statements) {

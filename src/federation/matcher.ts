@@ -20,11 +20,6 @@ export function anyMatcher(): Matcher {
   return { allow: null, deny: [], unknown: false };
 }
 
-/** Admits nothing. */
-export function noneMatcher(): Matcher {
-  return { allow: [], deny: [], unknown: false };
-}
-
 export function literal(value: string, ignoreCase = false): Pattern {
   return { value, wildcard: false, ignoreCase };
 }

@@ -80,10 +80,3 @@ export function cancelOnSignals(cancellation: Cancellation, target: SignalProces
     for (const [name, listener] of listeners) target.removeListener(name, listener);
   };
 }
-
-/** One signal from several: the scan's cancellation and a collector's own deadline. */
-export function eitherSignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}

@@ -1,6 +1,7 @@
-import type { ClusterInfo, Inventory, Resource, ResourceType } from './types.js';
+import type { ClusterInfo, CoverageNote, Inventory, Resource, ResourceType } from './types.js';
 import type { Federation } from '../federation/types.js';
-import { analyzeAwsTrust } from '../federation/aws-trust.js';
+import { analyzeAwsTrust, trustStatements } from '../federation/aws-trust.js';
+import type { PolicyStatement } from '../federation/aws-policy.js';
 import { analyzeAzureFederations } from '../federation/azure.js';
 import { analyzeGcpServiceAccount } from '../federation/gcp.js';
 
@@ -20,6 +21,8 @@ export class Model implements InventoryIndex {
   private readonly byId = new Map<string, Resource>();
   private readonly byType = new Map<string, Resource[]>();
   private federationCache = new Map<string, Federation[]>();
+  private readonly trustStatementCache = new Map<string, PolicyStatement[]>();
+  private readonly failedAnalyses = new Map<string, CoverageNote[]>();
 
   constructor(readonly inventory: Inventory) {
     this.clusters = inventory.clusters;
@@ -55,12 +58,36 @@ export class Model implements InventoryIndex {
   federationsOf(identity: Resource): Federation[] {
     let cached = this.federationCache.get(identity.id);
     if (!cached) {
-      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this)
+      const failures: CoverageNote[] = [];
+      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this, failures)
         : identity.type === 'azure.msi.UserAssignedIdentity' ? analyzeAzureFederations(identity, this)
         : identity.type === 'gcp.iam.ServiceAccount' ? analyzeGcpServiceAccount(identity, this)
         : [];
       this.federationCache.set(identity.id, cached);
+      if (failures.length > 0) this.failedAnalyses.set(identity.id, failures);
     }
+    return cached;
+  }
+
+  /** Warnings for identities whose trust could not be analysed (they then have no federations), in inventory order. */
+  analysisNotes(): CoverageNote[] {
+    const out: CoverageNote[] = [];
+    for (const role of this.ofType('aws.iam.Role')) {
+      this.federationsOf(role);
+      out.push(...(this.failedAnalyses.get(role.id) ?? []));
+    }
+    return out;
+  }
+
+  /**
+   * The statements of an IAM role's trust policy as written (effect, actions or `NotAction`,
+   * principal with its wildcard flag), for rules about principals and actions rather than
+   * federation; empty for other resources.
+   */
+  trustStatementsOf(role: Resource): PolicyStatement[] {
+    if (role.type !== 'aws.iam.Role') return [];
+    let cached = this.trustStatementCache.get(role.id);
+    if (!cached) this.trustStatementCache.set(role.id, (cached = trustStatements(role)));
     return cached;
   }
 

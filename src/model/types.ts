@@ -177,6 +177,8 @@ export interface Inventory {
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+/** Lower rank = more severe: findings sort critical first. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** A resolved place in a file, or a live object's stable path. */
 export interface Location {

@@ -1,5 +1,4 @@
-import { SEVERITIES, type Finding, type Severity } from '../model/types.js';
-import { SEVERITY_RANK } from './severity.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../model/types.js';
 
 export interface FindingCounts {
   /** Unsuppressed findings, most severe first, otherwise in the order given. */

@@ -4,13 +4,12 @@
  * the identity graph as inline SVG.
  */
 import { createHash } from 'node:crypto';
-import { SEVERITIES, type Finding, type Location } from '../model/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
 import { countFindings, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
-import { SEVERITY_RANK } from './severity.js';
 import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
 import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, type Breakdown } from './html/identity-map.js';
 import { graphSvg } from './html/graph-svg.js';

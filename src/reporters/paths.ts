@@ -1,17 +1,10 @@
 import path from 'node:path';
+import { isAbsoluteAnywhere, rootRelative, toPosix } from '../util/paths.js';
 
 export interface DisplayPath {
   /** POSIX path relative to the root, or the file as given when it lies outside the root. */
   path: string;
   outsideRoot: boolean;
-}
-
-function toPosix(p: string): string {
-  return p.replace(/\\/g, '/');
-}
-
-function isAbsoluteAnywhere(p: string): boolean {
-  return path.posix.isAbsolute(p) || path.win32.isAbsolute(p);
 }
 
 /** Splits into segments and drops `.` segments; `..` segments are kept so callers can see an escape. */
@@ -29,9 +22,7 @@ export function displayPath(root: string, file: string): DisplayPath {
     const escapes = rel === '..' || rel.startsWith('../');
     return { path: rel, outsideRoot: escapes };
   }
-  const usesWin32 = path.win32.isAbsolute(file) && !path.posix.isAbsolute(file);
-  const flavour = usesWin32 ? path.win32 : path.posix;
-  const rel = toPosix(flavour.relative(root, file));
+  const rel = rootRelative(root, file);
   const outside = rel === '' || rel === '..' || rel.startsWith('../') || isAbsoluteAnywhere(rel);
   if (outside) return { path: toPosix(file), outsideRoot: true };
   return { path: rel, outsideRoot: false };

@@ -1,8 +1,5 @@
 import type { Severity } from '../model/types.js';
 
-/** Lower rank = more severe; reporters list critical first. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
-
 export type SarifLevel = 'error' | 'warning' | 'note';
 
 export function sarifLevel(severity: Severity): SarifLevel {

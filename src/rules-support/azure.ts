@@ -6,7 +6,6 @@ import { normalizeIssuer } from '../federation/issuers.js';
 import { builtinRoleName } from '../collectors/azure/roles.js';
 import type { ScopeInfo } from '../collectors/azure/scope.js';
 
-export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 export const USE_LABEL = 'azure.workload.identity/use';
 
 export function obj(v: JsonValue | Unknown | undefined): JsonObject | undefined {

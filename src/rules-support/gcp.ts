@@ -4,9 +4,9 @@ import type { Model } from '../model/model.js';
 import { isUnknown } from '../model/unknown.js';
 import { gsaEmail, serviceAccountEmail } from '../federation/gcp.js';
 import { escapeToken } from '../util/pointer.js';
+import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
 
-export const GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
-export const GSA_ANNOTATION_POINTER = `/metadata/annotations/${escapeToken(GSA_ANNOTATION)}`;
+export const GSA_ANNOTATION_POINTER = `/metadata/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`;
 
 export function obj(v: JsonValue | undefined): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v) ? v : undefined;
@@ -26,7 +26,7 @@ export function ksaOf(sa: Resource): { namespace: string; name: string } | undef
 
 /** The `iam.gke.io/gcp-service-account` annotation value (a string or an unresolved value), if set. */
 export function annotatedGsa(sa: Resource): JsonValue | undefined {
-  const v = obj(obj(obj(sa.body)?.metadata)?.annotations)?.[GSA_ANNOTATION];
+  const v = obj(obj(obj(sa.body)?.metadata)?.annotations)?.[GCP_SERVICE_ACCOUNT_ANNOTATION];
   return v === undefined || v === null || v === '' ? undefined : v;
 }
 
@@ -40,16 +40,6 @@ export function findGsa(model: Model, value: JsonValue | undefined): Resource | 
   if (typeof value !== 'string') return undefined;
   const email = serviceAccountEmail(value);
   return model.ofType('gcp.iam.ServiceAccount').find((g) => gsaEmail(g) === email);
-}
-
-/** True when some scanned service account might be the one named, but not certainly (its email is unresolved). */
-export function mayBeUnresolvedGsa(model: Model, value: JsonValue | undefined): boolean {
-  if (typeof value !== 'string') return isUnknown(value);
-  const email = serviceAccountEmail(value);
-  return model.ofType('gcp.iam.ServiceAccount').some((g) => {
-    const e = obj(g.body)?.email;
-    return isUnknown(e) && (e.prefix === undefined || email.startsWith(e.prefix.toLowerCase()));
-  });
 }
 
 export function gsaName(gsa: Resource): string {

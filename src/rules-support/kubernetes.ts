@@ -2,8 +2,7 @@
 import type { JsonObject, JsonValue, Resource } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { escapeToken } from '../util/pointer.js';
-
-export const IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'azure.workload.identity/client-id', 'iam.gke.io/gcp-service-account'];
+import { IDENTITY_ANNOTATIONS } from '../model/annotations.js';
 
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !('$unknown' in v) ? v : undefined;

@@ -25,26 +25,6 @@ export function parent(pointer: string): string {
   return i <= 0 ? '' : pointer.slice(0, i);
 }
 
-/** Converts an RFC 9535 normalized path (`$['a'][0]['b']`) to a JSON pointer. */
-export function fromNormalizedPath(path: string): string {
-  let out = '';
-  const re = /\[(?:'((?:[^'\\]|\\.)*)'|(\d+))\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path)) !== null) {
-    if (m[2] !== undefined) out += '/' + m[2];
-    else out += '/' + escapeToken(unescapeNormalized(m[1] ?? ''));
-  }
-  return out;
-}
-
-function unescapeNormalized(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
-    if (e.startsWith('u') && e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
-    const map: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', "'": "'", '\\': '\\' };
-    return map[e] ?? e;
-  });
-}
-
 /** Reads the value at a pointer, or undefined. */
 export function get(value: unknown, pointer: string): unknown {
   let cur: unknown = value;

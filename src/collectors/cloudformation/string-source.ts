@@ -199,10 +199,3 @@ function align(decoded: string, lines: { start: number; content: string }[]): nu
   for (let k = 0; k < out.length; k++) if (out[k] === undefined) out[k] = k > 0 ? out[k - 1]! : last;
   return out;
 }
-
-/** Span of decoded characters [from, to) as a file position. */
-export function spanOf(map: OffsetMapper, from: number, to: number): Position {
-  const a = map(from);
-  const b = map(Math.max(from, to - 1));
-  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column + 1 };
-}

@@ -289,11 +289,6 @@ function serviceAccount(ctx: MappingContext, b: Builder): ReturnType<Mapper> {
 
 class Unmapped extends Error {}
 
-/** Terraform types this mapping knows. */
-export function isMappedType(type: string): boolean {
-  return Object.prototype.hasOwnProperty.call(MAPPERS, type);
-}
-
 /**
  * Maps one Terraform resource (type, address, attribute values, positions keyed by pointers into
  * the values) to its canonical shape; undefined for types not in the table.

@@ -2,9 +2,8 @@
  * The report's identity map and breakdowns, derived from a ScanResult alone:
  * ServiceAccount → cloud identity → what it can do → findings.
  */
-import { SEVERITIES, type Finding, type Severity } from '../../model/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../../model/types.js';
 import type { IdentityLink, ScanResult } from '../../engine/result.js';
-import { SEVERITY_RANK } from '../severity.js';
 
 export interface IdentityRow {
   serviceAccount?: { id: string; name: string; cluster?: string };

@@ -10,6 +10,7 @@
  * An existing KSA that the module annotates with kubectl (`annotate_k8s_sa`) is not modelled.
  */
 import { escapeToken } from '../../../util/pointer.js';
+import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../../../model/annotations.js';
 import { type Value, isUnknown, mkUnknown, newObject, unknownText } from '../values.js';
 import { ResourceBuilder, flag, has, input, mapEntries, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
@@ -74,8 +75,8 @@ function ksa(call: ModelCall, n: Names): ModelledResource {
   b.place('/metadata/0/name', n.ksaNameAt);
   b.place('/metadata/0/namespace', n.namespaceAt);
   b.place('/metadata/0/annotations', n.gsaIdAt);
-  b.place('/metadata/0/annotations/iam.gke.io~1gcp-service-account', n.gsaIdAt);
-  const metadata = obj({ name: n.ksaName, namespace: n.namespace, annotations: obj({ 'iam.gke.io/gcp-service-account': n.email }) });
+  b.place(`/metadata/0/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`, n.gsaIdAt);
+  const metadata = obj({ name: n.ksaName, namespace: n.namespace, annotations: obj({ [GCP_SERVICE_ACCOUNT_ANNOTATION]: n.email }) });
   b.values.metadata = [metadata];
   b.set('automount_service_account_token', input(call, 'automount_service_account_token', false), has(call, 'automount_service_account_token') ? '/automount_service_account_token' : undefined);
   return { type: 'kubernetes_service_account', localAddress: KSA, values: b.values, positions: b.positions };
