@@ -4,9 +4,10 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PodtrustError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { displayPath as pathFromRoot } from '../reporters/paths.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
@@ -234,9 +235,7 @@ function clean(s: string): string {
 }
 
 function displayPath(file: string, root: string): string {
-  if (file.startsWith('<')) return file;
-  const rel = relative(root, file);
-  return rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+  return pathFromRoot(root, file).path;
 }
 
 /** Coverage notes on stderr: `path:line: message`. Errors and warnings always (unless --quiet), notes too. */

@@ -4,12 +4,13 @@
  * errors name the file and line.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { Finding, Severity } from '../model/types.js';
 import { parseYaml } from '../util/structured.js';
 import { PodtrustError } from '../errors.js';
 import { globMatch } from '../util/glob.js';
+import { rootRelative } from '../util/paths.js';
 import { escapeToken, split } from '../util/pointer.js';
 import { allRules } from './rules.js';
 
@@ -149,7 +150,7 @@ function isCalendarDate(s: string): boolean {
 
 /** The reason of the first unexpired `ignore` entry that matches the finding, if any. */
 export function externalSuppression(config: PodtrustConfig, finding: Finding, root: string, now: Date): string | undefined {
-  const rel = relative(root, finding.location.file).split(sep).join('/');
+  const rel = rootRelative(root, finding.location.file);
   for (const entry of config.ignore) {
     if (entry.rule !== '*' && entry.rule !== finding.ruleId) continue;
     if (entry.expires && new Date(`${entry.expires}T23:59:59Z`) < now) continue;

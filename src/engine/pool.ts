@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { balance, terraformUnits } from './partition.js';
+import { collectJob } from './collect-job.js';
+import type { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply } from './worker.js';
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -35,46 +37,88 @@ export function parallelism(requested?: number): number {
 
 /**
  * Collects the given files in workers when it pays, else returns undefined so the caller
- * collects them in this thread.
+ * collects them in this thread. `script` is the worker entry point (tests name another).
  */
-export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES): Promise<CollectResult | undefined> {
-  const script = workerScript();
+export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript()): Promise<CollectResult | undefined> {
   const total = bytesOf(structured) + bytesOf(terraform);
   if (!script || workers < 2 || total < minBytes) return undefined;
-  const { Worker } = await import('node:worker_threads');
   const structuredBins = balance(structured.map((f) => [f]), workers, bytesOf);
   const terraformBins = balance(terraformUnits(terraform), workers, bytesOf);
   const jobs: WorkerJob[] = [];
   let id = 0;
   for (const bin of terraformBins) jobs.push({ id: id++, kind: 'terraform', files: bin, options });
   for (const bin of structuredBins) jobs.push({ id: id++, kind: 'structured', files: bin, options });
+  return runJobs(jobs, script, workers);
+}
+
+interface PoolWorker {
+  worker: Worker | undefined;
+  /** Set once the thread has ended or failed: its remaining jobs run in this thread. */
+  gone: boolean;
+}
+
+type JobOutcome = { result: CollectResult } | { failed: string };
+
+/**
+ * Runs the jobs on up to `workers` threads. A job whose worker reports an error, fails or
+ * exits is collected in this thread instead, so a broken worker costs time, never results:
+ * per-file problems then become notes exactly as in a scan without workers.
+ */
+export async function runJobs(jobs: WorkerJob[], script: string, workers: number): Promise<CollectResult> {
+  const { Worker } = await import('node:worker_threads');
   const results: CollectResult[] = new Array(jobs.length);
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(script));
+  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker(Worker, script));
   try {
     let next = 0;
     await Promise.all(
-      pool.map(async (worker) => {
+      pool.map(async (member) => {
         while (next < jobs.length) {
           const job = jobs[next++]!;
-          results[job.id] = await new Promise<CollectResult>((resolve, reject) => {
-            const onMessage = (reply: WorkerReply): void => {
-              if (reply.id !== job.id) return;
-              worker.off('message', onMessage);
-              worker.off('error', reject);
-              if ('error' in reply) reject(new Error(reply.error));
-              else resolve(reply.result);
-            };
-            worker.on('message', onMessage);
-            worker.once('error', reject);
-            worker.postMessage(job);
-          });
+          const outcome = member.gone ? undefined : await runOn(member, job);
+          results[job.id] = outcome && 'result' in outcome ? outcome.result : await collectJob(job);
         }
       }),
     );
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(pool.map((m) => m.worker?.terminate()));
   }
   const out = emptyResult();
   for (const r of results) mergeResults(out, r);
   return out;
+}
+
+function startWorker(WorkerClass: typeof Worker, script: string): PoolWorker {
+  const member: PoolWorker = { worker: undefined, gone: false };
+  try {
+    const worker = new WorkerClass(script);
+    // Listeners for the whole life of the thread: an 'error' between jobs must not go unhandled.
+    worker.on('error', () => { member.gone = true; });
+    worker.on('exit', () => { member.gone = true; });
+    member.worker = worker;
+  } catch {
+    member.gone = true;
+  }
+  return member;
+}
+
+function runOn(member: PoolWorker, job: WorkerJob): Promise<JobOutcome> {
+  const worker = member.worker!;
+  return new Promise<JobOutcome>((resolve) => {
+    const settle = (outcome: JobOutcome): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(outcome);
+    };
+    const onMessage = (reply: WorkerReply): void => {
+      if (reply.id !== job.id) return;
+      settle('error' in reply ? { failed: reply.error } : { result: reply.result });
+    };
+    const onError = (e: Error): void => settle({ failed: e.message });
+    const onExit = (code: number): void => settle({ failed: `worker exited with code ${code} before finishing` });
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    worker.postMessage(job);
+  });
 }

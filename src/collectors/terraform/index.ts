@@ -194,6 +194,7 @@ class Project {
     return {
       idFor: (address) => this.idFor(rootDir, address),
       fileText: (file) => this.fileText(file),
+      note: (n) => this.note(n),
       externalOutput: (parent, call, name) => {
         const source = sourceOf(call);
         if (source === undefined || isLocalSource(source)) return undefined;
