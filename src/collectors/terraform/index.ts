@@ -86,6 +86,20 @@ class Project {
     }
   }
 
+  private readonly comments = new Map<string, ReturnType<typeof suppressionComments>>();
+
+  /** The suppression comments of a file, read once however many resources it defines. */
+  commentsOf(path: string): ReturnType<typeof suppressionComments> | undefined {
+    let found = this.comments.get(path);
+    if (!found) {
+      const text = this.fileText(path);
+      if (text === undefined) return undefined;
+      found = suppressionComments(text);
+      this.comments.set(path, found);
+    }
+    return found;
+  }
+
   fileText(path: string): string | undefined {
     return this.parsed.get(path)?.text;
   }
@@ -311,9 +325,9 @@ function toResource(inst: ResourceInstance, notes: CoverageNote[], project: Proj
   if (mapped.namespace !== undefined) resource.namespace = mapped.namespace;
   if (inst.via) resource.via = inst.assumption ? { ...inst.via, assumption: inst.assumption } : inst.via;
   if (inst.generated) resource.generated = inst.generated;
-  const text = project.fileText(file);
-  if (text !== undefined) {
-    const sup = suppressionsFor(file, mapped.positions, suppressionComments(text), notes, reported);
+  const comments = project.commentsOf(file);
+  if (comments !== undefined) {
+    const sup = suppressionsFor(file, mapped.positions, comments, notes, reported);
     if (sup.length > 0) resource.suppressions = sup;
   }
   return resource;
