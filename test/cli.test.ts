@@ -127,4 +127,10 @@ describe('podtrust CLI', () => {
     expect(binary.status).toBe(2);
     expect(binary.stderr).toContain('<stdin>:1: error: binary file');
   });
+
+  it('collect refuses report options instead of ignoring them', () => {
+    const r = runCli(['collect', 'fixtures/demo', '--format', 'sarif', '--fail-on', 'low']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('collect writes an inventory, not a report: --format, --fail-on belong to scan');
+  });
 });

@@ -32,7 +32,7 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --all-contexts           every context of the kubeconfig
   --no-secret-values       list Secrets as metadata only (values never leave the API server)
   --objects-dir DIR        write live objects as YAML files where their findings point
-  --timeout SECONDS        overall deadline for live sources
+  --timeout SECONDS        overall deadline for live clusters (cloud APIs: --request-timeout per call)
   --request-timeout SECONDS
                            deadline of each live API call (default 30); Ctrl-C stops a live
                            scan and writes what was collected (exit 2), a second Ctrl-C quits

@@ -166,6 +166,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   };
 
   if (command === 'collect') {
+    const reportOnly = ['format', 'fail-on', 'baseline', 'only-new'].filter((o) => values[o] !== undefined);
+    if (reportOnly.length > 0) throw new PodtrustError('usage', `collect writes an inventory, not a report: --${reportOnly.join(', --')} belong to scan`);
     const inventory = await collect();
     const { renderInventory } = await import('../engine/snapshot.js');
     emit(renderInventory(inventory), values.output as string | undefined);
