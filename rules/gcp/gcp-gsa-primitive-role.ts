@@ -46,10 +46,13 @@ Basic roles predate IAM's fine-grained roles and grant thousands of permissions.
             resource: binding,
             at: `/members/${i}`,
             message: `Google service account ${gsaName(gsa)} holds ${role}${on}, and Kubernetes workloads can impersonate it (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', …' : ''}).`,
-            related: feds.slice(0, 5).flatMap((f) => {
-              const source = f.sourceId ? ctx.model.resourceById(f.sourceId) : undefined;
-              return source ? [{ resource: source, at: f.pointer, message: `workload identity grant to ${f.gcp!.member}` }] : [];
-            }),
+            related: [
+              { resource: gsa, at: '', message: `Google service account ${gsaName(gsa)}` },
+              ...feds.slice(0, 5).flatMap((f) => {
+                const source = f.sourceId ? ctx.model.resourceById(f.sourceId) : undefined;
+                return source ? [{ resource: source, at: f.pointer, message: `workload identity grant to ${f.gcp!.member}` }] : [];
+              }),
+            ],
             evidence: { role, serviceAccount: gsaName(gsa) },
           });
         });

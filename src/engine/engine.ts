@@ -70,7 +70,7 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
     resource: { id: res.id, type: res.type, name: res.name },
     pointer: r.at,
     location: locate(res, r.at),
-    related: (r.related ?? []).map((rel) => locate(rel.resource, rel.at, rel.message ?? `${rel.resource.type.replace(/^k8s\./, '')} ${rel.resource.name}`)),
+    related: (r.related ?? []).map((rel) => ({ ...locate(rel.resource, rel.at, rel.message ?? `${rel.resource.type.replace(/^k8s\./, '')} ${rel.resource.name}`), resourceId: rel.resource.id })),
     fingerprint: fingerprint(meta.id, res.id, r.at, r.key),
     origin: res.format === 'live' ? 'live' : 'iac',
   };

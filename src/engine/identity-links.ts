@@ -57,6 +57,15 @@ function clustersTrusting(model: Model, role: Resource): string[] {
   return [...names].sort();
 }
 
+/** The scanned Google service account (by email) or Azure managed identity (by client id) an annotation names. */
+function otherCloudIdentity(model: Model, provider: IdentityLink['provider'], value: JsonValue | undefined): Resource | undefined {
+  if (typeof value !== 'string') return undefined;
+  const wanted = value.toLowerCase();
+  if (provider === 'gcp') return model.ofType('gcp.iam.ServiceAccount').find((r) => String(field(r.body, 'email') ?? '').toLowerCase() === wanted);
+  if (provider === 'azure') return model.ofType('azure.msi.UserAssignedIdentity').find((r) => String(field(field(r.body, 'properties'), 'clientId') ?? '').toLowerCase() === wanted);
+  return undefined;
+}
+
 export function identityLinks(model: Model): IdentityLink[] {
   const roles = new RoleIndex(model);
   const links: IdentityLink[] = [];
@@ -68,12 +77,14 @@ export function identityLinks(model: Model): IdentityLink[] {
       if (value === undefined) continue;
       const role = a.provider === 'aws' ? roles.find(value) : undefined;
       if (role) linkedRoles.add(role.id);
+      const other = a.provider === 'aws' ? undefined : otherCloudIdentity(model, a.provider, value);
       links.push({
         serviceAccount: { id: sa.id, name: sa.name, ...(sa.cluster !== undefined ? { cluster: sa.cluster } : {}) },
         provider: a.provider,
         mechanism: a.mechanism,
         identity: typeof value === 'string' || !role ? shown(value) : (identityEnd(role).identityName ?? shown(value)),
         ...identityEnd(role),
+        ...(other ? { identityResourceId: other.id } : {}),
       });
     }
   }

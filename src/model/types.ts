@@ -187,6 +187,8 @@ export interface Location {
   /** ARN, API reference or resource id of a live object. */
   logical?: string;
   message?: string;
+  /** Inventory id of the resource this location is in (reports use it to tie findings to identities). */
+  resourceId?: string;
 }
 
 export interface Suppression {

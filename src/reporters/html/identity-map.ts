@@ -27,7 +27,9 @@ export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
 function activeOn(findings: readonly Finding[], ids: (string | undefined)[]): Finding[] {
   const wanted = new Set(ids.filter((id): id is string => id !== undefined));
   return findings
-    .filter((f) => !f.suppression && wanted.has(f.resource.id))
+    // A finding about an identity may sit on another resource (a GCP binding, an Azure role
+    // assignment) that names the identity as a related location.
+    .filter((f) => !f.suppression && (wanted.has(f.resource.id) || f.related.some((r) => r.resourceId !== undefined && wanted.has(r.resourceId))))
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
 
