@@ -64,6 +64,7 @@ describe('engine', () => {
       ['ns/a', 'low', undefined],
       ['ns/b', 'low', 'accepted risk'],
     ]);
+    expect(out.notes).toEqual([{ kind: 'unsupported', level: 'warning', message: 'ignore entry for test-every-sa expired on 2020-01-01: its findings are reported again' }]);
   });
 
   it('validates declarative rules when loaded and names the file', () => {
@@ -118,5 +119,20 @@ describe('undecided values', () => {
     const result = await scan({ paths: [dir], root: dir });
     expect(result.findings).toEqual([]);
     expect(result.notes).toEqual([expect.objectContaining({ kind: 'unresolved', level: 'note', line: 7, message: expect.stringContaining('gcp-wi-binding-project-level did not decide it') })]);
+  });
+});
+
+describe('expired ignore entries', () => {
+  it('report the finding again and say so, at the entry', async () => {
+    const { scan } = await import('../src/scan.js');
+    const { loadConfig } = await import('../src/engine/config.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-expired-'));
+    writeFileSync(join(dir, '.podtrust.yaml'), 'ignore:\n  - rule: k8s-identity-on-default-sa\n    reason: migrating\n    expires: 2026-01-31\n');
+    writeFileSync(join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/shop\n');
+    const result = await scan({ paths: [dir], root: dir, config: loadConfig(dir), now: new Date('2026-11-01T00:00:00Z') });
+    expect(result.findings.map((f) => [f.ruleId, f.suppression])).toEqual([['k8s-identity-on-default-sa', undefined]]);
+    expect(result.notes).toEqual([{ kind: 'unsupported', level: 'warning', file: join(dir, '.podtrust.yaml'), line: 2, message: 'ignore entry for k8s-identity-on-default-sa expired on 2026-01-31: its findings are reported again' }]);
   });
 });

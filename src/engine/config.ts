@@ -17,6 +17,8 @@ import { allRules } from './rules.js';
 export type RuleSetting = 'on' | 'off' | Severity;
 
 export interface IgnoreEntry {
+  /** Where the entry is written, for notes about it. */
+  line?: number;
   rule: string;
   resource?: string;
   path?: string;
@@ -137,6 +139,7 @@ export function parseConfig(text: string, file: string): PodtrustConfig {
     if (!known.has(id)) throw new PodtrustError('config', `${file}:${lineOf(`/rules/${escapeToken(id)}`)}: unknown rule "${id}" (podtrust rules lists them)`);
   }
   (cfg.ignore ?? []).forEach((entry, i) => {
+    entry.line = lineOf(`/ignore/${i}`);
     if (entry.rule !== '*' && !known.has(entry.rule)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/rule`)}: unknown rule "${entry.rule}" (podtrust rules lists them; "*" means every rule)`);
     if (entry.expires !== undefined && !isCalendarDate(entry.expires)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/expires`)}: "${entry.expires}" is not a date (YYYY-MM-DD)`);
   });
@@ -149,14 +152,26 @@ function isCalendarDate(s: string): boolean {
 }
 
 /** The reason of the first unexpired `ignore` entry that matches the finding, if any. */
-export function externalSuppression(config: PodtrustConfig, finding: Finding, root: string, now: Date): string | undefined {
+export interface ExternalMatch {
+  /** The reason of the first unexpired entry that matches. */
+  reason?: string;
+  /** Entries that would match but have expired: their findings are reported again. */
+  expired: IgnoreEntry[];
+}
+
+/** The `ignore` entries of the config that match a finding. */
+export function externalSuppression(config: PodtrustConfig, finding: Finding, root: string, now: Date): ExternalMatch {
   const rel = rootRelative(root, finding.location.file);
+  const expired: IgnoreEntry[] = [];
   for (const entry of config.ignore) {
     if (entry.rule !== '*' && entry.rule !== finding.ruleId) continue;
-    if (entry.expires && new Date(`${entry.expires}T23:59:59Z`) < now) continue;
     if (entry.path && !globMatch(entry.path, rel)) continue;
     if (entry.resource && !globMatch(entry.resource, finding.resource.name) && !globMatch(entry.resource, finding.resource.id)) continue;
-    return entry.reason;
+    if (entry.expires && new Date(`${entry.expires}T23:59:59Z`) < now) {
+      expired.push(entry);
+      continue;
+    }
+    return { reason: entry.reason, expired };
   }
-  return undefined;
+  return { expired };
 }

@@ -100,7 +100,13 @@ function applySuppressions(finding: Finding, resource: Resource, config: Podtrus
     return;
   }
   const external = externalSuppression(config, finding, root, now);
-  if (external) finding.suppression = { kind: 'external', justification: external };
+  if (external.reason !== undefined) finding.suppression = { kind: 'external', justification: external.reason };
+  for (const entry of external.expired) {
+    const n: CoverageNote = { kind: 'unsupported', level: 'warning', message: `ignore entry for ${entry.rule} expired on ${entry.expires}: its findings are reported again` };
+    if (config.file) n.file = config.file;
+    if (entry.line !== undefined) n.line = entry.line;
+    if (!notes.some((x) => x.file === n.file && x.line === n.line && x.message === n.message)) notes.push(n);
+  }
 }
 
 /** Deterministic order: severity, file, line, column, rule, fingerprint. */
