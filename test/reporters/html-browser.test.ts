@@ -35,15 +35,15 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(pathToFileURL(file).href);
 
-      for (const [severity, count] of [['critical', '2'], ['high', '2'], ['medium', '2'], ['low', '2']]) {
+      for (const [severity, count] of [['critical', '3'], ['high', '3'], ['medium', '2'], ['low', '2']]) {
         expect(await page.textContent(`#count-${severity}`)).toBe(count);
       }
       const visibleRows = () => page.locator('#findings tbody tr:not([hidden])').count();
-      expect(await visibleRows()).toBe(8);
+      expect(await visibleRows()).toBe(10);
 
       await page.selectOption('#filter-severity', 'critical');
-      expect(await visibleRows()).toBe(2);
-      expect(await page.textContent('#shown-count')).toBe('2');
+      expect(await visibleRows()).toBe(3);
+      expect(await page.textContent('#shown-count')).toBe('3');
       await page.selectOption('#filter-severity', '');
       await page.fill('#filter-text', 'edge-sync');
       expect(await visibleRows()).toBe(2);
@@ -54,7 +54,7 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       expect(resources).toEqual([...resources].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
 
       expect(await page.locator('svg.graph g.node').count()).toBeGreaterThan(5);
-      expect(await page.locator('#identities tbody tr').count()).toBe(6);
+      expect(await page.locator('#identities tbody tr').count()).toBe(8);
 
       await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
       expect(existsSync(join(dir, 'report.png'))).toBe(true);
