@@ -77,16 +77,6 @@ function targetScopeOf(schema: JsonValue | undefined): EvalScope['targetScope'] 
 }
 
 export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
-  try {
-    return collect(file, doc, opts);
-  } catch (e) {
-    const result = emptyResult();
-    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: 1, column: 1, message: `cannot read ARM template: ${(e as Error).message}` });
-    return result;
-  }
-}
-
-function collect(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
   const root = asObject(doc.value)!;
   const rel = relativeId(opts.root, file.path);

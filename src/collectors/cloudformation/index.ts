@@ -25,15 +25,6 @@ export function isCloudFormation(value: JsonValue): boolean {
   }) && entries.some((r) => String(asObject(r)?.['Type']).startsWith('AWS::'));
 }
 
-export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
-  try {
-    return collect(file, doc, opts);
-  } catch (e) {
-    const result = emptyResult();
-    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: 1, column: 1, message: `cannot read CloudFormation template: ${(e as Error).message}` });
-    return result;
-  }
-}
 
 interface Built {
   resource: Resource;
@@ -42,7 +33,7 @@ interface Built {
   sources: Record<string, string>;
 }
 
-function collect(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
+export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
   const template = asObject(doc.value);
   const resourcesNode = asObject(template?.['Resources']);
