@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
-import { terraformUnits, balance } from '../src/engine/partition.js';
+import { terraformUnits, jobsOf } from '../src/engine/partition.js';
 
 describe('parallel collection', () => {
-  it('keeps a module tree in one unit and balances units by size', () => {
+  it('keeps a module tree in one unit and groups units into jobs of about a given size', () => {
     const f = (path: string, text = '') => ({ path, text });
     const units = terraformUnits([
       f('/r/app/main.tf', 'module "irsa" {\n  source = "../modules/irsa"\n}\n'),
@@ -17,7 +17,8 @@ describe('parallel collection', () => {
       ['/r/app/main.tf', '/r/modules/irsa/main.tf', '/r/modules/irsa/variables.tf'],
       ['/r/other/main.tf'],
     ]);
-    expect(balance([5, 1, 1, 1, 4], 2, (n) => n)).toEqual([[5, 1], [1, 1, 4]]);
+    expect(jobsOf([5, 1, 1, 1, 4, 2], 3, (n) => n)).toEqual([[5], [1, 1, 1], [4], [2]]);
+    expect(jobsOf([], 3, (n: number) => n)).toEqual([]);
   });
 
   it('the built scan gives identical findings with and without workers', async () => {

@@ -43,15 +43,17 @@ export function terraformUnits(files: SourceFile[]): SourceFile[][] {
   return [...units.values()];
 }
 
-/** Deals units into `n` bins of similar total size (largest first), keeping each bin's input order stable. */
-export function balance<T>(units: T[], n: number, size: (u: T) => number): T[][] {
-  const bins: { items: { unit: T; index: number }[]; total: number }[] = Array.from({ length: n }, () => ({ items: [], total: 0 }));
-  const order = units.map((unit, index) => ({ unit, index, weight: size(unit) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
-  for (const u of order) {
-    let best = bins[0]!;
-    for (const b of bins) if (b.total < best.total) best = b;
-    best.items.push({ unit: u.unit, index: u.index });
-    best.total += u.weight;
+/** Groups units, in input order, into jobs of about `target` size each. */
+export function jobsOf<T>(units: T[], target: number, size: (u: T) => number): T[][] {
+  const jobs: T[][] = [];
+  let total = target;
+  for (const unit of units) {
+    if (total >= target) {
+      jobs.push([]);
+      total = 0;
+    }
+    jobs[jobs.length - 1]!.push(unit);
+    total += size(unit);
   }
-  return bins.filter((b) => b.items.length > 0).map((b) => b.items.sort((x, y) => x.index - y.index).map((x) => x.unit));
+  return jobs;
 }

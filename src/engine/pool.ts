@@ -9,13 +9,16 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
-import { balance, terraformUnits } from './partition.js';
+import { jobsOf, terraformUnits } from './partition.js';
 import { collectJob } from './collect-job.js';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply } from './worker.js';
 
 /** Below this much input, starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+const JOBS_PER_WORKER = 8;
+const MIN_JOB_BYTES = 256 * 1024;
+const MAX_JOB_BYTES = 8 * 1024 * 1024;
 
 function workerScript(): string | undefined {
   const url = new URL('./worker.js', import.meta.url);
@@ -42,12 +45,15 @@ export function parallelism(requested?: number): number {
 export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript()): Promise<CollectResult | undefined> {
   const total = bytesOf(structured) + bytesOf(terraform);
   if (!script || workers < 2 || total < minBytes) return undefined;
-  const structuredBins = balance(structured.map((f) => [f]), workers, bytesOf);
-  const terraformBins = balance(terraformUnits(terraform), workers, bytesOf);
-  const jobs: WorkerJob[] = [];
-  let id = 0;
-  for (const bin of terraformBins) jobs.push({ id: id++, kind: 'terraform', files: bin, options });
-  for (const bin of structuredBins) jobs.push({ id: id++, kind: 'structured', files: bin, options });
+  // Several jobs per worker, largest first, pulled as workers free up: the workers end close
+  // together even though a Terraform byte costs more to collect than a YAML byte.
+  const target = Math.min(MAX_JOB_BYTES, Math.max(MIN_JOB_BYTES, total / (workers * JOBS_PER_WORKER)));
+  const planned = [
+    ...jobsOf(terraformUnits(terraform), target, bytesOf).map((units) => ({ kind: 'terraform' as const, units })),
+    ...jobsOf(structured.map((f) => [f]), target, bytesOf).map((units) => ({ kind: 'structured' as const, units })),
+  ].map((job, order) => ({ ...job, order, bytes: bytesOf(job.units.flat()) }));
+  planned.sort((a, b) => b.bytes - a.bytes || a.order - b.order);
+  const jobs: WorkerJob[] = planned.map((job, id) => ({ id, kind: job.kind, files: job.units, options }));
   return runJobs(jobs, script, workers);
 }
 
