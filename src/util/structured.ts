@@ -9,6 +9,7 @@ import { LineCounter, parseAllDocuments, type Document, isAlias, isMap, isScalar
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
+import { parseYamlFast } from './yaml-fast.js';
 
 export interface ParsedDocument {
   value: JsonValue;
@@ -65,8 +66,13 @@ function positionOf(lc: LineCounter, start: number, end: number): Position {
   return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
 }
 
-/** Parses every document of a YAML stream. Empty documents are dropped. */
+/** Parses every document of a YAML stream. Documents without any node are dropped. */
 export function parseYaml(text: string, options: YamlOptions = {}): ParseOutput {
+  return parseYamlFast(text, options) ?? parseYamlReference(text, options);
+}
+
+/** The `yaml`-library path: handles all of YAML; the fast path must match its results exactly. */
+export function parseYamlReference(text: string, options: YamlOptions = {}): ParseOutput {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const lineCounter = new LineCounter();
   const errors: ParseIssue[] = [];
@@ -193,7 +199,12 @@ function scalarValue(v: unknown): JsonValue {
   return String(v);
 }
 
-function intrinsicForm(tag: string, value: JsonValue): JsonValue {
+/** Whether `!name` is a CloudFormation short form that intrinsicForm rewrites. */
+export function isIntrinsicTag(name: string): boolean {
+  return name === 'Ref' || name === 'Condition' || CFN_FUNCTIONS.has(name);
+}
+
+export function intrinsicForm(tag: string, value: JsonValue): JsonValue {
   if (tag === 'Ref') return { Ref: value } as JsonValue;
   if (tag === 'Condition') return { Condition: value } as JsonValue;
   if (tag === 'GetAtt' && typeof value === 'string') {

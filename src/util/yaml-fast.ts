@@ -1,0 +1,597 @@
+/**
+ * A fast path for parseYaml: the js-yaml-derived @stoplight/yaml-ast-parser builds the tree,
+ * and this module turns it into exactly what the `yaml`-library path would produce (values,
+ * positions, document indexes). Anything outside the subset proven identical returns
+ * undefined, and the caller runs the `yaml`-library path instead.
+ *
+ * Positions follow the `yaml` library's node ranges: a value ends where its text ends, and a
+ * block collection ends where its last entry's line ends (trailing comment and newline included).
+ */
+import { loadAll, Kind, type YAMLNode, type YAMLScalar, type YAMLMapping, type YAMLSequence, type YAMLException } from '@stoplight/yaml-ast-parser';
+import type { JsonValue, Position, PositionMap } from '../model/types.js';
+import { escapeToken } from './pointer.js';
+import { createObject, intrinsicForm, isIntrinsicTag, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
+
+/** Thrown inside the walk when the input leaves the supported subset. */
+class Unsupported extends Error {}
+const UNSUPPORTED = new Unsupported('outside the fast YAML subset');
+
+/** No types at all: every explicit tag is reported as unknown, which is how tags are found. */
+const TAGLESS_SCHEMA = { compiledImplicit: [], compiledTypeMap: {} };
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+
+export function parseYamlFast(text: string, options: YamlOptions = {}): ParseOutput | undefined {
+  if (!withinSubsetLexically(text)) return undefined;
+  try {
+    return parseSegments(text, options);
+  } catch (e) {
+    // Unsupported constructs, and the parser's own stack overflow on absurd nesting.
+    if (e instanceof Unsupported || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+/** Characters whose handling differs between the two parsers (or needs care we do not take). */
+function withinSubsetLexically(text: string): boolean {
+  return !/[\t\r\uFEFF\u0085\u2028\u2029]/.test(text) && !/^(?:%|\.\.\.|--- |---\t)/m.test(text);
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  /** Offset just after the `---` that opened this document, or -1 for the leading segment. */
+  markerEnd: number;
+}
+
+/** Documents are separated by `---` lines; nothing else in the subset starts a document. */
+function splitDocuments(text: string): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  let markerEnd = -1;
+  const marker = /^---(?:\n|$)/gm;
+  for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
+    segments.push({ start, end: m.index, markerEnd });
+    markerEnd = m.index + 3;
+    start = m.index + m[0].length;
+    if (m[0].length === 3) break;
+  }
+  segments.push({ start, end: text.length, markerEnd });
+  return segments;
+}
+
+function hasContent(text: string, start: number, end: number): boolean {
+  let atLineStart = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) atLineStart = true;
+    else if (c === SPACE) continue;
+    else if (atLineStart) {
+      if (c !== HASH) return true;
+      atLineStart = false;
+    }
+  }
+  return false;
+}
+
+function parseSegments(text: string, options: YamlOptions): ParseOutput {
+  const lines = new LineIndex(text);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const documents: ParsedDocument[] = [];
+  let index = 0;
+  for (const seg of splitDocuments(text)) {
+    const content = hasContent(text, seg.start, seg.end);
+    if (!content) {
+      if (seg.markerEnd < 0) continue;
+      // An empty document still counts: the `yaml` library yields a null value right after `---`.
+      if (limits.maxNodes < 1) throw UNSUPPORTED;
+      const positions = Object.create(null) as PositionMap;
+      positions[''] = lines.span(seg.markerEnd, seg.markerEnd);
+      documents.push({ value: null, positions, index: index++ });
+      continue;
+    }
+    const walker = new Walker(text, seg.start, lines, limits, options.intrinsicTags === true);
+    documents.push({ value: walker.document(text.slice(seg.start, seg.end)), positions: walker.positions, index: index++ });
+  }
+  return { documents, errors: [] };
+}
+
+/** Offset → 1-based line/column, the same arithmetic as the `yaml` library's LineCounter. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  private pos(offset: number): { line: number; col: number } {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  }
+  span(start: number, end: number): Position {
+    const a = this.pos(start);
+    const b = this.pos(Math.max(start, end));
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  }
+}
+
+/** What a walked node contributes besides its value: where its text and its line end. */
+interface Extent {
+  valueEnd: number;
+  nodeEnd: number;
+}
+
+class Walker {
+  readonly positions = Object.create(null) as PositionMap;
+  private nodes = 0;
+  /** Offset of each `!tag` the parser reported → its name; entries are removed as nodes claim them. */
+  private readonly tags = new Map<number, string>();
+  private readonly extent: Extent = { valueEnd: 0, nodeEnd: 0 };
+
+  constructor(
+    private readonly text: string,
+    private readonly base: number,
+    private readonly lines: LineIndex,
+    private readonly limits: { maxNodes: number; maxDepth: number },
+    private readonly intrinsic: boolean,
+  ) {}
+
+  document(source: string): JsonValue {
+    const roots: YAMLNode[] = [];
+    let warned = false;
+    try {
+      loadAll(source, (doc) => roots.push(doc), { schema: TAGLESS_SCHEMA, ignoreDuplicateKeys: true, onWarning: () => { warned = true; } });
+    } catch {
+      // The parser trips over some malformed input (and over deep nesting); the `yaml` path reports it.
+      throw UNSUPPORTED;
+    }
+    const root = roots[0];
+    if (warned || roots.length !== 1 || !root) throw UNSUPPORTED;
+    for (const err of root.errors) this.noteTag(err);
+    // The parser stretches the root's end to the end of input, so only block collections (whose
+    // end comes from their entries) can be the root.
+    if (root.kind !== Kind.MAP && root.kind !== Kind.SEQ) throw UNSUPPORTED;
+    if (this.isFlowStart(root)) throw UNSUPPORTED;
+    const value = this.walk(root, '', 0);
+    if (this.tags.size > 0) throw UNSUPPORTED;
+    return value;
+  }
+
+  /** Unknown-tag reports do not disturb the parse; any other problem sends the input to the `yaml` path. */
+  private noteTag(err: YAMLException): void {
+    const m = /^unknown tag <!([A-Za-z]+)>$/.exec(err.reason);
+    if (err.isWarning || !m || !this.intrinsic || !isIntrinsicTag(m[1]!)) throw UNSUPPORTED;
+    const at = this.base + err.mark.position;
+    if (this.text.charCodeAt(at) !== 0x21 || !this.text.startsWith(`!${m[1]!}`, at)) throw UNSUPPORTED;
+    this.tags.set(at, m[1]!);
+  }
+
+  private isFlowStart(node: YAMLNode): boolean {
+    const c = this.text.charCodeAt(this.base + node.startPosition);
+    return c === 0x5b || c === 0x7b;
+  }
+
+  /** Walks a value node; leaves its extent in this.extent. Mirrors walkYaml's counting and checks. */
+  private walk(node: YAMLNode, pointer: string, depth: number): JsonValue {
+    if (++this.nodes > this.limits.maxNodes || depth > this.limits.maxDepth) throw UNSUPPORTED;
+    if (node.anchorId !== undefined) throw UNSUPPORTED;
+    const start = this.base + node.startPosition;
+    const flow = this.isFlowStart(node);
+    const tag = this.claimTag(start, node.kind !== Kind.SCALAR && !flow);
+    // walkYaml records a node's own range only where nothing (a pair span, an earlier duplicate) is recorded.
+    const fresh = this.positions[pointer] === undefined;
+    if (fresh) this.positions[pointer] = PLACEHOLDER;
+    let result: { value: JsonValue; ext: Extent };
+    switch (node.kind) {
+      case Kind.SCALAR:
+        result = this.scalar(node as YAMLScalar, tag !== undefined);
+        break;
+      case Kind.MAP:
+        result = flow ? this.flowMap(node, pointer, depth) : this.blockMap(node, pointer, depth, tag?.at ?? -1);
+        break;
+      case Kind.SEQ:
+        result = flow ? this.flowSeq(node, pointer, depth) : this.blockSeq(node, pointer, depth);
+        break;
+      default:
+        throw UNSUPPORTED;
+    }
+    if (fresh) this.positions[pointer] = this.lines.span(start, result.ext.valueEnd);
+    this.extent.valueEnd = result.ext.valueEnd;
+    this.extent.nodeEnd = result.ext.nodeEnd;
+    return tag === undefined ? result.value : intrinsicForm(tag.name, result.value);
+  }
+
+  /**
+   * The `!tag` written right before a node (only blanks between), if any. A tag must sit on an
+   * earlier line than a block collection it applies to; on the same line it would tag the key.
+   */
+  private claimTag(start: number, blockCollection: boolean): { name: string; at: number } | undefined {
+    const at = this.previousTokenStart(start);
+    if (at < 0 || this.text.charCodeAt(at) !== 0x21) return undefined;
+    const name = this.tags.get(at);
+    if (name === undefined) throw UNSUPPORTED;
+    const nl = this.text.indexOf('\n', at);
+    if (blockCollection && (nl < 0 || nl > start)) throw UNSUPPORTED;
+    this.tags.delete(at);
+    return { name, at };
+  }
+
+  private previousTokenStart(start: number): number {
+    const t = this.text;
+    let i = start - 1;
+    while (i >= 0 && (t.charCodeAt(i) === SPACE || t.charCodeAt(i) === NEWLINE)) i--;
+    if (i < 0) return -1;
+    while (i >= 0 && !isTokenBoundary(t.charCodeAt(i))) i--;
+    return i + 1;
+  }
+
+  private scalar(node: YAMLScalar, tagged: boolean): { value: JsonValue; ext: Extent } {
+    const start = this.base + node.startPosition;
+    if (node.plainScalar) {
+      const valueEnd = this.base + node.endPosition;
+      const value = tagged ? node.value : scalarValue(resolvePlain(node.value));
+      return { value, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+    }
+    if (node.doubleQuoted || node.singleQuoted) {
+      const valueEnd = this.base + node.endPosition;
+      if (this.text.lastIndexOf('\n', valueEnd - 1) >= start) throw UNSUPPORTED;
+      return { value: node.value, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+    }
+    const block = readBlockScalar(this.text, start);
+    if (block === undefined || block.value !== node.value) throw UNSUPPORTED;
+    return { value: block.value, ext: { valueEnd: block.end, nodeEnd: block.end } };
+  }
+
+  private key(mapping: YAMLMapping, sharedTagStart: number): { key: string; start: number; end: number } {
+    const k = mapping.key as YAMLNode | null;
+    if (!k || k.kind !== Kind.SCALAR || k.anchorId !== undefined) throw UNSUPPORTED;
+    const start = this.base + k.startPosition;
+    const tokenStart = this.previousTokenStart(start);
+    if (tokenStart >= 0) {
+      const c = this.text.charCodeAt(tokenStart);
+      const explicitKey = c === 0x3f && isTokenBoundary(this.text.charCodeAt(tokenStart + 1));
+      if ((c === 0x21 && tokenStart !== sharedTagStart) || explicitKey) throw UNSUPPORTED;
+    }
+    const s = k as YAMLScalar;
+    const end = this.base + s.endPosition;
+    let key: string;
+    if (s.plainScalar) key = String(resolvePlain(s.value));
+    else if (s.doubleQuoted || s.singleQuoted) {
+      if (this.text.lastIndexOf('\n', end - 1) >= start) throw UNSUPPORTED;
+      key = s.value;
+    } else throw UNSUPPORTED;
+    if (key === '<<') throw UNSUPPORTED;
+    return { key, start, end };
+  }
+
+  /** Offset where the `yaml` library places an empty value: after the indicator and its spaces. */
+  private emptyValueAt(indicatorEnd: number): number {
+    let i = indicatorEnd;
+    while (this.text.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+
+  /** Offset just past `:` following a key on the same line, or a fallback. */
+  private colonAfter(keyEnd: number): number {
+    let i = keyEnd;
+    while (this.text.charCodeAt(i) === SPACE) i++;
+    if (this.text.charCodeAt(i) !== 0x3a) throw UNSUPPORTED;
+    return i + 1;
+  }
+
+  private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): { obj: Record<string, JsonValue>; last: Extent; firstKey: number } {
+    const obj = createObject();
+    const last: Extent = { valueEnd: 0, nodeEnd: 0 };
+    let firstKey = -1;
+    let prevEnd = this.base + node.startPosition + (flow ? 1 : 0);
+    for (const mapping of (node.mappings ?? []) as YAMLMapping[]) {
+      if (!mapping || mapping.kind !== Kind.MAPPING) throw UNSUPPORTED;
+      const { key, start, end } = this.key(mapping, sharedTagStart);
+      if (flow) this.checkFlowGap(prevEnd, start, firstKey < 0 ? 0 : 1);
+      if (firstKey < 0) firstKey = start;
+      const child = pointer + '/' + escapeToken(key);
+      const colonEnd = this.colonAfter(end);
+      const valueNode = mapping.value as YAMLNode | null;
+      if (valueNode === null) {
+        const at = this.emptyValueAt(colonEnd);
+        this.positions[child] = this.lines.span(start, at);
+        this.countEmptyValue(depth + 1);
+        obj[key] = null;
+        last.valueEnd = at;
+        last.nodeEnd = this.emptyNodeEnd(at);
+      } else {
+        const valueStart = this.base + valueNode.startPosition;
+        if (flow && !FLOW_VALUE_GAP.test(this.text.slice(colonEnd, valueStart))) throw UNSUPPORTED;
+        // walkYaml writes the pair span before walking the value; it needs the value's end, so
+        // hold the slot (keeping key order) and fill it afterwards.
+        this.positions[child] = PLACEHOLDER;
+        const value = this.walk(valueNode, child, depth + 1);
+        this.positions[child] = this.lines.span(start, this.extent.valueEnd);
+        obj[key] = value;
+        last.valueEnd = this.extent.valueEnd;
+        last.nodeEnd = this.extent.nodeEnd;
+      }
+      prevEnd = last.valueEnd;
+    }
+    if (firstKey < 0) throw UNSUPPORTED;
+    return { obj, last, firstKey };
+  }
+
+  private blockMap(node: YAMLNode, pointer: string, depth: number, tagStart: number): { value: JsonValue; ext: Extent } {
+    const { obj, last, firstKey } = this.pairs(node, pointer, depth, tagStart, false);
+    if (firstKey !== this.base + node.startPosition) throw UNSUPPORTED;
+    this.checkNoTrailingComment(firstKey, last.nodeEnd, depth === 0);
+    return { value: obj, ext: { valueEnd: last.nodeEnd, nodeEnd: last.nodeEnd } };
+  }
+
+  private flowMap(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+    const start = this.base + node.startPosition;
+    const valueEnd = this.base + node.endPosition;
+    this.checkFlowSpan(start, valueEnd, 0x7d);
+    if ((node.mappings ?? []).length === 0) {
+      this.checkFlowGap(start + 1, valueEnd - 1, 0);
+      return { value: createObject(), ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+    }
+    const { obj, last } = this.pairs(node, pointer, depth, -1, true);
+    this.checkFlowGap(last.valueEnd, valueEnd - 1, -1);
+    return { value: obj, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+  }
+
+  private blockSeq(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+    const arr: JsonValue[] = [];
+    const items = ((node as YAMLSequence).items ?? []) as (YAMLNode | null)[];
+    if (items.length === 0) throw UNSUPPORTED;
+    let prevEnd = this.base + node.startPosition;
+    let nodeEnd = prevEnd;
+    items.forEach((item, i) => {
+      const child = `${pointer}/${i}`;
+      if (item === null) {
+        const dash = this.nextDash(prevEnd);
+        const at = this.emptyValueAt(dash + 1);
+        if (this.positions[child] === undefined) this.positions[child] = this.lines.span(at, at);
+        this.countEmptyValue(depth + 1);
+        arr.push(null);
+        prevEnd = at;
+        nodeEnd = this.emptyNodeEnd(at);
+        return;
+      }
+      if (item.kind === Kind.MAPPING) throw UNSUPPORTED;
+      const dash = this.nextDash(prevEnd);
+      const itemStart = this.base + item.startPosition;
+      if (!BLOCK_ITEM_GAP.test(this.text.slice(dash + 1, itemStart))) throw UNSUPPORTED;
+      arr.push(this.walk(item, child, depth + 1));
+      prevEnd = this.extent.valueEnd;
+      nodeEnd = this.extent.nodeEnd;
+    });
+    this.checkNoTrailingComment(this.base + node.startPosition, nodeEnd, depth === 0);
+    return { value: arr, ext: { valueEnd: nodeEnd, nodeEnd } };
+  }
+
+  /**
+   * Comment lines right after a block collection's last entry, indented at least as deep as the
+   * collection, stretch ranges in the `yaml` library in ways not modelled here.
+   */
+  private checkNoTrailingComment(collectionStart: number, end: number, root: boolean): void {
+    const t = this.text;
+    const indent = collectionStart - (t.lastIndexOf('\n', collectionStart - 1) + 1);
+    let lineStart = end;
+    if (lineStart > 0 && t.charCodeAt(lineStart - 1) !== NEWLINE) {
+      const nl = t.indexOf('\n', lineStart);
+      if (nl < 0) return;
+      lineStart = nl + 1;
+    }
+    for (;;) {
+      let i = lineStart;
+      while (t.charCodeAt(i) === SPACE) i++;
+      const c = t.charCodeAt(i);
+      if (c === NEWLINE) {
+        lineStart = i + 1;
+        continue;
+      }
+      if (c !== HASH) return;
+      const commentIndent = i - lineStart;
+      if (commentIndent > indent || (commentIndent === indent && !root)) throw UNSUPPORTED;
+      return;
+    }
+  }
+
+  private flowSeq(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+    const start = this.base + node.startPosition;
+    const valueEnd = this.base + node.endPosition;
+    this.checkFlowSpan(start, valueEnd, 0x5d);
+    const arr: JsonValue[] = [];
+    let prevEnd = start + 1;
+    (((node as YAMLSequence).items ?? []) as (YAMLNode | null)[]).forEach((item, i) => {
+      if (item === null || item.kind === Kind.MAPPING) throw UNSUPPORTED;
+      this.checkFlowGap(prevEnd, this.base + item.startPosition, i === 0 ? 0 : 1);
+      arr.push(this.walk(item, `${pointer}/${i}`, depth + 1));
+      prevEnd = this.extent.valueEnd;
+    });
+    this.checkFlowGap(prevEnd, valueEnd - 1, arr.length === 0 ? 0 : -1);
+    return { value: arr, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+  }
+
+  /** A flow collection on one line, closed by the expected bracket. */
+  private checkFlowSpan(start: number, end: number, closer: number): void {
+    if (this.text.charCodeAt(end - 1) !== closer) throw UNSUPPORTED;
+    const nl = this.text.indexOf('\n', start);
+    if (nl >= 0 && nl < end) throw UNSUPPORTED;
+  }
+
+  /** Between flow entries only blanks and the expected number of commas (-1: zero or one). */
+  private checkFlowGap(from: number, to: number, commas: number): void {
+    let seen = 0;
+    let tags = 0;
+    for (let i = from; i < to; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 0x2c && tags === 0) seen++;
+      else if (c === 0x21 && tags++ === 0) {
+        while (isLetter(this.text.charCodeAt(i + 1))) i++;
+        if (this.text.charCodeAt(i + 1) !== SPACE) throw UNSUPPORTED;
+      } else if (c !== SPACE) throw UNSUPPORTED;
+    }
+    if (commas < 0 ? seen > 1 : seen !== commas) throw UNSUPPORTED;
+  }
+
+  /** The `-` indicator of the next block sequence entry at or after `from`. */
+  private nextDash(from: number): number {
+    const t = this.text;
+    let i = from;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      if (c === SPACE || c === NEWLINE) i++;
+      else if (c === HASH) {
+        const nl = t.indexOf('\n', i);
+        if (nl < 0) throw UNSUPPORTED;
+        i = nl + 1;
+      } else break;
+    }
+    if (t.charCodeAt(i) !== 0x2d) throw UNSUPPORTED;
+    return i;
+  }
+
+  private countEmptyValue(depth: number): void {
+    if (++this.nodes > this.limits.maxNodes || depth > this.limits.maxDepth) throw UNSUPPORTED;
+  }
+
+  /** End of a node's line: trailing spaces, a comment and one newline belong to the node. */
+  private lineTail(valueEnd: number): number {
+    const t = this.text;
+    let i = valueEnd;
+    while (t.charCodeAt(i) === SPACE) i++;
+    if (t.charCodeAt(i) === HASH) {
+      // `"x"#c` is an error for the `yaml` library but a comment for the other parser.
+      if (i === valueEnd) throw UNSUPPORTED;
+      const nl = t.indexOf('\n', i);
+      i = nl < 0 ? t.length : nl;
+    }
+    if (t.charCodeAt(i) === NEWLINE) i++;
+    return i;
+  }
+
+  /** An empty value's node end: a comment on its line (with the newline) belongs to it. */
+  private emptyNodeEnd(at: number): number {
+    if (this.text.charCodeAt(at) !== HASH) return at;
+    const nl = this.text.indexOf('\n', at);
+    return nl < 0 ? this.text.length : nl + 1;
+  }
+}
+
+const PLACEHOLDER: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+/** Between `-` and its entry: blanks, at most one tag, then the entry on this or a later line. */
+const BLOCK_ITEM_GAP = /^ *(?:![A-Za-z]+)?(?: +|(?: *\n[ \n]*))$/;
+/** Between `:` and a flow value: blanks and at most one tag. */
+const FLOW_VALUE_GAP = /^ *(?:![A-Za-z]+ +)?$/;
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isTokenBoundary(c: number): boolean {
+  return c === SPACE || c === NEWLINE || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2c;
+}
+
+function scalarValue(v: null | boolean | number | string): JsonValue {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  return v;
+}
+
+const NULL_RE = /^(?:~|[Nn]ull|NULL)$/;
+const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const OCT_RE = /^0o[0-7]+$/;
+const INT_RE = /^[-+]?[0-9]+$/;
+const HEX_RE = /^0x[0-9a-fA-F]+$/;
+const SPECIAL_FLOAT_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** YAML 1.2 core schema resolution of a plain scalar, as the `yaml` library performs it. */
+export function resolvePlain(s: string): null | boolean | number | string {
+  const c = s.charCodeAt(0);
+  // Fast exit: most plain scalars start with a letter that no core type can start with.
+  const maybeTyped = c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66;
+  if (!maybeTyped || s.length > 400) return s;
+  if (s === '' || NULL_RE.test(s)) return null;
+  if (BOOL_RE.test(s)) return c === 0x74 || c === 0x54;
+  if (OCT_RE.test(s)) return parseInt(s.substring(2), 8);
+  if (INT_RE.test(s)) return parseInt(s, 10);
+  if (HEX_RE.test(s)) return parseInt(s.substring(2), 16);
+  if (SPECIAL_FLOAT_RE.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (EXP_RE.test(s) || FLOAT_RE.test(s)) return parseFloat(s);
+  return s;
+}
+
+/**
+ * A block scalar with the header `|`, `|-`, `>` or `>-` (no keep chomping, no explicit
+ * indentation, no more-indented folded lines): its value and the offset after its last content line.
+ */
+export function readBlockScalar(text: string, start: number): { value: string; end: number } | undefined {
+  const folded = text.charCodeAt(start) === 0x3e;
+  let i = start + 1;
+  const strip = text.charCodeAt(i) === 0x2d;
+  if (strip) i++;
+  const afterHeader = i;
+  while (text.charCodeAt(i) === SPACE) i++;
+  if (text.charCodeAt(i) === HASH) {
+    if (i === afterHeader) return undefined;
+    i = text.indexOf('\n', i);
+    if (i < 0) return undefined;
+  }
+  if (text.charCodeAt(i) !== NEWLINE) return undefined;
+  let lineStart = i + 1;
+  let indent = -1;
+  const lines: string[] = [];
+  let leadingBlankMax = 0;
+  let end = -1;
+  let lastContent = -1;
+  while (lineStart < text.length) {
+    let nl = text.indexOf('\n', lineStart);
+    if (nl < 0) nl = text.length;
+    let k = lineStart;
+    while (k < nl && text.charCodeAt(k) === SPACE) k++;
+    const blank = k === nl;
+    const spaces = k - lineStart;
+    if (blank) {
+      if (indent < 0) leadingBlankMax = Math.max(leadingBlankMax, spaces);
+      else if (spaces > indent) return undefined;
+      lines.push('');
+    } else {
+      if (indent < 0) indent = spaces;
+      if (spaces < indent) break;
+      if (nl === text.length) return undefined;
+      if (folded && spaces > indent) return undefined;
+      lines.push(text.slice(lineStart + indent, nl));
+      lastContent = lines.length - 1;
+      end = nl + 1;
+    }
+    lineStart = nl + 1;
+  }
+  if (indent <= 0 || lastContent < 0 || leadingBlankMax > indent) return undefined;
+  const content = lines.slice(0, lastContent + 1);
+  let value: string;
+  if (!folded) value = content.join('\n');
+  else {
+    value = '';
+    let pendingBreaks = 0;
+    let seenText = false;
+    for (const line of content) {
+      if (line === '') {
+        pendingBreaks++;
+        continue;
+      }
+      if (seenText) value += pendingBreaks === 0 ? ' ' : '\n'.repeat(pendingBreaks);
+      else value += '\n'.repeat(pendingBreaks);
+      value += line;
+      pendingBreaks = 0;
+      seenText = true;
+    }
+  }
+  return { value: strip ? value : value + '\n', end };
+}
