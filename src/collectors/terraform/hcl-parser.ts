@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Parser, Language, type Node } from 'web-tree-sitter';
+import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
 import { lineStarts, offsetToLineCol } from '../../util/structured.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
@@ -45,6 +45,176 @@ export function hclParser(): Promise<Parser> {
   return loading;
 }
 
+/** One node of the tree as plain data, read once through a cursor instead of through per-node WebAssembly calls. */
+interface SyntaxNode {
+  type: string;
+  named: boolean;
+  /** -1 for punctuation whose place is never used. */
+  start: number;
+  end: number;
+  /** Field name within the parent; read only for object elements, the one place it is used. */
+  field: string | null;
+  children: SyntaxNode[];
+}
+
+/**
+ * Nodes whose children the conversion never looks at: per the grammar they have no named children
+ * (or, for variable_expr, only the identifier that is its whole text).
+ */
+const OPAQUE = new Set([
+  'block_start',
+  'block_end',
+  'object_start',
+  'object_end',
+  'tuple_start',
+  'tuple_end',
+  'bool_lit',
+  'numeric_lit',
+  'null_lit',
+  'legacy_index',
+  'heredoc_start',
+  'heredoc_identifier',
+  'template_literal',
+  'comment',
+  'ellipsis',
+  'identifier',
+  'quoted_template_start',
+  'quoted_template_end',
+  'strip_marker',
+  'template_directive_start',
+  'template_directive_end',
+  'template_interpolation_start',
+  'template_interpolation_end',
+  'variable_expr',
+]);
+
+/** Anonymous tokens are only ever read as operators. */
+const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
+
+const IDENTIFIER_AFTER_DOT = /^\.[^\s/#]+$/;
+
+/**
+ * Each cursor move and read crosses into WebAssembly, which costs more than the conversion itself,
+ * so the walk reads only what the conversion uses, does not enter nodes it never looks inside and,
+ * in a tree without errors, fills in the children of the most frequent small nodes from the text.
+ */
+class TreeReader {
+  private readonly types: string[];
+  private readonly namedById: boolean[] = [];
+  private readonly canonical: boolean;
+
+  constructor(
+    private readonly tree: Tree,
+    private readonly text: string,
+  ) {
+    this.types = tree.language.types;
+    this.canonical = !tree.rootNode.hasError;
+  }
+
+  read(): SyntaxNode {
+    const cursor = this.tree.walk();
+    try {
+      const root = this.current(cursor, undefined);
+      if (!cursor.gotoFirstChild()) return root;
+      const parents = [root];
+      for (;;) {
+        const parent = parents[parents.length - 1]!;
+        const node = this.current(cursor, parent);
+        parent.children.push(node);
+        if (this.entered(node) && cursor.gotoFirstChild()) {
+          parents.push(node);
+          continue;
+        }
+        while (!cursor.gotoNextSibling()) {
+          cursor.gotoParent();
+          parents.pop();
+          if (parents.length === 0) return root;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  private current(cursor: TreeCursor, parent: SyntaxNode | undefined): SyntaxNode {
+    const id = cursor.nodeTypeId;
+    const type = this.types[id] || 'ERROR';
+    const named = this.namedById[id] ?? (this.namedById[id] = this.tree.language.nodeTypeIsNamed(id));
+    const placed = named || parent === undefined || OPERATOR_PARENTS.has(parent.type);
+    return {
+      type,
+      named,
+      start: placed ? cursor.startIndex : -1,
+      end: placed ? cursor.endIndex : -1,
+      field: parent?.type === 'object_elem' ? cursor.currentFieldName : null,
+      children: [],
+    };
+  }
+
+  /** Whether the walk goes into the node; false when its children are never needed or were filled in here. */
+  private entered(node: SyntaxNode): boolean {
+    if (!node.named || OPAQUE.has(node.type)) return false;
+    if (!this.canonical) return true;
+    switch (node.type) {
+      case 'literal_value':
+        node.children.push(this.literalFromText(node.start, node.end));
+        return false;
+      case 'string_lit':
+        stringLitFromText(node);
+        return false;
+      case 'get_attr':
+        if (!IDENTIFIER_AFTER_DOT.test(this.text.slice(node.start, node.end))) return true;
+        node.children.push({ ...leaf('.', -1, -1), named: false }, leaf('identifier', node.start + 1, node.end));
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  /** Without errors a literal value is exactly one literal, told apart by how it starts. */
+  private literalFromText(start: number, end: number): SyntaxNode {
+    const text = this.text.slice(start, end);
+    if (text.startsWith('"')) return stringLitFromText(leaf('string_lit', start, end));
+    if (text === 'true' || text === 'false') return leaf('bool_lit', start, end);
+    if (text === 'null') return leaf('null_lit', start, end);
+    return leaf('numeric_lit', start, end);
+  }
+}
+
+/** Without errors a string literal is `"`, its text, `"`. */
+function stringLitFromText(node: SyntaxNode): SyntaxNode {
+  node.children.push(leaf('quoted_template_start', node.start, node.start + 1), leaf('quoted_template_end', node.end - 1, node.end));
+  return node;
+}
+
+function leaf(type: string, start: number, end: number): SyntaxNode {
+  return { type, named: true, start, end, field: null, children: [] };
+}
+
+function namedChildren(node: SyntaxNode): SyntaxNode[] {
+  return node.children.filter((c) => c.named);
+}
+
+function firstNamed(node: SyntaxNode): SyntaxNode | undefined {
+  return node.children.find((c) => c.named);
+}
+
+function namedOfType(node: SyntaxNode, type: string): SyntaxNode[] {
+  return node.children.filter((c) => c.named && c.type === type);
+}
+
+function firstNamedOfType(node: SyntaxNode | undefined, type: string): SyntaxNode | undefined {
+  return node?.children.find((c) => c.named && c.type === type);
+}
+
+function childOfType(node: SyntaxNode, type: string): SyntaxNode | undefined {
+  return node.children.find((c) => c.type === type);
+}
+
+function isDynamicPart(node: SyntaxNode): boolean {
+  return node.type === 'template_interpolation' || node.type === 'template_directive';
+}
+
 class Converter {
   private readonly starts: number[];
   constructor(private readonly text: string, private readonly file: string) {
@@ -57,15 +227,19 @@ class Converter {
     return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
 
-  pos(node: Node): Position {
-    return this.span(node.startIndex, node.endIndex);
+  pos(node: SyntaxNode): Position {
+    return this.span(node.start, node.end);
   }
 
-  body(node: Node | null | undefined): Body {
+  source(node: SyntaxNode): string {
+    return this.text.slice(node.start, node.end);
+  }
+
+  body(node: SyntaxNode | undefined): Body {
     const body: Body = { attributes: [], blocks: [] };
     if (!node) return body;
-    for (const child of node.namedChildren) {
-      if (!child) continue;
+    for (const child of node.children) {
+      if (!child.named) continue;
       if (child.type === 'attribute') {
         const attr = this.attribute(child);
         if (attr) body.attributes.push(attr);
@@ -77,23 +251,23 @@ class Converter {
     return body;
   }
 
-  attribute(node: Node): Attribute | undefined {
-    const name = node.namedChildren.find((c) => c?.type === 'identifier');
-    const exprNode = node.namedChildren.find((c) => c?.type === 'expression');
+  attribute(node: SyntaxNode): Attribute | undefined {
+    const name = firstNamedOfType(node, 'identifier');
+    const exprNode = firstNamedOfType(node, 'expression');
     if (!name) return undefined;
     const expr = exprNode ? this.expr(exprNode) : this.invalid(node);
-    return { name: name.text, expr, pos: this.pos(node), file: this.file };
+    return { name: this.source(name), expr, pos: this.pos(node), file: this.file };
   }
 
-  block(node: Node): Block | undefined {
+  block(node: SyntaxNode): Block | undefined {
     let type: string | undefined;
     const labels: string[] = [];
-    let bodyNode: Node | undefined;
-    for (const c of node.namedChildren) {
-      if (!c) continue;
+    let bodyNode: SyntaxNode | undefined;
+    for (const c of node.children) {
+      if (!c.named) continue;
       if (c.type === 'identifier') {
-        if (type === undefined) type = c.text;
-        else labels.push(c.text);
+        if (type === undefined) type = this.source(c);
+        else labels.push(this.source(c));
       } else if (c.type === 'string_lit') {
         labels.push(this.stringLit(c));
       } else if (c.type === 'body') {
@@ -104,31 +278,31 @@ class Converter {
     return { type, labels, body: this.body(bodyNode), pos: this.pos(node), file: this.file };
   }
 
-  stringLit(node: Node): string {
-    const open = node.children.find((c) => c?.type === 'quoted_template_start');
-    const close = node.children.find((c) => c?.type === 'quoted_template_end');
-    const start = open ? open.endIndex : node.startIndex;
-    const end = close ? close.startIndex : node.endIndex;
+  stringLit(node: SyntaxNode): string {
+    const open = childOfType(node, 'quoted_template_start');
+    const close = childOfType(node, 'quoted_template_end');
+    const start = open ? open.end : node.start;
+    const end = close ? close.start : node.end;
     return unescapeQuoted(this.text.slice(start, end));
   }
 
-  invalid(node: Node): Expr {
-    return { kind: 'invalid', pos: this.pos(node), start: node.startIndex, end: node.endIndex, text: node.text };
+  invalid(node: SyntaxNode): Expr {
+    return { kind: 'invalid', ...this.base(node) };
   }
 
-  base(node: Node) {
-    return { pos: this.pos(node), start: node.startIndex, end: node.endIndex, text: this.text.slice(node.startIndex, node.endIndex) };
+  base(node: SyntaxNode) {
+    return { pos: this.pos(node), start: node.start, end: node.end, text: this.source(node) };
   }
 
-  expr(node: Node): Expr {
+  expr(node: SyntaxNode): Expr {
     switch (node.type) {
       case 'expression': {
-        const kids = node.children.filter((c): c is Node => c !== null);
+        const kids = node.children;
         if (kids[0]?.type === '(') {
-          const inner = kids.find((c) => c.type === 'expression');
+          const inner = childOfType(node, 'expression');
           return inner ? this.expr(inner) : this.invalid(node);
         }
-        const named = kids.filter((c) => c.isNamed && c.type !== 'comment');
+        const named = kids.filter((c) => c.named && c.type !== 'comment');
         if (named.length === 0) return this.invalid(node);
         const first = this.expr(named[0]!);
         if (named.length === 1) return first;
@@ -137,64 +311,57 @@ class Converter {
       }
       case 'literal_value':
         return this.literal(node);
-      case 'template_expr': {
-        const t = node.namedChildren[0];
+      case 'template_expr':
+      case 'collection_value':
+      case 'operation': {
+        const t = firstNamed(node);
         return t ? this.expr(t) : this.invalid(node);
       }
       case 'quoted_template':
-        return { kind: 'template', heredoc: false, parts: this.templateParts(node, false), ...this.base(node) };
+        return { kind: 'template', heredoc: false, parts: this.templateParts(node), ...this.base(node) };
       case 'heredoc_template':
         return { kind: 'template', heredoc: true, parts: this.heredocParts(node), ...this.base(node) };
-      case 'collection_value': {
-        const t = node.namedChildren[0];
-        return t ? this.expr(t) : this.invalid(node);
-      }
       case 'tuple':
-        return { kind: 'tuple', items: node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c)), ...this.base(node) };
+        return { kind: 'tuple', items: namedOfType(node, 'expression').map((c) => this.expr(c)), ...this.base(node) };
       case 'object': {
-        const items = node.namedChildren
-          .filter((c): c is Node => c?.type === 'object_elem')
-          .map((el) => {
-            const keyNode = el.childForFieldName('key');
-            const valNode = el.childForFieldName('val');
-            const key = keyNode ? this.expr(keyNode) : this.invalid(el);
-            const keyName = key.kind === 'variable' ? key.name : undefined;
-            return { key, keyName, value: valNode ? this.expr(valNode) : this.invalid(el), pos: this.pos(el) };
-          });
+        const items = namedOfType(node, 'object_elem').map((el) => {
+          const keyNode = el.children.find((c) => c.field === 'key');
+          const valNode = el.children.find((c) => c.field === 'val');
+          const key = keyNode ? this.expr(keyNode) : this.invalid(el);
+          const keyName = key.kind === 'variable' ? key.name : undefined;
+          return { key, keyName, value: valNode ? this.expr(valNode) : this.invalid(el), pos: this.pos(el) };
+        });
         return { kind: 'object', items, ...this.base(node) };
       }
       case 'variable_expr':
-        return { kind: 'variable', name: node.text, ...this.base(node) };
+        return { kind: 'variable', name: this.source(node), ...this.base(node) };
       case 'function_call': {
-        const name = node.namedChildren.find((c) => c?.type === 'identifier')?.text ?? '';
-        const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments');
-        const args = argsNode ? argsNode.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c)) : [];
-        const expandLast = argsNode ? argsNode.namedChildren.some((c) => c?.type === 'ellipsis') : false;
+        const nameNode = firstNamedOfType(node, 'identifier');
+        const name = nameNode ? this.source(nameNode) : '';
+        const argsNode = firstNamedOfType(node, 'function_arguments');
+        const args = argsNode ? namedOfType(argsNode, 'expression').map((c) => this.expr(c)) : [];
+        const expandLast = argsNode ? firstNamedOfType(argsNode, 'ellipsis') !== undefined : false;
         return { kind: 'call', name, args, expandLast, ...this.base(node) };
       }
       case 'conditional': {
-        const parts = node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c));
+        const parts = namedOfType(node, 'expression').map((c) => this.expr(c));
         if (parts.length < 3) return this.invalid(node);
         return { kind: 'conditional', cond: parts[0]!, then: parts[1]!, else: parts[2]!, ...this.base(node) };
       }
-      case 'operation': {
-        const t = node.namedChildren[0];
-        return t ? this.expr(t) : this.invalid(node);
-      }
       case 'unary_operation': {
-        const op = node.children[0]?.text ?? '';
-        const operand = node.namedChildren[0];
+        const opNode = node.children[0];
+        const op = opNode ? this.source(opNode) : '';
+        const operand = firstNamed(node);
         return operand ? { kind: 'unary', op, operand: this.expr(operand), ...this.base(node) } : this.invalid(node);
       }
       case 'binary_operation': {
-        const kids = node.children.filter((c): c is Node => c !== null);
-        const named = kids.filter((c) => c.isNamed);
-        const opNode = kids.find((c) => !c.isNamed);
+        const named = namedChildren(node);
+        const opNode = node.children.find((c) => !c.named);
         if (named.length < 2 || !opNode) return this.invalid(node);
-        return { kind: 'binary', op: opNode.text, left: this.expr(named[0]!), right: this.expr(named[1]!), ...this.base(node) };
+        return { kind: 'binary', op: this.source(opNode), left: this.expr(named[0]!), right: this.expr(named[1]!), ...this.base(node) };
       }
       case 'for_expr': {
-        const t = node.namedChildren[0];
+        const t = firstNamed(node);
         return t ? this.forExpr(t, node) : this.invalid(node);
       }
       default:
@@ -202,14 +369,14 @@ class Converter {
     }
   }
 
-  forExpr(node: Node, outer: Node): Expr {
+  forExpr(node: SyntaxNode, outer: SyntaxNode): Expr {
     const object = node.type === 'for_object_expr';
-    const intro = node.namedChildren.find((c) => c?.type === 'for_intro');
+    const intro = firstNamedOfType(node, 'for_intro');
     if (!intro) return this.invalid(outer);
-    const idents = intro.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text);
-    const collNode = intro.namedChildren.find((c) => c?.type === 'expression');
-    const exprs = node.namedChildren.filter((c): c is Node => c?.type === 'expression');
-    const condNode = node.namedChildren.find((c) => c?.type === 'for_cond')?.namedChildren.find((c) => c?.type === 'expression');
+    const idents = namedOfType(intro, 'identifier').map((c) => this.source(c));
+    const collNode = firstNamedOfType(intro, 'expression');
+    const exprs = namedOfType(node, 'expression');
+    const condNode = firstNamedOfType(firstNamedOfType(node, 'for_cond'), 'expression');
     if (!collNode || exprs.length < (object ? 2 : 1) || idents.length === 0) return this.invalid(outer);
     const keyVar = idents.length > 1 ? idents[0] : undefined;
     const valueVar = idents.length > 1 ? idents[1]! : idents[0]!;
@@ -219,7 +386,7 @@ class Converter {
       valueVar,
       collection: this.expr(collNode),
       valueExpr: this.expr(object ? exprs[1]! : exprs[0]!),
-      group: node.namedChildren.some((c) => c?.type === 'ellipsis'),
+      group: firstNamedOfType(node, 'ellipsis') !== undefined,
       ...this.base(outer),
     };
     if (keyVar !== undefined) result.keyVar = keyVar;
@@ -228,38 +395,39 @@ class Converter {
     return result;
   }
 
-  steps(nodes: Node[]): TraversalStep[] {
+  steps(nodes: SyntaxNode[]): TraversalStep[] {
     const steps: TraversalStep[] = [];
     for (const n of nodes) {
       if (n.type === 'get_attr') {
-        steps.push({ kind: 'attr', name: n.namedChildren.find((c) => c?.type === 'identifier')?.text ?? '' });
+        const name = firstNamedOfType(n, 'identifier');
+        steps.push({ kind: 'attr', name: name ? this.source(name) : '' });
       } else if (n.type === 'index') {
-        const inner = n.namedChildren[0];
+        const inner = firstNamed(n);
         if (inner?.type === 'legacy_index') {
-          const digits = inner.text.replace(/^\./, '');
+          const digits = this.source(inner).replace(/^\./, '');
           const key: Expr = { kind: 'literal', value: Number(digits), ...this.base(inner) };
           steps.push({ kind: 'index', key });
         } else {
-          const e = inner?.namedChildren.find((c) => c?.type === 'expression');
+          const e = firstNamedOfType(inner, 'expression');
           steps.push({ kind: 'index', key: e ? this.expr(e) : this.invalid(n) });
         }
       } else if (n.type === 'splat') {
-        const inner = n.namedChildren[0];
-        steps.push({ kind: 'splat', steps: inner ? this.steps(inner.namedChildren.filter((c): c is Node => c !== null)) : [] });
+        const inner = firstNamed(n);
+        steps.push({ kind: 'splat', steps: inner ? this.steps(namedChildren(inner)) : [] });
       }
     }
     return steps;
   }
 
-  literal(node: Node): Expr {
-    const inner = node.namedChildren[0];
-    const b = this.base(node);
+  literal(node: SyntaxNode): Expr {
+    const inner = firstNamed(node);
     if (!inner) return this.invalid(node);
+    const b = this.base(node);
     switch (inner.type) {
       case 'numeric_lit':
-        return { kind: 'literal', value: Number(inner.text), ...b };
+        return { kind: 'literal', value: Number(this.source(inner)), ...b };
       case 'bool_lit':
-        return { kind: 'literal', value: inner.text === 'true', ...b };
+        return { kind: 'literal', value: this.source(inner) === 'true', ...b };
       case 'null_lit':
         return { kind: 'literal', value: null, ...b };
       case 'string_lit':
@@ -270,16 +438,15 @@ class Converter {
   }
 
   /** Literal text is taken from the source between parts, since the grammar drops some whitespace. */
-  templateParts(node: Node, heredoc: boolean, from?: number, to?: number): TemplatePart[] {
-    const kids = node.children.filter((c): c is Node => c !== null);
-    const open = kids.find((c) => c.type === 'quoted_template_start');
-    const close = kids.find((c) => c.type === 'quoted_template_end');
-    let cursor = from ?? (open ? open.endIndex : node.startIndex);
-    const stop = to ?? (close ? close.startIndex : node.endIndex);
-    return this.partsBetween(kids.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive'), cursor, stop, heredoc);
+  templateParts(node: SyntaxNode): TemplatePart[] {
+    const open = childOfType(node, 'quoted_template_start');
+    const close = childOfType(node, 'quoted_template_end');
+    const from = open ? open.end : node.start;
+    const to = close ? close.start : node.end;
+    return this.partsBetween(node.children.filter(isDynamicPart), from, to, false);
   }
 
-  partsBetween(dynamic: Node[], from: number, to: number, heredoc: boolean): TemplatePart[] {
+  partsBetween(dynamic: SyntaxNode[], from: number, to: number, heredoc: boolean): TemplatePart[] {
     const parts: TemplatePart[] = [];
     let cursor = from;
     const pushLiteral = (a: number, b: number) => {
@@ -288,52 +455,51 @@ class Converter {
       parts.push({ kind: 'literal', text: heredoc ? unescapeTemplateMarkers(raw) : unescapeQuoted(raw), pos: this.span(a, b), start: a });
     };
     for (const d of dynamic) {
-      if (d.startIndex < from || d.endIndex > to) continue;
-      pushLiteral(cursor, d.startIndex);
+      if (d.start < from || d.end > to) continue;
+      pushLiteral(cursor, d.start);
       if (d.type === 'template_interpolation') {
-        const e = d.namedChildren.find((c) => c?.type === 'expression');
+        const e = firstNamedOfType(d, 'expression');
         if (e) parts.push({ kind: 'interpolation', expr: this.expr(e) });
       } else {
         const directive = this.directive(d, heredoc);
         if (directive) parts.push(directive);
       }
-      cursor = d.endIndex;
+      cursor = d.end;
     }
     pushLiteral(cursor, to);
     return parts;
   }
 
-  directive(node: Node, heredoc: boolean): TemplatePart | undefined {
-    const inner = node.namedChildren[0];
+  directive(node: SyntaxNode, heredoc: boolean): TemplatePart | undefined {
+    const inner = firstNamed(node);
     if (!inner) return undefined;
-    const kids = inner.namedChildren.filter((c): c is Node => c !== null);
-    const dynamic = kids.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
+    const dynamic = inner.children.filter((c) => c.named && isDynamicPart(c));
     if (inner.type === 'template_if') {
-      const intro = kids.find((c) => c.type === 'template_if_intro');
-      const elseIntro = kids.find((c) => c.type === 'template_else_intro');
-      const end = kids.find((c) => c.type === 'template_if_end');
-      const condNode = intro?.namedChildren.find((c) => c?.type === 'expression');
+      const intro = firstNamedOfType(inner, 'template_if_intro');
+      const elseIntro = firstNamedOfType(inner, 'template_else_intro');
+      const end = firstNamedOfType(inner, 'template_if_end');
+      const condNode = firstNamedOfType(intro, 'expression');
       if (!intro || !end || !condNode) return undefined;
-      const thenEnd = elseIntro ? elseIntro.startIndex : end.startIndex;
+      const thenEnd = elseIntro ? elseIntro.start : end.start;
       return {
         kind: 'if',
         cond: this.expr(condNode),
-        then: this.partsBetween(dynamic, intro.endIndex, thenEnd, heredoc),
-        else: elseIntro ? this.partsBetween(dynamic, elseIntro.endIndex, end.startIndex, heredoc) : [],
+        then: this.partsBetween(dynamic, intro.end, thenEnd, heredoc),
+        else: elseIntro ? this.partsBetween(dynamic, elseIntro.end, end.start, heredoc) : [],
       };
     }
     if (inner.type === 'template_for') {
-      const start = kids.find((c) => c.type === 'template_for_start');
-      const end = kids.find((c) => c.type === 'template_for_end');
+      const start = firstNamedOfType(inner, 'template_for_start');
+      const end = firstNamedOfType(inner, 'template_for_end');
       if (!start || !end) return undefined;
-      const idents = start.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text);
-      const coll = start.namedChildren.find((c) => c?.type === 'expression');
+      const idents = namedOfType(start, 'identifier').map((c) => this.source(c));
+      const coll = firstNamedOfType(start, 'expression');
       if (!coll || idents.length === 0) return undefined;
       const part: TemplatePart = {
         kind: 'for',
         valueVar: idents.length > 1 ? idents[1]! : idents[0]!,
         collection: this.expr(coll),
-        body: this.partsBetween(dynamic, start.endIndex, end.startIndex, heredoc),
+        body: this.partsBetween(dynamic, start.end, end.start, heredoc),
       };
       if (idents.length > 1) part.keyVar = idents[0]!;
       return part;
@@ -341,19 +507,19 @@ class Converter {
     return undefined;
   }
 
-  heredocParts(node: Node): TemplatePart[] {
-    const kids = node.children.filter((c): c is Node => c !== null);
+  heredocParts(node: SyntaxNode): TemplatePart[] {
+    const kids = node.children;
     const idents = kids.filter((c) => c.type === 'heredoc_identifier');
-    const startNode = kids.find((c) => c.type === 'heredoc_start');
-    const strip = startNode?.text.startsWith('<<-') ?? false;
-    const openEnd = idents[0]?.endIndex ?? node.startIndex;
+    const startNode = childOfType(node, 'heredoc_start');
+    const strip = startNode ? this.source(startNode).startsWith('<<-') : false;
+    const openEnd = idents[0]?.end ?? node.start;
     const nl = this.text.indexOf('\n', openEnd);
     const from = nl < 0 ? openEnd : nl + 1;
     const closing = idents.length > 1 ? idents[idents.length - 1]! : undefined;
     // The closing marker's line starts the end; its indentation is not content.
-    let to = closing ? closing.startIndex : node.endIndex;
+    let to = closing ? closing.start : node.end;
     while (to > from && (this.text[to - 1] === ' ' || this.text[to - 1] === '\t')) to--;
-    const parts = this.partsBetween(kids.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive'), from, to, true);
+    const parts = this.partsBetween(kids.filter(isDynamicPart), from, to, true);
     return strip ? stripIndent(parts) : parts;
   }
 }
@@ -411,9 +577,8 @@ export async function parseHcl(path: string, text: string): Promise<ParsedFile> 
   if (!tree) return { path, text, body: { attributes: [], blocks: [] }, error: { line: 1, column: 1, message: 'cannot parse HCL' } };
   try {
     const conv = new Converter(text, path);
-    const root = tree.rootNode;
-    const result: ParsedFile = { path, text, body: conv.body(root.namedChildren.find((c) => c?.type === 'body')) };
-    const problem = syntaxProblem(root, text);
+    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(new TreeReader(tree, text).read(), 'body')) };
+    const problem = syntaxProblem(tree.rootNode, text);
     if (problem) {
       const p = conv.span(problem.offset, problem.offset);
       result.error = { line: p.line, column: p.column, message: problem.message };
