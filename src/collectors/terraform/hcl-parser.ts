@@ -297,17 +297,8 @@ class Converter {
   expr(node: SyntaxNode): Expr {
     switch (node.type) {
       case 'expression': {
-        const kids = node.children;
-        if (kids[0]?.type === '(') {
-          const inner = childOfType(node, 'expression');
-          return inner ? this.expr(inner) : this.invalid(node);
-        }
-        const named = kids.filter((c) => c.named && c.type !== 'comment');
-        if (named.length === 0) return this.invalid(node);
-        const first = this.expr(named[0]!);
-        if (named.length === 1) return first;
-        const steps = this.steps(named.slice(1));
-        return { kind: 'traversal', base: first, steps, ...this.base(node) };
+        const parts = node.children.filter((c) => c.type !== 'comment');
+        return this.term(parts, node.start, node.end) ?? this.invalid(node);
       }
       case 'literal_value':
         return this.literal(node);
@@ -349,16 +340,26 @@ class Converter {
         return { kind: 'conditional', cond: parts[0]!, then: parts[1]!, else: parts[2]!, ...this.base(node) };
       }
       case 'unary_operation': {
-        const opNode = node.children[0];
-        const op = opNode ? this.source(opNode) : '';
-        const operand = firstNamed(node);
-        return operand ? { kind: 'unary', op, operand: this.expr(operand), ...this.base(node) } : this.invalid(node);
+        const [opNode, ...parts] = node.children;
+        const operand = parts.length > 0 ? this.term(parts, parts[0]!.start, parts[parts.length - 1]!.end) : undefined;
+        return opNode && operand ? { kind: 'unary', op: this.source(opNode), operand, ...this.base(node) } : this.invalid(node);
       }
       case 'binary_operation': {
-        const named = namedChildren(node);
-        const opNode = node.children.find((c) => !c.named);
-        if (named.length < 2 || !opNode) return this.invalid(node);
-        return { kind: 'binary', op: this.source(opNode), left: this.expr(named[0]!), right: this.expr(named[1]!), ...this.base(node) };
+        // The operator is the one token outside the operands' parentheses.
+        let depth = 0;
+        const at = node.children.findIndex((c) => {
+          if (c.named) return false;
+          if (c.type === '(') depth++;
+          else if (c.type === ')') depth--;
+          else return depth === 0;
+          return false;
+        });
+        const left = node.children.slice(0, Math.max(at, 0));
+        const right = node.children.slice(at + 1);
+        const l = at > 0 ? this.term(left, left[0]!.start, left[left.length - 1]!.end) : undefined;
+        const r = at > 0 && right.length > 0 ? this.term(right, right[0]!.start, right[right.length - 1]!.end) : undefined;
+        if (!l || !r) return this.invalid(node);
+        return { kind: 'binary', op: this.source(node.children[at]!), left: l, right: r, ...this.base(node) };
       }
       case 'for_expr': {
         const t = firstNamed(node);
@@ -367,6 +368,28 @@ class Converter {
       default:
         return this.invalid(node);
     }
+  }
+
+  /**
+   * An expression term. The grammar inlines a term's parts into its parent: a base (or a
+   * parenthesized expression) followed by traversal steps, as siblings.
+   */
+  term(parts: SyntaxNode[], start: number, end: number): Expr | undefined {
+    let base: Expr | undefined;
+    let rest: SyntaxNode[];
+    if (parts[0]?.type === '(' && !parts[0].named) {
+      let depth = 0;
+      const close = parts.findIndex((c) => !c.named && (c.type === '(' ? (depth++, false) : c.type === ')' ? --depth === 0 : false));
+      const inner = parts.slice(1, close < 0 ? parts.length : close).find((c) => c.named && c.type === 'expression');
+      base = inner ? this.expr(inner) : undefined;
+      rest = close < 0 ? [] : parts.slice(close + 1).filter((c) => c.named);
+    } else {
+      const named = parts.filter((c) => c.named);
+      base = named[0] ? this.expr(named[0]) : undefined;
+      rest = named.slice(1);
+    }
+    if (!base || rest.length === 0) return base;
+    return { kind: 'traversal', base, steps: this.steps(rest), pos: this.span(start, end), start, end, text: this.text.slice(start, end) };
   }
 
   forExpr(node: SyntaxNode, outer: SyntaxNode): Expr {
@@ -520,40 +543,57 @@ class Converter {
     let to = closing ? closing.start : node.end;
     while (to > from && (this.text[to - 1] === ' ' || this.text[to - 1] === '\t')) to--;
     const parts = this.partsBetween(kids.filter(isDynamicPart), from, to, true);
-    return strip ? stripIndent(parts) : parts;
+    return strip ? stripIndent(parts, (a, b) => this.span(a, b)) : parts;
   }
 }
 
 /** `<<-` heredocs drop the smallest indentation shared by all lines. */
-function stripIndent(parts: TemplatePart[]): TemplatePart[] {
+function stripIndent(parts: TemplatePart[], span: (start: number, end: number) => Position): TemplatePart[] {
   let min = Infinity;
   let atLineStart = true;
-  for (const p of parts) {
+  parts.forEach((p, partIndex) => {
     if (p.kind !== 'literal') {
       atLineStart = false;
-      continue;
+      return;
     }
     const lines = p.text.split('\n');
+    // After the heredoc's last newline there is no line, only the closing marker's.
+    const endsHeredoc = partIndex === parts.length - 1;
     lines.forEach((line, i) => {
       if (i > 0) atLineStart = true;
       if (!atLineStart) return;
       if (line.trim() === '' && i < lines.length - 1) return;
+      if (line === '' && endsHeredoc) return;
       const indent = /^[ \t]*/.exec(line)![0].length;
       if (line.length > indent || i === lines.length - 1) min = Math.min(min, indent);
     });
     atLineStart = p.text.endsWith('\n');
-  }
+  });
   if (!Number.isFinite(min) || min === 0) return parts;
+  // One literal per line, each starting where its kept text starts in the file, so positions
+  // found in the text (a JSON policy's lines) still map back to the source.
   atLineStart = true;
-  return parts.map((p) => {
+  const out: TemplatePart[] = [];
+  for (const p of parts) {
     if (p.kind !== 'literal') {
       atLineStart = false;
-      return p;
+      out.push(p);
+      continue;
     }
-    const lines = p.text.split('\n').map((line, i) => (i > 0 || atLineStart ? line.slice(Math.min(min, /^[ \t]*/.exec(line)![0].length)) : line));
+    const lines = p.text.split('\n');
+    let offset = 0;
+    const before = out.length;
+    lines.forEach((line, i) => {
+      const cut = i > 0 || atLineStart ? Math.min(min, /^[ \t]*/.exec(line)![0].length) : 0;
+      const text = line.slice(cut) + (i < lines.length - 1 ? '\n' : '');
+      const start = p.start + offset + cut;
+      if (text !== '') out.push({ kind: 'literal', text, start, pos: span(start, start + text.length) });
+      offset += line.length + 1;
+    });
+    if (out.length === before) out.push({ ...p, text: '' });
     atLineStart = p.text.endsWith('\n');
-    return { ...p, text: lines.join('\n') };
-  });
+  }
+  return out;
 }
 
 function unescapeTemplateMarkers(s: string): string {

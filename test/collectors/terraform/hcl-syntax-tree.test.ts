@@ -105,4 +105,30 @@ describe('HCL syntax tree conversion', () => {
     expect(parsed.error?.message).toMatch(/^syntax error: /);
     expect(parsed.body.blocks[0]?.body.attributes[0]).toMatchObject({ name: 'a', expr: { kind: 'literal', value: 1 } });
   });
+
+  it('keeps traversal steps of operands: the grammar lays an operand out as sibling parts', async () => {
+    expect(await attr('a = var.env.name == "prod"\n')).toMatchObject({
+      kind: 'binary',
+      op: '==',
+      left: { kind: 'traversal', text: 'var.env.name', base: { kind: 'variable', name: 'var' }, steps: [{ kind: 'attr', name: 'env' }, { kind: 'attr', name: 'name' }] },
+      right: { kind: 'literal', value: 'prod' },
+    });
+    expect(await attr('a = !var.flags.off\n')).toMatchObject({ kind: 'unary', op: '!', operand: { kind: 'traversal', text: 'var.flags.off' } });
+    expect(await attr('a = local.m["k"] != null\n')).toMatchObject({ kind: 'binary', op: '!=', left: { kind: 'traversal', steps: [{ kind: 'attr', name: 'm' }, { kind: 'index', key: { kind: 'literal', value: 'k' } }] } });
+  });
+
+  it('takes the operator outside parentheses, and steps after a parenthesized expression', async () => {
+    expect(await attr('a = (2 + 3) * 4\n')).toMatchObject({ kind: 'binary', op: '*', left: { kind: 'binary', op: '+' }, right: { kind: 'literal', value: 4 } });
+    expect(await attr('a = (var.list)[0]\n')).toMatchObject({ kind: 'traversal', base: { kind: 'traversal', text: 'var.list' }, steps: [{ kind: 'index', key: { kind: 'literal', value: 0 } }] });
+  });
+
+  it('removes the common indentation of a <<- heredoc that ends with a newline', async () => {
+    const source = 'a = <<-EOT\n    {\n      "k": 1\n    }\n    EOT\n';
+    const e = await attr(source);
+    if (e.kind !== 'template') throw new Error('not a template');
+    expect(e.parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('')).toBe('{\n  "k": 1\n}\n');
+    // Each kept line still points at its place in the file.
+    const k = e.parts.find((p) => p.kind === 'literal' && p.text.startsWith('  "k"'));
+    expect(k).toMatchObject({ start: source.indexOf('"k"') - 2, pos: { line: 3, column: 5 } });
+  });
 });
