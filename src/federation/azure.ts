@@ -6,7 +6,7 @@
 import type { InventoryIndex } from '../model/model.js';
 import type { JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
-import { classifyIssuer, normalizeIssuer } from './issuers.js';
+import { classifyIssuer, clusterOfResource, clusterWithIssuer, normalizeIssuer } from './issuers.js';
 import { anyMatcher, intersect, literal } from './matcher.js';
 import { SUBJECT_PREFIX } from './kubernetes-subjects.js';
 import type { Federation, Issuer, Matcher, Pattern } from './types.js';
@@ -81,7 +81,7 @@ function resolveAzureIssuer(value: Value, index: InventoryIndex, subject: Matche
   const kubernetesSubject = subject.allow?.some((p) => p.value.startsWith(SUBJECT_PREFIX)) ?? false;
   if (typeof value === 'string' && value.trim() !== '') {
     const host = normalizeIssuer(value);
-    const cluster = index.clusters.find((c) => c.issuer !== undefined && normalizeIssuer(c.issuer).toLowerCase() === host.toLowerCase());
+    const cluster = clusterWithIssuer(host, index);
     const classified = classifyIssuer(host);
     const issuer: Issuer = { key: host, host, kind: cluster || kubernetesSubject ? 'kubernetes' : classified.kind };
     if (cluster) issuer.cluster = cluster.name;
@@ -91,7 +91,7 @@ function resolveAzureIssuer(value: Value, index: InventoryIndex, subject: Matche
   if (isUnknown(value) && value.ref && value.prefix === undefined && value.suffix === undefined) {
     const referenced = index.resourceById(value.ref.id);
     if (referenced?.type === CLUSTER_TYPE) {
-      const info = index.clusters.find((c) => c.resourceId === referenced.id);
+      const info = clusterOfResource(referenced.id, index);
       const known = info?.issuer;
       const issuer: Issuer = known ? { key: normalizeIssuer(known), host: normalizeIssuer(known), kind: 'kubernetes' } : { key: `ref:${referenced.id}`, kind: 'kubernetes' };
       if (info) issuer.cluster = info.name;

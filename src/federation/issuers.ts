@@ -153,7 +153,7 @@ function fromProvider(provider: Resource, index: InventoryIndex): Issuer {
 }
 
 function fromCluster(cluster: Resource, index: InventoryIndex): Issuer {
-  const info = index.clusters.find((c) => c.resourceId === cluster.id);
+  const info = clusterOfResource(cluster.id, index);
   const published = asObject(asObject(asObject(cluster.body)?.['identity'])?.['oidc'])?.['issuer'];
   const known = typeof published === 'string' ? published : info?.issuer;
   if (known !== undefined) {
@@ -167,21 +167,54 @@ function fromCluster(cluster: Resource, index: InventoryIndex): Issuer {
   return issuer;
 }
 
-function clusterWithIssuer(host: string, index: InventoryIndex): ClusterInfo | undefined {
-  const wanted = host.toLowerCase();
-  return index.clusters.find((c) => c.issuer !== undefined && normalizeIssuer(c.issuer).toLowerCase() === wanted);
+/** The scanned cluster whose issuer is this (normalized) host, if any. */
+export function clusterWithIssuer(host: string, index: InventoryIndex): ClusterInfo | undefined {
+  return lookupsOf(index).clustersByIssuer.get(host.toLowerCase());
+}
+
+/** The cluster facts known about a cluster resource, if any. */
+export function clusterOfResource(resourceId: string, index: InventoryIndex): ClusterInfo | undefined {
+  return lookupsOf(index).clustersByResource.get(resourceId);
 }
 
 function findProviderByArn(arn: string, index: InventoryIndex): Resource | undefined {
-  return index.ofType('aws.iam.OIDCProvider').find((p) => asObject(p.body)?.['Arn'] === arn);
+  return lookupsOf(index).providersByArn.get(arn);
 }
 
 function findProviderByHost(host: string, index: InventoryIndex): Resource | undefined {
-  const wanted = host.toLowerCase();
-  return index.ofType('aws.iam.OIDCProvider').find((p) => {
-    const url = asObject(p.body)?.['Url'];
-    return typeof url === 'string' && normalizeIssuer(url).toLowerCase() === wanted;
-  });
+  return lookupsOf(index).providersByHost.get(host.toLowerCase());
+}
+
+interface IssuerLookups {
+  providersByArn: Map<string, Resource>;
+  providersByHost: Map<string, Resource>;
+  clustersByIssuer: Map<string, ClusterInfo>;
+  clustersByResource: Map<string, ClusterInfo>;
+}
+
+/** Every role asks for its issuer: index providers and clusters once per inventory (first one wins, as in a scan). */
+const lookups = new WeakMap<InventoryIndex, IssuerLookups>();
+
+function lookupsOf(index: InventoryIndex): IssuerLookups {
+  let found = lookups.get(index);
+  if (found) return found;
+  found = { providersByArn: new Map(), providersByHost: new Map(), clustersByIssuer: new Map(), clustersByResource: new Map() };
+  const first = <V>(map: Map<string, V>, key: string, value: V): void => {
+    if (!map.has(key)) map.set(key, value);
+  };
+  for (const p of index.ofType('aws.iam.OIDCProvider')) {
+    const body = asObject(p.body);
+    const arn = body?.['Arn'];
+    const url = body?.['Url'];
+    if (typeof arn === 'string') first(found.providersByArn, arn, p);
+    if (typeof url === 'string') first(found.providersByHost, normalizeIssuer(url).toLowerCase(), p);
+  }
+  for (const c of index.clusters) {
+    if (c.issuer !== undefined) first(found.clustersByIssuer, normalizeIssuer(c.issuer).toLowerCase(), c);
+    if (c.resourceId !== undefined) first(found.clustersByResource, c.resourceId, c);
+  }
+  lookups.set(index, found);
+  return found;
 }
 
 function asObject(v: JsonValue | Unknown | undefined): Record<string, JsonValue> | undefined {
