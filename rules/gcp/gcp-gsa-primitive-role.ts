@@ -28,19 +28,22 @@ Basic roles predate IAM's fine-grained roles and grant thousands of permissions.
     references: ['https://cloud.google.com/iam/docs/understanding-roles#basic'],
   },
   check(ctx) {
-    const bindings = ctx.model.ofType('gcp.iam.Binding');
+    // Bindings of a basic role, read once: most bindings grant predefined roles.
+    const basic = ctx.model.ofType('gcp.iam.Binding').flatMap((binding) => {
+      const body = obj(binding.body) ?? {};
+      const role = str(body.role);
+      if (!role || !PRIMITIVE.has(role)) return [];
+      const members = (Array.isArray(body.members) ? body.members : []).map((m) => parseMember(m));
+      return [{ binding, role, target: obj(body.resource), members }];
+    });
+    if (basic.length === 0) return;
     for (const gsa of ctx.model.ofType('gcp.iam.ServiceAccount')) {
       const feds = ctx.model.federationsOf(gsa).filter((f) => f.gcp && f.gcp.scope !== 'unknown' && f.gcp.role !== null);
       if (feds.length === 0) continue;
       const users = [...new Set(feds.map((f) => f.gcp!.member))];
-      for (const binding of bindings) {
-        const body = obj(binding.body) ?? {};
-        const role = str(body.role);
-        if (!role || !PRIMITIVE.has(role)) continue;
-        const members = Array.isArray(body.members) ? body.members : [];
-        const target = obj(body.resource);
+      for (const { binding, role, target, members } of basic) {
         members.forEach((member, i) => {
-          if (!namesGsa(parseMember(member), gsa)) return;
+          if (!namesGsa(member, gsa)) return;
           const on = typeof target?.name === 'string' ? ` on ${String(target.type)} ${target.name}` : '';
           ctx.report({
             resource: binding,

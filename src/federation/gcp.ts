@@ -100,10 +100,54 @@ function grantOf(m: GcpMember, member: JsonValue, role: string | null, level: Gc
   return grant;
 }
 
+interface BindingLookups {
+  byRef: Map<string, number[]>;
+  byEmail: Map<string, number[]>;
+  byProject: Map<string, number[]>;
+}
+
+/** Bindings that may grant Workload Identity User, by what they target; built once per inventory. */
+const bindingLookups = new WeakMap<InventoryIndex, BindingLookups>();
+
+function lookupsOf(index: InventoryIndex): BindingLookups {
+  let found = bindingLookups.get(index);
+  if (found) return found;
+  found = { byRef: new Map(), byEmail: new Map(), byProject: new Map() };
+  const add = (map: Map<string, number[]>, key: string, at: number): void => {
+    const list = map.get(key);
+    if (list) list.push(at);
+    else map.set(key, [at]);
+  };
+  index.ofType('gcp.iam.Binding').forEach((binding, at) => {
+    const body = obj(binding.body) ?? {};
+    if (body.role !== WORKLOAD_IDENTITY_USER && !isUnknown(body.role)) return;
+    const target = obj(body.resource);
+    const name = target?.name;
+    if (target?.type === 'serviceAccount') {
+      if (isUnknown(name) && name.ref) add(found!.byRef, name.ref.id, at);
+      else if (typeof name === 'string') add(found!.byEmail, serviceAccountEmail(name), at);
+    } else if (target?.type === 'project' && typeof name === 'string') {
+      add(found!.byProject, name.replace(/^projects\//, ''), at);
+    }
+  });
+  bindingLookups.set(index, found);
+  return found;
+}
+
+/** The bindings that can target this account (bindingTargets still decides), in inventory order. */
+function workloadIdentityBindingsFor(gsa: Resource, index: InventoryIndex): Resource[] {
+  const { byRef, byEmail, byProject } = lookupsOf(index);
+  const email = gsaEmail(gsa);
+  const project = gsaProject(gsa);
+  const at = [...(byRef.get(gsa.id) ?? []), ...(email !== undefined ? byEmail.get(email) ?? [] : []), ...(project !== undefined ? byProject.get(project) ?? [] : [])];
+  const all = index.ofType('gcp.iam.Binding');
+  return [...new Set(at)].sort((a, b) => a - b).map((i) => all[i]!);
+}
+
 /** The workload identity federations of a `gcp.iam.ServiceAccount`. */
 export function analyzeGcpServiceAccount(gsa: Resource, index: InventoryIndex): Federation[] {
   const out: Federation[] = [];
-  for (const binding of index.ofType('gcp.iam.Binding')) {
+  for (const binding of workloadIdentityBindingsFor(gsa, index)) {
     const level = bindingTargets(binding, gsa);
     if (!level) continue;
     const body = obj(binding.body) ?? {};

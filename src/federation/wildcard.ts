@@ -25,6 +25,10 @@ export function isAllStars(pattern: string): boolean {
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
   const v = ignoreCase ? value.toLowerCase() : value;
+  // Most policy patterns are exact names or `service:Prefix*`: answer those without splitting.
+  const star = p.indexOf('*');
+  if (star < 0 && !p.includes('?')) return p === v;
+  if (star === p.length - 1 && !p.includes('?')) return v.startsWith(p.slice(0, star));
   const segments = p.split('*');
   if (segments.length === 1) return segmentAt(p, v, 0) && p.length === v.length;
 
