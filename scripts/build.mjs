@@ -1,8 +1,8 @@
 // Builds the CLI: regenerates the rule index, then bundles src/ into build/ with esbuild
 // (code splitting keeps cloud SDKs, tree-sitter and reporters out of start-up).
 // `--if-stale` skips the bundle when build/ is newer than every source file.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
 
@@ -30,7 +30,7 @@ if (ifStale && existsSync(out)) {
 }
 
 const { build } = await import('esbuild');
-await build({
+const result = await build({
   entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts'), worker: join(repo, 'src/engine/worker.ts') },
   outdir: join(repo, 'build'),
   bundle: true,
@@ -43,4 +43,13 @@ await build({
   chunkNames: '[name]-[hash]',
   logLevel: 'warning',
   define: { PODTRUST_VERSION: JSON.stringify(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version) },
+  metafile: true,
+  absWorkingDir: repo,
 });
+
+// Chunk names change with their content: drop the previous builds' chunks (the package ships build/).
+const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(repo, f)));
+for (const name of readdirSync(join(repo, 'build'))) {
+  const full = join(repo, 'build', name);
+  if (name.endsWith('.js') && !outputs.has(full)) rmSync(full, { force: true });
+}
