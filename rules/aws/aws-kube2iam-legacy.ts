@@ -1,7 +1,8 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import { isUnknown } from '../../src/model/unknown.js';
-import { escapeToken, get } from '../../src/util/pointer.js';
+import { escapeToken, split } from '../../src/util/pointer.js';
+import { getTokens } from '../../src/rules-support/kubernetes.js';
 
 const ANNOTATION = 'iam.amazonaws.com/role';
 
@@ -16,8 +17,10 @@ const POD_METADATA: Record<string, string> = {
   'k8s.CronJob': '/spec/jobTemplate/spec/template/metadata',
 };
 
-function annotationOf(resource: Resource, metadataPointer: string): JsonValue | undefined {
-  const annotations = get(resource.body, `${metadataPointer}/annotations`) as JsonValue | undefined;
+const OWNER_REFERENCES = split('/metadata/ownerReferences');
+
+function annotationOf(resource: Resource, annotationsTokens: readonly string[]): JsonValue | undefined {
+  const annotations = getTokens(resource.body, annotationsTokens) as JsonValue | undefined;
   if (!annotations || typeof annotations !== 'object' || Array.isArray(annotations) || isUnknown(annotations)) return undefined;
   return (annotations as Record<string, JsonValue>)[ANNOTATION];
 }
@@ -44,9 +47,10 @@ each pod.`,
   },
   check(ctx) {
     for (const [type, metadataPointer] of Object.entries(POD_METADATA)) {
+      const annotationsTokens = split(`${metadataPointer}/annotations`);
       for (const resource of ctx.model.ofType(type)) {
-        if (type === 'k8s.Pod' && Array.isArray(get(resource.body, '/metadata/ownerReferences'))) continue;
-        const value = annotationOf(resource, metadataPointer);
+        if (type === 'k8s.Pod' && Array.isArray(getTokens(resource.body, OWNER_REFERENCES))) continue;
+        const value = annotationOf(resource, annotationsTokens);
         if (value === undefined || value === null) continue;
         const role = typeof value === 'string' ? value : 'an unresolved role';
         ctx.report({

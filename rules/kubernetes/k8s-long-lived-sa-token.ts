@@ -1,5 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { asObject, cloudIdentities, metadataOf, namespaceOf } from '../../src/rules-support/kubernetes.js';
+import { asObject, cloudIdentities, metadataOf, namespaceOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
 import { podSpecsOf } from '../../src/credentials/kubernetes.js';
 
 const MAX_EXPIRATION = 86400;
@@ -23,13 +23,19 @@ long after it leaks. Token Secrets for ServiceAccounts without a known cloud ide
     ],
   },
   check(ctx) {
-    const identities = cloudIdentities(ctx.model);
+    // The first identity of each ServiceAccount, as a search of the list in order would find it.
+    const identities = new Map<string, Map<string, CloudIdentity>>();
+    for (const i of cloudIdentities(ctx.model)) {
+      let inNamespace = identities.get(i.namespace);
+      if (!inNamespace) identities.set(i.namespace, (inNamespace = new Map()));
+      if (!inNamespace.has(i.serviceAccount)) inNamespace.set(i.serviceAccount, i);
+    }
     for (const secret of ctx.model.ofType('k8s.Secret')) {
       const body = asObject(secret.body) ?? {};
       if (body.type !== 'kubernetes.io/service-account-token') continue;
       const sa = asObject(metadataOf(secret).annotations)?.['kubernetes.io/service-account.name'];
       const ns = namespaceOf(secret);
-      const identity = identities.find((i) => i.namespace === ns && i.serviceAccount === sa);
+      const identity = typeof sa === 'string' ? identities.get(ns)?.get(sa) : undefined;
       if (!identity) continue;
       ctx.report({
         resource: secret,
@@ -38,26 +44,28 @@ long after it leaks. Token Secrets for ServiceAccounts without a known cloud ide
         related: [{ resource: identity.resource, at: identity.at, message: `cloud identity of ${ns}/${String(sa)}` }],
       });
     }
-    for (const r of ctx.model.resources) {
+    const all = ctx.model.resources;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
       if (!r.type.startsWith('k8s.')) continue;
       for (const { spec, pointer } of podSpecsOf(asObject(r.body) ?? {})) {
         const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-        volumes.forEach((v, vi) => {
-          const sources = asObject(asObject(v)?.projected)?.sources;
-          if (!Array.isArray(sources)) return;
-          sources.forEach((src, si) => {
-            const token = asObject(asObject(src)?.serviceAccountToken);
+        for (let vi = 0; vi < volumes.length; vi++) {
+          const sources = asObject(asObject(volumes[vi])?.projected)?.sources;
+          if (!Array.isArray(sources)) continue;
+          for (let si = 0; si < sources.length; si++) {
+            const token = asObject(asObject(sources[si])?.serviceAccountToken);
             const exp = token?.expirationSeconds;
             const seconds = typeof exp === 'number' ? exp : typeof exp === 'string' && /^\d+$/.test(exp) ? Number(exp) : undefined;
-            if (seconds === undefined || seconds <= MAX_EXPIRATION) return;
+            if (seconds === undefined || seconds <= MAX_EXPIRATION) continue;
             const audience = typeof token?.audience === 'string' ? ` for audience ${token.audience}` : '';
             ctx.report({
               resource: r,
               at: `${pointer}/volumes/${vi}/projected/sources/${si}/serviceAccountToken/expirationSeconds`,
               message: `${r.type.slice(4)} ${r.name} projects a ServiceAccount token${audience} valid for ${seconds} seconds (over a day): a leaked token stays usable that long.`,
             });
-          });
-        });
+          }
+        }
       }
     }
   },

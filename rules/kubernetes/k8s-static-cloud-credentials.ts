@@ -76,10 +76,14 @@ metadata:
     },
   },
   check(ctx) {
-    for (const r of ctx.model.resources) {
+    const all = ctx.model.resources;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
       if (!r.type.startsWith('k8s.')) continue;
+      const found = evidenceOf(r);
+      if (found.length === 0) continue;
       const byKind = new Map<CredentialKind, CredentialEvidence[]>();
-      for (const e of evidenceOf(r)) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
+      for (const e of found) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
       for (const [kind, list] of byKind) {
         const first = [...list].sort((a, b) => line(r, a.pointer) - line(r, b.pointer))[0]!;
         const keys = [...new Set(list.map((e) => e.key))];

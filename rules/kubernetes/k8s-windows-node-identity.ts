@@ -55,7 +55,9 @@ associations for the same cluster; AKS Windows node pools in a scan that uses AA
   check(ctx) {
     const associations = ctx.model.ofType('aws.eks.PodIdentityAssociation');
     const aadInUse = ctx.model.ofType('k8s.AzureIdentityBinding')[0] ?? ctx.model.ofType('k8s.AzureIdentity')[0];
-    for (const r of ctx.model.resources) {
+    const all = ctx.model.resources;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
       if (!r.type.startsWith('k8s.')) continue;
       for (const { spec, pointer } of podSpecsOf(asObject(r.body) ?? {})) {
         const at = windowsScheduling(spec, pointer);

@@ -102,6 +102,16 @@ function typeMatches(patterns: string[], type: string): boolean {
   return patterns.some((p) => wildcardSegment(p, type));
 }
 
+/** `typeMatches` for one rule's patterns, remembered per resource type. */
+function typeMatcher(patterns: string[]): (type: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (type) => {
+    let answer = answers.get(type);
+    if (answer === undefined) answers.set(type, (answer = typeMatches(patterns, type)));
+    return answer;
+  };
+}
+
 function isTruthy(v: JsonValue | undefined): boolean {
   if (v === undefined || v === null || v === false || v === '' || v === 0) return false;
   if (Array.isArray(v)) return v.length > 0;
@@ -137,8 +147,16 @@ export function checkHolds(spec: CheckSpec, value: JsonValue | undefined): boole
   }
 }
 
-function query(body: JsonValue, path: string): { value: JsonValue; pointer: string; property: string }[] {
-  const out: { value: JsonValue; pointer: string; property: string }[] = [];
+interface QueryNode {
+  value: JsonValue;
+  pointer: string;
+  property: string;
+}
+
+function query(body: JsonValue, path: string): QueryNode[] {
+  const names = nameSegmentsOf(path);
+  if (names) return selectNames(body, names);
+  const out: QueryNode[] = [];
   exec(body as never, path, (value: unknown, segments: (string | number)[]) => {
     const pointer = segments.map((s) => '/' + escapeToken(s)).join('');
     out.push({ value: value as JsonValue, pointer, property: String(segments[segments.length - 1] ?? '') });
@@ -146,10 +164,96 @@ function query(body: JsonValue, path: string): { value: JsonValue; pointer: stri
   return out;
 }
 
+/*
+ * Paths made only of child name selectors (`$.metadata.name`, `$.a['b','c']`) are evaluated
+ * here, once parsed, instead of by the library, which parses the path again for every resource.
+ * The answers are the library's: the same nodes in the same order (its breadth-first order is,
+ * for name selectors alone, depth first in written order), plain objects only, own keys only.
+ * Any other path goes to the library.
+ */
+const SHORTHAND = /^\.([A-Za-z_][A-Za-z0-9_]*)/;
+const BRACKETED = /^\[[ \t\n\r]*((?:'[^'\\\x00-\x1f]*'|"[^"'\\\x00-\x1f]*")(?:[ \t\n\r]*,[ \t\n\r]*(?:'[^'\\\x00-\x1f]*'|"[^"'\\\x00-\x1f]*"))*)[ \t\n\r]*\]/;
+const QUOTED = /'([^']*)'|"([^"]*)"/g;
+const nameSegmentCache = new Map<string, string[][] | null>();
+
+function nameSegmentsOf(path: string): string[][] | undefined {
+  let cached = nameSegmentCache.get(path);
+  if (cached === undefined) nameSegmentCache.set(path, (cached = parseNameSegments(path)));
+  return cached ?? undefined;
+}
+
+function parseNameSegments(path: string): string[][] | null {
+  if (!path.startsWith('$')) return null;
+  const segments: string[][] = [];
+  let rest = path.slice(1);
+  while (rest.length > 0) {
+    const shorthand = SHORTHAND.exec(rest);
+    if (shorthand) {
+      segments.push([shorthand[1]!]);
+      rest = rest.slice(shorthand[0].length);
+      continue;
+    }
+    const bracketed = BRACKETED.exec(rest);
+    if (!bracketed) return null;
+    segments.push([...bracketed[1]!.matchAll(QUOTED)].map((m) => m[1] ?? m[2]!));
+    rest = rest.slice(bracketed[0].length);
+  }
+  return segments;
+}
+
+function isPlainObject(v: unknown): v is Record<string, JsonValue> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === null || proto === Object.prototype;
+}
+
+function selectNames(body: JsonValue, segments: string[][]): QueryNode[] {
+  const out: QueryNode[] = [];
+  const names: string[] = [];
+  const walk = (value: JsonValue): void => {
+    if (names.length === segments.length) {
+      out.push({ value, pointer: names.map((n) => '/' + escapeToken(n)).join(''), property: names[names.length - 1] ?? '' });
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    for (const name of segments[names.length]!) {
+      if (!Object.hasOwn(value, name)) continue;
+      names.push(name);
+      walk(value[name]!);
+      names.pop();
+    }
+  };
+  walk(body);
+  return out;
+}
+
+const NO_NODE = Symbol('no node');
+
+/** The value of the first node `selectNames` would give (`NO_NODE` when none), without the others. */
+function firstNamed(value: JsonValue, segments: string[][], depth = 0): JsonValue | typeof NO_NODE {
+  if (depth === segments.length) return value;
+  if (!isPlainObject(value)) return NO_NODE;
+  for (const name of segments[depth]!) {
+    if (!Object.hasOwn(value, name)) continue;
+    const found = firstNamed(value[name]!, segments, depth + 1);
+    if (found !== NO_NODE) return found;
+  }
+  return NO_NODE;
+}
+
+function firstValue(body: JsonValue, path: string): JsonValue | undefined {
+  const names = nameSegmentsOf(path);
+  if (names) {
+    const found = firstNamed(body, names);
+    return found === NO_NODE ? undefined : found;
+  }
+  const nodes = query(body, path);
+  return nodes.length === 0 ? undefined : nodes[0]!.value;
+}
+
 function whereHolds(rule: DeclarativeRule, resource: Resource): boolean {
   for (const w of rule.given.where ?? []) {
-    const nodes = query(resource.body, w.path);
-    const value = nodes.length === 0 ? undefined : nodes[0]!.value;
+    const value = firstValue(resource.body, w.path);
     if (!checkHolds(w.check, value)) return false;
   }
   return true;
@@ -170,8 +274,11 @@ export function toCodeRule(rule: DeclarativeRule): CodeRule {
   return {
     meta,
     check(ctx: RuleContext): void {
-      for (const resource of ctx.model.resources) {
-        if (!typeMatches(given.types, resource.type) || !whereHolds(rule, resource)) continue;
+      const matchesType = typeMatcher(given.types);
+      const all = ctx.model.resources;
+      for (let i = 0; i < all.length; i++) {
+        const resource = all[i]!;
+        if (!matchesType(resource.type) || !whereHolds(rule, resource)) continue;
         for (const node of query(resource.body, given.path)) {
           if (checkHolds(then, node.value)) continue;
           ctx.report({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Names the fingerprint scheme in SARIF `partialFingerprints`; baselines read it back under the same key. */
 export const FINGERPRINT_KEY = 'podtrust/v1';
@@ -8,5 +8,5 @@ export const FINGERPRINT_KEY = 'podtrust/v1';
  * never line numbers or values, so it survives moved lines and reformatting.
  */
 export function fingerprint(ruleId: string, resourceId: string, pointer: string, key = ''): string {
-  return createHash('sha256').update(`${ruleId}\u0000${resourceId}\u0000${pointer}\u0000${key}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${ruleId}\u0000${resourceId}\u0000${pointer}\u0000${key}`, 'hex').slice(0, 32);
 }

@@ -129,10 +129,17 @@ function clusterNamedInBody(model: Model, r: Resource): string | undefined {
 
 export function resourceClusters(model: Model): Record<string, string[]> {
   const out = Object.create(null) as Record<string, string[]>;
-  for (const r of model.resources) {
+  // One list per cluster, shared by its objects: a large cluster has hundreds of thousands.
+  const single = new Map<string, string[]>();
+  const all = model.resources;
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i]!;
     const own = r.cluster ?? clusterNamedInBody(model, r);
-    if (own !== undefined) out[r.id] = [own];
-    else if (r.type === 'aws.iam.Role') {
+    if (own !== undefined) {
+      let list = single.get(own);
+      if (!list) single.set(own, (list = [own]));
+      out[r.id] = list;
+    } else if (r.type === 'aws.iam.Role') {
       const names = clustersTrusting(model, r);
       if (names.length > 0) out[r.id] = names;
     }

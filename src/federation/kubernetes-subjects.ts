@@ -5,7 +5,7 @@
  * prefix. A namespace counts when at least one name in it is admitted.
  */
 import { AutomatonLimitError, MatcherAutomaton, type AutomatonState } from './automaton.js';
-import type { Matcher, NamespaceSpan } from './types.js';
+import type { Matcher, NamespaceSpan, Pattern } from './types.js';
 
 export const SUBJECT_PREFIX = 'system:serviceaccount:';
 const NAMESPACE_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz0123456789-'];
@@ -24,6 +24,26 @@ export interface NamespaceAnalysis {
 export function analyzeNamespaces(matcher: Matcher): NamespaceAnalysis {
   const literal = literalAnalysis(matcher);
   if (literal) return literal;
+  // Trust analysis and then several rules ask about the same subject patterns.
+  const key = JSON.stringify([matcher.allow && patternsKey(matcher.allow), (matcher.allowAlso ?? []).map(patternsKey), patternsKey(matcher.deny)]);
+  let answer = automatonAnswers.get(key);
+  if (!answer) {
+    if (automatonAnswers.size >= AUTOMATON_ANSWERS_KEPT) automatonAnswers.clear();
+    automatonAnswers.set(key, (answer = automatonAnalysis(matcher)));
+  }
+  return answer.namespaces ? { ...answer, namespaces: [...answer.namespaces] } : { ...answer };
+}
+
+/** What the automaton reads of each pattern. */
+function patternsKey(patterns: readonly Pattern[]): [string, boolean, boolean][] {
+  return patterns.map((p) => [p.value, Boolean(p.wildcard), Boolean(p.ignoreCase)]);
+}
+
+const AUTOMATON_ANSWERS_KEPT = 10_000;
+/** Answers by the patterns' text, so a matcher changed after it was asked about is never answered wrongly. */
+const automatonAnswers = new Map<string, NamespaceAnalysis>();
+
+function automatonAnalysis(matcher: Matcher): NamespaceAnalysis {
   try {
     return analyze(new MatcherAutomaton(matcher));
   } catch (e) {

@@ -124,6 +124,7 @@ function hasCasedLetters(s: string): boolean {
 
 /** True / false when decided; undefined when the matcher is too complex to analyse. */
 function provablyEmpty(m: Matcher): boolean | undefined {
+  if (admitsSimplestMember(m)) return false;
   try {
     const auto = new MatcherAutomaton(m);
     const alphabet = [...auto.literalCharacters(), freshCharacter(auto.literalCharacters())];
@@ -147,6 +148,20 @@ function provablyEmpty(m: Matcher): boolean | undefined {
     throw e;
   }
 }
+
+/**
+ * Whether the matcher admits the simplest member of one of its first allow list's patterns
+ * (stars dropped, each `?` one letter): a witness that it is not empty, found without the
+ * automaton. Only for ASCII patterns, where whole-string and per-character case folding agree.
+ */
+function admitsSimplestMember(m: Matcher): boolean {
+  const groups = [m.allow ?? [], ...(m.allowAlso ?? []), m.deny];
+  if (!groups.every((g) => g.every((p) => ASCII.test(p.value)))) return false;
+  const candidates = m.allow ?? m.allowAlso?.[0] ?? [literal('')];
+  return candidates.some((p) => admits(m, p.wildcard ? p.value.replace(/\*/g, '').replace(/\?/g, 'a') : p.value));
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** A character no pattern names: it stands for every such character. */
 function freshCharacter(used: Set<string>): string {

@@ -9,11 +9,24 @@ import type { PositionMap } from '../model/types.js';
 export function lazyPositions(compute: () => PositionMap): PositionMap {
   const target = Object.create(null) as PositionMap;
   let pending: (() => PositionMap) | undefined = compute;
+  // The computed map itself answers, not a copy on the target: copying every position of every
+  // object a finding points at was a good part of locating findings.
+  let source: PositionMap = target;
   const filled = (): PositionMap => {
     if (pending) {
       const fill = pending;
       pending = undefined;
-      Object.assign(target, fill());
+      source = fill();
+    }
+    return source;
+  };
+  // What a proxy may only report about properties its target really holds (non-configurable
+  // ones, or any after extensions are prevented) needs them on the target: move them there.
+  const settled = (): PositionMap => {
+    const from = filled();
+    if (from !== target) {
+      for (const key of Reflect.ownKeys(from)) Reflect.defineProperty(target, key, Reflect.getOwnPropertyDescriptor(from, key)!);
+      source = target;
     }
     return target;
   };
@@ -24,6 +37,13 @@ export function lazyPositions(compute: () => PositionMap): PositionMap {
     getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(filled(), key),
     set: (_t, key, value) => Reflect.set(filled(), key, value),
     deleteProperty: (_t, key) => Reflect.deleteProperty(filled(), key),
-    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(filled(), key, descriptor),
+    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(staysConfigurable(filled(), key, descriptor) ? filled() : settled(), key, descriptor),
+    preventExtensions: () => Reflect.preventExtensions(settled()),
   });
+}
+
+/** Whether the property is configurable after the definition (a new one is not unless it says so). */
+function staysConfigurable(map: PositionMap, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+  if (descriptor.configurable !== undefined) return descriptor.configurable;
+  return Reflect.getOwnPropertyDescriptor(map, key)?.configurable === true;
 }

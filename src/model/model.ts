@@ -18,7 +18,8 @@ export interface InventoryIndex {
  */
 export class Model implements InventoryIndex {
   readonly clusters: readonly ClusterInfo[];
-  private readonly byId = new Map<string, Resource>();
+  /** Built on first lookup: a live inventory's lookups are few and building it costs as much as a rule. */
+  private byId: Map<string, Resource> | undefined;
   private readonly byType = new Map<string, Resource[]>();
   private federationCache = new Map<string, Federation[]>();
   private readonly trustStatementCache = new Map<string, PolicyStatement[]>();
@@ -26,8 +27,9 @@ export class Model implements InventoryIndex {
 
   constructor(readonly inventory: Inventory) {
     this.clusters = inventory.clusters;
-    for (const r of inventory.resources) {
-      this.byId.set(r.id, r);
+    const all = inventory.resources;
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i]!;
       let list = this.byType.get(r.type);
       if (!list) this.byType.set(r.type, (list = []));
       list.push(r);
@@ -39,6 +41,10 @@ export class Model implements InventoryIndex {
   }
 
   resourceById(id: string): Resource | undefined {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const r of this.inventory.resources) this.byId.set(r.id, r);
+    }
     return this.byId.get(id);
   }
 
