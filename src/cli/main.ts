@@ -3,7 +3,7 @@
  * (through the exit status it returns).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PodtrustError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -169,8 +169,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const reportOnly = ['format', 'fail-on', 'baseline', 'only-new'].filter((o) => values[o] !== undefined);
     if (reportOnly.length > 0) throw new PodtrustError('usage', `collect writes an inventory, not a report: --${reportOnly.join(', --')} belong to scan`);
     const inventory = await collect();
-    const { renderInventory } = await import('../engine/snapshot.js');
-    emit(renderInventory(inventory), values.output as string | undefined);
+    const { writeInventory } = await import('../engine/snapshot.js');
+    emitPieces((write) => writeInventory(inventory, write), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
     return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;
   }
@@ -218,15 +218,27 @@ function reportVerbose(result: ScanResult, ms: number): void {
 }
 
 function emit(text: string, output: string | undefined): void {
+  emitPieces((write) => write(text), output);
+}
+
+/** Output written as it is produced, for outputs too large to hold as one string. */
+function emitPieces(produce: (write: (text: string) => void) => void, output: string | undefined): void {
   if (output === undefined || output === '-') {
-    process.stdout.write(text);
+    produce((text) => process.stdout.write(text));
     return;
   }
+  let fd: number | undefined;
   try {
     mkdirSync(dirname(resolve(output)), { recursive: true });
-    writeFileSync(output, text);
+    fd = openSync(output, 'w');
+    const target = fd;
+    produce((text) => writeSync(target, text));
   } catch (e) {
-    throw new PodtrustError('usage', `--output ${output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new PodtrustError('usage', `--output ${output}: cannot write: ${code}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

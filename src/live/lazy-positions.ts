@@ -6,6 +6,14 @@
  */
 import type { PositionMap } from '../model/types.js';
 
+/** Lazy maps nothing has read yet: a saved inventory leaves them out rather than render them. */
+const unread = new WeakSet<PositionMap>();
+
+/** Whether these are a live object's positions that were never computed (so never needed). */
+export function isUnread(positions: PositionMap): boolean {
+  return unread.has(positions);
+}
+
 export function lazyPositions(compute: () => PositionMap): PositionMap {
   const target = Object.create(null) as PositionMap;
   let pending: (() => PositionMap) | undefined = compute;
@@ -16,6 +24,7 @@ export function lazyPositions(compute: () => PositionMap): PositionMap {
     if (pending) {
       const fill = pending;
       pending = undefined;
+      unread.delete(proxy);
       source = fill();
     }
     return source;
@@ -30,7 +39,7 @@ export function lazyPositions(compute: () => PositionMap): PositionMap {
     }
     return target;
   };
-  return new Proxy(target, {
+  const proxy: PositionMap = new Proxy(target, {
     get: (_t, key) => Reflect.get(filled(), key),
     has: (_t, key) => Reflect.has(filled(), key),
     ownKeys: () => Reflect.ownKeys(filled()),
@@ -40,6 +49,8 @@ export function lazyPositions(compute: () => PositionMap): PositionMap {
     defineProperty: (_t, key, descriptor) => Reflect.defineProperty(staysConfigurable(filled(), key, descriptor) ? filled() : settled(), key, descriptor),
     preventExtensions: () => Reflect.preventExtensions(settled()),
   });
+  unread.add(proxy);
+  return proxy;
 }
 
 /** Whether the property is configurable after the definition (a new one is not unless it says so). */

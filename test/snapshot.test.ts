@@ -1,0 +1,77 @@
+/** Saved inventories: the same bytes as before for IaC, live positions left out and rebuilt, plain data on load. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectInventory } from '../src/scan.js';
+import { loadInventory, renderInventory, writeInventory } from '../src/engine/snapshot.js';
+import { lazyPositions } from '../src/live/lazy-positions.js';
+import { renderYamlWithPositions } from '../src/live/yaml-render.js';
+import type { Inventory, JsonValue, Resource } from '../src/model/types.js';
+import { REPO } from './helpers/fixtures.js';
+
+function saveAndLoad(inventory: Inventory): { text: string; loaded: Inventory } {
+  const file = join(mkdtempSync(join(tmpdir(), 'podtrust-snapshot-')), 'inventory.json');
+  const text = renderInventory(inventory);
+  writeFileSync(file, text);
+  return { text, loaded: loadInventory(file) };
+}
+
+function liveServiceAccount(name: string, onRender: () => void): Resource {
+  const body = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'team-a', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/app' } } } as unknown as JsonValue;
+  return {
+    id: `k8s:live:prod:ServiceAccount/team-a/${name}`,
+    type: 'k8s.ServiceAccount',
+    name: `team-a/${name}`,
+    file: `live/prod/team-a/ServiceAccount/${name}.yaml`,
+    format: 'live',
+    body,
+    positions: lazyPositions(() => {
+      onRender();
+      return renderYamlWithPositions(body).positions;
+    }),
+  } as Resource;
+}
+
+describe('saved inventories', () => {
+  it('writes an IaC inventory as indented JSON, resource by resource, with the same bytes as one JSON text', async () => {
+    const inventory = await collectInventory({ paths: [join(REPO, 'fixtures', 'demo')], root: REPO });
+    expect(inventory.resources.length).toBeGreaterThan(5);
+    const pieces: string[] = [];
+    writeInventory(inventory, (t) => pieces.push(t));
+    expect(pieces.length).toBeGreaterThan(inventory.resources.length);
+    expect(pieces.join('')).toBe(JSON.stringify(inventory, null, 2) + '\n');
+    expect(renderInventory({ version: 1, resources: [], clusters: [], notes: [] })).toBe(JSON.stringify({ version: 1, resources: [], clusters: [], notes: [] }, null, 2) + '\n');
+  });
+
+  it('leaves out positions of live objects nothing read, and rebuilds the same ones on load', () => {
+    let renders = 0;
+    const unread = liveServiceAccount('unread', () => renders++);
+    const read = liveServiceAccount('read', () => renders++);
+    const readPositions = { ...read.positions };
+    expect(renders).toBe(1);
+    const { text, loaded } = saveAndLoad({ version: 1, resources: [unread, read], clusters: [], notes: [] });
+    expect(renders).toBe(1);
+    const saved = JSON.parse(text) as Inventory;
+    expect(saved.resources[0]!.positions).toEqual({});
+    expect(saved.resources[1]!.positions).toEqual(readPositions);
+    const rebuilt = loaded.resources[0]!.positions;
+    expect(rebuilt['/metadata/annotations/eks.amazonaws.com~1role-arn']).toEqual(renderYamlWithPositions(unread.body).positions['/metadata/annotations/eks.amazonaws.com~1role-arn']);
+    expect(rebuilt['/metadata/annotations/eks.amazonaws.com~1role-arn']?.line).toBeGreaterThan(1);
+  });
+
+  it('loads objects without a prototype, so keys such as constructor are only data', () => {
+    const r = { id: 'tf:a:x', type: 'k8s.ConfigMap', name: 'x', file: 'a.yaml', format: 'kubernetes', body: { data: { constructor: 'c', toString: 't' } }, positions: { '': { line: 1, column: 1, endLine: 1, endColumn: 2 } } } as unknown as Resource;
+    const { loaded } = saveAndLoad({ version: 1, resources: [r], clusters: [], notes: [] });
+    const data = (loaded.resources[0]!.body as Record<string, Record<string, unknown>>)['data']!;
+    expect(Object.getPrototypeOf(data)).toBeNull();
+    expect(data['constructor']).toBe('c');
+    expect(data['hasOwnProperty']).toBeUndefined();
+  });
+
+  it('names the line of broken JSON', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'podtrust-snapshot-')), 'broken.json');
+    writeFileSync(file, '{\n  "version": 1,\n  "resources": [\n    {,\n  ]\n}\n');
+    expect(() => loadInventory(file)).toThrow(/broken\.json:4: /);
+  });
+});
