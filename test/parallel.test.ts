@@ -1,5 +1,7 @@
 /** Collecting in worker threads gives exactly the result of collecting in one thread. */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
 import { terraformUnits, jobsOf } from '../src/engine/partition.js';
@@ -30,4 +32,19 @@ describe('parallel collection', () => {
     expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
     expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
   });
+
+  it('gives identical findings with and without workers on a generated monorepo of many roots', async () => {
+    const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../src/bench-entry.js');
+    // @ts-expect-error the benchmark generator is plain JavaScript
+    const { generateIac } = (await import('../bench/generate-iac.mjs')) as { generateIac: (dir: string, files: number, seed: number) => unknown };
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-monorepo-'));
+    generateIac(dir, 312, 42);
+    const sequential = await api.scan({ paths: [dir], root: dir, workers: 0 });
+    const parallel = await api.scan({ paths: [dir], root: dir, workers: 2 });
+    expect(sequential.summary.resources).toBeGreaterThan(2500);
+    expect(sequential.notes.filter((n) => n.kind === 'limit')).toEqual([]);
+    expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
+    expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+  });
 });
+

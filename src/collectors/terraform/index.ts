@@ -384,7 +384,10 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
       if (called.has(dir)) continue;
       const host = project.host(dir, [dir]);
       const root = new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir), host);
-      project.collect(root, instances, dir);
+      // Each root has its own instance budget: roots scanned together do not share one.
+      const ofRoot: ResourceInstance[] = [];
+      project.collect(root, ofRoot, dir);
+      for (const inst of ofRoot) instances.push(inst);
     }
     const reported = new Set<string>();
     for (const inst of instances) {

@@ -69,6 +69,8 @@ export interface InstanceHost {
 }
 
 const MAX_INSTANCES = 1000;
+/** Bounds the work of one root module (with the local modules it calls), however its blocks expand. */
+const MAX_ROOT_INSTANCES = 10_000;
 
 export class ModuleInstance implements Resolver {
   private readonly localValues = new Map<string, Value>();
@@ -282,8 +284,8 @@ export class ModuleInstance implements Resolver {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
       for (const { suffix, scope } of this.expand(block, this.scope)) {
-        if (out.length >= MAX_INSTANCES) {
-          this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
+        if (out.length >= MAX_ROOT_INSTANCES) {
+          this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_ROOT_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
           return;
         }
         const positions: PositionMap = Object.create(null) as PositionMap;

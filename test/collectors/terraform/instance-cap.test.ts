@@ -55,4 +55,14 @@ module "irsa" {
     expect(result.resources).toHaveLength(1000);
     expect(result.notes.filter((n) => n.kind === 'limit')).toEqual([]);
   });
+
+  it('roots scanned together each have their own budget: one root does not use up another\'s', async () => {
+    const root = (dir: string) => ({ path: `/repo/${dir}/main.tf`, text: `resource "aws_iam_role" "app" {\n  count = 900\n  name  = "${dir}-\${count.index}"\n  assume_role_policy = "{}"\n}\n` });
+    const result = await collectTerraform([root('billing'), root('catalog'), root('search')], { root: ROOT, limits: LIMITS });
+    expect(result.notes.filter((n) => n.kind === 'limit')).toEqual([]);
+    for (const dir of ['billing', 'catalog', 'search']) {
+      expect(result.resources.filter((r) => r.type === 'aws.iam.Role' && r.file === `/repo/${dir}/main.tf`)).toHaveLength(900);
+    }
+  });
 });
+
