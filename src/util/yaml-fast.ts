@@ -286,10 +286,11 @@ class Walker {
     return i + 1;
   }
 
-  private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): { obj: Record<string, JsonValue>; last: Extent; firstKey: number } {
+  private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): { obj: Record<string, JsonValue>; last: Extent; firstKey: number; lastEmpty: boolean } {
     const obj = createObject();
     const last: Extent = { valueEnd: 0, nodeEnd: 0 };
     let firstKey = -1;
+    let lastEmpty = false;
     let prevEnd = this.base + node.startPosition + (flow ? 1 : 0);
     for (const mapping of (node.mappings ?? []) as YAMLMapping[]) {
       if (!mapping || mapping.kind !== Kind.MAPPING) throw UNSUPPORTED;
@@ -299,6 +300,7 @@ class Walker {
       const child = pointer + '/' + escapeToken(key);
       const colonEnd = this.colonAfter(end);
       const valueNode = mapping.value as YAMLNode | null;
+      lastEmpty = valueNode === null;
       if (valueNode === null) {
         const at = this.emptyValueAt(colonEnd);
         this.positions[child] = this.lines.span(start, at);
@@ -321,13 +323,13 @@ class Walker {
       prevEnd = last.valueEnd;
     }
     if (firstKey < 0) throw UNSUPPORTED;
-    return { obj, last, firstKey };
+    return { obj, last, firstKey, lastEmpty };
   }
 
   private blockMap(node: YAMLNode, pointer: string, depth: number, tagStart: number): { value: JsonValue; ext: Extent } {
-    const { obj, last, firstKey } = this.pairs(node, pointer, depth, tagStart, false);
+    const { obj, last, firstKey, lastEmpty } = this.pairs(node, pointer, depth, tagStart, false);
     if (firstKey !== this.base + node.startPosition) throw UNSUPPORTED;
-    this.checkNoTrailingComment(firstKey, last.nodeEnd, depth === 0);
+    this.checkNoTrailingComment(firstKey, last.nodeEnd, depth === 0, lastEmpty);
     return { value: obj, ext: { valueEnd: last.nodeEnd, nodeEnd: last.nodeEnd } };
   }
 
@@ -350,8 +352,10 @@ class Walker {
     if (items.length === 0) throw UNSUPPORTED;
     let prevEnd = this.base + node.startPosition;
     let nodeEnd = prevEnd;
+    let lastEmpty = false;
     items.forEach((item, i) => {
       const child = `${pointer}/${i}`;
+      lastEmpty = item === null;
       if (item === null) {
         const dash = this.nextDash(prevEnd);
         const at = this.emptyValueAt(dash + 1);
@@ -370,7 +374,7 @@ class Walker {
       prevEnd = this.extent.valueEnd;
       nodeEnd = this.extent.nodeEnd;
     });
-    this.checkNoTrailingComment(this.base + node.startPosition, nodeEnd, depth === 0);
+    this.checkNoTrailingComment(this.base + node.startPosition, nodeEnd, depth === 0, lastEmpty);
     return { value: arr, ext: { valueEnd: nodeEnd, nodeEnd } };
   }
 
@@ -378,7 +382,7 @@ class Walker {
    * Comment lines right after a block collection's last entry, indented at least as deep as the
    * collection, stretch ranges in the `yaml` library in ways not modelled here.
    */
-  private checkNoTrailingComment(collectionStart: number, end: number, root: boolean): void {
+  private checkNoTrailingComment(collectionStart: number, end: number, root: boolean, lastEmpty: boolean): void {
     const t = this.text;
     const indent = collectionStart - (t.lastIndexOf('\n', collectionStart - 1) + 1);
     let lineStart = end;
@@ -396,6 +400,8 @@ class Walker {
         continue;
       }
       if (c !== HASH) return;
+      // After an empty last value the `yaml` library's ranges run on through the comments.
+      if (lastEmpty) throw UNSUPPORTED;
       const commentIndent = i - lineStart;
       if (commentIndent > indent || (commentIndent === indent && !root)) throw UNSUPPORTED;
       return;

@@ -114,6 +114,8 @@ describe('parseYamlFast', () => {
       'a: [1,\n  2]\n',
       'a:\tb\n',
       'a:\n  b: 1\n  # trailing comment inside the mapping\nc: 2\n',
+      'indexes:\n\n# comments after an empty last value\n',
+      'list:\n- a\n-\n# after an empty last item\n',
     ]) {
       expect(parseYamlFast(text, { intrinsicTags: true }), text).toBeUndefined();
     }
