@@ -1,5 +1,6 @@
 /** Saving and loading inventories: versioned, schema-validated JSON without secret values. */
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { Ajv } from 'ajv';
 import type { Inventory, JsonValue, Resource } from '../model/types.js';
 import { inventorySchema } from '../model/inventory-schema.js';
@@ -18,17 +19,18 @@ export function validateInventory(data: unknown): string[] {
 }
 
 /**
- * Writes the inventory in pieces, one resource at a time: a large cluster's inventory is larger
- * than the longest string Node can hold. Stable key order and two-space indentation, so the same
- * inventory gives the same bytes.
+ * Writes the inventory in pieces, one resource per line: a large cluster's inventory is larger
+ * than the longest string Node can hold, and a file laid out this way can be loaded line by line.
  */
 export function writeInventory(inventory: Inventory, write: (text: string) => void): void {
   const nested = (value: unknown, indent: string): string => jsonText(value).replace(/\n/g, `\n${indent}`);
-  write(`{\n  "version": ${JSON.stringify(inventory.version)},\n  "resources": [`);
-  inventory.resources.forEach((r, i) => write(`${i > 0 ? ',' : ''}\n    ${nested(saved(r), '    ')}`));
-  write(inventory.resources.length > 0 ? '\n  ],\n' : '],\n');
-  write(`  "clusters": ${nested(inventory.clusters, '  ')},\n  "notes": ${nested(inventory.notes, '  ')}\n}\n`);
+  write(`{\n  "version": ${JSON.stringify(inventory.version)},\n${RESOURCES_OPEN}`);
+  inventory.resources.forEach((r, i) => write(`${i > 0 ? ',' : ''}\n    ${jsonText(saved(r), 0)}`));
+  write(`${inventory.resources.length > 0 ? RESOURCES_CLOSE : ']'},\n  "clusters": ${nested(inventory.clusters, '  ')},\n  "notes": ${nested(inventory.notes, '  ')}\n}\n`);
 }
+
+const RESOURCES_OPEN = '  "resources": [';
+const RESOURCES_CLOSE = '\n  ]';
 
 export function renderInventory(inventory: Inventory): string {
   const parts: string[] = [];
@@ -45,21 +47,14 @@ function isLiveObject(r: Resource): boolean {
   return r.format === 'live' && r.id.startsWith('k8s:live:');
 }
 
-export function loadInventory(file: string): Inventory {
-  let text: string;
+export function loadInventory(file: string, maxText = constants.MAX_STRING_LENGTH): Inventory {
+  let buf: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (e) {
     throw new PodtrustError('usage', `--inventory ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    // Only to say where: positions of every value of a large inventory would cost more than the parse.
-    const e = parseJson(text).errors[0];
-    throw new PodtrustError('input', `${file}:${e?.line ?? 1}: ${e?.message ?? 'not JSON'}`);
-  }
+  const data = buf.length <= maxText ? parseText(buf.toString('utf8'), file) : parseByLines(buf, file);
   if (data === null || data === undefined) throw new PodtrustError('input', `${file}:1: empty inventory`);
   const errors = validateInventory(data);
   if (errors.length > 0) throw new PodtrustError('input', `${file}: not a podtrust inventory (version 1): ${errors.slice(0, 3).join('; ')}`);
@@ -74,6 +69,50 @@ export function loadInventory(file: string): Inventory {
     if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(() => renderYamlWithPositions(r.body).positions);
   }
   return inventory;
+}
+
+function parseText(withBom: string, file: string): unknown {
+  const text = withBom.charCodeAt(0) === 0xfeff ? withBom.slice(1) : withBom;
+  if (text.trim() === '') throw new PodtrustError('input', `${file}:1: empty inventory`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A hand-edited inventory may hold comments or trailing commas; the tolerant parser, which
+    // also says where a real error is, costs more and is only needed then.
+    const parsed = parseJson(text);
+    const e = parsed.errors[0];
+    if (!e && parsed.documents[0]) return parsed.documents[0].value;
+    throw new PodtrustError('input', `${file}:${e?.line ?? 1}: ${e?.message ?? 'empty inventory'}`);
+  }
+}
+
+/** A file too large for one string: read as writeInventory lays it out, one resource per line. */
+function parseByLines(buf: Buffer, file: string): unknown {
+  const tooLarge = (): never => {
+    throw new PodtrustError('input', `${file}: too large to read as one text (${buf.length} bytes); inventories this large can be read only as podtrust collect writes them, one resource per line`);
+  };
+  const open = buf.indexOf(`\n${RESOURCES_OPEN}\n`);
+  const close = buf.indexOf(`${RESOURCES_CLOSE},\n  "clusters": `, open < 0 ? 0 : open);
+  if (open < 0 || close < 0) return tooLarge();
+  const head = buf.toString('utf8', 0, open + 1 + RESOURCES_OPEN.length) + ']' + buf.toString('utf8', close + RESOURCES_CLOSE.length);
+  const data = parseText(head, file) as { resources?: unknown[] };
+  const resources: unknown[] = [];
+  let at = open + RESOURCES_OPEN.length + 2;
+  let line = buf.subarray(0, at).reduce((n, b) => (b === 0x0a ? n + 1 : n), 1);
+  while (at < close) {
+    const end = Math.min(buf.indexOf(0x0a, at) < 0 ? close : buf.indexOf(0x0a, at), close);
+    let text = buf.toString('utf8', at, end).trim();
+    if (text.endsWith(',')) text = text.slice(0, -1);
+    try {
+      resources.push(JSON.parse(text));
+    } catch {
+      throw new PodtrustError('input', `${file}:${line}: not one resource per line as podtrust collect writes it`);
+    }
+    at = end + 1;
+    line++;
+  }
+  data.resources = resources;
+  return data;
 }
 
 /** Objects as the collectors make them (no prototype), so a key such as `constructor` is only data. */
