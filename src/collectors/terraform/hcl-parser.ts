@@ -340,26 +340,27 @@ class Converter {
         return { kind: 'conditional', cond: parts[0]!, then: parts[1]!, else: parts[2]!, ...this.base(node) };
       }
       case 'unary_operation': {
-        const [opNode, ...parts] = node.children;
+        const [opNode, ...parts] = node.children.filter((c) => c.type !== 'comment');
         const operand = parts.length > 0 ? this.term(parts, parts[0]!.start, parts[parts.length - 1]!.end) : undefined;
         return opNode && operand ? { kind: 'unary', op: this.source(opNode), operand, ...this.base(node) } : this.invalid(node);
       }
       case 'binary_operation': {
         // The operator is the one token outside the operands' parentheses.
+        const kids = node.children.filter((c) => c.type !== 'comment');
         let depth = 0;
-        const at = node.children.findIndex((c) => {
+        const at = kids.findIndex((c) => {
           if (c.named) return false;
           if (c.type === '(') depth++;
           else if (c.type === ')') depth--;
           else return depth === 0;
           return false;
         });
-        const left = node.children.slice(0, Math.max(at, 0));
-        const right = node.children.slice(at + 1);
+        const left = kids.slice(0, Math.max(at, 0));
+        const right = kids.slice(at + 1);
         const l = at > 0 ? this.term(left, left[0]!.start, left[left.length - 1]!.end) : undefined;
         const r = at > 0 && right.length > 0 ? this.term(right, right[0]!.start, right[right.length - 1]!.end) : undefined;
         if (!l || !r) return this.invalid(node);
-        return { kind: 'binary', op: this.source(node.children[at]!), left: l, right: r, ...this.base(node) };
+        return { kind: 'binary', op: this.source(kids[at]!), left: l, right: r, ...this.base(node) };
       }
       case 'for_expr': {
         const t = firstNamed(node);
@@ -543,16 +544,18 @@ class Converter {
     let to = closing ? closing.start : node.end;
     while (to > from && (this.text[to - 1] === ' ' || this.text[to - 1] === '\t')) to--;
     const parts = this.partsBetween(kids.filter(isDynamicPart), from, to, true);
-    return strip ? stripIndent(parts, (a, b) => this.span(a, b)) : parts;
+    return strip ? stripIndent(parts, this.text, (a, b) => this.span(a, b)) : parts;
   }
 }
 
 /** `<<-` heredocs drop the smallest indentation shared by all lines. */
-function stripIndent(parts: TemplatePart[], span: (start: number, end: number) => Position): TemplatePart[] {
+function stripIndent(parts: TemplatePart[], source: string, span: (start: number, end: number) => Position): TemplatePart[] {
   let min = Infinity;
   let atLineStart = true;
   parts.forEach((p, partIndex) => {
     if (p.kind !== 'literal') {
+      // A line that starts with an interpolation or directive has no indentation.
+      if (atLineStart) min = 0;
       atLineStart = false;
       return;
     }
@@ -581,14 +584,17 @@ function stripIndent(parts: TemplatePart[], span: (start: number, end: number) =
       continue;
     }
     const lines = p.text.split('\n');
-    let offset = 0;
+    // Lines are found in the file, not by length: an escaped `$${` is one character shorter in the text.
+    let lineStart = p.start;
     const before = out.length;
     lines.forEach((line, i) => {
-      const cut = i > 0 || atLineStart ? Math.min(min, /^[ \t]*/.exec(line)![0].length) : 0;
+      const blank = line.trim() === '' && i < lines.length - 1;
+      const cut = !blank && (i > 0 || atLineStart) ? Math.min(min, /^[ \t]*/.exec(line)![0].length) : 0;
       const text = line.slice(cut) + (i < lines.length - 1 ? '\n' : '');
-      const start = p.start + offset + cut;
-      if (text !== '') out.push({ kind: 'literal', text, start, pos: span(start, start + text.length) });
-      offset += line.length + 1;
+      const start = lineStart + cut;
+      const newline = source.indexOf('\n', lineStart);
+      if (text !== '') out.push({ kind: 'literal', text, start, pos: span(start, i < lines.length - 1 && newline >= 0 ? newline + 1 : start + text.length) });
+      lineStart = newline + 1;
     });
     if (out.length === before) out.push({ ...p, text: '' });
     atLineStart = p.text.endsWith('\n');

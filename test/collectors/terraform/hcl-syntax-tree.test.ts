@@ -131,4 +131,29 @@ describe('HCL syntax tree conversion', () => {
     const k = e.parts.find((p) => p.kind === 'literal' && p.text.startsWith('  "k"'));
     expect(k).toMatchObject({ start: source.indexOf('"k"') - 2, pos: { line: 3, column: 5 } });
   });
+
+  it('skips comments inside operations', async () => {
+    expect(await attr('a = x + /* c */ y\n')).toMatchObject({ kind: 'binary', op: '+', left: { kind: 'variable', name: 'x' }, right: { kind: 'variable', name: 'y' } });
+    expect(await attr('a = !/* c */var.on\n')).toMatchObject({ kind: 'unary', op: '!', operand: { kind: 'traversal', text: 'var.on' } });
+    expect(await attr('a = x /* c */ == y\n')).toMatchObject({ kind: 'binary', op: '==', left: { kind: 'variable', name: 'x' } });
+  });
+
+  it('strips nothing from a <<- heredoc whose first line starts with an interpolation, and keeps blank lines', async () => {
+    const text = async (source: string) => {
+      const e = await attr(source);
+      if (e.kind !== 'template') throw new Error('not a template');
+      return e.parts.map((p) => (p.kind === 'literal' ? p.text : '${}')).join('');
+    };
+    expect(await text('a = <<-EOT\n${x}\n    b\nEOT\n')).toBe('${}\n    b\n');
+    expect(await text('a = <<-EOT\n    a\n        \n    b\n    EOT\n')).toBe('a\n        \nb\n');
+  });
+
+  it('places each stripped line at its place in the file, also after an escaped $${', async () => {
+    const source = 'a = <<-EOT\n    $${c}\n      d\n    EOT\n';
+    const e = await attr(source);
+    if (e.kind !== 'template') throw new Error('not a template');
+    const d = e.parts.find((p) => p.kind === 'literal' && p.text.includes('d'));
+    expect(d).toMatchObject({ text: '  d\n', start: source.indexOf('  d'), pos: { line: 3, column: 5 } });
+  });
 });
+
