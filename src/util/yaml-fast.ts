@@ -523,7 +523,7 @@ export function resolvePlain(s: string): null | boolean | number | string {
   const c = s.charCodeAt(0);
   // Fast exit: most plain scalars start with a letter that no core type can start with.
   const maybeTyped = c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66;
-  if (!maybeTyped || s.length > 400) return s;
+  if (!maybeTyped) return s;
   if (s === '' || NULL_RE.test(s)) return null;
   if (BOOL_RE.test(s)) return c === 0x74 || c === 0x54;
   if (OCT_RE.test(s)) return parseInt(s.substring(2), 8);

@@ -121,6 +121,14 @@ describe('parseYamlFast', () => {
     }
   });
 
+  it('types long plain scalars as the reference does', () => {
+    for (const text of ['a: ' + '0'.repeat(400) + '1\n', 'a: ' + '1'.repeat(401) + '\n', '1'.repeat(401) + ': x\n', 'a: 0.' + '0'.repeat(400) + '1\n']) {
+      const fast = parseYamlFast(text, { intrinsicTags: true });
+      expect(fast, text.slice(0, 20)).toBeDefined();
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(parseYamlReference(text, { intrinsicTags: true })));
+    }
+  });
+
   it('falls back when a limit would be exceeded, so the yaml path reports it', () => {
     expect(parseYamlFast('a:\n  b:\n    c: 1\n', { limits: { maxNodes: 100, maxDepth: 1 } })).toBeUndefined();
     expect(parseYamlFast('- 1\n- 2\n- 3\n', { limits: { maxNodes: 3, maxDepth: 10 } })).toBeUndefined();
