@@ -103,6 +103,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
 export function sortCollected(c: CollectResult): void {
   c.resources.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.positions['']?.line ?? 0) - (b.positions['']?.line ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   c.notes.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareText(a.kind, b.kind) || compareText(a.message, b.message));
+  c.clusters.sort((a, b) => compareText(a.resourceId ?? '', b.resourceId ?? '') || compareText(a.name, b.name) || compareText(a.issuer ?? '', b.issuer ?? ''));
 }
 
 function compareText(a: string, b: string): number {

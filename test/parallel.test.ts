@@ -45,6 +45,10 @@ describe('parallel collection', () => {
     expect(sequential.notes.filter((n) => n.kind === 'limit')).toEqual([]);
     expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
     expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+    expect(JSON.stringify(parallel.identities)).toBe(JSON.stringify(sequential.identities));
+    const [one, two] = [await api.collectInventory({ paths: [dir], root: dir, workers: 0 }), await api.collectInventory({ paths: [dir], root: dir, workers: 2 })];
+    expect(one.clusters.length).toBeGreaterThan(10);
+    expect(JSON.stringify(two.clusters)).toBe(JSON.stringify(one.clusters));
   });
 });
 
