@@ -1,8 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import { isUnknown } from '../../src/model/unknown.js';
-import { escapeToken, split } from '../../src/util/pointer.js';
-import { getTokens } from '../../src/rules-support/kubernetes.js';
+import { escapeToken, getTokens, split } from '../../src/util/pointer.js';
 
 const ANNOTATION = 'iam.amazonaws.com/role';
 

@@ -1,6 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { escapeToken } from '../../src/util/pointer.js';
-import { mayHaveTemplateLabel, obj, podTemplateOf } from '../../src/rules-support/azure.js';
+import { obj, podTemplateOf } from '../../src/rules-support/azure.js';
 
 const POD_IDENTITY_KINDS = ['AzureIdentity', 'AzureIdentityBinding', 'AzurePodIdentityException'];
 const BINDING_LABEL = 'aadpodidbinding';
@@ -31,10 +31,7 @@ assigned to the node pool. Azure Workload Identity replaces it with per-ServiceA
         ctx.report({ resource: r, at: '', message: `${kind} ${r.name} configures AAD Pod Identity, which is deprecated: migrate to Azure Workload Identity.` });
       }
     }
-    const workloads = ctx.model.ofTypePrefix('k8s.');
-    for (let i = 0; i < workloads.length; i++) {
-      const workload = workloads[i]!;
-      if (!mayHaveTemplateLabel(workload, BINDING_LABEL)) continue;
+    for (const workload of ctx.model.ofTypePrefix('k8s.')) {
       const template = podTemplateOf(workload);
       if (!template || template.labels[BINDING_LABEL] === undefined) continue;
       ctx.report({

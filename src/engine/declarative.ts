@@ -207,7 +207,8 @@ function isPlainObject(v: unknown): v is Record<string, JsonValue> {
   return proto === null || proto === Object.prototype;
 }
 
-function selectNames(body: JsonValue, segments: string[][]): QueryNode[] {
+/** The nodes the library would select, in its order; at most `limit` of them. */
+function selectNames(body: JsonValue, segments: string[][], limit = Infinity): QueryNode[] {
   const out: QueryNode[] = [];
   const names: string[] = [];
   const walk = (value: JsonValue): void => {
@@ -217,6 +218,7 @@ function selectNames(body: JsonValue, segments: string[][]): QueryNode[] {
     }
     if (!isPlainObject(value)) return;
     for (const name of segments[names.length]!) {
+      if (out.length >= limit) return;
       if (!Object.hasOwn(value, name)) continue;
       names.push(name);
       walk(value[name]!);
@@ -227,27 +229,9 @@ function selectNames(body: JsonValue, segments: string[][]): QueryNode[] {
   return out;
 }
 
-const NO_NODE = Symbol('no node');
-
-/** The value of the first node `selectNames` would give (`NO_NODE` when none), without the others. */
-function firstNamed(value: JsonValue, segments: string[][], depth = 0): JsonValue | typeof NO_NODE {
-  if (depth === segments.length) return value;
-  if (!isPlainObject(value)) return NO_NODE;
-  for (const name of segments[depth]!) {
-    if (!Object.hasOwn(value, name)) continue;
-    const found = firstNamed(value[name]!, segments, depth + 1);
-    if (found !== NO_NODE) return found;
-  }
-  return NO_NODE;
-}
-
 function firstValue(body: JsonValue, path: string): JsonValue | undefined {
   const names = nameSegmentsOf(path);
-  if (names) {
-    const found = firstNamed(body, names);
-    return found === NO_NODE ? undefined : found;
-  }
-  const nodes = query(body, path);
+  const nodes = names ? selectNames(body, names, 1) : query(body, path);
   return nodes.length === 0 ? undefined : nodes[0]!.value;
 }
 

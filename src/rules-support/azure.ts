@@ -65,24 +65,6 @@ export function podTemplateOf(r: Resource): PodTemplate | undefined {
   };
 }
 
-/**
- * False when `podTemplateOf(r)?.labels[key]` is certainly undefined, found by reading the path
- * without the object checks (they can only discard what it finds): a quick test that spares
- * building the template of every pod in a cluster.
- */
-export function mayHaveTemplateLabel(r: Resource, key: string): boolean {
-  if (!r.type.startsWith('k8s.')) return false;
-  const path = TEMPLATE_PATHS[r.type.slice(4)];
-  if (!path) return false;
-  let cur: unknown = r.body;
-  for (const step of path) cur = field(cur, step);
-  return field(field(field(cur, 'metadata'), 'labels'), key) !== undefined;
-}
-
-function field(v: unknown, key: string): unknown {
-  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
-}
-
 /** The ServiceAccount name a pod spec runs as. */
 export function serviceAccountNameOf(spec: JsonObject): string | undefined {
   const v = spec['serviceAccountName'] ?? spec['serviceAccount'];

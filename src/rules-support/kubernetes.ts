@@ -8,17 +8,6 @@ export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !('$unknown' in v) ? v : undefined;
 }
 
-/** What `get` (src/util/pointer.ts) answers for a pointer split beforehand: for a lookup repeated over many objects. */
-export function getTokens(value: unknown, tokens: readonly string[]): unknown {
-  let cur: unknown = value;
-  for (const token of tokens) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    if (Array.isArray(cur)) cur = cur[Number(token)];
-    else cur = Object.prototype.hasOwnProperty.call(cur, token) ? (cur as Record<string, unknown>)[token] : undefined;
-  }
-  return cur;
-}
-
 export function metadataOf(r: Resource): JsonObject {
   return asObject(asObject(r.body)?.metadata) ?? {};
 }

@@ -27,8 +27,13 @@ export function parent(pointer: string): string {
 
 /** Reads the value at a pointer, or undefined. */
 export function get(value: unknown, pointer: string): unknown {
+  return getTokens(value, split(pointer));
+}
+
+/** `get` with the pointer split beforehand, for one lookup repeated over many objects. */
+export function getTokens(value: unknown, tokens: readonly string[]): unknown {
   let cur: unknown = value;
-  for (const token of split(pointer)) {
+  for (const token of tokens) {
     if (cur === null || typeof cur !== 'object') return undefined;
     if (Array.isArray(cur)) cur = cur[Number(token)];
     else cur = Object.prototype.hasOwnProperty.call(cur, token) ? (cur as Record<string, unknown>)[token] : undefined;
