@@ -9,11 +9,27 @@ function rootOf(id: string): string {
   return id.slice(0, id.indexOf(':', 3) + 1);
 }
 
-function roleFor(v: Value | undefined, roles: Resource[], from: string): Resource | undefined {
-  if (v === undefined) return undefined;
-  if (isUnknown(v)) return v.ref ? roles.find((r) => r.id === v.ref!.id) : undefined;
-  if (typeof v === 'string') return roles.find((r) => rootOf(r.id) === rootOf(from) && (r.body as { RoleName?: JsonValue }).RoleName === v);
-  return undefined;
+/** Roles by id and by root module and name, first one wins (as a search in collection order would). */
+class RoleIndex {
+  private readonly byId = new Map<string, Resource>();
+  private readonly byName = new Map<string, Resource>();
+
+  constructor(resources: Resource[]) {
+    for (const r of resources) {
+      if (r.type !== 'aws.iam.Role') continue;
+      if (!this.byId.has(r.id)) this.byId.set(r.id, r);
+      const name = (r.body as { RoleName?: JsonValue }).RoleName;
+      const key = typeof name === 'string' ? `${rootOf(r.id)}\n${name}` : undefined;
+      if (key !== undefined && !this.byName.has(key)) this.byName.set(key, r);
+    }
+  }
+
+  roleFor(v: Value | undefined, from: string): Resource | undefined {
+    if (v === undefined) return undefined;
+    if (isUnknown(v)) return v.ref ? this.byId.get(v.ref.id) : undefined;
+    if (typeof v === 'string') return this.byName.get(`${rootOf(from)}\n${v}`);
+    return undefined;
+  }
 }
 
 function positionIn(role: Resource, inst: ResourceInstance, pointer: string): Position {
@@ -31,12 +47,12 @@ function arnName(v: Value): Value {
 }
 
 export function linkRoleAttachments(instances: ResourceInstance[], resources: Resource[]): void {
-  const roles = resources.filter((r) => r.type === 'aws.iam.Role');
+  const roles = new RoleIndex(resources);
   for (const inst of instances) {
     if (inst.mode !== 'resource') continue;
     const values = inst.values;
     if (inst.type === 'aws_iam_role_policy_attachment' || inst.type === 'aws_iam_role_policy_attachments_exclusive') {
-      const role = roleFor(values.role ?? values.role_name, roles, inst.id);
+      const role = roles.roleFor(values.role ?? values.role_name, inst.id);
       if (!role) continue;
       const body = role.body as { AttachedManagedPolicies?: JsonValue[] };
       const list = (body.AttachedManagedPolicies ??= []);
@@ -47,7 +63,7 @@ export function linkRoleAttachments(instances: ResourceInstance[], resources: Re
         role.positions[`/AttachedManagedPolicies/${i}`] = positionIn(role, inst, inst.type === 'aws_iam_role_policy_attachment' ? '/policy_arn' : '/policy_arns');
       }
     } else if (inst.type === 'aws_iam_role_policy') {
-      const role = roleFor(values.role, roles, inst.id);
+      const role = roles.roleFor(values.role, inst.id);
       if (!role) continue;
       const body = role.body as { RolePolicyList?: JsonValue[] };
       const list = (body.RolePolicyList ??= []);

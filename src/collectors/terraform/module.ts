@@ -3,7 +3,7 @@ import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, safeEvaluate } from './body.js';
 import { type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
-import { renderPolicyDocument } from './policy-document.js';
+import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
 
 export interface ModuleDef {
@@ -72,10 +72,19 @@ const MAX_INSTANCES = 1000;
 /** Bounds the work of one root module (with the local modules it calls), however its blocks expand. */
 const MAX_ROOT_INSTANCES = 10_000;
 
+export interface Expansion {
+  suffix: string;
+  scope: Scope;
+  key?: Value;
+}
+
 export class ModuleInstance implements Resolver {
   private readonly localValues = new Map<string, Value>();
   private readonly evaluatingLocals = new Set<string>();
   private readonly children = new Map<string, ModuleInstance | null>();
+  /** A data block's policy is read by its own instance, by each reference and for positions: render it once per scope. */
+  private readonly policies = new Map<Block, Map<Scope, RenderedPolicy>>();
+  private readonly expansions = new Map<Block, Expansion[]>();
   readonly scope: Scope;
 
   constructor(
@@ -141,8 +150,16 @@ export class ModuleInstance implements Resolver {
   dataPositions(steps: TraversalStep[], pointer: string, out: PositionMap, scope: Scope = this.scope): void {
     const doc = this.policyDocumentReference(steps, scope);
     if (!doc) return;
-    const rendered = renderPolicyDocument(doc.block, doc.scope);
+    const rendered = this.policyDocument(doc.block, doc.scope);
     for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '' && out[pointer + p] === undefined) out[pointer + p] = pos;
+  }
+
+  private policyDocument(block: Block, scope: Scope): RenderedPolicy {
+    let byScope = this.policies.get(block);
+    if (!byScope) this.policies.set(block, (byScope = new Map()));
+    let rendered = byScope.get(scope);
+    if (!rendered) byScope.set(scope, (rendered = renderPolicyDocument(block, scope)));
+    return rendered;
   }
 
   /** `data.aws_iam_policy_document.<name>[<key>].json`: the data block and the scope of the instance it names. */
@@ -233,7 +250,7 @@ export class ModuleInstance implements Resolver {
     if (t?.kind !== 'attr' || n?.kind !== 'attr') return undefined;
     const doc = this.policyDocumentReference(steps, scope);
     if (doc) {
-      const { document } = renderPolicyDocument(doc.block, doc.scope);
+      const { document } = this.policyDocument(doc.block, doc.scope);
       if (!containsUnknownValue(document)) return { value: toJson(document), used: doc.used };
       const u = mkUnknown(expr.text, { ref: { id: this.host.idFor(`${this.prefix}data.${t.name}.${n.name}${doc.suffix}`), attribute: 'json' } });
       encodedValue.set(u, document);
@@ -292,7 +309,7 @@ export class ModuleInstance implements Resolver {
         positions[''] = { ...block.pos, file: block.file };
         let values: ObjectValue;
         if (block.labels[0] === 'aws_iam_policy_document' && mode === 'data') {
-          const rendered = renderPolicyDocument(block, scope);
+          const rendered = this.policyDocument(block, scope);
           values = newObject();
           values.json = containsUnknownValue(rendered.document) ? mkUnknown('policy document') : toJson(rendered.document);
           values.document = rendered.document;
@@ -316,7 +333,14 @@ export class ModuleInstance implements Resolver {
   }
 
   /** The instances a block's count / for_each produce, with their address suffix and scope. */
-  expand(block: Block, scope: Scope): { suffix: string; scope: Scope; key?: Value }[] {
+  expand(block: Block, scope: Scope): Expansion[] {
+    if (scope !== this.scope) return this.expandIn(block, scope);
+    let found = this.expansions.get(block);
+    if (!found) this.expansions.set(block, (found = this.expandIn(block, scope)));
+    return found;
+  }
+
+  private expandIn(block: Block, scope: Scope): Expansion[] {
     const count = block.body.attributes.find((a) => a.name === 'count');
     const forEach = block.body.attributes.find((a) => a.name === 'for_each');
     if (count) {
