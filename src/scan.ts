@@ -8,7 +8,7 @@ import type { CollectOptions, CollectResult } from './collectors/types.js';
 import { emptyResult, mergeResults } from './collectors/types.js';
 import { readInputs } from './engine/inputs.js';
 import { collectStructured } from './collectors/documents.js';
-import { collectInParallel, parallelism } from './engine/pool.js';
+import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from './engine/pool.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
 import type { PodtrustConfig } from './engine/config.js';
@@ -53,6 +53,9 @@ export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 export async function collectInventory(options: ScanOptions): Promise<Inventory> {
   const config = options.config ?? emptyConfig();
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const workers = parallelism(options.workers);
+  const minBytes = options.workers !== undefined ? 0 : PARALLEL_MIN_BYTES;
+  const early = new EarlyStart(workers, minBytes);
   const inputs = readInputs({
     paths: options.paths,
     root: options.root,
@@ -60,11 +63,12 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxTotalBytes: options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    onFile: (file, terraform) => early.add(file, terraform),
   });
   const collected: CollectResult = emptyResult();
   collected.notes.push(...inputs.notes);
   const collectOptions: CollectOptions = { root: options.root, limits };
-  const parallel = await collectInParallel(inputs.structured, inputs.terraform, collectOptions, parallelism(options.workers), options.workers !== undefined ? 0 : undefined);
+  const parallel = await collectInParallel(inputs.structured, inputs.terraform, collectOptions, workers, minBytes, undefined, early);
   if (parallel) mergeResults(collected, parallel);
   else {
     const seenIds = new Map<string, number>();

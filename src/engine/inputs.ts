@@ -20,6 +20,8 @@ export interface InputOptions {
   maxTotalBytes: number;
   /** What was read from standard input when a path is `-` (bytes are checked like a file's). */
   stdin?: string | Buffer;
+  /** Told of each file as it is read (the scan starts its worker threads from it). */
+  onFile?: (file: SourceFile, terraform: boolean) => void;
 }
 
 export interface InputSet {
@@ -82,7 +84,9 @@ export function readInputs(options: InputOptions): InputSet {
     const text = decodeText(buf, path, note);
     if (text === undefined) return;
     set.bytes += size;
-    (tf ? set.terraform : set.structured).push({ path, text });
+    const file = { path, text };
+    (tf ? set.terraform : set.structured).push(file);
+    options.onFile?.(file, tf);
   };
 
   for (const given of options.paths) {

@@ -12,9 +12,13 @@ import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
 import { collectJob } from './collect-job.js';
 import type { Worker } from 'node:worker_threads';
-import type { WorkerJob, WorkerReply } from './worker.js';
+import type { WorkerJob, WorkerReply, WorkerSetup } from './worker.js';
 
-/** Below this much input, starting workers costs more than it saves. */
+/**
+ * Below this much input, starting workers costs more than it saves: each thread loads the code,
+ * compiles tree-sitter and warms its JIT again (measured: the benchmark's 3.2 MB "small"
+ * monorepo takes 2.9 s in one thread and 3.2 s on two workers).
+ */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 const JOBS_PER_WORKER = 16;
 const MIN_JOB_COST = 256 * 1024;
@@ -35,30 +39,73 @@ function bytesOf(files: SourceFile[]): number {
   return n;
 }
 
+function terraformCost(files: SourceFile[]): number {
+  return bytesOf(files) * TERRAFORM_BYTE_COST;
+}
+
 export function parallelism(requested?: number): number {
   if (requested !== undefined) return Math.max(0, requested);
   return Math.min(availableParallelism(), 8);
 }
 
 /**
- * Collects the given files in workers when it pays, else returns undefined so the caller
- * collects them in this thread. `script` is the worker entry point (tests name another).
+ * Watches the inputs as they are read and starts the worker threads as soon as their cost
+ * says the collection will run in parallel, so the threads load while the rest is still read.
  */
-export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript()): Promise<CollectResult | undefined> {
-  const total = bytesOf(structured) + bytesOf(terraform);
-  if (!script || workers < 2 || total < minBytes) return undefined;
+export class EarlyStart {
+  private bytes = 0;
+  private terraformSeen = false;
+  private members: PoolWorker[] | undefined;
+
+  constructor(
+    private readonly workers: number,
+    private readonly minBytes = PARALLEL_MIN_BYTES,
+    private readonly script = workerScript(),
+  ) {}
+
+  /** One input file was read. */
+  add(file: SourceFile, terraform: boolean): void {
+    if (this.members || !this.script || this.workers < 2) return;
+    this.terraformSeen ||= terraform;
+    this.bytes += file.text.length;
+    if (this.bytes < this.minBytes) return;
+    const setup: WorkerSetup = { warmTerraform: this.terraformSeen };
+    this.members = Array.from({ length: this.workers }, () => startWorker(this.script!, setup));
+  }
+
+  /** The threads started so far (given to the collection, which then owns them). */
+  take(): PoolWorker[] | undefined {
+    const members = this.members;
+    this.members = undefined;
+    return members;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all((this.take() ?? []).map((m) => m.worker?.terminate()));
+  }
+}
+
+/**
+ * Collects the given files in workers when it pays, else returns undefined so the caller
+ * collects them in this thread. `script` is the worker entry point (tests name another);
+ * `early` holds threads already started while the inputs were read.
+ */
+export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript(), early?: EarlyStart): Promise<CollectResult | undefined> {
+  if (!script || workers < 2 || bytesOf(structured) + bytesOf(terraform) < minBytes) {
+    await early?.stop();
+    return undefined;
+  }
   // Several jobs per worker, costliest first, pulled as workers free up: the workers end close
   // together, and the last job is too small to keep one waiting for the other for long.
-  const tfCost = (files: SourceFile[]): number => bytesOf(files) * TERRAFORM_BYTE_COST;
-  const totalCost = bytesOf(structured) + tfCost(terraform);
+  const totalCost = bytesOf(structured) + terraformCost(terraform);
   const target = Math.min(MAX_JOB_COST, Math.max(MIN_JOB_COST, totalCost / (workers * JOBS_PER_WORKER)));
   const planned = [
-    ...jobsOf(terraformUnits(terraform), target, tfCost).map((units) => ({ kind: 'terraform' as const, units, cost: tfCost(units.flat()) })),
+    ...jobsOf(terraformUnits(terraform), target, terraformCost).map((units) => ({ kind: 'terraform' as const, units, cost: terraformCost(units.flat()) })),
     ...jobsOf(structured.map((f) => [f]), target, bytesOf).map((units) => ({ kind: 'structured' as const, units, cost: bytesOf(units.flat()) })),
   ].map((job, order) => ({ ...job, order }));
   planned.sort((a, b) => b.cost - a.cost || a.order - b.order);
   const jobs: WorkerJob[] = planned.map((job, id) => ({ id, kind: job.kind, files: job.units, options }));
-  return runJobs(jobs, script, workers);
+  return runJobs(jobs, script, workers, early?.take());
 }
 
 interface PoolWorker {
@@ -74,10 +121,12 @@ type JobOutcome = { result: CollectResult } | { failed: string };
  * exits is collected in this thread instead, so a broken worker costs time, never results:
  * per-file problems then become notes exactly as in a scan without workers.
  */
-export async function runJobs(jobs: WorkerJob[], script: string, workers: number): Promise<CollectResult> {
-  const { Worker } = await import('node:worker_threads');
+export async function runJobs(jobs: WorkerJob[], script: string, workers: number, started: PoolWorker[] = []): Promise<CollectResult> {
   const results: CollectResult[] = new Array(jobs.length);
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker(Worker, script));
+  const size = Math.min(workers, jobs.length);
+  const pool = started.slice(0, size);
+  await Promise.all(started.slice(size).map((m) => m.worker?.terminate()));
+  while (pool.length < size) pool.push(startWorker(script, { warmTerraform: false }));
   try {
     let next = 0;
     await Promise.all(
@@ -97,10 +146,12 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   return out;
 }
 
-function startWorker(WorkerClass: typeof Worker, script: string): PoolWorker {
+function startWorker(script: string, setup: WorkerSetup): PoolWorker {
   const member: PoolWorker = { worker: undefined, gone: false };
   try {
-    const worker = new WorkerClass(script);
+    // Loaded on demand: a scan that never starts a thread does not pay for the module.
+    const { Worker: WorkerClass } = process.getBuiltinModule('node:worker_threads');
+    const worker: Worker = new WorkerClass(script, { workerData: setup });
     // Listeners for the whole life of the thread: an 'error' between jobs must not go unhandled.
     worker.on('error', () => { member.gone = true; });
     worker.on('exit', () => { member.gone = true; });

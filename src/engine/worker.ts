@@ -1,5 +1,5 @@
 /** Worker thread of the collection pool: collects the units it is sent and posts the results back. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { collectJob } from './collect-job.js';
 
@@ -10,7 +10,17 @@ export interface WorkerJob {
   options: CollectOptions;
 }
 
+/** Sent when the thread starts: whether to load the Terraform parser before the first job arrives. */
+export interface WorkerSetup {
+  warmTerraform: boolean;
+}
+
 export type WorkerReply = { id: number; result: CollectResult } | { id: number; error: string };
+
+if ((workerData as WorkerSetup | undefined)?.warmTerraform) {
+  // Loading tree-sitter takes most of a thread's start; do it while the main thread still reads inputs.
+  Promise.all([import('../collectors/terraform/index.js'), import('../collectors/terraform/hcl-parser.js').then((m) => m.hclParser())]).catch(() => undefined);
+}
 
 parentPort?.on('message', (job: WorkerJob) => {
   collectJob(job).then(
