@@ -6,6 +6,7 @@ import type { JsonValue, Resource } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { isUnknown } from '../model/unknown.js';
 import { RoleIndex } from '../rules-support/aws.js';
+import { clusterOfResource } from '../federation/issuers.js';
 import { AWS_ROLE_ARN_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
 import type { IdentityLink } from './result.js';
 
@@ -123,7 +124,7 @@ function clusterNamedInBody(model: Model, r: Resource): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const named = (body as Record<string, JsonValue>).clusterName ?? (body as Record<string, JsonValue>).cluster;
   if (typeof named === 'string') return model.cluster(named)?.name;
-  if (isUnknown(named) && named.ref) return model.clusters.find((c) => c.resourceId === named.ref!.id)?.name;
+  if (isUnknown(named) && named.ref) return clusterOfResource(named.ref.id, model)?.name;
   return undefined;
 }
 

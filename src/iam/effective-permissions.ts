@@ -52,20 +52,28 @@ function locate(policy: PolicyInput, statementPointer: string): GrantLocation {
 
 export function effectivePermissions(role: Resource, index: InventoryIndex, options: { exempt?: readonly string[] } = {}): EffectivePermissions {
   const policies = rolePolicies(role, index);
-  const adminEquivalent: AdminEquivalent[] = [];
-  for (const a of adminEquivalentGrants(policies)) {
-    const grant = a.evaluation.grants[0];
-    if (!grant) continue;
-    adminEquivalent.push({ ...locateGrant(grant), reason: a.reason, conditional: a.decision === 'conditional' });
-  }
-  const broad = broadGrants(policies, options.exempt ?? []).map((b): BroadPermission => {
-    return { ...locate(b.policy, b.pointer), what: b.what, conditional: b.conditional };
-  });
+  // Each rule reads one of these: compute them on first use.
+  let adminEquivalent: AdminEquivalent[] | undefined;
+  let broad: BroadPermission[] | undefined;
   return {
     policies,
     grants: (action, resource = '*') => evaluate(policies, action, resource).decision,
-    adminEquivalent,
-    broad,
+    get adminEquivalent() {
+      return (adminEquivalent ??= adminEquivalentOf(policies));
+    },
+    get broad() {
+      return (broad ??= broadGrants(policies, options.exempt ?? []).map((b): BroadPermission => ({ ...locate(b.policy, b.pointer), what: b.what, conditional: b.conditional })));
+    },
     unresolved: [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])].filter((p) => p.statements === null).map((p) => p.name),
   };
+}
+
+function adminEquivalentOf(policies: RolePolicies): AdminEquivalent[] {
+  const out: AdminEquivalent[] = [];
+  for (const a of adminEquivalentGrants(policies)) {
+    const grant = a.evaluation.grants[0];
+    if (!grant) continue;
+    out.push({ ...locateGrant(grant), reason: a.reason, conditional: a.decision === 'conditional' });
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  */
 import type { PolicyInput, RolePolicies } from './role-policies.js';
 import type { IamStatement } from './policy-statements.js';
-import { matchStatement } from './statement-match.js';
+import { type StatementMatch, matchStatement } from './statement-match.js';
 
 export type Decision = 'allow' | 'conditional' | 'deny' | 'unknown';
 
@@ -37,6 +37,36 @@ export interface Evaluation {
   grants: Grant[];
 }
 
+interface Applying {
+  statement: IamStatement;
+  m: StatementMatch;
+}
+
+/**
+ * AWS managed policies' statements are shared by every role they are attached to: match each
+ * request on `*` (the probes every role is asked) once. Other resources vary by role; not kept.
+ */
+const sharedMatches = new WeakMap<IamStatement[], Map<string, Applying[]>>();
+
+/** The statements of a policy that apply (or may apply) to the request. */
+function applying(kind: PolicyInput['kind'], statements: IamStatement[], action: string, resource: string): Applying[] {
+  if (kind !== 'aws-managed' || resource !== '*') return matchAll(statements, action, resource);
+  let byRequest = sharedMatches.get(statements);
+  if (!byRequest) sharedMatches.set(statements, (byRequest = new Map()));
+  let found = byRequest.get(action);
+  if (!found) byRequest.set(action, (found = matchAll(statements, action, resource)));
+  return found;
+}
+
+function matchAll(statements: IamStatement[], action: string, resource: string): Applying[] {
+  const out: Applying[] = [];
+  for (const statement of statements) {
+    const m = matchStatement(statement, action, resource);
+    if (m.applies !== 'no') out.push({ statement, m });
+  }
+  return out;
+}
+
 /**
  * An unreadable identity policy may allow anything, so it turns an implicit deny into `unknown`.
  * It is not assumed to deny: Deny statements in identity policies are rare, and an allow that is
@@ -56,9 +86,7 @@ function evaluatePolicies(policies: readonly PolicyInput[], action: string, reso
       if (unreadable === 'unknown') denyUnknown = true;
       continue;
     }
-    for (const statement of policy.statements) {
-      const m = matchStatement(statement, action, resource);
-      if (m.applies === 'no') continue;
+    for (const { statement, m } of applying(policy.kind, policy.statements, action, resource)) {
       const certain = m.applies === 'yes';
       if (statement.effect === 'unknown') {
         allowUnknown = true;

@@ -30,28 +30,67 @@ function asObject(v: JsonValue | undefined): Obj | undefined {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v) ? (v as Obj) : undefined;
 }
 
+interface PolicyLookups {
+  byArn: Map<string, Resource>;
+  /** Every customer managed policy of a name (a name found once is the policy; twice, ambiguous). */
+  byName: Map<string, Resource[]>;
+}
+
+const lookups = new WeakMap<InventoryIndex, PolicyLookups>();
+
+function policyLookups(index: InventoryIndex): PolicyLookups {
+  let found = lookups.get(index);
+  if (found) return found;
+  found = { byArn: new Map(), byName: new Map() };
+  for (const p of index.ofType('aws.iam.Policy')) {
+    const body = asObject(p.body);
+    const arn = body?.['Arn'];
+    if (typeof arn === 'string' && !found.byArn.has(arn)) found.byArn.set(arn, p);
+    const name = body?.['PolicyName'];
+    if (typeof name === 'string') {
+      const list = found.byName.get(name);
+      if (list) list.push(p);
+      else found.byName.set(name, [p]);
+    }
+  }
+  lookups.set(index, found);
+  return found;
+}
+
 /** Finds the customer managed policy an ARN (or reference) names in the inventory. */
 function customerPolicy(arn: JsonValue | undefined, index: InventoryIndex): Resource | undefined {
-  const policies = index.ofType('aws.iam.Policy');
   if (isUnknown(arn)) {
     const ref = arn.ref ? index.resourceById(arn.ref.id) : undefined;
     return ref?.type === 'aws.iam.Policy' ? ref : undefined;
   }
   if (typeof arn !== 'string') return undefined;
-  const exact = policies.find((p) => asObject(p.body)?.['Arn'] === arn);
+  const { byArn, byName } = policyLookups(index);
+  const exact = byArn.get(arn);
   if (exact) return exact;
   const name = /^arn:aws[\w-]*:iam::[^:]*:policy\/(?:[^/]+\/)*([^/]+)$/.exec(arn)?.[1];
   if (!name) return undefined;
-  const byName = policies.filter((p) => asObject(p.body)?.['PolicyName'] === name);
-  return byName.length === 1 ? byName[0] : undefined;
+  const named = byName.get(name);
+  return named?.length === 1 ? named[0] : undefined;
+}
+
+/** AWS managed policies are attached to many roles: read each one's statements once (they are never changed). */
+const managedStatements = new Map<string, IamStatement[] | null>();
+
+function awsManagedStatements(name: string): IamStatement[] | null {
+  let statements = managedStatements.get(name);
+  if (statements === undefined) {
+    const document = awsManagedPolicyDocument(name);
+    statements = document ? readStatements(document, '') : null;
+    managedStatements.set(name, statements);
+  }
+  return statements;
 }
 
 /** One policy named by ARN (an attachment or a boundary). */
 function policyByArn(arn: JsonValue | undefined, pointer: string, index: InventoryIndex): PolicyInput {
   const managed = awsManagedPolicyName(arn);
   if (managed !== undefined) {
-    const document = awsManagedPolicyDocument(managed);
-    return { name: managed, kind: 'aws-managed', statements: document ? readStatements(document, '') : null, pointer };
+    return { name: managed, kind: 'aws-managed', statements: awsManagedStatements(managed), pointer };
   }
   const customer = customerPolicy(arn, index);
   if (customer) {

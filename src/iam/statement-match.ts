@@ -11,8 +11,22 @@ export interface StatementMatch {
 }
 
 /** Action names ignore case in IAM; resource ARNs do not. */
+/** Action names repeat across every role's policies: lower each once, not at every comparison. */
+const lowered = new Map<string, string>();
+const MAX_LOWERED = 100_000;
+
+function lower(s: string): string {
+  let l = lowered.get(s);
+  if (l === undefined) {
+    l = s.toLowerCase();
+    if (lowered.size < MAX_LOWERED) lowered.set(s, l);
+  }
+  return l;
+}
+
 function listMatch(list: ValueList, value: string, ignoreCase: boolean): { tri: Tri; pointer?: string } {
-  const hit = list.known.find((k) => wildcardMatch(k.value, value, ignoreCase));
+  const v = ignoreCase ? lower(value) : value;
+  const hit = list.known.find((k) => wildcardMatch(ignoreCase ? lower(k.value) : k.value, v));
   if (hit) return { tri: 'yes', pointer: hit.pointer };
   return { tri: list.unknown ? 'unknown' : 'no' };
 }
@@ -34,10 +48,12 @@ function and(a: Tri, b: Tri): Tri {
  */
 export function matchStatement(stmt: IamStatement, action: string, resource: string): StatementMatch {
   if (!stmt.resources) return { applies: 'no' };
-  const a = listMatch(stmt.actions, action, true);
-  const actionTri = stmt.notAction ? negate(a.tri) : a.tri;
+  // Resources first: probes ask about `*`, which most statements' resource ARNs rule out.
   const r = listMatch(stmt.resources, resource, false);
   const resourceTri = stmt.notResource ? negate(r.tri) : r.tri;
+  if (resourceTri === 'no') return { applies: 'no' };
+  const a = listMatch(stmt.actions, action, true);
+  const actionTri = stmt.notAction ? negate(a.tri) : a.tri;
   const out: StatementMatch = { applies: and(actionTri, resourceTri) };
   if (!stmt.notAction && a.pointer !== undefined) out.actionPointer = a.pointer;
   return out;

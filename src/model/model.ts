@@ -24,6 +24,7 @@ export class Model implements InventoryIndex {
   private federationCache = new Map<string, Federation[]>();
   private readonly trustStatementCache = new Map<string, PolicyStatement[]>();
   private readonly failedAnalyses = new Map<string, CoverageNote[]>();
+  private clustersByName: Map<string, ClusterInfo> | undefined;
 
   constructor(readonly inventory: Inventory) {
     this.clusters = inventory.clusters;
@@ -99,6 +100,10 @@ export class Model implements InventoryIndex {
 
   cluster(name: string | undefined): ClusterInfo | undefined {
     if (name === undefined) return undefined;
-    return this.clusters.find((c) => c.name === name);
+    if (!this.clustersByName) {
+      this.clustersByName = new Map();
+      for (const c of this.clusters) if (!this.clustersByName.has(c.name)) this.clustersByName.set(c.name, c);
+    }
+    return this.clustersByName.get(name);
   }
 }
