@@ -39,7 +39,7 @@ export interface ScanOptions {
   inventories?: Inventory[];
   /** Live sources read in the same scan (`--kubeconfig`, `--context`, `--all-contexts`). */
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
-  /** Worker threads for collection (default: the machine's parallelism; 0 or 1: none). */
+  /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
   /** Only these rules. Set by tests; no command-line flag selects rules (`.podtrust.yaml` turns them off). */
   ruleIds?: string[];

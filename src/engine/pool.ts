@@ -1,6 +1,6 @@
 /**
  * Parallel collection for large inputs: parsing dominates a scan, so structured files and
- * Terraform module trees are spread over worker threads. Small scans, and runs without the
+ * Terraform module trees are spread over worker threads and the main thread. Small scans, and runs without the
  * built worker next to this module (tests run from source), collect in this thread instead;
  * the result is the same either way (ids and order do not depend on the split).
  */
@@ -70,7 +70,7 @@ export class EarlyStart {
     this.bytes += file.text.length;
     if (this.bytes < this.minBytes) return;
     const setup: WorkerSetup = { warmTerraform: this.terraformSeen };
-    this.members = Array.from({ length: this.workers }, () => startWorker(this.script!, setup));
+    this.members = Array.from({ length: threadsFor(this.workers) }, () => startWorker(this.script!, setup));
   }
 
   /** The threads started so far (given to the collection, which then owns them). */
@@ -123,27 +123,40 @@ type JobOutcome = { result: CollectResult } | { failed: string };
  */
 export async function runJobs(jobs: WorkerJob[], script: string, workers: number, started: PoolWorker[] = []): Promise<CollectResult> {
   const results: CollectResult[] = new Array(jobs.length);
-  const size = Math.min(workers, jobs.length);
+  const size = threadsFor(Math.min(workers, jobs.length));
   const pool = started.slice(0, size);
   await Promise.all(started.slice(size).map((m) => m.worker?.terminate()));
   while (pool.length < size) pool.push(startWorker(script, { warmTerraform: false }));
+  let next = 0;
+  const take = (): WorkerJob | undefined => (next < jobs.length ? jobs[next++] : undefined);
+  // Two jobs in flight per thread: while the main thread collects a job of its own it cannot
+  // hand out the next one, so each thread keeps one queued behind the one it is working on.
+  const lane = async (member: PoolWorker): Promise<void> => {
+    for (let job = take(); job; job = take()) {
+      const outcome = member.gone ? undefined : await runOn(member, job);
+      results[job.id] = outcome && 'result' in outcome ? outcome.result : await collectJob(job);
+    }
+  };
+  // The main thread collects too: what it collects needs no copying between threads.
+  const here = async (): Promise<void> => {
+    for (let job = take(); job; job = take()) {
+      results[job.id] = await collectJob(job);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   try {
-    let next = 0;
-    await Promise.all(
-      pool.map(async (member) => {
-        while (next < jobs.length) {
-          const job = jobs[next++]!;
-          const outcome = member.gone ? undefined : await runOn(member, job);
-          results[job.id] = outcome && 'result' in outcome ? outcome.result : await collectJob(job);
-        }
-      }),
-    );
+    await Promise.all([...pool.flatMap((member) => [lane(member), lane(member)]), here()]);
   } finally {
     await Promise.all(pool.map((m) => m.worker?.terminate()));
   }
   const out = emptyResult();
   for (const r of results) mergeResults(out, r);
   return out;
+}
+
+/** Threads to start for a parallelism: the main thread is one of the collectors. */
+export function threadsFor(parallel: number): number {
+  return Math.max(1, parallel - 1);
 }
 
 function startWorker(script: string, setup: WorkerSetup): PoolWorker {
