@@ -118,7 +118,7 @@ export function readInputs(options: InputOptions): InputSet {
 
 function realpathOrSelf(p: string): string {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return p;
   }

@@ -14,6 +14,8 @@ export interface Resolver {
   resolve(root: string, steps: TraversalStep[], scope: Scope, expr: Expr): { value: Value; used: number } | undefined;
   /** Where a reference's value is written: a local's expression, or a module caller's input (`caller` true). */
   origin(root: string, steps: TraversalStep[]): Origin | undefined;
+  /** False when no module caller passes this module inputs (a root module): then no value comes from a caller. */
+  readonly hasCaller?: boolean;
   /** The text of a file of the module, to map JSON inside strings back to lines. */
   fileText?(file: string): string | undefined;
   /** Positions inside a data source's rendered value (`data.aws_iam_policy_document.x.json`); `scope` evaluates an index (`x[each.key]`). */

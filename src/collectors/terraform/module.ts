@@ -98,6 +98,10 @@ export class ModuleInstance implements Resolver {
     this.scope = { resolver: this, bindings: new Map() };
   }
 
+  get hasCaller(): boolean {
+    return this.inputs !== undefined;
+  }
+
   variable(name: string): Value {
     const input = this.inputs?.get(name);
     if (input) {

@@ -11,7 +11,7 @@ export type FilePosition = Position & { file: string };
 const MAX_DEPTH = 32;
 
 function at(pos: Position, file: string): FilePosition {
-  return { ...pos, file };
+  return { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn, file };
 }
 
 /** Variables of an expression read from a module caller, in source order. */
@@ -148,6 +148,8 @@ function iteratorElement(expr: Expr, scope: Scope, depth: number): FilePosition 
 export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
   const element = iteratorElement(expr, scope, depth);
   if (element) return element;
+  // Only a module's caller can place a value elsewhere (an iterator's element is handled above).
+  if (scope.resolver.hasCaller === false) return at(expr.pos, file);
   const found: FilePosition[] = [];
   if (depth < MAX_DEPTH) callerOrigins(expr, scope, found, depth);
   return found[0] ?? at(expr.pos, file);
