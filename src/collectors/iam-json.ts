@@ -7,6 +7,7 @@ import { basename, extname, relative, sep } from 'node:path';
 import type { CoverageNote, JsonValue, Position, PositionMap, Resource } from '../model/types.js';
 import { createObject, parseJson, type ParsedDocument, type StructuredLimits } from '../util/structured.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
+import { forEachInSubtree } from '../util/position-subtree.js';
 
 type Obj = Record<string, JsonValue>;
 
@@ -80,9 +81,9 @@ function collect(env: Env): void {
 
 /** Positions of the document below `from`, re-keyed under `to`. */
 function copyPositions(env: Env, from: string, to: string, into: PositionMap): void {
-  for (const [ptr, pos] of Object.entries(env.doc.positions)) {
-    if (ptr === from || ptr.startsWith(from + '/')) into[to + ptr.slice(from.length)] = pos;
-  }
+  forEachInSubtree(env.doc.positions, from, (ptr, pos) => {
+    into[to + ptr.slice(from.length)] = pos;
+  });
 }
 
 function accountOf(arn: JsonValue | undefined): string | undefined {

@@ -9,6 +9,7 @@ import { escapeToken } from '../util/pointer.js';
 import { relativeId } from './ids.js';
 import { redactKubernetesObject } from '../credentials/kubernetes.js';
 import { documentCommentSuppressions } from './kubernetes-comments.js';
+import { forEachInSubtree } from '../util/position-subtree.js';
 
 export const IGNORE_ANNOTATION_PREFIX = 'podtrust.io/ignore.';
 
@@ -75,10 +76,9 @@ export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: C
 export function rebase(positions: PositionMap, prefix: string): PositionMap {
   if (prefix === '') return positions;
   const out: PositionMap = Object.create(null) as PositionMap;
-  for (const [k, v] of Object.entries(positions)) {
-    if (k === prefix) out[''] = v;
-    else if (k.startsWith(prefix + '/')) out[k.slice(prefix.length)] = v;
-  }
+  forEachInSubtree(positions, prefix, (k, v) => {
+    out[k.slice(prefix.length)] = v;
+  });
   return out;
 }
 

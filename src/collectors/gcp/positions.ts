@@ -1,4 +1,5 @@
 import type { PositionMap, Position } from '../../model/types.js';
+import { forEachInSubtree } from '../../util/position-subtree.js';
 
 /** Collects positions for a translated body by copying them from the source resource's pointers. */
 export class PositionCopier {
@@ -12,9 +13,7 @@ export class PositionCopier {
 
   /** `from` and everything below it, re-keyed under `to`. */
   move(from: string, to: string): void {
-    for (const [p, pos] of Object.entries(this.source)) {
-      if (p === from || p.startsWith(from + '/')) this.put(to + p.slice(from.length), pos);
-    }
+    forEachInSubtree(this.source, from, (p, pos) => this.put(to + p.slice(from.length), pos));
   }
 
   set(pointer: string, from: string): void {

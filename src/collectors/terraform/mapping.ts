@@ -10,6 +10,7 @@ import { AZURE_MAPPERS, mapAzapiResource } from './mappings-azure.js';
 import { GCP_MAPPERS } from './mappings-gcp.js';
 import { KUBERNETES_DATA_MAPPERS } from './mappings-kubernetes-data.js';
 import { redactKubernetesObject } from '../../credentials/kubernetes.js';
+import { forEachInSubtree } from '../../util/position-subtree.js';
 
 export interface MappedResource {
   type: string;
@@ -37,12 +38,10 @@ export class Builder {
 
   /** Copies the position of `from` (and everything below it) to `to`. */
   move(from: string, to: string): void {
-    for (const [p, pos] of Object.entries(this.source)) {
-      if (p === from || p.startsWith(from + '/')) {
-        const target = to + p.slice(from.length);
-        if (this.positions[target] === undefined) this.positions[target] = pos;
-      }
-    }
+    forEachInSubtree(this.source, from, (p, pos) => {
+      const target = to + p.slice(from.length);
+      if (this.positions[target] === undefined) this.positions[target] = pos;
+    });
   }
 
   set(pointer: string, from: string): void {
