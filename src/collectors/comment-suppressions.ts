@@ -21,13 +21,15 @@ const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /**
  * Finds suppression comments in `text` and attaches each to the element that starts on the
  * next non-comment line. `mapPointer` translates a document pointer into the resource and body
- * pointer it belongs to (undefined: not part of any resource).
+ * pointer it belongs to (undefined: not part of any resource). `firstLine` is the file line
+ * `text` starts at (positions are the file's).
  */
 export function commentSuppressions(
   text: string,
   positions: PositionMap,
   mapPointer: (docPointer: string) => SuppressionTarget | undefined,
   file?: string,
+  firstLine = 1,
 ): { found: FoundSuppression[]; notes: CoverageNote[] } {
   const found: FoundSuppression[] = [];
   const notes: CoverageNote[] = [];
@@ -43,7 +45,7 @@ export function commentSuppressions(
   lines.forEach((line, i) => {
     const m = COMMENT.exec(line);
     if (!m) return;
-    const lineNo = i + 1;
+    const lineNo = i + firstLine;
     const position: Position = { line: lineNo, column: m[1]!.length + 1, endLine: lineNo, endColumn: line.length + 1 };
     const warn = (message: string) => notes.push({ kind: 'skipped', level: 'warning', message, ...(file ? { file } : {}), line: lineNo, column: position.column });
     const rest = m[2]!.trim();
@@ -54,7 +56,7 @@ export function commentSuppressions(
     if (!justification) return warn(`podtrust:ignore ${ruleId} has no reason; a reason is required, the suppression is ignored`);
     let next = i + 1;
     while (next < lines.length && /^\s*(#|\/\/)/.test(lines[next]!)) next++;
-    const start = startsByLine.get(next + 1);
+    const start = startsByLine.get(next + firstLine);
     const target = start ? mapPointer(start.pointer) : undefined;
     if (!target) return warn(`podtrust:ignore ${ruleId} is not followed by an element it can apply to`);
     found.push({ target: target.target, suppression: { ruleId, justification, pointer: target.pointer, position } });
