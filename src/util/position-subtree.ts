@@ -22,23 +22,33 @@ function isAncestor(a: string, pointer: string): boolean {
   return a === '' || (pointer.length > a.length && pointer.startsWith(a) && pointer[a.length] === '/');
 }
 
-/** The keys with the index each subtree starts at, or null when the keys are not in document order. */
+/** The nearest pointer above `key` that the map holds (`''` for a top-level one), if any. */
+function nearestAncestor(positions: PositionMap, key: string): string | undefined {
+  for (let slash = key.lastIndexOf('/'); slash >= 0; slash = slash === 0 ? -1 : key.lastIndexOf('/', slash - 1)) {
+    const ancestor = key.slice(0, slash);
+    if (positions[ancestor] !== undefined) return ancestor;
+  }
+  return undefined;
+}
+
+/**
+ * The keys with the index each subtree starts at, or null when the keys are not in document
+ * order. `open` holds the chain of pointers whose subtree is still running, each the nearest
+ * held ancestor of the one above it; a key must find its nearest ancestor on that chain (not
+ * yet seen: it came after its descendant; no longer on it: its subtree was interrupted).
+ */
 function indexOf(positions: PositionMap): Runs | null {
   const keys = Object.keys(positions);
   const start = new Map<string, number>();
-  // Pointers left behind (their subtree ended) and pointers below which something was seen.
-  const closed = new Set<string>();
-  const hasDescendant = new Set<string>();
   const open: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (hasDescendant.has(key) || start.has(key)) return null;
-    while (open.length > 0 && !isAncestor(open[open.length - 1]!, key)) closed.add(open.pop()!);
-    for (let slash = key.lastIndexOf('/'); slash >= 0; slash = key.lastIndexOf('/', slash - 1)) {
-      const ancestor = key.slice(0, slash);
-      if (closed.has(ancestor)) return null;
-      hasDescendant.add(ancestor);
-      if (slash === 0) break;
+    const ancestor = nearestAncestor(positions, key);
+    if (ancestor === undefined) open.length = 0;
+    else {
+      if (!start.has(ancestor)) return null;
+      while (open.length > 0 && open[open.length - 1] !== ancestor) open.pop();
+      if (open.length === 0) return null;
     }
     open.push(key);
     start.set(key, i);
