@@ -15,11 +15,12 @@ import type { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply, WorkerSetup } from './worker.js';
 
 /**
- * Below this much input, starting workers costs more than it saves: each thread loads the code,
- * compiles tree-sitter and warms its JIT again (measured: the benchmark's 3.2 MB "small"
- * monorepo takes 2.9 s in one thread and 3.2 s on two workers).
+ * Below this much input a second thread costs more than it saves: it loads the code, compiles
+ * tree-sitter and warms its JIT again. Measured on slices of the benchmark monorepo (main thread
+ * plus one worker against one thread, mean of three): 0.4 MB 0.79 s vs 0.67 s, 1 MB 1.17 s vs 1.14 s, 2 MB
+ * 1.65 s vs 1.69 s, 3.2 MB 3.0 s vs 3.8 s.
  */
-export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
 const JOBS_PER_WORKER = 16;
 const MIN_JOB_COST = 256 * 1024;
 const MAX_JOB_COST = 8 * 1024 * 1024;
@@ -103,6 +104,11 @@ export async function collectInParallel(structured: SourceFile[], terraform: Sou
     ...jobsOf(terraformUnits(terraform), target, terraformCost).map((units) => ({ kind: 'terraform' as const, units, cost: terraformCost(units.flat()) })),
     ...jobsOf(structured.map((f) => [f]), target, bytesOf).map((units) => ({ kind: 'structured' as const, units, cost: bytesOf(units.flat()) })),
   ].map((job, order) => ({ ...job, order }));
+  // One job (a single large file, one module tree) gains nothing from a thread: it would only be copied back.
+  if (planned.length < 2) {
+    await early?.stop();
+    return undefined;
+  }
   planned.sort((a, b) => b.cost - a.cost || a.order - b.order);
   const jobs: WorkerJob[] = planned.map((job, id) => ({ id, kind: job.kind, files: job.units, options }));
   return runJobs(jobs, script, workers, early?.take());
