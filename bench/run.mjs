@@ -1,6 +1,6 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|live] [small|medium|large ...]
+//   npm run bench [-- iac|files|live] [small|medium|large ...]
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -8,12 +8,13 @@ import { cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateIac, SIZES } from './generate-iac.mjs';
+import { generateFiles } from './generate-files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => a === 'iac' || a === 'live');
+const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live');
 const onlySizes = args.filter((a) => a in SIZES);
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 const runs = Math.max(1, Number(process.env.PODTRUST_BENCH_RUNS ?? '2'));
@@ -58,6 +59,26 @@ if (want('iac')) {
     const [a, b] = [rows[rows.length - 2], rows[rows.length - 1]];
     console.log(`\nGrowth ${a.name} → ${b.name}: ${(b.files / a.files).toFixed(1)}× the input took ${(b.scan.wallMs / a.scan.wallMs).toFixed(2)}× the time.\n`);
   }
+}
+
+if (want('files')) {
+  // One large file each, at n and 4n objects: the time of a whole-file export must grow linearly.
+  const base = generateFiles(join(data, 'files-1x'), 1);
+  const four = generateFiles(join(data, 'files-4x'), 4);
+  console.log('Single large files (one file per scan)');
+  console.log(`| input | objects | MB | wall s | objects (4×) | MB | wall s | 4× the objects took |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (let i = 0; i < base.length; i++) {
+    const a = base[i];
+    const b = four[i];
+    const ma = measure('scan', a.folder);
+    const mb = measure('scan', b.folder);
+    // A file skipped for a limit would make the growth look flat: say so instead.
+    if (ma.partial || mb.partial || ma.resources === 0 || mb.resources === 0) throw new Error(`files ${a.kind}: the scan was partial or read nothing`);
+    process.stderr.write(`files ${a.kind}: ${s(ma.wallMs)} s, 4x ${s(mb.wallMs)} s\n`);
+    console.log(`| ${a.kind} | ${a.objects} | ${(a.bytes / 1e6).toFixed(1)} | ${s(ma.wallMs)} | ${b.objects} | ${(b.bytes / 1e6).toFixed(1)} | ${s(mb.wallMs)} | ${(mb.wallMs / ma.wallMs).toFixed(2)}× |`);
+  }
+  console.log('');
 }
 
 if (want('live')) {
