@@ -14,6 +14,14 @@ if (mode === 'parse') {
   const options = { paths: [], root, live: { kubernetes: { kubeconfig, contexts: [context] }, aws: { regions: [region] } } };
   const inventory = await api.collectInventory(options);
   const collectMs = performance.now() - t0;
+  // PODTRUST_BENCH_INVENTORY=FILE keeps what was collected, to time the rules on it again later.
+  const keep = process.env.PODTRUST_BENCH_INVENTORY;
+  if (keep) {
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(keep, 'w');
+    api.writeInventory(inventory, (text) => writeSync(fd, text));
+    closeSync(fd);
+  }
   const rulesStart = performance.now();
   const result = api.auditInventory(inventory, options);
   const rulesMs = performance.now() - rulesStart;
