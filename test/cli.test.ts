@@ -34,6 +34,10 @@ describe('podtrust CLI', () => {
     const h = runCli(['scan', '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toContain('--fail-on');
+    const c = runCli(['collect', '--help']);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toMatch(/^Usage: podtrust collect/);
+    expect(c.stdout).toContain('--output');
   });
 
   it('rejects unknown options and formats with exit 2 and a clear message', () => {

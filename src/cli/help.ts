@@ -9,6 +9,17 @@ Usage:
 Run "podtrust scan --help" for the scan options.
 `;
 
+export const COLLECT_HELP = `Usage: podtrust collect [PATH...] [options]
+
+Reads what podtrust scan reads (files and folders, live clusters, cloud accounts) and writes the
+inventory it collected as JSON, for a later "podtrust scan --inventory FILE". No secret value is
+ever written. No rules run.
+
+  -o, --output FILE        where to write the inventory (default: standard output)
+
+The input, live, cloud and limit options of podtrust scan apply; see podtrust scan --help.
+`;
+
 export const SCAN_HELP = `Usage: podtrust scan [PATH...|-] [options]
 
 Inputs:

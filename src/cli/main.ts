@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import { displayPath as pathFromRoot } from '../reporters/paths.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
-import { HELP, RULES_HELP, SCAN_HELP } from './help.js';
+import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
@@ -115,7 +115,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     ...LIVE_CONTROL_OPTIONS,
   });
   if (values.help) {
-    process.stdout.write(SCAN_HELP);
+    process.stdout.write(command === 'collect' ? COLLECT_HELP : SCAN_HELP);
     return 0;
   }
   const format = oneOf<Format>('format', values.format, FORMATS, 'table');
