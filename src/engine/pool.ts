@@ -143,12 +143,11 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       results[job.id] = outcome && 'result' in outcome ? outcome.result : await collectJob(job);
     }
   };
-  // The main thread collects too: what it collects needs no copying between threads.
+  // The main thread collects too: what it collects needs no copying between threads. After
+  // each file or module tree it lets a finished worker's reply in, so the worker gets more work.
+  const answerWorkers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const here = async (): Promise<void> => {
-    for (let job = take(); job; job = take()) {
-      results[job.id] = await collectJob(job);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    for (let job = take(); job; job = take()) results[job.id] = await collectJob(job, answerWorkers);
   };
   try {
     await Promise.all([...pool.flatMap((member) => [lane(member), lane(member)]), here()]);
