@@ -40,6 +40,11 @@ export interface LiveResourceSpec {
   cluster?: string;
 }
 
+/** SDK output as plain JSON: dates become ISO strings, class instances plain objects, `undefined` fields disappear. */
+export function plain(value: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
+}
+
 /**
  * A live object as a resource: positions come from the object's own JSON rendering (two-space
  * indentation, the text a snapshot folder would hold), so SARIF regions are real.

@@ -8,9 +8,9 @@ import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../mode
 import type { CollectResult } from '../../collectors/types.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
-import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote } from '../cloud.js';
+import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote, plain } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
-import { accountOfArn, decodePolicyDocument, plain } from './shapes.js';
+import { accountOfArn, decodePolicyDocument } from './shapes.js';
 
 export interface AwsLiveOptions {
   /** EKS and EC2 regions (`--aws-region`); IAM is global. Empty: the SDK's configured region. */

@@ -2,12 +2,8 @@
  * AWS API answers → the canonical shapes the IaC collectors produce (see `ResourceType` in
  * src/model/types.ts). IAM returns policy documents URL-encoded; they are decoded here.
  */
-import type { JsonObject, JsonValue } from '../../model/types.js';
-
-/** SDK output as plain JSON: dates become ISO strings, `undefined` fields disappear. */
-export function plain(value: unknown): JsonObject {
-  return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
-}
+import type { JsonValue } from '../../model/types.js';
+import { plain } from '../cloud.js';
 
 export type Decoded = { ok: true; value: JsonValue } | { ok: false; reason: string };
 

@@ -11,7 +11,7 @@ import { gkeClusterInfo } from '../../collectors/gcp/normalize.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
-import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
+import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, plain, type ReadFailure } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
 
 export interface GcpLiveOptions {
@@ -60,10 +60,6 @@ interface Run {
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function plain(v: unknown): JsonObject {
-  return JSON.parse(JSON.stringify(v ?? {})) as JsonObject;
 }
 
 function statusOf(e: unknown): number | undefined {
