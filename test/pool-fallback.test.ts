@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectInParallel, runJobs } from '../src/engine/pool.js';
+import { EarlyStart, collectInParallel, runJobs } from '../src/engine/pool.js';
 import { collectStructured } from '../src/collectors/documents.js';
 import { collectTerraform } from '../src/collectors/terraform/index.js';
 import { emptyResult, mergeResults, type CollectOptions, type SourceFile } from '../src/collectors/types.js';
@@ -72,5 +72,24 @@ describe('worker pool fallback', () => {
     const result = await collectInParallel([serviceAccount, broken], [terraform], options, 2, 0, join(dir, 'missing.mjs'));
     expect(result?.resources.map((r) => r.name).sort()).toEqual(['app', 'prod/app']);
     expect(result?.notes.some((n) => n.kind === 'parse-error' && n.file === broken.path)).toBe(true);
+  });
+
+  it('threads start early only once a second file arrives past the size threshold, and stop when told', async () => {
+    const idle = script('idle.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => {});\n");
+    const early = new EarlyStart(2, 100, idle);
+    const big: SourceFile = { path: '/repo/a.yaml', text: 'x'.repeat(200) };
+    early.add(big, false);
+    expect(early.take()).toBeUndefined();
+    early.add({ path: '/repo/b.yaml', text: 'y' }, false);
+    early.add({ path: '/repo/c.yaml', text: 'z' }, false);
+    const started = early.take();
+    expect(started).toHaveLength(1);
+    expect(early.take()).toBeUndefined();
+    await Promise.all(started!.map((m) => m.worker?.terminate()));
+    const small = new EarlyStart(2, 1000, idle);
+    small.add(big, false);
+    small.add(big, true);
+    expect(small.take()).toBeUndefined();
+    await small.stop();
   });
 });

@@ -50,10 +50,12 @@ export function parallelism(requested?: number): number {
 }
 
 /**
- * Watches the inputs as they are read and starts the worker threads as soon as their cost
- * says the collection will run in parallel, so the threads load while the rest is still read.
+ * Watches the inputs as they are read and starts the worker threads as soon as their size says
+ * the collection will run in parallel, so the threads load while the rest is still read. One
+ * file, however large, is one job and stays in this thread: nothing starts before a second.
  */
 export class EarlyStart {
+  private files = 0;
   private bytes = 0;
   private terraformSeen = false;
   private members: PoolWorker[] | undefined;
@@ -68,8 +70,9 @@ export class EarlyStart {
   add(file: SourceFile, terraform: boolean): void {
     if (this.members || !this.script || this.workers < 2) return;
     this.terraformSeen ||= terraform;
+    this.files++;
     this.bytes += file.text.length;
-    if (this.bytes < this.minBytes) return;
+    if (this.files < 2 || this.bytes < this.minBytes) return;
     const setup: WorkerSetup = { warmTerraform: this.terraformSeen };
     this.members = Array.from({ length: threadsFor(this.workers) }, () => startWorker(this.script!, setup));
   }
@@ -123,7 +126,8 @@ interface PoolWorker {
 type JobOutcome = { result: CollectResult } | { failed: string };
 
 /**
- * Runs the jobs on up to `workers` threads. A job whose worker reports an error, fails or
+ * Runs the jobs on this thread and up to `workers - 1` worker threads (`started`: ones already
+ * running, from EarlyStart). A job whose worker reports an error, fails or
  * exits is collected in this thread instead, so a broken worker costs time, never results:
  * per-file problems then become notes exactly as in a scan without workers.
  */

@@ -296,7 +296,7 @@ function walkJson(node: JsonNode, pointer: string, depth: number, positions: Pos
 /** Offsets of every line start, for offset → line/column. */
 export function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 

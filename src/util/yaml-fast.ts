@@ -10,7 +10,7 @@
 import { loadAll, Kind, type YAMLNode, type YAMLScalar, type YAMLMapping, type YAMLSequence, type YAMLException } from '@stoplight/yaml-ast-parser';
 import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
-import { createObject, intrinsicForm, isIntrinsicTag, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
+import { createObject, intrinsicForm, isIntrinsicTag, lineStarts, offsetToLineCol, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
 
 /** Thrown inside the walk when the input leaves the supported subset. */
 class Unsupported extends Error {}
@@ -98,27 +98,16 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
   return { documents, errors: [] };
 }
 
-/** Offset → 1-based line/column, the same arithmetic as the `yaml` library's LineCounter. */
+/** Offset → 1-based line/column spans, with the reference path's line table and search. */
 class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  private pos(offset: number): { line: number; col: number } {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    this.starts = lineStarts(text);
   }
   span(start: number, end: number): Position {
-    const a = this.pos(start);
-    const b = this.pos(Math.max(start, end));
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+    const a = offsetToLineCol(this.starts, start);
+    const b = offsetToLineCol(this.starts, Math.max(start, end));
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
 }
 
