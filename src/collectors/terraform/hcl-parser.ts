@@ -7,6 +7,7 @@ import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
 import { lineStarts, offsetToLineCol } from '../../util/structured.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
+import { leanSource, type LeanSource } from './lean-source.js';
 import { syntaxProblem } from './syntax-error.js';
 
 let loading: Promise<Parser> | undefined;
@@ -106,6 +107,8 @@ class TreeReader {
   constructor(
     private readonly tree: Tree,
     private readonly text: string,
+    /** Set when the tree was parsed from the lean copy of the text. */
+    private readonly lean?: LeanSource,
   ) {
     this.types = tree.language.types;
     this.canonical = !tree.rootNode.hasError;
@@ -141,11 +144,12 @@ class TreeReader {
     const type = this.types[id] || 'ERROR';
     const named = this.namedById[id] ?? (this.namedById[id] = this.tree.language.nodeTypeIsNamed(id));
     const placed = named || parent === undefined || OPERATOR_PARENTS.has(parent.type);
+    const lean = this.lean;
     return {
       type,
       named,
-      start: placed ? cursor.startIndex : -1,
-      end: placed ? cursor.endIndex : -1,
+      start: placed ? (lean ? lean.toSource(cursor.startIndex) : cursor.startIndex) : -1,
+      end: placed ? (lean ? lean.toSource(cursor.endIndex) : cursor.endIndex) : -1,
       field: parent?.type === 'object_elem' ? cursor.currentFieldName : null,
       children: [],
     };
@@ -616,14 +620,24 @@ function unescapeQuoted(s: string): string {
   );
 }
 
-/** Parses one file; a syntax error is reported with its line and what parsed is kept. */
-export async function parseHcl(path: string, text: string): Promise<ParsedFile> {
+/**
+ * Parses one file; a syntax error is reported with its line and what parsed is kept.
+ * `asWritten` skips the lean copy (see lean-source.ts), for the tests that compare the two.
+ */
+export async function parseHcl(path: string, text: string, asWritten = false): Promise<ParsedFile> {
   const parser = await hclParser();
-  const tree = parser.parse(text);
+  let lean = asWritten ? undefined : leanSource(text);
+  let tree = parser.parse(lean ? lean.text : text);
+  // A syntax error is found and described in the file as written.
+  if (lean && tree?.rootNode.hasError) {
+    tree.delete();
+    lean = undefined;
+    tree = parser.parse(text);
+  }
   if (!tree) return { path, text, body: { attributes: [], blocks: [] }, error: { line: 1, column: 1, message: 'cannot parse HCL' } };
   try {
     const conv = new Converter(text, path);
-    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(new TreeReader(tree, text).read(), 'body')) };
+    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(new TreeReader(tree, text, lean).read(), 'body')) };
     const problem = syntaxProblem(tree.rootNode, text);
     if (problem) {
       const p = conv.span(problem.offset, problem.offset);

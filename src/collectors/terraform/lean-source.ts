@@ -1,0 +1,230 @@
+/**
+ * tree-sitter-hcl makes a token of every character of a string or heredoc and of every blank, and
+ * the parser's cost is per token. So the parser reads a lean copy of the file: each run of template
+ * text becomes one character and each run of spaces or tabs one space, and the offsets of the tree
+ * are mapped back to the file. Whatever the grammar looks at is copied as written: quotes, escapes,
+ * `${`, `%{`, `$${`, `%%{`, braces in interpolations, comments, newlines, and the start of each
+ * heredoc line, where the closing marker is looked for. The conversion reads every value from the
+ * original text, never from the lean copy.
+ *
+ * If this reading of the file's strings were ever wrong, the parse of the lean copy would fail and
+ * the caller parses the file as written; the tests compare both parses over every fixture.
+ */
+
+export interface LeanSource {
+  text: string;
+  /** The offset in the original text of an offset in `text`. */
+  toSource(offset: number): number;
+}
+
+const NEWLINE = 10;
+const RETURN = 13;
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const HASH = 35;
+const DOLLAR = 36;
+const PERCENT = 37;
+const STAR = 42;
+const DASH = 45;
+const SLASH = 47;
+const LESS = 60;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+type Context = { kind: 'code'; nested: boolean; depth: number } | { kind: 'quoted' } | { kind: 'heredoc'; marker: string };
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isMarkerChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === DASH;
+}
+
+/** Builds the lean text from cuts of the original, and the table that maps offsets back. */
+class LeanWriter {
+  private readonly pieces: string[] = [];
+  private copiedTo = 0;
+  private leanLength = 0;
+  private removed = 0;
+  /** Lean offsets from which `shifts[k]` more characters stand in the original. */
+  readonly starts: number[] = [];
+  readonly shifts: number[] = [];
+
+  constructor(private readonly source: string) {}
+
+  /** Writes `stand` for source[start, end), a run at least two characters long. */
+  replace(start: number, end: number, stand: string): void {
+    this.pieces.push(this.source.slice(this.copiedTo, start), stand);
+    this.leanLength += start - this.copiedTo + 1;
+    this.removed += end - start - 1;
+    this.starts.push(this.leanLength);
+    this.shifts.push(this.removed);
+    this.copiedTo = end;
+  }
+
+  finish(): LeanSource | undefined {
+    if (this.starts.length === 0) return undefined;
+    this.pieces.push(this.source.slice(this.copiedTo));
+    return new ShiftedSource(this.pieces.join(''), this.starts, this.shifts);
+  }
+}
+
+class ShiftedSource implements LeanSource {
+  private hint = -1;
+
+  constructor(
+    readonly text: string,
+    private readonly starts: number[],
+    private readonly shifts: number[],
+  ) {}
+
+  toSource(offset: number): number {
+    const starts = this.starts;
+    let k = this.hint;
+    // The tree is read in document order, so the last run found is nearly always the one.
+    if (!(k < 0 ? offset < starts[0]! : starts[k]! <= offset && (k + 1 === starts.length || offset < starts[k + 1]!))) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      k = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid]! <= offset) {
+          k = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      this.hint = k;
+    }
+    return k < 0 ? offset : offset + this.shifts[k]!;
+  }
+}
+
+/** The lean copy of an HCL file, or undefined when it would be the file itself. */
+export function leanSource(source: string): LeanSource | undefined {
+  const out = new LeanWriter(source);
+  const stack: Context[] = [{ kind: 'code', nested: false, depth: 0 }];
+  const n = source.length;
+  let i = 0;
+  /** Set at each heredoc line start: the closing marker check reads this far unchanged. */
+  let keepUntil = 0;
+  let lineStart = false;
+
+  const blanks = (from: number): number => {
+    let j = from;
+    while (j < n && isBlank(source.charCodeAt(j))) j++;
+    if (j - from >= 2) out.replace(from, j, ' ');
+    return j;
+  };
+
+  /** `$` or `%` in a template: the start of an interpolation or directive, an escape, or text. */
+  const templateMark = (at: number): number => {
+    const c = source.charCodeAt(at);
+    const next = source.charCodeAt(at + 1);
+    if (next === OPEN_BRACE) {
+      stack.push({ kind: 'code', nested: true, depth: 0 });
+      return at + 2;
+    }
+    if (next === c && source.charCodeAt(at + 2) === OPEN_BRACE) return at + 3;
+    return at + 1;
+  };
+
+  /** A run of template text up to the next character the scanner treats apart; blanks at its ends stay blanks. */
+  const templateText = (from: number, stops: (c: number) => boolean): number => {
+    let end = from;
+    while (end < n && !stops(source.charCodeAt(end))) end++;
+    let a = blanks(from);
+    if (a >= end) return end;
+    let b = end;
+    while (b > a && isBlank(source.charCodeAt(b - 1))) b--;
+    // The start of a heredoc line stays as written for the closing marker check.
+    if (b <= keepUntil) return end;
+    if (a < keepUntil) a = keepUntil;
+    if (b - a >= 2) out.replace(a, b, 'x');
+    blanks(b);
+    return end;
+  };
+
+  // NUL reads as the end of input to the scanner, so it is never folded away.
+  const quotedStops = (c: number) => c === QUOTE || c === BACKSLASH || c === DOLLAR || c === PERCENT || c === NEWLINE || c === RETURN || c === 0;
+  const heredocStops = (c: number) => c === DOLLAR || c === PERCENT || c === NEWLINE || c === RETURN || c === 0;
+
+  while (i < n) {
+    const context = stack[stack.length - 1]!;
+    const c = source.charCodeAt(i);
+    if (context.kind === 'code') {
+      if (isBlank(c)) {
+        i = blanks(i);
+      } else if (c === HASH || (c === SLASH && source.charCodeAt(i + 1) === SLASH)) {
+        const eol = source.indexOf('\n', i);
+        i = eol < 0 ? n : eol;
+      } else if (c === SLASH && source.charCodeAt(i + 1) === STAR) {
+        const close = source.indexOf('*/', i + 2);
+        i = close < 0 ? n : close + 2;
+      } else if (c === QUOTE) {
+        stack.push({ kind: 'quoted' });
+        i++;
+      } else if (c === LESS && source.charCodeAt(i + 1) === LESS) {
+        let j = i + 2;
+        if (source.charCodeAt(j) === DASH) j++;
+        const from = j;
+        while (j < n && isMarkerChar(source.charCodeAt(j))) j++;
+        // A heredoc without a marker the scanner would read the same way: keep the rest as written.
+        if (j === from) break;
+        stack.push({ kind: 'heredoc', marker: source.slice(from, j) });
+        lineStart = false;
+        i = j;
+      } else if (context.nested && c === OPEN_BRACE) {
+        context.depth++;
+        i++;
+      } else if (context.nested && c === CLOSE_BRACE) {
+        if (context.depth === 0) stack.pop();
+        else context.depth--;
+        i++;
+      } else {
+        i++;
+      }
+    } else if (context.kind === 'quoted') {
+      if (c === QUOTE) {
+        stack.pop();
+        i++;
+      } else if (c === BACKSLASH) {
+        const e = source.charCodeAt(i + 1);
+        i += e === 117 ? 6 : e === 85 ? 10 : 2;
+      } else if (c === DOLLAR || c === PERCENT) {
+        i = templateMark(i);
+      } else if (quotedStops(c)) {
+        i++;
+      } else {
+        i = templateText(i, quotedStops);
+      }
+    } else {
+      if (c === NEWLINE) {
+        lineStart = true;
+        i++;
+        continue;
+      }
+      if (lineStart) {
+        lineStart = false;
+        i = blanks(i);
+        if (source.startsWith(context.marker, i)) {
+          let j = i + context.marker.length;
+          while (j < n && source.charCodeAt(j) !== NEWLINE && /\s/.test(source[j]!)) j++;
+          if (source.charCodeAt(j) === NEWLINE) {
+            stack.pop();
+            i = j;
+            continue;
+          }
+        }
+        keepUntil = i + context.marker.length + 1;
+        continue;
+      }
+      if (c === DOLLAR || c === PERCENT) i = templateMark(i);
+      else if (heredocStops(c)) i++;
+      else i = templateText(i, heredocStops);
+    }
+  }
+  return out.finish();
+}
