@@ -50,7 +50,7 @@ export function hclParser(): Promise<Parser> {
 interface SyntaxNode {
   type: string;
   named: boolean;
-  /** -1 for punctuation whose place is never used. */
+  /** -1 for punctuation and markers whose place is never used. */
   start: number;
   end: number;
   /** Field name within the parent; read only for object elements, the one place it is used. */
@@ -87,6 +87,24 @@ const OPAQUE = new Set([
   'template_interpolation_start',
   'template_interpolation_end',
   'variable_expr',
+]);
+
+/** Named nodes whose place the conversion never reads: reading it would be two calls into WebAssembly each. */
+const UNPLACED = new Set([
+  'block_start',
+  'block_end',
+  'object_start',
+  'object_end',
+  'tuple_start',
+  'tuple_end',
+  'template_literal',
+  'comment',
+  'ellipsis',
+  'strip_marker',
+  'template_interpolation_start',
+  'template_interpolation_end',
+  'template_directive_start',
+  'template_directive_end',
 ]);
 
 /** Anonymous tokens are only ever read as operators. */
@@ -143,7 +161,7 @@ class TreeReader {
     const id = cursor.nodeTypeId;
     const type = this.types[id] || 'ERROR';
     const named = this.namedById[id] ?? (this.namedById[id] = this.tree.language.nodeTypeIsNamed(id));
-    const placed = named || parent === undefined || OPERATOR_PARENTS.has(parent.type);
+    const placed = named ? !UNPLACED.has(type) : parent === undefined || OPERATOR_PARENTS.has(parent.type);
     const lean = this.lean;
     return {
       type,

@@ -1,11 +1,12 @@
 /**
- * tree-sitter-hcl makes a token of every character of a string or heredoc and of every blank, and
- * the parser's cost is per token. So the parser reads a lean copy of the file: each run of template
- * text becomes one character and each run of spaces or tabs one space, and the offsets of the tree
- * are mapped back to the file. Whatever the grammar looks at is copied as written: quotes, escapes,
- * `${`, `%{`, `$${`, `%%{`, braces in interpolations, comments, newlines, and the start of each
- * heredoc line, where the closing marker is looked for. The conversion reads every value from the
- * original text, never from the lean copy.
+ * tree-sitter-hcl makes a token of every character of a string or heredoc and of every blank or
+ * line break, and the parser's cost is per token. So the parser reads a lean copy of the file: each
+ * run of template text becomes one character, the blanks and line breaks between two tokens of code
+ * one blank or line break, and the offsets of the tree are mapped back to the file. Whatever the
+ * grammar looks at is copied as written: quotes, escapes, `${`, `%{`, `$${`, `%%{`, braces in
+ * interpolations, comments, line breaks in templates, and the start of each heredoc line, where the
+ * closing marker is looked for. The conversion reads every value from the original text, never
+ * from the lean copy.
  *
  * If this reading of the file's strings were ever wrong, the parse of the lean copy would fail and
  * the caller parses the file as written; the tests compare both parses over every fixture.
@@ -55,11 +56,11 @@ class LeanWriter {
 
   constructor(private readonly source: string) {}
 
-  /** Writes `stand` for source[start, end), a run at least two characters long. */
+  /** Writes `stand` (no more than one character) for source[start, end), a longer run. */
   replace(start: number, end: number, stand: string): void {
     this.pieces.push(this.source.slice(this.copiedTo, start), stand);
-    this.leanLength += start - this.copiedTo + 1;
-    this.removed += end - start - 1;
+    this.leanLength += start - this.copiedTo + stand.length;
+    this.removed += end - start - stand.length;
     this.starts.push(this.leanLength);
     this.shifts.push(this.removed);
     this.copiedTo = end;
@@ -119,6 +120,15 @@ export function leanSource(source: string): LeanSource | undefined {
     return j;
   };
 
+  /** Blanks and line breaks between tokens of code: the grammar reads no line break, so one stands for all. */
+  const codeSpace = (from: number): number => {
+    let j = from;
+    let lineBreak = false;
+    for (let k = source.charCodeAt(j); isBlank(k) || k === NEWLINE || k === RETURN; k = source.charCodeAt(++j)) if (k === NEWLINE) lineBreak = true;
+    if (j - from >= 2 || (lineBreak && source.charCodeAt(from) !== NEWLINE)) out.replace(from, j, lineBreak ? '\n' : ' ');
+    return j;
+  };
+
   /** `$` or `%` in a template: the start of an interpolation or directive, an escape, or text. */
   const templateMark = (at: number): number => {
     const c = source.charCodeAt(at);
@@ -155,8 +165,8 @@ export function leanSource(source: string): LeanSource | undefined {
     const context = stack[stack.length - 1]!;
     const c = source.charCodeAt(i);
     if (context.kind === 'code') {
-      if (isBlank(c)) {
-        i = blanks(i);
+      if (isBlank(c) || c === NEWLINE || c === RETURN) {
+        i = codeSpace(i);
       } else if (c === HASH || (c === SLASH && source.charCodeAt(i + 1) === SLASH)) {
         const eol = source.indexOf('\n', i);
         i = eol < 0 ? n : eol;
