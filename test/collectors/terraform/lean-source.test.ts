@@ -69,6 +69,26 @@ describe('leanSource', () => {
     expect(lean).toContain('\n EOT\ne = 2');
   });
 
+  it('maps offsets back the same in any order, each copied character to itself', () => {
+    const piece = fc.constantFrom('a', 'name', ' ', '   ', '\t\t', '\n', '\n    ', '\r\n', '"text  here"', '"${x}  y"', '<<EOF\n  body  text\nEOF\n', '# c  c\n', '=', '{', '}');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), fc.array(fc.nat(), { maxLength: 30 }), (text, probes) => {
+        const lean = leanSource(text);
+        if (!lean) return;
+        const inOrder = Array.from({ length: lean.text.length + 1 }, (_, i) => lean.toSource(i));
+        for (let i = 1; i < inOrder.length; i++) expect(inOrder[i]).toBeGreaterThan(inOrder[i - 1]!);
+        expect(inOrder[lean.text.length]).toBe(text.length);
+        // A character that does not stand for a run is the source's character at its offset.
+        for (let i = 0; i < lean.text.length; i++) if (!'x \n'.includes(lean.text[i]!)) expect(text[inOrder[i]!]).toBe(lean.text[i]);
+        for (const p of probes) {
+          const i = p % (lean.text.length + 1);
+          expect(lean.toSource(i)).toBe(inOrder[i]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('leaves a file without anything to fold alone', () => {
     expect(leanSource('a = 1\nb = [1, 2]\n')).toBeUndefined();
   });
