@@ -58,37 +58,6 @@ interface SyntaxNode {
   children: SyntaxNode[];
 }
 
-/**
- * Nodes whose children the conversion never looks at: per the grammar they have no named children
- * (or, for variable_expr, only the identifier that is its whole text).
- */
-const OPAQUE = new Set([
-  'block_start',
-  'block_end',
-  'object_start',
-  'object_end',
-  'tuple_start',
-  'tuple_end',
-  'bool_lit',
-  'numeric_lit',
-  'null_lit',
-  'legacy_index',
-  'heredoc_start',
-  'heredoc_identifier',
-  'template_literal',
-  'comment',
-  'ellipsis',
-  'identifier',
-  'quoted_template_start',
-  'quoted_template_end',
-  'strip_marker',
-  'template_directive_start',
-  'template_directive_end',
-  'template_interpolation_start',
-  'template_interpolation_end',
-  'variable_expr',
-]);
-
 /** Named nodes whose place the conversion never reads: reading it would be two calls into WebAssembly each. */
 const UNPLACED = new Set([
   'block_start',
@@ -105,6 +74,24 @@ const UNPLACED = new Set([
   'template_interpolation_end',
   'template_directive_start',
   'template_directive_end',
+]);
+
+/**
+ * Nodes whose children the conversion never looks at: per the grammar they have no named children
+ * (or, for variable_expr, only the identifier that is its whole text).
+ */
+const OPAQUE = new Set([
+  ...UNPLACED,
+  'bool_lit',
+  'numeric_lit',
+  'null_lit',
+  'legacy_index',
+  'heredoc_start',
+  'heredoc_identifier',
+  'identifier',
+  'quoted_template_start',
+  'quoted_template_end',
+  'variable_expr',
 ]);
 
 /** Anonymous tokens are only ever read as operators. */
