@@ -49,6 +49,13 @@ describe('parallel collection', () => {
     const [one, two] = [await api.collectInventory({ paths: [dir], root: dir, workers: 0 }), await api.collectInventory({ paths: [dir], root: dir, workers: 2 })];
     expect(one.clusters.length).toBeGreaterThan(10);
     expect(JSON.stringify(two.clusters)).toBe(JSON.stringify(one.clusters));
+    // The whole inventory, positions included (a worker sends them packed), as `podtrust collect` writes it.
+    const written = (inventory: typeof one): string => {
+      const parts: string[] = [];
+      api.writeInventory(inventory, (text) => parts.push(text));
+      return parts.join('');
+    };
+    expect(written(two)).toBe(written(one));
   });
 });
 

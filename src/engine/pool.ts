@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
+import { unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply, WorkerSetup } from './worker.js';
@@ -199,7 +200,9 @@ function runOn(member: PoolWorker, job: WorkerJob): Promise<JobOutcome> {
     };
     const onMessage = (reply: WorkerReply): void => {
       if (reply.id !== job.id) return;
-      settle('error' in reply ? { failed: reply.error } : { result: reply.result });
+      if ('error' in reply) return settle({ failed: reply.error });
+      unpackPositions(reply.result.resources, reply.positions);
+      settle({ result: reply.result });
     };
     const onError = (e: Error): void => settle({ failed: e.message });
     const onExit = (code: number): void => settle({ failed: `worker exited with code ${code} before finishing` });

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { collectJob } from './collect-job.js';
+import { packPositions, type PackedPositions } from './packed-positions.js';
 
 export interface WorkerJob {
   id: number;
@@ -15,7 +16,8 @@ export interface WorkerSetup {
   warmTerraform: boolean;
 }
 
-export type WorkerReply = { id: number; result: CollectResult } | { id: number; error: string };
+/** A result's positions travel packed (see packed-positions.ts); its resources arrive with empty maps. */
+export type WorkerReply = { id: number; result: CollectResult; positions: PackedPositions } | { id: number; error: string };
 
 if ((workerData as WorkerSetup | undefined)?.warmTerraform) {
   // Loading tree-sitter takes most of a thread's start; do it while the main thread still reads inputs.
@@ -24,7 +26,10 @@ if ((workerData as WorkerSetup | undefined)?.warmTerraform) {
 
 parentPort?.on('message', (job: WorkerJob) => {
   collectJob(job).then(
-    (result) => parentPort!.postMessage({ id: job.id, result } satisfies WorkerReply),
+    (result) => {
+      const positions = packPositions(result.resources);
+      parentPort!.postMessage({ id: job.id, result, positions } satisfies WorkerReply, [positions.numbers.buffer, positions.starts.buffer]);
+    },
     (e: unknown) => parentPort!.postMessage({ id: job.id, error: (e as Error).message } satisfies WorkerReply),
   );
 });

@@ -2,7 +2,8 @@
  * Positions of a live object computed on first use. A cluster's objects are many and few of them
  * are ever pointed at by a finding, so rendering every object only to record where its fields
  * would land costs most of a large collection's time and memory. The map behaves as a plain
- * PositionMap (reads, keys, entries, JSON) and is filled once, on the first access of any kind.
+ * PositionMap (reads, keys, entries, JSON) and is filled once, on the first access of any kind
+ * (but a read its creator could answer: see `known`).
  */
 import type { PositionMap } from '../model/types.js';
 
@@ -14,7 +15,11 @@ export function isUnread(positions: PositionMap): boolean {
   return unread.has(positions);
 }
 
-export function lazyPositions(compute: () => PositionMap): PositionMap {
+/**
+ * `known` answers reads of its keys before the map is computed (it must hold the very objects the
+ * computed map will), so a caller that reads only those never computes it.
+ */
+export function lazyPositions(compute: () => PositionMap, known?: PositionMap): PositionMap {
   const target = Object.create(null) as PositionMap;
   let pending: (() => PositionMap) | undefined = compute;
   // The computed map itself answers, not a copy on the target: copying every position of every
@@ -40,7 +45,7 @@ export function lazyPositions(compute: () => PositionMap): PositionMap {
     return target;
   };
   const proxy: PositionMap = new Proxy(target, {
-    get: (_t, key) => Reflect.get(filled(), key),
+    get: (_t, key) => (pending && known && typeof key === 'string' && Object.hasOwn(known, key) ? known[key] : Reflect.get(filled(), key)),
     has: (_t, key) => Reflect.has(filled(), key),
     ownKeys: () => Reflect.ownKeys(filled()),
     getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(filled(), key),

@@ -1,0 +1,89 @@
+/**
+ * The positions of a worker's resources, sent to the main thread packed: a table of the pointers
+ * and one integer array, moved rather than copied. They are most of a job's result (70% of its
+ * size on the benchmark), and the main thread reads few of them: the root position of each
+ * resource, to sort, and those of the resources a finding points at. So each resource's map is
+ * unpacked on its first use beyond the root.
+ */
+import type { Position, PositionMap, Resource } from '../model/types.js';
+import { lazyPositions } from '../live/lazy-positions.js';
+
+export interface PackedPositions {
+  /** Each distinct pointer once, in the order first seen. */
+  pointers: string[];
+  /** Files of positions that lie outside their resource's file. */
+  files: string[];
+  /** Per position: pointer index, line, column, end line, end column, file index + 1 (0: none). */
+  numbers: Int32Array<ArrayBuffer>;
+  /** Per resource: the index of its first position; one more entry ends the last resource. */
+  starts: Int32Array<ArrayBuffer>;
+}
+
+const FIELDS = 6;
+
+/** Packs the resources' positions and leaves each resource an empty map, so they are not sent twice. */
+export function packPositions(resources: Resource[]): PackedPositions {
+  const pointerIndex = new Map<string, number>();
+  const pointers: string[] = [];
+  const fileIndex = new Map<string, number>();
+  const files: string[] = [];
+  let count = 0;
+  for (const r of resources) count += Object.keys(r.positions).length;
+  const numbers = new Int32Array(count * FIELDS);
+  const starts = new Int32Array(resources.length + 1);
+  let n = 0;
+  resources.forEach((r, i) => {
+    starts[i] = n / FIELDS;
+    const map = r.positions;
+    for (const pointer in map) {
+      const pos = map[pointer]!;
+      let p = pointerIndex.get(pointer);
+      if (p === undefined) pointerIndex.set(pointer, (p = pointers.push(pointer) - 1));
+      let f = 0;
+      if (pos.file !== undefined) {
+        f = fileIndex.get(pos.file) ?? 0;
+        if (f === 0) fileIndex.set(pos.file, (f = files.push(pos.file)));
+      }
+      numbers[n++] = p;
+      numbers[n++] = pos.line;
+      numbers[n++] = pos.column;
+      numbers[n++] = pos.endLine;
+      numbers[n++] = pos.endColumn;
+      numbers[n++] = f;
+    }
+    r.positions = {};
+  });
+  starts[resources.length] = n / FIELDS;
+  return { pointers, files, numbers, starts };
+}
+
+/** Gives each resource back its positions, unpacked on first use; reading only the root position unpacks nothing. */
+export function unpackPositions(resources: Resource[], packed: PackedPositions): void {
+  const root = packed.pointers.indexOf('');
+  resources.forEach((r, i) => {
+    const from = packed.starts[i]!;
+    const to = packed.starts[i + 1]!;
+    if (from === to) return;
+    let rootPosition: Position | undefined;
+    for (let k = from; k < to; k++) if (packed.numbers[k * FIELDS] === root) rootPosition = positionAt(packed, k);
+    const unpack = (): PositionMap => {
+      const map = Object.create(null) as PositionMap;
+      for (let k = from; k < to; k++) {
+        const pointer = packed.pointers[packed.numbers[k * FIELDS]!]!;
+        map[pointer] = pointer === '' && rootPosition ? rootPosition : positionAt(packed, k);
+      }
+      return map;
+    };
+    r.positions = lazyPositions(unpack, rootPosition && { '': rootPosition });
+  });
+}
+
+function positionAt(packed: PackedPositions, k: number): Position {
+  const at = k * FIELDS;
+  const n = packed.numbers;
+  const pos: Position = { line: n[at + 1]!, column: n[at + 2]!, endLine: n[at + 3]!, endColumn: n[at + 4]! };
+  const f = n[at + 5]!;
+  // Collectors add `file` last; the unpacked position has the same shape as the one packed.
+  if (f !== 0) pos.file = packed.files[f - 1]!;
+  return pos;
+}
