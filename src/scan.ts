@@ -233,8 +233,12 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
 
 /** A resource in a Terraform plan and in the `.tf` files of the same scan is reported once, at the `.tf` location. */
 function dedupeByAddress(findings: Finding[], inventory: Inventory): Finding[] {
-  const tfAddresses = new Set(inventory.resources.filter((r) => r.format === 'terraform' && r.address).map((r) => r.address!));
-  if (tfAddresses.size === 0) return findings;
-  const formatOf = new Map(inventory.resources.map((r) => [r.id, r.format]));
-  return findings.filter((f) => !(formatOf.get(f.resource.id) === 'terraform-plan' && f.resource.address && tfAddresses.has(f.resource.address)));
+  const planIds = new Set<string>();
+  const tfAddresses = new Set<string>();
+  for (const r of inventory.resources) {
+    if (r.format === 'terraform-plan') planIds.add(r.id);
+    else if (r.format === 'terraform' && r.address) tfAddresses.add(r.address);
+  }
+  if (planIds.size === 0 || tfAddresses.size === 0) return findings;
+  return findings.filter((f) => !(planIds.has(f.resource.id) && f.resource.address && tfAddresses.has(f.resource.address)));
 }

@@ -21,7 +21,8 @@ export class Model implements InventoryIndex {
   /** Built on first lookup: a live inventory's lookups are few and building it costs as much as a rule. */
   private byId: Map<string, Resource> | undefined;
   private readonly byType = new Map<string, Resource[]>();
-  private federationCache = new Map<string, Federation[]>();
+  /** By the resource object, not its id: ids are long strings, and rules ask for every role many times. */
+  private readonly federationCache = new Map<Resource, Federation[]>();
   private readonly trustStatementCache = new Map<string, PolicyStatement[]>();
   private readonly failedAnalyses = new Map<string, CoverageNote[]>();
   private clustersByName: Map<string, ClusterInfo> | undefined;
@@ -63,14 +64,14 @@ export class Model implements InventoryIndex {
 
   /** The federations of one identity (an IAM role, a managed identity, a Google service account). */
   federationsOf(identity: Resource): Federation[] {
-    let cached = this.federationCache.get(identity.id);
+    let cached = this.federationCache.get(identity);
     if (!cached) {
       const failures: CoverageNote[] = [];
       cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this, failures)
         : identity.type === 'azure.msi.UserAssignedIdentity' ? analyzeAzureFederations(identity, this)
         : identity.type === 'gcp.iam.ServiceAccount' ? analyzeGcpServiceAccount(identity, this)
         : [];
-      this.federationCache.set(identity.id, cached);
+      this.federationCache.set(identity, cached);
       if (failures.length > 0) this.failedAnalyses.set(identity.id, failures);
     }
     return cached;
