@@ -71,6 +71,8 @@ class Project {
   private readonly defs = new Map<string, ModuleDef>();
   private readonly noted = new Set<string>();
   private readonly manifests = new Map<string, Map<string, DownloadedModule>>();
+  /** `tf:<root>:` per root folder: an id is made for every block, and the relative path costs more than the rest. */
+  private readonly idPrefixes = new Map<string, string>();
 
   constructor(private readonly opts: CollectOptions) {}
 
@@ -157,7 +159,9 @@ class Project {
   }
 
   idFor(rootDir: string, address: string): string {
-    return `tf:${posix(relative(this.opts.root, rootDir)) || '.'}:${address}`;
+    let prefix = this.idPrefixes.get(rootDir);
+    if (prefix === undefined) this.idPrefixes.set(rootDir, (prefix = `tf:${posix(relative(this.opts.root, rootDir)) || '.'}:`));
+    return prefix + address;
   }
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
