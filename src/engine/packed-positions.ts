@@ -63,7 +63,10 @@ export function unpackPositions(resources: Resource[], packed: PackedPositions):
   resources.forEach((r, i) => {
     const from = packed.starts[i]!;
     const to = packed.starts[i + 1]!;
-    if (from === to) return;
+    if (from === to) {
+      r.positions = Object.create(null) as PositionMap;
+      return;
+    }
     let rootPosition: Position | undefined;
     for (let k = from; k < to; k++) if (packed.numbers[k * FIELDS] === root) rootPosition = positionAt(packed, k);
     const unpack = (): PositionMap => {

@@ -38,7 +38,11 @@ export function renderInventory(inventory: Inventory): string {
   return parts.join('');
 }
 
-/** A live object's positions follow from its body; never-read ones are left out and rebuilt on load. */
+/**
+ * A live object's positions follow from its body; never-read ones are left out and rebuilt on load.
+ * (Other lazy maps, a worker's packed positions, are unread too until used: only a live object's
+ * can be rebuilt, hence the check of both.)
+ */
 function saved(r: Resource): Resource {
   return isLiveObject(r) && isUnread(r.positions) ? { ...r, positions: {} } : r;
 }

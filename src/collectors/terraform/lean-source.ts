@@ -8,8 +8,12 @@
  * closing marker is looked for. The conversion reads every value from the original text, never
  * from the lean copy.
  *
- * If this reading of the file's strings were ever wrong, the parse of the lean copy would fail and
- * the caller parses the file as written; the tests compare both parses over every fixture.
+ * Where the scanner's reading depends on the parser's state (a directive's body inside a template),
+ * or on characters this reader does not classify as it does (whitespace other than blanks at a
+ * heredoc line, letters past ASCII in a marker), the rest of the file is copied as written. Folded
+ * text stands as a backtick, which is text in a template and starts no token of code: if this
+ * reading ever took code for text, the lean copy would not parse and the caller parses the file as
+ * written. The tests compare both parses over every fixture and over generated files.
  */
 
 export interface LeanSource {
@@ -103,6 +107,16 @@ class ShiftedSource implements LeanSource {
   }
 }
 
+/** A character the scanner may skip as whitespace or read as part of a marker, unlike this reader. */
+function isUncertain(c: number): boolean {
+  return c === 0x0b || c === 0x0c || c === 0 || c >= 0x80;
+}
+
+/** Stands for a run of template text. */
+const TEXT = '`';
+/** Returned where the rest of the file is copied as written. */
+const STOP = -1;
+
 /** The lean copy of an HCL file, or undefined when it would be the file itself. */
 export function leanSource(source: string): LeanSource | undefined {
   const out = new LeanWriter(source);
@@ -129,15 +143,20 @@ export function leanSource(source: string): LeanSource | undefined {
     return j;
   };
 
-  /** `$` or `%` in a template: the start of an interpolation or directive, an escape, or text. */
+  /**
+   * `$` or `%` in a template: the start of an interpolation, an escape, or text. The scanner reads
+   * a doubled mark as one piece of text (`$$${` is `$$` then an interpolation). A directive stops
+   * the folding: inside its body the scanner reads `"` and a heredoc's marker by the parser's state.
+   */
   const templateMark = (at: number): number => {
     const c = source.charCodeAt(at);
     const next = source.charCodeAt(at + 1);
     if (next === OPEN_BRACE) {
+      if (c === PERCENT) return STOP;
       stack.push({ kind: 'code', nested: true, depth: 0 });
       return at + 2;
     }
-    if (next === c && source.charCodeAt(at + 2) === OPEN_BRACE) return at + 3;
+    if (next === c) return source.charCodeAt(at + 2) === OPEN_BRACE ? at + 3 : at + 2;
     return at + 1;
   };
 
@@ -152,7 +171,7 @@ export function leanSource(source: string): LeanSource | undefined {
     // The start of a heredoc line stays as written for the closing marker check.
     if (b <= keepUntil) return end;
     if (a < keepUntil) a = keepUntil;
-    if (b - a >= 2) out.replace(a, b, 'x');
+    if (b - a >= 2) out.replace(a, b, TEXT);
     blanks(b);
     return end;
   };
@@ -181,10 +200,11 @@ export function leanSource(source: string): LeanSource | undefined {
         if (source.charCodeAt(j) === DASH) j++;
         const from = j;
         while (j < n && isMarkerChar(source.charCodeAt(j))) j++;
-        // A heredoc without a marker the scanner would read the same way: keep the rest as written.
-        if (j === from) break;
+        // A heredoc without a marker, or one the scanner may read longer: keep the rest as written.
+        if (j === from || isUncertain(source.charCodeAt(j))) break;
         stack.push({ kind: 'heredoc', marker: source.slice(from, j) });
         lineStart = false;
+        keepUntil = j + 1;
         i = j;
       } else if (context.nested && c === OPEN_BRACE) {
         context.depth++;
@@ -205,6 +225,7 @@ export function leanSource(source: string): LeanSource | undefined {
         i += e === 117 ? 6 : e === 85 ? 10 : 2;
       } else if (c === DOLLAR || c === PERCENT) {
         i = templateMark(i);
+        if (i === STOP) break;
       } else if (quotedStops(c)) {
         i++;
       } else {
@@ -217,22 +238,33 @@ export function leanSource(source: string): LeanSource | undefined {
         continue;
       }
       if (lineStart) {
+        // The scanner skips whitespace, then compares the line with the marker.
         lineStart = false;
         i = blanks(i);
+        const first = source.charCodeAt(i);
+        if (isUncertain(first) || (first === RETURN && source.charCodeAt(i + 1) !== NEWLINE)) break;
         if (source.startsWith(context.marker, i)) {
           let j = i + context.marker.length;
-          while (j < n && source.charCodeAt(j) !== NEWLINE && /\s/.test(source[j]!)) j++;
-          if (source.charCodeAt(j) === NEWLINE) {
+          while (isBlank(source.charCodeAt(j)) || source.charCodeAt(j) === RETURN) j++;
+          const after = source.charCodeAt(j);
+          if (after === NEWLINE) {
             stack.pop();
             i = j;
             continue;
           }
+          if (j >= n || isUncertain(after)) break;
+          // The marker, its blanks and one more character are text to the scanner, whatever it is.
+          i = j + 1;
+          keepUntil = i;
+          continue;
         }
         keepUntil = i + context.marker.length + 1;
         continue;
       }
-      if (c === DOLLAR || c === PERCENT) i = templateMark(i);
-      else if (heredocStops(c)) i++;
+      if (c === DOLLAR || c === PERCENT) {
+        i = templateMark(i);
+        if (i === STOP) break;
+      } else if (heredocStops(c)) i++;
       else i = templateText(i, heredocStops);
     }
   }
