@@ -8,9 +8,10 @@
  * closing marker is looked for. The conversion reads every value from the original text, never
  * from the lean copy.
  *
- * Where the scanner's reading depends on the parser's state (a directive's body inside a template),
- * or on characters this reader does not classify as it does (whitespace other than blanks at a
- * heredoc line, letters past ASCII in a marker), the rest of the file is copied as written. Folded
+ * Where the scanner's reading depends on the parser's state (a directive's body inside a template,
+ * `${` in a block label), on what it can store (very long markers, deep nesting), or on characters
+ * this reader does not classify as it does (whitespace other than blanks at a heredoc line, letters
+ * past ASCII in a marker), the rest of the file is copied as written. Folded
  * text stands as a backtick, which is text in a template and starts no token of code: if this
  * reading ever took code for text, the lean copy would not parse and the caller parses the file as
  * written. The tests compare both parses over every fixture and over generated files.
@@ -37,8 +38,13 @@ const LESS = 60;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
 
-type Context = { kind: 'code'; nested: boolean; depth: number } | { kind: 'quoted' } | { kind: 'heredoc'; marker: string };
+/** `label`: a block label, where the scanner reads `${` as text (the grammar allows no template there). */
+type Context = { kind: 'code'; nested: boolean; depth: number } | { kind: 'quoted'; label: boolean } | { kind: 'heredoc'; marker: string };
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
@@ -112,6 +118,15 @@ function isUncertain(c: number): boolean {
   return c === 0x0b || c === 0x0c || c === 0 || c >= 0x80;
 }
 
+/**
+ * The scanner keeps its stack in a 1,024-byte state: 4 bytes, and 8 per context plus a heredoc's
+ * marker. It stores nothing when the state would not fit, or a marker is longer than 127 bytes,
+ * and then reads on as if outside any template; here the rest is copied as written before that.
+ */
+const STATE_BYTES = 1024;
+const MAX_MARKER = 127;
+const COLON = 58;
+
 /** Stands for a run of template text. */
 const TEXT = '`';
 /** Returned where the rest of the file is copied as written. */
@@ -126,6 +141,31 @@ export function leanSource(source: string): LeanSource | undefined {
   /** Set at each heredoc line start: the closing marker check reads this far unchanged. */
   let keepUntil = 0;
   let lineStart = false;
+  /** Where the last character of code outside blanks and comments is: a quote after a name or a quote is a label. */
+  let lastCode = -1;
+  /** Brackets open in the file's code outside templates; true for a block's body, where labels are. */
+  const brackets: boolean[] = [];
+  let stateBytes = 4;
+
+  const atBodyLevel = (): boolean => brackets.length === 0 || brackets[brackets.length - 1] === true;
+  /** After a block type or a label: a name (which may end in `::`), or a quote. */
+  const afterName = (): boolean => {
+    if (lastCode < 0) return false;
+    const c = source.charCodeAt(lastCode);
+    return c === QUOTE || isMarkerChar(c) || c >= 0x80 || (c === COLON && source.charCodeAt(lastCode - 1) === COLON);
+  };
+  /** False when the scanner could not store one more context. */
+  const push = (context: Context): boolean => {
+    const bytes = 8 + (context.kind === 'heredoc' ? context.marker.length : 0);
+    if (stateBytes + bytes > STATE_BYTES) return false;
+    stateBytes += bytes;
+    stack.push(context);
+    return true;
+  };
+  const pop = (): void => {
+    const context = stack.pop()!;
+    stateBytes -= 8 + (context.kind === 'heredoc' ? context.marker.length : 0);
+  };
 
   const blanks = (from: number): number => {
     let j = from;
@@ -152,9 +192,9 @@ export function leanSource(source: string): LeanSource | undefined {
     const c = source.charCodeAt(at);
     const next = source.charCodeAt(at + 1);
     if (next === OPEN_BRACE) {
-      if (c === PERCENT) return STOP;
-      stack.push({ kind: 'code', nested: true, depth: 0 });
-      return at + 2;
+      const context = stack[stack.length - 1]!;
+      if (c === PERCENT || (context.kind === 'quoted' && context.label)) return STOP;
+      return push({ kind: 'code', nested: true, depth: 0 }) ? at + 2 : STOP;
     }
     if (next === c) return source.charCodeAt(at + 2) === OPEN_BRACE ? at + 3 : at + 2;
     return at + 1;
@@ -193,7 +233,7 @@ export function leanSource(source: string): LeanSource | undefined {
         const close = source.indexOf('*/', i + 2);
         i = close < 0 ? n : close + 2;
       } else if (c === QUOTE) {
-        stack.push({ kind: 'quoted' });
+        if (!push({ kind: 'quoted', label: !context.nested && atBodyLevel() && afterName() })) break;
         i++;
       } else if (c === LESS && source.charCodeAt(i + 1) === LESS) {
         let j = i + 2;
@@ -201,25 +241,30 @@ export function leanSource(source: string): LeanSource | undefined {
         const from = j;
         while (j < n && isMarkerChar(source.charCodeAt(j))) j++;
         // A heredoc without a marker, or one the scanner may read longer: keep the rest as written.
-        if (j === from || isUncertain(source.charCodeAt(j))) break;
-        stack.push({ kind: 'heredoc', marker: source.slice(from, j) });
+        if (j === from || isUncertain(source.charCodeAt(j)) || j - from > MAX_MARKER) break;
+        if (!push({ kind: 'heredoc', marker: source.slice(from, j) })) break;
         lineStart = false;
         keepUntil = j + 1;
         i = j;
       } else if (context.nested && c === OPEN_BRACE) {
         context.depth++;
-        i++;
+        lastCode = i++;
       } else if (context.nested && c === CLOSE_BRACE) {
-        if (context.depth === 0) stack.pop();
+        if (context.depth === 0) pop();
         else context.depth--;
-        i++;
+        lastCode = i++;
       } else {
-        i++;
+        if (!context.nested) {
+          if (c === OPEN_BRACE) brackets.push(atBodyLevel() && afterName());
+          else if (c === OPEN_BRACKET || c === OPEN_PAREN) brackets.push(false);
+          else if (c === CLOSE_BRACE || c === CLOSE_BRACKET || c === CLOSE_PAREN) brackets.pop();
+        }
+        lastCode = i++;
       }
     } else if (context.kind === 'quoted') {
       if (c === QUOTE) {
-        stack.pop();
-        i++;
+        pop();
+        lastCode = i++;
       } else if (c === BACKSLASH) {
         const e = source.charCodeAt(i + 1);
         i += e === 117 ? 6 : e === 85 ? 10 : 2;
@@ -248,7 +293,8 @@ export function leanSource(source: string): LeanSource | undefined {
           while (isBlank(source.charCodeAt(j)) || source.charCodeAt(j) === RETURN) j++;
           const after = source.charCodeAt(j);
           if (after === NEWLINE) {
-            stack.pop();
+            pop();
+            lastCode = i + context.marker.length - 1;
             i = j;
             continue;
           }

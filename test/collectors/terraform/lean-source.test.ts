@@ -145,6 +145,14 @@ describe('leanSource', () => {
       'a = <<E\n%{ if c }\nE\n"\n%{ endif }\nE\nb\n=\n"q"\nc\n=\na.b\n',
       'a = "%{ if c }"%{ endif }"\nc\n=\na.b\n',
       'a = "%{ for x in y }"%{ endfor }"\nc\n=\na.b\n',
+      // `${` in a block label is text: the grammar allows no template there.
+      'b "${<<E y" "${x" {\n}\n',
+      'b "${<<E"{\nx="\nab cd" # tail\n# "\n}\n',
+      'b "$$${<<E"{\nx="\nab cd" # tail\n# "\n}\n',
+      'a:: "${x" {\n}\nb = "q"\n',
+      // A marker too long for the scanner to store.
+      `a = <<${'E'.repeat(128)}\nE\nb = "${'x'.repeat(130)}" # c\n# "\n`,
+      `a = <<${'E'.repeat(128)}\nfoo\nb = "${'x'.repeat(200)}" c d\n"\n`,
     ];
     for (const text of cases) await expectSameParse(text, false);
   });
@@ -179,7 +187,8 @@ describe('leanSource', () => {
     })).expr;
     const comment = fc.constantFrom('', ' # "note', ' // it\'s', ' /* "x" */');
     const line = fc.tuple(blank, fc.constantFrom('name', 'policy', 'values'), blank, expr, comment).map(([b, n, b2, e, c]) => `${b}${n}${b2}=${b2}${e}${c}`);
-    const file = fc.array(fc.oneof(line, line.map((l) => `block "label" {\n${l}\n}`)), { minLength: 1, maxLength: 5 }).map((lines) => lines.join('\n') + '\n');
+    const label = fc.oneof(fc.constant('"label"'), text.map((t) => `"${t.replace(/["\\\n]/g, '')}"`));
+    const file = fc.array(fc.oneof(line, fc.tuple(label, line).map(([name, l]) => `block ${name} {\n${l}\n}`)), { minLength: 1, maxLength: 5 }).map((lines) => lines.join('\n') + '\n');
     // Some files broken on purpose: a syntax error must be found and placed as in the file as written.
     const maybeBroken = fc.tuple(file, fc.option(fc.tuple(fc.nat(), fc.constantFrom('"', '{', '}', '<<', '$', '\\')), { freq: 4 })).map(([f, cut]) =>
       cut ? f.slice(0, cut[0] % f.length) + cut[1] + f.slice(cut[0] % f.length) : f,
