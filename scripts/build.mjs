@@ -31,7 +31,7 @@ if (ifStale && existsSync(out)) {
 
 const { build } = await import('esbuild');
 const result = await build({
-  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts'), worker: join(repo, 'src/engine/worker.ts') },
+  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts'), worker: join(repo, 'src/collect/worker.ts') },
   outdir: join(repo, 'build'),
   bundle: true,
   splitting: true,

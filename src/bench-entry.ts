@@ -1,4 +1,4 @@
 /** Entry point of build/bench.js: what `npm run bench` measures, from the same bundle users run. */
 export { scan, collectInventory, auditInventory } from './scan.js';
-export { parseOnly } from './engine/parse-floor.js';
-export { writeInventory, loadInventory } from './engine/snapshot.js';
+export { parseOnly } from './collect/parse-floor.js';
+export { writeInventory, loadInventory } from './model/snapshot.js';

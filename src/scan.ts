@@ -1,14 +1,13 @@
 /**
  * The one entry point the CLI and the GitHub Action share: inputs → inventory → findings.
  */
-import { dirname, relative, sep } from 'node:path';
-import type { ClusterInfo, CoverageNote, Finding, Inventory, Resource, Severity } from './model/types.js';
+import type { CoverageNote, Finding, Inventory, Severity } from './model/types.js';
 import { Model } from './model/model.js';
 import type { CollectOptions, CollectResult } from './collectors/types.js';
 import { emptyResult, mergeResults } from './collectors/types.js';
-import { readInputs } from './engine/inputs.js';
+import { readInputs } from './collect/inputs.js';
 import { collectStructured } from './collectors/documents.js';
-import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from './engine/pool.js';
+import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from './collect/pool.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
 import type { PodtrustConfig } from './engine/config.js';
@@ -16,12 +15,11 @@ import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
 import { runRules, selectRules, sortFindings } from './engine/engine.js';
 import { undecidedTrustNotes } from './engine/coverage.js';
-import { identityLinks, resourceClusters } from './engine/identity-links.js';
+import { identityLinks, resourceClusters } from './model/identity-links.js';
 import type { ScanResult } from './engine/result.js';
 import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
 import type { CloudLiveOptions } from './live/cloud-sources.js';
-import { globMatch } from './util/glob.js';
-import { rootRelative } from './util/paths.js';
+import { assignClusters, mergeClusters } from './model/clusters.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 
 export interface ScanOptions {
@@ -98,8 +96,8 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   // The same object read twice (a snapshot given twice, overlapping inputs) is one resource.
   const seen = new Set<string>();
   collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-  const clusters = mergeClusters(collected.clusters, config, options.root);
-  assignClusters(collected.resources, clusters, config, options.root);
+  const clusters = mergeClusters(collected.clusters, config.clusters, options.root);
+  assignClusters(collected.resources, clusters, config.clusters, options.root);
   return { version: 1, resources: collected.resources, clusters, notes: collected.notes };
 }
 
@@ -112,79 +110,6 @@ export function sortCollected(c: CollectResult): void {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Clusters from IaC merged with the config's cluster map (which may add issuer and environment). */
-function mergeClusters(found: ClusterInfo[], config: PodtrustConfig, root: string): ClusterInfo[] {
-  const byName = new Map<string, ClusterInfo>();
-  const ordered = [...found].sort((a, b) => ((a.resourceId ?? '') < (b.resourceId ?? '') ? -1 : (a.resourceId ?? '') > (b.resourceId ?? '') ? 1 : 0));
-  for (const c of ordered) {
-    const prev = byName.get(c.name);
-    if (prev?.resourceId && c.resourceId && prev.resourceId !== c.resourceId) {
-      // Two different IaC definitions with one name (unrelated estates scanned together): keep both.
-      const named = { ...c, name: `${c.name} (${definedIn(c.resourceId, root)})` };
-      byName.set(named.name, named);
-      continue;
-    }
-    byName.set(c.name, prev ? { ...prev, ...definedOnly(c) } : { ...c });
-  }
-  for (const m of config.clusters) {
-    const prev = byName.get(m.name) ?? { name: m.name };
-    const merged: ClusterInfo = { ...prev };
-    if (m.provider) merged.provider = m.provider;
-    if (m.issuer) merged.issuer = m.issuer;
-    if (m.environment) merged.environment = m.environment;
-    const account = m.account ?? m.project ?? m.subscription;
-    if (account) merged.account = account;
-    byName.set(m.name, merged);
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** `tf:infra/eks:aws_eks_cluster.main` → `infra/eks`: where a cluster's definition lives, for telling two apart. */
-function definedIn(resourceId: string, root: string): string {
-  const parts = resourceId.split(':');
-  return parts.length >= 3 ? parts[1]! : relative(root, resourceId);
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * Which cluster a Kubernetes object belongs to: (1) the config's cluster map, (2) the cluster
- * defined in IaC in its nearest ancestor directory that defines exactly one, (3) none (the
- * scan's one unnamed cluster).
- */
-function assignClusters(resources: Resource[], clusters: ClusterInfo[], config: PodtrustConfig, root: string): void {
-  const clusterDirs = new Map<string, string[]>();
-  const byId = new Map(resources.map((r) => [r.id, r]));
-  for (const c of clusters) {
-    const def = c.resourceId ? byId.get(c.resourceId) : undefined;
-    if (!def) continue;
-    const dir = dirname(def.file);
-    const list = clusterDirs.get(dir) ?? [];
-    list.push(c.name);
-    clusterDirs.set(dir, list);
-  }
-  for (const r of resources) {
-    if (!r.type.startsWith('k8s.') || r.cluster !== undefined || r.format === 'live') continue;
-    const rel = rootRelative(root, r.file);
-    const mapped = config.clusters.find((m) => m.paths.some((g) => globMatch(g, rel)));
-    if (mapped) {
-      r.cluster = mapped.name;
-      continue;
-    }
-    for (let dir = dirname(r.file); ; dir = dirname(dir)) {
-      const names = clusterDirs.get(dir);
-      if (names && names.length === 1) {
-        r.cluster = names[0]!;
-        break;
-      }
-      if (names && names.length > 1) break;
-      if (dir === dirname(dir) || !(dir + sep).startsWith(root + sep) && dir !== root) break;
-    }
-  }
 }
 
 function summarize(inventory: Inventory, findings: Finding[], notes: CoverageNote[], files: number): ScanResult['summary'] {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Position, PositionMap, Resource } from '../src/model/types.js';
-import { packPositions, unpackPositions } from '../src/engine/packed-positions.js';
-import { isUnread } from '../src/live/lazy-positions.js';
+import { packPositions, unpackPositions } from '../src/collect/packed-positions.js';
+import { isUnread } from '../src/model/lazy-positions.js';
 
 function resource(id: string, positions: PositionMap): Resource {
   return { id, type: 'k8s.ServiceAccount', name: id, file: 'a.yaml', format: 'kubernetes', body: {}, positions };

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
-import { terraformUnits, jobsOf } from '../src/engine/partition.js';
+import { terraformUnits, jobsOf } from '../src/collect/partition.js';
 
 describe('parallel collection', () => {
   it('keeps a module tree in one unit and groups units into jobs of about a given size', () => {

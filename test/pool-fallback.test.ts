@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EarlyStart, collectInParallel, runJobs } from '../src/engine/pool.js';
+import { EarlyStart, collectInParallel, runJobs } from '../src/collect/pool.js';
 import { collectStructured } from '../src/collectors/documents.js';
 import { collectTerraform } from '../src/collectors/terraform/index.js';
 import { emptyResult, mergeResults, type CollectOptions, type SourceFile } from '../src/collectors/types.js';
-import type { WorkerJob } from '../src/engine/worker.js';
+import type { WorkerJob } from '../src/collect/worker.js';
 import { DEFAULT_LIMITS } from '../src/util/structured.js';
 
 const root = '/repo';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { auditInventory, collectInventory, scan } from '../src/scan.js';
-import { renderInventory, validateInventory } from '../src/engine/snapshot.js';
+import { renderInventory, validateInventory } from '../src/model/snapshot.js';
 import type { Inventory } from '../src/model/types.js';
 import { REPO } from './helpers/fixtures.js';
 

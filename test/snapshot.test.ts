@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectInventory } from '../src/scan.js';
-import { loadInventory, renderInventory, writeInventory } from '../src/engine/snapshot.js';
-import { lazyPositions } from '../src/live/lazy-positions.js';
-import { renderYamlWithPositions } from '../src/live/yaml-render.js';
+import { loadInventory, renderInventory, writeInventory } from '../src/model/snapshot.js';
+import { lazyPositions } from '../src/model/lazy-positions.js';
+import { renderYamlWithPositions } from '../src/util/yaml-render.js';
 import type { Inventory, JsonValue, Resource } from '../src/model/types.js';
 import { REPO } from './helpers/fixtures.js';
 

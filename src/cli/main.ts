@@ -136,7 +136,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
 
   const { loadConfig } = await import('../engine/config.js');
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
-  const { loadInventory } = await import('../engine/snapshot.js');
+  const { loadInventory } = await import('../model/snapshot.js');
   const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
   const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
@@ -169,7 +169,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const reportOnly = ['format', 'fail-on', 'baseline', 'only-new'].filter((o) => values[o] !== undefined);
     if (reportOnly.length > 0) throw new PodtrustError('usage', `collect writes an inventory, not a report: --${reportOnly.join(', --')} belong to scan`);
     const inventory = await collect();
-    const { writeInventory } = await import('../engine/snapshot.js');
+    const { writeInventory } = await import('../model/snapshot.js');
     emitPieces((write) => writeInventory(inventory, write), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
     return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;

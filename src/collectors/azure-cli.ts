@@ -10,7 +10,7 @@ import { relativeId } from './ids.js';
 import { rebase } from './kubernetes.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { aksClusterInfo } from './azure/cluster.js';
-import { parseScope } from './azure/scope.js';
+import { parseScope } from '../iam/azure-scope.js';
 
 const TYPES: Record<string, string> = {
   'microsoft.managedidentity/userassignedidentities': 'azure.msi.UserAssignedIdentity',

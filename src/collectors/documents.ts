@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
 import { emptyResult, mergeResults } from './types.js';
-import { STDIN_PATH } from '../engine/inputs.js';
+import { STDIN_PATH } from './types.js';
 import { parseJson, parseYaml, type StructuredLimits, type ParseOutput } from '../util/structured.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';

@@ -30,3 +30,6 @@ export function mergeResults(into: CollectResult, from: CollectResult): CollectR
   for (const n of from.notes) into.notes.push(n);
   return into;
 }
+
+/** The path standard input is reported under. */
+export const STDIN_PATH = '<stdin>';

@@ -3,8 +3,8 @@ import type { ClusterInfo, JsonObject, JsonValue, Resource, Unknown } from '../m
 import type { Federation } from '../federation/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { normalizeIssuer } from '../federation/issuers.js';
-import { builtinRoleName } from '../collectors/azure/roles.js';
-import type { ScopeInfo } from '../collectors/azure/scope.js';
+import { builtinRoleName } from '../iam/azure-roles.js';
+import type { ScopeInfo } from '../iam/azure-scope.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Evaluator, parseExpression, type EvalScope } from '../../src/collectors/arm/expressions.js';
-import { parseScope, scopeOf } from '../../src/collectors/azure/scope.js';
-import { builtinRoleName } from '../../src/collectors/azure/roles.js';
+import { parseScope, scopeOf } from '../../src/iam/azure-scope.js';
+import { builtinRoleName } from '../../src/iam/azure-roles.js';
 import { parseClaimsExpression } from '../../src/federation/azure.js';
 import { isAzureCliDump } from '../../src/collectors/azure-cli.js';
 import { isArmTemplate } from '../../src/collectors/arm/index.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectInventory, scan } from '../../src/scan.js';
-import { renderInventory } from '../../src/engine/snapshot.js';
+import { renderInventory } from '../../src/model/snapshot.js';
 import { render, type ReportFormat } from '../../src/reporters/index.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

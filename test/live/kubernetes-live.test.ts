@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { scan, collectInventory } from '../../src/scan.js';
 import { collectLiveKubernetes } from '../../src/live/kubernetes/collect.js';
-import { renderInventory, validateInventory } from '../../src/engine/snapshot.js';
+import { renderInventory, validateInventory } from '../../src/model/snapshot.js';
 import { startCluster, writeKubeconfig, type ClusterSpec, type LoopbackCluster } from './k8s-server.js';
 import { CONTEXT, ISSUER, LEDGER_ROLE, OBJECTS } from './parity-fixture.js';
 import type { Finding } from '../../src/model/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { lazyPositions } from '../../src/live/lazy-positions.js';
+import { lazyPositions } from '../../src/model/lazy-positions.js';
 import type { PositionMap } from '../../src/model/types.js';
 
 const at = (line: number) => ({ line, column: 1, endLine: line, endColumn: 5 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lazyPositions } from '../../src/live/lazy-positions.js';
-import { renderYamlWithPositions } from '../../src/live/yaml-render.js';
+import { lazyPositions } from '../../src/model/lazy-positions.js';
+import { renderYamlWithPositions } from '../../src/util/yaml-render.js';
 
 const body = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ledger', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/ledger' } } };
 

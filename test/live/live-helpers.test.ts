@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { backoffDelay, HttpStatusError, isRetryable, parseRetryAfter, withRetry } from '../../src/live/retry.js';
-import { renderYamlWithPositions } from '../../src/live/yaml-render.js';
+import { renderYamlWithPositions } from '../../src/util/yaml-render.js';
 import { createProgress } from '../../src/live/progress.js';
 import { kubernetesObjectPath } from '../../src/live/locations.js';
 import { parseYaml } from '../../src/util/structured.js';

@@ -12,7 +12,7 @@ import { relativeId } from '../ids.js';
 import { rebase } from '../kubernetes.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
 import { aksClusterInfo } from '../azure/cluster.js';
-import { scopeOf, type ScopeInfo } from '../azure/scope.js';
+import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';
 import { type ArmValue, type EvalScope, Evaluator } from './expressions.js';
 
 const IDENTITY = 'microsoft.managedidentity/userassignedidentities';

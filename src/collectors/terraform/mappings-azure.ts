@@ -6,7 +6,7 @@
 import type { Builder, Mapper, MappingContext } from './mapping.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
 import { decodeJsonPieces } from './json-template.js';
-import { scopeOf, type ScopeInfo } from '../azure/scope.js';
+import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';
 
 function computed(ctx: MappingContext, attribute: string): Value {
   return mkUnknown(`${ctx.address}.${attribute}`, { ref: { id: ctx.id, attribute } });

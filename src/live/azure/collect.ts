@@ -9,7 +9,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { ClusterInfo, CoverageNote, JsonObject, JsonValue, Resource } from '../../model/types.js';
 import type { CollectResult } from '../../collectors/types.js';
 import { aksClusterInfo } from '../../collectors/azure/cluster.js';
-import { parseScope } from '../../collectors/azure/scope.js';
+import { parseScope } from '../../iam/azure-scope.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';

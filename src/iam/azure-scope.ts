@@ -1,6 +1,6 @@
 /** Azure RBAC scopes: which level a scope string names (management group, subscription, resource group, resource). */
-import type { JsonValue, Unknown } from '../../model/types.js';
-import { isUnknown } from '../../model/unknown.js';
+import type { JsonValue, Unknown } from '../model/types.js';
+import { isUnknown } from '../model/unknown.js';
 
 export type ScopeLevel = 'root' | 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource';
 

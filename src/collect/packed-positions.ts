@@ -6,7 +6,7 @@
  * unpacked on its first use beyond the root.
  */
 import type { Position, PositionMap, Resource } from '../model/types.js';
-import { lazyPositions } from '../live/lazy-positions.js';
+import { lazyPositions } from '../model/lazy-positions.js';
 
 export interface PackedPositions {
   /** Each distinct pointer once, in the order first seen. */

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
-import type { SourceFile } from '../collectors/types.js';
+import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { globMatchesPathOrParent } from '../util/glob.js';
 
 export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
@@ -33,7 +33,6 @@ export interface InputSet {
   bytes: number;
 }
 
-export const STDIN_PATH = '<stdin>';
 
 const STRUCTURED_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 

@@ -8,7 +8,7 @@ import { isUnknown } from '../model/unknown.js';
 import { RoleIndex } from '../rules-support/aws.js';
 import { clusterOfResource } from '../federation/issuers.js';
 import { AWS_ROLE_ARN_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
-import type { IdentityLink } from './result.js';
+import type { IdentityLink } from '../engine/result.js';
 
 const ANNOTATIONS: { key: string; provider: IdentityLink['provider']; mechanism: IdentityLink['mechanism'] }[] = [
   { key: AWS_ROLE_ARN_ANNOTATION, provider: 'aws', mechanism: 'irsa' },

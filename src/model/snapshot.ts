@@ -7,8 +7,8 @@ import { inventorySchema } from '../model/inventory-schema.js';
 import { PodtrustError } from '../errors.js';
 import { createObject, parseJson } from '../util/structured.js';
 import { jsonText } from '../reporters/json-text.js';
-import { isUnread, lazyPositions } from '../live/lazy-positions.js';
-import { renderYamlWithPositions } from '../live/yaml-render.js';
+import { isUnread, lazyPositions } from './lazy-positions.js';
+import { renderYamlWithPositions } from '../util/yaml-render.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 

@@ -2,8 +2,8 @@
  * Azure built-in role definitions by their fixed GUIDs (the same in every tenant), from
  * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles .
  */
-import type { JsonValue, Unknown } from '../../model/types.js';
-import { isUnknown } from '../../model/unknown.js';
+import type { JsonValue, Unknown } from '../model/types.js';
+import { isUnknown } from '../model/unknown.js';
 
 export const BUILTIN_ROLES: Readonly<Record<string, string>> = {
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
