@@ -1,17 +1,8 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { asRecord, coversAction, type PolicyStatement } from '../../src/federation/aws-policy.js';
-import { isUnknown } from '../../src/model/unknown.js';
+import { matchAction } from '../../src/iam/statement-match.js';
 import { isEffective, roleDisplayName } from '../../src/rules-support/aws.js';
 
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'];
-
-/** A Condition block with at least one operator; an unresolved block may narrow anything. */
-function hasConditionEntries(st: PolicyStatement): boolean {
-  const condition = st.body['Condition'];
-  if (isUnknown(condition)) return true;
-  const block = asRecord(condition);
-  return block !== undefined && Object.keys(block).length > 0;
-}
 
 const rule: CodeRule = {
   meta: {
@@ -30,14 +21,15 @@ or any token from any OIDC provider registered in the account, can assume the ro
     for (const role of ctx.model.ofType('aws.iam.Role')) {
       const feds = ctx.model.federationsOf(role);
       for (const st of ctx.model.trustStatementsOf(role)) {
-        if (st.effect !== 'Allow' || !st.principal.wildcard) continue;
-        if (!ASSUME_ACTIONS.some((a) => coversAction(st, a) === true)) continue;
+        if (st.effect !== 'Allow' || !st.principal?.wildcard) continue;
+        if (!ASSUME_ACTIONS.some((a) => matchAction(st, a) === 'yes')) continue;
         const fed = feds.find((f) => f.pointer === st.pointer);
-        const narrowed = fed ? fed.conditions.some((c) => isEffective(c)) : hasConditionEntries(st);
+        // Without a federation (an AWS principal) any condition may narrow who the caller is.
+        const narrowed = fed ? fed.conditions.some((c) => isEffective(c)) : st.conditional;
         if (narrowed) continue;
         ctx.report({
           resource: role,
-          at: `${st.pointer}/Principal`,
+          at: st.principal.pointer,
           message: `Role ${roleDisplayName(role)} can be assumed by any principal: the statement's Principal is a wildcard and no condition narrows it.`,
         });
       }

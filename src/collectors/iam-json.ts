@@ -8,6 +8,7 @@ import type { CoverageNote, JsonValue, Position, PositionMap, Resource } from '.
 import { createObject, parseJson, type ParsedDocument, type StructuredLimits } from '../util/structured.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { forEachInSubtree } from '../util/position-subtree.js';
+import { readPolicy } from '../iam/policy-statements.js';
 
 type Obj = Record<string, JsonValue>;
 
@@ -120,16 +121,11 @@ function bareDocument(env: Env, root: Obj): void {
   if (wholeFile) positions[''] = wholeFile;
 }
 
-/** A statement with a Principal allowing an `sts:AssumeRole*` action. */
+/** A statement with a Principal and an `sts:AssumeRole*` action. */
 function isTrustPolicy(doc: Obj): boolean {
-  const raw = doc['Statement'];
-  const statements = Array.isArray(raw) ? raw : [raw ?? null];
-  return statements.some((s) => {
-    const st = asObject(s);
-    if (!st || st['Principal'] === undefined) return false;
-    const actions = Array.isArray(st['Action']) ? st['Action'] : [st['Action'] ?? null];
-    return actions.some((a) => typeof a === 'string' && /^sts:assumerole/i.test(a));
-  });
+  return readPolicy(doc, '').statements.some(
+    (s) => s.principal !== undefined && !s.notPrincipal && !s.notAction && s.actions.known.some((a) => /^sts:assumerole/i.test(a.value)),
+  );
 }
 
 function role(env: Env, src: Obj, ptr: string): void {

@@ -45,7 +45,7 @@ export interface RuleContext {
   undecided(resource: Resource, at: string, what: string): void;
 }
 
-/** A rule written in TypeScript: joins and anything a JSONPath cannot say. */
+/** A rule: its metadata and a check over the model (one file per rule under rules/, found by the generated index). */
 export interface CodeRule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;

@@ -32,14 +32,11 @@ import rule28 from '../../rules/gcp/gcp-node-metadata-exposed.js';
 import rule29 from '../../rules/gcp/gcp-wi-binding-project-level.js';
 import rule30 from '../../rules/gcp/gcp-wi-no-binding.js';
 import rule31 from '../../rules/gcp/gcp-wi-principalset-broad.js';
-import rule32 from '../../rules/kubernetes/k8s-identity-sa-impersonable.js';
-import rule33 from '../../rules/kubernetes/k8s-issuer-discovery-overexposed.js';
-import rule34 from '../../rules/kubernetes/k8s-long-lived-sa-token.js';
-import rule35 from '../../rules/kubernetes/k8s-static-cloud-credentials.js';
-import rule36 from '../../rules/kubernetes/k8s-windows-node-identity.js';
+import rule32 from '../../rules/kubernetes/k8s-identity-on-default-sa.js';
+import rule33 from '../../rules/kubernetes/k8s-identity-sa-impersonable.js';
+import rule34 from '../../rules/kubernetes/k8s-issuer-discovery-overexposed.js';
+import rule35 from '../../rules/kubernetes/k8s-long-lived-sa-token.js';
+import rule36 from '../../rules/kubernetes/k8s-static-cloud-credentials.js';
+import rule37 from '../../rules/kubernetes/k8s-windows-node-identity.js';
 
-export const codeRules: CodeRule[] = [rule0, rule1, rule2, rule3, rule4, rule5, rule6, rule7, rule8, rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16, rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27, rule28, rule29, rule30, rule31, rule32, rule33, rule34, rule35, rule36];
-
-export const declarativeRuleSources: { file: string; source: string }[] = [
-  { file: "rules/kubernetes/k8s-identity-on-default-sa.yaml", source: "id: k8s-identity-on-default-sa\ntitle: A cloud identity is attached to a namespace's default ServiceAccount\nseverity: medium\nprovider: kubernetes\ntags: [irsa, azure-workload-identity, gke-workload-identity]\ndescription: |\n  Every pod that does not name a ServiceAccount runs as its namespace's `default`\n  ServiceAccount. Annotating `default` with a cloud identity\n  (`eks.amazonaws.com/role-arn`, `azure.workload.identity/client-id` or\n  `iam.gke.io/gcp-service-account`) hands that identity to every such pod,\n  including ones deployed later by people who never asked for it.\nremediation: |\n  Create a dedicated ServiceAccount for the workload that needs the identity, move the\n  annotation there, set `serviceAccountName` in that workload's pod template, and narrow the\n  cloud trust (IAM role trust policy, federated credential subject, or\n  `roles/iam.workloadIdentityUser` member) to the new ServiceAccount.\nreferences:\n  - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html\n  - https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html\n  - https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity\nexamples:\n  bad: |\n    apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: default\n      namespace: payments\n      annotations:\n        eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/payments\n  good: |\n    apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: payments-api\n      namespace: payments\n      annotations:\n        eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/payments\ngiven:\n  types: [k8s.ServiceAccount]\n  where:\n    - path: $.metadata.name\n      check: { function: equals, value: default }\n  path: \"$.metadata.annotations['eks.amazonaws.com/role-arn','azure.workload.identity/client-id','iam.gke.io/gcp-service-account']\"\nthen:\n  function: falsy\nmessage: \"The default ServiceAccount of namespace {{namespace}} carries the cloud identity {{value}} ({{property}}): every pod in the namespace that names no ServiceAccount gets it.\"\n" },
-];
+export const codeRules: CodeRule[] = [rule0, rule1, rule2, rule3, rule4, rule5, rule6, rule7, rule8, rule9, rule10, rule11, rule12, rule13, rule14, rule15, rule16, rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27, rule28, rule29, rule30, rule31, rule32, rule33, rule34, rule35, rule36, rule37];

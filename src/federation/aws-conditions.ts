@@ -1,69 +1,34 @@
-/** Reading an IAM `Condition` block into {@link ConditionUse}s, in document order. */
+/** The tests of an IAM `Condition` block read as {@link ConditionUse}s: which claim and issuer each key names. */
 import type { InventoryIndex } from '../model/model.js';
-import type { JsonValue } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
-import { join } from '../util/pointer.js';
+import type { StatementCondition } from '../iam/policy-statements.js';
 import { resolveConditionKey } from './issuers.js';
-import { asRecord, valuesOf } from './aws-policy.js';
 import type { ConditionUse } from './types.js';
 
-export interface ParsedOperator {
-  base: string;
-  setOperator?: 'ForAnyValue' | 'ForAllValues';
-  ifExists: boolean;
-  negated: boolean;
-}
-
-/** Operator names are case-sensitive, as IAM reads them. */
-export function parseOperator(operator: string): ParsedOperator {
-  let rest = operator;
-  let setOperator: ParsedOperator['setOperator'];
-  for (const prefix of ['ForAnyValue', 'ForAllValues'] as const) {
-    if (rest.startsWith(prefix + ':')) {
-      setOperator = prefix;
-      rest = rest.slice(prefix.length + 1);
-    }
-  }
-  const ifExists = rest.endsWith('IfExists') && rest !== 'IfExists';
-  const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-  const parsed: ParsedOperator = { base, ifExists, negated: base.includes('Not') };
-  if (setOperator) parsed.setOperator = setOperator;
-  return parsed;
-}
-
 /**
- * The uses of a statement's Condition block. `issuerMismatch` is left false: it depends on the
- * federation the statement is read for (see `markIssuerMismatch`).
+ * The uses of a statement's Condition block, in document order. `issuerMismatch` is left false:
+ * it depends on the federation the statement is read for.
  */
-export function readConditions(condition: JsonValue | undefined, statementPointer: string, index: InventoryIndex): ConditionUse[] {
-  const block = asRecord(condition);
-  if (!block) return [];
-  const uses: ConditionUse[] = [];
-  for (const [operator, entries] of Object.entries(block)) {
-    const keys = asRecord(entries);
-    if (!keys) continue;
-    const op = parseOperator(operator);
-    for (const [key, raw] of Object.entries(keys)) {
-      const resolved = resolveConditionKey(key, index);
-      const values = valuesOf(raw).map((v) => (isUnknown(v) ? { unknown: v.$unknown } : v));
-      const use: ConditionUse = {
-        operator,
-        base: op.base,
-        ifExists: op.ifExists,
-        negated: op.negated,
-        key,
-        issuerMismatch: false,
-        values,
-        pointer: join(statementPointer, 'Condition', operator, key),
-        tautology: values.some((v) => isOwnVariable(v, key)),
-      };
-      if (op.setOperator) use.setOperator = op.setOperator;
-      if (resolved.claim !== undefined) use.claim = resolved.claim;
-      if (resolved.issuer) use.keyIssuer = resolved.issuer;
-      uses.push(use);
-    }
-  }
-  return uses;
+export function readConditions(condition: StatementCondition, index: InventoryIndex): ConditionUse[] {
+  return condition.tests.map((test) => {
+    const resolved = resolveConditionKey(test.key, index);
+    const values = test.values.map((v) => (isUnknown(v) ? { unknown: v.$unknown } : v));
+    const use: ConditionUse = {
+      operator: test.operator,
+      base: test.base,
+      ifExists: test.ifExists,
+      negated: test.negated,
+      key: test.key,
+      issuerMismatch: false,
+      values,
+      pointer: test.pointer,
+      tautology: values.some((v) => isOwnVariable(v, test.key)),
+    };
+    if (test.setOperator) use.setOperator = test.setOperator;
+    if (resolved.claim !== undefined) use.claim = resolved.claim;
+    if (resolved.issuer) use.keyIssuer = resolved.issuer;
+    return use;
+  });
 }
 
 /** True when the value is the policy variable of the key itself (`${<key>}`): IAM puts the request's own value there. */

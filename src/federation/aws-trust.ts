@@ -1,11 +1,11 @@
 /** The federations of an IAM role: who can obtain it by web identity or EKS Pod Identity. */
 import type { InventoryIndex } from '../model/model.js';
-import type { CoverageNote, JsonValue, Resource, Unknown } from '../model/types.js';
-import { isUnknown } from '../model/unknown.js';
+import type { CoverageNote, JsonObject, Resource } from '../model/types.js';
 import { join } from '../util/pointer.js';
+import { principalValues, readPolicy, type IamStatement } from '../iam/policy-statements.js';
+import { matchAction } from '../iam/statement-match.js';
 import { evaluateClaims, patternsOf, requiresKeyPresent } from './aws-condition-eval.js';
 import { readConditions } from './aws-conditions.js';
-import { asRecord, coversAction, statementsOf, type PolicyStatement } from './aws-policy.js';
 import { resolveIssuerDetailed, sameIssuer } from './issuers.js';
 import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher } from './types.js';
@@ -45,33 +45,38 @@ function analysisFailure(role: Resource, error: unknown): CoverageNote {
   return note;
 }
 
-/** The statements of a role's trust policy as written, with their pointers (a document kept as a JSON string is decoded). */
-export function trustStatements(role: Resource): PolicyStatement[] {
-  return statementsOf(decodeDocument(asRecord(role.body)?.['AssumeRolePolicyDocument']), DOCUMENT_POINTER);
+/**
+ * The statements of a role's trust policy, with their pointers. IAM rejects `NotPrincipal` in a
+ * role trust policy, so statements with one are left out: they grant or deny nothing here.
+ */
+export function trustStatements(role: Resource): IamStatement[] {
+  const body = role.body as JsonObject | null;
+  const document = body !== null && typeof body === 'object' ? body['AssumeRolePolicyDocument'] : undefined;
+  return readPolicy(document, DOCUMENT_POINTER).statements.filter((s) => !s.notPrincipal);
 }
 
 function analyze(role: Resource, index: InventoryIndex): Federation[] {
   const statements = trustStatements(role);
-  const denies = statements.filter((s) => s.effect === 'Deny' && coversAction(s, WEB_IDENTITY) === true);
+  const denies = statements.filter((s) => s.effect === 'Deny' && matchAction(s, WEB_IDENTITY) === 'yes');
   const out: Federation[] = [];
   for (const stmt of statements) {
     if (stmt.effect !== 'Allow') continue;
-    const uses = readConditions(stmt.body['Condition'], stmt.pointer, index);
-    const webIdentity = coversAction(stmt, WEB_IDENTITY);
-    for (const principal of stmt.principal.federated) {
+    const uses = readConditions(stmt.condition, index);
+    const webIdentity = matchAction(stmt, WEB_IDENTITY);
+    for (const principal of principalValues(stmt.principal, 'Federated')) {
       if (typeof principal === 'string' && /:saml-provider\//.test(principal)) continue;
       // A federated principal serves only web identity (or SAML): an unresolved action list still counts.
-      if (webIdentity === false) continue;
+      if (webIdentity === 'no') continue;
       const resolved = resolveIssuerDetailed(principal, index);
       const stmtIssuer = resolved.resolved ? resolved : issuerFromKeys(uses) ?? resolved;
       out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, false));
     }
-    if (stmt.principal.wildcard && webIdentity === true) {
+    if (stmt.principal?.wildcard && webIdentity === 'yes') {
       const stmtIssuer = issuerFromKeys(uses) ?? { issuer: { key: '*', kind: 'unknown' as const }, resolved: false };
       out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, true));
     }
-    const podIdentity = stmt.principal.services.some((s) => typeof s === 'string' && s.toLowerCase() === POD_IDENTITY_SERVICE);
-    if (podIdentity && (coversAction(stmt, 'sts:AssumeRole') === true || coversAction(stmt, 'sts:TagSession') === true)) {
+    const podIdentity = principalValues(stmt.principal, 'Service').some((s) => typeof s === 'string' && s.toLowerCase() === POD_IDENTITY_SERVICE);
+    if (podIdentity && (matchAction(stmt, 'sts:AssumeRole') === 'yes' || matchAction(stmt, 'sts:TagSession') === 'yes')) {
       out.push(podIdentityFederation(role, stmt, uses));
     }
   }
@@ -80,10 +85,10 @@ function analyze(role: Resource, index: InventoryIndex): Federation[] {
 
 function webIdentityFederation(
   role: Resource,
-  stmt: PolicyStatement,
+  stmt: IamStatement,
   uses: ConditionUse[],
   stmtIssuer: StatementIssuer,
-  denies: PolicyStatement[],
+  denies: IamStatement[],
   index: InventoryIndex,
   principalWildcard: boolean,
 ): Federation {
@@ -91,7 +96,7 @@ function webIdentityFederation(
   const conditions = uses.map((u) => ({ ...u, issuerMismatch: isMismatch(u, stmtIssuer) }));
   const own = conditions.filter((u) => !u.issuerMismatch);
   const claims = evaluateClaims(own);
-  if (hasUnresolvedBlock(stmt.body['Condition'])) {
+  if (stmt.condition.unresolved) {
     claims.subject = { ...claims.subject, unknown: true };
     claims.audience = { ...claims.audience, unknown: true };
   }
@@ -127,7 +132,7 @@ function webIdentityFederation(
   return federation;
 }
 
-function podIdentityFederation(role: Resource, stmt: PolicyStatement, uses: ConditionUse[]): Federation {
+function podIdentityFederation(role: Resource, stmt: IamStatement, uses: ConditionUse[]): Federation {
   const federation: Federation = {
     identityId: role.id,
     cloud: 'aws',
@@ -140,7 +145,7 @@ function podIdentityFederation(role: Resource, stmt: PolicyStatement, uses: Cond
     conditions: uses,
     actions: actionStrings(stmt),
   };
-  if (stmt.principal.wildcard) federation.principalWildcard = true;
+  if (stmt.principal?.wildcard) federation.principalWildcard = true;
   return federation;
 }
 
@@ -167,14 +172,14 @@ function mismatchReason(conditions: ConditionUse[], issuer: Issuer): string | un
  * make the subject wider than it is.
  */
 function applyDeny(
-  deny: PolicyStatement,
+  deny: IamStatement,
   subject: Matcher,
   stmtIssuer: StatementIssuer,
   index: InventoryIndex,
 ): { subject: Matcher; unsatisfiable?: string } {
   if (!denyAppliesTo(deny, stmtIssuer, index)) return { subject };
-  if (!deny.hasCondition) return { subject, unsatisfiable: `the Deny statement at ${deny.pointer} denies every token` };
-  const uses = readConditions(deny.body['Condition'], deny.pointer, index);
+  if (!deny.conditional) return { subject, unsatisfiable: `the Deny statement at ${deny.pointer} denies every token` };
+  const uses = readConditions(deny.condition, index);
   if (uses.length !== 1) return { subject };
   const use = uses[0]!;
   if (use.claim !== 'sub' || isMismatch(use, stmtIssuer) || use.tautology) return { subject };
@@ -187,20 +192,13 @@ function applyDeny(
   return { subject };
 }
 
-function denyAppliesTo(deny: PolicyStatement, stmtIssuer: StatementIssuer, index: InventoryIndex): boolean {
-  if (deny.principal.wildcard) return true;
+function denyAppliesTo(deny: IamStatement, stmtIssuer: StatementIssuer, index: InventoryIndex): boolean {
+  if (deny.principal?.wildcard) return true;
   if (!stmtIssuer.resolved) return false;
-  return deny.principal.federated.some((p) => {
+  return principalValues(deny.principal, 'Federated').some((p) => {
     const r = resolveIssuerDetailed(p, index);
     return r.resolved && sameIssuer(r.issuer, stmtIssuer.issuer);
   });
-}
-
-/** A Condition block, or an operator's block, that is unresolved as a whole may constrain anything. */
-function hasUnresolvedBlock(condition: JsonValue | undefined): boolean {
-  if (isUnknown(condition)) return true;
-  const block = asRecord(condition);
-  return block !== undefined && Object.values(block).some((v) => isUnknown(v));
 }
 
 function trustsServiceAccounts(subject: Matcher): boolean {
@@ -208,24 +206,11 @@ function trustsServiceAccounts(subject: Matcher): boolean {
   return patterns.some((p) => p.value.toLowerCase().startsWith(SUBJECT_PREFIX));
 }
 
-function conditionPointer(stmt: PolicyStatement): string {
-  return join(stmt.pointer, stmt.hasCondition ? 'Condition' : 'Principal');
+/** Where a condition belongs: the statement's `Condition` block (even an empty one), else its `Principal`. */
+function conditionPointer(stmt: IamStatement): string {
+  return stmt.condition.pointer ?? join(stmt.pointer, 'Principal');
 }
 
-function actionStrings(stmt: PolicyStatement): string[] {
-  return stmt.actions.filter((a): a is string => typeof a === 'string');
-}
-
-/** The trust document, decoding a JSON string when a source kept it encoded. */
-function decodeDocument(doc: JsonValue | Unknown | undefined): JsonValue | undefined {
-  if (typeof doc !== 'string') return isUnknown(doc) ? undefined : doc;
-  try {
-    return JSON.parse(decodeURIComponent(doc)) as JsonValue;
-  } catch {
-    try {
-      return JSON.parse(doc) as JsonValue;
-    } catch {
-      return undefined;
-    }
-  }
+function actionStrings(stmt: IamStatement): string[] {
+  return stmt.actions.known.map((a) => a.value);
 }

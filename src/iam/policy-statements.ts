@@ -1,4 +1,10 @@
-/** IAM permission policy statements read as written: effect, actions, resources, conditions. */
+/**
+ * The one reader of IAM policy documents: trust and permission policies, from IaC, live accounts
+ * and Terraform policy documents alike, turned into typed statements (Effect, Principal or
+ * NotPrincipal, Action or NotAction, Resource or NotResource, Condition operators → keys →
+ * values), each part with its JSON pointer. It reads what is written; what a statement means for
+ * a request is decided by statement-match.ts and the federation view (src/federation/aws-trust.ts).
+ */
 import type { JsonValue, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
@@ -9,62 +15,147 @@ export interface ValueList {
   unknown: boolean;
 }
 
+/** One principal as written: its type (`AWS`, `Federated`, `Service`, `CanonicalUser`) and value. */
+export interface PrincipalValue {
+  type: string;
+  /** Unresolved values are kept: a reference can still name an OIDC provider of the scan. */
+  value: string | Unknown;
+  pointer: string;
+}
+
+export interface StatementPrincipal {
+  /** Pointer to the `Principal` (or `NotPrincipal`) element. */
+  pointer: string;
+  /** `"*"`, or `*` among the `AWS` or `Federated` values: any principal of that kind. */
+  wildcard: boolean;
+  /** The element as a whole is unresolved or not of a shape IAM accepts: it may name anyone. */
+  unknown: boolean;
+  /** In written order; the string form `"*"` has no entry. */
+  values: PrincipalValue[];
+}
+
+/** A condition operator as IAM parses it: `ForAnyValue:StringLikeIfExists` → set operator, base, IfExists. */
+export interface ParsedOperator {
+  base: string;
+  setOperator?: 'ForAnyValue' | 'ForAllValues';
+  ifExists: boolean;
+  negated: boolean;
+}
+
+/** One condition key under one operator, with its values. */
+export interface ConditionTest extends ParsedOperator {
+  /** The operator as written. */
+  operator: string;
+  /** The key as written (IAM compares key names ignoring case; values per the operator). */
+  key: string;
+  /** Scalars as strings (IAM accepts numbers and booleans); unresolved or malformed values as Unknown. */
+  values: (string | Unknown)[];
+  /** `<statement>/Condition/<operator>/<key>`. */
+  pointer: string;
+}
+
+export interface StatementCondition {
+  /** Pointer to the `Condition` element when the statement has one (even an empty one). */
+  pointer?: string;
+  /** Operators → keys → values, in document order. */
+  tests: ConditionTest[];
+  /** The block, or one operator's block, is unresolved or malformed: it may constrain anything. */
+  unresolved: boolean;
+}
+
 export interface IamStatement {
   /** JSON pointer to the statement inside its resource. */
   pointer: string;
-  /** `unknown` when the effect is unresolved: the statement may allow or deny. */
+  /** `unknown` when the effect is unresolved or not IAM's (the value is case-sensitive): the statement may allow or deny. */
   effect: 'Allow' | 'Deny' | 'unknown';
   actions: ValueList;
   notAction: boolean;
-  /** `undefined` when the statement names neither `Resource` nor `NotResource` (IAM rejects such identity policies). */
-  resources: ValueList | undefined;
-  notResource: boolean;
-  /** The statement has a `Condition` block (or an unresolved one). */
-  conditional: boolean;
   /** Pointer to the element listing the actions (`.../Action` or `.../NotAction`). */
   actionPointer: string;
+  /** `undefined` when the statement names neither `Resource` nor `NotResource` (as in trust policies). */
+  resources: ValueList | undefined;
+  notResource: boolean;
+  /** `undefined` when the statement names neither `Principal` nor `NotPrincipal` (as in permission policies). */
+  principal: StatementPrincipal | undefined;
+  /** The principal is a `NotPrincipal`: every principal except those. */
+  notPrincipal: boolean;
+  condition: StatementCondition;
+  /**
+   * The statement applies only when its conditions hold: it tests at least one key, or part of its
+   * block is unresolved. An empty block (`Condition: {}`) imposes nothing: IAM requires every key
+   * in the block to match, and there is none.
+   */
+  conditional: boolean;
+}
+
+/** The statements of a document, and whether some (or the document itself) could not be read. */
+export interface PolicyRead {
+  statements: IamStatement[];
+  /** The document, its statement list or one of its statements is unresolved or not an object. */
+  partial: boolean;
+}
+
+type Obj = Record<string, JsonValue>;
+
+function asObject(v: JsonValue | Unknown | undefined): Obj | undefined {
+  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v) ? (v as Obj) : undefined;
 }
 
 /**
- * The statements of a policy document, or `null` when the document cannot be read (unresolved,
- * not an object): callers treat that as "unknown", never as empty.
+ * Reads a policy document (a JSON string, URL-encoded or not, is decoded first) into the
+ * statements it can read, with their pointers (`<base>/Statement[/<i>]`).
  */
-export function readStatements(document: JsonValue | Unknown | undefined, base: string): IamStatement[] | null {
-  if (document === undefined || document === null || isUnknown(document)) return null;
-  if (typeof document !== 'object' || Array.isArray(document)) return null;
-  const raw = (document as Record<string, JsonValue>)['Statement'];
-  if (raw === undefined) return [];
-  if (isUnknown(raw)) return null;
+export function readPolicy(document: JsonValue | Unknown | undefined, base: string): PolicyRead {
+  const doc = asObject(decodeDocument(document));
+  if (!doc) return { statements: [], partial: true };
+  const raw = doc['Statement'];
+  if (raw === undefined) return { statements: [], partial: false };
   const stmtBase = join(base, 'Statement');
   const list: [JsonValue, string][] = Array.isArray(raw) ? raw.map((s, i) => [s, join(stmtBase, i)]) : [[raw, stmtBase]];
-  const out: IamStatement[] = [];
+  const out: PolicyRead = { statements: [], partial: false };
   for (const [s, pointer] of list) {
-    if (isUnknown(s) || !s || typeof s !== 'object' || Array.isArray(s)) return null;
-    out.push(readStatement(s as Record<string, JsonValue>, pointer));
+    const body = asObject(s);
+    if (body) out.statements.push(readStatement(body, pointer));
+    else out.partial = true;
   }
   return out;
 }
 
-function readStatement(body: Record<string, JsonValue>, pointer: string): IamStatement {
+/**
+ * The statements of a policy document, or `null` when any part of it cannot be read (unresolved,
+ * not an object): permission evaluation treats that as "unknown", never as empty.
+ */
+export function readStatements(document: JsonValue | Unknown | undefined, base: string): IamStatement[] | null {
+  const read = readPolicy(document, base);
+  return read.partial ? null : read.statements;
+}
+
+function readStatement(body: Obj, pointer: string): IamStatement {
   const effectValue = body['Effect'];
   const effect = effectValue === 'Allow' ? 'Allow' : effectValue === 'Deny' ? 'Deny' : 'unknown';
   const notAction = body['Action'] === undefined && body['NotAction'] !== undefined;
   const actionKey = notAction ? 'NotAction' : 'Action';
   const notResource = body['Resource'] === undefined && body['NotResource'] !== undefined;
   const resourceKey = notResource ? 'NotResource' : 'Resource';
-  const condition = body['Condition'];
+  const notPrincipal = body['Principal'] === undefined && body['NotPrincipal'] !== undefined;
+  const principalKey = notPrincipal ? 'NotPrincipal' : 'Principal';
+  const condition = readCondition(body['Condition'], pointer);
   return {
     pointer,
     effect,
     actions: valueList(body[actionKey], join(pointer, actionKey)),
     notAction,
+    actionPointer: join(pointer, actionKey),
     resources: body[resourceKey] === undefined ? undefined : valueList(body[resourceKey], join(pointer, resourceKey)),
     notResource,
-    conditional: condition !== undefined && condition !== null && !(typeof condition === 'object' && !isUnknown(condition) && !Array.isArray(condition) && Object.keys(condition).length === 0),
-    actionPointer: join(pointer, actionKey),
+    principal: readPrincipal(body[principalKey], join(pointer, principalKey)),
+    notPrincipal,
+    condition,
+    conditional: condition.unresolved || condition.tests.length > 0,
   };
 }
 
+/** Action and Resource values must be strings: anything else is unresolved. */
 function valueList(v: JsonValue | undefined, pointer: string): ValueList {
   const out: ValueList = { known: [], unknown: false };
   if (v === undefined || v === null) return out;
@@ -78,4 +169,98 @@ function valueList(v: JsonValue | undefined, pointer: string): ValueList {
   if (typeof v === 'string') out.known.push({ value: v, pointer });
   else out.unknown = true;
   return out;
+}
+
+/** A value or a list of values of a principal or a condition key: scalars as strings, nulls dropped, the rest Unknown. */
+function scalars(v: JsonValue | undefined, pointer: string): { value: string | Unknown; pointer: string }[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => (Array.isArray(x) ? [{ value: asUnknown(x), pointer: join(pointer, i) }] : scalars(x, join(pointer, i))));
+  if (v === undefined || v === null) return [];
+  if (isUnknown(v)) return [{ value: v, pointer }];
+  if (typeof v === 'object') return [{ value: asUnknown(v), pointer }];
+  return [{ value: String(v), pointer }];
+}
+
+/** A value of a shape IAM does not accept there, kept as its JSON text (a saved inventory is not depth-limited). */
+function asUnknown(v: JsonValue): Unknown {
+  try {
+    return { $unknown: JSON.stringify(v) };
+  } catch {
+    return { $unknown: Array.isArray(v) ? 'a nested list' : 'a nested object' };
+  }
+}
+
+function readPrincipal(p: JsonValue | undefined, pointer: string): StatementPrincipal | undefined {
+  if (p === undefined || p === null) return undefined;
+  const out: StatementPrincipal = { pointer, wildcard: false, unknown: false, values: [] };
+  if (typeof p === 'string') {
+    if (p === '*') out.wildcard = true;
+    else out.unknown = true;
+    return out;
+  }
+  const r = asObject(p);
+  if (!r) return { ...out, unknown: true };
+  for (const [type, value] of Object.entries(r)) {
+    for (const v of scalars(value, join(pointer, type))) {
+      if (v.value === '*' && (type === 'AWS' || type === 'Federated')) out.wildcard = true;
+      out.values.push({ type, ...v });
+    }
+  }
+  return out;
+}
+
+/** The values of one principal type (`Federated`, `Service`, ...), without `*`. */
+export function principalValues(p: StatementPrincipal | undefined, type: string): (string | Unknown)[] {
+  return (p?.values ?? []).filter((v) => v.type === type && v.value !== '*').map((v) => v.value);
+}
+
+function readCondition(c: JsonValue | undefined, statementPointer: string): StatementCondition {
+  if (c === undefined || c === null) return { tests: [], unresolved: false };
+  const pointer = join(statementPointer, 'Condition');
+  const out: StatementCondition = { pointer, tests: [], unresolved: false };
+  const block = asObject(c);
+  if (!block) return { ...out, unresolved: true };
+  for (const [operator, entries] of Object.entries(block)) {
+    const keys = asObject(entries);
+    if (!keys) {
+      out.unresolved = true;
+      continue;
+    }
+    const parsed = parseOperator(operator);
+    for (const [key, raw] of Object.entries(keys)) {
+      const at = join(pointer, operator, key);
+      out.tests.push({ ...parsed, operator, key, values: scalars(raw, at).map((v) => v.value), pointer: at });
+    }
+  }
+  return out;
+}
+
+/** Operator names are case-sensitive, as IAM reads them (it rejects `stringEquals`). */
+function parseOperator(operator: string): ParsedOperator {
+  let rest = operator;
+  let setOperator: ParsedOperator['setOperator'];
+  for (const prefix of ['ForAnyValue', 'ForAllValues'] as const) {
+    if (rest.startsWith(prefix + ':')) {
+      setOperator = prefix;
+      rest = rest.slice(prefix.length + 1);
+    }
+  }
+  const ifExists = rest.endsWith('IfExists') && rest !== 'IfExists';
+  const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
+  const parsed: ParsedOperator = { base, ifExists, negated: base.includes('Not') };
+  if (setOperator) parsed.setOperator = setOperator;
+  return parsed;
+}
+
+/** The document, decoding a JSON string when a source kept it encoded (as the IAM API returns it). */
+function decodeDocument(doc: JsonValue | Unknown | undefined): JsonValue | Unknown | undefined {
+  if (typeof doc !== 'string') return doc;
+  try {
+    return JSON.parse(decodeURIComponent(doc)) as JsonValue;
+  } catch {
+    try {
+      return JSON.parse(doc) as JsonValue;
+    } catch {
+      return undefined;
+    }
+  }
 }

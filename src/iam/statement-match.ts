@@ -41,6 +41,12 @@ function and(a: Tri, b: Tri): Tri {
   return 'yes';
 }
 
+/** Whether the statement's `Action` (or `NotAction`) covers `action`, whatever the resource. */
+export function matchAction(stmt: IamStatement, action: string): Tri {
+  const a = listMatch(stmt.actions, action, true);
+  return stmt.notAction ? negate(a.tri) : a.tri;
+}
+
 /**
  * `resource` is an ARN, or the literal `*` for "on resources in general": a `Resource` covers it
  * only with a pattern matching `*` (a bare `*`), a `NotResource` unless it lists `*` — excluding a

@@ -1,7 +1,7 @@
 import type { ClusterInfo, CoverageNote, Inventory, Resource, ResourceType } from './types.js';
 import type { Federation } from '../federation/types.js';
 import { analyzeAwsTrust, trustStatements } from '../federation/aws-trust.js';
-import type { PolicyStatement } from '../federation/aws-policy.js';
+import type { IamStatement } from '../iam/policy-statements.js';
 import { analyzeAzureFederations } from '../federation/azure.js';
 import { analyzeGcpServiceAccount } from '../federation/gcp.js';
 
@@ -23,7 +23,7 @@ export class Model implements InventoryIndex {
   private readonly byType = new Map<string, Resource[]>();
   /** By the resource object, not its id: ids are long strings, and rules ask for every role many times. */
   private readonly federationCache = new Map<Resource, Federation[]>();
-  private readonly trustStatementCache = new Map<string, PolicyStatement[]>();
+  private readonly trustStatementCache = new Map<string, IamStatement[]>();
   private readonly failedAnalyses = new Map<string, CoverageNote[]>();
   private clustersByName: Map<string, ClusterInfo> | undefined;
 
@@ -89,10 +89,10 @@ export class Model implements InventoryIndex {
 
   /**
    * The statements of an IAM role's trust policy as written (effect, actions or `NotAction`,
-   * principal with its wildcard flag), for rules about principals and actions rather than
-   * federation; empty for other resources.
+   * principal with its wildcard flag, conditions), for rules about principals and actions rather
+   * than federation; empty for other resources.
    */
-  trustStatementsOf(role: Resource): PolicyStatement[] {
+  trustStatementsOf(role: Resource): IamStatement[] {
     if (role.type !== 'aws.iam.Role') return [];
     let cached = this.trustStatementCache.get(role.id);
     if (!cached) this.trustStatementCache.set(role.id, (cached = trustStatements(role)));

@@ -194,6 +194,19 @@ describe('analyzeAwsTrust: operator forms and traps', () => {
     expect(only([allow({ StringLike: { [SUB]: `${SA}*` } }), all]).unsatisfiable).toMatch(/Deny/);
   });
 
+  it('an empty Condition block imposes nothing: a Deny with one denies every token, an Allow with one points at it', () => {
+    const deny = { Effect: 'Deny', Principal: { Federated: ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: {} };
+    expect(only([allow({ StringLike: { [SUB]: `${SA}*` } }), deny]).unsatisfiable).toBe('the Deny statement at /AssumeRolePolicyDocument/Statement/1 denies every token');
+    const f = only([allow({})]);
+    expect([f.conditionPointer, f.conditions, namespaceSpan(f.subject)]).toEqual(['/AssumeRolePolicyDocument/Statement/0/Condition', [], 'all']);
+  });
+
+  it('a NotPrincipal statement grants and denies nothing: IAM rejects it in a role trust policy', () => {
+    const notPrincipal = { Effect: 'Deny', NotPrincipal: { Federated: `arn:aws:iam::1:oidc-provider/${OTHER}` }, Action: 'sts:AssumeRoleWithWebIdentity' };
+    expect(only([allow({ StringEquals: { [SUB]: `${SA}prod:app` } }), notPrincipal]).unsatisfiable).toBeUndefined();
+    expect(trust([{ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::1:root' }, Action: 'sts:AssumeRoleWithWebIdentity' }])).toEqual([]);
+  });
+
   it('keys of another issuer with positive operators are a mismatch and unsatisfiable', () => {
     const f = only([allow({ StringEquals: { [`${OTHER}:sub`]: `${SA}prod:app`, [`${OTHER}:aud`]: 'sts.amazonaws.com' } })]);
     expect(f.conditions.every((c) => c.issuerMismatch)).toBe(true);
