@@ -22,8 +22,12 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   try {
-    return await run(argv);
+    const status = await run(argv);
+    if (outputError === undefined) return status;
+    process.stderr.write(`podtrust: cannot write to standard output: ${outputError}\n`);
+    return Math.max(status, 2);
   } catch (e) {
     if (e instanceof PodtrustError) {
       process.stderr.write(`podtrust: ${clean(e.message)}\n`);
@@ -32,6 +36,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`podtrust: internal error: ${clean((e as Error).message)}\n`);
     if (process.env.PODTRUST_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 3;
+  }
+}
+
+/** A write error on stdout other than a closed pipe: the report is incomplete (exit 2). */
+let outputError: string | undefined;
+
+/**
+ * `podtrust scan … | head`: once the reader of stdout or stderr has gone, the rest of the output
+ * is dropped (EPIPE) instead of ending the process with a stack trace; the exit status is the scan's.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || stream === process.stderr) return;
+      outputError ??= e.code ?? e.message;
+    });
   }
 }
 
