@@ -154,12 +154,13 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
-  const { loadConfig } = await import('../engine/config.js');
-  const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
-  const { loadInventory } = await import('../engine/snapshot.js');
-  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
   const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
+  const maxTotalBytes = parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES);
+  const { loadConfig } = await import('../engine/config.js');
+  const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined, maxFileBytes);
+  const { loadInventory } = await import('../engine/snapshot.js');
+  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), undefined, maxTotalBytes));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
   const scanOptions = {
     paths,
@@ -168,7 +169,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     exclude: (values.exclude as string[] | undefined) ?? [],
     inventories,
     maxFileBytes,
-    maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
+    maxTotalBytes,
     limits: limitsFrom(values),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
@@ -200,7 +201,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (values.verbose && !values.quiet) reportVerbose(result, performance.now() - started);
   if (typeof values.baseline === 'string') {
     const { applyBaseline, loadBaseline } = await import('../baseline/baseline.js');
-    result = applyBaseline(result, loadBaseline(resolve(values.baseline)), { onlyNew: Boolean(values['only-new']) });
+    result = applyBaseline(result, loadBaseline(resolve(values.baseline), maxTotalBytes), { onlyNew: Boolean(values['only-new']) });
   }
   const { render } = await import('../reporters/index.js');
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;
