@@ -21,6 +21,7 @@ import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
 import type { CloudLiveOptions } from './live/cloud-sources.js';
 import { assignClusters, mergeClusters } from './model/clusters.js';
 import { VERSION, INFORMATION_URI } from './version.js';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */
@@ -44,8 +45,7 @@ export interface ScanOptions {
   now?: Date;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
 
 /** Reads every input into one inventory. Never throws for bad input: it becomes a note. */
 export async function collectInventory(options: ScanOptions): Promise<Inventory> {
@@ -64,8 +64,10 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     onFile: (file, terraform) => early.add(file, terraform),
   });
   const collected: CollectResult = emptyResult();
-  collected.notes.push(...inputs.notes);
-  const collectOptions: CollectOptions = { root: options.root, limits };
+  // A refused config file is named once, as the config (the walk meets `.podtrust.yaml` too).
+  const configNotes = config.notes ?? [];
+  collected.notes.push(...configNotes, ...inputs.notes.filter((n) => !configNotes.some((c) => c.file === n.file)));
+  const collectOptions: CollectOptions = { root: options.root, limits, read: inputs.policy };
   const parallel = await collectInParallel(inputs.structured, inputs.terraform, collectOptions, workers, minBytes, undefined, early);
   if (parallel) mergeResults(collected, parallel);
   else {

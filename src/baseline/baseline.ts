@@ -3,11 +3,11 @@
  * the GitHub Action both mark findings new or unchanged here, and drop the unchanged ones
  * for `--only-new`.
  */
-import { readFileSync } from 'node:fs';
 import { PodtrustError } from '../errors.js';
 import { SEVERITIES, type Finding, type Severity } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { FINGERPRINT_KEY } from '../engine/fingerprint.js';
+import { DEFAULT_MAX_TOTAL_BYTES, readNamedFile } from '../util/input-reader.js';
 
 /** Fingerprints of the findings a previous run reported. */
 export interface Baseline {
@@ -51,14 +51,11 @@ export function parseBaseline(text: string, label: string): Baseline {
   throw new PodtrustError('input', `baseline ${label}: neither a SARIF log nor a podtrust JSON report`);
 }
 
-export function loadBaseline(file: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new PodtrustError('input', `baseline ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseBaseline(text, file);
+/** Reads a baseline report: a file the user named (it may lie anywhere), up to `maxBytes` (`--max-total-size`). */
+export function loadBaseline(file: string, maxBytes = DEFAULT_MAX_TOTAL_BYTES): Baseline {
+  const read = readNamedFile(file, maxBytes);
+  if (!read.ok) throw new PodtrustError('input', `baseline ${file}: ${read.note?.message ?? 'not read'}`);
+  return parseBaseline(read.bytes.toString('utf8'), file);
 }
 
 function recount(findings: Finding[]): { findings: number; suppressed: number; bySeverity: Record<Severity, number> } {

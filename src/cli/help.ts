@@ -30,9 +30,11 @@ Inputs:
                            repeatable. Paths named on the command line are never excluded;
                            .git, node_modules and .terraform folders are always skipped
   --config FILE            configuration (default: .podtrust.yaml in --root)
-  --root DIR               what output paths are relative to (default: the git work tree, else .)
+  --root DIR               what output paths are relative to, and (with the paths given) the
+                           only folder files are read from (default: the git work tree, else .)
   --max-file-size SIZE     skip larger files with an error (default 10MB)
-  --max-total-size SIZE    stop reading input beyond this total (default 1GB)
+  --max-total-size SIZE    stop reading input beyond this total; also caps one --inventory or
+                           --baseline file (default 1GB)
   --max-depth N            deepest nesting of a YAML/JSON document (default 256)
   --max-document-values N  most values a YAML/JSON document may hold, aliases expanded
                            (default 2000000; stops alias bombs)

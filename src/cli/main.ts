@@ -22,8 +22,12 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   try {
-    return await run(argv);
+    const status = await run(argv);
+    if (outputError === undefined) return status;
+    process.stderr.write(`podtrust: cannot write to standard output: ${outputError}\n`);
+    return Math.max(status, 2);
   } catch (e) {
     if (e instanceof PodtrustError) {
       process.stderr.write(`podtrust: ${clean(e.message)}\n`);
@@ -32,6 +36,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`podtrust: internal error: ${clean((e as Error).message)}\n`);
     if (process.env.PODTRUST_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 3;
+  }
+}
+
+/** A write error on stdout other than a closed pipe: the report is incomplete (exit 2). */
+let outputError: string | undefined;
+
+/**
+ * `podtrust scan … | head`: once the reader of stdout or stderr has gone, the rest of the output
+ * is dropped (EPIPE) instead of ending the process with a stack trace; the exit status is the scan's.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || stream === process.stderr) return;
+      outputError ??= e.code ?? e.message;
+    });
   }
 }
 
@@ -134,12 +154,13 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
-  const { loadConfig } = await import('../engine/config.js');
-  const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
-  const { loadInventory } = await import('../model/snapshot.js');
-  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
   const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
+  const maxTotalBytes = parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES);
+  const { loadConfig } = await import('../engine/config.js');
+  const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined, maxFileBytes);
+  const { loadInventory } = await import('../model/snapshot.js');
+  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), undefined, maxTotalBytes));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
   const scanOptions = {
     paths,
@@ -148,7 +169,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     exclude: (values.exclude as string[] | undefined) ?? [],
     inventories,
     maxFileBytes,
-    maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
+    maxTotalBytes,
     limits: limitsFrom(values),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
@@ -180,7 +201,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (values.verbose && !values.quiet) reportVerbose(result, performance.now() - started);
   if (typeof values.baseline === 'string') {
     const { applyBaseline, loadBaseline } = await import('../baseline/baseline.js');
-    result = applyBaseline(result, loadBaseline(resolve(values.baseline)), { onlyNew: Boolean(values['only-new']) });
+    result = applyBaseline(result, loadBaseline(resolve(values.baseline), maxTotalBytes), { onlyNew: Boolean(values['only-new']) });
   }
   const { render } = await import('../reporters/index.js');
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;

@@ -1,13 +1,14 @@
 /**
- * Finds and reads the input files of a scan: directory walk with skips and excludes,
- * symlink containment, size caps, binary and encoding checks. Everything that cannot be
+ * Finds and reads the input files of a scan: directory walk with skips and excludes. What may
+ * be read, and how, is the input reader's (util/input-reader.ts): everything that cannot be
  * read becomes a coverage note; nothing here throws for a bad file.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { statSync, type Dirent } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { globMatchesPathOrParent } from '../util/glob.js';
+import { InputReader, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 
 export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
 
@@ -31,6 +32,8 @@ export interface InputSet {
   terraform: SourceFile[];
   notes: CoverageNote[];
   bytes: number;
+  /** What the scan's readers may reach: the collectors read module folders under it too. */
+  policy: ReadPolicy;
 }
 
 
@@ -40,50 +43,32 @@ function isTerraformFile(name: string): boolean {
   return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
 }
 
+/** A name the walk reads: Terraform files and YAML/JSON documents. */
+function isInputName(name: string): boolean {
+  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase());
+}
+
 export function readInputs(options: InputOptions): InputSet {
-  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0 };
+  const policy = readPolicy(options.root, options.paths, options);
+  const reader = new InputReader(policy);
+  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy };
   const seenFiles = new Set<string>();
-  let totalExceeded = false;
 
   const note = (n: CoverageNote): void => {
     set.notes.push(n);
   };
 
-  const addFile = (path: string, explicit: boolean): void => {
-    const name = basename(path);
-    const tf = isTerraformFile(name);
-    if (!explicit && !tf && !STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase())) return;
+  const addFile = (path: string): void => {
     if (seenFiles.has(path)) return;
     seenFiles.add(path);
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch (e) {
-      note({ kind: 'parse-error', level: 'error', file: path, line: 1, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    const read = reader.readText(path);
+    if (!read.ok) {
+      if (read.note) note(read.note);
       return;
     }
-    if (size > options.maxFileBytes) {
-      note({ kind: 'limit', level: 'error', file: path, line: 1, message: `file is ${formatBytes(size)}, over the per-file limit of ${formatBytes(options.maxFileBytes)} (--max-file-size)` });
-      return;
-    }
-    if (set.bytes + size > options.maxTotalBytes) {
-      if (!totalExceeded) {
-        note({ kind: 'limit', level: 'error', file: path, message: `total input is over the limit of ${formatBytes(options.maxTotalBytes)} (--max-total-size); this and later files were not read` });
-      }
-      totalExceeded = true;
-      return;
-    }
-    let buf: Buffer;
-    try {
-      buf = readFileSync(path);
-    } catch (e) {
-      note({ kind: 'parse-error', level: 'error', file: path, line: 1, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
-    }
-    const text = decodeText(buf, path, note);
-    if (text === undefined) return;
-    set.bytes += size;
-    const file = { path, text };
+    set.bytes = reader.bytes;
+    const file = { path, text: read.text };
+    const tf = isTerraformFile(basename(path));
     (tf ? set.terraform : set.structured).push(file);
     options.onFile?.(file, tf);
   };
@@ -97,73 +82,51 @@ export function readInputs(options: InputOptions): InputSet {
         note({ kind: 'limit', level: 'error', file: STDIN_PATH, line: 1, message: `standard input is over the per-file limit of ${formatBytes(options.maxFileBytes)} (--max-file-size)` });
         continue;
       }
-      const text = typeof input === 'string' ? input : decodeText(buf, STDIN_PATH, note);
-      if (text !== undefined) set.structured.push({ path: STDIN_PATH, text });
+      if (typeof input === 'string') set.structured.push({ path: STDIN_PATH, text: input });
+      else {
+        const decoded = decodeText(buf, STDIN_PATH);
+        if (decoded.ok) set.structured.push({ path: STDIN_PATH, text: decoded.text });
+        else note(decoded.note);
+      }
       continue;
     }
     const abs = resolve(given);
-    let st;
+    let isDir: boolean;
     try {
-      st = statSync(abs);
+      isDir = statSync(abs).isDirectory();
     } catch {
       note({ kind: 'skipped', level: 'error', file: abs, message: 'no such file or directory' });
       continue;
     }
-    if (st.isDirectory()) walk(abs, realpathOrSelf(abs), options, addFile, note, new Set());
-    else addFile(abs, true);
+    // A file named on the command line is read whatever its name.
+    if (isDir) walk(abs, options, reader, addFile, note, new Set());
+    else addFile(abs);
   }
   return set;
 }
 
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return p;
-  }
-}
-
 function walk(
   dir: string,
-  scanRootReal: string,
   options: InputOptions,
-  addFile: (path: string, explicit: boolean) => void,
+  reader: InputReader,
+  addFile: (path: string) => void,
   note: (n: CoverageNote) => void,
   visited: Set<string>,
 ): void {
-  const real = realpathOrSelf(dir);
-  if (visited.has(real)) return;
-  visited.add(real);
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    note({ kind: 'parse-error', level: 'error', file: dir, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  const listed = reader.listFolder(dir);
+  if (!listed.ok) {
+    if (listed.note) note(listed.note);
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (visited.has(listed.real)) return;
+  visited.add(listed.real);
+  const entries = listed.entries;
   const isChart = entries.some((e) => e.isFile() && e.name === 'Chart.yaml');
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = relative(options.root, full).split(sep).join('/');
     if (options.exclude.some((g) => globMatchesPathOrParent(g, rel))) continue;
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      const target = realpathOrSelf(full);
-      if (target === full || !isInside(target, scanRootReal)) {
-        note({ kind: 'skipped', level: 'note', file: full, message: 'symbolic link leads outside the scanned folder (or nowhere); not followed' });
-        continue;
-      }
-      try {
-        const st = statSync(full);
-        isDir = st.isDirectory();
-        isFile = st.isFile();
-      } catch {
-        continue;
-      }
-    }
-    if (isDir) {
+    if (isFolder(entry, full)) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
       if (isChart && (entry.name === 'templates' || entry.name === 'charts')) {
         if (entry.name === 'templates') {
@@ -176,63 +139,22 @@ function walk(
         }
         continue;
       }
-      walk(full, scanRootReal, options, addFile, note, visited);
-    } else if (isFile) {
+      walk(full, options, reader, addFile, note, visited);
+    } else if (isInputName(entry.name)) {
       if (isChart && entry.name !== 'Chart.yaml' && /^values.*\.ya?ml$/.test(entry.name)) continue;
-      addFile(full, false);
+      // Links, FIFOs and devices with an input's name go to the reader too: it says why it refuses them.
+      addFile(full);
     }
   }
 }
 
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
-}
-
-function decodeText(buf: Buffer, path: string, note: (n: CoverageNote) => void): string | undefined {
-  const head = buf.subarray(0, 8192);
-  if (head.includes(0)) {
-    note({ kind: 'parse-error', level: 'error', file: path, line: 1, message: 'binary file (contains NUL bytes); not scanned' });
-    return undefined;
-  }
+/** A folder, or a link to one (followed through the reader, which refuses what leads outside). */
+function isFolder(entry: Dirent, full: string): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
   try {
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return text;
+    return statSync(full).isDirectory();
   } catch {
-    const at = firstInvalidUtf8(buf);
-    note({ kind: 'parse-error', level: 'error', file: path, line: at.line, column: at.column, message: 'not valid UTF-8; not scanned' });
-    return undefined;
+    return false;
   }
-}
-
-function firstInvalidUtf8(buf: Buffer): { line: number; column: number } {
-  let lo = 0;
-  let hi = buf.length;
-  const dec = (n: number): boolean => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n), { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (dec(mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  let line = 1;
-  let lastNl = -1;
-  for (let i = 0; i < lo; i++) if (buf[i] === 10) {
-    line++;
-    lastNl = i;
-  }
-  return { line, column: lo - lastNl };
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(0)} KiB`;
-  return `${n} bytes`;
 }

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
 import { emptyResult, mergeResults } from './types.js';
 import { STDIN_PATH } from './types.js';
-import { parseJson, parseYaml, type StructuredLimits, type ParseOutput } from '../util/structured.js';
+import { lenientJsonNote, parseJson, parseYaml, type StructuredLimits, type ParseOutput } from '../util/structured.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
 import { collectIamJson, isIamJson } from './iam-json.js';
@@ -28,6 +28,7 @@ export function collectStructured(file: SourceFile, opts: CollectOptions, seenId
   for (const e of parsed.errors) {
     result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: e.line, column: e.column, message: e.message });
   }
+  if (parsed.lenient) result.notes.push(lenientJsonNote(file.path, parsed.lenient));
   for (const doc of parsed.documents) {
     try {
       if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));

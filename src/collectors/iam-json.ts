@@ -5,7 +5,7 @@
  */
 import { basename, extname, relative, sep } from 'node:path';
 import type { CoverageNote, JsonValue, Position, PositionMap, Resource } from '../model/types.js';
-import { createObject, parseJson, type ParsedDocument, type StructuredLimits } from '../util/structured.js';
+import { createObject, lenientJsonNote, parseJson, type ParsedDocument, type StructuredLimits } from '../util/structured.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { forEachInSubtree } from '../util/position-subtree.js';
 import { readPolicy } from '../iam/policy-statements.js';
@@ -212,6 +212,7 @@ function decodedDocument(env: Env, value: JsonValue, docPtr: string, outPtr: str
     note(env.result.notes, env, at, `policy document is not valid JSON: ${parsed.errors[0]?.message ?? 'empty'}`);
     return value;
   }
+  if (parsed.lenient) env.result.notes.push(lenientJsonNote(env.file.path, { ...parsed.lenient, line: at?.line ?? 1, column: at?.column ?? 1 }));
   for (const ptr of Object.keys(positions)) if (ptr.startsWith(outPtr + '/')) delete positions[ptr];
   if (at) {
     for (const ptr of Object.keys(parsedDoc.positions)) positions[outPtr + ptr] = at;

@@ -1,5 +1,6 @@
 import type { ClusterInfo, CoverageNote, Resource } from '../model/types.js';
 import type { StructuredLimits } from '../util/structured.js';
+import type { ReadPolicy } from '../util/input-reader.js';
 
 /** One input file, already read. `path` is absolute (or `<stdin>`). */
 export interface SourceFile {
@@ -11,6 +12,8 @@ export interface CollectOptions {
   /** Directory SARIF URIs are relative to; collectors use it only to build stable resource ids. */
   root: string;
   limits: StructuredLimits;
+  /** What collectors that read more files (Terraform module folders) may reach; default: the root, default caps. */
+  read?: ReadPolicy;
 }
 
 /** What a collector returns: resources in canonical shapes with positions, clusters it defines, and notes. */

@@ -3,10 +3,10 @@
  * reason, optionally expiring), the `clusters` map and extra excludes. Validated with ajv;
  * errors name the file and line.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import type { Finding, Severity } from '../model/types.js';
+import type { CoverageNote, Finding, Severity } from '../model/types.js';
+import { InputReader, readPolicy } from '../util/input-reader.js';
 import { parseYaml } from '../util/structured.js';
 import { PodtrustError } from '../errors.js';
 import { globMatch } from '../util/glob.js';
@@ -44,6 +44,8 @@ export interface PodtrustConfig {
   exclude: string[];
   /** The file it was read from, when any. */
   file?: string;
+  /** Why the config file was not read (outside the root, not a regular file, too large): the scan runs without it, partial. */
+  notes?: CoverageNote[];
 }
 
 export const CONFIG_FILE_NAME = '.podtrust.yaml';
@@ -99,15 +101,19 @@ export function emptyConfig(): PodtrustConfig {
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
-/** Reads the config: the given file (must exist), else `.podtrust.yaml` in the root when present. */
-export function loadConfig(root: string, explicit?: string): PodtrustConfig {
+/**
+ * Reads the config: the given file (must exist, may lie anywhere: the user named it), else
+ * `.podtrust.yaml` in the root when present, which must lie inside the root. A file the reader
+ * refuses is not read at all: the scan runs without it and its notes make the scan partial.
+ */
+export function loadConfig(root: string, explicit?: string, maxFileBytes?: number): PodtrustConfig {
   const file = explicit ?? join(root, CONFIG_FILE_NAME);
-  if (!existsSync(file)) {
-    if (explicit) throw new PodtrustError('config', `${explicit}: config file not found`);
-    return emptyConfig();
-  }
-  const text = readFileSync(file, 'utf8');
-  return parseConfig(text, file);
+  const reader = new InputReader(readPolicy(root, [], maxFileBytes !== undefined ? { maxFileBytes } : {}));
+  const read = reader.readText(file, { named: explicit !== undefined });
+  if (read.ok) return parseConfig(read.text, file);
+  if (read.reason === 'missing' && !explicit) return emptyConfig();
+  if (read.reason === 'missing') throw new PodtrustError('config', `${explicit}: config file not found`);
+  return { ...emptyConfig(), notes: [{ kind: read.note?.kind ?? 'skipped', level: 'error', file, line: 1, message: `configuration file not read: ${read.why}; the scan ran without it` }] };
 }
 
 export function parseConfig(text: string, file: string): PodtrustConfig {

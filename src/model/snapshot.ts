@@ -1,5 +1,4 @@
 /** Saving and loading inventories: versioned, schema-validated JSON without secret values. */
-import { readFileSync } from 'node:fs';
 import { constants } from 'node:buffer';
 import { Ajv } from 'ajv';
 import type { Inventory, JsonValue, Resource } from '../model/types.js';
@@ -9,6 +8,7 @@ import { createObject, parseJson } from '../util/structured.js';
 import { jsonText } from '../reporters/json-text.js';
 import { isUnread, lazyPositions } from './lazy-positions.js';
 import { renderYamlWithPositions } from '../util/yaml-render.js';
+import { DEFAULT_MAX_TOTAL_BYTES, readNamedFile } from '../util/input-reader.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -51,13 +51,11 @@ function isLiveObject(r: Resource): boolean {
   return r.format === 'live' && r.id.startsWith('k8s:live:');
 }
 
-export function loadInventory(file: string, maxText = constants.MAX_STRING_LENGTH): Inventory {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new PodtrustError('usage', `--inventory ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** Reads a saved inventory: a file the user named (it may lie anywhere), up to `maxBytes` (`--max-total-size`). */
+export function loadInventory(file: string, maxText = constants.MAX_STRING_LENGTH, maxBytes = DEFAULT_MAX_TOTAL_BYTES): Inventory {
+  const read = readNamedFile(file, maxBytes);
+  if (!read.ok) throw new PodtrustError('usage', `--inventory ${file}: ${read.note?.message ?? 'not read'}`);
+  const buf = read.bytes;
   const data = buf.length <= maxText ? parseText(buf.toString('utf8'), file) : parseByLines(buf, file);
   if (data === null || data === undefined) throw new PodtrustError('input', `${file}:1: empty inventory`);
   const errors = validateInventory(data);

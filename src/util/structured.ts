@@ -7,7 +7,7 @@
  */
 import { LineCounter, parseAllDocuments, type Document, isAlias, isMap, isScalar, isSeq, isPair, type Node as YamlNode } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
-import type { JsonValue, Position, PositionMap } from '../model/types.js';
+import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { parseYamlFast } from './yaml-fast.js';
 
@@ -28,6 +28,8 @@ export interface ParseIssue {
 export interface ParseOutput {
   documents: ParsedDocument[];
   errors: ParseIssue[];
+  /** JSON only: the first comment or trailing comma, read leniently although JSON has neither. */
+  lenient?: ParseIssue;
 }
 
 export interface StructuredLimits {
@@ -219,10 +221,23 @@ export function intrinsicForm(tag: string, value: JsonValue): JsonValue {
   return value;
 }
 
-/** Parses one JSON document (comments and trailing commas tolerated, errors reported with line). */
+/**
+ * Parses one JSON document, errors reported with line. Comments and trailing commas are read
+ * leniently, and the first of them is returned in `lenient`: other tools (IAM among them) reject
+ * such a document, so the user hears of it.
+ */
 export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
-  const errs: ParseError[] = [];
-  const root = parseTree(text, errs, { allowTrailingComma: true, disallowComments: false });
+  const strictErrors: ParseError[] = [];
+  let root = parseTree(text, strictErrors, { allowTrailingComma: false, disallowComments: true });
+  let errs = strictErrors;
+  let lenientAt: ParseError | undefined;
+  if (strictErrors.length > 0) {
+    // Rare: a broken or lenient document is parsed again with comments and trailing commas allowed.
+    const lenientErrors: ParseError[] = [];
+    root = parseTree(text, lenientErrors, { allowTrailingComma: true, disallowComments: false });
+    errs = lenientErrors;
+    if (lenientErrors.length === 0) lenientAt = strictErrors[0];
+  }
   const lines = lineStarts(text);
   if (errs.length > 0 || root === undefined) {
     const e = errs[0];
@@ -232,7 +247,9 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
   const positions: PositionMap = Object.create(null) as PositionMap;
   try {
     const value = walkJson(root, '', 0, positions, lines, limits, { nodes: 0 });
-    return { documents: [{ value, positions, index: 0 }], errors: [] };
+    const out: ParseOutput = { documents: [{ value, positions, index: 0 }], errors: [] };
+    if (lenientAt) out.lenient = lenientPlace(text, lines, lenientAt);
+    return out;
   } catch (e) {
     if (e instanceof LimitError) {
       const { line, column } = offsetToLineCol(lines, e.offset);
@@ -240,6 +257,30 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
     }
     throw e;
   }
+}
+
+/**
+ * Where the strict parse stopped, in a document the lenient parse reads: a comment, or the `}`/`]`
+ * after a trailing comma. Errors come in text order, so only white space lies between that comma
+ * and the bracket (a comment there would have been reported first).
+ */
+function lenientPlace(text: string, lines: number[], at: ParseError): ParseIssue {
+  if (printParseErrorCode(at.error) === 'InvalidCommentToken') return { ...offsetToLineCol(lines, at.offset), message: 'a comment' };
+  let comma = at.offset - 1;
+  while (comma > 0 && /\s/.test(text[comma]!)) comma--;
+  return { ...offsetToLineCol(lines, text[comma] === ',' ? comma : at.offset), message: 'a trailing comma' };
+}
+
+/** The warning for a JSON file read leniently. */
+export function lenientJsonNote(file: string, at: ParseIssue): CoverageNote {
+  return {
+    kind: 'parse-error',
+    level: 'warning',
+    file,
+    line: at.line,
+    column: at.column,
+    message: `not valid JSON: ${at.message} (the first such place); read leniently, but AWS IAM and other strict readers reject it`,
+  };
 }
 
 const JSON_ERRORS: Record<string, string> = {

@@ -119,8 +119,10 @@ describe('paths that try to leave --root', () => {
   it('symlinks out of the scanned folder are not followed; nothing points outside --root', () => {
     const r = runCli(['scan', repo, '--root', repo, '--format', 'sarif', '--fail-on', 'none']);
     expect(r.stdout).not.toContain('stolen');
-    expect(r.stderr).toMatch(/k8s\/linked\.yaml: note: symbolic link leads outside the scanned folder/);
-    expect(r.stderr).toMatch(/k8s\/linked-dir: note: symbolic link leads outside the scanned folder/);
+    // A file refused is an error (the scan is partial); a folder not followed, a warning.
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/k8s\/linked\.yaml:1: error: symbolic link leads outside the scanned folders \(--root and the paths given\); not read/);
+    expect(r.stderr).toMatch(/k8s\/linked-dir: warning: symbolic link leads outside the scanned folders \(--root and the paths given\); not followed/);
     const log = JSON.parse(r.stdout) as SarifLog;
     const all = uris(log);
     expect(all).toContain('k8s/.../..web..yaml');

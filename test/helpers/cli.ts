@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './fixtures.js';
 
@@ -18,4 +18,29 @@ export function runCli(args: string[], options: { cwd?: string; input?: string; 
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the built CLI with its standard input open and never written, as in a terminal nobody
+ * types into: a read of /dev/stdin would wait forever. A run that does not end is killed before
+ * the test times out, so it leaves no process behind.
+ */
+export function runCliStdinOpen(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'podtrust.js'), ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      done({ status, stdout, stderr });
+    });
+  });
 }

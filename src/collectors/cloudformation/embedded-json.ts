@@ -7,7 +7,7 @@
 import type { CoverageNote, JsonValue, Position } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
 import { get, join, parent } from '../../util/pointer.js';
-import { createObject, lineStarts, offsetToLineCol, parseJson, type StructuredLimits } from '../../util/structured.js';
+import { createObject, lenientJsonNote, lineStarts, offsetToLineCol, parseJson, type StructuredLimits } from '../../util/structured.js';
 import { asObject, NO_VALUE, parseSubTemplate, type Part, type Sink, type SubSegment, type TemplateContext } from './intrinsics.js';
 import { stringSourceMapper, type OffsetMapper } from './string-source.js';
 
@@ -105,6 +105,10 @@ function parseEmbedded(
     return env.ctx.unknownOf('invalid policy document');
   }
   const doc = parsed.documents[0]!;
+  if (parsed.lenient) {
+    const at = toFile(parsed.lenient.line, parsed.lenient.column);
+    env.notes.push(lenientJsonNote(env.file, { message: parsed.lenient.message, line: at.line, column: at.column }));
+  }
   const fileSpan = (p: Position): Position => {
     const a = toFile(p.line, p.column);
     const endOffset = Math.max((starts[p.line - 1] ?? 0) + p.column - 1, (starts[p.endLine - 1] ?? 0) + p.endColumn - 2);

@@ -1,5 +1,4 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
@@ -17,6 +16,7 @@ import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
+import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -46,25 +46,6 @@ function posix(p: string): string {
   return p.split(sep).join('/');
 }
 
-function isInsideRoot(dir: string, root: string): boolean {
-  let real = dir;
-  try {
-    real = realpathSync(dir);
-  } catch {
-    // a missing folder is handled by the caller
-  }
-  const rel = relative(realpathOrSelf(root), real);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
 class Project {
   readonly notes: CoverageNote[] = [];
   private readonly parsed = new Map<string, ParsedFile>();
@@ -73,8 +54,15 @@ class Project {
   private readonly manifests = new Map<string, Map<string, DownloadedModule>>();
   /** `tf:<root>:` per root folder: an id is made for every block, and the relative path costs more than the rest. */
   private readonly idPrefixes = new Map<string, string>();
+  /** Module folders that could not be listed, and why. */
+  private readonly refused = new Map<string, RefusalReason>();
+  /** Registry calls whose downloaded folder was refused: their notes must not say "not downloaded". */
+  private readonly unreadCopies = new Set<Block>();
+  private readonly reader: InputReader;
 
-  constructor(private readonly opts: CollectOptions) {}
+  constructor(private readonly opts: CollectOptions) {
+    this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
+  }
 
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
@@ -122,37 +110,43 @@ class Project {
     return d;
   }
 
-  /** Reads a local module folder that the scan did not include. */
-  async loadDir(dir: string): Promise<boolean> {
+  /**
+   * Reads a module folder the scan did not include, through the input reader: a folder or file
+   * outside the scanned folders (`source = "../../.."`, a link under `.terraform/modules`) is not
+   * read. `report`: name a refused folder here (a downloaded module's); a local call's is named at the call.
+   */
+  async loadDir(dir: string, report: boolean): Promise<boolean> {
     if (this.moduleDirs().includes(dir)) return true;
-    // A module source that leaves the root (`source = "../../.."`) is not read: an untrusted
-    // repository must not make the scanner read files outside what it was asked to scan.
-    if (!isInsideRoot(dir, this.opts.root)) {
+    const listed = this.reader.listFolder(dir);
+    if (!listed.ok) {
+      this.refused.set(dir, listed.reason);
+      if (report && listed.reason !== 'missing' && listed.note) this.note(listed.note);
       return false;
     }
-    let names: string[];
-    try {
-      if (!statSync(dir).isDirectory()) return false;
-      names = readdirSync(dir).filter((n) => n.endsWith('.tf')).sort();
-    } catch {
-      return false;
-    }
-    for (const n of names) {
-      const p = joinPath(dir, n);
-      try {
-        await this.addFile(p, readFileSync(p, 'utf8'));
-      } catch {
-        // unreadable files are skipped like missing ones
+    let loaded = false;
+    let refusedFiles = false;
+    for (const entry of listed.entries) {
+      if (!entry.name.endsWith('.tf')) continue;
+      const p = joinPath(dir, entry.name);
+      const read = this.reader.readText(p);
+      if (read.ok) {
+        await this.addFile(p, read.text);
+        loaded = true;
+      } else {
+        refusedFiles = true;
+        if (read.note) this.note(read.note);
       }
     }
-    return names.length > 0;
+    // The folder is inside; what was refused is its files.
+    if (!loaded && refusedFiles) this.refused.set(dir, 'unreadable');
+    return loaded;
   }
 
   /** The modules `terraform init` downloaded for a root module folder, by call key. */
   manifest(rootDir: string): Map<string, DownloadedModule> {
     let m = this.manifests.get(rootDir);
     if (!m) {
-      m = readModulesJson(rootDir);
+      m = readModulesJson(rootDir, this.reader, (n) => this.note(n));
       this.manifests.set(rootDir, m);
     }
     return m;
@@ -175,7 +169,7 @@ class Project {
         called.add(m.dir);
         if (!seen.has(m.dir)) {
           seen.add(m.dir);
-          if (await this.loadDir(m.dir)) queue.push(m.dir);
+          if (await this.loadDir(m.dir, true)) queue.push(m.dir);
         }
       }
     }
@@ -189,7 +183,7 @@ class Project {
         called.add(target);
         if (!seen.has(target)) {
           seen.add(target);
-          if (await this.loadDir(target)) queue.push(target);
+          if (await this.loadDir(target, false)) queue.push(target);
         }
       }
     }
@@ -228,7 +222,10 @@ class Project {
         if (isLocalSource(source)) target = resolve(parent.def.dir, source);
         else {
           const downloaded = this.manifest(rootDir).get(callKeys.join('.'));
-          if (!downloaded || !this.moduleDirs().includes(downloaded.dir)) return undefined;
+          if (!downloaded || !this.moduleDirs().includes(downloaded.dir)) {
+            if (downloaded && this.refused.has(downloaded.dir)) this.unreadCopies.add(call);
+            return undefined;
+          }
           target = downloaded.dir;
         }
         if (stack.includes(target) || stack.length > MAX_DEPTH) {
@@ -236,7 +233,7 @@ class Project {
           return undefined;
         }
         if (!this.moduleDirs().includes(target)) {
-          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${isInsideRoot(target, this.opts.root) ? 'its folder has no .tf files' : 'its folder is outside the scan root (--root)'}`, file: call.file, line: call.pos.line });
+          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${this.refused.get(target) === 'outside' ? 'its folder is outside the scan root (--root)' : 'its folder has no .tf files podtrust could read'}`, file: call.file, line: call.pos.line });
           return undefined;
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
@@ -284,12 +281,14 @@ class Project {
     const shown = source;
     const constraint = version === undefined ? 'no version constraint' : `version "${version}"`;
     const choice = chooseModel(source, version);
+    const unread = this.unreadCopies.has(call);
     if (choice.kind === 'none') {
-      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: it is not downloaded (run terraform init) and podtrust has no model of it (${constraint})`, file: call.file, line: call.pos.line });
+      const why = unread ? 'its downloaded folder was not read (see the note on it)' : 'it is not downloaded (run terraform init)';
+      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${why} and podtrust has no model of it (${constraint})`, file: call.file, line: call.pos.line });
       return;
     }
     if (choice.kind === 'out-of-range') {
-      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: it is not downloaded and podtrust models ${choice.label} only for major versions ${choice.modelled.join(', ')} (${constraint})`, file: call.file, line: call.pos.line });
+      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${unread ? 'its downloaded folder was not read' : 'it is not downloaded'} and podtrust models ${choice.label} only for major versions ${choice.modelled.join(', ')} (${constraint})`, file: call.file, line: call.pos.line });
       return;
     }
     for (const { suffix, scope } of expansions) {
