@@ -3,7 +3,7 @@ import { SEVERITIES, type Finding } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { countFindings, summaryLine } from '../reporters/counts.js';
 import { escapeMarkdown } from '../reporters/markdown.js';
-import { displayPath } from '../reporters/paths.js';
+import { displayPath, shownPath } from '../reporters/paths.js';
 import { locationFile } from '../reporters/location.js';
 
 // A step summary is limited to 1 MiB; a few hundred rows stay far below it.
@@ -28,7 +28,7 @@ function cell(text: string): string {
 function locationCell(result: ScanResult, f: Finding, blobBase: string | undefined): string {
   const shown = displayPath(result.root, locationFile(f.location));
   const line = f.location.position ? Math.max(1, Math.trunc(f.location.position.line)) : undefined;
-  const text = cell(`${shown.path}${line !== undefined ? `:${line}` : ''}`);
+  const text = cell(`${shownPath(result.root, locationFile(f.location))}${line !== undefined ? `:${line}` : ''}`);
   if (!blobBase || shown.outsideRoot) return text;
   const href = `${blobBase}/${shown.path.split('/').map(encodeURIComponent).join('/')}${line !== undefined ? `#L${line}` : ''}`;
   return `[${text}](${href})`;
@@ -75,11 +75,11 @@ export function renderJobSummary(result: ScanResult, ctx: SummaryContext): strin
   if (notes.length > 0) {
     lines.push('### Coverage notes', '');
     for (const n of notes) {
-      const where = n.file !== undefined ? ` ${cell(displayPath(result.root, n.file).path)}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
+      const where = n.file !== undefined ? ` ${cell(shownPath(result.root, n.file))}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
       lines.push(`- **${n.level}** (${n.kind})${where} ${cell(n.message)}`);
     }
     lines.push('');
   }
-  lines.push(`SARIF file: ${cell(displayPath(result.root, ctx.sarifFile).path)}`, '');
+  lines.push(`SARIF file: ${cell(shownPath(result.root, ctx.sarifFile))}`, '');
   return lines.join('\n');
 }

@@ -3,9 +3,9 @@ import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { palette, type Palette } from './ansi.js';
 import { countFindings, summaryLine } from './counts.js';
-import { displayPath } from './paths.js';
+import { shownPath } from './paths.js';
 import { locationFile } from './location.js';
-import { sanitizeTerminal } from './sanitize.js';
+import { inertForLog, sanitizeTerminal } from './sanitize.js';
 import { fitColumns, wrapText } from './wrap.js';
 
 export interface TableOptions {
@@ -22,7 +22,7 @@ const PADDING = 2;
 const MIN_COLUMN_CONTENT = 4;
 
 function shownLocation(root: string, location: Location): string {
-  const file = displayPath(root, locationFile(location)).path;
+  const file = shownPath(root, locationFile(location));
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
 }
 
@@ -33,7 +33,7 @@ function findingCells(result: ScanResult, finding: Finding): string[] {
     finding.resource.name,
     shownLocation(result.root, finding.location),
     finding.message,
-  ].map(sanitizeTerminal);
+  ].map((cell) => inertForLog(sanitizeTerminal(cell)));
 }
 
 function widestOf(rows: string[][], column: number, measure: (cell: string) => number): number {
@@ -102,7 +102,7 @@ function renderNotes(result: ScanResult, notes: CoverageNote[], width: number, p
     const where =
       note.file === undefined
         ? ''
-        : `${displayPath(result.root, note.file).path}${note.line !== undefined ? `:${note.line}` : ''}${note.column !== undefined && note.line !== undefined ? `:${note.column}` : ''} `;
+        : `${shownPath(result.root, note.file)}${note.line !== undefined ? `:${note.line}` : ''}${note.column !== undefined && note.line !== undefined ? `:${note.column}` : ''} `;
     const text = sanitizeTerminal(`${where}${note.message} (${note.kind})`);
     const wrapped = wrapText(text, width - 2 - note.level.length - 1);
     lines.push(`  ${paint.level[note.level](note.level)} ${wrapped[0]}`);
@@ -132,5 +132,5 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
   blocks.push(wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)).join('\n'));
   const notes = renderNotes(result, result.notes, width, paint);
   if (notes.length > 0) blocks.push(notes.join('\n'));
-  return `${blocks.join('\n\n')}\n`;
+  return inertForLog(`${blocks.join('\n\n')}\n`);
 }
