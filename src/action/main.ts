@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { PodtrustError } from '../errors.js';
 import { loadConfig } from '../engine/config.js';
-import { atOrAbove } from '../engine/engine.js';
+import { decideVerdict } from '../engine/verdict.js';
 import type { ScanResult } from '../engine/result.js';
 import { scan } from '../scan.js';
 import { applyBaseline, loadBaseline, newFindingCount } from '../baseline/baseline.js';
@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
   for (const a of plan.annotations) annotate(a);
 
   const counts = countFindings(result.findings);
-  const reached = counts.active.some((f) => atOrAbove(f.severity, inputs.failOn));
+  const verdict = decideVerdict(result, { failOn: inputs.failOn });
   await core.summary
     .addRaw(
       renderJobSummary(result, {
@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
         notAnnotated: plan.leftOut,
         sarifFile: inputs.sarifFile,
         failOn: inputs.failOn,
-        failed: reached || result.summary.partial,
+        verdict,
       }),
     )
     .write();
@@ -88,8 +88,7 @@ export async function run(): Promise<void> {
   for (const s of SEVERITIES) core.setOutput(s, counts.bySeverity[s]);
   core.setOutput('new-findings', newFindingCount(result.findings));
 
-  if (result.summary.partial) fail('podtrust: the scan is incomplete: some input could not be read (see the coverage notes)');
-  else if (reached) fail(`podtrust: ${counts.active.filter((f) => atOrAbove(f.severity, inputs.failOn)).length} finding(s) at or above ${inputs.failOn}`);
+  if (verdict.exitCode !== 0) fail(`podtrust: ${verdict.reason}`);
 }
 
 run().catch((e: unknown) => {

@@ -5,6 +5,7 @@ import { countFindings, summaryLine } from '../reporters/counts.js';
 import { escapeMarkdown } from '../reporters/markdown.js';
 import { displayPath, shownPath } from '../reporters/paths.js';
 import { locationFile } from '../reporters/location.js';
+import type { Verdict } from '../engine/verdict.js';
 
 // A step summary is limited to 1 MiB; a few hundred rows stay far below it.
 export const MAX_SUMMARY_ROWS = 500;
@@ -18,7 +19,7 @@ export interface SummaryContext {
   notAnnotated: number;
   sarifFile: string;
   failOn: string;
-  failed: boolean;
+  verdict: Verdict;
 }
 
 function cell(text: string): string {
@@ -42,7 +43,7 @@ function ruleCell(ruleId: string, helpUris: Map<string, string>): string {
 export function renderJobSummary(result: ScanResult, ctx: SummaryContext): string {
   const counts = countFindings(result.findings);
   const hasBaseline = result.findings.some((f) => f.baselineState !== undefined);
-  const verdict = ctx.failed ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
+  const verdict = ctx.verdict.exitCode !== 0 ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
   const lines = [
     '## podtrust',
     '',

@@ -12,7 +12,7 @@ import type { Severity, CoverageNote, Inventory } from '../model/types.js';
 import { inertForLog } from '../reporters/sanitize.js';
 import type { ScanResult } from '../engine/result.js';
 import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
-import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
+import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
 import { LIVE_CONTROL_OPTIONS, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
@@ -173,7 +173,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const { writeInventory } = await import('../engine/snapshot.js');
     emitPieces((write) => writeInventory(inventory, write), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
-    return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;
+    const { incompleteReason } = await import('../engine/verdict.js');
+    return incompleteReason(false, inventory.notes, values.strict === true) !== undefined ? 2 : 0;
   }
 
   const started = performance.now();
@@ -197,9 +198,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const s = result.summary;
     process.stderr.write(`${inertForLog(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}`)}\n`);
   }
-  if (result.summary.partial || strictFailure(values, result.notes)) return 2;
-  const { atOrAbove } = await import('../engine/engine.js');
-  return result.findings.some((f) => !f.suppression && atOrAbove(f.severity, failOn as Severity | 'none')) ? 1 : 0;
+  const { decideVerdict } = await import('../engine/verdict.js');
+  return decideVerdict(result, { failOn: failOn as Severity | 'none', strict: values.strict === true }).exitCode;
 }
 
 /**
