@@ -5,6 +5,7 @@ import { countFindings, summaryLine } from '../reporters/counts.js';
 import { escapeMarkdown } from '../reporters/markdown.js';
 import { displayPath, shownPath } from '../reporters/paths.js';
 import { locationFile } from '../reporters/location.js';
+import { changeLines, configurationLines } from '../reporters/configuration-text.js';
 import type { Verdict } from '../engine/verdict.js';
 
 // A step summary is limited to 1 MiB; a few hundred rows stay far below it.
@@ -40,20 +41,29 @@ function ruleCell(ruleId: string, helpUris: Map<string, string>): string {
   return uri ? `[${cell(ruleId)}](${uri})` : cell(ruleId);
 }
 
+function section(lines: string[], heading: string, items: string[]): void {
+  lines.push(heading, '', ...items.map((item) => `- ${cell(item)}`), '');
+}
+
 export function renderJobSummary(result: ScanResult, ctx: SummaryContext): string {
   const counts = countFindings(result.findings);
   const hasBaseline = result.findings.some((f) => f.baselineState !== undefined);
   const verdict = ctx.verdict.exitCode !== 0 ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
-  const lines = [
-    '## podtrust',
-    '',
+  const lines = ['## podtrust', ''];
+  // What the change turned off comes before the verdict it may have bought.
+  const change = changeLines(result.configurationChange);
+  if (change !== undefined) section(lines, `**⚠️ ${cell(change.heading)}:**`, change.items);
+  const configuration = configurationLines(result.configuration, result.root);
+  lines.push(
     `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial))}`,
     '',
     `| ${SEVERITIES.join(' | ')} | suppressed |${hasBaseline ? ' new |' : ''}`,
     `|${SEVERITIES.map(() => ' ---: |').join('')} ---: |${hasBaseline ? ' ---: |' : ''}`,
     `| ${SEVERITIES.map((s) => counts.bySeverity[s]).join(' | ')} | ${counts.suppressed.length} |${hasBaseline ? ` ${counts.newCount} |` : ''}`,
     '',
-  ];
+  );
+  if (configuration !== undefined) section(lines, `### ${cell(configuration.heading)}`, configuration.items);
+  else lines.push(`Configuration: every rule on, no ignore entries.`, '');
   if (counts.active.length > 0) {
     lines.push('### Findings', '', `| Severity | Rule | Resource | Location | Message |${hasBaseline ? ' Baseline |' : ''}`, `| --- | --- | --- | --- | --- |${hasBaseline ? ' --- |' : ''}`);
     for (const f of counts.active.slice(0, MAX_SUMMARY_ROWS)) {

@@ -6,6 +6,7 @@ import { countFindings, summaryLine } from './counts.js';
 import { shownPath } from './paths.js';
 import { locationFile } from './location.js';
 import { inertForLog, sanitizeTerminal } from './sanitize.js';
+import { changeLines, configurationLines } from './configuration-text.js';
 import { fitColumns, wrapText } from './wrap.js';
 
 export interface TableOptions {
@@ -112,6 +113,17 @@ function renderNotes(result: ScanResult, notes: CoverageNote[], width: number, p
   return lines;
 }
 
+/** A heading and its items, each wrapped; items indented under it. */
+function renderSection(section: { heading: string; items: string[] } | undefined, width: number, paint: Palette): string[] {
+  if (section === undefined) return [];
+  const lines = wrapText(sanitizeTerminal(`${section.heading}:`), width).map((line) => paint.bold(line));
+  for (const item of section.items) {
+    const wrapped = wrapText(sanitizeTerminal(item), width - 4);
+    lines.push(`  - ${wrapped[0]}`, ...wrapped.slice(1).map((line) => `    ${line}`));
+  }
+  return lines;
+}
+
 export function renderTable(result: ScanResult, opts: TableOptions): string {
   const width = Math.max(20, Math.floor(Number.isFinite(opts.width) ? opts.width : 80));
   const paint = palette(opts.color);
@@ -120,6 +132,9 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
   const severities = counts.active.map((finding) => finding.severity);
 
   const blocks: string[] = [];
+  // What a change turned off comes first: a reviewer must not have to look for it.
+  const change = renderSection(changeLines(result.configurationChange), width, paint);
+  if (change.length > 0) blocks.push(change.join('\n'));
   if (rows.length > 0) {
     const available = width - BORDERS - PADDING * HEADINGS.length;
     if (available >= MIN_COLUMN_CONTENT * HEADINGS.length) {
@@ -129,7 +144,8 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
     }
   }
   const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
-  blocks.push(wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)).join('\n'));
+  const configuration = renderSection(configurationLines(result.configuration, result.root), width, paint);
+  blocks.push([...wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)), ...configuration].join('\n'));
   const notes = renderNotes(result, result.notes, width, paint);
   if (notes.length > 0) blocks.push(notes.join('\n'));
   return inertForLog(`${blocks.join('\n\n')}\n`);

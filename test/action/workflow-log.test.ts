@@ -3,6 +3,7 @@
  * role names, module sources and ignore reasons go through the real CLI (table) and the bundled
  * Action with the runner's environment; the captured logs are read as the runner reads them.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -132,5 +133,14 @@ describe.each(nodeBinaries())('the bundled action on a hostile repository, $name
     expect(check.problems).toEqual([]);
     expect(check.annotations).toHaveLength(1);
     expect(check.annotations[0]!.data).toMatch(/^podtrust: .*\.podtrust\.yaml:2: unknown rule "x\n\\::error title=E::cfg ##\\\[error]y"/);
+  });
+});
+
+describe('the job summary of a hostile repository', () => {
+  it('lists the ignore entry with its scope, names escaped', () => {
+    const ws = workspace(hostileFiles());
+    const run = runAction(process.execPath, ws, { 'fail-on': 'none' });
+    expect(run.summary).toContain('every rule · path nothing/\\#\\#\\[error\\]/\\*\\* · every resource · no expiry · reason: ok ::error title=C::cfg');
+    expect(readFileSync(join(ws, 'podtrust.sarif'), 'utf8')).toContain('"path": "nothing/##[error]/**"');
   });
 });
