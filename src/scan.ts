@@ -17,6 +17,7 @@ import { runRules, selectRules, sortFindings } from './engine/engine.js';
 import { undecidedTrustNotes } from './engine/coverage.js';
 import { identityLinks, resourceClusters } from './model/identity-links.js';
 import type { ScanResult } from './engine/result.js';
+import { scanConfiguration } from './engine/configuration.js';
 import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
 import type { CloudLiveOptions } from './live/cloud-sources.js';
 import { assignClusters, mergeClusters } from './model/clusters.js';
@@ -140,7 +141,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 export function auditInventory(inventory: Inventory, options: ScanOptions, config: PodtrustConfig = options.config ?? emptyConfig()): ScanResult {
   const model = new Model(inventory);
-  let rules = selectRules(allRules(), config);
+  const catalog = allRules();
+  let rules = selectRules(catalog, config);
   if (options.ruleIds) rules = rules.filter((r) => options.ruleIds!.includes(r.meta.id));
   const out = runRules(model, rules, config, options.root, options.now);
   const findings = sortFindings(dedupeByAddress(out.findings, inventory));
@@ -153,6 +155,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
     rules: out.rules,
     notes,
     summary: summarize(inventory, findings, notes, files),
+    configuration: scanConfiguration(config, catalog.map((r) => r.meta)),
     identities: identityLinks(model),
     resourceClusters: resourceClusters(model),
   };

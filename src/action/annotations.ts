@@ -1,10 +1,13 @@
 /** Workflow annotations at file and line, most severe first, within GitHub's per-step limits. */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Finding } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
-import { displayPath } from '../reporters/paths.js';
+import { displayPath, shownPath } from '../reporters/paths.js';
 import { clampRegion, locationFile } from '../reporters/location.js';
 import { sarifLevel } from '../reporters/severity.js';
 import { countFindings } from '../reporters/counts.js';
+import { isExactCommandProperty } from '../reporters/sanitize.js';
 
 /** GitHub shows at most this many annotations of each kind per step. */
 export const ANNOTATION_LIMIT = 10;
@@ -33,11 +36,29 @@ function kindOf(finding: Finding): AnnotationKind {
   return level === 'note' ? 'notice' : level;
 }
 
+/**
+ * The repository-relative path GitHub attaches the annotation to: only a regular file that
+ * exists under the root, named by a path the command carries exactly.
+ */
+function annotatedFile(root: string, file: string): string | undefined {
+  const shown = displayPath(root, file);
+  if (shown.outsideRoot || !isExactCommandProperty(shown.path)) return undefined;
+  try {
+    return statSync(join(root, shown.path)).isFile() ? shown.path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function annotation(result: ScanResult, finding: Finding): Annotation {
-  const shown = displayPath(result.root, locationFile(finding.location));
+  const file = annotatedFile(result.root, locationFile(finding.location));
   const base: Annotation = { kind: kindOf(finding), message: finding.message, title: `${finding.severity}: ${finding.ruleId}` };
-  if (shown.outsideRoot) return base;
-  const where: Annotation = { ...base, file: shown.path };
+  if (file === undefined) {
+    // Not attachable: the message says where instead.
+    const line = finding.location.position ? `:${clampRegion(finding.location.position).startLine}` : '';
+    return { ...base, message: `${shownPath(result.root, locationFile(finding.location))}${line}: ${finding.message}` };
+  }
+  const where: Annotation = { ...base, file };
   if (!finding.location.position) return where;
   const region = clampRegion(finding.location.position);
   // GitHub ignores columns on annotations that span several lines.

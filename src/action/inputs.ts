@@ -16,6 +16,25 @@ export interface ActionInputs {
   annotations: boolean;
 }
 
+/**
+ * The defaults action.yml documents. The runner passes an input the workflow set to an empty
+ * value (`fail-on: ${{ inputs.level }}` with no level) as empty, not as its default: it takes
+ * the default here. A test keeps this table and action.yml equal.
+ */
+export const INPUT_DEFAULTS = {
+  path: '.',
+  config: '',
+  'fail-on': 'high',
+  format: 'sarif',
+  'sarif-file': 'podtrust.sarif',
+  'report-file': '',
+  baseline: '',
+  'only-new': 'off',
+  annotations: 'on',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+
 const FORMATS: readonly ReportFormat[] = ['sarif', 'json', 'markdown', 'html', 'table'];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 const EXTENSION: Record<ReportFormat, string> = { sarif: 'sarif', json: 'json', markdown: 'md', html: 'html', table: 'txt' };
@@ -25,40 +44,39 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new PodtrustError('usage', `input ${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-function flag(name: string, value: string, fallback: boolean): boolean {
+function flag(name: string, value: string): boolean {
   const v = value.toLowerCase();
-  if (v === '') return fallback;
-  if (['on', 'true', 'yes', '1'].includes(v)) return true;
-  if (['off', 'false', 'no', '0'].includes(v)) return false;
-  throw new PodtrustError('usage', `input ${name} must be on or off (got "${value}")`);
+  if (v === 'true' || v === 'on') return true;
+  if (v === 'false' || v === 'off') return false;
+  throw new PodtrustError('usage', `input ${name} must be true or false (or on, off) (got "${value}")`);
 }
 
 function inWorkspace(workspace: string, file: string): string {
   return isAbsolute(file) ? file : resolve(workspace, file);
 }
 
-/** `get` returns an input's trimmed value ('' when unset), as `core.getInput` does. */
+/** `get` returns an input's trimmed value ('' when unset or empty), as `core.getInput` does. */
 export function readInputs(get: (name: string) => string, workspace: string): ActionInputs {
-  const paths = get('path')
-    .split(/[\s]+/)
+  const input = (name: InputName): string => get(name) || INPUT_DEFAULTS[name];
+  const paths = input('path')
+    .split(/\s+/)
     .filter((p) => p !== '')
     .map((p) => inWorkspace(workspace, p));
-  const format = oneOf('format', get('format') || 'sarif', FORMATS);
-  const sarifFile = inWorkspace(workspace, get('sarif-file') || 'podtrust.sarif');
-  const config = get('config');
-  const baseline = get('baseline');
-  const onlyNew = flag('only-new', get('only-new'), false);
+  const format = oneOf('format', input('format'), FORMATS);
+  const config = input('config');
+  const baseline = input('baseline');
+  const onlyNew = flag('only-new', input('only-new'));
   if (onlyNew && baseline === '') throw new PodtrustError('usage', 'input only-new needs a baseline');
-  const reportFile = get('report-file');
+  const reportFile = input('report-file');
   return {
     paths: paths.length > 0 ? paths : [workspace],
     ...(config !== '' ? { config: inWorkspace(workspace, config) } : {}),
-    failOn: oneOf('fail-on', get('fail-on') || 'high', FAIL_ON),
+    failOn: oneOf('fail-on', input('fail-on'), FAIL_ON),
     format,
-    sarifFile,
+    sarifFile: inWorkspace(workspace, input('sarif-file')),
     ...(format !== 'sarif' ? { reportFile: inWorkspace(workspace, reportFile || `podtrust-report.${EXTENSION[format]}`) } : {}),
     ...(baseline !== '' ? { baseline: inWorkspace(workspace, baseline) } : {}),
     onlyNew,
-    annotations: flag('annotations', get('annotations'), true),
+    annotations: flag('annotations', input('annotations')),
   };
 }

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { PodtrustError } from '../errors.js';
 import { loadConfig } from '../engine/config.js';
-import { atOrAbove } from '../engine/engine.js';
+import { decideVerdict } from '../engine/verdict.js';
 import type { ScanResult } from '../engine/result.js';
 import { scan } from '../scan.js';
 import { applyBaseline, loadBaseline, newFindingCount } from '../baseline/baseline.js';
@@ -15,10 +15,12 @@ import { buildSarif } from '../reporters/sarif.js';
 import { render } from '../reporters/index.js';
 import { renderTable } from '../reporters/table.js';
 import { countFindings } from '../reporters/counts.js';
+import { shownPath } from '../reporters/paths.js';
 import { SEVERITIES } from '../model/types.js';
 import { readInputs, type ActionInputs } from './inputs.js';
-import { planAnnotations, type Annotation } from './annotations.js';
+import { planAnnotations } from './annotations.js';
 import { renderJobSummary } from './summary.js';
+import { annotate, fail, printInert, warn } from './log.js';
 
 /** Code scanning keeps one analysis per category; a stable one lets runs replace each other. */
 export const SARIF_CATEGORY = 'podtrust/';
@@ -36,16 +38,6 @@ function sarifText(result: ScanResult): { text: string; helpUris: Map<string, st
   return { text: `${JSON.stringify(log, null, 2)}\n`, helpUris };
 }
 
-function annotate(a: Annotation): void {
-  const props: core.AnnotationProperties = { title: a.title };
-  if (a.file !== undefined) props.file = a.file;
-  if (a.startLine !== undefined) props.startLine = a.startLine;
-  if (a.endLine !== undefined) props.endLine = a.endLine;
-  if (a.startColumn !== undefined) props.startColumn = a.startColumn;
-  if (a.endColumn !== undefined) props.endColumn = a.endColumn;
-  core[a.kind](a.message, props);
-}
-
 function blobBase(): string | undefined {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = process.env;
   if (!GITHUB_REPOSITORY || !GITHUB_SHA) return undefined;
@@ -57,7 +49,7 @@ async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promis
   const result = await scan({ paths: inputs.paths, root: workspace, config });
   if (inputs.baseline === undefined) return result;
   if (!existsSync(inputs.baseline)) {
-    core.warning(`baseline ${inputs.baseline} not found: every finding counts as new`);
+    warn(`baseline ${shownPath(workspace, inputs.baseline)} not found: every finding counts as new`);
     return applyBaseline(result, { fingerprints: new Set(), format: 'sarif' }, { onlyNew: inputs.onlyNew });
   }
   return applyBaseline(result, loadBaseline(inputs.baseline), { onlyNew: inputs.onlyNew });
@@ -72,12 +64,12 @@ export async function run(): Promise<void> {
   write(inputs.sarifFile, sarif.text);
   if (inputs.reportFile !== undefined) write(inputs.reportFile, render(inputs.format, result, { width: 160 }));
 
-  core.info(renderTable(result, { color: false, width: 160 }));
+  printInert(renderTable(result, { color: false, width: 160 }));
   const plan = inputs.annotations ? planAnnotations(result) : { annotations: [], leftOut: 0 };
   for (const a of plan.annotations) annotate(a);
 
   const counts = countFindings(result.findings);
-  const reached = counts.active.some((f) => atOrAbove(f.severity, inputs.failOn));
+  const verdict = decideVerdict(result, { failOn: inputs.failOn });
   await core.summary
     .addRaw(
       renderJobSummary(result, {
@@ -86,7 +78,7 @@ export async function run(): Promise<void> {
         notAnnotated: plan.leftOut,
         sarifFile: inputs.sarifFile,
         failOn: inputs.failOn,
-        failed: reached || result.summary.partial,
+        verdict,
       }),
     )
     .write();
@@ -96,11 +88,10 @@ export async function run(): Promise<void> {
   for (const s of SEVERITIES) core.setOutput(s, counts.bySeverity[s]);
   core.setOutput('new-findings', newFindingCount(result.findings));
 
-  if (result.summary.partial) core.setFailed('podtrust: the scan is incomplete: some input could not be read (see the coverage notes)');
-  else if (reached) core.setFailed(`podtrust: ${counts.active.filter((f) => atOrAbove(f.severity, inputs.failOn)).length} finding(s) at or above ${inputs.failOn}`);
+  if (verdict.exitCode !== 0) fail(`podtrust: ${verdict.reason}`);
 }
 
 run().catch((e: unknown) => {
   const message = e instanceof PodtrustError ? e.message : `internal error: ${(e as Error).message}`;
-  core.setFailed(`podtrust: ${message}`);
+  fail(`podtrust: ${message}`);
 });

@@ -3,8 +3,10 @@ import { SEVERITIES, type Finding } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { countFindings, summaryLine } from '../reporters/counts.js';
 import { escapeMarkdown } from '../reporters/markdown.js';
-import { displayPath } from '../reporters/paths.js';
+import { displayPath, shownPath } from '../reporters/paths.js';
 import { locationFile } from '../reporters/location.js';
+import { changeLines, configurationLines } from '../reporters/configuration-text.js';
+import type { Verdict } from '../engine/verdict.js';
 
 // A step summary is limited to 1 MiB; a few hundred rows stay far below it.
 export const MAX_SUMMARY_ROWS = 500;
@@ -18,7 +20,7 @@ export interface SummaryContext {
   notAnnotated: number;
   sarifFile: string;
   failOn: string;
-  failed: boolean;
+  verdict: Verdict;
 }
 
 function cell(text: string): string {
@@ -28,7 +30,7 @@ function cell(text: string): string {
 function locationCell(result: ScanResult, f: Finding, blobBase: string | undefined): string {
   const shown = displayPath(result.root, locationFile(f.location));
   const line = f.location.position ? Math.max(1, Math.trunc(f.location.position.line)) : undefined;
-  const text = cell(`${shown.path}${line !== undefined ? `:${line}` : ''}`);
+  const text = cell(`${shownPath(result.root, locationFile(f.location))}${line !== undefined ? `:${line}` : ''}`);
   if (!blobBase || shown.outsideRoot) return text;
   const href = `${blobBase}/${shown.path.split('/').map(encodeURIComponent).join('/')}${line !== undefined ? `#L${line}` : ''}`;
   return `[${text}](${href})`;
@@ -39,20 +41,29 @@ function ruleCell(ruleId: string, helpUris: Map<string, string>): string {
   return uri ? `[${cell(ruleId)}](${uri})` : cell(ruleId);
 }
 
+function section(lines: string[], heading: string, items: string[]): void {
+  lines.push(heading, '', ...items.map((item) => `- ${cell(item)}`), '');
+}
+
 export function renderJobSummary(result: ScanResult, ctx: SummaryContext): string {
   const counts = countFindings(result.findings);
   const hasBaseline = result.findings.some((f) => f.baselineState !== undefined);
-  const verdict = ctx.failed ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
-  const lines = [
-    '## podtrust',
-    '',
+  const verdict = ctx.verdict.exitCode !== 0 ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
+  const lines = ['## podtrust', ''];
+  // What the change turned off comes before the verdict it may have bought.
+  const change = changeLines(result.configurationChange);
+  if (change !== undefined) section(lines, `**⚠️ ${cell(change.heading)}:**`, change.items);
+  const configuration = configurationLines(result.configuration, result.root);
+  lines.push(
     `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial))}`,
     '',
     `| ${SEVERITIES.join(' | ')} | suppressed |${hasBaseline ? ' new |' : ''}`,
     `|${SEVERITIES.map(() => ' ---: |').join('')} ---: |${hasBaseline ? ' ---: |' : ''}`,
     `| ${SEVERITIES.map((s) => counts.bySeverity[s]).join(' | ')} | ${counts.suppressed.length} |${hasBaseline ? ` ${counts.newCount} |` : ''}`,
     '',
-  ];
+  );
+  if (configuration !== undefined) section(lines, `### ${cell(configuration.heading)}`, configuration.items);
+  else lines.push(`Configuration: every rule on, no ignore entries.`, '');
   if (counts.active.length > 0) {
     lines.push('### Findings', '', `| Severity | Rule | Resource | Location | Message |${hasBaseline ? ' Baseline |' : ''}`, `| --- | --- | --- | --- | --- |${hasBaseline ? ' --- |' : ''}`);
     for (const f of counts.active.slice(0, MAX_SUMMARY_ROWS)) {
@@ -75,11 +86,11 @@ export function renderJobSummary(result: ScanResult, ctx: SummaryContext): strin
   if (notes.length > 0) {
     lines.push('### Coverage notes', '');
     for (const n of notes) {
-      const where = n.file !== undefined ? ` ${cell(displayPath(result.root, n.file).path)}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
+      const where = n.file !== undefined ? ` ${cell(shownPath(result.root, n.file))}${n.line !== undefined ? `:${n.line}` : ''}:` : '';
       lines.push(`- **${n.level}** (${n.kind})${where} ${cell(n.message)}`);
     }
     lines.push('');
   }
-  lines.push(`SARIF file: ${cell(displayPath(result.root, ctx.sarifFile).path)}`, '');
+  lines.push(`SARIF file: ${cell(shownPath(result.root, ctx.sarifFile))}`, '');
   return lines.join('\n');
 }

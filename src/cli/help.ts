@@ -66,7 +66,8 @@ Output:
   --output FILE, -o FILE   write the report to FILE instead of stdout
   --fail-on SEVERITY       exit 1 when an unsuppressed finding is at or above it:
                            critical, high (default), medium, low, none
-  --baseline FILE          a previous SARIF or JSON report: marks findings new or unchanged
+  --baseline FILE          a previous SARIF or JSON report: marks findings new or unchanged,
+                           and says first what the configuration turned off since
   --only-new               report (and fail on) only findings not in the baseline
   --quiet, -q              no notes on stderr
   --verbose, -v            more detail on stderr

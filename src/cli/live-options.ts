@@ -1,7 +1,6 @@
 /** The CLI options of live sources (`scan` and `collect`), turned into `ScanOptions.live`. */
 import type { ParseArgsConfig } from 'node:util';
 import { resolve } from 'node:path';
-import type { CoverageNote } from '../model/types.js';
 import { PodtrustError } from '../errors.js';
 import { createProgress } from '../live/progress.js';
 import type { ScanOptions } from '../scan.js';
@@ -48,9 +47,4 @@ export function liveOptionsFrom(values: Values): ScanOptions['live'] | undefined
       progress: createProgress({ quiet: values.quiet === true }),
     },
   };
-}
-
-/** With `--strict`, a permission gap (a 403 on one resource type) fails the scan like an error. */
-export function strictFailure(values: Values, notes: readonly CoverageNote[]): boolean {
-  return values.strict === true && notes.some((n) => n.kind === 'permission');
 }

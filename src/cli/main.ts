@@ -7,11 +7,12 @@ import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PodtrustError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { displayPath as pathFromRoot } from '../reporters/paths.js';
+import { shownPath } from '../reporters/paths.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
+import { inertForLog } from '../reporters/sanitize.js';
 import type { ScanResult } from '../engine/result.js';
 import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
-import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
+import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
 import { LIVE_CONTROL_OPTIONS, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
@@ -30,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     return Math.max(status, 2);
   } catch (e) {
     if (e instanceof PodtrustError) {
-      process.stderr.write(`podtrust: ${clean(e.message)}\n`);
+      process.stderr.write(`${inertForLog(`podtrust: ${e.message}`)}\n`);
       return e.code === 'internal' ? 3 : 2;
     }
-    process.stderr.write(`podtrust: internal error: ${clean((e as Error).message)}\n`);
+    process.stderr.write(`${inertForLog(`podtrust: internal error: ${(e as Error).message}`)}\n`);
     if (process.env.PODTRUST_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 3;
   }
@@ -193,7 +194,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const { writeInventory } = await import('../model/snapshot.js');
     emitPieces((write) => writeInventory(inventory, write), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
-    return inventory.notes.some((n) => n.level === 'error') || strictFailure(values, inventory.notes) ? 2 : 0;
+    const { incompleteReason } = await import('../engine/verdict.js');
+    return incompleteReason(false, inventory.notes, values.strict === true) !== undefined ? 2 : 0;
   }
 
   const started = performance.now();
@@ -215,11 +217,10 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   reportNotes(result.notes, root, Boolean(values.quiet) || notesInReport);
   if (values.output !== undefined && values.output !== '-' && !values.quiet) {
     const s = result.summary;
-    process.stderr.write(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}\n`);
+    process.stderr.write(`${inertForLog(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}`)}\n`);
   }
-  if (result.summary.partial || strictFailure(values, result.notes)) return 2;
-  const { atOrAbove } = await import('../engine/engine.js');
-  return result.findings.some((f) => !f.suppression && atOrAbove(f.severity, failOn as Severity | 'none')) ? 1 : 0;
+  const { decideVerdict } = await import('../engine/verdict.js');
+  return decideVerdict(result, { failOn: failOn as Severity | 'none', strict: values.strict === true }).exitCode;
 }
 
 /**
@@ -235,7 +236,7 @@ function reportVerbose(result: ScanResult, ms: number): void {
   const byRule = new Map<string, number>();
   for (const f of result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   for (const [rule, n] of [...byRule].sort()) lines.push(`podtrust:   ${rule}: ${n}`);
-  process.stderr.write(lines.join('\n') + '\n');
+  process.stderr.write(inertForLog(lines.join('\n')) + '\n');
 }
 
 function emit(text: string, output: string | undefined): void {
@@ -263,23 +264,13 @@ function emitPieces(produce: (write: (text: string) => void) => void, output: st
   }
 }
 
-/** Strips control characters and escape sequences: input must not rewrite the terminal or a job log. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
-}
-
-function displayPath(file: string, root: string): string {
-  return pathFromRoot(root, file).path;
-}
-
 /** Coverage notes on stderr: `path:line: message`. Errors and warnings always (unless --quiet), notes too. */
 function reportNotes(notes: CoverageNote[], root: string, quiet: boolean): void {
   if (quiet) return;
   for (const n of notes) {
-    const where = n.file ? `${displayPath(n.file, root)}${n.line ? `:${n.line}` : ''}: ` : '';
+    const where = n.file ? `${shownPath(root, n.file)}${n.line ? `:${n.line}` : ''}: ` : '';
     const label = n.level === 'error' ? 'error' : n.level === 'warning' ? 'warning' : 'note';
-    process.stderr.write(clean(`${where}${label}: ${n.message}`) + '\n');
+    process.stderr.write(inertForLog(`${where}${label}: ${n.message}`) + '\n');
   }
 }
 

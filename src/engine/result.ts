@@ -1,5 +1,6 @@
 import type { CoverageNote, Finding, Severity } from '../model/types.js';
 import type { RuleMeta } from './rule-api.js';
+import type { ConfigurationChange, ScanConfiguration } from './configuration.js';
 
 export interface ScanSummary {
   /** Input files read (IaC) and live objects collected. */
@@ -22,6 +23,10 @@ export interface ScanResult {
   rules: RuleMeta[];
   notes: CoverageNote[];
   summary: ScanSummary;
+  /** Rules the configuration turned off or re-graded, and its `ignore` entries. */
+  configuration?: ScanConfiguration;
+  /** Set by a baseline that carries its configuration: what this scan's configuration widened. */
+  configurationChange?: ConfigurationChange;
   /** ServiceAccount → cloud identity links, for the reports' identity map. */
   identities?: IdentityLink[];
   /** Resource id → cluster names (the cluster of a Kubernetes object, the clusters a role trusts). */

@@ -1,9 +1,26 @@
 /**
  * JSON text for reports: `JSON.stringify` escapes C0 controls but leaves DEL and the C1 range
  * (U+007F–U+009F, where U+009B is an 8-bit CSI) raw, and a terminal showing the report would
- * obey them. They can only occur inside strings, so `\u00XX` escapes keep the data intact.
+ * obey them; it also leaves invisible format characters, `##[` and `::stop-commands::` as
+ * they are, and a CI runner printing the report would take them for workflow commands (see
+ * `inertForLog`). All of them can only occur inside strings, so `\uXXXX` escapes keep the data
+ * intact.
  */
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]|##\[|::stop-commands::/giu;
+
+/** `\uXXXX` for each UTF-16 unit (two for a character beyond the BMP). */
+function unicodeEscapes(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+function escapeUnsafe(match: string): string {
+  if (match === '##[') return '##\\u005b';
+  if (match.length > 3) return `${match.slice(0, -2)}\\u003a:`;
+  return unicodeEscapes(match);
+}
+
 export function jsonText(value: unknown, indent = 2): string {
-  // eslint-disable-next-line no-control-regex
-  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(UNSAFE, escapeUnsafe);
 }

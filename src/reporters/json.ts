@@ -1,5 +1,6 @@
 import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
+import type { IgnoreScope, ScanConfiguration, ConfigurationChange } from '../engine/configuration.js';
 import { displayPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
 import { jsonText } from './json-text.js';
@@ -67,6 +68,28 @@ function jsonNote(root: string, note: CoverageNote) {
   };
 }
 
+/** An `ignore` entry carries only the fields written (see `scanConfiguration`). */
+function jsonIgnore(entry: IgnoreScope): IgnoreScope {
+  return { ...entry };
+}
+
+function jsonChange(change: ConfigurationChange) {
+  return {
+    turnedOff: change.turnedOff.map((r) => r.ruleId),
+    lowered: change.lowered.map(({ override, from }) => ({ ruleId: override.ruleId, from, to: override.setting })),
+    ignoreAdded: change.ignoresAdded.map(jsonIgnore),
+  };
+}
+
+function jsonConfiguration(root: string, configuration: ScanConfiguration, change: ConfigurationChange | undefined) {
+  return {
+    file: configuration.file !== undefined ? displayPath(root, configuration.file).path : null,
+    rules: configuration.rules.map((r) => ({ ruleId: r.ruleId, setting: r.setting, defaultSeverity: r.meta.severity })),
+    ignore: configuration.ignore.map(jsonIgnore),
+    ...(change !== undefined ? { changedFromBaseline: jsonChange(change) } : {}),
+  };
+}
+
 export function buildJson(result: ScanResult) {
   const titles = new Map(result.rules.map((rule) => [rule.id, rule.title]));
   const { summary } = result;
@@ -89,6 +112,7 @@ export function buildJson(result: ScanResult) {
     findings: result.findings.map((finding) => jsonFinding(result, titles, finding)),
     rules: result.rules.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, provider: rule.provider })),
     notes: result.notes.map((note) => jsonNote(result.root, note)),
+    ...(result.configuration !== undefined ? { configuration: jsonConfiguration(result.root, result.configuration, result.configurationChange) } : {}),
   };
 }
 

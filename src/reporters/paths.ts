@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isAbsoluteAnywhere, rootRelative, toPosix } from '../util/paths.js';
+import { escapeControls } from './sanitize.js';
 
 export interface DisplayPath {
   /** POSIX path relative to the root, or the file as given when it lies outside the root. */
@@ -26,6 +27,11 @@ export function displayPath(root: string, file: string): DisplayPath {
   const outside = rel === '' || rel === '..' || rel.startsWith('../') || isAbsoluteAnywhere(rel);
   if (outside) return { path: toPosix(file), outsideRoot: true };
   return { path: rel, outsideRoot: false };
+}
+
+/** A file as people read it (table, job summary, log): relative to the root, control characters escaped. */
+export function shownPath(root: string, file: string): string {
+  return escapeControls(displayPath(root, file).path);
 }
 
 /** The base name of a file path in either flavour. */

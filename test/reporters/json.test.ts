@@ -53,3 +53,19 @@ describe('renderJson', () => {
     expect(report.notes[1]).toEqual({ kind: 'permission', level: 'warning', message: 'cannot list Secrets in namespace team (403)' });
   });
 });
+
+describe('jsonText', () => {
+  it('escapes what a CI runner or a terminal would obey, and keeps the data exact', async () => {
+    const { jsonText } = await import('../../src/reporters/json-text.js');
+    const { logLines, runnerView } = await import('../helpers/workflow-log.js');
+    const value = { a: 'x##[error]y ::stop-commands::tok #\u200b#[ \u009b \\##[ \u{E0001}tag 😀', b: ['::STOP-COMMANDS::t', '::error::z'] };
+    const text = jsonText(value);
+    expect(JSON.parse(text)).toEqual(value);
+    expect(text).toContain('"x##\\u005berror]y ::stop-commands\\u003a:tok #\\u200b#[ \\u009b \\\\##\\u005b \\udb40\\udc01tag 😀"');
+    for (const line of logLines(text)) {
+      expect(runnerView(line).startsWith('::')).toBe(false);
+      expect(runnerView(line)).not.toContain('##[');
+      expect(runnerView(line)).not.toMatch(/::stop-commands::/i);
+    }
+  });
+});

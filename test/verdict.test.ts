@@ -1,0 +1,58 @@
+/** One verdict: the CLI's exit status and the Action's step result come from `decideVerdict`. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decideVerdict, incompleteReason } from '../src/engine/verdict.js';
+import type { ScanResult } from '../src/engine/result.js';
+import { runCli } from './helpers/cli.js';
+import { sampleResult } from './reporters/sample-result.js';
+import { runAction } from './action/run-action.js';
+import { NO_SUB, SCOPED, role, workspace } from './action/workspace.js';
+
+function complete(result: ScanResult): ScanResult {
+  return { ...result, notes: result.notes.filter((n) => n.level !== 'error'), summary: { ...result.summary, partial: false } };
+}
+
+describe('decideVerdict', () => {
+  const sample = complete(sampleResult());
+
+  it('fails on an unsuppressed finding at or above fail-on and names how many', () => {
+    expect(decideVerdict(sample, { failOn: 'high' })).toMatchObject({ outcome: 'failed', exitCode: 1, reason: '2 finding(s) at or above high' });
+    expect(decideVerdict(sample, { failOn: 'high' }).reached.map((f) => f.fingerprint)).toEqual(['fp-1', 'fp-2']);
+    // fp-5 is suppressed: four of the five count.
+    expect(decideVerdict(sample, { failOn: 'low' }).reached).toHaveLength(4);
+  });
+
+  it('passes below fail-on and with none', () => {
+    const lowOnly = { ...sample, findings: sample.findings.filter((f) => f.severity === 'low') };
+    expect(decideVerdict(lowOnly, { failOn: 'medium' })).toMatchObject({ outcome: 'passed', exitCode: 0, reached: [] });
+    expect(decideVerdict(sample, { failOn: 'none' })).toMatchObject({ outcome: 'passed', exitCode: 0 });
+  });
+
+  it('is incomplete when an input could not be read, whatever the findings', () => {
+    expect(decideVerdict(sampleResult(), { failOn: 'none' })).toMatchObject({ outcome: 'incomplete', exitCode: 2 });
+    expect(decideVerdict(sampleResult(), { failOn: 'low' }).exitCode).toBe(2);
+  });
+
+  it('counts a permission gap only when strict', () => {
+    expect(decideVerdict(sample, { failOn: 'none', strict: true })).toMatchObject({ exitCode: 2, reason: 'the scan is incomplete: a live resource type could not be read (strict)' });
+    expect(incompleteReason(false, sample.notes)).toBeUndefined();
+  });
+});
+
+describe('the CLI and the Action decide alike', () => {
+  const ws = workspace({ 'wide.json': role('wide', NO_SUB), 'ok.json': role('ok', SCOPED) });
+  const broken = workspace({ 'ok.json': role('ok', SCOPED) });
+  writeFileSync(join(broken, 'broken.yaml'), 'a: [\n');
+
+  it.each([
+    ['a critical finding, fail-on high', ws, 'high', 1],
+    ['a critical finding, fail-on none', ws, 'none', 0],
+    ['an unreadable file', broken, 'none', 2],
+  ] as const)('%s', (_, dir, failOn, exitCode) => {
+    expect(runCli(['scan', dir, '--root', dir, '--fail-on', failOn]).status).toBe(exitCode);
+    const action = runAction(process.execPath, dir, { 'fail-on': failOn });
+    expect(action.status).toBe(exitCode === 0 ? 0 : 1);
+    expect(action.summary).toContain(exitCode === 0 ? '✅ passed' : '❌ failed');
+  });
+});
