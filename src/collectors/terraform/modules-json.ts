@@ -17,8 +17,10 @@ export function readModulesJson(rootDir: string): Map<string, DownloadedModule> 
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(join(rootDir, '.terraform', 'modules', 'modules.json'), 'utf8'));
-  } catch {
-    return out;
+  } catch (e) {
+    // No manifest (never initialised), an unreadable one, or one that is not JSON: nothing is downloaded.
+    if ((e as NodeJS.ErrnoException).code !== undefined || e instanceof SyntaxError) return out;
+    throw e;
   }
   const list = (data as { Modules?: unknown })?.Modules;
   if (!Array.isArray(list)) return out;
