@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { REPO } from './helpers/fixtures.js';
 import { buildSarif } from '../src/reporters/sarif.js';
-import { errorSummary } from '../src/engine/isolate.js';
+import { errorSummary, isolatedSource } from '../src/engine/isolate.js';
 import type { CoverageNote } from '../src/model/types.js';
 
 type Api = typeof import('../src/bench-entry.js');
@@ -164,6 +164,17 @@ describe('a worker thread that dies', () => {
     const quiet = scanJson(dir, env);
     expect(quiet.report.notes).toEqual(verbose.report.notes);
     expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('a live source that throws unexpectedly', () => {
+  it('is a note naming the source; nothing it had read is kept', async () => {
+    const result = await isolatedSource('live source aws', () => Promise.reject(new TypeError('client.send is not a function')));
+    expect(result).toEqual({
+      resources: [],
+      clusters: [],
+      notes: [{ kind: 'internal-error', level: 'error', message: 'internal error: TypeError: client.send is not a function (live source aws; what it had read is left out)' }],
+    });
   });
 });
 

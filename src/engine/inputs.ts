@@ -161,6 +161,7 @@ function walk(
         isDir = st.isDirectory();
         isFile = st.isFile();
       } catch {
+        // the link's target went away since it was resolved: nothing to read
         continue;
       }
     }
