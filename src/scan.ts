@@ -21,6 +21,7 @@ import { scanConfiguration } from './engine/configuration.js';
 import type { KubernetesLiveOptions } from './live/kubernetes/collect.js';
 import type { CloudLiveOptions } from './live/cloud-sources.js';
 import { assignClusters, mergeClusters } from './model/clusters.js';
+import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
 
@@ -83,9 +84,10 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;
   mergeResults(collected, { resources: [], clusters: gcp.clusters, notes: gcp.notes });
-  if (options.live?.kubernetes) {
-    const { collectLiveKubernetes } = await import('./live/kubernetes/collect.js');
-    mergeResults(collected, await collectLiveKubernetes({ ...options.live.kubernetes, root: options.root }));
+  const kubernetes = options.live?.kubernetes;
+  if (kubernetes) {
+    const live = await isolatedSource('live source kubernetes', async () => (await import('./live/kubernetes/collect.js')).collectLiveKubernetes({ ...kubernetes, root: options.root }));
+    mergeResults(collected, live);
   }
   if (options.live?.aws || options.live?.azure || options.live?.gcp) {
     const { collectLiveClouds } = await import('./live/cloud-sources.js');

@@ -1,4 +1,7 @@
-/** A failing worker never loses or hangs a scan: its jobs are collected in the main thread instead. */
+/**
+ * A failing worker never loses or hangs a scan: a thread that dies has its jobs collected in the
+ * main thread, with a note saying so; a job the worker reports as failed is named, not redone.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +9,7 @@ import { join } from 'node:path';
 import { EarlyStart, collectInParallel, runJobs } from '../src/collect/pool.js';
 import { collectStructured } from '../src/collectors/documents.js';
 import { collectTerraform } from '../src/collectors/terraform/index.js';
-import { emptyResult, mergeResults, type CollectOptions, type SourceFile } from '../src/collectors/types.js';
+import { emptyResult, mergeResults, type CollectOptions, type CollectResult, type SourceFile } from '../src/collectors/types.js';
 import type { WorkerJob } from '../src/collect/worker.js';
 import { DEFAULT_LIMITS } from '../src/util/structured.js';
 
@@ -36,6 +39,13 @@ async function sequential(): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** The result without the notes about failed threads, and those notes' messages. */
+function split(result: CollectResult): { collected: string; workerNotes: string[] } {
+  const workerNotes = result.notes.filter((n) => n.kind === 'worker-failed');
+  for (const n of workerNotes) expect([n.level, n.file]).toEqual(['note', undefined]);
+  return { collected: JSON.stringify({ ...result, notes: result.notes.filter((n) => n.kind !== 'worker-failed') }), workerNotes: workerNotes.map((n) => n.message) };
+}
+
 let dir: string;
 const script = (name: string, body: string): string => {
   const path = join(dir, name);
@@ -49,23 +59,42 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('worker pool fallback', () => {
-  it('a missing worker script: every job is collected here, with the sequential result', async () => {
+  it('a missing worker script: every job is collected here, with the sequential result and a note', async () => {
     const result = await runJobs(jobs, join(dir, 'does-not-exist.mjs'), 2);
     expect(result.resources.map((r) => r.name)).toEqual(['app', 'prod/app']);
     expect(result.notes.filter((n) => n.kind === 'parse-error' && n.file === broken.path)).toHaveLength(2);
-    expect(JSON.stringify(result)).toBe(await sequential());
+    const { collected, workerNotes } = split(result);
+    expect(collected).toBe(await sequential());
+    expect(workerNotes).toEqual([expect.stringMatching(/^a worker thread failed \(Error: Cannot find module .*\); the jobs it had not finished were collected in the main thread$/)]);
   });
 
   it('a worker that exits quietly mid-job does not leave the scan pending', async () => {
     const quits = script('quits.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(0));\n");
-    expect(JSON.stringify(await runJobs(jobs, quits, 2))).toBe(await sequential());
+    const { collected, workerNotes } = split(await runJobs(jobs, quits, 2));
+    expect(collected).toBe(await sequential());
+    expect(workerNotes).toEqual([expect.stringContaining('exited with code 0')]);
   });
 
-  it('a worker that replies with an error or throws: the job is redone here, not the scan failed', async () => {
-    const replies = script('replies.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => parentPort.postMessage({ id: job.id, error: 'boom' }));\n");
+  it('a worker that throws outside a job dies: its jobs are redone here, with a note', async () => {
     const throws = script('throws.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
-    expect(JSON.stringify(await runJobs(jobs, replies, 2))).toBe(await sequential());
-    expect(JSON.stringify(await runJobs(jobs, throws, 3))).toBe(await sequential());
+    const { collected, workerNotes } = split(await runJobs(jobs, throws, 3));
+    expect(collected).toBe(await sequential());
+    expect(workerNotes).toEqual([expect.stringContaining('Error: boom'), expect.stringContaining('Error: boom')]);
+  });
+
+  it('a job the worker reports as failed is named in internal-error notes, file by file, and not redone here', async () => {
+    const replies = script('replies.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => parentPort.postMessage({ id: job.id, error: 'TypeError: boom' }));\n");
+    const single: WorkerJob[] = [terraform, serviceAccount, broken].map((f, id) => ({ id, kind: f === terraform ? 'terraform' : 'structured', files: [[f]], options }));
+    const result = await runJobs(single, replies, 2);
+    const failed = result.notes.filter((n) => n.kind === 'internal-error');
+    // The worker takes the first jobs it is offered; the main thread collects the rest.
+    expect(failed.length).toBeGreaterThan(0);
+    for (const n of failed) expect(n).toMatchObject({ level: 'error', line: 1, message: 'internal error: TypeError: boom' });
+    const named = new Set(failed.map((n) => n.file));
+    const collected = new Set([...result.resources.map((r) => r.file), ...result.notes.filter((n) => n.kind === 'parse-error').map((n) => n.file)]);
+    for (const f of [terraform, serviceAccount, broken]) expect([named.has(f.path), collected.has(f.path)]).toContain(true);
+    expect([...named].filter((f) => collected.has(f))).toEqual([]);
+    expect(result.notes.filter((n) => n.kind === 'worker-failed')).toEqual([]);
   });
 
   it('collectInParallel takes the fallback too when its worker is unusable', async () => {

@@ -73,8 +73,8 @@ Output:
   --verbose, -v            more detail on stderr
 
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
-2 the scan is incomplete (an input could not be read, a live source could not be
-reached or authenticated, a usage or config error).
+2 the scan is incomplete (an input could not be read or hit an internal error, a
+live source could not be reached or authenticated, a usage or config error).
 Findings are written in every case.
 `;
 

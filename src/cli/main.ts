@@ -194,6 +194,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     const { writeInventory } = await import('../model/snapshot.js');
     emitPieces((write) => writeInventory(inventory, write), values.output as string | undefined);
     reportNotes(inventory.notes, root, Boolean(values.quiet));
+    if (values.verbose && !values.quiet) reportWorkerFailures(inventory.notes);
     const { incompleteReason } = await import('../engine/verdict.js');
     return incompleteReason(false, inventory.notes, values.strict === true) !== undefined ? 2 : 0;
   }
@@ -237,6 +238,12 @@ function reportVerbose(result: ScanResult, ms: number): void {
   for (const f of result.findings) byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   for (const [rule, n] of [...byRule].sort()) lines.push(`podtrust:   ${rule}: ${n}`);
   process.stderr.write(inertForLog(lines.join('\n')) + '\n');
+  reportWorkerFailures(result.notes);
+}
+
+/** Worker threads that failed: about the run, not the input (their jobs were collected here), so only with --verbose. */
+function reportWorkerFailures(notes: CoverageNote[]): void {
+  for (const n of notes) if (n.kind === 'worker-failed') process.stderr.write(inertForLog(`podtrust: ${n.message}`) + '\n');
 }
 
 function emit(text: string, output: string | undefined): void {
@@ -264,10 +271,11 @@ function emitPieces(produce: (write: (text: string) => void) => void, output: st
   }
 }
 
-/** Coverage notes on stderr: `path:line: message`. Errors and warnings always (unless --quiet), notes too. */
+/** Coverage notes on stderr: `path:line: message`. Errors and warnings always (unless --quiet), notes too; worker failures with --verbose. */
 function reportNotes(notes: CoverageNote[], root: string, quiet: boolean): void {
   if (quiet) return;
   for (const n of notes) {
+    if (n.kind === 'worker-failed') continue;
     const where = n.file ? `${shownPath(root, n.file)}${n.line ? `:${n.line}` : ''}: ` : '';
     const label = n.level === 'error' ? 'error' : n.level === 'warning' ? 'warning' : 'note';
     process.stderr.write(inertForLog(`${where}${label}: ${n.message}`) + '\n');

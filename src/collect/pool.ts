@@ -12,6 +12,7 @@ import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
 import { unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
+import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
 import type { Worker } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply, WorkerSetup } from './worker.js';
 
@@ -129,15 +130,21 @@ interface PoolWorker {
   worker: Worker | undefined;
   /** Set once the thread has ended or failed: its remaining jobs run in this thread. */
   gone: boolean;
+  /** Why the thread ended or could not start, when it did not end because it was told to. */
+  reason?: string;
 }
 
-type JobOutcome = { result: CollectResult } | { failed: string };
+/**
+ * What became of a job sent to a worker: its result; an error the worker caught and reported
+ * (the job failed there and would fail here too); or the thread ended before it answered.
+ */
+type JobOutcome = { result: CollectResult } | { failed: string } | { crashed: string };
 
 /**
  * Runs the jobs on this thread and up to `workers - 1` worker threads (`started`: ones already
- * running, from EarlyStart). A job whose worker reports an error, fails or
- * exits is collected in this thread instead, so a broken worker costs time, never results:
- * per-file problems then become notes exactly as in a scan without workers.
+ * running, from EarlyStart). A job whose worker reports an error becomes an internal-error note
+ * for each of its files. A job whose worker dies (or never started) is collected in this thread
+ * instead, so a broken thread costs time, never results, and leaves a `worker-failed` note.
  */
 export async function runJobs(jobs: WorkerJob[], script: string, workers: number, started: PoolWorker[] = []): Promise<CollectResult> {
   const results: CollectResult[] = new Array(jobs.length);
@@ -149,10 +156,17 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   const take = (): WorkerJob | undefined => (next < jobs.length ? jobs[next++] : undefined);
   // Two jobs in flight per thread: while the main thread collects a job of its own it cannot
   // hand out the next one, so each thread keeps one queued behind the one it is working on.
+  const failed = new Set<PoolWorker>();
   const lane = async (member: PoolWorker): Promise<void> => {
     for (let job = take(); job; job = take()) {
-      const outcome = member.gone ? undefined : await runOn(member, job);
-      results[job.id] = outcome && 'result' in outcome ? outcome.result : await collectJob(job);
+      const outcome = member.gone ? { crashed: member.reason ?? 'the thread had ended' } : await runOn(member, job);
+      if ('result' in outcome) results[job.id] = outcome.result;
+      else if ('failed' in outcome) results[job.id] = failedJob(job, outcome.failed);
+      else {
+        member.reason ??= outcome.crashed;
+        failed.add(member);
+        results[job.id] = await collectJob(job);
+      }
     }
   };
   // The main thread collects too: what it collects needs no copying between threads. After
@@ -168,6 +182,16 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   }
   const out = emptyResult();
   for (const r of results) mergeResults(out, r);
+  for (const member of failed) {
+    out.notes.push({ kind: 'worker-failed', level: 'note', message: `a worker thread failed (${member.reason}); the jobs it had not finished were collected in the main thread` });
+  }
+  return out;
+}
+
+/** A job the worker caught an error in: each of its files is named, none is silently redone. */
+function failedJob(job: WorkerJob, summary: string): CollectResult {
+  const out = emptyResult();
+  for (const file of job.files.flat()) out.notes.push(internalErrorNote(summary, file.path, 1));
   return out;
 }
 
@@ -183,11 +207,18 @@ function startWorker(script: string, setup: WorkerSetup): PoolWorker {
     const { Worker: WorkerClass } = process.getBuiltinModule('node:worker_threads');
     const worker: Worker = new WorkerClass(script, { workerData: setup });
     // Listeners for the whole life of the thread: an 'error' between jobs must not go unhandled.
-    worker.on('error', () => { member.gone = true; });
-    worker.on('exit', () => { member.gone = true; });
+    worker.on('error', (e) => {
+      member.gone = true;
+      member.reason ??= errorSummary(e);
+    });
+    worker.on('exit', (code) => {
+      member.gone = true;
+      member.reason ??= `exited with code ${code}`;
+    });
     member.worker = worker;
-  } catch {
+  } catch (e) {
     member.gone = true;
+    member.reason = `could not start: ${errorSummary(e)}`;
   }
   return member;
 }
@@ -207,8 +238,8 @@ function runOn(member: PoolWorker, job: WorkerJob): Promise<JobOutcome> {
       unpackPositions(reply.result.resources, reply.positions);
       settle({ result: reply.result });
     };
-    const onError = (e: Error): void => settle({ failed: e.message });
-    const onExit = (code: number): void => settle({ failed: `worker exited with code ${code} before finishing` });
+    const onError = (e: Error): void => settle({ crashed: errorSummary(e) });
+    const onExit = (code: number): void => settle({ crashed: `exited with code ${code} before finishing a job` });
     worker.on('message', onMessage);
     worker.once('error', onError);
     worker.once('exit', onExit);

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { collectJob } from './collect-job.js';
 import { packPositions, type PackedPositions } from './packed-positions.js';
+import { errorSummary } from '../collectors/isolate.js';
 
 export interface WorkerJob {
   id: number;
@@ -30,6 +31,7 @@ parentPort?.on('message', (job: WorkerJob) => {
       const positions = packPositions(result.resources);
       parentPort!.postMessage({ id: job.id, result, positions } satisfies WorkerReply, [positions.numbers.buffer, positions.starts.buffer]);
     },
-    (e: unknown) => parentPort!.postMessage({ id: job.id, error: (e as Error).message } satisfies WorkerReply),
+    // Collection has its own boundary per file and per root module: what arrives here is a failure of the job itself.
+    (e: unknown) => parentPort!.postMessage({ id: job.id, error: errorSummary(e) } satisfies WorkerReply),
   );
 });

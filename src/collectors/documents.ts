@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
 import { emptyResult, mergeResults } from './types.js';
 import { STDIN_PATH } from './types.js';
+import { errorSummary, failureInjection, internalErrorNote } from './isolate.js';
 import { lenientJsonNote, parseJson, parseYaml, type StructuredLimits, type ParseOutput } from '../util/structured.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
@@ -22,7 +23,22 @@ function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutpu
   return looksJson ? parseJson(file.text, limits) : parseYaml(file.text, { intrinsicTags: true, limits });
 }
 
+/**
+ * Collects one file. It never throws: an unexpected failure (a programming error this file brought
+ * out) becomes an internal-error note naming it, for one document or for the whole file.
+ */
 export function collectStructured(file: SourceFile, opts: CollectOptions, seenIds: Map<string, number> = new Map()): CollectResult {
+  try {
+    failureInjection()?.(file.path);
+    return collectDocuments(file, opts, seenIds);
+  } catch (e) {
+    const result = emptyResult();
+    result.notes.push(internalErrorNote(errorSummary(e), file.path, 1));
+    return result;
+  }
+}
+
+function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result = emptyResult();
   const parsed = parseStructured(file, opts.limits);
   for (const e of parsed.errors) {
@@ -40,7 +56,7 @@ export function collectStructured(file: SourceFile, opts: CollectOptions, seenId
       else if (isGcloudJson(doc.value)) mergeResults(result, collectGcloudJson(file, doc, opts));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
     } catch (e) {
-      result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: doc.positions['']?.line ?? 1, message: `could not read this document: ${(e as Error).message}` });
+      result.notes.push(internalErrorNote(errorSummary(e), file.path, doc.positions['']?.line ?? 1));
     }
   }
   return result;

@@ -58,11 +58,7 @@ export function collectIamJson(file: SourceFile, doc: ParsedDocument, opts: Coll
   const result = emptyResult();
   const relPath = file.path.startsWith('<') ? file.path : relative(opts.root, file.path).split(sep).join('/');
   const env: Env = { file, doc, relPath, limits: opts.limits, result };
-  try {
-    collect(env);
-  } catch (e) {
-    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: 1, column: 1, message: `cannot read IAM JSON: ${(e as Error).message}` });
-  }
+  collect(env);
   return result;
 }
 

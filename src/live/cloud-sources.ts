@@ -4,6 +4,7 @@
  */
 import type { CollectResult } from '../collectors/types.js';
 import { mergeResults } from '../collectors/types.js';
+import { isolatedSource } from '../collectors/isolate.js';
 import type { AwsLiveOptions } from './aws/collect.js';
 import type { AzureLiveOptions } from './azure/collect.js';
 import type { GcpLiveOptions } from './gcp/collect.js';
@@ -16,17 +17,9 @@ export interface CloudLiveOptions {
 
 export async function collectLiveClouds(options: CloudLiveOptions): Promise<CollectResult> {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
-  if (options.aws) {
-    const { collectLiveAws } = await import('./aws/collect.js');
-    mergeResults(result, await collectLiveAws(options.aws));
-  }
-  if (options.azure) {
-    const { collectLiveAzure } = await import('./azure/collect.js');
-    mergeResults(result, await collectLiveAzure(options.azure));
-  }
-  if (options.gcp) {
-    const { collectLiveGcp } = await import('./gcp/collect.js');
-    mergeResults(result, await collectLiveGcp(options.gcp));
-  }
+  const { aws, azure, gcp } = options;
+  if (aws) mergeResults(result, await isolatedSource('live source aws', async () => (await import('./aws/collect.js')).collectLiveAws(aws)));
+  if (azure) mergeResults(result, await isolatedSource('live source azure', async () => (await import('./azure/collect.js')).collectLiveAzure(azure)));
+  if (gcp) mergeResults(result, await isolatedSource('live source gcp', async () => (await import('./gcp/collect.js')).collectLiveGcp(gcp)));
   return result;
 }

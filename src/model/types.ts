@@ -141,7 +141,11 @@ export type CoverageKind =
   | 'permission'
   | 'limit'
   | 'rule-error'
-  | 'module';
+  | 'module'
+  /** An input whose collection failed on an unexpected exception (a programming error it brought out). */
+  | 'internal-error'
+  /** A worker thread ended; its jobs were collected in the main thread. About the run, not an input. */
+  | 'worker-failed';
 
 /** Something the scan could not read or decide. `error` level notes make the scan partial (exit 2). */
 export interface CoverageNote {

@@ -206,7 +206,8 @@ export function buildSarif(result: ScanResult): Sarif.Log {
   const { kept, leftOut } = selectFindings(result.findings);
   const results = kept.map((finding) => buildResult(finding, ruleIndex, artifacts));
 
-  const reported = result.notes.filter((note) => note.level !== 'note');
+  // Notes about the run itself (a worker thread that failed) are reported whatever their level.
+  const reported = result.notes.filter((note) => note.level !== 'note' || note.kind === 'worker-failed');
   const configuration = reported.filter(isConfigurationNote).map((note) => buildNotification(note, artifacts));
   for (const entry of result.configuration?.ignore ?? []) configuration.push(buildIgnoreNotification(entry, result.configuration?.file, artifacts));
   const execution = reported.filter((note) => !isConfigurationNote(note)).map((note) => buildNotification(note, artifacts));

@@ -96,7 +96,7 @@ export function parseYamlReference(text: string, options: YamlOptions = {}): Par
     }
     if (doc.contents === null) return;
     const positions: PositionMap = Object.create(null) as PositionMap;
-    const state = { nodes: 0, doc: doc as Document };
+    const state: YamlWalkState = { nodes: 0, doc: doc as Document, aliases: new Map() };
     try {
       const value = walkYaml(doc.contents as YamlNode, '', 0, positions, lineCounter, state, limits, options.intrinsicTags === true, new Set());
       documents.push({ value, positions, index });
@@ -117,13 +117,26 @@ function firstLine(s: string): string {
   return (i < 0 ? s : s.slice(0, i)).trim();
 }
 
+interface YamlWalkState {
+  nodes: number;
+  doc: Document;
+  /** The yaml library finds an alias's anchor by walking the whole document: once per alias, not once per expansion (an alias bomb expands each alias millions of times). */
+  aliases: Map<YamlNode, YamlNode | undefined>;
+}
+
+function resolveAlias(node: YamlNode & { resolve(doc: Document): unknown }, state: YamlWalkState): YamlNode | undefined {
+  if (!state.aliases.has(node)) state.aliases.set(node, node.resolve(state.doc) as YamlNode | undefined);
+  return state.aliases.get(node);
+}
+
 function walkYaml(
   node: YamlNode,
   pointer: string,
   depth: number,
-  positions: PositionMap,
+  /** Undefined inside an alias or a merge: positions there would point at the anchor and are dropped. */
+  positions: PositionMap | undefined,
   lc: LineCounter,
-  state: { nodes: number; doc: Document },
+  state: YamlWalkState,
   limits: StructuredLimits,
   intrinsic: boolean,
   resolving: Set<YamlNode>,
@@ -132,18 +145,18 @@ function walkYaml(
   if (++state.nodes > limits.maxNodes) {
     throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, offset);
   }
-  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`, offset);
+  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits), offset);
   if (isAlias(node)) {
-    const target = node.resolve(state.doc) as YamlNode | undefined;
+    const target = resolveAlias(node, state);
     if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset);
     resolving.add(target);
     // Positions inside an alias point at the anchor's definition; keep only the alias site itself.
-    const value = walkYaml(target, pointer, depth, Object.create(null) as PositionMap, lc, state, limits, intrinsic, resolving);
+    const value = walkYaml(target, pointer, depth, undefined, lc, state, limits, intrinsic, resolving);
     resolving.delete(target);
-    if (node.range) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+    if (node.range && positions) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
     return value;
   }
-  if (node.range && positions[pointer] === undefined) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+  if (node.range && positions && positions[pointer] === undefined) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
   let value: JsonValue;
   if (isMap(node)) {
     const obj = createObject();
@@ -153,7 +166,7 @@ function walkYaml(
       const key = keyNode === null ? '' : scalarKey(keyNode);
       if (key === '<<' && pair.value) {
         // Merge keys: copy entries of the referenced mapping(s) that are not set explicitly.
-        const merged = walkYaml(pair.value as YamlNode, pointer, depth + 1, Object.create(null) as PositionMap, lc, state, limits, intrinsic, resolving);
+        const merged = walkYaml(pair.value as YamlNode, pointer, depth + 1, undefined, lc, state, limits, intrinsic, resolving);
         for (const src of Array.isArray(merged) ? merged : [merged]) {
           if (src && typeof src === 'object' && !Array.isArray(src)) {
             for (const k of Object.keys(src)) if (!(k in obj)) obj[k] = (src as Record<string, JsonValue>)[k]!;
@@ -162,10 +175,12 @@ function walkYaml(
         continue;
       }
       const child = pointer + '/' + escapeToken(key);
-      const start = keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? offset;
       const valueNode = pair.value as YamlNode | null;
-      const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
-      positions[child] = positionOf(lc, start, end);
+      if (positions) {
+        const start = keyNode?.range?.[0] ?? valueNode?.range?.[0] ?? offset;
+        const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
+        positions[child] = positionOf(lc, start, end);
+      }
       obj[key] = valueNode === null ? null : walkYaml(valueNode, child, depth + 1, positions, lc, state, limits, intrinsic, resolving);
     }
     value = obj;
@@ -227,6 +242,12 @@ export function intrinsicForm(tag: string, value: JsonValue): JsonValue {
  * such a document, so the user hears of it.
  */
 export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
+  const lines = lineStarts(text);
+  const tooDeep = nestingBeyond(text, limits.maxDepth + 1);
+  if (tooDeep !== undefined) {
+    const { line, column } = offsetToLineCol(lines, tooDeep);
+    return { documents: [], errors: [{ line, column, message: nestingMessage(limits) }] };
+  }
   const strictErrors: ParseError[] = [];
   let root = parseTree(text, strictErrors, { allowTrailingComma: false, disallowComments: true });
   let errs = strictErrors;
@@ -238,7 +259,6 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
     errs = lenientErrors;
     if (lenientErrors.length === 0) lenientAt = strictErrors[0];
   }
-  const lines = lineStarts(text);
   if (errs.length > 0 || root === undefined) {
     const e = errs[0];
     const { line, column } = offsetToLineCol(lines, e?.offset ?? 0);
@@ -283,6 +303,36 @@ export function lenientJsonNote(file: string, at: ParseIssue): CoverageNote {
   };
 }
 
+function nestingMessage(limits: StructuredLimits): string {
+  return `nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`;
+}
+
+/**
+ * Offset of the first bracket that opens more than `levels` nested arrays or objects, if any.
+ * jsonc-parser recurses once per level, so a deep enough document overflows the stack before
+ * the depth limit is checked on its tree: the brackets are counted first, outside strings and comments.
+ */
+function nestingBeyond(text: string, levels: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > levels) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 const JSON_ERRORS: Record<string, string> = {
   InvalidSymbol: 'unexpected character',
   InvalidNumberFormat: 'malformed number',
@@ -308,7 +358,7 @@ function jsonErrorText(code: string): string {
 
 function walkJson(node: JsonNode, pointer: string, depth: number, positions: PositionMap, lines: number[], limits: StructuredLimits, state: { nodes: number }): JsonValue {
   if (++state.nodes > limits.maxNodes) throw new LimitError(`document has more than ${limits.maxNodes} values; raise the limit with --max-document-values`, node.offset);
-  if (depth > limits.maxDepth) throw new LimitError(`nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`, node.offset);
+  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits), node.offset);
   if (positions[pointer] === undefined) positions[pointer] = span(lines, node.offset, node.offset + node.length);
   switch (node.type) {
     case 'object': {

@@ -9,6 +9,7 @@ import { isUnknown } from '../../model/unknown.js';
 import { unresolved } from './unresolved.js';
 import { translateConfigConnector } from './config-connector.js';
 import { PositionCopier } from './positions.js';
+import { errorSummary, internalErrorNote } from '../isolate.js';
 
 const INTERMEDIATE = new Set(['gcp.iam.Policy', 'gcp.iam.PolicyData']);
 
@@ -17,13 +18,14 @@ function obj(v: JsonValue | undefined): JsonObject | undefined {
 }
 
 function bindingsOfPolicyJson(text: string): JsonValue[] | undefined {
+  let parsed: JsonValue;
   try {
-    const parsed = JSON.parse(text) as JsonValue;
-    const bindings = obj(parsed)?.bindings;
-    return Array.isArray(bindings) ? bindings : [];
+    parsed = JSON.parse(text) as JsonValue;
   } catch {
     return undefined;
   }
+  const bindings = obj(parsed)?.bindings;
+  return Array.isArray(bindings) ? bindings : [];
 }
 
 function splitPolicy(policy: Resource, byId: Map<string, Resource>, notes: CoverageNote[]): Resource[] {
@@ -105,7 +107,7 @@ export function normalizeGcp(resources: Resource[]): GcpNormalized {
   try {
     all = [...resources, ...translateConfigConnector(resources)];
   } catch (e) {
-    notes.push({ kind: 'parse-error', level: 'warning', message: `Config Connector objects could not be translated: ${(e as Error).message}` });
+    notes.push(internalErrorNote(errorSummary(e), undefined, undefined, 'Config Connector objects are not translated'));
   }
   if (!all.some((r) => r.type.startsWith('gcp.'))) return { resources: all, clusters: [], notes };
   const byId = new Map(all.map((r) => [r.id, r]));
@@ -115,7 +117,7 @@ export function normalizeGcp(resources: Resource[]): GcpNormalized {
       try {
         out.push(...splitPolicy(r, byId, notes));
       } catch (e) {
-        notes.push({ kind: 'parse-error', level: 'warning', message: `IAM policy ${r.name} could not be read: ${(e as Error).message}`, file: r.file });
+        notes.push(internalErrorNote(errorSummary(e), r.file, r.positions['']?.line, `IAM policy ${r.name} is not analysed`));
       }
     } else if (!INTERMEDIATE.has(r.type)) out.push(r);
   }

@@ -2,17 +2,14 @@
 import type { PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Attribute, Block, Body } from './ast.js';
-import { type Scope, childScope, entries, evaluate, keyString } from './evaluator.js';
+import { type Scope, childScope, entries, evaluateIn, keyString } from './evaluator.js';
+import { orElse } from './evaluation-error.js';
 import { originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
 
-/** Evaluates an expression; an invalid one (wrong type, missing key) is unknown rather than an error. */
+/** Evaluates an attribute; a value that cannot be computed (wrong type, missing key, budget spent) is unknown. */
 export function safeEvaluate(attr: Attribute, scope: Scope): Value {
-  try {
-    return evaluate(attr.expr, scope);
-  } catch {
-    return mkUnknown(attr.expr.text);
-  }
+  return orElse(() => evaluateIn(attr.expr, scope, attr.file), () => mkUnknown(attr.expr.text));
 }
 
 export interface ExpandedBlock {
@@ -42,22 +39,12 @@ export function expandBlocks(body: Body, scope: Scope): ExpandedBlock[] | 'unkno
     if (!forEach || !content) continue;
     const coll = safeEvaluate(forEach, scope);
     if (isUnknown(coll)) return 'unknown-dynamic';
-    let pairs: [Value, Value][];
-    try {
-      pairs = entries(coll);
-    } catch {
-      continue;
-    }
+    const pairs = orElse<[Value, Value][]>(() => entries(coll), () => []);
     for (const [key, value] of pairs) {
       const item = newObject();
       item.key = key;
       item.value = value;
-      let keyText: string | undefined;
-      try {
-        keyText = keyString(key);
-      } catch {
-        keyText = undefined;
-      }
+      const keyText = orElse<string | undefined>(() => keyString(key), () => undefined);
       const origin = keyText === undefined ? undefined : { [iterator]: { expr: forEach.expr, scope, file: forEach.file, key: keyText } };
       out.push({ type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }, origin) });
     }
@@ -73,11 +60,8 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
     out[attr.name] = safeEvaluate(attr, scope);
     const p = join(pointer, attr.name);
     positions[p] = originOf(attr.expr, scope, attr.file);
-    try {
-      walkPositions(attr.expr, scope, attr.file, p, positions);
-    } catch {
-      // positions are best effort; the value is already recorded
-    }
+    // Positions inside the value are best effort: where they cannot be traced, the attribute's position stands.
+    orElse(() => walkPositions(attr.expr, scope, attr.file, p, positions), () => undefined);
   }
   const expanded = expandBlocks(body, scope);
   if (expanded === 'unknown-dynamic') {

@@ -1,12 +1,12 @@
 /** Evaluates HCL expressions to values; what cannot be known statically becomes an Unknown. */
 import type { PositionMap } from '../../model/types.js';
 import type { Expr, TemplatePart, TraversalStep } from './ast.js';
-import { EvalError, FUNCTIONS } from './functions.js';
+import { FUNCTIONS } from './functions.js';
+import { EvaluationError, isRecoverable } from './evaluation-error.js';
+import type { EvaluationBudget } from './evaluation-budget.js';
 import {
   type Value, type Piece, isUnknown, isObject, newObject, mkUnknown, toStr, toNum, toBool, equalValues, templatePieces, unknownText,
 } from './values.js';
-
-export { EvalError };
 
 /** Answers the roots of references a scope does not bind itself (`var.x`, `local.y`, `aws_iam_role.r.arn`). */
 export interface Resolver {
@@ -20,6 +20,8 @@ export interface Resolver {
   fileText?(file: string): string | undefined;
   /** Positions inside a data source's rendered value (`data.aws_iam_policy_document.x.json`); `scope` evaluates an index (`x[each.key]`). */
   dataPositions?(steps: TraversalStep[], pointer: string, out: PositionMap, scope?: Scope): void;
+  /** The evaluation budget of the root module this scope belongs to. */
+  readonly budget?: EvaluationBudget;
 }
 
 export interface Origin {
@@ -61,7 +63,23 @@ export function childScope(scope: Scope, names: Record<string, Value>, iterators
 
 const MAX_ITEMS = 10_000;
 
+/** Evaluates an expression written in `file` (the budget names that file if it runs out there). */
+export function evaluateIn(expr: Expr, scope: Scope, file: string): Value {
+  const budget = scope.resolver.budget;
+  if (!budget) return evaluate(expr, scope);
+  const outer = budget.enter(file, expr.pos.line);
+  try {
+    return evaluate(expr, scope);
+  } catch (e) {
+    budget.passing(e, expr.pos.line);
+    throw e;
+  } finally {
+    budget.leave(outer);
+  }
+}
+
 export function evaluate(expr: Expr, scope: Scope): Value {
+  scope.resolver.budget?.step(expr.pos.line);
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -90,7 +108,7 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       const c = evaluate(expr.cond, scope);
       if (isUnknown(c)) return mkUnknown(expr.text);
       const b = toBool(c);
-      if (b === undefined) throw new EvalError('condition is not a bool');
+      if (b === undefined) throw new EvaluationError('condition is not a bool');
       return evaluate(b ? expr.then : expr.else, scope);
     }
     case 'unary': {
@@ -112,7 +130,7 @@ export function evaluate(expr: Expr, scope: Scope): Value {
 export function keyString(key: Value): string {
   if (isUnknown(key)) return unknownText(key);
   const s = toStr(key);
-  if (s === undefined) throw new EvalError('object key is not a string');
+  if (s === undefined) throw new EvaluationError('object key is not a string');
   return s;
 }
 
@@ -134,8 +152,8 @@ export function applySteps(value: Value, steps: TraversalStep[], scope: Scope, t
       return items.map((item) => applySteps(applySteps(item, step.steps, scope, text), rest, scope, text));
     }
     if (step.kind === 'attr') {
-      if (!isObject(cur)) throw new EvalError(`cannot read .${step.name}`);
-      if (!(step.name in cur)) throw new EvalError(`no attribute ${step.name}`);
+      if (!isObject(cur)) throw new EvaluationError(`cannot read .${step.name}`);
+      if (!(step.name in cur)) throw new EvaluationError(`no attribute ${step.name}`);
       cur = cur[step.name]!;
       continue;
     }
@@ -143,14 +161,14 @@ export function applySteps(value: Value, steps: TraversalStep[], scope: Scope, t
     if (isUnknown(key)) return mkUnknown(text);
     if (Array.isArray(cur)) {
       const n = toNum(key);
-      if (n === undefined || n < 0 || n >= cur.length) throw new EvalError('index out of range');
+      if (n === undefined || n < 0 || n >= cur.length) throw new EvaluationError('index out of range');
       cur = cur[n]!;
     } else if (isObject(cur)) {
       const k = keyString(key);
-      if (!(k in cur)) throw new EvalError(`no key ${k}`);
+      if (!(k in cur)) throw new EvaluationError(`no key ${k}`);
       cur = cur[k]!;
     } else {
-      throw new EvalError('cannot index');
+      throw new EvaluationError('cannot index');
     }
   }
   return cur;
@@ -207,7 +225,7 @@ function renderParts(parts: TemplatePart[], scope: Scope): Piece[] {
           else out.push({ unknown: v, fileStart: part.expr.start, sourceLength: part.expr.end - part.expr.start });
         } else {
           const s = toStr(v);
-          if (s === undefined && v !== null) throw new EvalError('cannot interpolate a collection');
+          if (s === undefined && v !== null) throw new EvaluationError('cannot interpolate a collection');
           out.push({ text: s ?? '', fileStart: part.expr.start, sourceLength: part.expr.end - part.expr.start });
         }
         break;
@@ -228,6 +246,7 @@ function renderParts(parts: TemplatePart[], scope: Scope): Piece[] {
           break;
         }
         for (const [k, v] of entries(coll)) {
+          scope.resolver.budget?.step(part.collection.pos.line);
           const names: Record<string, Value> = { [part.valueVar]: v };
           if (part.keyVar) names[part.keyVar] = k;
           out.push(...renderParts(part.body, childScope(scope, names)));
@@ -243,7 +262,7 @@ function renderParts(parts: TemplatePart[], scope: Scope): Piece[] {
 export function entries(coll: Value): [Value, Value][] {
   if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
   if (isObject(coll)) return Object.keys(coll).sort().map((k) => [k, coll[k]!]);
-  throw new EvalError('not a collection');
+  throw new EvaluationError('not a collection');
 }
 
 function evalCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Value {
@@ -253,17 +272,19 @@ function evalCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Value {
       try {
         return evaluate(a, scope);
       } catch (e) {
-        if (!(e instanceof EvalError)) throw e;
+        if (!isRecoverable(e)) throw e;
       }
     }
-    throw new EvalError('no argument of try succeeded');
+    throw new EvaluationError('no argument of try succeeded');
   }
   if (name === 'can') {
+    const arg = expr.args[0];
+    if (!arg) throw new EvaluationError('can() takes one argument');
     try {
-      const v = evaluate(expr.args[0]!, scope);
+      const v = evaluate(arg, scope);
       return isUnknown(v) ? mkUnknown(expr.text) : true;
     } catch (e) {
-      if (e instanceof EvalError) return false;
+      if (isRecoverable(e)) return false;
       throw e;
     }
   }
@@ -296,7 +317,7 @@ function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, scope: Scope): Valu
   }
   const a = toNum(l);
   const b = toNum(r);
-  if (a === undefined || b === undefined) throw new EvalError(`operator ${expr.op} needs numbers`);
+  if (a === undefined || b === undefined) throw new EvaluationError(`operator ${expr.op} needs numbers`);
   switch (expr.op) {
     case '+': return a + b;
     case '-': return a - b;
@@ -308,17 +329,18 @@ function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, scope: Scope): Valu
     case '<=': return a <= b;
     case '>=': return a >= b;
   }
-  throw new EvalError(`unknown operator ${expr.op}`);
+  throw new EvaluationError(`unknown operator ${expr.op}`);
 }
 
 function evalFor(expr: Extract<Expr, { kind: 'for' }>, scope: Scope): Value {
   const coll = evaluate(expr.collection, scope);
   if (isUnknown(coll)) return mkUnknown(expr.text);
   const pairs = entries(coll);
-  if (pairs.length > MAX_ITEMS) throw new EvalError('collection too large');
+  if (pairs.length > MAX_ITEMS) throw new EvaluationError('collection too large');
   const out: Value[] = [];
   const obj = newObject();
   for (const [k, v] of pairs) {
+    scope.resolver.budget?.step(expr.pos.line);
     const names: Record<string, Value> = { [expr.valueVar]: v };
     if (expr.keyVar) names[expr.keyVar] = k;
     const inner = childScope(scope, names);

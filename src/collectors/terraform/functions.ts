@@ -1,12 +1,11 @@
 /** Terraform's built-in functions, evaluated where their arguments are known. */
 import type { Unknown } from '../../model/types.js';
+import { EvaluationError } from './evaluation-error.js';
 import {
   type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
   equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
 } from './values.js';
 
-/** Raised for an invalid call with known arguments (what `try`/`can` catch). */
-export class EvalError extends Error {}
 
 type Fn = (args: Value[], text: string) => Value;
 
@@ -23,30 +22,30 @@ function keepRef(arg: Value, text: string): Unknown {
 
 function str(v: Value): string {
   const s = toStr(v);
-  if (s === undefined) throw new EvalError('expected a string');
+  if (s === undefined) throw new EvaluationError('expected a string');
   return s;
 }
 
 function num(v: Value): number {
   const n = toNum(v);
-  if (n === undefined) throw new EvalError('expected a number');
+  if (n === undefined) throw new EvaluationError('expected a number');
   return n;
 }
 
 function list(v: Value): Value[] {
   if (Array.isArray(v)) return v;
-  throw new EvalError('expected a list');
+  throw new EvaluationError('expected a list');
 }
 
 function collection(v: Value): Value[] {
   if (Array.isArray(v)) return v;
   if (isObject(v)) return Object.values(v);
-  throw new EvalError('expected a collection');
+  throw new EvaluationError('expected a collection');
 }
 
 function obj(v: Value): ObjectValue {
   if (isObject(v)) return v;
-  throw new EvalError('expected a map');
+  throw new EvaluationError('expected a map');
 }
 
 function distinct(items: Value[]): Value[] {
@@ -101,11 +100,12 @@ export function isSafeRegex(pattern: string): boolean {
 }
 
 function regex(pattern: string, subject: string): RegExp {
-  if (!isSafeRegex(pattern) || subject.length > MAX_REGEX_SUBJECT) throw new EvalError('regular expression not evaluated');
+  if (!isSafeRegex(pattern) || subject.length > MAX_REGEX_SUBJECT) throw new EvaluationError('regular expression not evaluated');
   try {
     return new RegExp(pattern);
-  } catch {
-    throw new EvalError('invalid regular expression');
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new EvaluationError('invalid regular expression');
+    throw e;
   }
 }
 
@@ -124,7 +124,7 @@ function replaceFn([s, search, replacement]: Value[], text: string): Value {
 function stringFn(f: (s: string, rest: Value[]) => Value, keepsRef: boolean): Fn {
   return (args, text) => {
     const [s, ...rest] = args;
-    if (s === undefined) throw new EvalError('missing argument');
+    if (s === undefined) throw new EvaluationError('missing argument');
     if (isUnknown(s)) return keepsRef ? keepRef(s, text) : mkUnknown(text);
     if (anyUnknown(rest, true)) return mkUnknown(text);
     return f(str(s), rest);
@@ -144,7 +144,7 @@ function formatString(fmt: string, args: Value[]): string {
   return fmt.replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvtfqxXobeEgG])/g, (m, spec: string) => {
     if (spec === '%') return '%';
     const v = args[i++];
-    if (v === undefined) throw new EvalError('not enough arguments for format');
+    if (v === undefined) throw new EvaluationError('not enough arguments for format');
     const verb = spec[spec.length - 1];
     if (verb === 'd') return String(Math.trunc(num(v)));
     if (verb === 'q') return JSON.stringify(str(v));
@@ -164,11 +164,9 @@ function decode(v: Value, text: string): Value {
     if (templatePieces.has(v)) return mkUnknown(text);
     return mkUnknown(text);
   }
-  try {
-    return parseJsonValue(str(v));
-  } catch {
-    throw new EvalError('invalid JSON');
-  }
+  const parsed = parseJsonValue(str(v));
+  if (parsed === undefined) throw new EvaluationError('invalid JSON');
+  return parsed;
 }
 
 const TABLE: Record<string, Fn> = {
@@ -201,7 +199,7 @@ const TABLE: Record<string, Fn> = {
   regex: stringFn((s, [p]) => {
     const subject = str(p!);
     const m = regex(s, subject).exec(subject);
-    if (!m) throw new EvalError('no match');
+    if (!m) throw new EvaluationError('no match');
     if (m.groups) return Object.assign(newObject(), m.groups) as ObjectValue;
     return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
   }, false),
@@ -212,7 +210,7 @@ const TABLE: Record<string, Fn> = {
     return lists.flatMap((l) => list(l)).map((x) => str(x)).join(str(sep));
   },
   jsonencode: ([v], text) => {
-    if (v === undefined) throw new EvalError('missing argument');
+    if (v === undefined) throw new EvaluationError('missing argument');
     if (containsUnknownValue(v)) {
       const u = mkUnknown(text);
       encodedValue.set(u, v);
@@ -237,17 +235,17 @@ const TABLE: Record<string, Fn> = {
     const key = str(k!);
     const map = obj(m!);
     if (key in map) return map[key]!;
-    if (d === undefined) throw new EvalError(`no key ${key}`);
+    if (d === undefined) throw new EvaluationError(`no key ${key}`);
     return d;
   },
   element: shallow(([l, i]) => {
     const items = list(l!);
-    if (items.length === 0) throw new EvalError('empty list');
+    if (items.length === 0) throw new EvaluationError('empty list');
     return items[((num(i!) % items.length) + items.length) % items.length]!;
   }),
   index: shallow(([l, v]) => {
     const i = list(l!).findIndex((x) => equalValues(x, v!));
-    if (i < 0) throw new EvalError('not found');
+    if (i < 0) throw new EvaluationError('not found');
     return i;
   }),
   coalesce: (args, text) => {
@@ -255,7 +253,7 @@ const TABLE: Record<string, Fn> = {
       if (isUnknown(a)) return mkUnknown(text);
       if (a !== null && a !== '') return a;
     }
-    throw new EvalError('no non-null argument');
+    throw new EvaluationError('no non-null argument');
   },
   coalescelist: shallow((args) => args.find((a) => Array.isArray(a) && a.length > 0) ?? []),
   flatten: (args, text) => {
@@ -287,7 +285,7 @@ const TABLE: Record<string, Fn> = {
   tobool: strict(([v]) => {
     if (v === null) return null;
     const b = toBool(v!);
-    if (b === undefined) throw new EvalError('expected a bool');
+    if (b === undefined) throw new EvaluationError('expected a bool');
     return b;
   }),
   compact: shallow(([l]) => list(l!).filter((x) => x !== null && x !== '')),
@@ -296,7 +294,7 @@ const TABLE: Record<string, Fn> = {
     const ks = list(k!);
     const vs = list(v!);
     ks.forEach((key, i) => {
-      if (isUnknown(key)) throw new EvalError('unknown key');
+      if (isUnknown(key)) throw new EvaluationError('unknown key');
       out[str(key)] = vs[i] ?? null;
     });
     return out;
@@ -310,10 +308,10 @@ const TABLE: Record<string, Fn> = {
   range: strict((args) => {
     const [start, end, step] = args.length === 1 ? [0, num(args[0]!), 1] : [num(args[0]!), num(args[1]!), args[2] === undefined ? 1 : num(args[2])];
     const out: number[] = [];
-    if (step === 0) throw new EvalError('step 0');
+    if (step === 0) throw new EvaluationError('step 0');
     for (let i = start; step > 0 ? i < end : i > end; i += step) {
       out.push(i);
-      if (out.length > 1024) throw new EvalError('range too long');
+      if (out.length > 1024) throw new EvaluationError('range too long');
     }
     return out;
   }),
@@ -326,7 +324,7 @@ const TABLE: Record<string, Fn> = {
   base64decode: strict(([v]) => Buffer.from(str(v!), 'base64').toString('utf8')),
   one: shallow(([l]) => {
     const items = collection(l!);
-    if (items.length > 1) throw new EvalError('more than one element');
+    if (items.length > 1) throw new EvaluationError('more than one element');
     return items[0] ?? null;
   }),
   alltrue: strict(([l]) => list(l!).every((x) => toBool(x) === true)),

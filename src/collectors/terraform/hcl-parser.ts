@@ -17,6 +17,7 @@ function beside(name: string): string | undefined {
     const candidate = join(dirname(fileURLToPath(import.meta.url)), name);
     return existsSync(candidate) ? candidate : undefined;
   } catch {
+    // import.meta.url is not a file URL (a bundle loaded another way): the files beside it cannot be found
     return undefined;
   }
 }
@@ -94,6 +95,18 @@ const OPAQUE = new Set([
   'variable_expr',
 ]);
 
+/**
+ * Deepest syntax tree converted (each bracket or call is three or four levels). The conversion
+ * and the evaluator recurse once per level: far deeper input would overflow the stack.
+ */
+const MAX_SYNTAX_DEPTH = 1000;
+
+class NestedTooDeeply extends Error {
+  constructor(readonly offset: number) {
+    super(`nested too deeply to read (more than ${MAX_SYNTAX_DEPTH} levels of syntax)`);
+  }
+}
+
 /** Anonymous tokens are only ever read as operators. */
 const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
 
@@ -131,6 +144,7 @@ class TreeReader {
         parent.children.push(node);
         if (this.entered(node) && cursor.gotoFirstChild()) {
           parents.push(node);
+          if (parents.length > MAX_SYNTAX_DEPTH) throw new NestedTooDeeply(node.start);
           continue;
         }
         while (!cursor.gotoNextSibling()) {
@@ -642,7 +656,15 @@ export async function parseHcl(path: string, text: string, asWritten = false): P
   if (!tree) return { path, text, body: { attributes: [], blocks: [] }, error: { line: 1, column: 1, message: 'cannot parse HCL' } };
   try {
     const conv = new Converter(text, path);
-    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(new TreeReader(tree, text, lean).read(), 'body')) };
+    let root: SyntaxNode;
+    try {
+      root = new TreeReader(tree, text, lean).read();
+    } catch (e) {
+      if (!(e instanceof NestedTooDeeply)) throw e;
+      const p = conv.span(e.offset, e.offset);
+      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message } };
+    }
+    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(root, 'body')) };
     const problem = syntaxProblem(tree.rootNode, text);
     if (problem) {
       const p = conv.span(problem.offset, problem.offset);

@@ -2,6 +2,9 @@
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
+import { mergeResults } from '../types.js';
+import { errorSummary, internalErrorNote } from '../isolate.js';
+import { EvaluationBudget } from './evaluation-budget.js';
 import type { Attribute, Block, ParsedFile } from './ast.js';
 import { safeEvaluate } from './body.js';
 import type { Scope } from './evaluator.js';
@@ -64,6 +67,7 @@ class Project {
     this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
   }
 
+  /** Parses one file; a syntax error is a note, and so is an unexpected failure (the file is then left out). */
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
       const f = await parseHcl(path, text);
@@ -71,7 +75,7 @@ class Project {
       if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
-      this.notes.push({ kind: 'parse-error', level: 'error', message: `cannot parse HCL: ${(e as Error).message}`, file: path, line: 1, column: 1 });
+      this.notes.push(internalErrorNote(errorSummary(e), path, 1));
       return undefined;
     }
   }
@@ -154,8 +158,13 @@ class Project {
 
   idFor(rootDir: string, address: string): string {
     let prefix = this.idPrefixes.get(rootDir);
-    if (prefix === undefined) this.idPrefixes.set(rootDir, (prefix = `tf:${posix(relative(this.opts.root, rootDir)) || '.'}:`));
+    if (prefix === undefined) this.idPrefixes.set(rootDir, (prefix = `tf:${this.rootName(rootDir)}:`));
     return prefix + address;
+  }
+
+  /** A root module's folder as reports name it: relative to the scan root, `.` for the root itself. */
+  rootName(rootDir: string): string {
+    return posix(relative(this.opts.root, rootDir)) || '.';
   }
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
@@ -190,20 +199,21 @@ class Project {
     return called;
   }
 
-  tfvarsFor(dir: string): Map<string, { value: Value; attr: Attribute }> {
+  tfvarsFor(dir: string, budget: EvaluationBudget): Map<string, { value: Value; attr: Attribute }> {
     const out = new Map<string, { value: Value; attr: Attribute }>();
     const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isTfvars(f.path));
     files.sort((a, b) => {
       const rank = (f: ParsedFile) => (basename(f.path) === 'terraform.tfvars' ? 0 : 1);
       return rank(a) - rank(b) || (a.path < b.path ? -1 : 1);
     });
-    const empty = new ModuleInstance(defineModule(dir, []), '', undefined, new Map(), this.host(dir, []), undefined);
+    const empty = new ModuleInstance(defineModule(dir, []), '', undefined, new Map(), this.host(dir, [], budget), undefined);
     for (const f of files) for (const a of f.body.attributes) out.set(a.name, { value: safeEvaluate(a, empty.scope), attr: a });
     return out;
   }
 
-  host(rootDir: string, stack: string[], keys: string[] = []): InstanceHost {
+  host(rootDir: string, stack: string[], budget: EvaluationBudget, keys: string[] = []): InstanceHost {
     return {
+      budget,
       idFor: (address) => this.idFor(rootDir, address),
       fileText: (file) => this.fileText(file),
       note: (n) => this.note(n),
@@ -238,7 +248,7 @@ class Project {
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
         const via = parent.via ?? { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
-        return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target], callKeys), via);
+        return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target], budget, callKeys), via);
       },
     };
   }
@@ -367,6 +377,10 @@ function anchorAtCaller(r: Resource): void {
   }
 }
 
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 function clusterOf(r: Resource): ClusterInfo {
   const body = r.body as { name?: JsonValue };
   return { name: typeof body.name === 'string' ? body.name : r.address ?? r.name, provider: 'aws', resourceId: r.id };
@@ -376,37 +390,65 @@ function clusterOf(r: Resource): ClusterInfo {
 export async function collectTerraform(files: SourceFile[], opts: CollectOptions): Promise<CollectResult> {
   const project = new Project(opts);
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
+  for (const f of files) await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
+  let called: Set<string>;
   try {
-    for (const f of files) {
-      const path = isAbsolute(f.path) ? f.path : resolve(f.path);
-      await project.addFile(path, f.text);
-    }
-    const called = await project.loadCalledModules();
+    called = await project.loadCalledModules();
+  } catch (e) {
+    project.notes.push(internalErrorNote(errorSummary(e), files[0]?.path, undefined, 'reading the called Terraform modules'));
+    return result;
+  }
+  const reported = new Set<string>();
+  for (const dir of project.moduleDirs()) {
+    if (called.has(dir)) continue;
+    collectRoot(project, dir, reported, result);
+  }
+  return result;
+}
+
+/**
+ * One root module (with the modules it calls) into resources: its own evaluation budget, and its
+ * own boundary, so an unexpected failure in one root leaves the other roots' results whole.
+ */
+function collectRoot(project: Project, dir: string, reported: Set<string>, into: CollectResult): void {
+  const budget = new EvaluationBudget();
+  const folder = project.rootName(dir);
+  try {
+    const root = new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir, budget), project.host(dir, [dir], budget));
     const instances: ResourceInstance[] = [];
-    for (const dir of project.moduleDirs()) {
-      if (called.has(dir)) continue;
-      const host = project.host(dir, [dir]);
-      const root = new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir), host);
-      // Each root has its own instance budget: roots scanned together do not share one.
-      const ofRoot: ResourceInstance[] = [];
-      project.collect(root, ofRoot, dir);
-      for (const inst of ofRoot) instances.push(inst);
-    }
-    const reported = new Set<string>();
+    project.collect(root, instances, dir);
+    const resources: Resource[] = [];
+    const clusters: ClusterInfo[] = [];
     for (const inst of instances) {
       const r = toResource(inst, project.notes, project, reported);
       if (!r) continue;
-      result.resources.push(r);
-      if (r.type === 'aws.eks.Cluster') result.clusters.push(clusterOf(r));
-      else if (r.type === 'azure.aks.ManagedCluster') result.clusters.push(aksClusterInfo(r));
+      resources.push(r);
+      if (r.type === 'aws.eks.Cluster') clusters.push(clusterOf(r));
+      else if (r.type === 'azure.aks.ManagedCluster') clusters.push(aksClusterInfo(r));
     }
-    linkRoleAttachments(instances, result.resources);
-    for (const r of result.resources) anchorAtCaller(r);
-    for (const n of unresolvedTrustNotes(result.resources)) project.note(n);
+    linkRoleAttachments(instances, resources);
+    for (const r of resources) anchorAtCaller(r);
+    for (const n of unresolvedTrustNotes(resources)) project.note(n);
+    mergeResults(into, { resources, clusters, notes: [] });
   } catch (e) {
-    project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${(e as Error).message}`, line: 1, column: 1 });
+    const file = budget.failed?.file ?? project.def(dir).files[0]?.path ?? dir;
+    const line = budget.failed?.line;
+    if (isStackOverflow(e)) {
+      // Input, not a programming error: references that lead through too many others (a chain of a thousand locals).
+      project.notes.push({ kind: 'limit', level: 'error', file, ...(line ? { line } : {}), message: `Terraform root ${folder}: references nested too deeply to evaluate; its resources are not analysed` });
+    } else {
+      project.notes.push(internalErrorNote(errorSummary(e), file, line, `Terraform root ${folder}; its resources are not analysed`));
+    }
   }
-  return result;
+  if (budget.hit) {
+    project.notes.push({
+      kind: 'limit',
+      level: 'error',
+      file: budget.hit.file ?? dir,
+      line: budget.hit.line,
+      message: `Terraform root ${folder}: evaluation stopped after ${budget.limit} steps (the limit per root module); the values not computed by then are unknown`,
+    });
+  }
 }
 
 export { isObject, isUnknown, newObject };

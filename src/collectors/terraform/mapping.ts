@@ -64,13 +64,7 @@ function firstBlock(values: ObjectValue, name: string): ObjectValue | undefined 
 /** A policy document as IAM returns it decoded: from a JSON string, jsonencode(...) or a data source. */
 export function decodeDocument(v: Value | undefined): Value {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'string') {
-    try {
-      return parseJsonValue(v);
-    } catch {
-      return mkUnknown(v.length > 80 ? 'invalid JSON policy' : v);
-    }
-  }
+  if (typeof v === 'string') return parseJsonValue(v) ?? mkUnknown(v.length > 80 ? 'invalid JSON policy' : v);
   if (isUnknown(v)) {
     const encoded = encodedValue.get(v);
     if (encoded !== undefined) return encoded;

@@ -152,13 +152,7 @@ export const AZURE_MAPPERS: Record<string, Mapper> = {
  */
 function azapiBody(v: Value | undefined): Value {
   if (v === undefined || v === null) return newObject();
-  if (typeof v === 'string') {
-    try {
-      return parseJsonValue(v);
-    } catch {
-      return mkUnknown('body');
-    }
-  }
+  if (typeof v === 'string') return parseJsonValue(v) ?? mkUnknown('body');
   if (isUnknown(v)) {
     const encoded = encodedValue.get(v);
     if (encoded !== undefined) return encoded;

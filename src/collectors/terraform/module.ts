@@ -2,7 +2,9 @@
 import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, safeEvaluate } from './body.js';
-import { type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { type Origin, type Resolver, type Scope, childScope, entries, evaluate, evaluateIn } from './evaluator.js';
+import { orElse } from './evaluation-error.js';
+import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
 
@@ -66,6 +68,8 @@ export interface InstanceHost {
   externalOutput?(parent: ModuleInstance, call: Block, name: string): Value | undefined;
   /** Records a coverage note (repeats of the same note are dropped). */
   note?(note: CoverageNote): void;
+  /** The evaluation budget of the root module, shared by every module instance under it. */
+  readonly budget?: EvaluationBudget;
 }
 
 const MAX_INSTANCES = 1000;
@@ -86,6 +90,7 @@ export class ModuleInstance implements Resolver {
   private readonly policies = new Map<Block, Map<Scope, RenderedPolicy>>();
   private readonly expansions = new Map<Block, Expansion[]>();
   readonly scope: Scope;
+  readonly budget: EvaluationBudget | undefined;
 
   constructor(
     readonly def: ModuleDef,
@@ -96,6 +101,7 @@ export class ModuleInstance implements Resolver {
     readonly via?: { file: string; position: Position; module: string },
   ) {
     this.scope = { resolver: this, bindings: new Map() };
+    this.budget = host.budget;
   }
 
   get hasCaller(): boolean {
@@ -104,13 +110,7 @@ export class ModuleInstance implements Resolver {
 
   variable(name: string): Value {
     const input = this.inputs?.get(name);
-    if (input) {
-      try {
-        return evaluate(input.expr, input.scope);
-      } catch {
-        return mkUnknown(input.expr.text);
-      }
-    }
+    if (input) return orElse(() => evaluateIn(input.expr, input.scope, input.file), () => mkUnknown(input.expr.text));
     const fromVars = this.tfvars.get(name);
     if (fromVars) return fromVars.value;
     const block = this.def.variables.get(name);
@@ -188,13 +188,8 @@ export class ModuleInstance implements Resolver {
     const counted = block.body.attributes.some((a) => a.name === 'count' || a.name === 'for_each');
     if (!counted) return { suffix: '', scope: this.scope, used: 0 };
     if (step?.kind !== 'index') return undefined;
-    let key: Value;
-    try {
-      key = evaluate(step.key, scope);
-    } catch {
-      return undefined;
-    }
-    if (isUnknown(key)) return undefined;
+    const key = orElse<Value | undefined>(() => evaluate(step.key, scope), () => undefined);
+    if (key === undefined || isUnknown(key)) return undefined;
     const wanted = toStr(key);
     if (wanted === undefined) return undefined;
     const found = this.expand(block, this.scope).find((e) => e.key !== undefined && toStr(e.key) === wanted);
@@ -230,16 +225,11 @@ export class ModuleInstance implements Resolver {
     let address = `${mode}${type}.${first.name}`;
     let i = 1;
     const next = steps[1];
-    if (next?.kind === 'index') {
-      try {
-        const key = evaluate(next.key, scope);
-        if (!isUnknown(key)) {
-          address += typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(toStr(key) ?? '')}]`;
-          i = 2;
-        }
-      } catch {
-        // an index that cannot be evaluated leaves the reference to the whole resource
-      }
+    // An index that cannot be evaluated leaves the reference to the whole resource.
+    const key = next?.kind === 'index' ? orElse<Value | undefined>(() => evaluate(next.key, scope), () => undefined) : undefined;
+    if (key !== undefined && !isUnknown(key)) {
+      address += typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(toStr(key) ?? '')}]`;
+      i = 2;
     }
     const attrs: string[] = [];
     for (; i < steps.length; i++) {
@@ -295,6 +285,7 @@ export class ModuleInstance implements Resolver {
       inputs.set(a.name, { expr: a.expr, scope, file: a.file });
     }
     const child = this.host.child(this, call, key, inputs);
+    if (child) this.budget?.charge(1, call.file, call.pos.line);
     this.children.set(cacheKey, child ?? null);
     return child;
   }
@@ -338,10 +329,15 @@ export class ModuleInstance implements Resolver {
 
   /** The instances a block's count / for_each produce, with their address suffix and scope. */
   expand(block: Block, scope: Scope): Expansion[] {
-    if (scope !== this.scope) return this.expandIn(block, scope);
+    if (scope !== this.scope) return this.counted(block, this.expandIn(block, scope));
     let found = this.expansions.get(block);
-    if (!found) this.expansions.set(block, (found = this.expandIn(block, scope)));
+    if (!found) this.expansions.set(block, (found = this.counted(block, this.expandIn(block, scope))));
     return found;
+  }
+
+  private counted(block: Block, expansions: Expansion[]): Expansion[] {
+    if (expansions.length > 1) this.budget?.charge(expansions.length, block.file, block.pos.line);
+    return expansions;
   }
 
   private expandIn(block: Block, scope: Scope): Expansion[] {
@@ -358,12 +354,8 @@ export class ModuleInstance implements Resolver {
     if (forEach) {
       const coll = safeEvaluate(forEach, scope);
       if (isUnknown(coll)) return [{ suffix: '[*]', scope: childScope(scope, { each: obj({ key: mkUnknown('each.key'), value: mkUnknown('each.value') }) }) }];
-      let pairs: [Value, Value][];
-      try {
-        pairs = entries(coll);
-      } catch {
-        return [];
-      }
+      let pairs = orElse<[Value, Value][] | undefined>(() => entries(coll), () => undefined);
+      if (!pairs) return [];
       if (pairs.length > MAX_INSTANCES) {
         this.noteInstanceCap(block, `for_each over ${pairs.length} elements`);
         pairs = pairs.slice(0, MAX_INSTANCES);

@@ -3,8 +3,9 @@ import type { Position, PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Expr, TraversalStep } from './ast.js';
 import { type Scope, evaluate, keyString, renderTemplate } from './evaluator.js';
+import { orElse } from './evaluation-error.js';
 import { decodeJsonPieces } from './json-template.js';
-import { type Piece, isUnknown, templatePieces, toBool } from './values.js';
+import { type Piece, type Value, isUnknown, templatePieces, toBool } from './values.js';
 
 export type FilePosition = Position & { file: string };
 
@@ -43,13 +44,12 @@ function literalPath(steps: TraversalStep[], scope: Scope): string[] {
   for (const s of steps) {
     if (s.kind === 'attr') out.push(s.name);
     else if (s.kind === 'index') {
-      try {
-        const k = evaluate(s.key, scope);
-        if (isUnknown(k)) break;
-        out.push(keyString(k));
-      } catch {
-        break;
-      }
+      const k = orElse<string | undefined>(() => {
+        const v = evaluate(s.key, scope);
+        return isUnknown(v) ? undefined : keyString(v);
+      }, () => undefined);
+      if (k === undefined) break;
+      out.push(k);
     } else break;
   }
   return out;
@@ -72,15 +72,8 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
   if (path.length === 0) return crossed ? originOf(expr, scope, file, depth + 1) : undefined;
   if (expr.kind === 'object') {
     for (const item of expr.items) {
-      let key: string | undefined = item.keyName;
-      if (key === undefined) {
-        try {
-          key = keyString(evaluate(item.key, scope));
-        } catch {
-          continue;
-        }
-      }
-      if (key === path[0]) return descend(item.value, scope, file, path.slice(1), crossed, depth + 1);
+      const key = item.keyName ?? orElse<string | undefined>(() => keyString(evaluate(item.key, scope)), () => undefined);
+      if (key !== undefined && key === path[0]) return descend(item.value, scope, file, path.slice(1), crossed, depth + 1);
     }
     return undefined;
   }
@@ -88,14 +81,12 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
     const i = Number(path[0]);
     let item = Number.isInteger(i) ? expr.items[i] : undefined;
     // A set (toset([...]) under for_each) is keyed by its elements' values.
-    item ??= expr.items.find((it) => {
-      try {
+    item ??= expr.items.find((it) =>
+      orElse(() => {
         const v = evaluate(it, scope);
         return !isUnknown(v) && keyString(v) === path[0];
-      } catch {
-        return false;
-      }
-    });
+      }, () => false),
+    );
     return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
   }
   if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
@@ -164,12 +155,8 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
   switch (expr.kind) {
     case 'object':
       for (const item of expr.items) {
-        let key: string;
-        try {
-          key = item.keyName ?? keyString(evaluate(item.key, scope));
-        } catch {
-          continue;
-        }
+        const key = item.keyName ?? orElse<string | undefined>(() => keyString(evaluate(item.key, scope)), () => undefined);
+        if (key === undefined) continue;
         const child = join(pointer, key);
         const structured = item.value.kind === 'object' || item.value.kind === 'tuple' || item.value.kind === 'for';
         const origin = structured ? undefined : originOf(item.value, scope, file, depth + 1);
@@ -190,21 +177,14 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
       }
       return;
     case 'conditional': {
-      try {
-        const c = evaluate(expr.cond, scope);
-        if (!isUnknown(c)) walkPositions(toBool(c) ? expr.then : expr.else, scope, file, pointer, out, depth + 1);
-      } catch {
-        // an invalid condition has no branch to follow
-      }
+      // An invalid condition has no branch to follow.
+      const c = orElse<Value | undefined>(() => evaluate(expr.cond, scope), () => undefined);
+      if (c !== undefined && !isUnknown(c)) walkPositions(toBool(c) ? expr.then : expr.else, scope, file, pointer, out, depth + 1);
       return;
     }
     case 'template': {
-      let v;
-      try {
-        v = evaluate(expr, scope);
-      } catch {
-        return;
-      }
+      const v = orElse<Value | undefined>(() => evaluate(expr, scope), () => undefined);
+      if (v === undefined) return;
       const text = scope.resolver.fileText?.(file);
       if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
         const decoded = decodeJsonPieces(literalPieces(expr, v, scope), text);
@@ -235,11 +215,8 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
 function literalPieces(expr: Extract<Expr, { kind: 'template' }>, value: string, scope: Scope): Piece[] {
   const allLiteral = expr.parts.every((p) => p.kind === 'literal');
   if (allLiteral) return expr.parts.map((p) => (p.kind === 'literal' ? { text: p.text, fileStart: p.start } : { text: '' }));
-  try {
-    const pieces = renderTemplate(expr, scope);
-    if (pieces.map((p) => ('text' in p ? p.text : '')).join('') === value) return pieces;
-  } catch {
-    // positions are best effort
-  }
+  // Positions are best effort: a template that cannot be rendered again maps to its start.
+  const pieces = orElse<Piece[] | undefined>(() => renderTemplate(expr, scope), () => undefined);
+  if (pieces && pieces.map((p) => ('text' in p ? p.text : '')).join('') === value) return pieces;
   return [{ text: value }];
 }

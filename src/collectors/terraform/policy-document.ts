@@ -4,6 +4,7 @@ import { join } from '../../util/pointer.js';
 import type { Attribute, Block } from './ast.js';
 import { expandBlocks, safeEvaluate } from './body.js';
 import type { Scope } from './evaluator.js';
+import { orElse } from './evaluation-error.js';
 import { type FilePosition, originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from './values.js';
 
@@ -126,11 +127,8 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
 /** One position per entry of a condition's `values` (its own line in a multi-line list), after `offset` earlier entries. */
 function valuePositions(attr: Attribute, scope: Scope, count: number, offset: number, pointer: string, fallback: FilePosition, out: PositionMap): void {
   const entries: PositionMap = Object.create(null) as PositionMap;
-  try {
-    walkPositions(attr.expr, scope, attr.file, '', entries);
-  } catch {
-    // entries share the attribute's position
-  }
+  // Where entries cannot be traced they share the attribute's position.
+  orElse(() => walkPositions(attr.expr, scope, attr.file, '', entries), () => undefined);
   for (let i = 0; i < count; i++) out[join(pointer, offset + i)] = entries[join('', i)] ?? fallback;
 }
 
@@ -141,13 +139,7 @@ function unknownKey(u: { $unknown: string }): string {
 function statementsOf(v: Value): Value[] | undefined {
   let doc: Value = v;
   if (isUnknown(v)) doc = encodedValue.get(v) ?? v;
-  else if (typeof v === 'string') {
-    try {
-      doc = parseJsonValue(v);
-    } catch {
-      return undefined;
-    }
-  }
+  else if (typeof v === 'string') doc = parseJsonValue(v) ?? null;
   if (!isObject(doc)) return undefined;
   const st = doc.Statement;
   return Array.isArray(st) ? st : isObject(st) ? [st] : undefined;

@@ -101,14 +101,20 @@ export function fromJson(v: unknown): Value {
   return null;
 }
 
-/** JSON.parse without prototype pollution: `__proto__` keys stay data. */
-export function parseJsonValue(text: string): Value {
-  return fromJson(JSON.parse(text, function (this: unknown, _k, val: unknown) {
-    if (val && typeof val === 'object' && !Array.isArray(val)) {
-      const o = newObject();
-      for (const key of Object.keys(val)) o[key] = (val as Record<string, Value>)[key]!;
-      return o;
-    }
-    return val;
-  }) as unknown);
+/** JSON.parse without prototype pollution (`__proto__` keys stay data); undefined when the text is not JSON. */
+export function parseJsonValue(text: string): Value | undefined {
+  try {
+    return fromJson(JSON.parse(text, function (this: unknown, _k, val: unknown) {
+      if (val && typeof val === 'object' && !Array.isArray(val)) {
+        const o = newObject();
+        for (const key of Object.keys(val)) o[key] = (val as Record<string, Value>)[key]!;
+        return o;
+      }
+      return val;
+    }) as unknown);
+  } catch (e) {
+    // SyntaxError: not JSON. RangeError: nested deeper than the stack allows (a hostile string); neither has a value.
+    if (e instanceof SyntaxError || e instanceof RangeError) return undefined;
+    throw e;
+  }
 }

@@ -21,6 +21,7 @@ import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
+import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
 
 export interface KubernetesLiveOptions extends KubeSourceOptions {
   /** Scan root, passed to the manifest collector that shapes each object. */
@@ -116,8 +117,15 @@ export async function collectLiveKubernetes(options: KubernetesLiveOptions): Pro
         resources: result.resources,
         objectsDirFailed: false,
       };
-      const cluster = await collectCluster(run);
-      if (cluster) result.clusters.push(cluster);
+      // One cluster that fails unexpectedly is named in a note, and what was read of it left out: the other clusters still count.
+      const before = result.resources.length;
+      try {
+        const cluster = await collectCluster(run);
+        if (cluster) result.clusters.push(cluster);
+      } catch (e) {
+        result.resources.length = before;
+        result.notes.push(internalErrorNote(errorSummary(e), undefined, undefined, `cluster ${target.context}; what was read of it is left out`));
+      }
     }
   } finally {
     if (timer) clearTimeout(timer);

@@ -47,12 +47,7 @@ function sourceStatements(v: Value): Value[] | undefined {
   const out: Value[] = [];
   for (const doc of v) {
     if (typeof doc !== 'string') return undefined;
-    let parsed: Value;
-    try {
-      parsed = parseJsonValue(doc);
-    } catch {
-      return undefined;
-    }
+    const parsed = parseJsonValue(doc);
     const st = isObject(parsed) ? parsed.Statement : undefined;
     if (Array.isArray(st)) out.push(...st);
     else if (isObject(st)) out.push(st);

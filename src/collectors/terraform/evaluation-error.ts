@@ -1,0 +1,32 @@
+/**
+ * The Terraform evaluator's own failure: a value that cannot be computed (a function called with
+ * arguments it rejects, a type mismatch, a missing key, the evaluation budget spent). Callers turn
+ * it into an unknown value; any other exception is a programming error and goes on to the
+ * per-input boundary (src/engine/isolate.ts), which names the input instead of guessing.
+ */
+export class EvaluationError extends Error {
+  override name = 'EvaluationError';
+}
+
+/**
+ * The root module's evaluation budget is spent. Unlike other evaluation errors, `try()` and
+ * `can()` do not catch it: their fallback would be a guess, not Terraform's answer.
+ */
+export class BudgetExceeded extends EvaluationError {
+  override name = 'BudgetExceeded';
+}
+
+/** What `try()` and `can()` catch, as Terraform does: an invalid value, never an exhausted budget or a programming error. */
+export function isRecoverable(e: unknown): e is EvaluationError {
+  return e instanceof EvaluationError && !(e instanceof BudgetExceeded);
+}
+
+/** Runs `work`; an evaluation error gives `fallback`'s value, anything else is rethrown. */
+export function orElse<T>(work: () => T, fallback: (e: EvaluationError) => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof EvaluationError) return fallback(e);
+    throw e;
+  }
+}

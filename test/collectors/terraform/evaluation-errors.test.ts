@@ -1,0 +1,87 @@
+/**
+ * The evaluator's own error type: a value that cannot be computed becomes unknown and evaluation
+ * goes on; any other exception (a programming error) is never mistaken for an unknown value;
+ * an exhausted budget is not a value `try()` or `can()` may replace with their fallback.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectTerraform, parseHcl } from '../../../src/collectors/terraform/index.js';
+import { safeEvaluate } from '../../../src/collectors/terraform/body.js';
+import type { Resolver, Scope } from '../../../src/collectors/terraform/evaluator.js';
+import { EvaluationBudget } from '../../../src/collectors/terraform/evaluation-budget.js';
+import { isUnknown } from '../../../src/collectors/terraform/values.js';
+
+const ROOT = '/project';
+const LIMITS = { maxNodes: 1_000_000, maxDepth: 256 };
+
+/** The attributes of a `locals` block, by name. */
+async function locals(text: string) {
+  const parsed = await parseHcl('/project/main.tf', `locals {\n${text}\n}\n`);
+  return new Map(parsed.body.blocks[0]!.body.attributes.map((a) => [a.name, a]));
+}
+
+/** A scope whose references (`var.x`) are answered by `resolve`. */
+function scope(resolve: Resolver['resolve'], budget?: EvaluationBudget): Scope {
+  return { resolver: { resolve, origin: () => undefined, ...(budget ? { budget } : {}) }, bindings: new Map() };
+}
+
+describe('evaluation errors', () => {
+  it('a call with arguments it rejects is unknown; the rest of the root is evaluated and nothing is reported as an internal error', async () => {
+    const text = `resource "aws_iam_role" "bad" {
+  name        = element([], 0)
+  description = lower(["not", "a", "string"])
+  path        = jsondecode("{")
+  tags        = { a = regex("(", "x"), b = nosuchfunction(1), c = keys("text"), d = can() }
+}
+
+resource "aws_iam_role" "good" {
+  name = upper("good")
+}
+`;
+    const r = await collectTerraform([{ path: join(ROOT, 'infra', 'main.tf'), text }], { root: ROOT, limits: LIMITS });
+    expect(r.notes).toEqual([]);
+    expect(r.resources.map((x) => x.name)).toEqual(['aws_iam_role.bad', 'GOOD']);
+    const bad = r.resources[0]!.body as { RoleName: never; Tags: never };
+    expect([isUnknown(bad.RoleName), isUnknown(bad.Tags)]).toEqual([true, true]);
+  });
+
+  it('a TypeError raised under evaluation is not an unknown value: attributes, try() and can() let it through', async () => {
+    const attrs = await locals('plain = var.x\ntried = try(var.x, "fallback")\ncan_ = can(var.x)\ninside = "${upper(var.x)}-suffix"');
+    const buggy = scope(() => {
+      throw new TypeError('Cannot read properties of undefined');
+    });
+    for (const name of ['plain', 'tried', 'can_', 'inside']) expect(() => safeEvaluate(attrs.get(name)!, buggy)).toThrow(TypeError);
+    // The same expressions over a reference that is merely invalid: try() and can() answer, as Terraform does.
+    const invalid = scope(() => ({ value: 'text', used: 0 }));
+    expect(safeEvaluate((await locals('tried = try(var.x.missing, "fallback")')).get('tried')!, invalid)).toBe('fallback');
+    expect(safeEvaluate((await locals('can_ = can(var.x.missing)')).get('can_')!, invalid)).toBe(false);
+  });
+
+  it('a spent budget is unknown, even under try() and can(), and names where it ran out', async () => {
+    const attrs = await locals('big = [for a in range(1000) : a]\ntried = try([for a in range(1000) : a], "fallback")\ncan_ = can([for a in range(1000) : a])');
+    const none = (): undefined => undefined;
+    for (const name of ['big', 'tried', 'can_']) {
+      const budget = new EvaluationBudget(100);
+      const v = safeEvaluate(attrs.get(name)!, scope(none, budget));
+      expect(isUnknown(v)).toBe(true);
+      expect(budget.hit).toEqual({ file: '/project/main.tf', line: name === 'big' ? 2 : name === 'tried' ? 3 : 4 });
+    }
+    const enough = new EvaluationBudget(10_000);
+    expect(safeEvaluate(attrs.get('tried')!, scope(none, enough))).toHaveLength(1000);
+    expect(enough.hit).toBeUndefined();
+  });
+
+  it('input nested beyond what can be evaluated is named as such, not as an internal error; the other roots are evaluated', async () => {
+    const depth = 20_000;
+    const deep = `resource "aws_iam_role" "deep" {\n  name = ${'['.repeat(depth)}1${']'.repeat(depth)}\n}\n`;
+    const links = 10_000;
+    const chain = ['locals {', ...Array.from({ length: links }, (_, i) => `  l${i} = local.l${i + 1}`), `  l${links} = "end"`, '}', 'resource "aws_iam_role" "chain" {', '  name = local.l0', '}', ''].join('\n');
+    const files = { 'deep/main.tf': deep, 'chain/main.tf': chain, 'ok/main.tf': 'resource "aws_iam_role" "ok" {\n  name = "ok"\n}\n' };
+    const r = await collectTerraform(Object.entries(files).map(([name, text]) => ({ path: join(ROOT, name), text })), { root: ROOT, limits: LIMITS });
+    expect(r.resources.map((x) => x.id)).toEqual(['tf:ok:aws_iam_role.ok']);
+    expect(r.notes).toEqual([
+      { kind: 'parse-error', level: 'error', file: join(ROOT, 'deep/main.tf'), line: 2, column: expect.any(Number), message: 'nested too deeply to read (more than 1000 levels of syntax)' },
+      { kind: 'limit', level: 'error', file: join(ROOT, 'chain/main.tf'), line: expect.any(Number), message: 'Terraform root chain: references nested too deeply to evaluate; its resources are not analysed' },
+    ]);
+  });
+});
