@@ -10,7 +10,7 @@ import { EarlyStart, collectInParallel, runJobs } from '../src/collect/pool.js';
 import { collectStructured } from '../src/collectors/documents.js';
 import { collectTerraform } from '../src/collectors/terraform/index.js';
 import { emptyResult, mergeResults, type CollectOptions, type CollectResult, type SourceFile } from '../src/collectors/types.js';
-import type { WorkerJob } from '../src/collect/worker.js';
+import type { WorkerJob } from '../src/collect/collect-job.js';
 import { DEFAULT_LIMITS } from '../src/util/structured.js';
 
 const root = '/repo';

@@ -14,7 +14,8 @@ import { unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
 import type { Worker } from 'node:worker_threads';
-import type { WorkerJob, WorkerReply, WorkerSetup } from './worker.js';
+import type { WorkerReply, WorkerSetup } from './worker.js';
+import type { WorkerJob } from './collect-job.js';
 
 /**
  * Below this much input a second thread costs more than it saves: it loads the code, compiles

@@ -1,16 +1,9 @@
 /** Worker thread of the collection pool: collects the units it is sent and posts the results back. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
-import { collectJob } from './collect-job.js';
+import type { CollectResult } from '../collectors/types.js';
+import { collectJob, type WorkerJob } from './collect-job.js';
 import { packPositions, type PackedPositions } from './packed-positions.js';
 import { errorSummary } from '../collectors/isolate.js';
-
-export interface WorkerJob {
-  id: number;
-  kind: 'structured' | 'terraform';
-  files: SourceFile[][];
-  options: CollectOptions;
-}
 
 /** Sent when the thread starts: whether to load the Terraform parser before the first job arrives. */
 export interface WorkerSetup {

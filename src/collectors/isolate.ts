@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
-import type { CollectResult } from '../collectors/types.js';
+import type { CollectResult } from './types.js';
 
 /** Longest error message kept in a note. */
 const MAX_MESSAGE = 160;

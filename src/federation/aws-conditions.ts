@@ -1,5 +1,5 @@
 /** The tests of an IAM `Condition` block read as {@link ConditionUse}s: which claim and issuer each key names. */
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import type { StatementCondition } from '../iam/policy-statements.js';
 import { resolveConditionKey } from './issuers.js';

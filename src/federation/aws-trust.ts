@@ -1,5 +1,5 @@
 /** The federations of an IAM role: who can obtain it by web identity or EKS Pod Identity. */
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import type { CoverageNote, JsonObject, Resource } from '../model/types.js';
 import { join } from '../util/pointer.js';
 import { principalValues, readPolicy, type IamStatement } from '../iam/policy-statements.js';

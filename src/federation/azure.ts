@@ -3,7 +3,7 @@
  * credential (`azure.msi.FederatedIdentityCredential`) whose parent is the identity.
  * Standard credentials match the subject exactly; flexible ones by their claims-matching expression.
  */
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import type { JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { classifyIssuer, clusterOfResource, clusterWithIssuer, normalizeIssuer } from './issuers.js';

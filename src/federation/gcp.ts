@@ -4,7 +4,7 @@
  * Issuer = the workload pool; subject = the Kubernetes ServiceAccounts the member admits.
  */
 import type { JsonObject, JsonValue, Resource } from '../model/types.js';
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import type { Federation, GcpGrant, Matcher } from './types.js';
 import { anyMatcher } from './matcher.js';

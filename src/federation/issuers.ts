@@ -1,5 +1,5 @@
 /** Issuer identification: which system a token issuer is, and which scanned provider/cluster it is. */
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import type { ClusterInfo, JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import type { Issuer, IssuerKind } from './types.js';

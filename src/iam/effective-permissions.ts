@@ -3,7 +3,7 @@
  * its permissions boundary, with pointers to the policy element that grants each finding.
  */
 import type { Resource } from '../model/types.js';
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import { evaluate, type Decision, type Grant } from './evaluate.js';
 import { rolePolicies, type PolicyInput, type RolePolicies } from './role-policies.js';
 import { adminEquivalentGrants } from './privilege-escalation.js';

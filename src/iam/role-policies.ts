@@ -1,6 +1,6 @@
 /** The permission policies of an IAM role: attached (AWS and customer managed), inline, and its boundary. */
 import type { JsonValue, Resource } from '../model/types.js';
-import type { InventoryIndex } from '../model/model.js';
+import type { InventoryIndex } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
 import { readStatements, type IamStatement } from './policy-statements.js';

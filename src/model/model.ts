@@ -1,16 +1,9 @@
-import type { ClusterInfo, CoverageNote, Inventory, Resource, ResourceType } from './types.js';
+import type { ClusterInfo, CoverageNote, Inventory, InventoryIndex, Resource, ResourceType } from './types.js';
 import type { Federation } from '../federation/types.js';
 import { analyzeAwsTrust, trustStatements } from '../federation/aws-trust.js';
 import type { IamStatement } from '../iam/policy-statements.js';
 import { analyzeAzureFederations } from '../federation/azure.js';
 import { analyzeGcpServiceAccount } from '../federation/gcp.js';
-
-/** Read access to the inventory that derived views need. */
-export interface InventoryIndex {
-  readonly clusters: readonly ClusterInfo[];
-  resourceById(id: string): Resource | undefined;
-  ofType(type: ResourceType): readonly Resource[];
-}
 
 /**
  * The inventory with its indexes and derived views, computed once and shared by all rules.

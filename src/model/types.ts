@@ -218,3 +218,10 @@ export interface Finding {
   /** Set by baselines: whether the finding was in the baseline. */
   baselineState?: 'new' | 'unchanged';
 }
+
+/** Read access to the inventory that derived views need. */
+export interface InventoryIndex {
+  readonly clusters: readonly ClusterInfo[];
+  resourceById(id: string): Resource | undefined;
+  ofType(type: ResourceType): readonly Resource[];
+}

@@ -1,4 +1,4 @@
-import type { InventoryIndex } from '../../src/model/model.js';
+import type { InventoryIndex } from '../../src/model/types.js';
 import type { ClusterInfo, JsonValue, Resource } from '../../src/model/types.js';
 
 export function resource(id: string, type: string, body: unknown): Resource {

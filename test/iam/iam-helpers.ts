@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue, Resource } from '../../src/model/types.js';
-import type { InventoryIndex } from '../../src/model/model.js';
+import type { InventoryIndex } from '../../src/model/types.js';
 import { readStatements } from '../../src/iam/policy-statements.js';
 import type { PolicyInput, RolePolicies } from '../../src/iam/role-policies.js';
 

@@ -3,7 +3,7 @@
  * src/model/types.ts). Computed attributes (ids, client ids, issuer URLs) become Unknowns that
  * refer to the resource, so joins follow Terraform references.
  */
-import type { Builder, Mapper, MappingContext } from './mapping.js';
+import type { Builder, Mapper, MappingContext } from './mapper.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
 import { decodeJsonPieces } from './json-template.js';
 import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';

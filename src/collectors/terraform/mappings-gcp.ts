@@ -3,7 +3,7 @@
  * IAM policies (`*_iam_policy`, `data.google_iam_policy`) map to intermediate shapes that
  * src/collectors/gcp/normalize.ts splits into one `gcp.iam.Binding` per role.
  */
-import type { MappingContext } from './mapping.js';
+import type { MappingContext } from './mapper.js';
 import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, templatePieces } from './values.js';
 import { blocksUnresolved } from './body.js';
 

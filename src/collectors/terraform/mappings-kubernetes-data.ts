@@ -4,7 +4,7 @@
  * Secret; `binary_data` is base64 and becomes `data`/`binaryData`. Values are redacted by the
  * mapping's credential scan before the resource enters the inventory.
  */
-import type { Builder, Mapper, MappingContext } from './mapping.js';
+import type { Builder, Mapper, MappingContext } from './mapper.js';
 import { type ObjectValue, isObject, newObject } from './values.js';
 
 function firstBlock(values: ObjectValue, name: string): ObjectValue | undefined {
