@@ -50,6 +50,13 @@ export function classifyIssuer(host: string): { kind: IssuerKind; ci?: string } 
   return { kind: 'unknown' };
 }
 
+/** How a message names an issuer: its host and path, its cluster, or that it is not known statically (never an internal key). */
+export function issuerDisplayName(issuer: Issuer): string {
+  if (issuer.host) return issuer.host;
+  if (issuer.cluster) return `the OIDC issuer of cluster ${issuer.cluster}`;
+  return 'an OIDC provider whose issuer URL is not known statically';
+}
+
 /** Two issuers are the same when their keys are (condition keys compare case-insensitively). */
 export function sameIssuer(a: Issuer, b: Issuer): boolean {
   return a.key.toLowerCase() === b.key.toLowerCase();

@@ -222,6 +222,21 @@ describe('analyzeAwsTrust: operator forms and traps', () => {
     expect(f.subject).toEqual({ allow: null, deny: [], unknown: false });
   });
 
+  it('ForAnyValue: on another issuer\'s key is false without the key, negated or not', () => {
+    const f = only([allow({ 'ForAnyValue:StringNotEquals': { [`${OTHER}:sub`]: `${SA}kube-system:x` } })]);
+    expect(f.unsatisfiable).toMatch(/mismatch/);
+    expect(f.unsatisfiable).not.toMatch(/ref:|unresolved:/);
+  });
+
+  it('a provider whose URL is not resolved may be the issuer the keys name: no mismatch', () => {
+    const provider = resource('provider', 'aws.iam.OIDCProvider', { Url: unknown('var.issuer_url'), ClientIDList: ['sts.amazonaws.com'] });
+    const principal = { Federated: unknown('aws_iam_openid_connect_provider.x.arn', { ref: { id: 'provider', attribute: 'arn' } }) };
+    const f = only([allow({ StringEquals: { [`${OTHER}:sub`]: `${SA}prod:app` } }, { Principal: principal })], index([provider]));
+    expect(f.issuer.key).toBe('ref:provider');
+    expect(f.conditions[0]!.issuerMismatch).toBe(false);
+    expect(f.unsatisfiable).toBeUndefined();
+  });
+
   it('contradictory conditions are unsatisfiable', () => {
     const f = only([allow({ StringEquals: { [SUB]: `${SA}a:x` }, StringLike: { [SUB]: `${SA}b:*` } })]);
     expect(isEmpty(f.subject)).toBe(true);
