@@ -11,7 +11,8 @@ const rule: CodeRule = {
     tags: ['trust-policy'],
     description: `No token can satisfy the statement, because IAM evaluates it as false for every web-identity request:
 
-- a \`*\` under \`StringEquals\` on \`sub\` or \`aud\`: it matches only the literal star;
+- a \`*\` under \`StringEquals\` on \`sub\` or \`aud\`, for any issuer: it matches only the literal star. For a CI issuer also
+  a \`*\` or \`?\` where a repository or owner name belongs (\`repo:acme/*\` or \`repo:acme*\` under \`StringEquals\`);
 - contradictory conditions on the same claim, or a Deny statement that takes away every subject;
 - a positive test of a key STS never puts in an AssumeRoleWithWebIdentity request: a key without a service prefix
   (\`clusterID\`, a bare \`sub\`), another service's key (\`s3:prefix\`, \`ec2:SourceInstanceARN\`), or a key that

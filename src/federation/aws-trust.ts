@@ -7,6 +7,7 @@ import { matchAction } from '../iam/statement-match.js';
 import { evaluateClaims, patternsOf, requiresKeyAbsent, requiresKeyPresent } from './aws-condition-eval.js';
 import { webIdentityKeyPresence } from './aws-condition-keys.js';
 import { readConditions } from './aws-conditions.js';
+import { ciIssuerById, subjectPin } from './ci-issuers.js';
 import { issuerDisplayName, resolveIssuerDetailed, sameIssuer } from './issuers.js';
 import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher, Pattern } from './types.js';
@@ -111,7 +112,7 @@ function webIdentityFederation(
   }
 
   if (issuer.kind === 'unknown' && trustsServiceAccounts(subject)) issuer.kind = 'kubernetes';
-  unsatisfiable ??= emptyClaimReason('sub', subject, impossibleValues(subject), issuer.kind === 'kubernetes');
+  unsatisfiable ??= emptyClaimReason('sub', subject, impossibleSubjects(subject, issuer), issuer.kind === 'kubernetes');
   unsatisfiable ??= emptyClaimReason('aud', claims.audience, impossibleValues(claims.audience));
 
   const federation: Federation = {
@@ -186,6 +187,13 @@ function missingKeyReason(own: ConditionUse[]): string | undefined {
 /** Allowed literals no token carries: `*` (under `StringEquals` a literal star, not a wildcard). */
 function impossibleValues(m: Matcher): Pattern[] {
   return (m.allow ?? []).filter((p) => !p.wildcard && p.value === '*');
+}
+
+/** As {@link impossibleValues}, and CI subjects with `*` where a repository or owner name belongs. */
+function impossibleSubjects(subject: Matcher, issuer: Issuer): Pattern[] {
+  const ci = issuer.kind === 'ci' ? ciIssuerById(issuer.ci) : undefined;
+  if (!ci) return impossibleValues(subject);
+  return (subject.allow ?? []).filter((p) => !p.wildcard && (p.value === '*' || subjectPin(ci, p.value, false).impossible === true));
 }
 
 function emptyClaimReason(claim: 'sub' | 'aud', m: Matcher, impossible: Pattern[], kubernetes = false): string | undefined {

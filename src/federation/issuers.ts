@@ -2,16 +2,8 @@
 import type { InventoryIndex } from '../model/model.js';
 import type { ClusterInfo, JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
+import { ciIssuerByHost } from './ci-issuers.js';
 import type { Issuer, IssuerKind } from './types.js';
-
-const CI_HOSTS: Record<string, string> = {
-  'token.actions.githubusercontent.com': 'github',
-  'gitlab.com': 'gitlab',
-  'app.terraform.io': 'terraform-cloud',
-  'oidc.circleci.com': 'circleci',
-  'api.bitbucket.org': 'bitbucket',
-  'agent.buildkite.com': 'buildkite',
-};
 
 const OTHER_KNOWN_HOSTS = new Set([
   'accounts.google.com',
@@ -44,8 +36,8 @@ export function classifyIssuer(host: string): { kind: IssuerKind; ci?: string } 
   if (EKS_HOST.test(h) || EKS_DUAL_STACK_HOST.test(h)) return { kind: 'kubernetes' };
   if (h.endsWith(AKS_DOMAIN)) return { kind: 'kubernetes' };
   if (h === 'container.googleapis.com' && path.startsWith('/v1/projects/')) return { kind: 'kubernetes' };
-  const ci = CI_HOSTS[h];
-  if (ci) return { kind: 'ci', ci };
+  const ci = ciIssuerByHost(h);
+  if (ci) return { kind: 'ci', ci: ci.id };
   if (OTHER_KNOWN_HOSTS.has(h) || OTHER_KNOWN_DOMAINS.some((d) => h.endsWith(d))) return { kind: 'other-known' };
   return { kind: 'unknown' };
 }

@@ -237,6 +237,16 @@ describe('analyzeAwsTrust: operator forms and traps', () => {
     expect(f.unsatisfiable).toBeUndefined();
   });
 
+  it('* under StringEquals is unsatisfiable for CI issuers too, as is a * where a repository name belongs', () => {
+    const github = { Principal: { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' } };
+    const key = 'token.actions.githubusercontent.com:sub';
+    expect(only([allow({ StringEquals: { [key]: '*' } }, github)]).unsatisfiable).toMatch(/"\*" is compared literally/);
+    expect(only([allow({ StringEquals: { [key]: 'repo:acme/*' } }, github)]).unsatisfiable).toMatch(/"repo:acme\/\*"/);
+    expect(only([allow({ StringEquals: { [key]: ['repo:acme/*', 'repo:acme/app:ref:refs/heads/main'] } }, github)]).unsatisfiable).toBeUndefined();
+    expect(only([allow({ StringLike: { [key]: 'repo:acme/*' } }, github)]).unsatisfiable).toBeUndefined();
+    expect(only([allow({ StringEquals: { [AUD]: '*', [SUB]: `${SA}prod:app` } })]).unsatisfiable).toMatch(/aud/);
+  });
+
   it('contradictory conditions are unsatisfiable', () => {
     const f = only([allow({ StringEquals: { [SUB]: `${SA}a:x` }, StringLike: { [SUB]: `${SA}b:*` } })]);
     expect(isEmpty(f.subject)).toBe(true);
