@@ -14,7 +14,8 @@ const rule: CodeRule = {
 (another cloud, a vault, an internal service) then work for this role as long as the IAM OIDC provider
 lists their audience. STS accepts a token only when its \`aud\` is in the provider's client-ID list, so the
 risk is small when the scanned provider accepts exactly \`${STS_AUDIENCE}\` (low); it is medium when the
-provider is not in the scan or accepts other audiences too.`,
+provider is not in the scan or accepts other audiences too. A statement no token can satisfy (a positive test of
+a key web-identity requests never carry, such as \`clusterID\`) is left to \`aws-trust-unsatisfiable\`.`,
     remediation: `Add \`"StringEquals": { "<issuer>:aud": "${STS_AUDIENCE}" }\` to the statement's conditions, and keep the OIDC
 provider's client-ID list to \`${STS_AUDIENCE}\`.`,
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],

@@ -1,4 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
+import { requiresKeyPresent } from '../../src/federation/aws-condition-eval.js';
 import { displayIssuer, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
 
 const rule: CodeRule = {
@@ -25,7 +26,7 @@ restriction never applies (then \`aws-trust-condition-bypassable\` is reported t
         resource: role,
         at: first.pointer,
         message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition "${first.key}" names ${other}: ${
-          first.negated ? 'the restriction never applies to these tokens' : 'no token of the trusted provider satisfies it'
+          requiresKeyPresent(first) ? 'no token of the trusted provider satisfies it' : 'the restriction never applies to these tokens'
         }.`,
       });
     }

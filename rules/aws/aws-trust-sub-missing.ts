@@ -18,7 +18,10 @@ cluster, or any other issuer that is not a known CI or consumer identity provide
 critical, and the message says the issuer is unknown. A \`Null\` check (\`"<issuer>:sub": "false"\`) only
 requires the claim to exist, which every token does, so it does not count as a subject condition. When the
 condition block cannot be resolved statically (a CDK \`CfnJson\` value, an unknown variable), nothing is
-reported.`,
+reported. A statement no token can satisfy — for instance one whose only condition is a positive test of a key
+web-identity requests never carry, such as \`"StringEquals": {"clusterID": "1234"}\` — is reported by
+\`aws-trust-unsatisfiable\` instead; the same test under \`ForAllValues:\` or \`…IfExists\` passes without the
+key, so that statement is open and reported here.`,
     remediation: `Add a \`StringEquals\` condition on \`<issuer>:sub\` naming exactly the ServiceAccount that needs the
 role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\` condition
 (\`sts.amazonaws.com\`). With Terraform's \`aws_iam_policy_document\`, add a \`condition\` block with

@@ -58,11 +58,8 @@ export function evaluateClaims(uses: ConditionUse[]): ClaimConstraints {
 }
 
 function applyUse(m: Matcher, use: ConditionUse, fail: (reason: string) => void): Matcher {
-  if (use.base === 'Null') {
-    const absent = use.values.some((v) => typeof v === 'string' && v.toLowerCase() === 'true');
-    if (absent) fail(`Null on "${use.key}" requires the ${use.claim} claim to be absent, but tokens always carry it`);
-    return use.values.some((v) => typeof v !== 'string') ? { ...m, unknown: true } : m;
-  }
+  // Whether the claim may be absent is the key-presence check's (aws-trust.ts); here it constrains nothing.
+  if (use.base === 'Null') return use.values.some((v) => typeof v !== 'string') ? { ...m, unknown: true } : m;
   if (POSITIVE.has(use.base)) {
     if (use.tautology) return m;
     const { patterns, unknown } = patternsOf(use);
@@ -80,9 +77,23 @@ function applyUse(m: Matcher, use: ConditionUse, fail: (reason: string) => void)
   return { ...m, unknown: true };
 }
 
-/** Whether a use needs its key to be present in the request (false for absent keys of another issuer). */
+/**
+ * Whether a use is false when its key is missing from the request: IAM evaluates a positive
+ * operator on a missing key as false and a negated one as true; `…IfExists` and `ForAllValues:`
+ * are true, `ForAnyValue:` false, without the key; `Null: "false"` asks for the key.
+ */
 export function requiresKeyPresent(use: ConditionUse): boolean {
-  if (use.base === 'Null') return use.values.some((v) => typeof v === 'string' && v.toLowerCase() === 'false');
+  if (use.base === 'Null') return nullExpects(use, 'false');
   if (use.ifExists || use.setOperator === 'ForAllValues') return false;
-  return !use.negated;
+  return use.setOperator === 'ForAnyValue' || !use.negated;
+}
+
+/** Whether a use is false when its key is present: `Null: "true"`. */
+export function requiresKeyAbsent(use: ConditionUse): boolean {
+  return use.base === 'Null' && nullExpects(use, 'true');
+}
+
+/** A `Null` test with this value only (with several values, IAM ORs them). */
+function nullExpects(use: ConditionUse, value: 'true' | 'false'): boolean {
+  return use.values.length > 0 && use.values.every((v) => typeof v === 'string' && v.toLowerCase() === value);
 }

@@ -4,11 +4,13 @@ import type { CoverageNote, JsonObject, Resource } from '../model/types.js';
 import { join } from '../util/pointer.js';
 import { principalValues, readPolicy, type IamStatement } from '../iam/policy-statements.js';
 import { matchAction } from '../iam/statement-match.js';
-import { evaluateClaims, patternsOf, requiresKeyPresent } from './aws-condition-eval.js';
+import { evaluateClaims, patternsOf, requiresKeyAbsent, requiresKeyPresent } from './aws-condition-eval.js';
+import { webIdentityKeyPresence } from './aws-condition-keys.js';
 import { readConditions } from './aws-conditions.js';
-import { resolveIssuerDetailed, sameIssuer } from './issuers.js';
+import { ciIssuerById, subjectPin } from './ci-issuers.js';
+import { issuerDisplayName, resolveIssuerDetailed, sameIssuer } from './issuers.js';
 import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
-import type { ConditionUse, Federation, Issuer, Matcher } from './types.js';
+import type { ConditionUse, Federation, Issuer, Matcher, Pattern } from './types.js';
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
@@ -100,7 +102,7 @@ function webIdentityFederation(
     claims.subject = { ...claims.subject, unknown: true };
     claims.audience = { ...claims.audience, unknown: true };
   }
-  let unsatisfiable = mismatchReason(conditions, issuer) ?? claims.unsatisfiable;
+  let unsatisfiable = mismatchReason(conditions, issuer) ?? missingKeyReason(own) ?? claims.unsatisfiable;
 
   let subject = claims.subject;
   for (const deny of denies) {
@@ -110,10 +112,8 @@ function webIdentityFederation(
   }
 
   if (issuer.kind === 'unknown' && trustsServiceAccounts(subject)) issuer.kind = 'kubernetes';
-  if (unsatisfiable === undefined && isEmpty(subject, issuer.kind === 'kubernetes' ? 'kubernetes-subject' : 'any')) {
-    unsatisfiable = 'no token subject satisfies the conditions on sub';
-  }
-  if (unsatisfiable === undefined && isEmpty(claims.audience)) unsatisfiable = 'no token audience satisfies the conditions on aud';
+  unsatisfiable ??= emptyClaimReason('sub', subject, impossibleSubjects(subject, issuer), issuer.kind === 'kubernetes');
+  unsatisfiable ??= emptyClaimReason('aud', claims.audience, impossibleValues(claims.audience));
 
   const federation: Federation = {
     identityId: role.id,
@@ -156,14 +156,52 @@ function issuerFromKeys(uses: ConditionUse[]): StatementIssuer | undefined {
 }
 
 function isMismatch(use: ConditionUse, stmtIssuer: StatementIssuer): boolean {
-  return use.keyIssuer !== undefined && stmtIssuer.resolved && !sameIssuer(use.keyIssuer, stmtIssuer.issuer);
+  const named = use.keyIssuer;
+  if (named === undefined || !stmtIssuer.resolved || sameIssuer(named, stmtIssuer.issuer)) return false;
+  // A provider whose URL is not resolved may have any host: only two hosts, or two providers, differ for sure.
+  return (named.host === undefined) === (stmtIssuer.issuer.host === undefined);
 }
 
 /** A key of another issuer is absent from this issuer's tokens: operators that need it fail. */
 function mismatchReason(conditions: ConditionUse[], issuer: Issuer): string | undefined {
   const use = conditions.find((u) => u.issuerMismatch && requiresKeyPresent(u));
   if (!use) return undefined;
-  return `issuer mismatch: condition key "${use.key}" names issuer ${use.keyIssuer?.key}, not the statement's issuer ${issuer.key}; its tokens never carry that key`;
+  return `issuer mismatch: condition key "${use.key}" names ${use.keyIssuer ? issuerDisplayName(use.keyIssuer) : 'another issuer'}, not the statement's issuer ${issuerDisplayName(issuer)}; its tokens never carry that key`;
+}
+
+/**
+ * A condition no web-identity request passes: a positive test of a key STS never puts in the
+ * request context (for this issuer's tokens), or `Null: "true"` on a key it always puts there.
+ */
+function missingKeyReason(own: ConditionUse[]): string | undefined {
+  for (const use of own) {
+    const presence = webIdentityKeyPresence(use);
+    if (presence === 'never' && requiresKeyPresent(use)) {
+      return `condition key "${use.key}" is never in the request context of a web-identity request, and ${use.operator} on a missing key is false`;
+    }
+    if (presence === 'always' && requiresKeyAbsent(use)) return `Null on "${use.key}" requires the key to be absent, but every web-identity request carries it`;
+  }
+  return undefined;
+}
+
+/** Allowed literals no token carries: `*` (under `StringEquals` a literal star, not a wildcard). */
+function impossibleValues(m: Matcher): Pattern[] {
+  return (m.allow ?? []).filter((p) => !p.wildcard && p.value === '*');
+}
+
+/** As {@link impossibleValues}, and CI subjects with `*` where a repository or owner name belongs. */
+function impossibleSubjects(subject: Matcher, issuer: Issuer): Pattern[] {
+  const ci = issuer.kind === 'ci' ? ciIssuerById(issuer.ci) : undefined;
+  if (!ci) return impossibleValues(subject);
+  return (subject.allow ?? []).filter((p) => !p.wildcard && (p.value === '*' || subjectPin(ci, p.value, false).impossible === true));
+}
+
+function emptyClaimReason(claim: 'sub' | 'aud', m: Matcher, impossible: Pattern[], kubernetes = false): string | undefined {
+  if (!isEmpty(subtract(m, impossible), kubernetes ? 'kubernetes-subject' : 'any')) return undefined;
+  const reason = `no token ${claim === 'sub' ? 'subject' : 'audience'} satisfies the conditions on ${claim}`;
+  if (impossible.length === 0) return reason;
+  const values = impossible.map((p) => `"${p.value}"`).join(', ');
+  return `${reason}: ${values} ${impossible.length === 1 ? 'is' : 'are'} compared literally (no wildcard under StringEquals), and no token carries ${impossible.length === 1 ? 'it' : 'them'}`;
 }
 
 /**

@@ -2,16 +2,8 @@
 import type { InventoryIndex } from '../model/types.js';
 import type { ClusterInfo, JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
+import { ciIssuerByHost } from './ci-issuers.js';
 import type { Issuer, IssuerKind } from './types.js';
-
-const CI_HOSTS: Record<string, string> = {
-  'token.actions.githubusercontent.com': 'github',
-  'gitlab.com': 'gitlab',
-  'app.terraform.io': 'terraform-cloud',
-  'oidc.circleci.com': 'circleci',
-  'api.bitbucket.org': 'bitbucket',
-  'agent.buildkite.com': 'buildkite',
-};
 
 const OTHER_KNOWN_HOSTS = new Set([
   'accounts.google.com',
@@ -44,10 +36,17 @@ export function classifyIssuer(host: string): { kind: IssuerKind; ci?: string } 
   if (EKS_HOST.test(h) || EKS_DUAL_STACK_HOST.test(h)) return { kind: 'kubernetes' };
   if (h.endsWith(AKS_DOMAIN)) return { kind: 'kubernetes' };
   if (h === 'container.googleapis.com' && path.startsWith('/v1/projects/')) return { kind: 'kubernetes' };
-  const ci = CI_HOSTS[h];
-  if (ci) return { kind: 'ci', ci };
+  const ci = ciIssuerByHost(h);
+  if (ci) return { kind: 'ci', ci: ci.id };
   if (OTHER_KNOWN_HOSTS.has(h) || OTHER_KNOWN_DOMAINS.some((d) => h.endsWith(d))) return { kind: 'other-known' };
   return { kind: 'unknown' };
+}
+
+/** How a message names an issuer: its host and path, its cluster, or that it is not known statically (never an internal key). */
+export function issuerDisplayName(issuer: Issuer): string {
+  if (issuer.host) return issuer.host;
+  if (issuer.cluster) return `the OIDC issuer of cluster ${issuer.cluster}`;
+  return 'an OIDC provider whose issuer URL is not known statically';
 }
 
 /** Two issuers are the same when their keys are (condition keys compare case-insensitively). */

@@ -34,7 +34,7 @@ export type NamespaceSpan = 'none' | 'one' | 'several' | 'all';
 export type IssuerKind =
   /** A Kubernetes service-account issuer: EKS/AKS/GKE by host, a scanned cluster's issuer, or a trust whose subjects have the `system:serviceaccount:` form. */
   | 'kubernetes'
-  /** A multi-tenant CI issuer (GitHub Actions, GitLab, Terraform Cloud, ...). */
+  /** A CI service's issuer (GitHub Actions, GitLab, HCP Terraform, CircleCI, ...): see src/federation/ci-issuers.ts. */
   | 'ci'
   /** A known non-Kubernetes identity provider (Cognito, Google accounts, Auth0, ...). */
   | 'other-known'
@@ -47,7 +47,7 @@ export interface Issuer {
   /** Normalized host and path without scheme or trailing slash, when known. */
   host?: string;
   kind: IssuerKind;
-  /** For `ci`: which system (`github`, `gitlab`, `terraform-cloud`, ...). */
+  /** For `ci`: which system, as `CiIssuer.id` in src/federation/ci-issuers.ts (`github`, `gitlab`, `terraform-cloud`, ...). */
   ci?: string;
   /** Inventory id of the OIDC provider resource (`aws.iam.OIDCProvider`), when in the scan. */
   providerId?: string;

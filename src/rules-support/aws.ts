@@ -4,6 +4,7 @@ import type { Model } from '../model/model.js';
 import type { ConditionUse, Federation } from '../federation/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { hasWildcard } from '../federation/wildcard.js';
+import { issuerDisplayName } from '../federation/issuers.js';
 
 export interface RoleFederation {
   role: Resource;
@@ -59,9 +60,7 @@ export function valuePointer(resource: Resource, c: ConditionUse, value: string)
 }
 
 export function displayIssuer(f: Federation): string {
-  if (f.issuer.host) return f.issuer.host;
-  if (f.issuer.cluster) return `the OIDC issuer of cluster ${f.issuer.cluster}`;
-  return 'an OIDC provider whose issuer URL is not known statically';
+  return issuerDisplayName(f.issuer);
 }
 
 export function roleDisplayName(role: Resource): string {

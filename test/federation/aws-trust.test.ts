@@ -222,6 +222,31 @@ describe('analyzeAwsTrust: operator forms and traps', () => {
     expect(f.subject).toEqual({ allow: null, deny: [], unknown: false });
   });
 
+  it('ForAnyValue: on another issuer\'s key is false without the key, negated or not', () => {
+    const f = only([allow({ 'ForAnyValue:StringNotEquals': { [`${OTHER}:sub`]: `${SA}kube-system:x` } })]);
+    expect(f.unsatisfiable).toMatch(/mismatch/);
+    expect(f.unsatisfiable).not.toMatch(/ref:|unresolved:/);
+  });
+
+  it('a provider whose URL is not resolved may be the issuer the keys name: no mismatch', () => {
+    const provider = resource('provider', 'aws.iam.OIDCProvider', { Url: unknown('var.issuer_url'), ClientIDList: ['sts.amazonaws.com'] });
+    const principal = { Federated: unknown('aws_iam_openid_connect_provider.x.arn', { ref: { id: 'provider', attribute: 'arn' } }) };
+    const f = only([allow({ StringEquals: { [`${OTHER}:sub`]: `${SA}prod:app` } }, { Principal: principal })], index([provider]));
+    expect(f.issuer.key).toBe('ref:provider');
+    expect(f.conditions[0]!.issuerMismatch).toBe(false);
+    expect(f.unsatisfiable).toBeUndefined();
+  });
+
+  it('* under StringEquals is unsatisfiable for CI issuers too, as is a * where a repository name belongs', () => {
+    const github = { Principal: { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' } };
+    const key = 'token.actions.githubusercontent.com:sub';
+    expect(only([allow({ StringEquals: { [key]: '*' } }, github)]).unsatisfiable).toMatch(/"\*" is compared literally/);
+    expect(only([allow({ StringEquals: { [key]: 'repo:acme/*' } }, github)]).unsatisfiable).toMatch(/"repo:acme\/\*"/);
+    expect(only([allow({ StringEquals: { [key]: ['repo:acme/*', 'repo:acme/app:ref:refs/heads/main'] } }, github)]).unsatisfiable).toBeUndefined();
+    expect(only([allow({ StringLike: { [key]: 'repo:acme/*' } }, github)]).unsatisfiable).toBeUndefined();
+    expect(only([allow({ StringEquals: { [AUD]: '*', [SUB]: `${SA}prod:app` } })]).unsatisfiable).toMatch(/aud/);
+  });
+
   it('contradictory conditions are unsatisfiable', () => {
     const f = only([allow({ StringEquals: { [SUB]: `${SA}a:x` }, StringLike: { [SUB]: `${SA}b:*` } })]);
     expect(isEmpty(f.subject)).toBe(true);
