@@ -1,6 +1,6 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|files|live] [small|medium|large ...]
+//   npm run bench [-- iac|files|live|hostile] [small|medium|large ...]
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -9,12 +9,13 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateIac, SIZES } from './generate-iac.mjs';
 import { generateFiles } from './generate-files.mjs';
+import { generateHostile } from './generate-hostile.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live');
+const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live' || a === 'hostile');
 const onlySizes = args.filter((a) => a in SIZES);
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 const runs = Math.max(1, Number(process.env.PODTRUST_BENCH_RUNS ?? '2'));
@@ -59,6 +60,19 @@ if (want('iac')) {
     const [a, b] = [rows[rows.length - 2], rows[rows.length - 1]];
     console.log(`\nGrowth ${a.name} → ${b.name}: ${(b.files / a.files).toFixed(1)}× the input took ${(b.scan.wallMs / a.scan.wallMs).toFixed(2)}× the time.\n`);
   }
+}
+
+if (want('hostile')) {
+  // A pull request that attacks the scanner still gets a complete report within these bounds.
+  const { repo } = generateHostile(join(data, 'hostile'));
+  const m = measure('scan', repo);
+  const ok = (v, bound) => (v <= bound ? 'within' : 'OVER');
+  console.log('Hostile repository (links out, devices, FIFO, wildcard, merge-key and nesting bombs, injected names)');
+  console.log('| measure | value | bound | |');
+  console.log('|---|---|---|---|');
+  console.log(`| wall s | ${s(m.wallMs)} | 30 | ${ok(m.wallMs / 1000, 30)} |`);
+  console.log(`| peak RSS MB | ${m.maxRssMb.toFixed(0)} | 1024 | ${ok(m.maxRssMb, 1024)} |`);
+  console.log(`| findings | ${m.findings} | | partial: ${m.partial} |\n`);
 }
 
 if (want('files')) {
