@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
-import { lineStarts, offsetToLineCol } from '../../util/structured.js';
+import { DEFAULT_LIMITS, lineStarts, offsetToLineCol } from '../../util/structured.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
 import { leanSource, type LeanSource } from './lean-source.js';
 import { syntaxProblem } from './syntax-error.js';
@@ -100,6 +101,12 @@ const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
 const IDENTIFIER_AFTER_DOT = /^\.[^\s/#]+$/;
 
 /**
+ * The nodes the conversion (and later the evaluation) recurses through, one level each: nested
+ * expressions (tuples, objects, calls, parentheses, interpolations), operators and blocks.
+ */
+const NESTING = new Set(['expression', 'operation', 'block']);
+
+/**
  * Each cursor move and read crosses into WebAssembly, which costs more than the conversion itself,
  * so the walk reads only what the conversion uses, does not enter nodes it never looks inside and,
  * in a tree without errors, fills in the children of the most frequent small nodes from the text.
@@ -112,6 +119,7 @@ class TreeReader {
   constructor(
     private readonly tree: Tree,
     private readonly text: string,
+    private readonly maxDepth: number,
     /** Set when the tree was parsed from the lean copy of the text. */
     private readonly lean?: LeanSource,
   ) {
@@ -125,17 +133,20 @@ class TreeReader {
       const root = this.current(cursor, undefined);
       if (!cursor.gotoFirstChild()) return root;
       const parents = [root];
+      // Levels of NESTING among the parents: checked here, where nothing recurses yet.
+      let nesting = 0;
       for (;;) {
         const parent = parents[parents.length - 1]!;
         const node = this.current(cursor, parent);
         parent.children.push(node);
         if (this.entered(node) && cursor.gotoFirstChild()) {
+          if (NESTING.has(node.type) && ++nesting > this.maxDepth + 1) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
           parents.push(node);
           continue;
         }
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
-          parents.pop();
+          if (NESTING.has(parents.pop()!.type)) nesting--;
           if (parents.length === 0) return root;
         }
       }
@@ -625,13 +636,18 @@ function unescapeQuoted(s: string): string {
   );
 }
 
-/**
- * Parses one file; a syntax error is reported with its line and what parsed is kept.
- * `asWritten` skips the lean copy (see lean-source.ts), for the tests that compare the two.
- */
-export async function parseHcl(path: string, text: string, asWritten = false): Promise<ParsedFile> {
+export interface HclParseOptions {
+  /** `--max-depth`: a file nested deeper is an error, and nothing of it is kept. */
+  maxDepth?: number;
+  /** Skips the lean copy (see lean-source.ts), for the tests that compare the two. */
+  asWritten?: boolean;
+}
+
+/** Parses one file; a syntax error is reported with its line and what parsed is kept. */
+export async function parseHcl(path: string, text: string, options: HclParseOptions = {}): Promise<ParsedFile> {
   const parser = await hclParser();
-  let lean = asWritten ? undefined : leanSource(text);
+  const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  let lean = options.asWritten ? undefined : leanSource(text);
   let tree = parser.parse(lean ? lean.text : text);
   // A syntax error is found and described in the file as written.
   if (lean && tree?.rootNode.hasError) {
@@ -642,7 +658,15 @@ export async function parseHcl(path: string, text: string, asWritten = false): P
   if (!tree) return { path, text, body: { attributes: [], blocks: [] }, error: { line: 1, column: 1, message: 'cannot parse HCL' } };
   try {
     const conv = new Converter(text, path);
-    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(new TreeReader(tree, text, lean).read(), 'body')) };
+    let syntax: SyntaxNode;
+    try {
+      syntax = new TreeReader(tree, text, maxDepth, lean).read();
+    } catch (e) {
+      if (!(e instanceof NestingTooDeep)) throw e;
+      const p = conv.span(e.at.offset ?? 0, e.at.offset ?? 0);
+      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message } };
+    }
+    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(syntax, 'body')) };
     const problem = syntaxProblem(tree.rootNode, text);
     if (problem) {
       const p = conv.span(problem.offset, problem.offset);
