@@ -1,5 +1,6 @@
 import type { ClusterInfo, CoverageNote, Resource } from '../model/types.js';
 import type { StructuredLimits } from '../util/structured.js';
+import { NestingTooDeep, noteNesting, valueNestingOverflow } from '../util/nesting.js';
 
 /** One input file, already read. `path` is absolute (or `<stdin>`). */
 export interface SourceFile {
@@ -29,4 +30,19 @@ export function mergeResults(into: CollectResult, from: CollectResult): CollectR
   for (const c of from.clusters) into.clusters.push(c);
   for (const n of from.notes) into.notes.push(n);
   return into;
+}
+
+/**
+ * Leaves out, with a note, each resource whose body nests deeper than `--max-depth`: evaluation
+ * and decoded JSON strings can build bodies deeper than the document they come from, and what
+ * follows collection (the model, the rules, the reports) walks bodies recursively.
+ */
+export function withinDepth(result: CollectResult, limits: StructuredLimits): CollectResult {
+  result.resources = result.resources.filter((r) => {
+    const over = valueNestingOverflow(r.body, limits.maxDepth);
+    if (over === undefined) return true;
+    noteNesting(result.notes, r.file, new NestingTooDeep(limits.maxDepth, { pointer: over }), { positions: r.positions, line: r.positions['']?.line ?? 1 });
+    return false;
+  });
+  return result;
 }

@@ -3,6 +3,7 @@ import type { InventoryIndex } from '../model/model.js';
 import type { CoverageNote, JsonValue, Resource, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
+import { MAX_DEPTH_CEILING, parseJsonWithin } from '../util/nesting.js';
 import { evaluateClaims, patternsOf, requiresKeyPresent } from './aws-condition-eval.js';
 import { readConditions } from './aws-conditions.js';
 import { asRecord, coversAction, statementsOf, type PolicyStatement } from './aws-policy.js';
@@ -216,14 +217,17 @@ function actionStrings(stmt: PolicyStatement): string[] {
   return stmt.actions.filter((a): a is string => typeof a === 'string');
 }
 
-/** The trust document, decoding a JSON string when a source kept it encoded. */
+/**
+ * The trust document, decoding a JSON string when a source kept it encoded. A string nested past
+ * the most `--max-depth` can be is not decoded: the statement walks recurse.
+ */
 function decodeDocument(doc: JsonValue | Unknown | undefined): JsonValue | undefined {
   if (typeof doc !== 'string') return isUnknown(doc) ? undefined : doc;
   try {
-    return JSON.parse(decodeURIComponent(doc)) as JsonValue;
+    return parseJsonWithin(decodeURIComponent(doc), MAX_DEPTH_CEILING) as JsonValue;
   } catch {
     try {
-      return JSON.parse(doc) as JsonValue;
+      return parseJsonWithin(doc, MAX_DEPTH_CEILING) as JsonValue;
     } catch {
       return undefined;
     }

@@ -9,6 +9,7 @@ import { isUnknown } from '../../model/unknown.js';
 import { unresolved } from './unresolved.js';
 import { translateConfigConnector } from './config-connector.js';
 import { PositionCopier } from './positions.js';
+import { MAX_DEPTH_CEILING, parseJsonWithin } from '../../util/nesting.js';
 
 const INTERMEDIATE = new Set(['gcp.iam.Policy', 'gcp.iam.PolicyData']);
 
@@ -18,7 +19,7 @@ function obj(v: JsonValue | undefined): JsonObject | undefined {
 
 function bindingsOfPolicyJson(text: string): JsonValue[] | undefined {
   try {
-    const parsed = JSON.parse(text) as JsonValue;
+    const parsed = parseJsonWithin(text, MAX_DEPTH_CEILING) as JsonValue;
     const bindings = obj(parsed)?.bindings;
     return Array.isArray(bindings) ? bindings : [];
   } catch {

@@ -1,18 +1,27 @@
 /** Evaluates a block body into values (nested blocks as lists, dynamic blocks expanded) with positions. */
 import type { PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
-import type { Attribute, Block, Body } from './ast.js';
+import type { Attribute, Block, Body, Expr } from './ast.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import { type Scope, childScope, entries, evaluate, keyString } from './evaluator.js';
 import { originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
 
-/** Evaluates an expression; an invalid one (wrong type, missing key) is unknown rather than an error. */
+/**
+ * Evaluates an expression; an invalid one (wrong type, missing key) is unknown rather than an error,
+ * and so is one whose evaluation nests past `--max-depth`, with a note at the attribute.
+ */
 export function safeEvaluate(attr: Attribute, scope: Scope): Value {
   try {
     return evaluate(attr.expr, scope);
-  } catch {
+  } catch (e) {
+    if (e instanceof NestingTooDeep) noteTooDeep(e, attr.expr, attr.file, scope);
     return mkUnknown(attr.expr.text);
   }
+}
+
+export function noteTooDeep(e: NestingTooDeep, expr: Expr, file: string, scope: Scope): void {
+  scope.resolver.note?.({ kind: 'limit', level: 'error', file, line: expr.pos.line, column: expr.pos.column, message: e.message });
 }
 
 export interface ExpandedBlock {

@@ -2,10 +2,11 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
-import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
+import { type CollectOptions, type CollectResult, type SourceFile, withinDepth } from '../types.js';
+import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
 import type { Attribute, Block, ParsedFile } from './ast.js';
 import { safeEvaluate } from './body.js';
-import type { Scope } from './evaluator.js';
+import type { EvaluationNesting, Scope } from './evaluator.js';
 import { parseHcl } from './hcl-parser.js';
 import { mapTerraformResource } from './mapping.js';
 import { type Input, type InstanceHost, type ModuleDef, ModuleInstance, type ResourceInstance, defineModule } from './module.js';
@@ -74,16 +75,22 @@ class Project {
   /** `tf:<root>:` per root folder: an id is made for every block, and the relative path costs more than the rest. */
   private readonly idPrefixes = new Map<string, string>();
 
-  constructor(private readonly opts: CollectOptions) {}
+  /** Shared by every module instance: evaluation nests across locals, variables and modules alike. */
+  private readonly nesting: EvaluationNesting;
+
+  constructor(private readonly opts: CollectOptions) {
+    this.nesting = { depth: 0, max: opts.limits.maxDepth };
+  }
 
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
-      const f = await parseHcl(path, text);
+      const f = await parseHcl(path, text, { maxDepth: this.opts.limits.maxDepth });
       this.parsed.set(path, f);
       if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
-      this.notes.push({ kind: 'parse-error', level: 'error', message: `cannot parse HCL: ${(e as Error).message}`, file: path, line: 1, column: 1 });
+      if (isStackOverflow(e)) this.notes.push({ kind: 'limit', level: 'error', message: STACK_OVERFLOW_MESSAGE, file: path, line: 1, column: 1 });
+      else this.notes.push({ kind: 'parse-error', level: 'error', message: `cannot parse HCL: ${(e as Error).message}`, file: path, line: 1, column: 1 });
       return undefined;
     }
   }
@@ -213,6 +220,7 @@ class Project {
       idFor: (address) => this.idFor(rootDir, address),
       fileText: (file) => this.fileText(file),
       note: (n) => this.note(n),
+      nesting: this.nesting,
       externalOutput: (parent, call, name) => {
         const source = sourceOf(call);
         if (source === undefined || isLocalSource(source)) return undefined;
@@ -405,9 +413,9 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
     for (const r of result.resources) anchorAtCaller(r);
     for (const n of unresolvedTrustNotes(result.resources)) project.note(n);
   } catch (e) {
-    project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${(e as Error).message}`, line: 1, column: 1 });
+    project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${isStackOverflow(e) ? STACK_OVERFLOW_MESSAGE : (e as Error).message}`, line: 1, column: 1 });
   }
-  return result;
+  return withinDepth(result, opts.limits);
 }
 
 export { isObject, isUnknown, newObject };

@@ -1,8 +1,9 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
 import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
-import { evalBody, safeEvaluate } from './body.js';
-import { type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { evalBody, noteTooDeep, safeEvaluate } from './body.js';
+import { type EvaluationNesting, type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
 
@@ -66,6 +67,8 @@ export interface InstanceHost {
   externalOutput?(parent: ModuleInstance, call: Block, name: string): Value | undefined;
   /** Records a coverage note (repeats of the same note are dropped). */
   note?(note: CoverageNote): void;
+  /** How deep evaluation is nested, shared by every instance of a collection. */
+  readonly nesting?: EvaluationNesting;
 }
 
 const MAX_INSTANCES = 1000;
@@ -102,12 +105,21 @@ export class ModuleInstance implements Resolver {
     return this.inputs !== undefined;
   }
 
+  get nesting(): EvaluationNesting | undefined {
+    return this.host.nesting;
+  }
+
+  note(note: CoverageNote): void {
+    this.host.note?.(note);
+  }
+
   variable(name: string): Value {
     const input = this.inputs?.get(name);
     if (input) {
       try {
         return evaluate(input.expr, input.scope);
-      } catch {
+      } catch (e) {
+        if (e instanceof NestingTooDeep) noteTooDeep(e, input.expr, input.file, input.scope);
         return mkUnknown(input.expr.text);
       }
     }
