@@ -13,8 +13,8 @@ import type { ScanResult } from '../engine/result.js';
 import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom, strictFailure } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
-import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
-import { LIVE_CONTROL_OPTIONS, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
+import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
+import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
@@ -62,15 +62,6 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw new PodtrustError('usage', `--${name} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
-}
-
-function parseSize(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const m = /^(\d+)\s*([kKmMgG]i?[bB]?)?$/.exec(String(value));
-  if (!m) throw new PodtrustError('usage', `--${name} takes a size such as 10MB or 512KB (got "${String(value)}")`);
-  const unit = (m[2] ?? '').toLowerCase()[0];
-  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Number(m[1]) * mult;
 }
 
 /** The git work tree containing the current directory, else the current directory. */
@@ -127,17 +118,20 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const cloudLive = cloudOptionsFrom(values);
   const requestTimeout = requestTimeoutSeconds(values);
   if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
+  const responseCap = maxResponseBytes(values);
+  if (responseCap !== undefined && !kubernetesLive) throw new PodtrustError('usage', '--max-response-size needs a live cluster (--kubeconfig, --context, --all-contexts)');
   // Ctrl-C during a live scan stops the API calls and still writes what was collected.
   const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
-  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout }) : undefined;
+  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap }) : undefined;
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
   const { loadConfig } = await import('../engine/config.js');
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined);
+  const limits = limitsFrom(values);
   const { loadInventory } = await import('../engine/snapshot.js');
-  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f)));
+  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), { maxDepth: limits.maxDepth }));
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
   const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
@@ -149,7 +143,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     inventories,
     maxFileBytes,
     maxTotalBytes: parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES),
-    limits: limitsFrom(values),
+    limits,
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };

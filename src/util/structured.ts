@@ -152,6 +152,8 @@ function firstLine(s: string): string {
 interface YamlWalkState {
   /** Values walked so far, each expansion of an alias or merge counted again. */
   nodes: number;
+  /** Offset of the alias whose expansion is being walked, as written in the document (the outermost one). */
+  expanding?: number | undefined;
   doc: Document;
   /** The library searches the whole document for an alias's anchor: once per alias node, not per expansion. */
   aliasTargets: Map<YamlNode, YamlNode | undefined>;
@@ -178,15 +180,19 @@ function walkYaml(
 ): JsonValue {
   const offset = node.range?.[0] ?? 0;
   if (++state.nodes > limits.maxNodes) {
-    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, offset);
+    // Inside an expansion the node is in the anchor's definition: the alias that expands is where to look.
+    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, state.expanding ?? offset);
   }
   if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits.maxDepth), offset);
   if (isAlias(node)) {
     const target = aliasTarget(node, state);
     if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset, false);
     resolving.add(target);
+    const outermost = state.expanding === undefined;
+    if (outermost) state.expanding = offset;
     // Positions inside an alias point at the anchor's definition; keep only the alias site itself.
     const value = walkYaml(target, pointer, depth, undefined, lc, state, limits, intrinsic, resolving);
+    if (outermost) state.expanding = undefined;
     resolving.delete(target);
     if (positions && node.range) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
     return value;

@@ -664,7 +664,7 @@ export async function parseHcl(path: string, text: string, options: HclParseOpti
     } catch (e) {
       if (!(e instanceof NestingTooDeep)) throw e;
       const p = conv.span(e.at.offset ?? 0, e.at.offset ?? 0);
-      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message } };
+      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message, limit: true } };
     }
     const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(syntax, 'body')) };
     const problem = syntaxProblem(tree.rootNode, text);

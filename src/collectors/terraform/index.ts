@@ -86,7 +86,7 @@ class Project {
     try {
       const f = await parseHcl(path, text, { maxDepth: this.opts.limits.maxDepth });
       this.parsed.set(path, f);
-      if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
+      if (f.error) this.notes.push({ kind: f.error.limit ? 'limit' : 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
       if (isStackOverflow(e)) this.notes.push({ kind: 'limit', level: 'error', message: STACK_OVERFLOW_MESSAGE, file: path, line: 1, column: 1 });
