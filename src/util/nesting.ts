@@ -95,12 +95,15 @@ const LINE_BREAK = /[\n\r]/g;
  * break, a `//` comment at a line break, a `/*` comment at `*\/`.
  */
 export function jsonNestingOverflow(text: string, maxDepth: number): number {
+  // Most documents hold fewer brackets than the limit, counting those in strings: no need to read them.
+  if (fewerOpeners(text, maxDepth + 2)) return -1;
   // Open collections, true for an array. The parser closes one only with its own bracket (a
   // stray `}` inside an array is skipped as an error), so only a matching bracket pops here.
   const open: boolean[] = [];
+  // test() rather than exec(): it finds the next character without allocating a match.
   SIGNIFICANT.lastIndex = 0;
-  for (let m = SIGNIFICANT.exec(text); m !== null; m = SIGNIFICANT.exec(text)) {
-    const i = m.index;
+  while (SIGNIFICANT.test(text)) {
+    const i = SIGNIFICANT.lastIndex - 1;
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       SIGNIFICANT.lastIndex = stringEnd(text, i + 1);
@@ -108,7 +111,7 @@ export function jsonNestingOverflow(text: string, maxDepth: number): number {
       const next = text.charCodeAt(i + 1);
       if (next === SLASH) {
         LINE_BREAK.lastIndex = i + 2;
-        SIGNIFICANT.lastIndex = LINE_BREAK.exec(text)?.index ?? text.length;
+        SIGNIFICANT.lastIndex = LINE_BREAK.test(text) ? LINE_BREAK.lastIndex - 1 : text.length;
       } else if (next === STAR) {
         const close = text.indexOf('*/', i + 2);
         SIGNIFICANT.lastIndex = close < 0 ? text.length : close + 2;
@@ -122,13 +125,22 @@ export function jsonNestingOverflow(text: string, maxDepth: number): number {
   return -1;
 }
 
+/** Whether the text holds fewer than `count` of `[` and `{`, wherever they are. */
+function fewerOpeners(text: string, count: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n >= count) return false;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n >= count) return false;
+  return true;
+}
+
 /** Where the string whose text starts at `from` stops: after its closing `"`, or at the line break that cuts it. */
 function stringEnd(text: string, from: number): number {
   STRING_STOPS.lastIndex = from;
-  for (let m = STRING_STOPS.exec(text); m !== null; m = STRING_STOPS.exec(text)) {
-    const c = text.charCodeAt(m.index);
-    if (c === BACKSLASH) STRING_STOPS.lastIndex = m.index + 2;
-    else return c === QUOTE ? m.index + 1 : m.index;
+  while (STRING_STOPS.test(text)) {
+    const at = STRING_STOPS.lastIndex - 1;
+    const c = text.charCodeAt(at);
+    if (c === BACKSLASH) STRING_STOPS.lastIndex = at + 2;
+    else return c === QUOTE ? at + 1 : at;
   }
   return text.length;
 }
