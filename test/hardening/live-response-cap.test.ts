@@ -5,11 +5,10 @@
  * records how much it could write, so the test sees the abort without any clock.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { collectLiveKubernetes } from '../../src/live/kubernetes/collect.js';
 import { startCluster, writeKubeconfig, type ClusterSpec, type LoopbackCluster } from '../live/k8s-server.js';
 import { REPO } from '../helpers/fixtures.js';
+import { runCliAsync } from '../helpers/cli.js';
 
 const CONTEXT = 'loopback';
 const ROLE = 'arn:aws:iam::123456789012:role/web-default';
@@ -33,18 +32,6 @@ async function cluster(): Promise<{ server: LoopbackCluster; kubeconfig: string 
   const server = await startCluster(SPEC);
   started.push(server);
   return { server, kubeconfig: writeKubeconfig([{ context: CONTEXT, url: server.url }]) };
-}
-
-/** The built CLI in a child process, without blocking this process: the loopback server lives here. */
-function runCliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'podtrust.js'), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
 }
 
 describe('the per-response cap of live Kubernetes lists', () => {
