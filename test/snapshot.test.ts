@@ -47,7 +47,7 @@ describe('saved inventories', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'podtrust-snapshot-')), 'inventory.json');
     writeFileSync(file, text);
     // A file longer than the longest string Node can hold is read line by line: force that path.
-    expect(JSON.stringify(loadInventory(file, 100))).toBe(JSON.stringify(loadInventory(file)));
+    expect(JSON.stringify(loadInventory(file, { maxText: 100 }))).toBe(JSON.stringify(loadInventory(file)));
     expect(JSON.parse(renderInventory({ version: 1, resources: [], clusters: [], notes: [] }))).toEqual({ version: 1, resources: [], clusters: [], notes: [] });
   });
 
@@ -61,7 +61,7 @@ describe('saved inventories', () => {
     const lines = good.split('\n');
     const broken = lines.map((l, i) => (i === 4 ? l.slice(0, 20) : l)).join('\n');
     writeFileSync(join(dir, 'large.json'), broken);
-    expect(() => loadInventory(join(dir, 'large.json'), 10)).toThrow(/large\.json:5: /);
+    expect(() => loadInventory(join(dir, 'large.json'), { maxText: 10 })).toThrow(/large\.json:5: /);
   });
 
   it('leaves out positions of live objects nothing read, and rebuilds the same ones on load', () => {

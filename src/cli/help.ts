@@ -35,9 +35,10 @@ Inputs:
   --max-file-size SIZE     skip larger files with an error (default 10MB)
   --max-total-size SIZE    stop reading input beyond this total; also caps one --inventory or
                            --baseline file (default 1GB)
-  --max-depth N            deepest nesting of a YAML/JSON document (default 256)
-  --max-document-values N  most values a YAML/JSON document may hold, aliases expanded
-                           (default 2000000; stops alias bombs)
+  --max-depth N            deepest nesting of a YAML, JSON or HCL document, and of what
+                           evaluating it builds (default 256, at most 400)
+  --max-document-values N  most values a YAML/JSON document may hold, aliases and merge
+                           keys expanded (default 2000000; stops alias bombs)
 
 Live clusters (read-only; see docs/live-kubernetes.md):
   --kubeconfig FILE        kubeconfig to read (default: KUBECONFIG, ~/.kube/config, in-cluster)
@@ -49,6 +50,9 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --request-timeout SECONDS
                            deadline of each live API call (default 30); Ctrl-C stops a live
                            scan and writes what was collected (exit 2), a second Ctrl-C quits
+  --max-response-size SIZE
+                           one API answer (a page of a list) larger than this is abandoned
+                           as it arrives, with an error naming the resource type (default 256MB)
   --strict                 exit 2 when a resource type or API could not be read (403)
 
 Live clouds (read-only; credentials from each SDK's standard chain):

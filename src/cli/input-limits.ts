@@ -1,7 +1,8 @@
-/** `--max-depth` and `--max-document-values`: the nesting and alias-expansion limits of YAML and JSON documents. */
+/** `--max-depth` and `--max-document-values`: the nesting and alias-expansion limits of YAML, JSON and HCL documents. */
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from '../util/structured.js';
+import { MAX_DEPTH_CEILING } from '../util/nesting.js';
 
 export const LIMIT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'max-depth': { type: 'string' },
@@ -10,15 +11,29 @@ export const LIMIT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-function count(values: Values, name: string, fallback: number): number {
+function count(values: Values, name: string, fallback: number, most = Number.MAX_SAFE_INTEGER): number {
   const value = values[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new PodtrustError('usage', `--${name} takes a positive whole number (got "${String(value)}")`);
   }
+  if (Number(value) > most) throw new PodtrustError('usage', `--${name} takes at most ${most}: deeper nesting would overflow the parsers' stack (got ${value})`);
   return Number(value);
 }
 
 export function limitsFrom(values: Values): StructuredLimits {
-  return { maxDepth: count(values, 'max-depth', DEFAULT_LIMITS.maxDepth), maxNodes: count(values, 'max-document-values', DEFAULT_LIMITS.maxNodes) };
+  return {
+    maxDepth: count(values, 'max-depth', DEFAULT_LIMITS.maxDepth, MAX_DEPTH_CEILING),
+    maxNodes: count(values, 'max-document-values', DEFAULT_LIMITS.maxNodes),
+  };
+}
+
+/** A size flag (`--max-file-size 10MB`, `--max-response-size 512KB`): bytes. */
+export function parseSize(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+)\s*([kKmMgG]i?[bB]?)?$/.exec(String(value));
+  if (!m) throw new PodtrustError('usage', `--${name} takes a size such as 10MB or 512KB (got "${String(value)}")`);
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Number(m[1]) * mult;
 }

@@ -1,13 +1,15 @@
 /**
- * What every live source of a CLI scan shares: the per-call timeout (`--request-timeout`) and the
- * cancellation signal that SIGINT/SIGTERM abort.
+ * What every live source of a CLI scan shares: the per-call timeout (`--request-timeout`), the
+ * per-response cap (`--max-response-size`) and the cancellation signal that SIGINT/SIGTERM abort.
  */
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
 import type { ScanOptions } from '../scan.js';
+import { parseSize } from './input-limits.js';
 
 export const LIVE_CONTROL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'request-timeout': { type: 'string' },
+  'max-response-size': { type: 'string' },
 };
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -22,12 +24,28 @@ export function requestTimeoutSeconds(values: Values): number | undefined {
   return Number(value);
 }
 
-/** The live options with the signal and the per-call timeout set on every source asked for. */
-export function withLiveControls(live: Live, controls: { signal: AbortSignal; requestTimeoutSeconds?: number | undefined }): Live {
+/** `--max-response-size`: read by the Kubernetes client, the one live source that reads answers itself (the cloud SDKs read theirs). */
+export function maxResponseBytes(values: Values): number | undefined {
+  const value = values['max-response-size'];
+  if (value === undefined) return undefined;
+  const bytes = parseSize('max-response-size', value, 0);
+  if (!(bytes > 0)) throw new PodtrustError('usage', `--max-response-size takes a size above zero (got "${String(value)}")`);
+  return bytes;
+}
+
+/** The live options with the signal, the per-call timeout and the per-response cap set on every source asked for. */
+export function withLiveControls(live: Live, controls: { signal: AbortSignal; requestTimeoutSeconds?: number | undefined; maxResponseBytes?: number | undefined }): Live {
   const seconds = controls.requestTimeoutSeconds;
   const ms = seconds !== undefined ? seconds * 1000 : undefined;
   const out: Live = { ...live };
-  if (live.kubernetes) out.kubernetes = { ...live.kubernetes, signal: controls.signal, ...(seconds !== undefined ? { requestTimeoutSeconds: seconds } : {}) };
+  if (live.kubernetes) {
+    out.kubernetes = {
+      ...live.kubernetes,
+      signal: controls.signal,
+      ...(seconds !== undefined ? { requestTimeoutSeconds: seconds } : {}),
+      ...(controls.maxResponseBytes !== undefined ? { maxResponseBytes: controls.maxResponseBytes } : {}),
+    };
+  }
   if (live.aws) out.aws = { ...live.aws, signal: controls.signal, ...(ms !== undefined ? { requestTimeoutMs: ms } : {}) };
   if (live.azure) out.azure = { ...live.azure, signal: controls.signal, ...(ms !== undefined ? { requestTimeoutMs: ms } : {}) };
   if (live.gcp) out.gcp = { ...live.gcp, signal: controls.signal, ...(ms !== undefined ? { requestTimeoutMs: ms } : {}) };

@@ -14,8 +14,8 @@ import type { ScanResult } from '../engine/result.js';
 import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
-import { LIMIT_OPTIONS, limitsFrom } from './input-limits.js';
-import { LIVE_CONTROL_OPTIONS, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
+import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
+import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
@@ -85,15 +85,6 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   throw new PodtrustError('usage', `--${name} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
 }
 
-function parseSize(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const m = /^(\d+)\s*([kKmMgG]i?[bB]?)?$/.exec(String(value));
-  if (!m) throw new PodtrustError('usage', `--${name} takes a size such as 10MB or 512KB (got "${String(value)}")`);
-  const unit = (m[2] ?? '').toLowerCase()[0];
-  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Number(m[1]) * mult;
-}
-
 /** The git work tree containing the current directory, else the current directory. */
 export function defaultRoot(cwd = process.cwd()): string {
   for (let dir = cwd; ; dir = dirname(dir)) {
@@ -148,9 +139,11 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const cloudLive = cloudOptionsFrom(values);
   const requestTimeout = requestTimeoutSeconds(values);
   if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
+  const responseCap = maxResponseBytes(values);
+  if (responseCap !== undefined && !kubernetesLive) throw new PodtrustError('usage', '--max-response-size needs a live cluster (--kubeconfig, --context, --all-contexts)');
   // Ctrl-C during a live scan stops the API calls and still writes what was collected.
   const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
-  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout }) : undefined;
+  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap }) : undefined;
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
@@ -160,8 +153,9 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const maxTotalBytes = parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES);
   const { loadConfig } = await import('../engine/config.js');
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined, maxFileBytes);
+  const limits = limitsFrom(values);
   const { loadInventory } = await import('../model/snapshot.js');
-  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), undefined, maxTotalBytes));
+  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
   const scanOptions = {
     paths,
@@ -171,7 +165,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     inventories,
     maxFileBytes,
     maxTotalBytes,
-    limits: limitsFrom(values),
+    limits,
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };

@@ -5,10 +5,11 @@
  */
 import { extname } from 'node:path';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
-import { emptyResult, mergeResults } from './types.js';
+import { emptyResult, mergeResults, withinDepth } from './types.js';
 import { STDIN_PATH } from './types.js';
 import { errorSummary, failureInjection, internalErrorNote } from './isolate.js';
 import { lenientJsonNote, parseJson, parseYaml, type StructuredLimits, type ParseOutput } from '../util/structured.js';
+import { isStackOverflow, NestingTooDeep, noteNesting, STACK_OVERFLOW_MESSAGE } from '../util/nesting.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
 import { collectIamJson, isIamJson } from './iam-json.js';
@@ -40,24 +41,35 @@ export function collectStructured(file: SourceFile, opts: CollectOptions, seenId
 
 function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result = emptyResult();
-  const parsed = parseStructured(file, opts.limits);
+  let parsed: ParseOutput;
+  try {
+    parsed = parseStructured(file, opts.limits);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    result.notes.push({ kind: 'limit', level: 'error', file: file.path, line: 1, message: STACK_OVERFLOW_MESSAGE });
+    return result;
+  }
   for (const e of parsed.errors) {
-    result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: e.line, column: e.column, message: e.message });
+    result.notes.push({ kind: e.limit ? 'limit' : 'parse-error', level: 'error', file: file.path, line: e.line, column: e.column, message: e.message });
   }
   if (parsed.lenient) result.notes.push(lenientJsonNote(file.path, parsed.lenient));
   for (const doc of parsed.documents) {
     try {
       if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
-      else if (isCloudFormation(doc.value)) mergeResults(result, collectCloudFormation(file, doc, opts));
-      else if (isIamJson(doc.value)) mergeResults(result, collectIamJson(file, doc, opts));
-      else if (isArmTemplate(doc.value)) mergeResults(result, collectArm(file, doc, opts));
-      else if (isAzureCliDump(doc.value)) mergeResults(result, collectAzureCli(file, doc, opts));
-      else if (isTerraformPlan(doc.value)) mergeResults(result, collectTerraformPlan(file, doc, opts));
-      else if (isGcloudJson(doc.value)) mergeResults(result, collectGcloudJson(file, doc, opts));
+      else if (isCloudFormation(doc.value)) mergeResults(result, withinDepth(collectCloudFormation(file, doc, opts), opts.limits));
+      else if (isIamJson(doc.value)) mergeResults(result, withinDepth(collectIamJson(file, doc, opts), opts.limits));
+      else if (isArmTemplate(doc.value)) mergeResults(result, withinDepth(collectArm(file, doc, opts), opts.limits));
+      else if (isAzureCliDump(doc.value)) mergeResults(result, withinDepth(collectAzureCli(file, doc, opts), opts.limits));
+      else if (isTerraformPlan(doc.value)) mergeResults(result, withinDepth(collectTerraformPlan(file, doc, opts), opts.limits));
+      else if (isGcloudJson(doc.value)) mergeResults(result, withinDepth(collectGcloudJson(file, doc, opts), opts.limits));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
     } catch (e) {
-      result.notes.push(internalErrorNote(errorSummary(e), file.path, doc.positions['']?.line ?? 1));
+      const line = doc.positions['']?.line ?? 1;
+      if (e instanceof NestingTooDeep) noteNesting(result.notes, file.path, e, { positions: doc.positions, line });
+      else if (isStackOverflow(e)) result.notes.push({ kind: 'limit', level: 'error', file: file.path, line, message: STACK_OVERFLOW_MESSAGE });
+      else result.notes.push(internalErrorNote(errorSummary(e), file.path, line));
     }
   }
   return result;
 }
+

@@ -205,7 +205,9 @@ function decodedDocument(env: Env, value: JsonValue, docPtr: string, outPtr: str
   const parsed = parseJson(text, env.limits);
   const parsedDoc = parsed.documents[0];
   if (!parsedDoc) {
-    note(env.result.notes, env, at, `policy document is not valid JSON: ${parsed.errors[0]?.message ?? 'empty'}`);
+    const err = parsed.errors[0];
+    if (err?.limit) note(env.result.notes, env, at, `policy document: ${err.message}`, 'limit');
+    else note(env.result.notes, env, at, `policy document is not valid JSON: ${err?.message ?? 'empty'}`);
     return value;
   }
   if (parsed.lenient) env.result.notes.push(lenientJsonNote(env.file.path, { ...parsed.lenient, line: at?.line ?? 1, column: at?.column ?? 1 }));
@@ -217,6 +219,6 @@ function decodedDocument(env: Env, value: JsonValue, docPtr: string, outPtr: str
   return parsedDoc.value;
 }
 
-function note(notes: CoverageNote[], env: Env, at: Position | undefined, message: string): void {
-  notes.push({ kind: 'parse-error', level: 'error', message, file: env.file.path, line: at?.line ?? 1, column: at?.column ?? 1 });
+function note(notes: CoverageNote[], env: Env, at: Position | undefined, message: string, kind: 'parse-error' | 'limit' = 'parse-error'): void {
+  notes.push({ kind, level: 'error', message, file: env.file.path, line: at?.line ?? 1, column: at?.column ?? 1 });
 }

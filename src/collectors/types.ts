@@ -1,6 +1,7 @@
 import type { ClusterInfo, CoverageNote, Resource } from '../model/types.js';
 import type { StructuredLimits } from '../util/structured.js';
 import type { ReadPolicy } from '../util/input-reader.js';
+import { NestingTooDeep, noteNesting, valueNestingOverflow } from '../util/nesting.js';
 
 /** One input file, already read. `path` is absolute (or `<stdin>`). */
 export interface SourceFile {
@@ -36,3 +37,17 @@ export function mergeResults(into: CollectResult, from: CollectResult): CollectR
 
 /** The path standard input is reported under. */
 export const STDIN_PATH = '<stdin>';
+/**
+ * Leaves out, with a note, each resource whose body nests deeper than `--max-depth`: evaluation
+ * and decoded JSON strings can build bodies deeper than the document they come from, and what
+ * follows collection (the model, the rules, the reports) walks bodies recursively.
+ */
+export function withinDepth(result: CollectResult, limits: StructuredLimits): CollectResult {
+  result.resources = result.resources.filter((r) => {
+    const over = valueNestingOverflow(r.body, limits.maxDepth);
+    if (over === undefined) return true;
+    noteNesting(result.notes, r.file, new NestingTooDeep(limits.maxDepth, { pointer: over }), { positions: r.positions, line: r.positions['']?.line ?? 1 });
+    return false;
+  });
+  return result;
+}

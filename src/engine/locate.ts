@@ -1,11 +1,16 @@
-import type { Location, Position, Resource } from '../model/types.js';
+import type { Location, Position, PositionMap, Resource } from '../model/types.js';
 import { parent } from '../util/pointer.js';
 
 /** The closest known position of a pointer: the pointer itself, else its nearest ancestor. */
 export function positionOf(resource: Resource, pointer: string): Position | undefined {
+  return closestPosition(resource.positions, pointer);
+}
+
+/** {@link positionOf} in a bare position map (a parsed document's). */
+export function closestPosition(positions: PositionMap, pointer: string): Position | undefined {
   let p = pointer;
   for (;;) {
-    const pos = resource.positions[p];
+    const pos = positions[p];
     if (pos) return pos;
     if (p === '') return undefined;
     p = parent(p);

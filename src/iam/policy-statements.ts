@@ -5,6 +5,7 @@
  * values), each part with its JSON pointer. It reads what is written; what a statement means for
  * a request is decided by statement-match.ts and the federation view (src/federation/aws-trust.ts).
  */
+import { MAX_DEPTH_CEILING, parseJsonWithin } from '../util/nesting.js';
 import type { JsonValue, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
@@ -255,10 +256,10 @@ function parseOperator(operator: string): ParsedOperator {
 function decodeDocument(doc: JsonValue | Unknown | undefined): JsonValue | Unknown | undefined {
   if (typeof doc !== 'string') return doc;
   try {
-    return JSON.parse(decodeURIComponent(doc)) as JsonValue;
+    return parseJsonWithin(decodeURIComponent(doc), MAX_DEPTH_CEILING) as JsonValue;
   } catch {
     try {
-      return JSON.parse(doc) as JsonValue;
+      return parseJsonWithin(doc, MAX_DEPTH_CEILING) as JsonValue;
     } catch {
       return undefined;
     }

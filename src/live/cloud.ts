@@ -4,7 +4,8 @@
  * live resources rendered as JSON with real positions, and the collection summary line.
  */
 import type { CoverageNote, JsonObject, JsonValue, PositionMap, Resource } from '../model/types.js';
-import { parseJson } from '../util/structured.js';
+import { DEFAULT_LIMITS, parseJson } from '../util/structured.js';
+import { valueNestingOverflow } from '../util/nesting.js';
 import { isCancelled } from './cancel.js';
 
 export type CloudProvider = 'aws' | 'azure' | 'gcp';
@@ -40,8 +41,13 @@ export interface LiveResourceSpec {
   cluster?: string;
 }
 
-/** SDK output as plain JSON: dates become ISO strings, class instances plain objects, `undefined` fields disappear. */
+/**
+ * SDK output as plain JSON: dates become ISO strings, class instances plain objects, `undefined`
+ * fields disappear. An answer nested deeper than the default `--max-depth` is refused before
+ * JSON.stringify recurses into it.
+ */
 export function plain(value: unknown): JsonObject {
+  if (valueNestingOverflow((value ?? {}) as JsonValue, DEFAULT_LIMITS.maxDepth) !== undefined) throw new Error(`the answer nests deeper than ${DEFAULT_LIMITS.maxDepth} levels`);
   return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
 }
 

@@ -2,6 +2,7 @@
  * Retries for live API calls: 429 and 5xx answers (and network errors) are retried with
  * exponential backoff, honouring the server's `Retry-After`. Shared by every live collector.
  */
+import { formatBytes } from '../util/input-reader.js';
 
 /** An HTTP answer a live collector could not use. `retryAfterMs` comes from `Retry-After`. */
 export class HttpStatusError extends Error {
@@ -13,6 +14,17 @@ export class HttpStatusError extends Error {
   ) {
     super(message);
     this.name = 'HttpStatusError';
+  }
+}
+
+/**
+ * An answer larger than the per-response cap: the request was aborted when the bytes received
+ * passed it. Another attempt would read as much again, so it is not retried.
+ */
+export class ResponseTooLarge extends Error {
+  constructor(readonly limit: number, what: string) {
+    super(`${what}: the answer is larger than ${formatBytes(limit)} (--max-response-size)`);
+    this.name = 'ResponseTooLarge';
   }
 }
 
@@ -44,6 +56,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 export function isRetryable(error: unknown): boolean {
   if (error instanceof HttpStatusError) return error.status === 429 || (error.status >= 500 && error.status !== 501);
   if (error instanceof Error && error.name === 'AbortError') return false;
+  if (error instanceof ResponseTooLarge) return false;
   return error instanceof Error;
 }
 

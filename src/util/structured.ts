@@ -5,11 +5,13 @@
  * Alias expansion and nesting are bounded: a billion-laughs document or a 100,000-deep
  * nesting is an error with a line, never a hang or a crash.
  */
-import { LineCounter, parseAllDocuments, type Document, isAlias, isMap, isScalar, isSeq, isPair, type Node as YamlNode } from 'yaml';
+import { Composer, LineCounter, Parser, type CST, type Document, isAlias, isMap, isScalar, isSeq, isPair, type Node as YamlNode } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { parseYamlFast } from './yaml-fast.js';
+import { jsonNestingOverflow, nestingMessage } from './nesting.js';
+import { cstNestingOverflow } from './yaml-nesting.js';
 
 export interface ParsedDocument {
   value: JsonValue;
@@ -23,6 +25,8 @@ export interface ParseIssue {
   line: number;
   column: number;
   message: string;
+  /** Set when the document is over `--max-depth` or `--max-document-values`, not malformed. */
+  limit?: true;
 }
 
 export interface ParseOutput {
@@ -48,7 +52,12 @@ export interface YamlOptions {
 }
 
 class LimitError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+    /** False for a problem found by the same walk that is not a limit (an unresolvable alias). */
+    readonly limit = true,
+  ) {
     super(message);
   }
 }
@@ -79,14 +88,23 @@ export function parseYamlReference(text: string, options: YamlOptions = {}): Par
   const lineCounter = new LineCounter();
   const errors: ParseIssue[] = [];
   const documents: ParsedDocument[] = [];
-  let docs;
+  // Documents nested deeper than the limit, by index: the composer recurses once per level, so
+  // each is given an empty body before it is composed (indexes of the others stay as they are).
+  const tooDeep = new Map<number, number>();
+  let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
+    const composer = new Composer({ uniqueKeys: false, strict: false });
+    docs = Array.from(composer.compose(checkedDepth(new Parser(lineCounter.addNewLine).parse(text), limits.maxDepth, tooDeep)));
   } catch (e) {
     return { documents, errors: [{ line: 1, column: 1, message: `cannot parse YAML: ${(e as Error).message}` }] };
   }
-  const list = Array.isArray(docs) ? docs : [docs];
-  list.forEach((doc, index) => {
+  docs.forEach((doc, index) => {
+    const deepAt = tooDeep.get(index);
+    if (deepAt !== undefined) {
+      const pos = lineCounter.linePos(deepAt);
+      errors.push({ line: pos.line, column: pos.col, message: nestingMessage(limits.maxDepth), limit: true });
+      return;
+    }
     const docErrors = doc.errors;
     if (docErrors.length > 0) {
       const err = docErrors[0]!;
@@ -96,14 +114,14 @@ export function parseYamlReference(text: string, options: YamlOptions = {}): Par
     }
     if (doc.contents === null) return;
     const positions: PositionMap = Object.create(null) as PositionMap;
-    const state: YamlWalkState = { nodes: 0, doc: doc as Document, aliases: new Map() };
+    const state: YamlWalkState = { nodes: 0, doc: doc as Document, aliasTargets: new Map() };
     try {
       const value = walkYaml(doc.contents as YamlNode, '', 0, positions, lineCounter, state, limits, options.intrinsicTags === true, new Set());
       documents.push({ value, positions, index });
     } catch (e) {
       if (e instanceof LimitError) {
         const pos = lineCounter.linePos(e.offset);
-        errors.push({ line: pos.line, column: pos.col, message: e.message });
+        errors.push({ line: pos.line, column: pos.col, message: e.message, ...(e.limit ? { limit: true as const } : {}) });
       } else {
         throw e;
       }
@@ -112,28 +130,49 @@ export function parseYamlReference(text: string, options: YamlOptions = {}): Par
   return { documents, errors };
 }
 
+/** Passes the parser's tokens on, emptying each document deeper than `maxDepth` and noting where its depth was crossed. */
+function* checkedDepth(tokens: Generator<CST.Token>, maxDepth: number, tooDeep: Map<number, number>): Generator<CST.Token> {
+  let index = 0;
+  for (const token of tokens) {
+    if (token.type === 'document') {
+      const at = cstNestingOverflow(token, maxDepth);
+      if (at >= 0) {
+        tooDeep.set(index, at);
+        token.value = { type: 'scalar', offset: token.value!.offset, indent: 0, source: '' };
+      }
+      index++;
+    }
+    yield token;
+  }
+}
+
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return (i < 0 ? s : s.slice(0, i)).trim();
 }
 
 interface YamlWalkState {
+  /** Values walked so far, each expansion of an alias or merge counted again. */
   nodes: number;
+  /** Offset of the alias whose expansion is being walked, as written in the document (the outermost one). */
+  expanding?: number | undefined;
   doc: Document;
-  /** The yaml library finds an alias's anchor by walking the whole document: once per alias, not once per expansion (an alias bomb expands each alias millions of times). */
-  aliases: Map<YamlNode, YamlNode | undefined>;
+  /** The library searches the whole document for an alias's anchor: once per alias node, not per expansion. */
+  aliasTargets: Map<YamlNode, YamlNode | undefined>;
 }
 
-function resolveAlias(node: YamlNode & { resolve(doc: Document): unknown }, state: YamlWalkState): YamlNode | undefined {
-  if (!state.aliases.has(node)) state.aliases.set(node, node.resolve(state.doc) as YamlNode | undefined);
-  return state.aliases.get(node);
+function aliasTarget(alias: YamlNode & { resolve(doc: Document): unknown }, state: YamlWalkState): YamlNode | undefined {
+  if (state.aliasTargets.has(alias)) return state.aliasTargets.get(alias);
+  const target = alias.resolve(state.doc) as YamlNode | undefined;
+  state.aliasTargets.set(alias, target);
+  return target;
 }
 
 function walkYaml(
   node: YamlNode,
   pointer: string,
   depth: number,
-  /** Undefined inside an alias or a merge: positions there would point at the anchor and are dropped. */
+  /** Undefined inside an alias or merge expansion: those positions would point at the anchor, and are not kept. */
   positions: PositionMap | undefined,
   lc: LineCounter,
   state: YamlWalkState,
@@ -143,20 +182,24 @@ function walkYaml(
 ): JsonValue {
   const offset = node.range?.[0] ?? 0;
   if (++state.nodes > limits.maxNodes) {
-    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, offset);
+    // Inside an expansion the node is in the anchor's definition: the alias that expands is where to look.
+    throw new LimitError(`document expands to more than ${limits.maxNodes} values (alias bomb?); raise the limit with --max-document-values`, state.expanding ?? offset);
   }
-  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits), offset);
+  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits.maxDepth), offset);
   if (isAlias(node)) {
-    const target = resolveAlias(node, state);
-    if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset);
+    const target = aliasTarget(node, state);
+    if (!target || resolving.has(target)) throw new LimitError(`unresolvable or recursive alias *${node.source}`, offset, false);
     resolving.add(target);
+    const outermost = state.expanding === undefined;
+    if (outermost) state.expanding = offset;
     // Positions inside an alias point at the anchor's definition; keep only the alias site itself.
     const value = walkYaml(target, pointer, depth, undefined, lc, state, limits, intrinsic, resolving);
+    if (outermost) state.expanding = undefined;
     resolving.delete(target);
-    if (node.range && positions) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+    if (positions && node.range) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
     return value;
   }
-  if (node.range && positions && positions[pointer] === undefined) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
+  if (positions && node.range && positions[pointer] === undefined) positions[pointer] = positionOf(lc, node.range[0], node.range[1]);
   let value: JsonValue;
   if (isMap(node)) {
     const obj = createObject();
@@ -175,12 +218,10 @@ function walkYaml(
         continue;
       }
       const child = pointer + '/' + escapeToken(key);
+      const start = keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? offset;
       const valueNode = pair.value as YamlNode | null;
-      if (positions) {
-        const start = keyNode?.range?.[0] ?? valueNode?.range?.[0] ?? offset;
-        const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
-        positions[child] = positionOf(lc, start, end);
-      }
+      const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
+      if (positions) positions[child] = positionOf(lc, start, end);
       obj[key] = valueNode === null ? null : walkYaml(valueNode, child, depth + 1, positions, lc, state, limits, intrinsic, resolving);
     }
     value = obj;
@@ -243,10 +284,11 @@ export function intrinsicForm(tag: string, value: JsonValue): JsonValue {
  */
 export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
   const lines = lineStarts(text);
-  const tooDeep = nestingBeyond(text, limits.maxDepth + 1);
-  if (tooDeep !== undefined) {
+  // The parser recurses once per level: it must not see a text deeper than the limit.
+  const tooDeep = jsonNestingOverflow(text, limits.maxDepth);
+  if (tooDeep >= 0) {
     const { line, column } = offsetToLineCol(lines, tooDeep);
-    return { documents: [], errors: [{ line, column, message: nestingMessage(limits) }] };
+    return { documents: [], errors: [{ line, column, message: nestingMessage(limits.maxDepth), limit: true }] };
   }
   const strictErrors: ParseError[] = [];
   let root = parseTree(text, strictErrors, { allowTrailingComma: false, disallowComments: true });
@@ -273,7 +315,7 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
   } catch (e) {
     if (e instanceof LimitError) {
       const { line, column } = offsetToLineCol(lines, e.offset);
-      return { documents: [], errors: [{ line, column, message: e.message }] };
+      return { documents: [], errors: [{ line, column, message: e.message, limit: true }] };
     }
     throw e;
   }
@@ -303,36 +345,6 @@ export function lenientJsonNote(file: string, at: ParseIssue): CoverageNote {
   };
 }
 
-function nestingMessage(limits: StructuredLimits): string {
-  return `nesting deeper than ${limits.maxDepth} levels; raise the limit with --max-depth`;
-}
-
-/**
- * Offset of the first bracket that opens more than `levels` nested arrays or objects, if any.
- * jsonc-parser recurses once per level, so a deep enough document overflows the stack before
- * the depth limit is checked on its tree: the brackets are counted first, outside strings and comments.
- */
-function nestingBeyond(text: string, levels: number): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > levels) return i;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    }
-  }
-  return undefined;
-}
-
 const JSON_ERRORS: Record<string, string> = {
   InvalidSymbol: 'unexpected character',
   InvalidNumberFormat: 'malformed number',
@@ -358,7 +370,7 @@ function jsonErrorText(code: string): string {
 
 function walkJson(node: JsonNode, pointer: string, depth: number, positions: PositionMap, lines: number[], limits: StructuredLimits, state: { nodes: number }): JsonValue {
   if (++state.nodes > limits.maxNodes) throw new LimitError(`document has more than ${limits.maxNodes} values; raise the limit with --max-document-values`, node.offset);
-  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits), node.offset);
+  if (depth > limits.maxDepth) throw new LimitError(nestingMessage(limits.maxDepth), node.offset);
   if (positions[pointer] === undefined) positions[pointer] = span(lines, node.offset, node.offset + node.length);
   switch (node.type) {
     case 'object': {

@@ -11,6 +11,7 @@ import { loadAll, Kind, type YAMLNode, type YAMLScalar, type YAMLMapping, type Y
 import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { createObject, intrinsicForm, isIntrinsicTag, lineStarts, offsetToLineCol, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
+import { yamlNestingBound } from './yaml-nesting.js';
 
 /** Thrown inside the walk when the input leaves the supported subset. */
 class Unsupported extends Error {}
@@ -23,12 +24,20 @@ const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const HASH = 0x23;
 
+/**
+ * The parser recurses a few frames per level. A document that might nest deeper than this goes to
+ * the `yaml` path, which measures its depth before it recurses. Measured: the parser itself
+ * overflowed the main thread's stack at about 1,900 levels of flow mappings, 2,000 of block ones.
+ */
+const FAST_PATH_MAX_DEPTH = 1000;
+
 export function parseYamlFast(text: string, options: YamlOptions = {}): ParseOutput | undefined {
   if (!withinSubsetLexically(text)) return undefined;
   try {
     return parseSegments(text, options);
   } catch (e) {
-    // Unsupported constructs, and the parser's own stack overflow on absurd nesting.
+    // Unsupported constructs. A stack overflow cannot happen below FAST_PATH_MAX_DEPTH; should it
+    // anyway, the `yaml` path still reads the text with its own depth check.
     if (e instanceof Unsupported || e instanceof RangeError) return undefined;
     throw e;
   }
@@ -92,6 +101,7 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
       documents.push({ value: null, positions, index: index++ });
       continue;
     }
+    if (yamlNestingBound(text, seg.start, seg.end) > FAST_PATH_MAX_DEPTH) throw UNSUPPORTED;
     const walker = new Walker(text, seg.start, lines, limits, options.intrinsicTags === true);
     documents.push({ value: walker.document(text.slice(seg.start, seg.end)), positions: walker.positions, index: index++ });
   }
@@ -138,7 +148,7 @@ class Walker {
     try {
       loadAll(source, (doc) => roots.push(doc), { schema: TAGLESS_SCHEMA, ignoreDuplicateKeys: true, onWarning: () => { warned = true; } });
     } catch {
-      // The parser trips over some malformed input (and over deep nesting); the `yaml` path reports it.
+      // The parser trips over some malformed input; the `yaml` path reports it.
       throw UNSUPPORTED;
     }
     const root = roots[0];

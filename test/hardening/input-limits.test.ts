@@ -59,6 +59,6 @@ describe('document limits with flags', () => {
 
   it('documents the flags in --help', () => {
     const help = runCli(['scan', '--help']).stdout;
-    for (const flag of ['--max-depth N', '--max-document-values N', '--request-timeout SECONDS']) expect(help).toContain(flag);
+    for (const flag of ['--max-depth N', '--max-document-values N', '--request-timeout SECONDS', '--max-response-size SIZE']) expect(help).toContain(flag);
   });
 });

@@ -44,3 +44,8 @@ export function runCliStdinOpen(args: string[], options: { cwd?: string } = {}):
     });
   });
 }
+
+/** The built CLI in a child process without blocking this one: for servers that live in the test process. */
+export function runCliAsync(args: string[]): Promise<CliRun> {
+  return runCliStdinOpen(args);
+}

@@ -72,6 +72,19 @@ export interface ClusterSpec {
   throttleOnce?: string[];
   /** Resource plurals whose first continued request answers 410 Gone (expired continue token). */
   expireContinueOnce?: string[];
+  /**
+   * Resource plurals whose list answer is one object padded to about this many bytes, streamed in
+   * 64 KiB chunks (no Content-Length) as fast as the client reads them.
+   */
+  oversized?: Record<string, number>;
+}
+
+/** How far the server got with an oversized answer before the client stopped reading. */
+export interface StreamedAnswer {
+  resource: string;
+  bytes: number;
+  written: number;
+  complete: boolean;
 }
 
 export interface RecordedRequest {
@@ -84,6 +97,7 @@ export interface RecordedRequest {
 export interface LoopbackCluster {
   url: string;
   requests: RecordedRequest[];
+  streamed: StreamedAnswer[];
   listRequests(resource: string): RecordedRequest[];
   close(): Promise<void>;
 }
@@ -135,6 +149,36 @@ export async function startCluster(spec: ClusterSpec): Promise<LoopbackCluster> 
   const throttled = new Set<string>();
   const expired = new Set<string>();
   const requests: RecordedRequest[] = [];
+  const streamed: StreamedAnswer[] = [];
+
+  /** A valid list whose one object carries a padding annotation; writes wait for the client to drain. */
+  const stream = (res: ServerResponse, resource: ServedResource, bytes: number): void => {
+    const head = `{"kind":"${resource.kind}List","apiVersion":"${groupVersion(resource)}","metadata":{"resourceVersion":"${RESOURCE_VERSION}"},"items":[{"metadata":{"name":"padded","namespace":"default","annotations":{"padding":"`;
+    const tail = '"}}}]}';
+    const record: StreamedAnswer = { resource: resource.name, bytes, written: 0, complete: false };
+    streamed.push(record);
+    const chunk = 'x'.repeat(64 * 1024);
+    let left = Math.max(0, bytes - head.length - tail.length);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(head);
+    record.written = head.length;
+    const pump = (): void => {
+      while (left > 0) {
+        if (res.destroyed) return;
+        const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
+        left -= piece.length;
+        record.written += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end(tail);
+      record.written += tail.length;
+      record.complete = true;
+    };
+    pump();
+  };
 
   const items = (resource: string): GeneratedItems => {
     const gen = spec.generated?.[resource];
@@ -193,6 +237,11 @@ export async function startCluster(spec: ClusterSpec): Promise<LoopbackCluster> 
     if (spec.forbidden?.includes(resource.name)) {
       return send(403, status(403, 'Forbidden', `${resource.name}${resource.group ? `.${resource.group}` : ''} is forbidden: User "system:serviceaccount:podtrust:podtrust" cannot list resource "${resource.name}" in API group ${groupLabel} at the cluster scope`, { kind: resource.name, ...(resource.group ? { group: resource.group } : {}) }));
     }
+    const oversized = spec.oversized?.[resource.name];
+    if (oversized !== undefined) {
+      requests.push({ path: url.pathname, query: url.searchParams, accept, status: 200 });
+      return stream(res, resource, oversized);
+    }
     if (spec.throttleOnce?.includes(resource.name) && !throttled.has(resource.name)) {
       throttled.add(resource.name);
       return send(429, status(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 }), { 'Retry-After': '1' });
@@ -236,6 +285,7 @@ export async function startCluster(spec: ClusterSpec): Promise<LoopbackCluster> 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    streamed,
     listRequests: (resource) => requests.filter((r) => new RegExp(`^/(api/v1|apis/[^/]+/v1)/${resource}$`).test(r.path)),
     close: () =>
       new Promise<void>((done) => {

@@ -8,7 +8,8 @@
  */
 import type { JsonValue, Unknown } from '../../model/types.js';
 import { isUnknown, unknown } from '../../model/unknown.js';
-import { createObject } from '../../util/structured.js';
+import { createObject, DEFAULT_LIMITS } from '../../util/structured.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 
 export type ArmValue = JsonValue | Unknown;
 
@@ -22,14 +23,14 @@ type Node =
 export class ExpressionError extends Error {}
 
 const MAX_EXPRESSION_LENGTH = 20_000;
-const MAX_DEPTH = 64;
 
 /** True for a string ARM evaluates (`[...]`, but not the `[[` escape). */
 export function isExpression(s: string): boolean {
   return s.startsWith('[') && s.endsWith(']') && !s.startsWith('[[');
 }
 
-export function parseExpression(text: string): Node {
+/** Parses an expression; nesting past `maxDepth` (`--max-depth`) is a {@link NestingTooDeep}, not a bad expression. */
+export function parseExpression(text: string, maxDepth = DEFAULT_LIMITS.maxDepth): Node {
   if (text.length > MAX_EXPRESSION_LENGTH) throw new ExpressionError('expression too long');
   let pos = 0;
   const ws = () => {
@@ -41,7 +42,7 @@ export function parseExpression(text: string): Node {
     pos++;
   };
   const primary = (depth: number): Node => {
-    if (depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+    if (depth > maxDepth) throw new NestingTooDeep(maxDepth);
     ws();
     const ch = text[pos];
     if (ch === "'") {
@@ -174,8 +175,12 @@ const SUBSCRIPTION_ID = unknown('subscription().subscriptionId');
 const RESOURCE_GROUP_NAME = unknown('resourceGroup().name');
 
 export class Evaluator {
+  /** Nested evaluations: one per level of an expression, and one per link of a chain of variables or parameters. */
   private depth = 0;
-  constructor(private readonly scope: EvalScope) {}
+  constructor(
+    private readonly scope: EvalScope,
+    private readonly maxDepth = DEFAULT_LIMITS.maxDepth,
+  ) {}
 
   /** Evaluates a JSON value: strings in `[...]` are expressions; objects and arrays recursively. */
   value(v: JsonValue): ArmValue {
@@ -193,7 +198,7 @@ export class Evaluator {
     if (s.startsWith('[[')) return s.slice(1);
     if (!isExpression(s)) return s;
     try {
-      return this.eval(parseExpression(s.slice(1, -1)));
+      return this.eval(parseExpression(s.slice(1, -1), this.maxDepth));
     } catch (e) {
       if (e instanceof ExpressionError) return unknown(s);
       throw e;
@@ -201,7 +206,10 @@ export class Evaluator {
   }
 
   private eval(node: Node): ArmValue {
-    if (++this.depth > 200) throw new ExpressionError('evaluation too deep');
+    if (++this.depth > this.maxDepth) {
+      this.depth--;
+      throw new NestingTooDeep(this.maxDepth);
+    }
     try {
       switch (node.kind) {
         case 'string':

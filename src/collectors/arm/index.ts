@@ -14,6 +14,7 @@ import { emptyResult, type CollectOptions, type CollectResult, type SourceFile }
 import { aksClusterInfo } from '../azure/cluster.js';
 import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';
 import { type ArmValue, type EvalScope, Evaluator } from './expressions.js';
+import { NestingTooDeep, noteNesting, placedAt } from '../../util/nesting.js';
 
 const IDENTITY = 'microsoft.managedidentity/userassignedidentities';
 const CREDENTIAL = 'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials';
@@ -93,12 +94,10 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
       const key = name.toLowerCase();
       const cached = paramCache.get(key);
       if (cached !== undefined) return cached;
-      const entry = Object.entries(parameters).find(([k]) => k.toLowerCase() === key)?.[1];
-      const def = asObject(entry)?.['defaultValue'];
+      const found = Object.entries(parameters).find(([k]) => k.toLowerCase() === key);
+      const def = asObject(found?.[1])?.['defaultValue'];
       if (def === undefined || evaluating.has(`p:${key}`)) return unknown(`parameters('${name}')`);
-      evaluating.add(`p:${key}`);
-      const v = evaluator.value(def);
-      evaluating.delete(`p:${key}`);
+      const v = evaluateOnce(`p:${key}`, `/parameters/${escapeToken(found![0])}/defaultValue`, def);
       paramCache.set(key, v);
       return v;
     },
@@ -106,11 +105,9 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
       const key = name.toLowerCase();
       const cached = varCache.get(key);
       if (cached !== undefined) return cached;
-      const entry = Object.entries(variables).find(([k]) => k.toLowerCase() === key)?.[1];
-      if (entry === undefined || evaluating.has(`v:${key}`)) return unknown(`variables('${name}')`);
-      evaluating.add(`v:${key}`);
-      const v = evaluator.value(entry);
-      evaluating.delete(`v:${key}`);
+      const found = Object.entries(variables).find(([k]) => k.toLowerCase() === key);
+      if (found === undefined || evaluating.has(`v:${key}`)) return unknown(`variables('${name}')`);
+      const v = evaluateOnce(`v:${key}`, `/variables/${escapeToken(found[0])}`, found[1]);
       varCache.set(key, v);
       return v;
     },
@@ -123,7 +120,23 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
       return d ? { id: d.id, type: d.type, names: d.segments } : undefined;
     },
   };
-  const evaluator = new Evaluator(scope);
+  const evaluator = new Evaluator(scope, opts.limits.maxDepth);
+  /** Evaluates a value written at `docPtr`: a depth error from inside names that place (unless a deeper one did). */
+  const evaluateAt = (docPtr: string, v: JsonValue): ArmValue => placedAt(docPtr, () => evaluator.value(v));
+  /** A parameter default or a variable, guarded against referring to itself. */
+  function evaluateOnce(guard: string, docPtr: string, v: JsonValue): ArmValue {
+    evaluating.add(guard);
+    try {
+      return evaluateAt(docPtr, v);
+    } finally {
+      evaluating.delete(guard);
+    }
+  }
+  // A resource whose evaluation goes past --max-depth is left out with a note; the others are read.
+  const tooDeep = (e: unknown, docPtr: string): void => {
+    if (!(e instanceof NestingTooDeep)) throw e;
+    noteNesting(result.notes, file.path, e, { positions: doc.positions, line: doc.positions[docPtr]?.line ?? doc.positions['']?.line ?? 1 });
+  };
 
   const seen = new Map<string, number>();
   const declare = (node: JsonValue, docPtr: string, parent: Declared | undefined, symbolic: string | undefined): void => {
@@ -134,11 +147,18 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
       result.notes.push({ kind: 'unsupported', level: 'note', file: file.path, ...(p ? { line: p.line, column: p.column } : {}), message: `ARM copy loop on ${o['type']} is not expanded; its resources are not analysed` });
       return;
     }
-    const condition = o['condition'] !== undefined ? evaluator.value(o['condition']) : true;
+    let condition: ArmValue = true;
+    let name: ArmValue = unknown('name');
+    try {
+      if (o['condition'] !== undefined) condition = evaluateAt(`${docPtr}/condition`, o['condition']);
+      if (typeof o['name'] === 'string') name = evaluateAt(`${docPtr}/name`, o['name']);
+    } catch (e) {
+      tooDeep(e, docPtr);
+      return;
+    }
     if (condition === false) return;
     const ownType = o['type'];
     const type = parent && !ownType.toLowerCase().startsWith(parent.type.toLowerCase() + '/') && !ownType.includes('/') ? `${parent.type}/${ownType}` : ownType;
-    const name = typeof o['name'] === 'string' ? evaluator.value(o['name']) : unknown('name');
     const own = segmentText(name);
     const segments = parent && own.length === 1 ? [...parent.segments, ...own] : own;
     const base = `arm:${rel}:${type}/${segments.join('/')}`;
@@ -156,7 +176,12 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
   else if (asObject(top)) for (const [k, r] of Object.entries(asObject(top)!)) declare(r, `/resources/${escapeToken(k)}`, undefined, k);
 
   for (const d of declared) {
-    const resource = build(d);
+    let resource: Resource | undefined;
+    try {
+      resource = build(d);
+    } catch (e) {
+      tooDeep(e, d.docPtr);
+    }
     if (!resource) continue;
     result.resources.push(resource);
     if (resource.type === 'azure.aks.ManagedCluster') result.clusters.push(aksClusterInfo(resource));
@@ -165,7 +190,7 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
 
   function build(d: Declared): Resource | undefined {
     const t = d.type.toLowerCase();
-    const properties = asObject(evaluator.value(d.node['properties'] ?? createObject()) as JsonValue) ?? createObject();
+    const properties = asObject(evaluateAt(`${d.docPtr}/properties`, d.node['properties'] ?? createObject()) as JsonValue) ?? createObject();
     const positions: PositionMap = Object.create(null) as PositionMap;
     const propPositions = rebase(doc.positions, `${d.docPtr}/properties`);
     for (const [k, v] of Object.entries(propPositions)) positions[k === '' ? '/properties' : `/properties${k}`] = v;
@@ -195,7 +220,7 @@ export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectO
       const explicit = d.node['scope'];
       let info: ScopeInfo | undefined;
       if (explicit !== undefined) {
-        const scopeValue = evaluator.value(explicit);
+        const scopeValue = evaluateAt(`${d.docPtr}/scope`, explicit);
         properties.scope = scopeValue as JsonValue;
         if (doc.positions[`${d.docPtr}/scope`]) positions['/properties/scope'] = doc.positions[`${d.docPtr}/scope`]!;
         info = scopeOf(scopeValue) ?? relativeScope(scopeValue);

@@ -96,9 +96,9 @@ function parseEmbedded(
     const err = parsed.errors[0];
     const at = err ? toFile(err.line, err.column) : fallback;
     env.notes.push({
-      kind: 'parse-error',
+      kind: err?.limit ? 'limit' : 'parse-error',
       level: 'error',
-      message: `policy document is not valid JSON: ${err?.message ?? 'empty'}`,
+      message: err?.limit ? `policy document: ${err.message}` : `policy document is not valid JSON: ${err?.message ?? 'empty'}`,
       file: env.file,
       ...(at ? { line: at.line, column: at.column } : {}),
     });

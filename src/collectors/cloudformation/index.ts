@@ -4,6 +4,7 @@ import type { ClusterInfo, CoverageNote, JsonValue, PositionMap, Resource } from
 import { isUnknown } from '../../model/unknown.js';
 import { join, parent } from '../../util/pointer.js';
 import type { ParsedDocument } from '../../util/structured.js';
+import { NestingTooDeep, noteNesting } from '../../util/nesting.js';
 import { commentSuppressions, type SuppressionTarget } from '../comment-suppressions.js';
 import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
 import { BodyBuilder, type ResourceSource } from './body-builder.js';
@@ -46,30 +47,61 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
     const type = asObject(node)?.['Type'];
     if (typeof type === 'string') declared.set(logicalId, { logicalId, cfnType: type, id: idOf(logicalId) });
   }
-  const ctx = new TemplateContext(template, doc.positions, declared, canonicalAttribute);
+  const ctx = new TemplateContext(template, doc.positions, declared, canonicalAttribute, opts.limits.maxDepth);
   const env: EmbeddedContext = { ctx, fileText: file.text, file: file.path, limits: opts.limits, notes: result.notes };
 
   const built: Built[] = [];
   const inline: ResourceSource[] = [];
+  // A resource whose evaluation goes past --max-depth (deep nesting, a long chain of conditions)
+  // is left out with a note; the template's other resources are still read.
+  const tooDeep = (e: unknown, entryPtr: string): void => {
+    if (!(e instanceof NestingTooDeep)) throw e;
+    noteNesting(result.notes, file.path, e, { positions: doc.positions, line: doc.positions[entryPtr]?.line ?? doc.positions['']?.line ?? 1 });
+  };
   for (const [logicalId, node] of Object.entries(resourcesNode)) {
     const entry = asObject(node);
     const decl = declared.get(logicalId);
     if (!entry || !decl) continue;
+    const entryPtr = join('/Resources', logicalId);
+    try {
+      const b = buildResource(logicalId, entry, decl, entryPtr);
+      if (b) built.push(b);
+    } catch (e) {
+      tooDeep(e, entryPtr);
+    }
+  }
+
+  for (const source of inline) {
+    try {
+      mergeInlinePolicy(source, env, built, result.notes);
+    } catch (e) {
+      tooDeep(e, source.entryPtr);
+    }
+  }
+  for (const b of built) if (b.source.cfnType === 'AWS::IAM::ManagedPolicy') attachManagedPolicy(b, env, built);
+  applySuppressions(file, doc, built, result.notes);
+  for (const b of built) {
+    result.resources.push(b.resource);
+    if (b.source.cfnType === 'AWS::EKS::Cluster') result.clusters.push(clusterInfo(b.resource));
+  }
+  return result;
+
+  function buildResource(logicalId: string, entry: Record<string, JsonValue>, decl: TemplateResource, entryPtr: string): Built | undefined {
     const condition = entry['Condition'];
-    if (typeof condition === 'string' && ctx.condition(condition) === false) continue;
+    if (typeof condition === 'string' && ctx.condition(condition) === false) return undefined;
     const source: ResourceSource = {
       logicalId,
       id: decl.id,
       cfnType: decl.cfnType,
-      entryPtr: join('/Resources', logicalId),
+      entryPtr,
       properties: asObject(entry['Properties'] ?? null) ?? {},
     };
     if (decl.cfnType === INLINE_POLICY_TYPE) {
       inline.push(source);
-      continue;
+      return undefined;
     }
     const mapping = CFN_TYPES[decl.cfnType];
-    if (!mapping) continue;
+    if (!mapping) return undefined;
     const b = new BodyBuilder(source, env);
     mapping.build(b);
     const positions: PositionMap = Object.create(null) as PositionMap;
@@ -88,15 +120,8 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
       body: b.body,
       positions,
     };
-    built.push({ resource, source, sources: b.sink.sources });
-    if (decl.cfnType === 'AWS::EKS::Cluster') result.clusters.push(clusterInfo(resource));
+    return { resource, source, sources: b.sink.sources };
   }
-
-  for (const source of inline) mergeInlinePolicy(source, env, built, result.notes);
-  for (const b of built) if (b.source.cfnType === 'AWS::IAM::ManagedPolicy') attachManagedPolicy(b, env, built);
-  applySuppressions(file, doc, built, result.notes);
-  for (const b of built) result.resources.push(b.resource);
-  return result;
 }
 
 function clusterInfo(resource: Resource): ClusterInfo {

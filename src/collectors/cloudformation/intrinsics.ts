@@ -8,6 +8,7 @@ import type { JsonValue, PositionMap, Unknown } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
 import { escapeToken, join } from '../../util/pointer.js';
 import { createObject } from '../../util/structured.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 
 export interface UnknownPart {
   /** The expression as `${...}` would spell it in `Fn::Sub`: `OidcProvider`, `Cluster.Arn`, `AWS::Region`. */
@@ -42,16 +43,41 @@ export class TemplateContext {
   private readonly parts = new WeakMap<object, Part[]>();
   private readonly conditionCache = new Map<string, boolean | undefined>();
   private readonly evaluating = new Set<string>();
+  /** `Fn::FindInMap` entries being resolved: a mapping value that looks itself up is unknown, not a loop. */
+  private readonly mappingsEvaluating = new Set<string>();
+  /**
+   * Nested resolve and condition calls: one per level of the document, and one per link of a
+   * chain of conditions or mappings, which no nesting of the text bounds.
+   */
+  private depth = 0;
 
   constructor(
     readonly template: Record<string, JsonValue>,
     readonly docPositions: PositionMap,
     readonly resources: Map<string, TemplateResource>,
     private readonly attributeName: AttributeNamer,
+    private readonly maxDepth: number,
   ) {}
 
   /** Resolves a value, recording positions of every output pointer in `sink`. */
   resolve(node: JsonValue, docPtr: string, outPtr = '', sink?: Sink): Resolved {
+    this.enter(docPtr);
+    try {
+      return this.resolveNode(node, docPtr, outPtr, sink);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** One level deeper; a {@link NestingTooDeep} at `docPtr` past `--max-depth`. */
+  private enter(docPtr: string): void {
+    if (++this.depth > this.maxDepth) {
+      this.depth--;
+      throw new NestingTooDeep(this.maxDepth, { pointer: docPtr });
+    }
+  }
+
+  private resolveNode(node: JsonValue, docPtr: string, outPtr: string, sink: Sink | undefined): Resolved {
     if (sink) record(sink, outPtr, docPtr, this.docPositions);
     if (Array.isArray(node)) {
       const out: JsonValue[] = [];
@@ -256,8 +282,14 @@ export class TemplateContext {
     const [map, top, second] = arg.slice(0, 3).map((k, i) => this.value(k, `${at}/${i}`));
     if (typeof map !== 'string' || typeof top !== 'string' || typeof second !== 'string') return this.unknownOf('Fn::FindInMap');
     const found = asObject(asObject(asObject(this.template['Mappings'])?.[map])?.[top])?.[second];
-    if (found !== undefined) return this.value(found, join('/Mappings', map, top, second));
-    return this.unknownOf(`Fn::FindInMap ${map}.${top}.${second}`);
+    const entry = join('/Mappings', map, top, second);
+    if (found === undefined || this.mappingsEvaluating.has(entry)) return this.unknownOf(`Fn::FindInMap ${map}.${top}.${second}`);
+    this.mappingsEvaluating.add(entry);
+    try {
+      return this.value(found, entry);
+    } finally {
+      this.mappingsEvaluating.delete(entry);
+    }
   }
 
   /** A condition's value, or undefined when it depends on something unknown. */
@@ -265,14 +297,26 @@ export class TemplateContext {
     if (this.conditionCache.has(name)) return this.conditionCache.get(name);
     if (this.evaluating.has(name)) return undefined;
     this.evaluating.add(name);
-    const node = asObject(this.template['Conditions'])?.[name];
-    const result = node === undefined ? undefined : this.conditionValue(node, join('/Conditions', name));
-    this.evaluating.delete(name);
-    this.conditionCache.set(name, result);
-    return result;
+    try {
+      const node = asObject(this.template['Conditions'])?.[name];
+      const result = node === undefined ? undefined : this.conditionValue(node, join('/Conditions', name));
+      this.conditionCache.set(name, result);
+      return result;
+    } finally {
+      this.evaluating.delete(name);
+    }
   }
 
   private conditionValue(node: JsonValue, ptr: string): boolean | undefined {
+    this.enter(ptr);
+    try {
+      return this.conditionNode(node, ptr);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private conditionNode(node: JsonValue, ptr: string): boolean | undefined {
     const obj = asObject(node);
     const key = obj ? Object.keys(obj)[0] : undefined;
     if (!obj || key === undefined) return typeof node === 'boolean' ? node : undefined;

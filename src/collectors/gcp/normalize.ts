@@ -10,6 +10,7 @@ import { unresolved } from './unresolved.js';
 import { translateConfigConnector } from './config-connector.js';
 import { PositionCopier } from './positions.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
+import { MAX_DEPTH_CEILING, parseJsonWithin } from '../../util/nesting.js';
 
 const INTERMEDIATE = new Set(['gcp.iam.Policy', 'gcp.iam.PolicyData']);
 
@@ -20,7 +21,7 @@ function obj(v: JsonValue | undefined): JsonObject | undefined {
 function bindingsOfPolicyJson(text: string): JsonValue[] | undefined {
   let parsed: JsonValue;
   try {
-    parsed = JSON.parse(text) as JsonValue;
+    parsed = parseJsonWithin(text, MAX_DEPTH_CEILING) as JsonValue;
   } catch {
     return undefined;
   }

@@ -70,6 +70,6 @@ export interface ParsedFile {
   path: string;
   text: string;
   body: Body;
-  /** First syntax error, if any. */
-  error?: { line: number; column: number; message: string };
+  /** First syntax error, if any; `limit` when the file is over `--max-depth` rather than malformed. */
+  error?: { line: number; column: number; message: string; limit?: true };
 }

@@ -1,15 +1,34 @@
 /** Evaluates a block body into values (nested blocks as lists, dynamic blocks expanded) with positions. */
 import type { PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
-import type { Attribute, Block, Body } from './ast.js';
+import type { Attribute, Block, Body, Expr } from './ast.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import { type Scope, childScope, entries, evaluateIn, keyString } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
 import { originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
 
-/** Evaluates an attribute; a value that cannot be computed (wrong type, missing key, budget spent) is unknown. */
+/**
+ * Evaluates an attribute; a value that cannot be computed (wrong type, missing key, budget spent)
+ * is unknown, and so is one whose evaluation nests past `--max-depth`, with a note at the attribute.
+ */
 export function safeEvaluate(attr: Attribute, scope: Scope): Value {
-  return orElse(() => evaluateIn(attr.expr, scope, attr.file), () => mkUnknown(attr.expr.text));
+  return evaluateOrUnknown(attr.expr, scope, attr.file);
+}
+
+/** {@link safeEvaluate} for an expression of a given file (a module input is evaluated in its caller's scope). */
+export function evaluateOrUnknown(expr: Expr, scope: Scope, file: string): Value {
+  try {
+    return orElse(() => evaluateIn(expr, scope, file), () => mkUnknown(expr.text));
+  } catch (e) {
+    if (!(e instanceof NestingTooDeep)) throw e;
+    noteTooDeep(e, expr, file, scope);
+    return mkUnknown(expr.text);
+  }
+}
+
+export function noteTooDeep(e: NestingTooDeep, expr: Expr, file: string, scope: Scope): void {
+  scope.resolver.note?.({ kind: 'limit', level: 'error', file, line: expr.pos.line, column: expr.pos.column, message: e.message });
 }
 
 export interface ExpandedBlock {

@@ -1,5 +1,6 @@
 /** Evaluates HCL expressions to values; what cannot be known statically becomes an Unknown. */
-import type { PositionMap } from '../../model/types.js';
+import type { CoverageNote, PositionMap } from '../../model/types.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import type { Expr, TemplatePart, TraversalStep } from './ast.js';
 import { FUNCTIONS } from './functions.js';
 import { EvaluationError, isRecoverable } from './evaluation-error.js';
@@ -22,6 +23,20 @@ export interface Resolver {
   dataPositions?(steps: TraversalStep[], pointer: string, out: PositionMap, scope?: Scope): void;
   /** The evaluation budget of the root module this scope belongs to. */
   readonly budget?: EvaluationBudget;
+  /** How deep evaluation is nested now: one object for every resolver of a collection. */
+  readonly nesting?: EvaluationNesting;
+  /** Records a coverage note (an evaluation cut short at `--max-depth`). */
+  note?(note: CoverageNote): void;
+}
+
+/**
+ * Evaluation recurses once per level of an expression and once per reference it follows (a local
+ * whose value refers to another local...), so what it builds can nest far deeper than any one
+ * expression: past `max` it stops with a {@link NestingTooDeep}.
+ */
+export interface EvaluationNesting {
+  depth: number;
+  readonly max: number;
 }
 
 export interface Origin {
@@ -80,6 +95,18 @@ export function evaluateIn(expr: Expr, scope: Scope, file: string): Value {
 
 export function evaluate(expr: Expr, scope: Scope): Value {
   scope.resolver.budget?.step(expr.pos.line);
+  const nesting = scope.resolver.nesting;
+  if (nesting === undefined) return evaluateExpr(expr, scope);
+  if (nesting.depth >= nesting.max) throw new NestingTooDeep(nesting.max);
+  nesting.depth++;
+  try {
+    return evaluateExpr(expr, scope);
+  } finally {
+    nesting.depth--;
+  }
+}
+
+function evaluateExpr(expr: Expr, scope: Scope): Value {
   switch (expr.kind) {
     case 'literal':
       return expr.value;

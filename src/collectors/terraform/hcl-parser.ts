@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
-import { lineStarts, offsetToLineCol } from '../../util/structured.js';
+import { DEFAULT_LIMITS, lineStarts, offsetToLineCol } from '../../util/structured.js';
+import { NestingTooDeep } from '../../util/nesting.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
 import { leanSource, type LeanSource } from './lean-source.js';
 import { syntaxProblem } from './syntax-error.js';
@@ -96,21 +97,22 @@ const OPAQUE = new Set([
 ]);
 
 /**
- * Deepest syntax tree converted (each bracket or call is three or four levels). The conversion
- * and the evaluator recurse once per level: far deeper input would overflow the stack.
+ * Deepest syntax tree converted, whatever its kind of nodes (each bracket or call is three or four
+ * levels): a backstop behind the `--max-depth` count of nesting nodes, since the conversion and the
+ * evaluator recurse once per level.
  */
 const MAX_SYNTAX_DEPTH = 1000;
-
-class NestedTooDeeply extends Error {
-  constructor(readonly offset: number) {
-    super(`nested too deeply to read (more than ${MAX_SYNTAX_DEPTH} levels of syntax)`);
-  }
-}
 
 /** Anonymous tokens are only ever read as operators. */
 const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
 
 const IDENTIFIER_AFTER_DOT = /^\.[^\s/#]+$/;
+
+/**
+ * The nodes the conversion (and later the evaluation) recurses through, one level each: nested
+ * expressions (tuples, objects, calls, parentheses, interpolations), operators and blocks.
+ */
+const NESTING = new Set(['expression', 'operation', 'block']);
 
 /**
  * Each cursor move and read crosses into WebAssembly, which costs more than the conversion itself,
@@ -125,6 +127,7 @@ class TreeReader {
   constructor(
     private readonly tree: Tree,
     private readonly text: string,
+    private readonly maxDepth: number,
     /** Set when the tree was parsed from the lean copy of the text. */
     private readonly lean?: LeanSource,
   ) {
@@ -138,18 +141,21 @@ class TreeReader {
       const root = this.current(cursor, undefined);
       if (!cursor.gotoFirstChild()) return root;
       const parents = [root];
+      // Levels of NESTING among the parents: checked here, where nothing recurses yet.
+      let nesting = 0;
       for (;;) {
         const parent = parents[parents.length - 1]!;
         const node = this.current(cursor, parent);
         parent.children.push(node);
         if (this.entered(node) && cursor.gotoFirstChild()) {
+          if (NESTING.has(node.type) && ++nesting > this.maxDepth + 1) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
           parents.push(node);
-          if (parents.length > MAX_SYNTAX_DEPTH) throw new NestedTooDeeply(node.start);
+          if (parents.length > MAX_SYNTAX_DEPTH) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
           continue;
         }
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
-          parents.pop();
+          if (NESTING.has(parents.pop()!.type)) nesting--;
           if (parents.length === 0) return root;
         }
       }
@@ -639,13 +645,18 @@ function unescapeQuoted(s: string): string {
   );
 }
 
-/**
- * Parses one file; a syntax error is reported with its line and what parsed is kept.
- * `asWritten` skips the lean copy (see lean-source.ts), for the tests that compare the two.
- */
-export async function parseHcl(path: string, text: string, asWritten = false): Promise<ParsedFile> {
+export interface HclParseOptions {
+  /** `--max-depth`: a file nested deeper is an error, and nothing of it is kept. */
+  maxDepth?: number;
+  /** Skips the lean copy (see lean-source.ts), for the tests that compare the two. */
+  asWritten?: boolean;
+}
+
+/** Parses one file; a syntax error is reported with its line and what parsed is kept. */
+export async function parseHcl(path: string, text: string, options: HclParseOptions = {}): Promise<ParsedFile> {
   const parser = await hclParser();
-  let lean = asWritten ? undefined : leanSource(text);
+  const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  let lean = options.asWritten ? undefined : leanSource(text);
   let tree = parser.parse(lean ? lean.text : text);
   // A syntax error is found and described in the file as written.
   if (lean && tree?.rootNode.hasError) {
@@ -656,15 +667,15 @@ export async function parseHcl(path: string, text: string, asWritten = false): P
   if (!tree) return { path, text, body: { attributes: [], blocks: [] }, error: { line: 1, column: 1, message: 'cannot parse HCL' } };
   try {
     const conv = new Converter(text, path);
-    let root: SyntaxNode;
+    let syntax: SyntaxNode;
     try {
-      root = new TreeReader(tree, text, lean).read();
+      syntax = new TreeReader(tree, text, maxDepth, lean).read();
     } catch (e) {
-      if (!(e instanceof NestedTooDeeply)) throw e;
-      const p = conv.span(e.offset, e.offset);
-      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message } };
+      if (!(e instanceof NestingTooDeep)) throw e;
+      const p = conv.span(e.at.offset ?? 0, e.at.offset ?? 0);
+      return { path, text, body: { attributes: [], blocks: [] }, error: { line: p.line, column: p.column, message: e.message, limit: true } };
     }
-    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(root, 'body')) };
+    const result: ParsedFile = { path, text, body: conv.body(firstNamedOfType(syntax, 'body')) };
     const problem = syntaxProblem(tree.rootNode, text);
     if (problem) {
       const p = conv.span(problem.offset, problem.offset);

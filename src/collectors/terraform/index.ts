@@ -1,13 +1,13 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
-import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
-import { mergeResults } from '../types.js';
+import { type CollectOptions, type CollectResult, type SourceFile, mergeResults, withinDepth } from '../types.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
 import { EvaluationBudget } from './evaluation-budget.js';
+import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
 import type { Attribute, Block, ParsedFile } from './ast.js';
 import { safeEvaluate } from './body.js';
-import type { Scope } from './evaluator.js';
+import type { EvaluationNesting, Scope } from './evaluator.js';
 import { parseHcl } from './hcl-parser.js';
 import { mapTerraformResource } from './mapping.js';
 import { type Input, type InstanceHost, type ModuleDef, ModuleInstance, type ResourceInstance, defineModule } from './module.js';
@@ -63,19 +63,24 @@ class Project {
   private readonly unreadCopies = new Set<Block>();
   private readonly reader: InputReader;
 
+  /** Shared by every module instance: evaluation nests across locals, variables and modules alike. */
+  private readonly nesting: EvaluationNesting;
+
   constructor(private readonly opts: CollectOptions) {
     this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
+    this.nesting = { depth: 0, max: opts.limits.maxDepth };
   }
 
   /** Parses one file; a syntax error is a note, and so is an unexpected failure (the file is then left out). */
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
-      const f = await parseHcl(path, text);
+      const f = await parseHcl(path, text, { maxDepth: this.opts.limits.maxDepth });
       this.parsed.set(path, f);
-      if (f.error) this.notes.push({ kind: 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
+      if (f.error) this.notes.push({ kind: f.error.limit ? 'limit' : 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
-      this.notes.push(internalErrorNote(errorSummary(e), path, 1));
+      if (isStackOverflow(e)) this.notes.push({ kind: 'limit', level: 'error', message: STACK_OVERFLOW_MESSAGE, file: path, line: 1, column: 1 });
+      else this.notes.push(internalErrorNote(errorSummary(e), path, 1));
       return undefined;
     }
   }
@@ -217,6 +222,7 @@ class Project {
       idFor: (address) => this.idFor(rootDir, address),
       fileText: (file) => this.fileText(file),
       note: (n) => this.note(n),
+      nesting: this.nesting,
       externalOutput: (parent, call, name) => {
         const source = sourceOf(call);
         if (source === undefined || isLocalSource(source)) return undefined;
@@ -377,10 +383,6 @@ function anchorAtCaller(r: Resource): void {
   }
 }
 
-function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
-
 function clusterOf(r: Resource): ClusterInfo {
   const body = r.body as { name?: JsonValue };
   return { name: typeof body.name === 'string' ? body.name : r.address ?? r.name, provider: 'aws', resourceId: r.id };
@@ -403,7 +405,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
     if (called.has(dir)) continue;
     collectRoot(project, dir, reported, result);
   }
-  return result;
+  return withinDepth(result, opts.limits);
 }
 
 /**

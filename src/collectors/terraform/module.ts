@@ -1,9 +1,9 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
 import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
-import { evalBody, safeEvaluate } from './body.js';
-import { type Origin, type Resolver, type Scope, childScope, entries, evaluate, evaluateIn } from './evaluator.js';
+import { evalBody, evaluateOrUnknown, safeEvaluate } from './body.js';
 import { orElse } from './evaluation-error.js';
+import { type EvaluationNesting, type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
 import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
@@ -70,6 +70,8 @@ export interface InstanceHost {
   note?(note: CoverageNote): void;
   /** The evaluation budget of the root module, shared by every module instance under it. */
   readonly budget?: EvaluationBudget;
+  /** How deep evaluation is nested, shared by every instance of a collection. */
+  readonly nesting?: EvaluationNesting;
 }
 
 const MAX_INSTANCES = 1000;
@@ -108,9 +110,17 @@ export class ModuleInstance implements Resolver {
     return this.inputs !== undefined;
   }
 
+  get nesting(): EvaluationNesting | undefined {
+    return this.host.nesting;
+  }
+
+  note(note: CoverageNote): void {
+    this.host.note?.(note);
+  }
+
   variable(name: string): Value {
     const input = this.inputs?.get(name);
-    if (input) return orElse(() => evaluateIn(input.expr, input.scope, input.file), () => mkUnknown(input.expr.text));
+    if (input) return evaluateOrUnknown(input.expr, input.scope, input.file);
     const fromVars = this.tfvars.get(name);
     if (fromVars) return fromVars.value;
     const block = this.def.variables.get(name);

@@ -7,14 +7,14 @@ export interface SyntaxProblem {
   message: string;
 }
 
-/** The first ERROR or MISSING node, depth first. */
-export function firstError(node: Node): Node | undefined {
-  if (node.type === 'ERROR' || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const c of node.children) {
-    if (!c) continue;
-    const found = firstError(c);
-    if (found) return found;
+/** The first ERROR or MISSING node, depth first; with an explicit stack, as broken input can nest without end. */
+export function firstError(root: Node): Node | undefined {
+  const stack = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.type === 'ERROR' || node.isMissing) return node;
+    if (!node.hasError) continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** Values produced by evaluating Terraform expressions: JSON data that may hold Unknowns. */
 import type { Unknown } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
+import { jsonNestingOverflow, MAX_DEPTH_CEILING, NestingTooDeep } from '../../util/nesting.js';
 
 export type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
 export type ObjectValue = { [key: string]: Value };
@@ -101,8 +102,13 @@ export function fromJson(v: unknown): Value {
   return null;
 }
 
-/** JSON.parse without prototype pollution (`__proto__` keys stay data); undefined when the text is not JSON. */
+/**
+ * JSON.parse without prototype pollution: `__proto__` keys stay data; undefined when the text is
+ * not JSON. Text nested past the most `--max-depth` can be is refused before anything recurses
+ * into it; within that, the collection leaves out a resource whose value ends up deeper than the limit.
+ */
 export function parseJsonValue(text: string): Value | undefined {
+  if (jsonNestingOverflow(text, MAX_DEPTH_CEILING) >= 0) throw new NestingTooDeep(MAX_DEPTH_CEILING);
   try {
     return fromJson(JSON.parse(text, function (this: unknown, _k, val: unknown) {
       if (val && typeof val === 'object' && !Array.isArray(val)) {
@@ -113,8 +119,8 @@ export function parseJsonValue(text: string): Value | undefined {
       return val;
     }) as unknown);
   } catch (e) {
-    // SyntaxError: not JSON. RangeError: nested deeper than the stack allows (a hostile string); neither has a value.
-    if (e instanceof SyntaxError || e instanceof RangeError) return undefined;
+    // Not JSON: no value.
+    if (e instanceof SyntaxError) return undefined;
     throw e;
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { JsonValue } from '../../model/types.js';
 import { plain } from '../cloud.js';
+import { DEFAULT_LIMITS } from '../../util/structured.js';
+import { NestingTooDeep, parseJsonWithin } from '../../util/nesting.js';
 
 export type Decoded = { ok: true; value: JsonValue } | { ok: false; reason: string };
 
@@ -20,9 +22,9 @@ export function decodePolicyDocument(raw: unknown): Decoded {
     }
   }
   try {
-    return { ok: true, value: JSON.parse(text) as JsonValue };
-  } catch {
-    return { ok: false, reason: 'not valid JSON' };
+    return { ok: true, value: parseJsonWithin(text, DEFAULT_LIMITS.maxDepth) as JsonValue };
+  } catch (e) {
+    return { ok: false, reason: e instanceof NestingTooDeep ? `nested deeper than ${DEFAULT_LIMITS.maxDepth} levels` : 'not valid JSON' };
   }
 }
 

@@ -11,6 +11,8 @@ import type { CollectResult } from '../../collectors/types.js';
 import { aksClusterInfo } from '../../collectors/azure/cluster.js';
 import { parseScope } from '../../iam/azure-scope.js';
 import { safeSegment } from '../locations.js';
+import { DEFAULT_LIMITS } from '../../util/structured.js';
+import { parseJsonWithin } from '../../util/nesting.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
 
@@ -91,7 +93,7 @@ async function listRaw(run: Run, operation: string, start: (options: ListOptions
       // The wire JSON, not the SDK model (which flattens `properties` and renames fields).
       let body: unknown;
       try {
-        body = JSON.parse(raw.bodyAsText ?? 'null');
+        body = parseJsonWithin(raw.bodyAsText ?? 'null', DEFAULT_LIMITS.maxDepth + 2);
       } catch {
         body = undefined;
       }

@@ -4,15 +4,21 @@
  * the client supports (tokens, client certificates, exec plugins, OIDC). The client is loaded only
  * here, and this module only when a live source is asked for.
  *
- * Requests go through the client's own authentication and HTTP library with raw JSON answers:
- * the typed API classes would re-shape objects (and drop fields) and cannot ask for
- * `PartialObjectMetadataList`.
+ * Requests are authenticated by the client (headers, and the agent that carries TLS client
+ * certificates, CAs and proxies) and answered as raw JSON: the typed API classes would re-shape
+ * objects (and drop fields) and cannot ask for `PartialObjectMetadataList`. The client's fetch
+ * wrapper only hands out a body read whole, so the request itself is sent with node:http(s) on
+ * the client's agent, counting the bytes of the answer as they arrive.
  */
 import { existsSync } from 'node:fs';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { HttpStatusError, parseRetryAfter } from '../retry.js';
+import type { KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { HttpStatusError, parseRetryAfter, ResponseTooLarge } from '../retry.js';
+import { DEFAULT_LIMITS } from '../../util/structured.js';
+import { NestingTooDeep, parseJsonWithin } from '../../util/nesting.js';
 
 type ClientModule = typeof import('@kubernetes/client-node');
 
@@ -92,7 +98,15 @@ export interface GetOptions {
   accept?: string;
   signal?: AbortSignal;
   timeoutMs: number;
+  /** The per-response cap: a longer answer is abandoned (see {@link ResponseTooLarge}). */
+  maxBytes?: number;
 }
+
+/** A list page holds at most 500 objects of at most about 1.5 MiB each (etcd's request limit); a larger answer is not a real one. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** Levels above an object in a list answer: the list, its `items`. */
+const ITEM_LEVEL = 2;
 
 /** The message of a Kubernetes `Status` answer, else a short form of the body. */
 function statusMessage(status: number, text: string): { message: string; body: unknown } {
@@ -112,16 +126,52 @@ export async function getJson(target: KubeTarget, path: string, options: GetOpti
   request.setHeaderParam('Accept', options.accept ?? 'application/json');
   await target.config.applySecurityAuthentication(request);
   const timeout = AbortSignal.timeout(options.timeoutMs);
-  request.setSignal(options.signal ? AbortSignal.any([options.signal, timeout]) : timeout);
-  const response = await new k8s.IsomorphicFetchHttpLibrary().send(request).toPromise();
-  const text = await response.body.text();
-  if (response.httpStatusCode >= 400) {
-    const { message, body } = statusMessage(response.httpStatusCode, text);
-    throw new HttpStatusError(response.httpStatusCode, message, parseRetryAfter(response.headers['retry-after']), body);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const response = await send(request, signal, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, `GET ${path}`);
+  if (response.status >= 400) {
+    const { message, body } = statusMessage(response.status, response.text);
+    const retryAfter = response.headers['retry-after'];
+    throw new HttpStatusError(response.status, message, parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter), body);
   }
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpStatusError(response.httpStatusCode, `GET ${path}: the answer is not JSON`);
+    return parseJsonWithin(response.text, DEFAULT_LIMITS.maxDepth + ITEM_LEVEL);
+  } catch (e) {
+    if (e instanceof NestingTooDeep) throw new HttpStatusError(response.status, `GET ${path}: the answer nests deeper than ${DEFAULT_LIMITS.maxDepth} levels`);
+    throw new HttpStatusError(response.status, `GET ${path}: the answer is not JSON`);
   }
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** Sends the authenticated request; aborts it with a {@link ResponseTooLarge} once the answer passes `maxBytes`. */
+function send(request: RequestContext, signal: AbortSignal, maxBytes: number, what: string): Promise<RawResponse> {
+  const url = new URL(request.getUrl());
+  const get = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let over: ResponseTooLarge | undefined;
+    // The request and the answer both report a destroyed request, in either order: say why once.
+    const fail = (e: unknown): void => reject(over ?? (signal.aborted ? new DOMException('The operation was aborted', 'AbortError') : e));
+    const req = get(url, { method: 'GET', headers: request.getHeaders(), agent: request.getAgent() as Agent | undefined, signal }, (res) => {
+      const tooLarge = (): void => {
+        over ??= new ResponseTooLarge(maxBytes, what);
+        req.destroy(over);
+      };
+      if (Number(res.headers['content-length'] ?? 0) > maxBytes) return tooLarge();
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes) tooLarge();
+        else chunks.push(chunk);
+      });
+      res.on('end', () => (over ? fail(over) : resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') })));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
 }

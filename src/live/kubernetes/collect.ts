@@ -14,7 +14,8 @@ import { isCancelled } from '../cancel.js';
 import { mapLimit } from '../concurrency.js';
 import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
-import { DEFAULT_RETRY, HttpStatusError, withRetry, type RetryOptions } from '../retry.js';
+import { DEFAULT_RETRY, HttpStatusError, ResponseTooLarge, withRetry, type RetryOptions } from '../retry.js';
+import { formatBytes } from '../../util/input-reader.js';
 import { renderYamlWithPositions } from '../../util/yaml-render.js';
 import { lazyPositions } from '../../model/lazy-positions.js';
 import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from './client.js';
@@ -41,6 +42,8 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   /** Writes each object's YAML to `<objectsDir>/k8s/<context>/...` (the paths findings point at). */
   objectsDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The per-response cap (`--max-response-size`; default 256 MiB): a larger answer is abandoned with a note. */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -134,7 +137,11 @@ export async function collectLiveKubernetes(options: KubernetesLiveOptions): Pro
 }
 
 async function get(run: ClusterRun, path: string): Promise<unknown> {
-  return withRetry(() => getJson(run.target, path, { timeoutMs: run.requestTimeoutMs, signal: run.signal }), run.retry);
+  return withRetry(() => getJson(run.target, path, { timeoutMs: run.requestTimeoutMs, signal: run.signal, ...maxBytes(run) }), run.retry);
+}
+
+function maxBytes(run: ClusterRun): { maxBytes?: number } {
+  return run.options.maxResponseBytes !== undefined ? { maxBytes: run.options.maxResponseBytes } : {};
 }
 
 async function collectCluster(run: ClusterRun): Promise<ClusterInfo | undefined> {
@@ -218,6 +225,7 @@ async function collectType(run: ClusterRun, type: CollectedType): Promise<boolea
       metadataOnly,
       signal: run.signal,
       requestTimeoutMs: run.requestTimeoutMs,
+      ...maxBytes(run),
       retry: run.retry,
       onItems(items) {
         for (const item of items) for (const r of toResources(run, type, item, metadataOnly)) batch.push(r);
@@ -240,6 +248,8 @@ async function collectType(run: ClusterRun, type: CollectedType): Promise<boolea
       run.notes.push({ kind: 'permission', level: 'warning', message: `cluster ${context}: not allowed to list ${type.resource}${type.group ? `.${type.group}` : ''} (403 Forbidden): findings that need them are missing` });
     } else if (e instanceof HttpStatusError && e.status === 404) {
       run.notes.push({ kind: 'unsupported', level: 'warning', message: `cluster ${context}: the API server does not serve ${type.resource}${type.group ? `.${type.group}` : ''} (404)` });
+    } else if (e instanceof ResponseTooLarge) {
+      run.notes.push({ kind: 'limit', level: 'error', message: `cluster ${context}: a page of the ${type.resource}${type.group ? `.${type.group}` : ''} list is larger than ${formatBytes(e.limit)} (--max-response-size): ${type.resource} not read` });
     } else if (isCancelled(run.signal)) {
       run.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${context}: cancelled while listing ${type.resource}: not read` });
     } else if (run.signal.aborted) {

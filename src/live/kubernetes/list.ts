@@ -14,6 +14,8 @@ export interface ListOptions {
   metadataOnly?: boolean;
   signal?: AbortSignal;
   requestTimeoutMs: number;
+  /** The per-response cap; default that of getJson. */
+  maxBytes?: number;
   retry: RetryOptions;
   /** Called with each page's items; `restart` is called first when the list starts over. */
   onItems(items: JsonObject[]): void;
@@ -44,6 +46,7 @@ export async function listAll(target: KubeTarget, type: CollectedType, options: 
           timeoutMs: options.requestTimeoutMs,
           ...(options.metadataOnly ? { accept: METADATA_ONLY_ACCEPT } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
         });
       }, options.retry);
     } catch (e) {

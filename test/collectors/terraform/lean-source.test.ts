@@ -11,7 +11,7 @@ import { hclParser, parseHcl } from '../../../src/collectors/terraform/hcl-parse
 import { leanSource } from '../../../src/collectors/terraform/lean-source.js';
 
 async function expectSameParse(text: string, leanParsesToo = true): Promise<void> {
-  const asWritten = await parseHcl('main.tf', text, true);
+  const asWritten = await parseHcl('main.tf', text, { asWritten: true });
   expect(await parseHcl('main.tf', text)).toEqual(asWritten);
   // A file that parses as written parses from its lean copy too, rather than being parsed twice.
   const lean = leanSource(text);
