@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
 import { DEFAULT_LIMITS, lineStarts, offsetToLineCol } from '../../util/structured.js';
-import { NestingTooDeep } from '../../util/nesting.js';
+import { MAX_DEPTH_CEILING, NestingTooDeep } from '../../util/nesting.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
 import { leanSource, type LeanSource } from './lean-source.js';
 import { syntaxProblem } from './syntax-error.js';
@@ -101,7 +101,7 @@ const OPAQUE = new Set([
  * levels): a backstop behind the `--max-depth` count of nesting nodes, since the conversion and the
  * evaluator recurse once per level.
  */
-const MAX_SYNTAX_DEPTH = 1000;
+const MAX_SYNTAX_DEPTH = 4 * MAX_DEPTH_CEILING;
 
 /** Anonymous tokens are only ever read as operators. */
 const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
