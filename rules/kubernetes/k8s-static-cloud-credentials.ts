@@ -1,23 +1,24 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import type { JsonValue, Resource } from '../../src/model/types.js';
-import { type CredentialEvidence, type CredentialKind, EVIDENCE_FIELD } from '../../src/credentials/types.js';
+import type { CredentialEvidence, CredentialKind, Resource } from '../../src/model/types.js';
+import { ACCESS_KEY_ID } from '../../src/credentials/detect.js';
 
-const LABEL: Record<CredentialKind, string> = {
+/** The static cloud credentials this rule reports; other credentials found (a kubeconfig's token) are only redacted. */
+type CloudCredentialKind = Extract<CredentialKind, 'aws-access-key' | 'azure-client-secret' | 'gcp-service-account-key'>;
+
+const LABEL: Record<CloudCredentialKind, string> = {
   'aws-access-key': 'an AWS access key',
   'azure-client-secret': 'an Azure client secret',
   'gcp-service-account-key': 'a GCP service-account key',
 };
 
-const INSTEAD: Record<CredentialKind, string> = {
+const INSTEAD: Record<CloudCredentialKind, string> = {
   'aws-access-key': 'IAM roles for service accounts (IRSA) or EKS Pod Identity',
   'azure-client-secret': 'Azure Workload Identity (a user-assigned managed identity with a federated credential)',
   'gcp-service-account-key': 'GKE Workload Identity Federation',
 };
 
-function evidenceOf(r: Resource): CredentialEvidence[] {
-  const body = r.body as Record<string, JsonValue> | null;
-  const list = body && typeof body === 'object' && !Array.isArray(body) ? body[EVIDENCE_FIELD] : undefined;
-  return Array.isArray(list) ? (list as unknown as CredentialEvidence[]) : [];
+function isCloudCredential(kind: CredentialKind): kind is CloudCredentialKind {
+  return Object.prototype.hasOwnProperty.call(LABEL, kind);
 }
 
 function line(r: Resource, pointer: string): number {
@@ -26,7 +27,7 @@ function line(r: Resource, pointer: string): number {
 
 /** Only key ids were found: the object names an access key whose secret is stored somewhere else. */
 function idOnly(list: CredentialEvidence[]): boolean {
-  return list.every((e) => e.kind === 'aws-access-key' && e.form === 'access key id');
+  return list.every((e) => e.kind === 'aws-access-key' && e.form === ACCESS_KEY_ID);
 }
 
 const rule: CodeRule = {
@@ -80,10 +81,9 @@ metadata:
     for (let i = 0; i < all.length; i++) {
       const r = all[i]!;
       if (!r.type.startsWith('k8s.')) continue;
-      const found = evidenceOf(r);
-      if (found.length === 0) continue;
-      const byKind = new Map<CredentialKind, CredentialEvidence[]>();
-      for (const e of found) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
+      if (!r.credentials) continue;
+      const byKind = new Map<CloudCredentialKind, CredentialEvidence[]>();
+      for (const e of r.credentials) if (isCloudCredential(e.kind)) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
       for (const [kind, list] of byKind) {
         const first = [...list].sort((a, b) => line(r, a.pointer) - line(r, b.pointer))[0]!;
         const keys = [...new Set(list.map((e) => e.key))];

@@ -15,6 +15,7 @@ import { collectArm, isArmTemplate } from './arm/index.js';
 import { collectAzureCli, isAzureCliDump } from './azure-cli.js';
 import { collectTerraformPlan, isTerraformPlan } from './terraform-plan.js';
 import { collectGcloudJson, isGcloudJson } from './gcp/gcloud-json.js';
+import { redactResources } from '../credentials/redact.js';
 
 function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
   const ext = extname(file.path).toLowerCase();
@@ -42,5 +43,7 @@ export function collectStructured(file: SourceFile, opts: CollectOptions, seenId
       result.notes.push({ kind: 'parse-error', level: 'error', file: file.path, line: doc.positions['']?.line ?? 1, message: `could not read this document: ${(e as Error).message}` });
     }
   }
+  // Secret values never enter the inventory, whichever collector read them: only redacted evidence does.
+  redactResources(result.resources);
   return result;
 }

@@ -9,6 +9,7 @@ import { createObject, parseJson } from '../util/structured.js';
 import { jsonText } from '../reporters/json-text.js';
 import { isUnread, lazyPositions } from '../live/lazy-positions.js';
 import { renderYamlWithPositions } from '../live/yaml-render.js';
+import { redactResources } from '../credentials/redact.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -69,6 +70,9 @@ export function loadInventory(file: string, maxText = constants.MAX_STRING_LENGT
     if (e instanceof RangeError) throw new PodtrustError('input', `${file}: nested too deeply to load`);
     throw e;
   }
+  // An inventory written by another tool, by hand or by an older podtrust may hold what a collector
+  // would have redacted: it goes through the same scan (a no-op on what podtrust collect wrote).
+  redactResources(inventory.resources);
   for (const r of inventory.resources) {
     if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(() => renderYamlWithPositions(r.body).positions);
   }

@@ -1,4 +1,6 @@
 /** JSON Schema of a saved inventory (`podtrust collect`). */
+import { CREDENTIAL_KINDS } from './types.js';
+
 const position = {
   type: 'object',
   required: ['line', 'column', 'endLine', 'endColumn'],
@@ -51,6 +53,22 @@ export const inventorySchema = {
             required: ['file', 'position', 'module'],
             additionalProperties: false,
             properties: { file: { type: 'string' }, position, module: { type: 'string' } },
+          },
+          credentials: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'key', 'pointer', 'form'],
+              additionalProperties: false,
+              properties: {
+                kind: { enum: CREDENTIAL_KINDS },
+                key: { type: 'string' },
+                pointer: { type: 'string' },
+                form: { type: 'string' },
+                // Never more than the first 4 characters of an identifier that is not secret.
+                idPrefix: { type: 'string', maxLength: 4 },
+              },
+            },
           },
         },
       },

@@ -17,6 +17,7 @@ import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
+import { redactResources } from '../../credentials/redact.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -407,6 +408,8 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
   } catch (e) {
     project.notes.push({ kind: 'parse-error', level: 'error', message: `Terraform evaluation failed: ${(e as Error).message}`, line: 1, column: 1 });
   }
+  // Secret values never enter the inventory: only redacted evidence of credentials does.
+  redactResources(result.resources);
   return result;
 }
 
