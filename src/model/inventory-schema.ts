@@ -52,8 +52,15 @@ export const inventorySchema = {
             type: 'object',
             required: ['file', 'position', 'module'],
             additionalProperties: false,
-            properties: { file: { type: 'string' }, position, module: { type: 'string' } },
+            properties: {
+              file: { type: 'string' },
+              position,
+              module: { type: 'string' },
+              definedAt: { type: 'object', required: ['file', 'position'], additionalProperties: false, properties: { file: { type: 'string' }, position } },
+              assumption: { type: 'string' },
+            },
           },
+          generated: { type: 'array', items: { type: 'string' } },
           credentials: {
             type: 'array',
             items: {
