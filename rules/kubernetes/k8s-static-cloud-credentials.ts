@@ -37,19 +37,23 @@ const rule: CodeRule = {
     severity: 'critical',
     provider: 'kubernetes',
     tags: ['secrets', 'irsa', 'pod-identity', 'azure-workload-identity', 'gke-workload-identity'],
-    description: `A Secret (its \`data\` decoded and its \`stringData\`), a ConfigMap, a literal container environment value, or
-a Terraform \`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key
-(an \`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
+    description: `A Secret (its \`data\` decoded and its \`stringData\`), a ConfigMap, a literal container environment value
+or command-line argument (\`args\`, \`command\`, a \`sh -c\` script), an annotation, a custom resource's \`spec\`, a
+kubeconfig file committed with the manifests (its exec plugin's environment), or a Terraform
+\`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key (an
+\`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
 (\`AZURE_CLIENT_SECRET\`, service-principal JSON with \`clientSecret\`/\`password\`), or a GCP service-account key
-(JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object, or exec into a pod that
-mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that reference
-\`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials whatever
-their value.
+(JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object or the repository, or
+exec into a pod that mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that
+reference \`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials
+whatever their value.
 
-One finding per object and credential kind, at the first key that holds it. AWS documentation example keys
-(ending in \`EXAMPLE\`) are not reported. Evidence is redacted: podtrust records the credential kind, the key, and
-for identifiers that are not secret (an access key id, a client id) their first 4 characters; no part of a secret
-value and no hash of it appears in the inventory or any report.`,
+One finding per object and credential kind, at the first element that holds it. AWS documentation example keys
+(ending in \`EXAMPLE\`) are not reported. A kubeconfig's own credentials (a user's bearer token, client key or
+password) and other private keys are not cloud credentials: podtrust redacts them everywhere but this rule does not
+report them. Evidence is redacted: podtrust records the credential kind, the key, and for identifiers that are not
+secret (an access key id, a client id) their first 4 characters; no part of a secret value and no hash of it appears in
+the inventory or any report.`,
     remediation: `Delete the stored credential and revoke it at the provider, then give the workload a federated identity:
 IRSA or EKS Pod Identity on EKS, Azure Workload Identity on AKS, GKE Workload Identity Federation on GKE. Workloads
 outside these platforms can exchange the cluster's ServiceAccount token through the same federation.`,

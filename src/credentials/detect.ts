@@ -27,12 +27,15 @@ export function normalizeKeyName(name: string): string {
 
 const namedCache = new Map<string, boolean>();
 const NAMED_CACHE_SIZE = 4096;
+const MAX_NAME_LENGTH = 128;
 
 /**
  * True for a name that says its value is a cloud credential: a variable, a field, a command-line
  * flag. Names repeat (`name`, `image`, `mountPath`), so the answers are cached.
  */
 export function isCredentialName(name: string): boolean {
+  // A word this long is a value, not a name: it is neither normalised nor kept in the cache.
+  if (name.length > MAX_NAME_LENGTH) return false;
   let named = namedCache.get(name);
   if (named === undefined) {
     const n = normalizeKeyName(name);
@@ -71,9 +74,11 @@ class Collector {
       const d: Detection = { kind, form };
       if (idPrefix) d.idPrefix = idPrefix;
       this.byKind.set(kind, d);
-    } else if (idPrefix && !prev.idPrefix) {
-      prev.idPrefix = idPrefix;
+      return;
     }
+    if (idPrefix && !prev.idPrefix) prev.idPrefix = idPrefix;
+    // A key id, then its secret in another line or field: the pair, not an id whose secret is elsewhere.
+    if (prev.form === ACCESS_KEY_ID && form !== ACCESS_KEY_ID) prev.form = form;
   }
 
   /** Names the more telling form (a shared-credentials file rather than the key id inside it). */

@@ -44,6 +44,18 @@ function decodeBase64(v: string): string {
   return Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
 
+/**
+ * The name a command-line word is scanned under: the flag before it (`--s3-secret-access-key`,
+ * `VALUE`) or its own (`--s3-secret-access-key=VALUE`), when that flag names a credential.
+ */
+function wordName(list: JsonValue[], i: number, word: string): string | undefined {
+  const before = i > 0 ? list[i - 1] : undefined;
+  if (typeof before === 'string' && isCredentialName(before)) return before;
+  const eq = word.indexOf('=');
+  if (word.startsWith('-') && eq > 0 && isCredentialName(word.slice(0, eq))) return word.slice(0, eq);
+  return undefined;
+}
+
 /** A walk over one body; the pointer of the current node is built only when evidence needs it. */
 class Walk {
   readonly evidence: CredentialEvidence[] = [];
@@ -155,8 +167,7 @@ class Walk {
       if (typeof v === 'string') {
         // Only a string long enough to be a credential needs the name to scan it under.
         if (v.length < MIN_CREDENTIAL_LENGTH) continue;
-        const before = i > 0 ? list[i - 1] : undefined;
-        this.string(list, i, typeof before === 'string' && isCredentialName(before) ? before : name, v, false);
+        this.string(list, i, wordName(list, i, v) ?? name, v, false);
       } else if (typeof v === 'object' && v !== null) {
         if (!Array.isArray(v) && isUnknown(v)) this.unknown(list, i, name, v);
         else this.descend(v, i, name);
