@@ -9,25 +9,7 @@ import { renderInventory, validateInventory } from '../../src/engine/snapshot.js
 import { startCluster, writeKubeconfig, type ClusterSpec, type LoopbackCluster } from './k8s-server.js';
 import { CONTEXT, ISSUER, LEDGER_ROLE, OBJECTS } from './parity-fixture.js';
 import type { Finding } from '../../src/model/types.js';
-import { runCli } from '../helpers/cli.js';
-import { spawn } from 'node:child_process';
-import { REPO } from '../helpers/fixtures.js';
-
-/** The built CLI in a child process, without blocking this process: the loopback server lives here. */
-function runCliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'podtrust.js'), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill(), 60_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-  });
-}
+import { runCli, runCliAsync } from '../helpers/cli.js';
 
 const RULES = ['k8s-identity-on-default-sa', 'aws-irsa-trust-mismatch'];
 const started: LoopbackCluster[] = [];
