@@ -31,10 +31,10 @@ const KUBECONFIG_USER_SECRETS: Record<string, string> = {
 };
 /** Fields of a kubeconfig `auth-provider.config` (the legacy OIDC and GCP plugins) that are credentials. */
 const AUTH_PROVIDER_SECRETS = ['access-token', 'id-token', 'refresh-token', 'client-secret'];
+/** An exec plugin's flag whose value is a credential (`kubectl oidc-login get-token --oidc-client-secret=…`). */
+const SECRET_FLAG = /^--?[\w.-]*(secret|token|password)[\w.-]*$/i;
 
 type Holder = JsonObject | JsonValue[];
-
-
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isUnknown(v);
@@ -190,19 +190,28 @@ class Walk {
       if (!isObject(entry) || !isObject(entry.user)) return;
       const user = entry.user;
       const at = `/users/${i}/user`;
-      for (const [field, form] of Object.entries(KUBECONFIG_USER_SECRETS)) {
-        if (user[field] === undefined || user[field] === null || user[field] === '') continue;
-        user[field] = REDACTED;
-        this.record([{ kind: 'kubernetes-credential', form }], field, `${at}/${escapeToken(field)}`);
-      }
+      for (const [field, form] of Object.entries(KUBECONFIG_USER_SECRETS)) this.kubeconfigSecret(user, field, form, `${at}/${escapeToken(field)}`);
       const provider = user['auth-provider'];
       const config = isObject(provider) && isObject(provider.config) ? provider.config : undefined;
-      for (const field of AUTH_PROVIDER_SECRETS) {
-        if (!config || config[field] === undefined || config[field] === null || config[field] === '') continue;
-        config[field] = REDACTED;
-        this.record([{ kind: 'kubernetes-credential', form: 'kubeconfig auth-provider token' }], field, `${at}/auth-provider/config/${escapeToken(field)}`);
-      }
+      for (const field of AUTH_PROVIDER_SECRETS) if (config) this.kubeconfigSecret(config, field, 'kubeconfig auth-provider token', `${at}/auth-provider/config/${escapeToken(field)}`);
+      const args = isObject(user.exec) ? user.exec.args : undefined;
+      if (!Array.isArray(args)) return;
+      args.forEach((word, j) => {
+        if (typeof word !== 'string') return;
+        const before = j > 0 ? args[j - 1] : undefined;
+        const eq = word.indexOf('=');
+        const flag = eq > 0 ? word.slice(0, eq) : typeof before === 'string' && !before.includes('=') ? before : undefined;
+        if (flag !== undefined && flag.length <= 128 && SECRET_FLAG.test(flag)) this.kubeconfigSecret(args, j, 'kubeconfig exec argument', `${at}/exec/args/${j}`, flag);
+      });
     });
+  }
+
+  /** Redacts one kubeconfig credential; one already redacted (a saved inventory read again) is not recorded twice. */
+  private kubeconfigSecret(holder: Holder, at: string | number, form: string, pointer: string, key = String(at)): void {
+    const v = (holder as Record<string | number, JsonValue>)[at];
+    if (v === undefined || v === null || v === '' || v === REDACTED) return;
+    (holder as Record<string | number, JsonValue>)[at] = REDACTED;
+    this.record([{ kind: 'kubernetes-credential', form }], key, pointer);
   }
 }
 

@@ -54,6 +54,7 @@ describe('redactBody', () => {
         { name: 'a', user: { token: 'abc', 'client-certificate-data': 'Y2VydA==', 'client-key-data': 'a2V5', username: 'admin', password: 'pw' } },
         { name: 'b', user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'kubernetes', 'client-secret': 's', 'id-token': 'eyJ.x.y', 'refresh-token': 'r', 'idp-issuer-url': 'https://dex' } } } },
         { name: 'c', user: { tokenFile: '/var/run/token' } },
+        { name: 'd', user: { exec: { command: 'kubectl', args: ['oidc-login', 'get-token', '--oidc-client-id=kubernetes', '--oidc-client-secret=s3cr3t', '--token', 't'] } } },
       ],
     } as JsonObject;
     const found = redactBody('k8s.Config', body);
@@ -64,7 +65,12 @@ describe('redactBody', () => {
       ['kubernetes-credential', 'id-token', '/users/1/user/auth-provider/config/id-token', 'kubeconfig auth-provider token'],
       ['kubernetes-credential', 'refresh-token', '/users/1/user/auth-provider/config/refresh-token', 'kubeconfig auth-provider token'],
       ['kubernetes-credential', 'client-secret', '/users/1/user/auth-provider/config/client-secret', 'kubeconfig auth-provider token'],
+      ['kubernetes-credential', '--oidc-client-secret', '/users/3/user/exec/args/3', 'kubeconfig exec argument'],
+      ['kubernetes-credential', '--token', '/users/3/user/exec/args/5', 'kubeconfig exec argument'],
     ]);
+    expect(get(body, '/users/3/user/exec/args')).toEqual(['oidc-login', 'get-token', '--oidc-client-id=kubernetes', REDACTED, '--token', REDACTED]);
+    // Read again (a saved inventory), nothing is found twice.
+    expect(redactBody('k8s.Config', body)).toEqual([]);
     expect(get(body, '/users/0/user')).toEqual({ token: REDACTED, 'client-certificate-data': 'Y2VydA==', 'client-key-data': REDACTED, username: 'admin', password: REDACTED });
     expect(get(body, '/users/1/user/auth-provider/config')).toEqual({ 'client-id': 'kubernetes', 'client-secret': REDACTED, 'id-token': REDACTED, 'refresh-token': REDACTED, 'idp-issuer-url': 'https://dex' });
     expect(get(body, '/users/2/user')).toEqual({ tokenFile: '/var/run/token' });
