@@ -66,13 +66,13 @@ export function loadInventory(file: string, maxText = constants.MAX_STRING_LENGT
   let inventory: Inventory;
   try {
     inventory = withoutPrototypes(data as JsonValue) as unknown as Inventory;
+    // An inventory written by another tool, by hand or by an older podtrust may hold what a collector
+    // would have redacted: it goes through the same scan (a no-op on what podtrust collect wrote).
+    redactResources(inventory.resources);
   } catch (e) {
     if (e instanceof RangeError) throw new PodtrustError('input', `${file}: nested too deeply to load`);
     throw e;
   }
-  // An inventory written by another tool, by hand or by an older podtrust may hold what a collector
-  // would have redacted: it goes through the same scan (a no-op on what podtrust collect wrote).
-  redactResources(inventory.resources);
   for (const r of inventory.resources) {
     if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(() => renderYamlWithPositions(r.body).positions);
   }

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectInventory, scan } from '../../src/scan.js';
-import { renderInventory } from '../../src/engine/snapshot.js';
+import { loadInventory, renderInventory } from '../../src/engine/snapshot.js';
 import { render, type ReportFormat } from '../../src/reporters/index.js';
 import { b64, expectNoneLeaked, fakeCredentials, secretWindows } from '../helpers/credentials.js';
 
@@ -179,5 +179,24 @@ describe('planted credentials never reach the inventory or any report', () => {
 
     const formats: ReportFormat[] = ['table', 'json', 'sarif', 'markdown', 'html'];
     expectNoneLeaked([...formats.map((format) => ({ what: `the ${format} report`, text: render(format, result) })), { what: 'the scan result', text: JSON.stringify(result) }], parts);
+  });
+
+  it('an inventory written elsewhere, holding keys in clear, is redacted when loaded', async () => {
+    const c = fakeCredentials();
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-creds-'));
+    const file = join(dir, 'handmade.inventory.json');
+    const body = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'copy', namespace: 'a' }, spec: { template: { spec: { containers: [{ name: 'c', args: ['--s3-access-key-id', c.keyId, '--s3-secret-access-key', c.secretKey] }] } } } };
+    const resource = { id: 'k8s:handmade:Job/a/copy', type: 'k8s.Job', name: 'a/copy', namespace: 'a', file: join(dir, 'job.yaml'), format: 'kubernetes', body, positions: {} };
+    writeFileSync(file, JSON.stringify({ version: 1, resources: [resource], clusters: [], notes: [] }));
+
+    const inventory = loadInventory(file);
+    expect(inventory.resources[0]!.credentials?.map((e) => [e.key, e.pointer])).toEqual([
+      ['--s3-access-key-id', '/spec/template/spec/containers/0/args/1'],
+      ['--s3-secret-access-key', '/spec/template/spec/containers/0/args/3'],
+    ]);
+    const result = await scan({ paths: [], root: dir, inventories: [inventory] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.resource.name} ${f.evidence?.kind}`)).toEqual(['k8s-static-cloud-credentials a/copy aws-access-key']);
+    const parts = secretWindows(c.keyId, c.secretKey);
+    expectNoneLeaked([{ what: 'the inventory as loaded', text: renderInventory(inventory) }, { what: 'the JSON report', text: render('json', result) }], parts);
   });
 });
