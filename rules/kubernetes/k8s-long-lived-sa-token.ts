@@ -1,6 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { asObject, cloudIdentities, metadataOf, namespaceOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
-import { podSpecsOf } from '../../src/credentials/kubernetes.js';
+import { asObject, cloudIdentities, metadataOf, namespaceOf, podSpecsOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
 
 const MAX_EXPIRATION = 86400;
 

@@ -1,23 +1,24 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import type { JsonValue, Resource } from '../../src/model/types.js';
-import { type CredentialEvidence, type CredentialKind, EVIDENCE_FIELD } from '../../src/credentials/types.js';
+import type { CredentialEvidence, CredentialKind, Resource } from '../../src/model/types.js';
+import { ACCESS_KEY_ID } from '../../src/credentials/detect.js';
 
-const LABEL: Record<CredentialKind, string> = {
+/** The static cloud credentials this rule reports; other credentials found (a kubeconfig's token) are only redacted. */
+type CloudCredentialKind = Extract<CredentialKind, 'aws-access-key' | 'azure-client-secret' | 'gcp-service-account-key'>;
+
+const LABEL: Record<CloudCredentialKind, string> = {
   'aws-access-key': 'an AWS access key',
   'azure-client-secret': 'an Azure client secret',
   'gcp-service-account-key': 'a GCP service-account key',
 };
 
-const INSTEAD: Record<CredentialKind, string> = {
+const INSTEAD: Record<CloudCredentialKind, string> = {
   'aws-access-key': 'IAM roles for service accounts (IRSA) or EKS Pod Identity',
   'azure-client-secret': 'Azure Workload Identity (a user-assigned managed identity with a federated credential)',
   'gcp-service-account-key': 'GKE Workload Identity Federation',
 };
 
-function evidenceOf(r: Resource): CredentialEvidence[] {
-  const body = r.body as Record<string, JsonValue> | null;
-  const list = body && typeof body === 'object' && !Array.isArray(body) ? body[EVIDENCE_FIELD] : undefined;
-  return Array.isArray(list) ? (list as unknown as CredentialEvidence[]) : [];
+function isCloudCredential(kind: CredentialKind): kind is CloudCredentialKind {
+  return Object.prototype.hasOwnProperty.call(LABEL, kind);
 }
 
 function line(r: Resource, pointer: string): number {
@@ -26,7 +27,7 @@ function line(r: Resource, pointer: string): number {
 
 /** Only key ids were found: the object names an access key whose secret is stored somewhere else. */
 function idOnly(list: CredentialEvidence[]): boolean {
-  return list.every((e) => e.kind === 'aws-access-key' && e.form === 'access key id');
+  return list.every((e) => e.kind === 'aws-access-key' && e.form === ACCESS_KEY_ID);
 }
 
 const rule: CodeRule = {
@@ -36,19 +37,23 @@ const rule: CodeRule = {
     severity: 'critical',
     provider: 'kubernetes',
     tags: ['secrets', 'irsa', 'pod-identity', 'azure-workload-identity', 'gke-workload-identity'],
-    description: `A Secret (its \`data\` decoded and its \`stringData\`), a ConfigMap, a literal container environment value, or
-a Terraform \`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key
-(an \`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
+    description: `A Secret (its \`data\` decoded and its \`stringData\`), a ConfigMap, a literal container environment value
+or command-line argument (\`args\`, \`command\`, a \`sh -c\` script), an annotation, a custom resource's \`spec\`, a
+kubeconfig file committed with the manifests (its exec plugin's environment), or a Terraform
+\`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key (an
+\`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
 (\`AZURE_CLIENT_SECRET\`, service-principal JSON with \`clientSecret\`/\`password\`), or a GCP service-account key
-(JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object, or exec into a pod that
-mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that reference
-\`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials whatever
-their value.
+(JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object or the repository, or
+exec into a pod that mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that
+reference \`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials
+whatever their value.
 
-One finding per object and credential kind, at the first key that holds it. AWS documentation example keys
-(ending in \`EXAMPLE\`) are not reported. Evidence is redacted: podtrust records the credential kind, the key, and
-for identifiers that are not secret (an access key id, a client id) their first 4 characters; no part of a secret
-value and no hash of it appears in the inventory or any report.`,
+One finding per object and credential kind, at the first element that holds it. AWS documentation example keys
+(ending in \`EXAMPLE\`) are not reported. A kubeconfig's own credentials (a user's bearer token, client key or
+password) and other private keys are not cloud credentials: podtrust redacts them everywhere but this rule does not
+report them. Evidence is redacted: podtrust records the credential kind, the key, and for identifiers that are not
+secret (an access key id, a client id) their first 4 characters; no part of a secret value and no hash of it appears in
+the inventory or any report.`,
     remediation: `Delete the stored credential and revoke it at the provider, then give the workload a federated identity:
 IRSA or EKS Pod Identity on EKS, Azure Workload Identity on AKS, GKE Workload Identity Federation on GKE. Workloads
 outside these platforms can exchange the cluster's ServiceAccount token through the same federation.`,
@@ -80,10 +85,9 @@ metadata:
     for (let i = 0; i < all.length; i++) {
       const r = all[i]!;
       if (!r.type.startsWith('k8s.')) continue;
-      const found = evidenceOf(r);
-      if (found.length === 0) continue;
-      const byKind = new Map<CredentialKind, CredentialEvidence[]>();
-      for (const e of found) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
+      if (!r.credentials) continue;
+      const byKind = new Map<CloudCredentialKind, CredentialEvidence[]>();
+      for (const e of r.credentials) if (isCloudCredential(e.kind)) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
       for (const [kind, list] of byKind) {
         const first = [...list].sort((a, b) => line(r, a.pointer) - line(r, b.pointer))[0]!;
         const keys = [...new Set(list.map((e) => e.key))];

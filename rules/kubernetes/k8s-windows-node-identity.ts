@@ -1,7 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonObject, Resource } from '../../src/model/types.js';
-import { asObject, metadataOf, namespaceOf } from '../../src/rules-support/kubernetes.js';
-import { podSpecsOf } from '../../src/credentials/kubernetes.js';
+import { asObject, metadataOf, namespaceOf, podSpecsOf } from '../../src/rules-support/kubernetes.js';
 import { WINDOWS_SUPPORT } from '../../src/rules-support/windows-support.js';
 import { escapeToken } from '../../src/util/pointer.js';
 

@@ -17,6 +17,7 @@ import { collectArm, isArmTemplate } from './arm/index.js';
 import { collectAzureCli, isAzureCliDump } from './azure-cli.js';
 import { collectTerraformPlan, isTerraformPlan } from './terraform-plan.js';
 import { collectGcloudJson, isGcloudJson } from './gcp/gcloud-json.js';
+import { redactResources } from '../credentials/redact.js';
 
 function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
   const ext = extname(file.path).toLowerCase();
@@ -70,6 +71,8 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
       else result.notes.push(internalErrorNote(errorSummary(e), file.path, line));
     }
   }
+  // Secret values never enter the inventory, whichever collector read them: only redacted evidence does.
+  redactResources(result.resources);
   return result;
 }
 

@@ -7,7 +7,6 @@ import type { ParsedDocument } from '../util/structured.js';
 import type { CollectOptions, CollectResult, SourceFile } from './types.js';
 import { escapeToken } from '../util/pointer.js';
 import { relativeId } from './ids.js';
-import { redactKubernetesObject } from '../credentials/kubernetes.js';
 import { documentCommentSuppressions } from './kubernetes-comments.js';
 import { forEachInSubtree } from '../util/position-subtree.js';
 
@@ -47,8 +46,6 @@ export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: C
     const name = typeof metadata?.name === 'string' ? metadata.name : typeof metadata?.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
     const display = namespace ? `${namespace}/${name}` : name;
-    // Secret values never enter the inventory: only redacted evidence of credentials does.
-    redactKubernetesObject(value);
     const base = `k8s:${relativeId(opts.root, file.path)}:${kind}/${display}`;
     const count = seenIds.get(base) ?? 0;
     seenIds.set(base, count + 1);

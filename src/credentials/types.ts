@@ -1,6 +1,5 @@
 /** What credential scanning records: the kind of credential and where it is, never any part of a secret. */
-
-export type CredentialKind = 'aws-access-key' | 'azure-client-secret' | 'gcp-service-account-key';
+import type { CredentialKind } from '../model/types.js';
 
 /** One credential found in one value. */
 export interface Detection {
@@ -10,20 +9,6 @@ export interface Detection {
   /** How it was recognised (`access key id`, `shared credentials file`, ...); never a value. */
   form: string;
 }
-
-/** Redacted evidence a collector stores in a resource body under {@link EVIDENCE_FIELD}. */
-export interface CredentialEvidence {
-  kind: CredentialKind;
-  /** The key that holds it: a Secret/ConfigMap data key or an env variable name. */
-  key: string;
-  /** JSON pointer into the resource body of the element that holds it. */
-  pointer: string;
-  form: string;
-  idPrefix?: string;
-}
-
-/** The podtrust-owned body field that carries {@link CredentialEvidence}[]. */
-export const EVIDENCE_FIELD = 'x-podtrust-credentials';
 
 /** What every redacted value is replaced with. */
 export const REDACTED = '<redacted>';

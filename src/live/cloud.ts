@@ -7,6 +7,7 @@ import type { CoverageNote, JsonObject, JsonValue, PositionMap, Resource } from 
 import { DEFAULT_LIMITS, parseJson } from '../util/structured.js';
 import { valueNestingOverflow } from '../util/nesting.js';
 import { isCancelled } from './cancel.js';
+import { redactBody } from '../credentials/redact.js';
 
 export type CloudProvider = 'aws' | 'azure' | 'gcp';
 
@@ -56,12 +57,15 @@ export function plain(value: unknown): JsonObject {
  * indentation, the text a snapshot folder would hold), so SARIF regions are real.
  */
 export function liveResource(spec: LiveResourceSpec): Resource {
+  // Redacted before it is rendered: positions are those of what is kept.
+  const credentials = redactBody(spec.type, spec.body);
   const text = JSON.stringify(spec.body, null, 2);
   const parsed = parseJson(text);
   const positions: PositionMap = parsed.documents[0]?.positions ?? (Object.create(null) as PositionMap);
   const body = (parsed.documents[0]?.value as JsonValue | undefined) ?? spec.body;
   const r: Resource = { id: spec.id, type: spec.type, name: spec.name, file: spec.file, format: 'live', body, positions, logicalLocation: spec.logicalLocation };
   if (spec.cluster !== undefined) r.cluster = spec.cluster;
+  if (credentials.length > 0) r.credentials = credentials;
   return r;
 }
 

@@ -62,8 +62,10 @@ function clustersTrusting(model: Model, role: Resource): string[] {
 function otherCloudIdentity(model: Model, provider: IdentityLink['provider'], value: JsonValue | undefined): Resource | undefined {
   if (typeof value !== 'string') return undefined;
   const wanted = value.toLowerCase();
-  if (provider === 'gcp') return model.ofType('gcp.iam.ServiceAccount').find((r) => String(field(r.body, 'email') ?? '').toLowerCase() === wanted);
-  if (provider === 'azure') return model.ofType('azure.msi.UserAssignedIdentity').find((r) => String(field(field(r.body, 'properties'), 'clientId') ?? '').toLowerCase() === wanted);
+  // Not String(): an unresolved value loaded from a saved inventory is an object without a prototype.
+  const text = (v: JsonValue | undefined): string => (typeof v === 'string' ? v.toLowerCase() : '');
+  if (provider === 'gcp') return model.ofType('gcp.iam.ServiceAccount').find((r) => text(field(r.body, 'email')) === wanted);
+  if (provider === 'azure') return model.ofType('azure.msi.UserAssignedIdentity').find((r) => text(field(field(r.body, 'properties'), 'clientId')) === wanted);
   return undefined;
 }
 

@@ -1,4 +1,6 @@
 /** JSON Schema of a saved inventory (`podtrust collect`). */
+import { CREDENTIAL_KINDS } from './types.js';
+
 const position = {
   type: 'object',
   required: ['line', 'column', 'endLine', 'endColumn'],
@@ -50,7 +52,30 @@ export const inventorySchema = {
             type: 'object',
             required: ['file', 'position', 'module'],
             additionalProperties: false,
-            properties: { file: { type: 'string' }, position, module: { type: 'string' } },
+            properties: {
+              file: { type: 'string' },
+              position,
+              module: { type: 'string' },
+              definedAt: { type: 'object', required: ['file', 'position'], additionalProperties: false, properties: { file: { type: 'string' }, position } },
+              assumption: { type: 'string' },
+            },
+          },
+          generated: { type: 'array', items: { type: 'string' } },
+          credentials: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'key', 'pointer', 'form'],
+              additionalProperties: false,
+              properties: {
+                kind: { enum: CREDENTIAL_KINDS },
+                key: { type: 'string' },
+                pointer: { type: 'string' },
+                form: { type: 'string' },
+                // Never more than the first 4 characters of an identifier that is not secret.
+                idPrefix: { type: 'string', maxLength: 4 },
+              },
+            },
           },
         },
       },

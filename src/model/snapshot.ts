@@ -10,6 +10,7 @@ import { jsonText } from '../reporters/json-text.js';
 import { isUnread, lazyPositions } from './lazy-positions.js';
 import { renderYamlWithPositions } from '../util/yaml-render.js';
 import { DEFAULT_MAX_TOTAL_BYTES, readNamedFile } from '../util/input-reader.js';
+import { redactResources } from '../credentials/redact.js';
 
 let validate: ReturnType<Ajv['compile']> | undefined;
 
@@ -74,7 +75,16 @@ export function loadInventory(file: string, options: LoadOptions = {}): Inventor
   if (data === null || data === undefined) throw new PodtrustError('input', `${file}:1: empty inventory`);
   const errors = validateInventory(data);
   if (errors.length > 0) throw new PodtrustError('input', `${file}: not a podtrust inventory (version 1): ${errors.slice(0, 3).join('; ')}`);
-  const inventory = withoutPrototypes(data as JsonValue) as unknown as Inventory;
+  let inventory: Inventory;
+  try {
+    inventory = withoutPrototypes(data as JsonValue) as unknown as Inventory;
+    // An inventory written by another tool, by hand or by an older podtrust may hold what a collector
+    // would have redacted: it goes through the same scan (a no-op on what podtrust collect wrote).
+    redactResources(inventory.resources);
+  } catch (e) {
+    if (e instanceof RangeError) throw new PodtrustError('input', `${file}: nested too deeply to load`);
+    throw e;
+  }
   for (const r of inventory.resources) {
     if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(() => renderYamlWithPositions(r.body).positions);
   }

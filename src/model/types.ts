@@ -99,6 +99,37 @@ export interface InSourceSuppression {
   pointer: string;
 }
 
+/**
+ * Kinds of credential a collector finds. The first three are static cloud credentials; the others
+ * are redacted as well but are not cloud credentials.
+ */
+export type CredentialKind =
+  | 'aws-access-key'
+  | 'azure-client-secret'
+  | 'gcp-service-account-key'
+  /** A kubeconfig user's bearer token, password, client key or auth-provider token. */
+  | 'kubernetes-credential'
+  /** A PEM private key (or its base64) that belongs to no cloud key file. */
+  | 'private-key';
+
+export const CREDENTIAL_KINDS: readonly CredentialKind[] = ['aws-access-key', 'azure-client-secret', 'gcp-service-account-key', 'kubernetes-credential', 'private-key'];
+
+/**
+ * A credential a collector found in a resource and redacted there: its kind and where it was,
+ * never any part of a secret value nor a hash of one.
+ */
+export interface CredentialEvidence {
+  kind: CredentialKind;
+  /** The name that holds it: a data key, an env variable, a field, a command-line flag. */
+  key: string;
+  /** JSON pointer into the body of the element that holds it (an env entry, a data key, a field); the engine resolves it to a line. */
+  pointer: string;
+  /** How it was recognised (`secret access key`, `shared credentials file`, `kubeconfig bearer token`); never a value. */
+  form: string;
+  /** First 4 characters of an identifier that is not secret (an access key id, a client id). */
+  idPrefix?: string;
+}
+
 export interface Resource {
   /** Unique within an inventory and stable across runs (never contains a line number). */
   id: string;
@@ -131,6 +162,8 @@ export interface Resource {
   };
   /** Pointers into `body` of values a module generates itself rather than taking from its caller. */
   generated?: string[];
+  /** Credentials found in the source and redacted in `body` (see src/credentials/redact.ts). */
+  credentials?: CredentialEvidence[];
 }
 
 export type CoverageKind =

@@ -8,6 +8,21 @@ export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !('$unknown' in v) ? v : undefined;
 }
 
+/** Pod specs of a Pod, a workload's pod template, or a CronJob's job template, with their pointers. */
+export function podSpecsOf(obj: JsonObject): { spec: JsonObject; pointer: string }[] {
+  const out: { spec: JsonObject; pointer: string }[] = [];
+  const spec = asObject(obj.spec);
+  if (!spec) return out;
+  if (obj.kind === 'Pod') out.push({ spec, pointer: '/spec' });
+  const template = asObject(spec.template);
+  const templateSpec = asObject(template?.spec);
+  if (templateSpec) out.push({ spec: templateSpec, pointer: '/spec/template/spec' });
+  const jobSpec = asObject(asObject(spec.jobTemplate)?.spec);
+  const jobPodSpec = asObject(asObject(jobSpec?.template)?.spec);
+  if (jobPodSpec) out.push({ spec: jobPodSpec, pointer: '/spec/jobTemplate/spec/template/spec' });
+  return out;
+}
+
 export function metadataOf(r: Resource): JsonObject {
   return asObject(asObject(r.body)?.metadata) ?? {};
 }

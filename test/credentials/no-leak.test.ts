@@ -4,41 +4,14 @@
  * base64 form, while each is still reported.
  */
 import { describe, expect, it } from 'vitest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectInventory, scan } from '../../src/scan.js';
-import { renderInventory } from '../../src/model/snapshot.js';
+import { loadInventory, renderInventory } from '../../src/model/snapshot.js';
 import { render, type ReportFormat } from '../../src/reporters/index.js';
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const ENTRA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-';
-
-function pick(alphabet: string, n: number): string {
-  return Array.from(randomBytes(n), (b) => alphabet[b % alphabet.length]).join('');
-}
-
-function b64(s: string): string {
-  return Buffer.from(s).toString('base64');
-}
-
-function fakeCredentials() {
-  const keyId = `AKIA${pick(BASE32, 16)}`;
-  const secretKey = `a${pick(BASE64, 37)}9Z`;
-  const azureSecret = `${pick(ENTRA.slice(0, 62), 3)}8Q~${pick(ENTRA, 34)}`;
-  const privateKeyBody = randomBytes(96).toString('base64');
-  const gcpKey = JSON.stringify({
-    type: 'service_account',
-    project_id: 'acme-prod',
-    private_key_id: randomBytes(20).toString('hex'),
-    private_key: `-----BEGIN PRIVATE KEY-----\n${privateKeyBody}\n-----END PRIVATE KEY-----\n`,
-    client_email: 'exporter@acme-prod.iam.gserviceaccount.com',
-    client_id: '1048573928174658392',
-  });
-  return { keyId, secretKey, azureSecret, privateKeyBody, gcpKey, clientId: randomUUID() };
-}
+import { b64, expectNoneLeaked, fakeCredentials, secretWindows } from '../helpers/credentials.js';
 
 type Creds = ReturnType<typeof fakeCredentials>;
 
@@ -172,22 +145,7 @@ stringData:
 
 /** Every 8-character window of a secret, and the base64 of the whole value. */
 function forbiddenParts(c: Creds): string[] {
-  const windows = (s: string) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8));
-  return [
-    ...windows(c.keyId.slice(4)),
-    ...windows(c.secretKey),
-    ...windows(c.azureSecret),
-    ...windows(c.privateKeyBody),
-    b64(c.keyId),
-    b64(c.secretKey),
-    b64(c.azureSecret),
-    b64(c.gcpKey),
-  ];
-}
-
-function expectClean(text: string, parts: string[], what: string): void {
-  const leaked = parts.filter((p) => text.includes(p));
-  expect(leaked, `${what} contains part of a planted credential`).toEqual([]);
+  return [...secretWindows(c.keyId, c.secretKey, c.azureSecret, c.privateKeyBody), b64(c.keyId), b64(c.secretKey), b64(c.azureSecret), b64(c.gcpKey)];
 }
 
 describe('planted credentials never reach the inventory or any report', () => {
@@ -199,7 +157,7 @@ describe('planted credentials never reach the inventory or any report', () => {
     const options = { paths: [dir, '-'], root: dir, stdin: helm, now: new Date('2026-11-01T00:00:00Z') };
 
     const inventory = await collectInventory(options);
-    expectClean(renderInventory(inventory), parts, 'the saved inventory');
+    expectNoneLeaked([{ what: 'the saved inventory', text: renderInventory(inventory) }], parts);
 
     const result = await scan(options);
     const found = result.findings.filter((f) => f.ruleId === 'k8s-static-cloud-credentials');
@@ -219,9 +177,26 @@ describe('planted credentials never reach the inventory or any report', () => {
     expect(byResource.get('helm-secret')).toEqual(new Set(['aws-access-key']));
     expect(found.find((f) => f.resource.name === 'a/aws-data' && f.evidence?.kind === 'aws-access-key')?.evidence?.idPrefix).toBe('AKIA…');
 
-    for (const format of ['table', 'json', 'sarif', 'markdown', 'html'] as ReportFormat[]) {
-      expectClean(render(format, result), parts, `the ${format} report`);
-    }
-    expectClean(JSON.stringify(result), parts, 'the scan result');
+    const formats: ReportFormat[] = ['table', 'json', 'sarif', 'markdown', 'html'];
+    expectNoneLeaked([...formats.map((format) => ({ what: `the ${format} report`, text: render(format, result) })), { what: 'the scan result', text: JSON.stringify(result) }], parts);
+  });
+
+  it('an inventory written elsewhere, holding keys in clear, is redacted when loaded', async () => {
+    const c = fakeCredentials();
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-creds-'));
+    const file = join(dir, 'handmade.inventory.json');
+    const body = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'copy', namespace: 'a' }, spec: { template: { spec: { containers: [{ name: 'c', args: ['--s3-access-key-id', c.keyId, '--s3-secret-access-key', c.secretKey] }] } } } };
+    const resource = { id: 'k8s:handmade:Job/a/copy', type: 'k8s.Job', name: 'a/copy', namespace: 'a', file: join(dir, 'job.yaml'), format: 'kubernetes', body, positions: {} };
+    writeFileSync(file, JSON.stringify({ version: 1, resources: [resource], clusters: [], notes: [] }));
+
+    const inventory = loadInventory(file);
+    expect(inventory.resources[0]!.credentials?.map((e) => [e.key, e.pointer])).toEqual([
+      ['--s3-access-key-id', '/spec/template/spec/containers/0/args/1'],
+      ['--s3-secret-access-key', '/spec/template/spec/containers/0/args/3'],
+    ]);
+    const result = await scan({ paths: [], root: dir, inventories: [inventory] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.resource.name} ${f.evidence?.kind}`)).toEqual(['k8s-static-cloud-credentials a/copy aws-access-key']);
+    const parts = secretWindows(c.keyId, c.secretKey);
+    expectNoneLeaked([{ what: 'the inventory as loaded', text: renderInventory(inventory) }, { what: 'the JSON report', text: render('json', result) }], parts);
   });
 });

@@ -25,11 +25,11 @@ export function runCli(args: string[], options: { cwd?: string; input?: string; 
  * types into: a read of /dev/stdin would wait forever. A run that does not end is killed before
  * the test times out, so it leaves no process behind.
  */
-export function runCliStdinOpen(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+export function runCliStdinOpen(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(REPO, 'bin', 'podtrust.js'), ...args], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -46,6 +46,6 @@ export function runCliStdinOpen(args: string[], options: { cwd?: string } = {}):
 }
 
 /** The built CLI in a child process without blocking this one: for servers that live in the test process. */
-export function runCliAsync(args: string[]): Promise<CliRun> {
-  return runCliStdinOpen(args);
+export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCliStdinOpen(args, options);
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { runCliAsync } from '../helpers/cli.js';
 import { REPO } from '../helpers/fixtures.js';
 import { startAwsFake, type AwsFake } from './aws-server.js';
 
@@ -32,22 +32,6 @@ function staticImports(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** Runs the built CLI without blocking the event loop (the fake server lives in this process). */
-function runCliAsync(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'podtrust.js'), ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill(), 60_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
 function awsEnv(url: string): Record<string, string> {
   return { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/c', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/s', AWS_PROFILE: '' };
 }
@@ -66,7 +50,7 @@ describe('cloud options of the CLI', () => {
   it('scans an account: finding at the live role with its ARN in SARIF, summary on stderr', async () => {
     fake = await startAwsFake({ account: ACCOUNT, roles: [wideRole], oidcProviders: [{ url: ISSUER_HOST, clientIds: ['sts.amazonaws.com'] }] });
     const root = mkdtempSync(join(tmpdir(), 'podtrust-cli-aws-'));
-    const r = await runCliAsync(['scan', '--aws', '--aws-region', 'eu-west-1', '--format', 'sarif', '--root', root], awsEnv(fake.url));
+    const r = await runCliAsync(['scan', '--aws', '--aws-region', 'eu-west-1', '--format', 'sarif', '--root', root], { env: awsEnv(fake.url) });
     expect(r.stderr).toMatch(new RegExp(`podtrust: aws account ${ACCOUNT}: .*1 aws\\.iam\\.Role.*; \\d+ API call\\(s\\) in`));
     expect(r.status).toBe(1);
     const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations?: { fullyQualifiedName?: string; name?: string }[] }[] }[] }[] };
@@ -78,7 +62,7 @@ describe('cloud options of the CLI', () => {
   it('reports a permission gap in the JSON report and keeps the findings; --quiet prints no summary', async () => {
     fake = await startAwsFake({ account: ACCOUNT, roles: [wideRole], denied: ['eks:ListClusters'] });
     const root = mkdtempSync(join(tmpdir(), 'podtrust-cli-aws-'));
-    const r = await runCliAsync(['scan', '--aws', '--aws-region', 'eu-west-1', '--format', 'json', '--root', root, '--quiet', '--fail-on', 'none'], awsEnv(fake.url));
+    const r = await runCliAsync(['scan', '--aws', '--aws-region', 'eu-west-1', '--format', 'json', '--root', root, '--quiet', '--fail-on', 'none'], { env: awsEnv(fake.url) });
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/aws account/);
     const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; notes: { kind: string; message: string }[] };
@@ -87,7 +71,7 @@ describe('cloud options of the CLI', () => {
   });
 
   it('refuses an endpoint without its source', async () => {
-    const r = await runCliAsync(['scan', '--gcp-endpoint', 'http://127.0.0.1:1'], {});
+    const r = await runCliAsync(['scan', '--gcp-endpoint', 'http://127.0.0.1:1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--gcp-endpoint needs --gcp-project/);
   });

@@ -20,6 +20,7 @@ import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
+import { redactResources } from '../../credentials/redact.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -405,6 +406,8 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
     if (called.has(dir)) continue;
     collectRoot(project, dir, reported, result);
   }
+  // Secret values never enter the inventory: only redacted evidence of credentials does.
+  redactResources(result.resources);
   return withinDepth(result, opts.limits);
 }
 

@@ -9,7 +9,6 @@ import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnkn
 import { AZURE_MAPPERS, mapAzapiResource } from './mappings-azure.js';
 import { GCP_MAPPERS } from './mappings-gcp.js';
 import { KUBERNETES_DATA_MAPPERS } from './mappings-kubernetes-data.js';
-import { redactKubernetesObject } from '../../credentials/kubernetes.js';
 import { Builder, type MappedResource, type Mapper, type MappingContext } from './mapper.js';
 
 function get(values: ObjectValue, name: string): Value | undefined {
@@ -254,8 +253,6 @@ export function mapTerraformResource(type: string, ctx: MappingContext): MappedR
   const builder = new Builder(ctx.positions);
   try {
     const mapped = mapper(ctx, builder);
-    // Secret values never enter the inventory: only redacted evidence of credentials does.
-    if (mapped.type.startsWith('k8s.')) redactKubernetesObject(mapped.body as JsonObject);
     if (ctx.positions[''] && builder.positions[''] === undefined) builder.positions[''] = ctx.positions[''];
     const result: MappedResource = { type: mapped.type, name: mapped.name, body: mapped.body as JsonValue, positions: builder.positions };
     if (mapped.namespace !== undefined) result.namespace = mapped.namespace;

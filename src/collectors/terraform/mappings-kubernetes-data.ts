@@ -2,7 +2,7 @@
  * Terraform `kubernetes_secret(_v1)` and `kubernetes_config_map(_v1)` → the Kubernetes API shape.
  * Terraform's `data` is plain text (the provider encodes it), so it becomes `stringData` of a
  * Secret; `binary_data` is base64 and becomes `data`/`binaryData`. Values are redacted by the
- * mapping's credential scan before the resource enters the inventory.
+ * collector's credential scan (src/credentials/redact.ts) before the resource enters the inventory.
  */
 import type { Builder, Mapper, MappingContext } from './mapper.js';
 import { type ObjectValue, isObject, newObject } from './values.js';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
 import type { CollectResult } from '../../collectors/types.js';
 import { collectKubernetes } from '../../collectors/kubernetes.js';
-import { redactKubernetesObject } from '../../credentials/kubernetes.js';
+import { redactBody } from '../../credentials/redact.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';
 import { isCancelled } from '../cancel.js';
 import { mapLimit } from '../concurrency.js';
@@ -265,8 +265,9 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   const { context } = run.target;
   const body = pruneLiveObject(item, type.kind, apiVersionOf(type));
   if (metadataOnly) markMetadataOnly(body);
-  // Secret values are read into memory only to be scanned here; only redacted evidence remains.
-  redactKubernetesObject(body);
+  // Secret values are read into memory only to be scanned here, before the object is written
+  // anywhere; only redacted evidence remains.
+  const credentials = redactBody(`k8s.${type.kind}`, body);
   dropLargeValues(body);
   const metadata = isObject(body.metadata) ? body.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
@@ -284,6 +285,7 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
     r.format = 'live';
     r.cluster = context;
     r.logicalLocation = kubernetesApiReference(type.group, type.version, type.resource, namespace, name);
+    if (credentials.length > 0) r.credentials = credentials;
   }
   run.notes.push(...collected.notes);
   return collected.resources;
