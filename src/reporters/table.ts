@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { palette, type Palette } from './ansi.js';
@@ -7,6 +6,9 @@ import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
 import { fitColumns, wrapText } from './wrap.js';
+import { CELL_PADDING, drawGrid, gridBorders, type GridCell } from './grid.js';
+import { displayWidth } from './text-width.js';
+import { cutText } from '../util/cut-text.js';
 
 export interface TableOptions {
   color: boolean;
@@ -15,11 +17,16 @@ export interface TableOptions {
 }
 
 const HEADINGS = ['severity', 'rule', 'resource', 'location', 'message'];
-// cli-table3 draws one border character between and around columns and pads each cell by one space per side.
-const BORDERS = HEADINGS.length + 1;
-const PADDING = 2;
 // Below this many characters per column a table is unreadable; findings are listed instead.
 const MIN_COLUMN_CONTENT = 4;
+/**
+ * Characters of one cell shown at most: every finding is listed, but a cell holding a long
+ * text from the input (fifty quoted patterns) is cut, so the table stays readable and its
+ * cost linear in the findings.
+ */
+export const CELL_CHARACTERS = 600;
+/** The width used when the terminal reports none (a pipe, or a terminal that says 0 columns). */
+export const DEFAULT_WIDTH = 80;
 
 function shownLocation(root: string, location: Location): string {
   const file = displayPath(root, locationFile(location)).path;
@@ -33,22 +40,27 @@ function findingCells(result: ScanResult, finding: Finding): string[] {
     finding.resource.name,
     shownLocation(result.root, finding.location),
     finding.message,
-  ].map(sanitizeTerminal);
+  ].map((cell) => cutText(sanitizeTerminal(cell), CELL_CHARACTERS));
 }
 
 function widestOf(rows: string[][], column: number, measure: (cell: string) => number): number {
-  return Math.max(Array.from(HEADINGS[column]!).length, ...rows.map((row) => measure(row[column] ?? '')));
+  let widest = HEADINGS[column]!.length;
+  for (const row of rows) widest = Math.max(widest, measure(row[column] ?? ''));
+  return widest;
 }
 
-const fullLength = (cell: string): number => Array.from(cell).length;
-const longestWord = (cell: string): number => Math.max(0, ...cell.split(' ').map(fullLength));
+function longestWord(cell: string): number {
+  let longest = 0;
+  for (const word of cell.split(' ')) longest = Math.max(longest, displayWidth(word));
+  return longest;
+}
 
 /**
  * Severity and rule id stay unbroken when they take at most half the room; the other columns
  * first get their longest word, then share what is left by how much more they could use.
  */
 function columnWidths(rows: string[][], available: number): number[] {
-  const natural = HEADINGS.map((_, column) => widestOf(rows, column, fullLength));
+  const natural = HEADINGS.map((_, column) => widestOf(rows, column, displayWidth));
   const fixedColumns = natural.slice(0, 2);
   const fixed = fixedColumns.reduce((a, b) => a + b, 0);
   if (fixed > available / 2) return fitColumns(natural, available);
@@ -65,21 +77,15 @@ function columnWidths(rows: string[][], available: number): number[] {
 }
 
 function renderGrid(rows: string[][], severities: Finding['severity'][], contentWidths: number[], paint: Palette): string {
-  const table = new Table({
-    head: HEADINGS.map((h) => paint.bold(h)),
-    colWidths: contentWidths.map((w) => w + PADDING),
-    wordWrap: false,
-    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
-  });
-  rows.forEach((row, i) => {
-    const wrapped = row.map((cell, column) => wrapText(cell, contentWidths[column]!).join('\n'));
-    wrapped[0] = wrapped[0]!
-      .split('\n')
-      .map((line) => paint.severity[severities[i]!](line))
-      .join('\n');
-    table.push(wrapped);
-  });
-  return table.toString();
+  // A heading wider than its column is cut, as it always was.
+  const head: GridCell[] = HEADINGS.map((h, column) => ({ lines: [cutText(h, contentWidths[column]!)], paint: paint.bold }));
+  const body = rows.map((row, i): GridCell[] =>
+    row.map((cell, column) => ({
+      lines: wrapText(cell, contentWidths[column]!),
+      ...(column === 0 ? { paint: paint.severity[severities[i]!] } : {}),
+    })),
+  );
+  return drawGrid(head, body, contentWidths, { rowRules: true });
 }
 
 function renderList(rows: string[][], severities: Finding['severity'][], width: number, paint: Palette): string {
@@ -113,7 +119,7 @@ function renderNotes(result: ScanResult, notes: CoverageNote[], width: number, p
 }
 
 export function renderTable(result: ScanResult, opts: TableOptions): string {
-  const width = Math.max(20, Math.floor(Number.isFinite(opts.width) ? opts.width : 80));
+  const width = Math.max(20, Math.floor(Number.isFinite(opts.width) && opts.width > 0 ? opts.width : DEFAULT_WIDTH));
   const paint = palette(opts.color);
   const counts = countFindings(result.findings);
   const rows = counts.active.map((finding) => findingCells(result, finding));
@@ -121,7 +127,7 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
 
   const blocks: string[] = [];
   if (rows.length > 0) {
-    const available = width - BORDERS - PADDING * HEADINGS.length;
+    const available = width - gridBorders(HEADINGS.length) - CELL_PADDING * HEADINGS.length;
     if (available >= MIN_COLUMN_CONTENT * HEADINGS.length) {
       blocks.push(renderGrid(rows, severities, columnWidths(rows, available), paint));
     } else {
