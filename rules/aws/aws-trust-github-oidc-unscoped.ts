@@ -2,6 +2,7 @@ import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Severity } from '../../src/model/types.js';
 import { claimConditions, constrainingConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
 import { hasWildcard } from '../../src/federation/wildcard.js';
+import { quoteEach } from '../../src/util/input-text.js';
 
 /** How each CI system writes the owner and the repository/project into `sub`. */
 const SUBJECT_SHAPES: Record<string, { prefix: string; ownerEnd: string }> = {
@@ -90,7 +91,7 @@ including forks' workflows that run there and low-trust repositories, assume it:
           resource: role,
           at: c.pointer,
           severity: worst,
-          message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${offending.map((v) => `"${v}"`).join(', ')}: ${
+          message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${quoteEach(offending)}: ${
             worst === 'critical' ? `${UNIT[f.issuer.ci ?? ''] ?? 'repositories'} of any owner match` : `every ${UNIT_ONE[f.issuer.ci ?? ''] ?? 'repository'} of the ${OWNER[f.issuer.ci ?? ''] ?? 'organization'} matches`
           }.`,
         });

@@ -1,5 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { displayIssuer, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { quote, shown } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -24,7 +25,7 @@ restriction never applies (then \`aws-trust-condition-bypassable\` is reported t
       ctx.report({
         resource: role,
         at: first.pointer,
-        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition "${first.key}" names ${other}: ${
+        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition ${quote(first.key)} names ${shown(other)}: ${
           first.negated ? 'the restriction never applies to these tokens' : 'no token of the trusted provider satisfies it'
         }.`,
       });

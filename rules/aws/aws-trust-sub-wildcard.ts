@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { claimConditions, displayIssuer, isEffective, roleDisplayName, valuePointer, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
 import { namespaceSpan, namespacesOf } from '../../src/federation/matcher.js';
+import { quoteEach } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -56,7 +57,7 @@ dedicated ServiceAccount for them.`,
           at: valuePointer(role, c, patterns[0]!),
           key: c.pointer,
           severity: wide ? 'critical' : 'high',
-          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${patterns.map((p) => `"${p}"`).join(', ')}: ${who}, present or future, can assume it.`,
+          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${quoteEach(patterns)}: ${who}, present or future, can assume it.`,
         });
       }
     }

@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import { type CredentialEvidence, type CredentialKind, EVIDENCE_FIELD } from '../../src/credentials/types.js';
+import { quoteEach } from '../../src/util/input-text.js';
 
 const LABEL: Record<CredentialKind, string> = {
   'aws-access-key': 'an AWS access key',
@@ -95,7 +96,7 @@ metadata:
           at: first.pointer,
           key: kind,
           evidence,
-          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${keys.map((k) => `"${k}"`).join(', ')}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
+          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${quoteEach(keys)}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
         });
       }
     }

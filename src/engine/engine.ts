@@ -11,6 +11,7 @@ import { locate, positionOf } from './locate.js';
 import { fingerprint } from './fingerprint.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';
+import { cutText, MESSAGE_CHARACTERS, shown } from '../util/input-text.js';
 
 export interface EngineOutput {
   findings: Finding[];
@@ -42,7 +43,7 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
         model,
         undecided: (resource, at, what) => {
           const pos = positionOf(resource, at);
-          const note: CoverageNote = { kind: 'unresolved', level: 'note', file: pos?.file ?? resource.file, message: `${resource.name}: ${what} is not known statically; ${rule.meta.id} did not decide it` };
+          const note: CoverageNote = { kind: 'unresolved', level: 'note', file: pos?.file ?? resource.file, message: `${shown(resource.name)}: ${what} is not known statically; ${rule.meta.id} did not decide it` };
           if (pos) note.line = pos.line;
           if (!notes.some((n) => n.file === note.file && n.line === note.line && n.message === note.message)) notes.push(note);
         },
@@ -66,7 +67,8 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
   const finding: Finding = {
     ruleId: meta.id,
     severity: forced ?? r.severity ?? meta.severity,
-    message: r.message,
+    // Rules quote input through src/util/input-text.ts; this bounds what they may have missed.
+    message: cutText(r.message, MESSAGE_CHARACTERS),
     resource: { id: res.id, type: res.type, name: res.name },
     pointer: r.at,
     location: locate(res, r.at),

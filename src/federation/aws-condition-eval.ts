@@ -6,6 +6,7 @@
 import { isPlainValue } from './aws-conditions.js';
 import { anyMatcher, intersect, likePattern, literal, subtract } from './matcher.js';
 import type { ConditionUse, Matcher, Pattern } from './types.js';
+import { quote } from '../util/input-text.js';
 
 export interface ClaimConstraints {
   subject: Matcher;
@@ -60,7 +61,7 @@ export function evaluateClaims(uses: ConditionUse[]): ClaimConstraints {
 function applyUse(m: Matcher, use: ConditionUse, fail: (reason: string) => void): Matcher {
   if (use.base === 'Null') {
     const absent = use.values.some((v) => typeof v === 'string' && v.toLowerCase() === 'true');
-    if (absent) fail(`Null on "${use.key}" requires the ${use.claim} claim to be absent, but tokens always carry it`);
+    if (absent) fail(`Null on ${quote(use.key)} requires the ${use.claim} claim to be absent, but tokens always carry it`);
     return use.values.some((v) => typeof v !== 'string') ? { ...m, unknown: true } : m;
   }
   if (POSITIVE.has(use.base)) {
@@ -70,7 +71,7 @@ function applyUse(m: Matcher, use: ConditionUse, fail: (reason: string) => void)
   }
   if (NEGATED.has(use.base)) {
     if (use.tautology) {
-      fail(`${use.operator} on "${use.key}" compares the claim with itself and never holds`);
+      fail(`${use.operator} on ${quote(use.key)} compares the claim with itself and never holds`);
       return m;
     }
     const { patterns, unknown } = patternsOf(use);

@@ -9,6 +9,7 @@ import { asRecord, coversAction, statementsOf, type PolicyStatement } from './aw
 import { resolveIssuerDetailed, sameIssuer } from './issuers.js';
 import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher } from './types.js';
+import { quote, shown } from '../util/input-text.js';
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
@@ -35,7 +36,7 @@ export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: C
 
 function analysisFailure(role: Resource, error: unknown): CoverageNote {
   const reason = error instanceof Error ? error.message : String(error);
-  const note: CoverageNote = { kind: 'unsupported', level: 'warning', file: role.file, message: `${role.name}: trust policy could not be analysed: ${reason}` };
+  const note: CoverageNote = { kind: 'unsupported', level: 'warning', file: role.file, message: `${shown(role.name)}: trust policy could not be analysed: ${shown(reason)}` };
   const docPos = role.positions[DOCUMENT_POINTER];
   const pos = docPos && docPos.file === undefined ? docPos : role.positions[''];
   if (pos && pos.file === undefined) {
@@ -158,7 +159,7 @@ function isMismatch(use: ConditionUse, stmtIssuer: StatementIssuer): boolean {
 function mismatchReason(conditions: ConditionUse[], issuer: Issuer): string | undefined {
   const use = conditions.find((u) => u.issuerMismatch && requiresKeyPresent(u));
   if (!use) return undefined;
-  return `issuer mismatch: condition key "${use.key}" names issuer ${use.keyIssuer?.key}, not the statement's issuer ${issuer.key}; its tokens never carry that key`;
+  return `issuer mismatch: condition key ${quote(use.key)} names issuer ${shown(use.keyIssuer?.key ?? '')}, not the statement's issuer ${shown(issuer.key)}; its tokens never carry that key`;
 }
 
 /**

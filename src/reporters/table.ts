@@ -8,7 +8,7 @@ import { sanitizeTerminal } from './sanitize.js';
 import { fitColumns, wrapText } from './wrap.js';
 import { CELL_PADDING, drawGrid, gridBorders, type GridCell } from './grid.js';
 import { displayWidth } from './text-width.js';
-import { cutText } from '../util/cut-text.js';
+import { cutText } from '../util/input-text.js';
 
 export interface TableOptions {
   color: boolean;

@@ -4,6 +4,7 @@ import type { Model } from '../model/model.js';
 import type { ConditionUse, Federation } from '../federation/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { hasWildcard } from '../federation/wildcard.js';
+import { shown } from '../util/input-text.js';
 
 export interface RoleFederation {
   role: Resource;
@@ -59,14 +60,14 @@ export function valuePointer(resource: Resource, c: ConditionUse, value: string)
 }
 
 export function displayIssuer(f: Federation): string {
-  if (f.issuer.host) return f.issuer.host;
-  if (f.issuer.cluster) return `the OIDC issuer of cluster ${f.issuer.cluster}`;
+  if (f.issuer.host) return shown(f.issuer.host);
+  if (f.issuer.cluster) return `the OIDC issuer of cluster ${shown(f.issuer.cluster)}`;
   return 'an OIDC provider whose issuer URL is not known statically';
 }
 
 export function roleDisplayName(role: Resource): string {
   const body = role.body as Record<string, JsonValue>;
-  return typeof body.RoleName === 'string' ? body.RoleName : role.name;
+  return shown(typeof body.RoleName === 'string' ? body.RoleName : role.name);
 }
 
 /** Finds the scanned role an annotation or association names: by ARN, by name, or by Terraform reference. */

@@ -1,7 +1,7 @@
 /** Draws the identity graph as inline SVG: three columns (ServiceAccounts, identities, findings). */
 import type { IdentityGraph } from './identity-map.js';
 import { escapeHtml } from './escape.js';
-import { cutText } from '../../util/cut-text.js';
+import { cutText } from '../../util/input-text.js';
 
 const COLUMN_WIDTH = 300;
 const NODE_WIDTH = 250;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cutText, ELLIPSIS } from '../../src/util/cut-text.js';
+import { cutText, ELLIPSIS, QUOTED_CHARACTERS, QUOTED_VALUES, quote, quoteEach } from '../../src/util/input-text.js';
 
 describe('cutText', () => {
   it('keeps text within the bound and cuts longer text with an ellipsis', () => {
@@ -22,5 +22,20 @@ describe('cutText', () => {
         }
       }),
     );
+  });
+});
+
+describe('quote / quoteEach', () => {
+  it('quotes strings as JSON, cut to the bound, and other values as they are', () => {
+    expect(quote('a"b')).toBe('"a\\"b"');
+    expect(quote('x'.repeat(QUOTED_CHARACTERS))).toBe(`"${'x'.repeat(QUOTED_CHARACTERS)}"`);
+    expect(quote('x'.repeat(QUOTED_CHARACTERS + 1))).toBe(`"${'x'.repeat(QUOTED_CHARACTERS - 1)}${ELLIPSIS}"`);
+    expect(quote(true)).toBe('true');
+  });
+
+  it('lists the first values and counts the others', () => {
+    expect(quoteEach(['a', 'b'])).toBe('"a", "b"');
+    const many = Array.from({ length: QUOTED_VALUES + 3 }, (_, i) => `v${i}`);
+    expect(quoteEach(many)).toBe(`${many.slice(0, QUOTED_VALUES).map((v) => `"${v}"`).join(', ')} and 3 more`);
   });
 });
