@@ -42,10 +42,10 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
       rule.check({
         model,
         undecided: (resource, at, what) => {
-          const pos = positionOf(resource, at);
-          const note: CoverageNote = { kind: 'unresolved', level: 'note', file: pos?.file ?? resource.file, message: `${shown(resource.name)}: ${what} is not known statically; ${rule.meta.id} did not decide it` };
-          if (pos) note.line = pos.line;
-          if (!notes.some((n) => n.file === note.file && n.line === note.line && n.message === note.message)) notes.push(note);
+          addNote(notes, resource, at, { kind: 'unresolved', level: 'note', message: `${shown(resource.name)}: ${what} is not known statically; ${rule.meta.id} did not decide it` });
+        },
+        limited: (resource, at, what, limit) => {
+          addNote(notes, resource, at, { kind: 'limit', level: 'warning', message: `${shown(resource.name)}: ${what} was not fully decided (${limit.message}); ${rule.meta.id} reported only what it proved` });
         },
         report: (r: Report) => {
           const finding = toFinding(rule.meta, r, forced);
@@ -60,6 +60,14 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
     }
   }
   return { findings, notes, rules: rules.map((r) => r.meta) };
+}
+
+/** A note at the closest known position of `at`, once. */
+function addNote(notes: CoverageNote[], resource: Resource, at: string, note: Omit<CoverageNote, 'file' | 'line'>): void {
+  const pos = positionOf(resource, at);
+  const full: CoverageNote = { ...note, file: pos?.file ?? resource.file };
+  if (pos) full.line = pos.line;
+  if (!notes.some((n) => n.file === full.file && n.line === full.line && n.message === full.message)) notes.push(full);
 }
 
 function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Finding {

@@ -7,7 +7,9 @@ import { evaluateClaims, patternsOf, requiresKeyPresent } from './aws-condition-
 import { readConditions } from './aws-conditions.js';
 import { asRecord, coversAction, statementsOf, type PolicyStatement } from './aws-policy.js';
 import { resolveIssuerDetailed, sameIssuer } from './issuers.js';
-import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
+import { positionOf } from '../engine/locate.js';
+import { BudgetExceededError, STEP_BUDGET } from './automaton.js';
+import { emptiness, intersect, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher } from './types.js';
 import { quote, shown } from '../util/input-text.js';
 
@@ -23,11 +25,12 @@ interface StatementIssuer {
 
 /**
  * A document the analysis cannot handle yields no federation rather than failing the whole
- * scan; `notes`, when given, receives a warning naming the role so the gap is not silent.
+ * scan; `notes`, when given, receives a warning naming the role so the gap is not silent, and
+ * one for each claim whose emptiness was not decided within the step budget.
  */
 export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: CoverageNote[]): Federation[] {
   try {
-    return analyze(role, index);
+    return analyze(role, index, notes ?? []);
   } catch (e) {
     notes?.push(analysisFailure(role, e));
     return [];
@@ -46,12 +49,25 @@ function analysisFailure(role: Resource, error: unknown): CoverageNote {
   return note;
 }
 
+/** Whether any token satisfies a claim's conditions was not decided within the step budget. */
+function undecidedClaim(role: Resource, stmt: PolicyStatement, claim: 'sub' | 'aud'): CoverageNote {
+  const pos = positionOf(role, stmt.pointer);
+  const note: CoverageNote = {
+    kind: 'limit',
+    level: 'warning',
+    file: pos?.file ?? role.file,
+    message: `${shown(role.name)}: whether any token satisfies the conditions on ${claim} was not decided (${new BudgetExceededError(STEP_BUDGET).message}); the statement is analysed as satisfiable`,
+  };
+  if (pos) note.line = pos.line;
+  return note;
+}
+
 /** The statements of a role's trust policy as written, with their pointers (a document kept as a JSON string is decoded). */
 export function trustStatements(role: Resource): PolicyStatement[] {
   return statementsOf(decodeDocument(asRecord(role.body)?.['AssumeRolePolicyDocument']), DOCUMENT_POINTER);
 }
 
-function analyze(role: Resource, index: InventoryIndex): Federation[] {
+function analyze(role: Resource, index: InventoryIndex, notes: CoverageNote[]): Federation[] {
   const statements = trustStatements(role);
   const denies = statements.filter((s) => s.effect === 'Deny' && coversAction(s, WEB_IDENTITY) === true);
   const out: Federation[] = [];
@@ -65,11 +81,11 @@ function analyze(role: Resource, index: InventoryIndex): Federation[] {
       if (webIdentity === false) continue;
       const resolved = resolveIssuerDetailed(principal, index);
       const stmtIssuer = resolved.resolved ? resolved : issuerFromKeys(uses) ?? resolved;
-      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, false));
+      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, false, notes));
     }
     if (stmt.principal.wildcard && webIdentity === true) {
       const stmtIssuer = issuerFromKeys(uses) ?? { issuer: { key: '*', kind: 'unknown' as const }, resolved: false };
-      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, true));
+      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, true, notes));
     }
     const podIdentity = stmt.principal.services.some((s) => typeof s === 'string' && s.toLowerCase() === POD_IDENTITY_SERVICE);
     if (podIdentity && (coversAction(stmt, 'sts:AssumeRole') === true || coversAction(stmt, 'sts:TagSession') === true)) {
@@ -87,6 +103,7 @@ function webIdentityFederation(
   denies: PolicyStatement[],
   index: InventoryIndex,
   principalWildcard: boolean,
+  notes: CoverageNote[],
 ): Federation {
   const issuer = { ...stmtIssuer.issuer };
   const conditions = uses.map((u) => ({ ...u, issuerMismatch: isMismatch(u, stmtIssuer) }));
@@ -106,10 +123,13 @@ function webIdentityFederation(
   }
 
   if (issuer.kind === 'unknown' && trustsServiceAccounts(subject)) issuer.kind = 'kubernetes';
-  if (unsatisfiable === undefined && isEmpty(subject, issuer.kind === 'kubernetes' ? 'kubernetes-subject' : 'any')) {
-    unsatisfiable = 'no token subject satisfies the conditions on sub';
+  const noSubject = unsatisfiable === undefined ? emptiness(subject, issuer.kind === 'kubernetes' ? 'kubernetes-subject' : 'any') : false;
+  if (noSubject === true) unsatisfiable = 'no token subject satisfies the conditions on sub';
+  const noAudience = unsatisfiable === undefined ? emptiness(claims.audience) : false;
+  if (noAudience === true) unsatisfiable = 'no token audience satisfies the conditions on aud';
+  for (const [claim, decision] of [['sub', noSubject], ['aud', noAudience]] as const) {
+    if (decision === 'undecided') notes.push(undecidedClaim(role, stmt, claim));
   }
-  if (unsatisfiable === undefined && isEmpty(claims.audience)) unsatisfiable = 'no token audience satisfies the conditions on aud';
 
   const federation: Federation = {
     identityId: role.id,
