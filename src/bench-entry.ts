@@ -2,3 +2,4 @@
 export { scan, collectInventory, auditInventory } from './scan.js';
 export { parseOnly } from './engine/parse-floor.js';
 export { writeInventory, loadInventory } from './engine/snapshot.js';
+export { render } from './reporters/index.js';

@@ -11,7 +11,9 @@ export interface GridCell {
   /** Plain lines (no escape sequences), each at most its column's width. */
   lines: string[];
   /** Applied to each line's text, not to its padding. */
-  paint?: Paint;
+  paint?: Paint | undefined;
+  /** Every line is printable ASCII: its width is its length. */
+  ascii?: boolean;
 }
 
 export interface GridOptions {
@@ -36,28 +38,29 @@ function rule(widths: number[], left: string, mid: string, right: string): strin
   return `${left}${widths.map((w) => '─'.repeat(w + CELL_PADDING)).join(mid)}${right}`;
 }
 
+/** Appends a row's lines to `out`, as pieces that one join makes the text: no line is built on its own. */
 function drawRow(cells: GridCell[], widths: number[], out: string[]): void {
-  const height = cells.reduce((h, cell) => Math.max(h, cell.lines.length), 1);
+  let height = 1;
+  for (const cell of cells) height = Math.max(height, cell.lines.length);
   for (let i = 0; i < height; i++) {
-    let line = '│';
-    cells.forEach((cell, column) => {
-      const text = cell.lines[i] ?? '';
-      const pad = blanks(widths[column]! - displayWidth(text));
-      line += ` ${text !== '' && cell.paint ? cell.paint(text) : text}${pad} │`;
-    });
-    out.push(line);
+    out.push('\n│');
+    for (let column = 0; column < cells.length; column++) {
+      const { lines, paint, ascii } = cells[column]!;
+      const text = lines[i] ?? '';
+      out.push(' ', paint && text !== '' ? paint(text) : text, blanks(widths[column]! - (ascii ? text.length : displayWidth(text))), ' │');
+    }
   }
 }
 
 /** The grid as lines joined by line breaks (no final one); `widths` are the content widths of the columns. */
 export function drawGrid(head: GridCell[], rows: GridCell[][], widths: number[], options: GridOptions): string {
   const out = [rule(widths, '┌', '┬', '┐')];
-  const between = rule(widths, '├', '┼', '┤');
+  const between = `\n${rule(widths, '├', '┼', '┤')}`;
   drawRow(head, widths, out);
-  rows.forEach((row) => {
+  for (const row of rows) {
     if (options.rowRules) out.push(between);
     drawRow(row, widths, out);
-  });
-  out.push(rule(widths, '└', '┴', '┘'));
-  return out.join('\n');
+  }
+  out.push(`\n${rule(widths, '└', '┴', '┘')}`);
+  return out.join('');
 }

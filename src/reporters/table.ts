@@ -7,7 +7,7 @@ import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
 import { fitColumns, wrapText } from './wrap.js';
 import { CELL_PADDING, drawGrid, gridBorders, type GridCell } from './grid.js';
-import { displayWidth } from './text-width.js';
+import { displayWidth, isPrintableAscii } from './text-width.js';
 import { cutText } from '../util/input-text.js';
 
 export interface TableOptions {
@@ -33,25 +33,41 @@ function shownLocation(root: string, location: Location): string {
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
 }
 
-function findingCells(result: ScanResult, finding: Finding): string[] {
+/** A cell's text, and whether it is printable ASCII: measured once, its width is then its length. */
+interface Cell {
+  text: string;
+  ascii: boolean;
+}
+
+function findingCells(result: ScanResult, finding: Finding): Cell[] {
   return [
     finding.severity,
     finding.ruleId,
     finding.resource.name,
     shownLocation(result.root, finding.location),
     finding.message,
-  ].map((cell) => cutText(sanitizeTerminal(cell), CELL_CHARACTERS));
+  ].map((raw) => {
+    const text = cutText(sanitizeTerminal(raw), CELL_CHARACTERS);
+    return { text, ascii: isPrintableAscii(text) };
+  });
 }
 
-function widestOf(rows: string[][], column: number, measure: (cell: string) => number): number {
+function widestOf(rows: Cell[][], column: number, measure: (cell: Cell) => number): number {
   let widest = HEADINGS[column]!.length;
-  for (const row of rows) widest = Math.max(widest, measure(row[column] ?? ''));
+  for (const row of rows) widest = Math.max(widest, measure(row[column]!));
   return widest;
 }
 
-function longestWord(cell: string): number {
+const fullWidth = (cell: Cell): number => (cell.ascii ? cell.text.length : displayWidth(cell.text));
+
+function longestWord({ text, ascii }: Cell): number {
   let longest = 0;
-  for (const word of cell.split(' ')) longest = Math.max(longest, displayWidth(word));
+  for (let start = 0; start <= text.length; ) {
+    const space = text.indexOf(' ', start);
+    const end = space < 0 ? text.length : space;
+    if (end - start > longest) longest = Math.max(longest, ascii ? end - start : displayWidth(text.slice(start, end)));
+    start = end + 1;
+  }
   return longest;
 }
 
@@ -59,8 +75,8 @@ function longestWord(cell: string): number {
  * Severity and rule id stay unbroken when they take at most half the room; the other columns
  * first get their longest word, then share what is left by how much more they could use.
  */
-function columnWidths(rows: string[][], available: number): number[] {
-  const natural = HEADINGS.map((_, column) => widestOf(rows, column, displayWidth));
+function columnWidths(rows: Cell[][], available: number): number[] {
+  const natural = HEADINGS.map((_, column) => widestOf(rows, column, fullWidth));
   const fixedColumns = natural.slice(0, 2);
   const fixed = fixedColumns.reduce((a, b) => a + b, 0);
   if (fixed > available / 2) return fitColumns(natural, available);
@@ -76,22 +92,19 @@ function columnWidths(rows: string[][], available: number): number[] {
   return [...fixedColumns, ...base.map((w, i) => w + extra[i]!)];
 }
 
-function renderGrid(rows: string[][], severities: Finding['severity'][], contentWidths: number[], paint: Palette): string {
+function renderGrid(rows: Cell[][], severities: Finding['severity'][], contentWidths: number[], paint: Palette): string {
   // A heading wider than its column is cut, as it always was.
   const head: GridCell[] = HEADINGS.map((h, column) => ({ lines: [cutText(h, contentWidths[column]!)], paint: paint.bold }));
   const body = rows.map((row, i): GridCell[] =>
-    row.map((cell, column) => ({
-      lines: wrapText(cell, contentWidths[column]!),
-      ...(column === 0 ? { paint: paint.severity[severities[i]!] } : {}),
-    })),
+    row.map(({ text, ascii }, column) => ({ lines: wrapText(text, contentWidths[column]!), ascii, paint: column === 0 ? paint.severity[severities[i]!] : undefined })),
   );
   return drawGrid(head, body, contentWidths, { rowRules: true });
 }
 
-function renderList(rows: string[][], severities: Finding['severity'][], width: number, paint: Palette): string {
+function renderList(rows: Cell[][], severities: Finding['severity'][], width: number, paint: Palette): string {
   const lines: string[] = [];
   rows.forEach((row, i) => {
-    const [severity, rule, resource, location, message] = row as [string, string, string, string, string];
+    const [severity, rule, resource, location, message] = row.map((cell) => cell.text) as [string, string, string, string, string];
     const head = wrapText(`${severity.toUpperCase()} ${rule}`, width);
     lines.push(...head.map((line) => paint.severity[severities[i]!](line)));
     for (const detail of [resource, location, message]) {

@@ -11,3 +11,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export function displayWidth(text: string): number {
   return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
+
+/** Text whose every character takes one column: its width is its length, and so is any slice's. */
+export function isPrintableAscii(text: string): boolean {
+  return PRINTABLE_ASCII.test(text);
+}
