@@ -1,6 +1,9 @@
 // One measured run in a fresh process. Prints JSON.
 //   node bench/child.mjs scan|parse DIR
 //   node bench/child.mjs live KUBECONFIG CONTEXT REGION   (AWS endpoint and credentials from the environment)
+//   node bench/child.mjs result DIR FILE     (scans DIR and saves the scan result, for `render`)
+//   node bench/child.mjs render FORMAT FILE  (renders a saved scan result: the table as the Action prints it)
+//   node bench/child.mjs report FORMAT DIR   (scans DIR and renders it: what `podtrust scan --format FORMAT` costs)
 const [mode, ...args] = process.argv.slice(2);
 const api = await import(new URL('../build/bench.js', import.meta.url).href);
 const t0 = performance.now();
@@ -27,6 +30,24 @@ if (mode === 'parse') {
   const rulesMs = performance.now() - rulesStart;
   const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
   extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
+} else if (mode === 'result') {
+  const result = await api.scan({ paths: [args[0]], root: args[0] });
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(args[1], JSON.stringify(result));
+  extra = { findings: result.findings.length };
+} else if (mode === 'report') {
+  const result = await api.scan({ paths: [args[1]], root: args[1] });
+  const text = api.render(args[0], result, { color: false, width: 160 });
+  extra = { findings: result.findings.length, bytes: Buffer.byteLength(text) };
+} else if (mode === 'render') {
+  const { readFileSync } = await import('node:fs');
+  const result = JSON.parse(readFileSync(args[1], 'utf8'));
+  // Only the rendering is timed: the clock starts again once the result is loaded.
+  const start = performance.now();
+  const startCpu = process.cpuUsage();
+  const text = api.render(args[0], result, { color: false, width: 160 });
+  const cpu = process.cpuUsage(startCpu);
+  extra = { renderMs: performance.now() - start, renderCpuMs: (cpu.user + cpu.system) / 1000, findings: result.findings.length, bytes: Buffer.byteLength(text) };
 } else {
   const result = await api.scan({ paths: [args[0]], root: args[0] });
   extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial };

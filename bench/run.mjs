@@ -1,6 +1,6 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|files|live|hostile] [small|medium|large ...]
+//   npm run bench [-- iac|files|live|reports|hostile] [small|medium|large ...]
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -10,27 +10,33 @@ import { fileURLToPath } from 'node:url';
 import { generateIac, SIZES } from './generate-iac.mjs';
 import { generateFiles } from './generate-files.mjs';
 import { generateHostile } from './generate-hostile.mjs';
+import { generateFindings } from './generate-findings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live' || a === 'hostile');
+const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live' || a === 'reports' || a === 'hostile');
 const onlySizes = args.filter((a) => a in SIZES);
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 const runs = Math.max(1, Number(process.env.PODTRUST_BENCH_RUNS ?? '2'));
 const want = (part) => parts.length === 0 || parts.includes(part);
 
-function measureOnce(mode, dir) {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), mode, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function measureOnce(...childArgs) {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), ...childArgs], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-function measure(mode, dir) {
+/** The fastest of the runs, by `key` (wall time unless said). */
+function measure(...childArgs) {
+  return bestOf('wallMs', ...childArgs);
+}
+
+function bestOf(key, ...childArgs) {
   let best;
   for (let i = 0; i < runs; i++) {
-    const m = measureOnce(mode, dir);
-    if (!best || m.wallMs < best.wallMs) best = m;
+    const m = measureOnce(...childArgs);
+    if (!best || m[key] < best[key]) best = m;
   }
   return best;
 }
@@ -113,4 +119,36 @@ if (want('live')) {
     const c = r.counts;
     console.log(`| ${name} | ${c.pods} | ${c.serviceAccounts} | ${c.secrets} | ${c.configMaps} | ${c.roles} | ${r.objects} | ${s(r.wallMs)} | ${s(r.cpuMs)} | ${r.maxRssMb.toFixed(0)} | ${r.findings} | ${(r.objects / (r.wallMs / 1000)).toFixed(0)} | ${s(r.rulesMs)} | ${r.calls.kubernetes} / ${r.minimum.kubernetes} | ${r.calls.aws} / ${r.minimum.aws} |`);
   }
+}
+
+if (want('reports')) {
+  // The reports of one scan at n and 10n findings. Each format is rendered from the saved scan
+  // result in a fresh process, so that only the rendering is timed; then the whole of a table
+  // run and of a JSON run (scan and report, as the CLI does) at 10n. CPU time, which the
+  // machine's other load disturbs less than wall time.
+  const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'];
+  const sizes = [1000, 10000].map((findings) => {
+    const dir = join(data, `findings-${findings}`);
+    generateFindings(dir, findings);
+    const file = join(data, `findings-${findings}.result.json`);
+    const scanned = measureOnce('result', dir, file);
+    const renders = Object.fromEntries(FORMATS.map((format) => [format, bestOf('renderCpuMs', 'render', format, file)]));
+    process.stderr.write(`reports ${findings}: ${FORMATS.map((f) => `${f} ${renders[f].renderCpuMs.toFixed(0)} ms`).join(', ')}\n`);
+    return { findings: scanned.findings, dir, renders };
+  });
+  const [one, ten] = sizes;
+  const ms = (m) => m.renderCpuMs.toFixed(0);
+  console.log(`Reports (CPU ms to render one scan's result, in a fresh process; the table at 160 columns, as the Action prints it)`);
+  console.log(`| format | ${one.findings} findings | MB | ${ten.findings} findings | MB | 10× the findings took | bound |`);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const format of FORMATS) {
+    const [a, b] = [one.renders[format], ten.renders[format]];
+    console.log(`| ${format} | ${ms(a)} | ${(a.bytes / 1e6).toFixed(1)} | ${ms(b)} | ${(b.bytes / 1e6).toFixed(1)} | ${(b.renderCpuMs / a.renderCpuMs).toFixed(2)}× | ≤ 11× |`);
+  }
+  const [tableRun, jsonRun] = ['table', 'json'].map((format) => bestOf('cpuMs', 'report', format, ten.dir));
+  process.stderr.write(`reports ${ten.findings}: scan and table ${s(tableRun.cpuMs)} CPU s, scan and JSON ${s(jsonRun.cpuMs)} CPU s\n`);
+  console.log(
+    `\nAt ${ten.findings} findings a table run (scan and report) took ${s(tableRun.cpuMs)} CPU s, a JSON run ${s(jsonRun.cpuMs)} s: ${(tableRun.cpuMs / jsonRun.cpuMs).toFixed(2)}× (bound ≤ 1.3×). ` +
+      `Rendering alone: ${(ten.renders.table.renderCpuMs / ten.renders.json.renderCpuMs).toFixed(2)}×.\n`,
+  );
 }

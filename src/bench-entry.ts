@@ -2,3 +2,4 @@
 export { scan, collectInventory, auditInventory } from './scan.js';
 export { parseOnly } from './collect/parse-floor.js';
 export { writeInventory, loadInventory } from './model/snapshot.js';
+export { render } from './reporters/index.js';

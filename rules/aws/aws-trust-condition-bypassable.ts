@@ -1,11 +1,12 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { ConditionUse } from '../../src/federation/types.js';
 import { isEffective, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { quote } from '../../src/util/input-text.js';
 
 function why(c: ConditionUse): string {
-  if (c.tautology) return `${c.operator} compares "${c.claim}" with its own policy variable, which every token satisfies`;
-  if (c.issuerMismatch) return `${c.operator} names another issuer's "${c.claim}", so it never applies to these tokens`;
-  return `${c.operator} only excludes values; every other "${c.claim}" is admitted`;
+  if (c.tautology) return `${c.operator} compares ${quote(c.claim ?? '')} with its own policy variable, which every token satisfies`;
+  if (c.issuerMismatch) return `${c.operator} names another issuer's ${quote(c.claim ?? '')}, so it never applies to these tokens`;
+  return `${c.operator} only excludes values; every other ${quote(c.claim ?? '')} is admitted`;
 }
 
 const rule: CodeRule = {

@@ -4,6 +4,7 @@ import { ciIssuerById, isPerTenant, keyPin, narrower, subjectPin, wider, type Ci
 import { isPlainValue } from '../../src/federation/aws-conditions.js';
 import type { ConditionUse, Federation } from '../../src/federation/types.js';
 import { constrainingConditions, displayIssuer, isEffective, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { quoteEach } from '../../src/util/input-text.js';
 
 const PINNING_OPERATORS = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
 
@@ -123,7 +124,7 @@ it. The Kubernetes \`sub\` rules do not apply to CI issuers.`,
         resource: role,
         at: at.condition.pointer,
         severity,
-        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${at.condition.claim === 'sub' ? '' : `${at.condition.claim} `}${at.offending.map((v) => `"${v}"`).join(', ')}${freeText}: ${exposure(ci, perTenant, level, at.owner)} can match.`,
+        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${at.condition.claim === 'sub' ? '' : `${at.condition.claim} `}${quoteEach(at.offending)}${freeText}: ${exposure(ci, perTenant, level, at.owner)} can match.`,
       });
     }
   },

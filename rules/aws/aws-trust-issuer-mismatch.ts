@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { requiresKeyPresent } from '../../src/federation/aws-condition-eval.js';
 import { displayIssuer, roleDisplayName, webIdentityFederations } from '../../src/rules-support/aws.js';
+import { quote, shown } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -25,7 +26,7 @@ restriction never applies (then \`aws-trust-condition-bypassable\` is reported t
       ctx.report({
         resource: role,
         at: first.pointer,
-        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition "${first.key}" names ${other}: ${
+        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition ${quote(first.key)} names ${shown(other)}: ${
           requiresKeyPresent(first) ? 'no token of the trusted provider satisfies it' : 'the restriction never applies to these tokens'
         }.`,
       });

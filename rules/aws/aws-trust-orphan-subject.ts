@@ -5,6 +5,7 @@ import { admits } from '../../src/federation/matcher.js';
 import { hasWildcard } from '../../src/federation/wildcard.js';
 import { get } from '../../src/util/pointer.js';
 import { claimConditions, roleDisplayName } from '../../src/rules-support/aws.js';
+import { quote } from '../../src/util/input-text.js';
 
 const SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
@@ -60,7 +61,7 @@ inventory. A scan of IaC files never reports it: a ServiceAccount missing from t
               resource: role,
               at: valuePointer(role, c.pointer, i),
               key: v,
-              message: `Role ${roleDisplayName(role)} trusts ${v} from cluster ${cluster.name}, where ServiceAccount ${m[1]}/${m[2]} does not exist: whoever creates it gets the role.`,
+              message: `Role ${roleDisplayName(role)} trusts ${quote(v)} from cluster ${cluster.name}, where ServiceAccount ${m[1]}/${m[2]} does not exist: whoever creates it gets the role.`,
             });
           });
         }

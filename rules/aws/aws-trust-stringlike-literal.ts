@@ -1,5 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { roleDisplayName, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
+import { quote } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -25,7 +26,7 @@ module applies the operator chosen for a wildcard \`sub\` to a literal it genera
         ctx.report({
           resource: role,
           at: c.pointer,
-          message: `Role ${roleDisplayName(role)} matches "${c.claim}" with ${c.operator} but no wildcard: use StringEquals.`,
+          message: `Role ${roleDisplayName(role)} matches ${quote(c.claim ?? '')} with ${c.operator} but no wildcard: use StringEquals.`,
         });
       }
     }

@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { claimConditions, displayIssuer, isEffective, roleDisplayName, valuePointer, webIdentityFederations, wildcardValues } from '../../src/rules-support/aws.js';
-import { namespaceSpan, namespacesOf } from '../../src/federation/matcher.js';
+import { subjectNamespaces } from '../../src/federation/matcher.js';
+import { quoteEach, shown } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -36,27 +37,28 @@ dedicated ServiceAccount for them.`,
       const subs = claimConditions(f, 'sub');
       // IAM ANDs the operators: an exact StringEquals next to the pattern narrows it to those names.
       if (subs.some((c) => isEffective(c) && (c.base === 'StringEquals' || c.base === 'StringEqualsIgnoreCase'))) continue;
-      for (const c of subs) {
-        if (!isEffective(c) || c.base !== 'StringLike') continue;
+      const likes = subs.filter((c) => isEffective(c) && c.base === 'StringLike' && wildcardValues(c).length > 0);
+      if (likes.length === 0) continue;
+      const { span, namespaces, limited } = subjectNamespaces(f.subject);
+      if (limited) ctx.limited(role, f.conditionPointer, 'how many namespaces the subject conditions admit', limited);
+      if (span === 'undecided') continue;
+      for (const c of likes) {
         const patterns = wildcardValues(c);
-        if (patterns.length === 0) continue;
-        const span = namespaceSpan(f.subject);
         const wide = span === 'several' || span === 'all';
-        const namespaces = span === 'one' ? namespacesOf(f.subject) : undefined;
         const who =
           span === 'all'
             ? 'ServiceAccounts in any namespace'
             : span === 'several'
               ? 'ServiceAccounts in several namespaces'
-              : namespaces?.length === 1 && patterns.every((p) => p.endsWith(':*') && !/[*?]/.test(p.slice(0, -2)))
-                ? `every ServiceAccount of namespace ${namespaces[0]}`
-                : `several ServiceAccounts${namespaces?.length === 1 ? ` of namespace ${namespaces[0]}` : ''}`;
+              : span === 'one' && namespaces?.length === 1 && patterns.every((p) => p.endsWith(':*') && !/[*?]/.test(p.slice(0, -2)))
+                ? `every ServiceAccount of namespace ${shown(namespaces[0]!)}`
+                : `several ServiceAccounts${namespaces?.length === 1 ? ` of namespace ${shown(namespaces[0]!)}` : ''}`;
         ctx.report({
           resource: role,
           at: valuePointer(role, c, patterns[0]!),
           key: c.pointer,
           severity: wide ? 'critical' : 'high',
-          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${patterns.map((p) => `"${p}"`).join(', ')}: ${who}, present or future, can assume it.`,
+          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${quoteEach(patterns)}: ${who}, present or future, can assume it.`,
         });
       }
     }

@@ -3,6 +3,7 @@ import type { JsonValue } from '../../src/model/types.js';
 import { CREDENTIAL_TYPE } from '../../src/federation/azure.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import { obj } from '../../src/rules-support/azure.js';
+import { quote, quoteEach } from '../../src/util/input-text.js';
 
 /** The token-exchange audience of each Azure cloud (public, US Government, China, US Nat, US Sec). */
 const TOKEN_EXCHANGE_AUDIENCES = new Set([
@@ -52,13 +53,13 @@ another service can then be replayed against Microsoft Entra ID. Several audienc
         ctx.report({
           resource: credential,
           at: `/properties/audiences/${offending}`,
-          message: `Federated credential ${credential.name} accepts the audience '${values[offending]}': only the cloud's token-exchange audience (api://AzureADTokenExchange in the public cloud) should be accepted.`,
+          message: `Federated credential ${credential.name} accepts the audience ${quote(values[offending]!)}: only the cloud's token-exchange audience (api://AzureADTokenExchange in the public cloud) should be accepted.`,
         });
       } else if (values.length > 1) {
         ctx.report({
           resource: credential,
           at: '/properties/audiences/1',
-          message: `Federated credential ${credential.name} accepts ${values.length} token-exchange audiences (${values.join(', ')}): accept only the one of the cloud the identity lives in.`,
+          message: `Federated credential ${credential.name} accepts ${values.length} token-exchange audiences (${quoteEach(values)}): accept only the one of the cloud the identity lives in.`,
         });
       } else if (values.length === 0) {
         ctx.report({ resource: credential, at: '/properties/audiences', message: `Federated credential ${credential.name} lists no audience: set api://AzureADTokenExchange (or the audience of its cloud).` });

@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { CREDENTIAL_TYPE, credentialFederation } from '../../src/federation/azure.js';
 import { obj } from '../../src/rules-support/azure.js';
+import { quote, shown } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -51,8 +52,8 @@ as the only restriction.`,
       if (f.subject.allow !== null && !wildcard) continue;
       const issuer = f.issuer.host ?? 'its issuer';
       const message = f.subject.allow === null
-        ? `Flexible federated credential ${credential.name} does not constrain the subject: every token of ${issuer} with the right audience obtains the identity.`
-        : `Flexible federated credential ${credential.name} admits every subject matching '${wildcard!.value}' from ${issuer}: each of those workloads obtains the identity.`;
+        ? `Flexible federated credential ${credential.name} does not constrain the subject: every token of ${shown(issuer)} with the right audience obtains the identity.`
+        : `Flexible federated credential ${credential.name} admits every subject matching ${quote(wildcard!.value)} from ${shown(issuer)}: each of those workloads obtains the identity.`;
       ctx.report({ resource: credential, at: '/properties/claimsMatchingExpression/value', message, evidence: { issuer } });
     }
   },

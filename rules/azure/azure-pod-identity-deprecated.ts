@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { escapeToken } from '../../src/util/pointer.js';
 import { obj, podTemplateOf } from '../../src/rules-support/azure.js';
+import { quote } from '../../src/util/input-text.js';
 
 const POD_IDENTITY_KINDS = ['AzureIdentity', 'AzureIdentityBinding', 'AzurePodIdentityException'];
 const BINDING_LABEL = 'aadpodidbinding';
@@ -37,7 +38,7 @@ assigned to the node pool. Azure Workload Identity replaces it with per-ServiceA
       ctx.report({
         resource: workload,
         at: `${template.pointer}/metadata/labels/${escapeToken(BINDING_LABEL)}`,
-        message: `Pods of ${workload.name} select an AAD Pod Identity binding (label ${BINDING_LABEL}: ${JSON.stringify(template.labels[BINDING_LABEL])}): AAD Pod Identity is deprecated, migrate to Azure Workload Identity.`,
+        message: `Pods of ${workload.name} select an AAD Pod Identity binding (label ${BINDING_LABEL}: ${quote(template.labels[BINDING_LABEL])}): AAD Pod Identity is deprecated, migrate to Azure Workload Identity.`,
       });
     }
     for (const cluster of ctx.model.ofType('azure.aks.ManagedCluster')) {

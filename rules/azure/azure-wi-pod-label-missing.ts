@@ -3,6 +3,7 @@ import type { Resource } from '../../src/model/types.js';
 import { escapeToken } from '../../src/util/pointer.js';
 import { USE_LABEL, annotationsOf, metadata, nameOf, namespaceOf, podTemplateOf, serviceAccountNameOf } from '../../src/rules-support/azure.js';
 import { AZURE_CLIENT_ID_ANNOTATION } from '../../src/model/annotations.js';
+import { quote } from '../../src/util/input-text.js';
 
 const rule: CodeRule = {
   meta: {
@@ -64,7 +65,7 @@ Secret or with a node-level identity — both wider than the federated identity 
         at,
         message: value === undefined
           ? `Pods of ${workload.name} run as ServiceAccount ${namespaceOf(sa)}/${saName}, annotated with an Azure Workload Identity client id, but lack the label ${USE_LABEL}: "true": no token is injected.`
-          : `Pods of ${workload.name} set ${USE_LABEL} to ${JSON.stringify(value)} instead of "true": no token is injected for ServiceAccount ${namespaceOf(sa)}/${saName}.`,
+          : `Pods of ${workload.name} set ${USE_LABEL} to ${quote(value)} instead of "true": no token is injected for ServiceAccount ${namespaceOf(sa)}/${saName}.`,
         related: [{ resource: sa, at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`, message: `ServiceAccount ${namespaceOf(sa)}/${saName}` }],
       });
     }

@@ -3,8 +3,9 @@ import type { JsonValue, Resource } from '../../src/model/types.js';
 import type { Model } from '../../src/model/model.js';
 import type { Federation, Matcher, Pattern } from '../../src/federation/types.js';
 import { IDENTITY_TYPE } from '../../src/federation/azure.js';
-import { patternIncludes } from '../../src/federation/matcher.js';
+import { BudgetExceededError, inclusion, StepBudget, type Decision } from '../../src/federation/matcher.js';
 import { isUnknown } from '../../src/model/unknown.js';
+import { quoteEach, shown } from '../../src/util/input-text.js';
 
 type Obj = Record<string, JsonValue>;
 
@@ -16,14 +17,35 @@ function text(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+interface Widening {
+  /** What the live side admits beyond the IaC side, as a message lists it ('' for nothing). */
+  text: string;
+  /** Set when some pattern could not be compared within the step budget: it is left out of `text`. */
+  limited?: BudgetExceededError;
+}
+
 /** What the live side admits beyond the IaC side; undefined when it cannot be decided. */
-function widening(live: Matcher, iac: Matcher[]): string[] | undefined {
+function widening(live: Matcher, iac: Matcher[]): Widening | undefined {
   if (live.unknown || iac.some((m) => m.unknown || (m.allowAlso?.length ?? 0) > 0 || m.deny.length > 0)) return undefined;
   if ((live.allowAlso?.length ?? 0) > 0) return undefined;
-  if (iac.some((m) => m.allow === null)) return [];
+  if (iac.some((m) => m.allow === null)) return { text: '' };
   const iacPatterns: Pattern[] = iac.flatMap((m) => m.allow ?? []);
-  if (live.allow === null) return ['any value'];
-  return live.allow.filter((p) => !iacPatterns.some((q) => patternIncludes(q, p))).map((p) => `"${p.value}"`);
+  if (live.allow === null) return { text: 'any value' };
+  // One question, one budget: which live patterns no IaC pattern includes.
+  const budget = new StepBudget();
+  const wider: string[] = [];
+  let undecided = false;
+  for (const p of live.allow) {
+    let covered: Decision = false;
+    for (const q of iacPatterns) {
+      const answer = inclusion(q, p, budget);
+      if (answer !== false) covered = answer;
+      if (answer === true) break;
+    }
+    if (covered === 'undecided') undecided = true;
+    else if (!covered) wider.push(p.value);
+  }
+  return { text: quoteEach(wider), ...(undecided ? { limited: new BudgetExceededError(budget.limit) } : {}) };
 }
 
 interface Side {
@@ -55,7 +77,7 @@ function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): voi
         resource: iacResource,
         at: iac.federations[0]?.pointer ?? '',
         key: `issuer:${host}`,
-        message: `The live trust of ${identity} admits tokens of ${host}, an issuer its IaC definition does not trust: it was changed outside the IaC, or the IaC is not what is deployed.`,
+        message: `The live trust of ${identity} admits tokens of ${shown(host)}, an issuer its IaC definition does not trust: it was changed outside the IaC, or the IaC is not what is deployed.`,
         related,
       });
       continue;
@@ -63,14 +85,17 @@ function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): voi
     const subjects = widening(lf.subject, same.map((f) => f.subject));
     const audiences = widening(lf.audience, same.map((f) => f.audience));
     const parts: string[] = [];
-    if (subjects && subjects.length > 0) parts.push(`subjects ${subjects.join(', ')}`);
-    if (audiences && audiences.length > 0) parts.push(`audiences ${audiences.join(', ')}`);
+    for (const [claim, w] of [['sub', subjects], ['aud', audiences]] as const) {
+      if (w?.limited) ctx.limited(iacResource, claimPointer(at!, claim), `what the live trust of ${identity} admits beyond its IaC definition on ${claim}`, w.limited);
+    }
+    if (subjects?.text) parts.push(`subjects ${subjects.text}`);
+    if (audiences?.text) parts.push(`audiences ${audiences.text}`);
     if (parts.length === 0) continue;
     ctx.report({
       resource: iacResource,
-      at: subjects && subjects.length > 0 ? claimPointer(at!, 'sub') : claimPointer(at!, 'aud'),
+      at: subjects?.text ? claimPointer(at!, 'sub') : claimPointer(at!, 'aud'),
       key: `issuer:${host}`,
-      message: `The live trust of ${identity} admits ${parts.join(' and ')} of ${host} that its IaC definition does not: it was changed outside the IaC, or the IaC is not what is deployed.`,
+      message: `The live trust of ${identity} admits ${parts.join(' and ')} of ${shown(host)} that its IaC definition does not: it was changed outside the IaC, or the IaC is not what is deployed.`,
       related,
     });
   }
@@ -106,7 +131,7 @@ function checkAws(ctx: RuleContext, model: Model): void {
   const live = roles.filter((r) => r.format === 'live');
   if (live.length === 0) return;
   for (const iac of roles.filter((r) => r.format !== 'live')) {
-    for (const l of live.filter((r) => sameRole(iac, r))) compare(ctx, `role ${roleName(l)!}`, sideOf(model, iac), sideOf(model, l));
+    for (const l of live.filter((r) => sameRole(iac, r))) compare(ctx, `role ${shown(roleName(l)!)}`, sideOf(model, iac), sideOf(model, l));
   }
 }
 
@@ -135,7 +160,7 @@ function checkAzure(ctx: RuleContext, model: Model): void {
   const live = identities.filter((r) => r.format === 'live');
   if (live.length === 0) return;
   for (const iac of identities.filter((r) => r.format !== 'live')) {
-    for (const l of live.filter((r) => sameIdentity(iac, r))) compare(ctx, `managed identity ${l.name}`, sideOf(model, iac), sideOf(model, l));
+    for (const l of live.filter((r) => sameIdentity(iac, r))) compare(ctx, `managed identity ${shown(l.name)}`, sideOf(model, iac), sideOf(model, l));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { CredentialEvidence, CredentialKind, Resource } from '../../src/model/types.js';
 import { ACCESS_KEY_ID } from '../../src/credentials/detect.js';
+import { quoteEach } from '../../src/util/input-text.js';
 
 /** The static cloud credentials this rule reports; other credentials found (a kubeconfig's token) are only redacted. */
 type CloudCredentialKind = Extract<CredentialKind, 'aws-access-key' | 'azure-client-secret' | 'gcp-service-account-key'>;
@@ -99,7 +100,7 @@ metadata:
           at: first.pointer,
           key: kind,
           evidence,
-          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${keys.map((k) => `"${k}"`).join(', ')}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
+          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${quoteEach(keys)}${idPrefix ? ` (id ${idPrefix}…)` : ''} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
         });
       }
     }

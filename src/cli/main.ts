@@ -204,7 +204,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;
   const text = render(format, result, {
     color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-    width: toTerminal ? process.stdout.columns ?? 120 : 160,
+    width: outputWidth(toTerminal),
   });
   emit(text, values.output as string | undefined);
   // The table on stdout lists the notes itself; every other format leaves them to stderr.
@@ -276,6 +276,11 @@ function reportNotes(notes: CoverageNote[], root: string, quiet: boolean): void 
   }
 }
 
+/** The terminal's columns (120 when it reports none, or 0), or a wide page for a file or a pipe. */
+function outputWidth(toTerminal: boolean): number {
+  return toTerminal ? process.stdout.columns || 120 : 160;
+}
+
 async function runRules(args: string[]): Promise<number> {
   const { values } = parse(args, { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
@@ -286,7 +291,7 @@ async function runRules(args: string[]): Promise<number> {
   const { allRules } = await import('../engine/rules.js');
   const { renderRuleCatalog } = await import('../docs/catalog.js');
   const toTerminal = process.stdout.isTTY === true;
-  process.stdout.write(renderRuleCatalog(allRules().map((r) => r.meta), format, { color: toTerminal && !process.env.NO_COLOR, width: toTerminal ? process.stdout.columns ?? 120 : 160 }));
+  process.stdout.write(renderRuleCatalog(allRules().map((r) => r.meta), format, { color: toTerminal && !process.env.NO_COLOR, width: outputWidth(toTerminal) }));
   return 0;
 }
 

@@ -1,6 +1,8 @@
 /** The rule catalog, for `podtrust rules`, the README and the rule docs: all from rule metadata. */
-import Table from 'cli-table3';
 import type { RuleMeta } from '../engine/rule-api.js';
+import { palette } from '../reporters/ansi.js';
+import { drawGrid, type GridCell } from '../reporters/grid.js';
+import { wrapText } from '../reporters/wrap.js';
 
 function byProviderThenId(a: RuleMeta, b: RuleMeta): number {
   if (a.provider !== b.provider) return a.provider < b.provider ? -1 : 1;
@@ -13,17 +15,13 @@ export function renderRuleCatalog(rules: RuleMeta[], format: 'table' | 'json' | 
     return JSON.stringify(sorted.map(({ id, title, severity, provider, description, remediation, references, tags }) => ({ id, title, severity, provider, description, remediation, references, tags: tags ?? [] })), null, 2) + '\n';
   }
   if (format === 'markdown') return ruleListMarkdown(sorted);
-  const idWidth = Math.max(...sorted.map((r) => r.id.length), 2) + 2;
-  const titleWidth = Math.max(20, opts.width - idWidth - 10 - 14 - 6);
-  const table = new Table({
-    head: ['rule', 'severity', 'provider', 'title'],
-    colWidths: [idWidth, 10, 12, titleWidth],
-    wordWrap: true,
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    style: opts.color ? { head: ['bold'] } : { head: [], border: [] },
-  });
-  for (const r of sorted) table.push([r.id, r.severity, r.provider, r.title]);
-  return table.toString() + `\n${sorted.length} rules\n`;
+  const idWidth = Math.max(...sorted.map((r) => r.id.length), 2);
+  // Rule id, severity, provider; the title takes what they and the borders leave.
+  const widths = [idWidth, 8, 10, Math.max(18, opts.width - idWidth - 34)];
+  const cells = (texts: string[]): GridCell[] => texts.map((text, column) => ({ lines: wrapText(text, widths[column]!) }));
+  const head = cells(['rule', 'severity', 'provider', 'title']).map((cell) => ({ ...cell, paint: palette(opts.color).bold }));
+  const table = drawGrid(head, sorted.map((r) => cells([r.id, r.severity, r.provider, r.title])), widths, { rowRules: false });
+  return `${table}\n${sorted.length} rules\n`;
 }
 
 /** The rule list as Markdown: the README's section and `podtrust rules --format markdown`. */

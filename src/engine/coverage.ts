@@ -6,6 +6,7 @@ import type { CoverageNote } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { isUnknown } from '../model/unknown.js';
 import { positionOf } from './locate.js';
+import { shown } from '../util/input-text.js';
 
 const IDENTITY_TYPES = ['aws.iam.Role', 'azure.msi.UserAssignedIdentity', 'gcp.iam.ServiceAccount'];
 
@@ -26,7 +27,7 @@ export function undecidedTrustNotes(model: Model): CoverageNote[] {
         kind: 'unresolved',
         level: 'note',
         file: where.file,
-        message: `${where.name}: the trusted ${claims} are not known statically; rules that need them stayed silent`,
+        message: `${shown(where.name)}: the trusted ${claims} are not known statically; rules that need them stayed silent`,
       };
       const pos = positionOf(where, where === identity ? first.pointer : '');
       if (pos) note.line = pos.line;

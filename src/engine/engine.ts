@@ -11,6 +11,7 @@ import { locate, positionOf } from './locate.js';
 import { fingerprint } from './fingerprint.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';
+import { cutText, MESSAGE_CHARACTERS, shown } from '../util/input-text.js';
 
 export interface EngineOutput {
   findings: Finding[];
@@ -41,10 +42,10 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
       rule.check({
         model,
         undecided: (resource, at, what) => {
-          const pos = positionOf(resource, at);
-          const note: CoverageNote = { kind: 'unresolved', level: 'note', file: pos?.file ?? resource.file, message: `${resource.name}: ${what} is not known statically; ${rule.meta.id} did not decide it` };
-          if (pos) note.line = pos.line;
-          if (!notes.some((n) => n.file === note.file && n.line === note.line && n.message === note.message)) notes.push(note);
+          addNote(notes, resource, at, { kind: 'unresolved', level: 'note', message: `${shown(resource.name)}: ${what} is not known statically; ${rule.meta.id} did not decide it` });
+        },
+        limited: (resource, at, what, limit) => {
+          addNote(notes, resource, at, { kind: 'limit', level: 'warning', message: `${shown(resource.name)}: ${what} was not fully decided (${limit.message}); ${rule.meta.id} reported only what it proved` });
         },
         report: (r: Report) => {
           const finding = toFinding(rule.meta, r, forced);
@@ -61,12 +62,21 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
   return { findings, notes, rules: rules.map((r) => r.meta) };
 }
 
+/** A note at the closest known position of `at`, once. */
+function addNote(notes: CoverageNote[], resource: Resource, at: string, note: Omit<CoverageNote, 'file' | 'line'>): void {
+  const pos = positionOf(resource, at);
+  const full: CoverageNote = { ...note, file: pos?.file ?? resource.file };
+  if (pos) full.line = pos.line;
+  if (!notes.some((n) => n.file === full.file && n.line === full.line && n.message === full.message)) notes.push(full);
+}
+
 function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Finding {
   const res = r.resource;
   const finding: Finding = {
     ruleId: meta.id,
     severity: forced ?? r.severity ?? meta.severity,
-    message: r.message,
+    // Rules quote input through src/util/input-text.ts; this bounds what they may have missed.
+    message: cutText(r.message, MESSAGE_CHARACTERS),
     resource: { id: res.id, type: res.type, name: res.name },
     pointer: r.at,
     location: locate(res, r.at),

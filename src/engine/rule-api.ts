@@ -43,6 +43,12 @@ export interface RuleContext {
    * it reports nothing there, and the scan counts it in its coverage notes.
    */
   undecided(resource: Resource, at: string, what: string): void;
+  /**
+   * A question about the input stopped at a work limit (the wildcard analysis past its step
+   * budget: the error names it): the rule reports only what it proved, and the scan names the
+   * limit in its coverage notes.
+   */
+  limited(resource: Resource, at: string, what: string, limit: Error): void;
 }
 
 /** A rule: its metadata and a check over the model (one file per rule under rules/, found by the generated index). */

@@ -6,6 +6,7 @@
 import { isPlainValue } from './aws-conditions.js';
 import { anyMatcher, intersect, likePattern, literal, subtract } from './matcher.js';
 import type { ConditionUse, Matcher, Pattern } from './types.js';
+import { quote } from '../util/input-text.js';
 
 export interface ClaimConstraints {
   subject: Matcher;
@@ -67,7 +68,7 @@ function applyUse(m: Matcher, use: ConditionUse, fail: (reason: string) => void)
   }
   if (NEGATED.has(use.base)) {
     if (use.tautology) {
-      fail(`${use.operator} on "${use.key}" compares the claim with itself and never holds`);
+      fail(`${use.operator} on ${quote(use.key)} compares the claim with itself and never holds`);
       return m;
     }
     const { patterns, unknown } = patternsOf(use);

@@ -9,8 +9,11 @@ import { webIdentityKeyPresence } from './aws-condition-keys.js';
 import { readConditions } from './aws-conditions.js';
 import { ciIssuerById, subjectPin } from './ci-issuers.js';
 import { issuerDisplayName, resolveIssuerDetailed, sameIssuer } from './issuers.js';
-import { intersect, isEmpty, SUBJECT_PREFIX, subtract } from './matcher.js';
+import { positionOf } from '../engine/locate.js';
+import { BudgetExceededError, STEP_BUDGET } from './automaton.js';
+import { emptiness, intersect, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher, Pattern } from './types.js';
+import { quote, quoteEach, shown } from '../util/input-text.js';
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
@@ -24,11 +27,12 @@ interface StatementIssuer {
 
 /**
  * A document the analysis cannot handle yields no federation rather than failing the whole
- * scan; `notes`, when given, receives a warning naming the role so the gap is not silent.
+ * scan; `notes`, when given, receives a warning naming the role so the gap is not silent, and
+ * one for each claim whose emptiness was not decided within the step budget.
  */
 export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: CoverageNote[]): Federation[] {
   try {
-    return analyze(role, index);
+    return analyze(role, index, notes ?? []);
   } catch (e) {
     notes?.push(analysisFailure(role, e));
     return [];
@@ -37,7 +41,7 @@ export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: C
 
 function analysisFailure(role: Resource, error: unknown): CoverageNote {
   const reason = error instanceof Error ? error.message : String(error);
-  const note: CoverageNote = { kind: 'unsupported', level: 'warning', file: role.file, message: `${role.name}: trust policy could not be analysed: ${reason}` };
+  const note: CoverageNote = { kind: 'unsupported', level: 'warning', file: role.file, message: `${shown(role.name)}: trust policy could not be analysed: ${shown(reason)}` };
   const docPos = role.positions[DOCUMENT_POINTER];
   const pos = docPos && docPos.file === undefined ? docPos : role.positions[''];
   if (pos && pos.file === undefined) {
@@ -57,7 +61,20 @@ export function trustStatements(role: Resource): IamStatement[] {
   return readPolicy(document, DOCUMENT_POINTER).statements.filter((s) => !s.notPrincipal);
 }
 
-function analyze(role: Resource, index: InventoryIndex): Federation[] {
+/** Whether any token satisfies a claim's conditions was not decided within the step budget. */
+function undecidedClaim(role: Resource, stmt: IamStatement, claim: 'sub' | 'aud'): CoverageNote {
+  const pos = positionOf(role, stmt.pointer);
+  const note: CoverageNote = {
+    kind: 'limit',
+    level: 'warning',
+    file: pos?.file ?? role.file,
+    message: `${shown(role.name)}: whether any token satisfies the conditions on ${claim} was not decided (${new BudgetExceededError(STEP_BUDGET).message}); the statement is analysed as satisfiable`,
+  };
+  if (pos) note.line = pos.line;
+  return note;
+}
+
+function analyze(role: Resource, index: InventoryIndex, notes: CoverageNote[]): Federation[] {
   const statements = trustStatements(role);
   const denies = statements.filter((s) => s.effect === 'Deny' && matchAction(s, WEB_IDENTITY) === 'yes');
   const out: Federation[] = [];
@@ -71,11 +88,11 @@ function analyze(role: Resource, index: InventoryIndex): Federation[] {
       if (webIdentity === 'no') continue;
       const resolved = resolveIssuerDetailed(principal, index);
       const stmtIssuer = resolved.resolved ? resolved : issuerFromKeys(uses) ?? resolved;
-      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, false));
+      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, false, notes));
     }
     if (stmt.principal?.wildcard && webIdentity === 'yes') {
       const stmtIssuer = issuerFromKeys(uses) ?? { issuer: { key: '*', kind: 'unknown' as const }, resolved: false };
-      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, true));
+      out.push(webIdentityFederation(role, stmt, uses, stmtIssuer, denies, index, true, notes));
     }
     const podIdentity = principalValues(stmt.principal, 'Service').some((s) => typeof s === 'string' && s.toLowerCase() === POD_IDENTITY_SERVICE);
     if (podIdentity && (matchAction(stmt, 'sts:AssumeRole') === 'yes' || matchAction(stmt, 'sts:TagSession') === 'yes')) {
@@ -93,6 +110,7 @@ function webIdentityFederation(
   denies: IamStatement[],
   index: InventoryIndex,
   principalWildcard: boolean,
+  notes: CoverageNote[],
 ): Federation {
   const issuer = { ...stmtIssuer.issuer };
   const conditions = uses.map((u) => ({ ...u, issuerMismatch: isMismatch(u, stmtIssuer) }));
@@ -112,8 +130,16 @@ function webIdentityFederation(
   }
 
   if (issuer.kind === 'unknown' && trustsServiceAccounts(subject)) issuer.kind = 'kubernetes';
-  unsatisfiable ??= emptyClaimReason('sub', subject, impossibleSubjects(subject, issuer), issuer.kind === 'kubernetes');
-  unsatisfiable ??= emptyClaimReason('aud', claims.audience, impossibleValues(claims.audience));
+  const claimTests = [
+    ['sub', subject, impossibleSubjects(subject, issuer), issuer.kind === 'kubernetes'],
+    ['aud', claims.audience, impossibleValues(claims.audience), false],
+  ] as const;
+  for (const [claim, matcher, impossible, kubernetes] of claimTests) {
+    if (unsatisfiable !== undefined) break;
+    const empty = emptiness(subtract(matcher, impossible), kubernetes ? 'kubernetes-subject' : 'any');
+    if (empty === 'undecided') notes.push(undecidedClaim(role, stmt, claim));
+    else if (empty) unsatisfiable = emptyClaimReason(claim, impossible);
+  }
 
   const federation: Federation = {
     identityId: role.id,
@@ -166,7 +192,7 @@ function isMismatch(use: ConditionUse, stmtIssuer: StatementIssuer): boolean {
 function mismatchReason(conditions: ConditionUse[], issuer: Issuer): string | undefined {
   const use = conditions.find((u) => u.issuerMismatch && requiresKeyPresent(u));
   if (!use) return undefined;
-  return `issuer mismatch: condition key "${use.key}" names ${use.keyIssuer ? issuerDisplayName(use.keyIssuer) : 'another issuer'}, not the statement's issuer ${issuerDisplayName(issuer)}; its tokens never carry that key`;
+  return `issuer mismatch: condition key ${quote(use.key)} names ${use.keyIssuer ? shown(issuerDisplayName(use.keyIssuer)) : 'another issuer'}, not the statement's issuer ${shown(issuerDisplayName(issuer))}; its tokens never carry that key`;
 }
 
 /**
@@ -177,9 +203,9 @@ function missingKeyReason(own: ConditionUse[]): string | undefined {
   for (const use of own) {
     const presence = webIdentityKeyPresence(use);
     if (presence === 'never' && requiresKeyPresent(use)) {
-      return `condition key "${use.key}" is never in the request context of a web-identity request, and ${use.operator} on a missing key is false`;
+      return `condition key ${quote(use.key)} is never in the request context of a web-identity request, and ${use.operator} on a missing key is false`;
     }
-    if (presence === 'always' && requiresKeyAbsent(use)) return `Null on "${use.key}" requires the key to be absent, but every web-identity request carries it`;
+    if (presence === 'always' && requiresKeyAbsent(use)) return `Null on ${quote(use.key)} requires the key to be absent, but every web-identity request carries it`;
   }
   return undefined;
 }
@@ -196,11 +222,10 @@ function impossibleSubjects(subject: Matcher, issuer: Issuer): Pattern[] {
   return (subject.allow ?? []).filter((p) => !p.wildcard && (p.value === '*' || subjectPin(ci, p.value, false).impossible === true));
 }
 
-function emptyClaimReason(claim: 'sub' | 'aud', m: Matcher, impossible: Pattern[], kubernetes = false): string | undefined {
-  if (!isEmpty(subtract(m, impossible), kubernetes ? 'kubernetes-subject' : 'any')) return undefined;
+function emptyClaimReason(claim: 'sub' | 'aud', impossible: Pattern[]): string {
   const reason = `no token ${claim === 'sub' ? 'subject' : 'audience'} satisfies the conditions on ${claim}`;
   if (impossible.length === 0) return reason;
-  const values = impossible.map((p) => `"${p.value}"`).join(', ');
+  const values = quoteEach(impossible.map((p) => p.value));
   return `${reason}: ${values} ${impossible.length === 1 ? 'is' : 'are'} compared literally (no wildcard under StringEquals), and no token carries ${impossible.length === 1 ? 'it' : 'them'}`;
 }
 

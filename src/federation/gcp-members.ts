@@ -4,6 +4,7 @@
  */
 import type { JsonValue, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
+import { shown } from '../util/input-text.js';
 
 /** A Kubernetes ServiceAccount of a workload pool: `serviceAccount:P.svc.id.goog[ns/ksa]` or `principal://…/subject/ns/<ns>/sa/<ksa>`. */
 export interface KsaMember {
@@ -134,7 +135,7 @@ export function isWorkloadMember(m: GcpMember): m is KsaMember | PoolSetMember {
 
 /** The member as written, for messages (unresolved parts kept as `${...}`). */
 export function describeMember(member: JsonValue | Unknown): string {
-  return memberText(member) ?? '(unresolved member)';
+  return shown(memberText(member) ?? '(unresolved member)');
 }
 
 export const WORKLOAD_IDENTITY_USER = 'roles/iam.workloadIdentityUser';

@@ -4,8 +4,9 @@
  * subdomain, so neither holds `:` (or `*`), and the `:` between them is the only one after the
  * prefix. A namespace counts when at least one name in it is admitted.
  */
-import { AutomatonLimitError, MatcherAutomaton, type AutomatonState } from './automaton.js';
+import { BudgetExceededError, MatcherAutomaton, StepBudget, type AutomatonState } from './automaton.js';
 import type { Matcher, NamespaceSpan, Pattern } from './types.js';
+import { admits } from './admission.js';
 
 export const SUBJECT_PREFIX = 'system:serviceaccount:';
 const NAMESPACE_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz0123456789-'];
@@ -14,24 +15,36 @@ const NAME_ALPHABET = [...NAMESPACE_ALPHABET, '.'];
 const ENUMERATION_LIMIT = 256;
 
 export interface NamespaceAnalysis {
-  span: NamespaceSpan;
+  /**
+   * Exact, except past the step budget (`limited`): then what sample subjects prove together
+   * with what the patterns' literal namespaces allow — `several` means two or more proven
+   * (possibly all), `undecided` that not even that is known.
+   */
+  span: NamespaceSpan | 'undecided';
   /** The admitted namespaces when finite and at most {@link ENUMERATION_LIMIT}. */
   namespaces?: string[];
-  /** True when the matcher was too complex to analyse; `span` is then an upper bound. */
-  limited?: boolean;
+  /** Namespaces sample subjects proved admitted, when the analysis stopped at its budget. */
+  witnessed?: string[];
+  /** The analysis stopped at its step budget (named by {@link BudgetExceededError}). */
+  limited?: BudgetExceededError;
 }
 
-export function analyzeNamespaces(matcher: Matcher): NamespaceAnalysis {
+/** With a `budget` of its own, the answer is neither taken from nor kept in the shared answers. */
+export function analyzeNamespaces(matcher: Matcher, budget?: StepBudget): NamespaceAnalysis {
   const literal = literalAnalysis(matcher);
   if (literal) return literal;
+  if (budget) return automatonAnalysis(matcher, budget);
   // Trust analysis and then several rules ask about the same subject patterns.
   const key = JSON.stringify([matcher.allow && patternsKey(matcher.allow), (matcher.allowAlso ?? []).map(patternsKey), patternsKey(matcher.deny)]);
   let answer = automatonAnswers.get(key);
   if (!answer) {
     if (automatonAnswers.size >= AUTOMATON_ANSWERS_KEPT) automatonAnswers.clear();
-    automatonAnswers.set(key, (answer = automatonAnalysis(matcher)));
+    automatonAnswers.set(key, (answer = automatonAnalysis(matcher, new StepBudget())));
   }
-  return answer.namespaces ? { ...answer, namespaces: [...answer.namespaces] } : { ...answer };
+  const copy = { ...answer };
+  if (answer.namespaces) copy.namespaces = [...answer.namespaces];
+  if (answer.witnessed) copy.witnessed = [...answer.witnessed];
+  return copy;
 }
 
 /** What the automaton reads of each pattern. */
@@ -43,13 +56,88 @@ const AUTOMATON_ANSWERS_KEPT = 10_000;
 /** Answers by the patterns' text, so a matcher changed after it was asked about is never answered wrongly. */
 const automatonAnswers = new Map<string, NamespaceAnalysis>();
 
-function automatonAnalysis(matcher: Matcher): NamespaceAnalysis {
+function automatonAnalysis(matcher: Matcher, budget: StepBudget): NamespaceAnalysis {
   try {
-    return analyze(new MatcherAutomaton(matcher));
+    return analyze(new MatcherAutomaton(matcher, budget));
   } catch (e) {
-    if (e instanceof AutomatonLimitError) return { span: coarseSpan(matcher), limited: true };
+    if (e instanceof BudgetExceededError) return boundedAnalysis(matcher, e);
     throw e;
   }
+}
+
+/**
+ * For a matcher past the budget: namespaces proven by sample subjects (a lower bound) against
+ * those the allowed patterns name literally (an upper bound). Only what both together prove is
+ * a span; the rest is undecided, never guessed.
+ */
+function boundedAnalysis(matcher: Matcher, limited: BudgetExceededError): NamespaceAnalysis {
+  const upper = coarseSpan(matcher);
+  if (upper === 'none') return { span: 'none', namespaces: [], limited };
+  const witnessed = [...witnessNamespaces(matcher, upper === 'one' ? 1 : 2)].sort(enumerationOrder);
+  const out: NamespaceAnalysis = { span: 'undecided', witnessed, limited };
+  if (witnessed.length >= 1 && upper === 'one') return { ...out, span: 'one', namespaces: witnessed };
+  if (witnessed.length >= 2) out.span = 'several';
+  return out;
+}
+
+/** Letters that fill wildcards in sample subjects: two, for two namespaces. */
+const SAMPLE_LETTERS = ['x', 'y'];
+/** How many of a pattern's first stars are tried as the place of the namespace. */
+const SAMPLE_STARS = 4;
+/** Sample subjects matched against the whole matcher at most (each reads every pattern). */
+const SAMPLES_MATCHED = 32;
+
+/**
+ * Namespaces admitted by sample subjects built from the allowed patterns, up to `wanted` of
+ * them: each `?` filled with a letter, one of the first stars with a namespace and its colon
+ * (or the whole subject prefix, or a letter), the other stars with nothing. Each sample that
+ * is a subject is checked against the whole matcher with the linear matcher of
+ * src/federation/wildcard.ts, {@link SAMPLES_MATCHED} at most: linear in the patterns.
+ */
+function witnessNamespaces(matcher: Matcher, wanted: number): Set<string> {
+  const found = new Set<string>();
+  const patterns = matcher.allow ?? [{ value: `${SUBJECT_PREFIX}*`, wildcard: true, ignoreCase: false }];
+  const tried = new Set<string>();
+  for (const p of patterns) {
+    for (const sample of samplesOf(p)) {
+      const ns = subjectNamespace(sample);
+      if (ns === undefined || found.has(ns) || tried.has(sample)) continue;
+      if (tried.size >= SAMPLES_MATCHED) return found;
+      tried.add(sample);
+      if (!admits(matcher, sample)) continue;
+      found.add(ns);
+      if (found.size >= wanted) return found;
+    }
+  }
+  return found;
+}
+
+function* samplesOf(p: Pattern): Generator<string> {
+  const text = p.ignoreCase ? p.value.toLowerCase() : p.value;
+  if (!p.wildcard) {
+    yield text;
+    return;
+  }
+  const pieces = text.split('*');
+  for (const letter of SAMPLE_LETTERS) {
+    const fill = (piece: string) => piece.replace(/\?/g, letter);
+    yield pieces.map(fill).join('');
+    for (let star = 1; star < Math.min(pieces.length, SAMPLE_STARS + 1); star++) {
+      for (const inStar of [`${SUBJECT_PREFIX}${letter}:n`, `${letter}:n`, letter]) {
+        yield pieces.map((piece, i) => (i === star ? inStar : '') + fill(piece)).join('');
+      }
+    }
+  }
+}
+
+/** The namespace of a subject in the analysed universe, or undefined when it is none. */
+function subjectNamespace(subject: string): string | undefined {
+  if (!subject.startsWith(SUBJECT_PREFIX)) return undefined;
+  const rest = subject.slice(SUBJECT_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0) return undefined;
+  const ns = rest.slice(0, colon);
+  return NAMESPACE_CHARS.test(ns) && NAME_CHARS.test(rest.slice(colon + 1)) ? ns : undefined;
 }
 
 const NAMESPACE_CHARS = /^[a-z0-9-]+$/;

@@ -2,12 +2,21 @@
  * Operations on {@link Matcher}: a set of strings given by allowed patterns minus denied ones.
  * Rules ask these questions instead of reading patterns themselves.
  */
-import { AutomatonLimitError, MatcherAutomaton } from './automaton.js';
-import { analyzeNamespaces } from './kubernetes-subjects.js';
+import { admits, patternMatches } from './admission.js';
+import { BudgetExceededError, MatcherAutomaton, StepBudget } from './automaton.js';
+import { analyzeNamespaces, type NamespaceAnalysis } from './kubernetes-subjects.js';
 import type { Matcher, NamespaceSpan, Pattern } from './types.js';
-import { hasWildcard, wildcardMatch } from './wildcard.js';
+import { hasWildcard } from './wildcard.js';
 
 export { SUBJECT_PREFIX } from './kubernetes-subjects.js';
+export { admits, patternMatches };
+export { BudgetExceededError, StepBudget, STEP_BUDGET } from './automaton.js';
+
+/**
+ * An answer about the set a matcher admits, or `undecided` when the question spent its step
+ * budget (see automaton.ts): callers report only what is decided, and say what is not.
+ */
+export type Decision = boolean | 'undecided';
 
 /**
  * The strings a matcher is asked about: `any` string, or `kubernetes-subject`:
@@ -29,34 +38,39 @@ export function likePattern(value: string, ignoreCase = false): Pattern {
   return { value, wildcard: hasWildcard(value), ignoreCase };
 }
 
-export function patternMatches(p: Pattern, value: string): boolean {
-  if (p.wildcard) return wildcardMatch(p.value, value, p.ignoreCase);
-  return p.ignoreCase ? p.value.toLowerCase() === value.toLowerCase() : p.value === value;
+/**
+ * Whether the matcher admits nothing in the universe: false for a matcher with unknown
+ * constraints, `undecided` when the question spent its budget (a fresh {@link STEP_BUDGET}
+ * unless one is given).
+ */
+export function emptiness(m: Matcher, universe: MatcherUniverse = 'any', budget?: StepBudget): Decision {
+  if (m.unknown) return false;
+  if (universe === 'kubernetes-subject') {
+    const { span } = analyzeNamespaces(m, budget);
+    return span === 'undecided' ? span : span === 'none';
+  }
+  return provablyEmpty(m, budget ?? new StepBudget());
 }
 
-/** Whether the known constraints admit the value (with `m.unknown`, a lower bound). */
-export function admits(m: Matcher, value: string): boolean {
-  if (m.allow !== null && !m.allow.some((p) => patternMatches(p, value))) return false;
-  for (const group of m.allowAlso ?? []) if (!group.some((p) => patternMatches(p, value))) return false;
-  return !m.deny.some((p) => patternMatches(p, value));
+/** True when the matcher provably admits nothing in the universe (see {@link emptiness}). */
+export function isEmpty(m: Matcher, universe: MatcherUniverse = 'any'): boolean {
+  return emptiness(m, universe) === true;
 }
 
 /**
- * True when the matcher provably admits nothing in the universe. Never true for a matcher with
- * unknown constraints, nor for one too complex to analyse.
+ * How many namespaces the matcher admits as Kubernetes subjects (unknown parts ignored).
+ * Past the budget, `several` when two are proven, else `undecided` (see analyzeNamespaces).
  */
-export function isEmpty(m: Matcher, universe: MatcherUniverse = 'any'): boolean {
-  if (m.unknown) return false;
-  if (universe === 'kubernetes-subject') {
-    const analysis = analyzeNamespaces(m);
-    return !analysis.limited && analysis.span === 'none';
-  }
-  return provablyEmpty(m) === true;
+export function namespaceSpan(m: Matcher): NamespaceSpan | 'undecided' {
+  return analyzeNamespaces(m).span;
 }
 
-/** How many namespaces the matcher admits as Kubernetes subjects (unknown parts ignored). */
-export function namespaceSpan(m: Matcher): NamespaceSpan {
-  return analyzeNamespaces(m).span;
+/**
+ * Which namespaces the matcher admits as Kubernetes subjects: the span, the namespaces when few
+ * enough to list, and the budget error when the analysis stopped at it (see analyzeNamespaces).
+ */
+export function subjectNamespaces(m: Matcher): NamespaceAnalysis {
+  return analyzeNamespaces(m);
 }
 
 /** The admitted namespaces when they are finitely many (and few enough to list); else undefined. */
@@ -64,9 +78,14 @@ export function namespacesOf(m: Matcher): string[] | undefined {
   return analyzeNamespaces(m).namespaces;
 }
 
-/** L(inner) ⊆ L(outer). */
+/** L(inner) ⊆ L(outer), or `undecided` when the question spends its budget. */
+export function inclusion(outer: Pattern, inner: Pattern, budget = new StepBudget()): Decision {
+  return provablyEmpty({ allow: [inner], deny: [outer], unknown: false }, budget);
+}
+
+/** L(inner) ⊆ L(outer), proven (see {@link inclusion}). */
 export function patternIncludes(outer: Pattern, inner: Pattern): boolean {
-  return provablyEmpty({ allow: [inner], deny: [outer], unknown: false }) === true;
+  return inclusion(outer, inner) === true;
 }
 
 /** The AND of two constraints on the same value. */
@@ -78,7 +97,7 @@ export function intersect(a: Matcher, b: Matcher): Matcher {
   if (a.allow === null) allow = b.allow;
   else if (b.allow === null) allow = a.allow;
   else {
-    const merged = intersectLists(a.allow, b.allow);
+    const merged = intersectLists(a.allow, b.allow, new StepBudget());
     if (merged) allow = merged;
     else {
       allow = a.allow;
@@ -98,35 +117,45 @@ export function subtract(m: Matcher, denied: Pattern[], unknown = false): Matche
 /**
  * The patterns of A ∩ B when that has a pattern form: for each pair, the one contained in the
  * other, or nothing when they are disjoint. Undefined when two patterns overlap only in part
- * (`a*` and `*b`, or an ignore-case literal and a case-sensitive pattern).
+ * (`a*` and `*b`, or an ignore-case literal and a case-sensitive pattern), or when the pairs
+ * spend the budget: the caller then keeps both lists, which is exact.
  */
-function intersectLists(a: Pattern[], b: Pattern[]): Pattern[] | undefined {
+function intersectLists(a: Pattern[], b: Pattern[], budget: StepBudget): Pattern[] | undefined {
   const out: Pattern[] = [];
-  for (const x of a) {
-    for (const y of b) {
-      if (includesFast(y, x)) out.push(x);
-      else if (includesFast(x, y)) out.push(y);
-      else if (provablyEmpty({ allow: [x], allowAlso: [[y]], deny: [], unknown: false }) !== true) return undefined;
+  try {
+    for (const x of a) {
+      for (const y of b) {
+        // Comparing a pair reads both patterns: a step per PAIR_CHARACTERS characters.
+        budget.spend(1 + Math.floor((x.value.length + y.value.length) / PAIR_CHARACTERS));
+        if (includesFast(y, x, budget)) out.push(x);
+        else if (includesFast(x, y, budget)) out.push(y);
+        else if (provablyEmpty({ allow: [x], allowAlso: [[y]], deny: [], unknown: false }, budget) !== true) return undefined;
+      }
     }
+  } catch (e) {
+    if (e instanceof BudgetExceededError) return undefined;
+    throw e;
   }
   return dedupe(out);
 }
 
-/** L(inner) ⊆ L(outer), answering case-sensitive literals directly. */
-function includesFast(outer: Pattern, inner: Pattern): boolean {
+const PAIR_CHARACTERS = 32;
+
+/** L(inner) ⊆ L(outer) proven, answering case-sensitive literals directly. */
+function includesFast(outer: Pattern, inner: Pattern, budget: StepBudget): boolean {
   if (!inner.wildcard && (!inner.ignoreCase || !hasCasedLetters(inner.value))) return patternMatches(outer, inner.value);
-  return patternIncludes(outer, inner);
+  return inclusion(outer, inner, budget) === true;
 }
 
 function hasCasedLetters(s: string): boolean {
   return s.toLowerCase() !== s.toUpperCase();
 }
 
-/** True / false when decided; undefined when the matcher is too complex to analyse. */
-function provablyEmpty(m: Matcher): boolean | undefined {
+/** Whether the matcher admits no string at all, within the budget. */
+function provablyEmpty(m: Matcher, budget: StepBudget): Decision {
   if (admitsSimplestMember(m)) return false;
   try {
-    const auto = new MatcherAutomaton(m);
+    const auto = new MatcherAutomaton(m, budget);
     const alphabet = [...auto.literalCharacters(), freshCharacter(auto.literalCharacters())];
     const seen = new Set([auto.start]);
     const queue = [auto.start];
@@ -144,7 +173,7 @@ function provablyEmpty(m: Matcher): boolean | undefined {
     }
     return true;
   } catch (e) {
-    if (e instanceof AutomatonLimitError) return undefined;
+    if (e instanceof BudgetExceededError) return 'undecided';
     throw e;
   }
 }
@@ -153,13 +182,16 @@ function provablyEmpty(m: Matcher): boolean | undefined {
  * Whether the matcher admits the simplest member of one of its first allow list's patterns
  * (stars dropped, each `?` one letter): a witness that it is not empty, found without the
  * automaton. Only for ASCII patterns, where whole-string and per-character case folding agree.
+ * Each candidate is matched against every pattern: the first {@link SIMPLEST_MEMBERS} are tried.
  */
 function admitsSimplestMember(m: Matcher): boolean {
   const groups = [m.allow ?? [], ...(m.allowAlso ?? []), m.deny];
   if (!groups.every((g) => g.every((p) => ASCII.test(p.value)))) return false;
-  const candidates = m.allow ?? m.allowAlso?.[0] ?? [literal('')];
+  const candidates = (m.allow ?? m.allowAlso?.[0] ?? [literal('')]).slice(0, SIMPLEST_MEMBERS);
   return candidates.some((p) => admits(m, p.wildcard ? p.value.replace(/\*/g, '').replace(/\?/g, 'a') : p.value));
 }
+
+const SIMPLEST_MEMBERS = 16;
 
 const ASCII = /^[\x00-\x7f]*$/;
 

@@ -70,7 +70,7 @@ export class Model implements InventoryIndex {
     return cached;
   }
 
-  /** Warnings for identities whose trust could not be analysed (they then have no federations), in inventory order. */
+  /** Warnings for identities whose trust could not be analysed (they then have no federations) or only in part (a question past its step budget), in inventory order. */
   analysisNotes(): CoverageNote[] {
     const out: CoverageNote[] = [];
     for (const role of this.ofType('aws.iam.Role')) {

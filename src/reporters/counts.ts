@@ -25,6 +25,17 @@ export function countFindings(findings: readonly Finding[]): FindingCounts {
   };
 }
 
+/** The findings of each rule, rules in the order of their first finding, findings in the order given. */
+export function findingsByRule(findings: readonly Finding[]): Map<string, Finding[]> {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  return byRule;
+}
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

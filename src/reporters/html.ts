@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
-import { countFindings, summaryLine } from './counts.js';
+import { countFindings, findingsByRule, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
@@ -140,8 +140,7 @@ function notesSection(result: ScanResult): string {
 export function renderHtml(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
-  const byRule = new Map<string, Finding[]>();
-  for (const f of counts.active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  const byRule = findingsByRule(counts.active);
   const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
   const body = [
     '<h1>podtrust report</h1>',

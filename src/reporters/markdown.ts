@@ -1,7 +1,7 @@
 import { SEVERITIES, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
-import { countFindings, summaryLine } from './counts.js';
+import { countFindings, findingsByRule, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
@@ -115,9 +115,7 @@ export function renderMarkdown(result: ScanResult): string {
 
   if (counts.active.length > 0) {
     lines.push('## Findings', '', ...findingsTable(result, counts.active), '', '## Details', '');
-    const byRule = new Map<string, Finding[]>();
-    for (const f of counts.active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-    for (const [ruleId, findings] of byRule) lines.push(...ruleSection(result, rules.get(ruleId), ruleId, findings));
+    for (const [ruleId, findings] of findingsByRule(counts.active)) lines.push(...ruleSection(result, rules.get(ruleId), ruleId, findings));
   }
 
   if (counts.suppressed.length > 0) {

@@ -15,8 +15,12 @@ const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
 // Other C0/C1 controls, DEL, and bidirectional overrides that reorder what is displayed.
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+// Every character the three patterns above start with: text without one is returned as it is.
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u0085\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 /** One line of text for a terminal cell: escape sequences and controls gone, line breaks made spaces. */
 export function sanitizeTerminal(text: string): string {
+  if (!ANY_CONTROL.test(text)) return text;
   return text.replace(ESCAPE_SEQUENCE, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
 }
 

@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { palette, type Palette } from './ansi.js';
@@ -8,6 +7,9 @@ import { locationFile } from './location.js';
 import { inertForLog, sanitizeTerminal } from './sanitize.js';
 import { changeLines, configurationLines } from './configuration-text.js';
 import { fitColumns, wrapText } from './wrap.js';
+import { CELL_PADDING, drawGrid, gridBorders, type GridCell } from './grid.js';
+import { displayWidth, isPrintableAscii } from './text-width.js';
+import { cutText } from '../util/input-text.js';
 
 export interface TableOptions {
   color: boolean;
@@ -16,40 +18,66 @@ export interface TableOptions {
 }
 
 const HEADINGS = ['severity', 'rule', 'resource', 'location', 'message'];
-// cli-table3 draws one border character between and around columns and pads each cell by one space per side.
-const BORDERS = HEADINGS.length + 1;
-const PADDING = 2;
 // Below this many characters per column a table is unreadable; findings are listed instead.
 const MIN_COLUMN_CONTENT = 4;
+/**
+ * Characters of one cell shown at most: every finding is listed, but a cell holding a long
+ * text from the input (fifty quoted patterns) is cut, so the table stays readable and its
+ * cost linear in the findings.
+ */
+export const CELL_CHARACTERS = 600;
+/** The width used when the terminal reports none (a pipe, or a terminal that says 0 columns). */
+export const DEFAULT_WIDTH = 80;
 
 function shownLocation(root: string, location: Location): string {
   const file = shownPath(root, locationFile(location));
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
 }
 
-function findingCells(result: ScanResult, finding: Finding): string[] {
+/** A cell's text, and whether it is printable ASCII: measured once, its width is then its length. */
+interface Cell {
+  text: string;
+  ascii: boolean;
+}
+
+function findingCells(result: ScanResult, finding: Finding): Cell[] {
   return [
     finding.severity,
     finding.ruleId,
     finding.resource.name,
     shownLocation(result.root, finding.location),
     finding.message,
-  ].map((cell) => inertForLog(sanitizeTerminal(cell)));
+  ].map((raw) => {
+    const text = cutText(inertForLog(sanitizeTerminal(raw)), CELL_CHARACTERS);
+    return { text, ascii: isPrintableAscii(text) };
+  });
 }
 
-function widestOf(rows: string[][], column: number, measure: (cell: string) => number): number {
-  return Math.max(Array.from(HEADINGS[column]!).length, ...rows.map((row) => measure(row[column] ?? '')));
+function widestOf(rows: Cell[][], column: number, measure: (cell: Cell) => number): number {
+  let widest = HEADINGS[column]!.length;
+  for (const row of rows) widest = Math.max(widest, measure(row[column]!));
+  return widest;
 }
 
-const fullLength = (cell: string): number => Array.from(cell).length;
-const longestWord = (cell: string): number => Math.max(0, ...cell.split(' ').map(fullLength));
+const fullWidth = (cell: Cell): number => (cell.ascii ? cell.text.length : displayWidth(cell.text));
+
+function longestWord({ text, ascii }: Cell): number {
+  let longest = 0;
+  for (let start = 0; start <= text.length; ) {
+    const space = text.indexOf(' ', start);
+    const end = space < 0 ? text.length : space;
+    if (end - start > longest) longest = Math.max(longest, ascii ? end - start : displayWidth(text.slice(start, end)));
+    start = end + 1;
+  }
+  return longest;
+}
 
 /**
  * Severity and rule id stay unbroken when they take at most half the room; the other columns
  * first get their longest word, then share what is left by how much more they could use.
  */
-function columnWidths(rows: string[][], available: number): number[] {
-  const natural = HEADINGS.map((_, column) => widestOf(rows, column, fullLength));
+function columnWidths(rows: Cell[][], available: number): number[] {
+  const natural = HEADINGS.map((_, column) => widestOf(rows, column, fullWidth));
   const fixedColumns = natural.slice(0, 2);
   const fixed = fixedColumns.reduce((a, b) => a + b, 0);
   if (fixed > available / 2) return fitColumns(natural, available);
@@ -65,28 +93,19 @@ function columnWidths(rows: string[][], available: number): number[] {
   return [...fixedColumns, ...base.map((w, i) => w + extra[i]!)];
 }
 
-function renderGrid(rows: string[][], severities: Finding['severity'][], contentWidths: number[], paint: Palette): string {
-  const table = new Table({
-    head: HEADINGS.map((h) => paint.bold(h)),
-    colWidths: contentWidths.map((w) => w + PADDING),
-    wordWrap: false,
-    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
-  });
-  rows.forEach((row, i) => {
-    const wrapped = row.map((cell, column) => wrapText(cell, contentWidths[column]!).join('\n'));
-    wrapped[0] = wrapped[0]!
-      .split('\n')
-      .map((line) => paint.severity[severities[i]!](line))
-      .join('\n');
-    table.push(wrapped);
-  });
-  return table.toString();
+function renderGrid(rows: Cell[][], severities: Finding['severity'][], contentWidths: number[], paint: Palette): string {
+  // A heading wider than its column is cut, as it always was.
+  const head: GridCell[] = HEADINGS.map((h, column) => ({ lines: [cutText(h, contentWidths[column]!)], paint: paint.bold }));
+  const body = rows.map((row, i): GridCell[] =>
+    row.map(({ text, ascii }, column) => ({ lines: wrapText(text, contentWidths[column]!), ascii, paint: column === 0 ? paint.severity[severities[i]!] : undefined })),
+  );
+  return drawGrid(head, body, contentWidths, { rowRules: true });
 }
 
-function renderList(rows: string[][], severities: Finding['severity'][], width: number, paint: Palette): string {
+function renderList(rows: Cell[][], severities: Finding['severity'][], width: number, paint: Palette): string {
   const lines: string[] = [];
   rows.forEach((row, i) => {
-    const [severity, rule, resource, location, message] = row as [string, string, string, string, string];
+    const [severity, rule, resource, location, message] = row.map((cell) => cell.text) as [string, string, string, string, string];
     const head = wrapText(`${severity.toUpperCase()} ${rule}`, width);
     lines.push(...head.map((line) => paint.severity[severities[i]!](line)));
     for (const detail of [resource, location, message]) {
@@ -125,7 +144,7 @@ function renderSection(section: { heading: string; items: string[] } | undefined
 }
 
 export function renderTable(result: ScanResult, opts: TableOptions): string {
-  const width = Math.max(20, Math.floor(Number.isFinite(opts.width) ? opts.width : 80));
+  const width = Math.max(20, Math.floor(Number.isFinite(opts.width) && opts.width > 0 ? opts.width : DEFAULT_WIDTH));
   const paint = palette(opts.color);
   const counts = countFindings(result.findings);
   const rows = counts.active.map((finding) => findingCells(result, finding));
@@ -136,7 +155,7 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
   const change = renderSection(changeLines(result.configurationChange), width, paint);
   if (change.length > 0) blocks.push(change.join('\n'));
   if (rows.length > 0) {
-    const available = width - BORDERS - PADDING * HEADINGS.length;
+    const available = width - gridBorders(HEADINGS.length) - CELL_PADDING * HEADINGS.length;
     if (available >= MIN_COLUMN_CONTENT * HEADINGS.length) {
       blocks.push(renderGrid(rows, severities, columnWidths(rows, available), paint));
     } else {

@@ -5,6 +5,7 @@ import type { ConditionUse, Federation } from '../federation/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { hasWildcard } from '../federation/wildcard.js';
 import { issuerDisplayName } from '../federation/issuers.js';
+import { shown } from '../util/input-text.js';
 
 export interface RoleFederation {
   role: Resource;
@@ -65,7 +66,7 @@ export function displayIssuer(f: Federation): string {
 
 export function roleDisplayName(role: Resource): string {
   const body = role.body as Record<string, JsonValue>;
-  return typeof body.RoleName === 'string' ? body.RoleName : role.name;
+  return shown(typeof body.RoleName === 'string' ? body.RoleName : role.name);
 }
 
 /** Finds the scanned role an annotation or association names: by ARN, by name, or by Terraform reference. */

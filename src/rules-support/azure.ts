@@ -5,6 +5,7 @@ import { isUnknown } from '../model/unknown.js';
 import { normalizeIssuer } from '../federation/issuers.js';
 import { builtinRoleName } from '../iam/azure-roles.js';
 import type { ScopeInfo } from '../iam/azure-scope.js';
+import { shown } from '../util/input-text.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 
@@ -99,5 +100,5 @@ export function clusterIssuerKnown(cluster: ClusterInfo | undefined): cluster is
 
 export function identityDisplayName(identity: Resource): string {
   const name = obj(identity.body)?.['name'];
-  return typeof name === 'string' ? name : identity.name;
+  return shown(typeof name === 'string' ? name : identity.name);
 }

@@ -5,6 +5,7 @@ import { isUnknown } from '../model/unknown.js';
 import { gsaEmail, serviceAccountEmail } from '../federation/gcp.js';
 import { escapeToken } from '../util/pointer.js';
 import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
+import { shown } from '../util/input-text.js';
 
 export const GSA_ANNOTATION_POINTER = `/metadata/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`;
 
@@ -43,7 +44,7 @@ export function findGsa(model: Model, value: JsonValue | undefined): Resource | 
 }
 
 export function gsaName(gsa: Resource): string {
-  return gsaEmail(gsa) ?? gsa.name;
+  return shown(gsaEmail(gsa) ?? gsa.name);
 }
 
 export function clusterResource(model: Model, info: ClusterInfo | undefined): Resource | undefined {

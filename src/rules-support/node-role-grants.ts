@@ -1,9 +1,9 @@
 /** What a worker node role grants beyond the EKS node baseline, grouped by the element to change. */
 import type { JsonValue, Resource } from '../model/types.js';
 import type { Model } from '../model/model.js';
-import { isUnknown } from '../model/unknown.js';
 import { effectivePermissions, type GrantLocation } from '../iam/effective-permissions.js';
 import { NODE_BASELINE_POLICIES } from '../iam/aws-managed-policies.js';
+import { shown } from '../util/input-text.js';
 
 export interface ExcessGrant extends GrantLocation {
   /** What is granted there, for the message (`s3:*`, `the AWS managed policy AdministratorAccess`). */
@@ -46,5 +46,5 @@ export function describeNodeRole(role: Resource | undefined, model: Model): { te
 
 export function roleName(role: Resource): string {
   const body = role.body as Record<string, JsonValue>;
-  return typeof body.RoleName === 'string' ? body.RoleName : isUnknown(body.RoleName) ? role.name : role.name;
+  return shown(typeof body.RoleName === 'string' ? body.RoleName : role.name);
 }

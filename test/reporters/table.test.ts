@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable } from '../../src/reporters/table.js';
-import { sampleResult } from './sample-result.js';
+import { CELL_CHARACTERS, renderTable } from '../../src/reporters/table.js';
+import { bulkFinding, sampleResult } from './sample-result.js';
 import type { ScanResult } from '../../src/engine/result.js';
 
 const ESCAPE = /[\u001b\u009b]/;
@@ -66,5 +66,49 @@ describe('renderTable', () => {
 
   it('colours severities only when asked', () => {
     expect(renderTable(sampleResult(), { color: true, width: 120 })).toContain('\u001b[1;31mcritical\u001b[0m');
+  });
+});
+
+/** Terminal columns of text whose wide characters are all CJK ideographs (two columns each). */
+function columns(line: string): number {
+  return Array.from(line).reduce((n, ch) => n + (/[\u4e00-\u9fff]/.test(ch) ? 2 : 1), 0);
+}
+
+describe('renderTable with many or long findings', () => {
+  it('lists every finding and cuts only long cells, with an ellipsis', () => {
+    const long = `Role app admits ${Array.from({ length: 200 }, (_, i) => `"system:serviceaccount:ns-${i}:*"`).join(', ')}.`;
+    const findings = Array.from({ length: 3000 }, (_, i) => ({ ...bulkFinding(i, 'high'), message: i === 7 ? long : `Finding ${i}.` }));
+    const result: ScanResult = { ...sampleResult(), findings, notes: [] };
+    const text = renderTable(result, { color: false, width: 120 });
+    for (let i = 0; i < findings.length; i++) expect(text).toContain(`bulk/${i}.yaml:1`);
+    expect(text).toContain('3000 findings: 3000 high');
+    const cell = text.split('\n').filter((line) => line.includes('│')).map((line) => line.split('│')[5]!.trim());
+    const shown = cell.slice(cell.findIndex((c) => c.startsWith('Role app admits'))).join(' ');
+    expect(shown).toContain('"system:serviceaccount:ns-0:*"');
+    expect(shown).toMatch(/…/);
+    expect(shown.slice(0, shown.indexOf('…')).replace(/\s/g, '').length).toBeLessThan(CELL_CHARACTERS);
+    expect(shown).not.toContain('ns-199');
+    expect(Math.max(...lengths(text))).toBeLessThanOrEqual(120);
+  });
+
+  it('takes a width of 0 columns as the default width, not as a list', () => {
+    const text = renderTable(sampleResult(), { color: false, width: 0 });
+    expect(text).toContain('┌');
+    expect(text).toBe(renderTable(sampleResult(), { color: false, width: 80 }));
+  });
+
+  it('measures wide characters by the columns they take', () => {
+    const result = sampleResult();
+    result.findings[1] = { ...result.findings[1]!, resource: { ...result.findings[1]!.resource, name: '漢字角色名前'.repeat(4) }, message: '信頼政策条件'.repeat(12) };
+    for (const width of [60, 100, 160]) {
+      const grid = renderTable(result, { color: false, width }).split('\n').filter((line) => /^[┌│├└]/.test(line));
+      expect(grid.some((line) => line.includes('漢'))).toBe(true);
+      // Every line of the grid as wide as its top border: the borders line up.
+      for (const line of grid) expect(columns(line)).toBe(columns(grid[0]!));
+      expect(columns(grid[0]!)).toBeLessThanOrEqual(width);
+      // Wrapped, not cut.
+      const messages = grid.filter((line) => line.startsWith('│')).map((line) => line.split('│')[5]!.trim());
+      expect(messages.join('')).toContain('信頼政策条件'.repeat(12));
+    }
   });
 });

@@ -22,6 +22,43 @@ describe('wrapText', () => {
   });
 });
 
+/** Wrapping as a list of pieces joined greedily: the obviously-correct form of the one-pass wrapper (ASCII text). */
+function referenceWrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  let spaceBefore = false;
+  for (const token of text.match(/\s+|[^\s/-]*[/-]+|[^\s/-]+/g) ?? []) {
+    if (/^\s+$/.test(token)) {
+      spaceBefore = current !== '';
+      continue;
+    }
+    const joined = `${current}${spaceBefore ? ' ' : ''}${token}`;
+    spaceBefore = false;
+    if (joined.length <= width) {
+      current = joined;
+      continue;
+    }
+    if (current !== '') lines.push(current);
+    for (let i = 0; i < token.length; i += width) {
+      if (i + width < token.length) lines.push(token.slice(i, i + width));
+      else current = token.slice(i);
+    }
+  }
+  lines.push(current);
+  return lines;
+}
+
+describe('wrapText against the greedy reference', () => {
+  it('gives the same lines for any text of blanks, dashes, slashes and letters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '  ', '\t', '-', '/', 'xyz'), maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (text, width) => {
+        expect(wrapText(text, width)).toEqual(referenceWrap(text, width));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('fitColumns', () => {
   it('keeps narrow columns whole and never exceeds the room', () => {
     expect(fitColumns([8, 30, 50], 60)).toEqual([8, 26, 26]);

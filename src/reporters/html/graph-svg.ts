@@ -1,6 +1,7 @@
 /** Draws the identity graph as inline SVG: three columns (ServiceAccounts, identities, findings). */
 import type { IdentityGraph } from './identity-map.js';
 import { escapeHtml } from './escape.js';
+import { cutText } from '../../util/input-text.js';
 
 const COLUMN_WIDTH = 300;
 const NODE_WIDTH = 250;
@@ -10,10 +11,6 @@ const TOP = 34;
 const MAX_LABEL = 36;
 const HEADINGS = ['ServiceAccount', 'Cloud identity (can do)', 'Findings'];
 
-function shortLabel(label: string): string {
-  const chars = Array.from(label);
-  return chars.length > MAX_LABEL ? `${chars.slice(0, MAX_LABEL - 1).join('')}…` : label;
-}
 
 export function graphSvg(graph: IdentityGraph): string {
   const place = new Map<string, { x: number; y: number }>();
@@ -46,7 +43,7 @@ export function graphSvg(graph: IdentityGraph): string {
     parts.push(
       `<g class="${cls}"><title>${escapeHtml(node.label)}</title>` +
         `<rect x="${p.x}" y="${p.y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="${node.column === 2 ? 14 : 4}"/>` +
-        `<text x="${p.x + 8}" y="${p.y + 19}">${escapeHtml(shortLabel(node.label))}</text></g>`,
+        `<text x="${p.x + 8}" y="${p.y + 19}">${escapeHtml(cutText(node.label, MAX_LABEL))}</text></g>`,
     );
   }
   parts.push('</svg>');

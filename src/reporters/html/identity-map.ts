@@ -4,6 +4,7 @@
  */
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../../model/types.js';
 import type { IdentityLink, ScanResult } from '../../engine/result.js';
+import { findingsByRule } from '../counts.js';
 
 export interface IdentityRow {
   serviceAccount?: { id: string; name: string; cluster?: string };
@@ -24,16 +25,38 @@ export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
   'web-identity': 'OIDC web identity',
 };
 
-function activeOn(findings: readonly Finding[], ids: (string | undefined)[]): Finding[] {
-  const wanted = new Set(ids.filter((id): id is string => id !== undefined));
-  return findings
-    // A finding about an identity may sit on another resource (a GCP binding, an Azure role
-    // assignment) that names the identity as a related location.
-    .filter((f) => !f.suppression && (wanted.has(f.resource.id) || f.related.some((r) => r.resourceId !== undefined && wanted.has(r.resourceId))))
+/**
+ * The positions of unsuppressed findings by the resources they are about. A finding about an
+ * identity may sit on another resource (a GCP binding, an Azure role assignment) that names the
+ * identity as a related location: it is filed under that identity too.
+ */
+function findingsByResource(findings: readonly Finding[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  findings.forEach((f, i) => {
+    if (f.suppression) return;
+    const ids = new Set([f.resource.id]);
+    for (const r of f.related) if (r.resourceId !== undefined) ids.add(r.resourceId);
+    for (const id of ids) {
+      const list = index.get(id);
+      if (list) list.push(i);
+      else index.set(id, [i]);
+    }
+  });
+  return index;
+}
+
+/** The findings about any of the resources, in report order, then most severe first. */
+function activeOn(findings: readonly Finding[], index: Map<string, number[]>, ids: (string | undefined)[]): Finding[] {
+  const at = new Set<number>();
+  for (const id of ids) if (id !== undefined) for (const i of index.get(id) ?? []) at.add(i);
+  return [...at]
+    .sort((a, b) => a - b)
+    .map((i) => findings[i]!)
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
 
 export function identityRows(result: ScanResult): IdentityRow[] {
+  const index = findingsByResource(result.findings);
   return (result.identities ?? []).map((link) => ({
     ...(link.serviceAccount ? { serviceAccount: link.serviceAccount } : {}),
     provider: link.provider,
@@ -41,7 +64,7 @@ export function identityRows(result: ScanResult): IdentityRow[] {
     identity: link.identityName ?? link.identity,
     ...(link.identityResourceId !== undefined ? { identityResourceId: link.identityResourceId } : {}),
     permissions: link.permissions ?? [],
-    findings: activeOn(result.findings, [link.serviceAccount?.id, link.identityResourceId]),
+    findings: activeOn(result.findings, index, [link.serviceAccount?.id, link.identityResourceId]),
   }));
 }
 
@@ -107,9 +130,7 @@ export function identityGraph(rows: readonly IdentityRow[]): IdentityGraph {
   const edges = new Map<string, { from: string; to: string }>();
   const edge = (from: string, to: string): void => void edges.set(`${from}\u0000${to}`, { from, to });
   const findingNodes = (owner: string, findings: Finding[]): void => {
-    const byRule = new Map<string, Finding[]>();
-    for (const f of findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-    for (const [ruleId, list] of byRule) {
+    for (const [ruleId, list] of findingsByRule(findings)) {
       const key = `f:${owner}:${ruleId}`;
       const severity = worst(list);
       nodes.set(key, { key, column: 2, label: `${severity}: ${ruleId}${list.length > 1 ? ` (${list.length})` : ''}`, severity });
