@@ -95,7 +95,8 @@ export function generateHostile(dir) {
   write('bombs/merge.yaml', merges.join('\n') + '\n');
   write('bombs/arrays.json', '['.repeat(200_000) + ']'.repeat(200_000));
   write('bombs/objects.json', '{"a":'.repeat(4_000) + '1' + '}'.repeat(4_000));
-  write('bombs/for/main.tf', 'locals {\n  x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : "${a}-${b}-${c}"]]]\n}\n');
+  // Used by a role, so it is evaluated (a local nothing reads is never evaluated).
+  write('bombs/for/main.tf', 'locals {\n  x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : "${a}-${b}-${c}"]]]\n}\nresource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = jsonencode(local.x)\n}\n');
   write('bombs/deep.yaml', 'a: ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n');
 
   // A secret where only Secrets used to be searched.
