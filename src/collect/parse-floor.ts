@@ -3,7 +3,8 @@
  * uses, and nothing else (no collectors, no evaluation, no rules).
  */
 import { readInputs } from './inputs.js';
-import { parseJson, parseYaml } from '../util/structured.js';
+import { parseJson } from '../util/structured.js';
+import { parseYaml } from '../util/yaml.js';
 import { parseHcl } from '../collectors/terraform/hcl-parser.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from '../scan.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { CoverageNote, Finding, Severity } from '../model/types.js';
 import { InputReader, readPolicy } from '../util/input-reader.js';
-import { parseYaml } from '../util/structured.js';
+import { parseYaml } from '../util/yaml.js';
 import { PodtrustError } from '../errors.js';
 import { globMatch } from '../util/glob.js';
 import { rootRelative } from '../util/paths.js';

@@ -5,7 +5,7 @@
 import type { CoverageNote } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { isUnknown } from '../model/unknown.js';
-import { positionOf } from './locate.js';
+import { positionOf } from '../model/locate.js';
 import { shown } from '../util/input-text.js';
 
 const IDENTITY_TYPES = ['aws.iam.Role', 'azure.msi.UserAssignedIdentity', 'gcp.iam.ServiceAccount'];

@@ -7,7 +7,7 @@ import type { CoverageNote, Finding, Resource, Severity } from '../model/types.j
 import { SEVERITY_RANK } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import type { CodeRule, Report, RuleMeta } from './rule-api.js';
-import { locate, positionOf } from './locate.js';
+import { locate, positionOf } from '../model/locate.js';
 import { fingerprint } from './fingerprint.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';

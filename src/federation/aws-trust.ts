@@ -9,7 +9,7 @@ import { webIdentityKeyPresence } from './aws-condition-keys.js';
 import { readConditions } from './aws-conditions.js';
 import { ciIssuerById, subjectPin } from './ci-issuers.js';
 import { issuerDisplayName, resolveIssuerDetailed, sameIssuer } from './issuers.js';
-import { positionOf } from '../engine/locate.js';
+import { positionOf } from '../model/locate.js';
 import { BudgetExceededError, STEP_BUDGET } from './automaton.js';
 import { emptiness, intersect, SUBJECT_PREFIX, subtract } from './matcher.js';
 import type { ConditionUse, Federation, Issuer, Matcher, Pattern } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { PodtrustError } from '../errors.js';
 import type { CoverageNote, JsonValue, PositionMap } from '../model/types.js';
-import { closestPosition } from '../engine/locate.js';
+import { closestPosition } from '../model/locate.js';
 import { escapeToken } from './pointer.js';
 
 /**

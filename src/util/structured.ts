@@ -9,7 +9,6 @@ import { Composer, LineCounter, Parser, type CST, type Document, isAlias, isMap,
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
-import { parseYamlFast } from './yaml-fast.js';
 import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
 
@@ -75,11 +74,6 @@ function positionOf(lc: LineCounter, start: number, end: number): Position {
   const a = lc.linePos(start);
   const b = lc.linePos(Math.max(start, end));
   return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
-}
-
-/** Parses every document of a YAML stream. Documents without any node are dropped. */
-export function parseYaml(text: string, options: YamlOptions = {}): ParseOutput {
-  return parseYamlFast(text, options) ?? parseYamlReference(text, options);
 }
 
 /** The `yaml`-library path: handles all of YAML; the fast path must match its results exactly. */

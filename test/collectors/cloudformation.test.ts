@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { collectCloudFormation, isCloudFormation } from '../../src/collectors/cloudformation/index.js';
 import type { CollectResult } from '../../src/collectors/types.js';
 import type { Resource } from '../../src/model/types.js';
-import { DEFAULT_LIMITS, parseJson, parseYaml } from '../../src/util/structured.js';
+import { DEFAULT_LIMITS, parseJson } from '../../src/util/structured.js';
+import { parseYaml } from '../../src/util/yaml.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = join(import.meta.dirname, 'fixtures', 'cfn');

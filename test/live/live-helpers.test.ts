@@ -4,7 +4,7 @@ import { backoffDelay, HttpStatusError, isRetryable, parseRetryAfter, withRetry 
 import { renderYamlWithPositions } from '../../src/util/yaml-render.js';
 import { createProgress } from '../../src/live/progress.js';
 import { kubernetesObjectPath } from '../../src/live/locations.js';
-import { parseYaml } from '../../src/util/structured.js';
+import { parseYaml } from '../../src/util/yaml.js';
 import { get } from '../../src/util/pointer.js';
 
 describe('retry', () => {

@@ -10,7 +10,8 @@ import { loadAll, Kind, type YAMLNode } from '@stoplight/yaml-ast-parser';
 import { Parser, type CST } from 'yaml';
 import { jsonNestingOverflow, parseJsonWithin, NestingTooDeep, valueNestingOverflow } from '../../src/util/nesting.js';
 import { cstNestingOverflow, yamlNestingBound } from '../../src/util/yaml-nesting.js';
-import { parseJson, parseYaml, DEFAULT_LIMITS } from '../../src/util/structured.js';
+import { parseJson, DEFAULT_LIMITS } from '../../src/util/structured.js';
+import { parseYaml } from '../../src/util/yaml.js';
 import { parseYamlFast } from '../../src/util/yaml-fast.js';
 import type { JsonValue } from '../../src/model/types.js';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { parseYaml, parseYamlReference, type YamlOptions } from '../../src/util/structured.js';
+import { parseYamlReference, type YamlOptions } from '../../src/util/structured.js';
+import { parseYaml } from '../../src/util/yaml.js';
 import { parseYamlFast } from '../../src/util/yaml-fast.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
