@@ -39,6 +39,13 @@ describe('rule fixtures', () => {
     }
   });
 
+  it('every rule\'s metadata is written (no TODO left by npm run new-rule)', () => {
+    for (const { meta } of allRules()) {
+      const text = JSON.stringify([meta.title, meta.description, meta.remediation, meta.examples ?? {}]);
+      expect(text, `${meta.id}: its metadata still holds a TODO of npm run new-rule`).not.toMatch(/\bTODO\b/);
+    }
+  });
+
   it.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('%s', async (_name, c) => {
     expect(c.todo, `${c.source} is still a placeholder: write the case and remove its todo`).toBeUndefined();
     const { dir, done } = caseFolder(c);
