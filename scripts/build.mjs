@@ -11,7 +11,10 @@ const ifStale = process.argv.includes('--if-stale');
 
 const index = renderRuleIndex(repo);
 const indexFile = join(repo, INDEX_PATH);
-if (!existsSync(indexFile) || readFileSync(indexFile, 'utf8') !== index) writeFileSync(indexFile, index);
+if (!existsSync(indexFile) || readFileSync(indexFile, 'utf8') !== index) {
+  writeFileSync(indexFile, index);
+  process.stdout.write(`wrote ${INDEX_PATH}\n`);
+}
 
 function newest(dir) {
   let t = 0;

@@ -1,6 +1,7 @@
 /**
- * The one generic rule test: every fixture case under fixtures/rules/<rule-id>/ runs through the
- * real scan(), and the rule's findings must equal expect.yaml exactly (file, line, resource,
+ * The one generic rule test: every fixture case under fixtures/rules/<rule-id>/ (a case folder,
+ * or an entry of cases.yaml scanned as a folder holding its one file) runs through the real
+ * scan(), and the rule's findings must equal its expectations exactly (file, line, resource,
  * severity). Pass cases expect none.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { scan } from '../src/scan.js';
 import type { Inventory } from '../src/model/types.js';
 import { allRules } from '../src/engine/rules.js';
 import { loadConfig } from '../src/engine/config.js';
-import { actualOf, listFixtureCases, type ExpectedFinding } from './helpers/fixtures.js';
+import { actualOf, caseFolder, listFixtureCases, type ExpectedFinding, type FixtureCase } from './helpers/fixtures.js';
 
 const cases = listFixtureCases();
 
@@ -25,7 +26,7 @@ function normalize(list: ExpectedFinding[]): ExpectedFinding[] {
 }
 
 describe('rule fixtures', () => {
-  it('every rule has at least one fail and one pass case, and every fixture folder names a rule', () => {
+  it('every rule has at least one fail and one pass case (folders and cases.yaml alike), and every fixture folder names a rule', () => {
     const ids = new Set(allRules().map((r) => r.meta.id));
     const byRule = new Map<string, Set<string>>();
     for (const c of cases) {
@@ -38,19 +39,36 @@ describe('rule fixtures', () => {
     }
   });
 
+  it('every rule\'s metadata is written (no TODO left by npm run new-rule)', () => {
+    for (const { meta } of allRules()) {
+      const text = JSON.stringify([meta.title, meta.description, meta.remediation, meta.examples ?? {}]);
+      expect(text, `${meta.id}: its metadata still holds a TODO of npm run new-rule`).not.toMatch(/\bTODO\b/);
+    }
+  });
+
   it.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('%s', async (_name, c) => {
-    const config = existsSync(join(c.dir, '.podtrust.yaml')) ? loadConfig(c.dir) : undefined;
-    // A saved inventory (a live cluster snapshot) in the case folder is audited with it, as `--inventory` would.
-    const inventoryFile = join(c.dir, 'inventory.json');
-    const inventories = existsSync(inventoryFile) ? [JSON.parse(readFileSync(inventoryFile, 'utf8')) as Inventory] : undefined;
-    const result = await scan({ paths: [c.dir], root: c.dir, ...(config ? { config } : {}), ...(inventories ? { inventories } : {}), now: new Date('2026-11-01T00:00:00Z') });
-    const errors = result.notes.filter((n) => n.level === 'error' && n.kind !== 'rule-error');
-    const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
-    expect(ruleErrors).toEqual([]);
-    if (!c.name.includes('invalid')) expect(errors).toEqual([]);
-    const actual = normalize(result.findings.filter((f) => f.ruleId === c.ruleId).map((f) => actualOf(f, c.dir)));
-    if (c.kind === 'pass') expect(actual).toEqual([]);
-    else expect(c.expected.length, 'a fail- case lists its findings in expect.yaml').toBeGreaterThan(0);
-    expect(actual).toEqual(normalize(c.expected));
+    expect(c.todo, `${c.source} is still a placeholder: write the case and remove its todo`).toBeUndefined();
+    const { dir, done } = caseFolder(c);
+    try {
+      await expectCase(c, dir);
+    } finally {
+      done();
+    }
   });
 });
+
+async function expectCase(c: FixtureCase, dir: string): Promise<void> {
+  const config = existsSync(join(dir, '.podtrust.yaml')) ? loadConfig(dir) : undefined;
+  // A saved inventory (a live cluster snapshot) in the case folder is audited with it, as `--inventory` would.
+  const inventoryFile = join(dir, 'inventory.json');
+  const inventories = existsSync(inventoryFile) ? [JSON.parse(readFileSync(inventoryFile, 'utf8')) as Inventory] : undefined;
+  const result = await scan({ paths: [dir], root: dir, ...(config ? { config } : {}), ...(inventories ? { inventories } : {}), now: new Date('2026-11-01T00:00:00Z') });
+  const errors = result.notes.filter((n) => n.level === 'error' && n.kind !== 'rule-error');
+  const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
+  expect(ruleErrors).toEqual([]);
+  if (!c.name.includes('invalid')) expect(errors).toEqual([]);
+  const actual = normalize(result.findings.filter((f) => f.ruleId === c.ruleId).map((f) => actualOf(f, dir)));
+  if (c.kind === 'pass') expect(actual).toEqual([]);
+  else expect(c.expected.length, `a fail- case lists its findings (${c.source})`).toBeGreaterThan(0);
+  expect(actual).toEqual(normalize(c.expected));
+}
