@@ -66,7 +66,9 @@ const MAX_REGEX_SUBJECT = 1000;
  */
 export function isSafeRegex(pattern: string): boolean {
   if (pattern.length > 200 || /\\[1-9k]|\(\?<?[=!]/.test(pattern)) return false;
-  let unbounded = 0;
+  // Every place the engine may choose (a quantifier that is not an exact count, an alternative)
+  // multiplies the ways a subject can be matched: at most two keep it quadratic in the subject.
+  let choices = 0;
   const groups: { quantified: boolean; alternation: boolean }[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -82,6 +84,7 @@ export function isSafeRegex(pattern: string): boolean {
     }
     if (c === '(') groups.push({ quantified: false, alternation: false });
     else if (c === '|') {
+      choices++;
       const g = groups[groups.length - 1];
       if (g) g.alternation = true;
     } else if (c === ')') {
@@ -89,14 +92,13 @@ export function isSafeRegex(pattern: string): boolean {
       const next = pattern[i + 1];
       // A repeated group whose body can itself repeat or branch is where backtracking explodes.
       if ((g?.quantified || g?.alternation) && (next === '*' || next === '+' || next === '{')) return false;
-    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(pattern.slice(i)))) {
-      unbounded++;
-      for (const g of groups) g.quantified = true;
-    } else if (c === '?' || c === '{') {
+    } else if (c === '*' || c === '+' || c === '?' || c === '{') {
+      const exact = c === '{' && /^\{\d+\}/.test(pattern.slice(i));
+      if (!exact) choices++;
       for (const g of groups) g.quantified = true;
     }
   }
-  return unbounded <= 2;
+  return choices <= 2;
 }
 
 function regex(pattern: string, subject: string): RegExp {
