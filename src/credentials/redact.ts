@@ -231,8 +231,30 @@ export function redactBody(type: string, body: JsonValue): CredentialEvidence[] 
     walk.kubeconfigUsers(body);
   }
   walk.object(body);
+  // An access key id anywhere in the object: a 40-character secret anywhere in it is its key,
+  // whatever it is named (a label, a flag `--secret=…`), not only beside it.
+  // The key id's own evidence already reports the credential; the sweep only removes the secret.
+  if (walk.evidence.some((e) => e.kind === 'aws-access-key')) sweepSecretKeys(body);
   redactLastApplied(body, type === 'k8s.Secret' || walk.evidence.length > 0, walk);
   return walk.evidence;
+}
+
+/** Redacts every string that is, or holds as a word, a 40-character secret access key; true when one did. */
+function sweepSecretKeys(node: JsonObject | JsonValue[]): boolean {
+  let found = false;
+  const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+  for (const k of keys) {
+    const v = (node as Record<string | number, JsonValue>)[k];
+    if (typeof v === 'string') {
+      if (v.length >= 40 && v !== REDACTED && v.split(/[^A-Za-z0-9/+]+/).some((word) => isSecretAccessKey(word) && !isAccessKeyId(word))) {
+        (node as Record<string | number, JsonValue>)[k] = REDACTED;
+        found = true;
+      }
+    } else if (typeof v === 'object' && v !== null && !isUnknown(v)) {
+      if (sweepSecretKeys(v as JsonObject | JsonValue[])) found = true;
+    }
+  }
+  return found;
 }
 
 /**
@@ -257,4 +279,40 @@ export function redactResource(r: Resource): void {
 /** {@link redactResource} for each: what every collector's output passes through. */
 export function redactResources(resources: readonly Resource[]): void {
   for (const r of resources) redactResource(r);
+}
+
+/**
+ * A value named in source (a Terraform variable or local, a CloudFormation parameter's default)
+ * before it is substituted into names and other strings, where the walk over bodies would no
+ * longer recognise it: a credential it holds becomes {@link REDACTED}. `keyIdNearby`: an access
+ * key id stands among the values of the same module or template, so a 40-character secret
+ * beside it is its secret key, whatever it is named. Other values are returned as they are (the
+ * same object when nothing in it changed).
+ */
+export function redactNamedValue<T>(name: string, value: T, keyIdNearby = false): T {
+  if (typeof value === 'string') {
+    if (keyIdNearby && isSecretAccessKey(value)) return REDACTED as T;
+    return mayHoldCredential(name, value) && detectCredentials(name, value).length > 0 ? (REDACTED as T) : value;
+  }
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v: unknown) => {
+      const r = redactNamedValue(name, v, keyIdNearby);
+      if (r !== v) changed = true;
+      return r;
+    });
+    return (changed ? out : value) as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[key];
+      const r = redactNamedValue(key, v, keyIdNearby);
+      if (r === v) continue;
+      out ??= Object.assign(Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>, value);
+      out[key] = r;
+    }
+    return (out ?? value) as T;
+  }
+  return value;
 }

@@ -100,6 +100,46 @@ describe('no part of a planted secret in any output of the CLI', () => {
     expect(JSON.stringify(kubeconfig.body)).not.toContain('x-podtrust-credentials');
   });
 
+  it('IaC: a secret substituted into names through a Terraform variable or local, or a CloudFormation parameter', () => {
+    const [keyId, tfSecret, localSecret, cfnSecret, labelSecret] = [accessKeyId(), secretAccessKey(), secretAccessKey(), secretAccessKey(), secretAccessKey()];
+    const repo = tempDir();
+    // Names that do not say what they hold: only the key id beside them in the module tells.
+    writeFileSync(join(repo, 'main.tf'), [
+      'variable "k" {',
+      `  default = "${tfSecret}"`,
+      '}',
+      'locals {',
+      `  id  = "${keyId}"`,
+      `  sec = "${localSecret}"`,
+      '}',
+      'resource "aws_iam_role" "r" {',
+      '  name               = "r-${local.sec}-${var.k}"',
+      '  assume_role_policy = "{}"',
+      '}',
+      '',
+    ].join('\n'));
+    writeFileSync(join(repo, 'stack.yaml'), stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: { Sec: { Type: 'String', Default: cfnSecret }, Key: { Type: 'String', Default: keyId } },
+      Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: { 'Fn::Sub': 'x-${Sec}' }, AssumeRolePolicyDocument: { Statement: [] } } } },
+    }));
+    writeFileSync(join(repo, 'sa.yaml'), stringify({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'app', namespace: 'web', annotations: { note: `aws_access_key_id=${keyId}` }, labels: { k: labelSecret } },
+    }));
+    const forbidden = secretWindows(tfSecret, localSecret, cfnSecret, labelSecret);
+    const inventory = join(repo, 'inventory.json');
+    const collect = runCli(['collect', repo, '--output', inventory], { cwd: repo });
+    expect(collect.status, collect.stderr).toBe(0);
+    const outputs = [...outputsOf('collect', collect), { what: 'the saved inventory', text: readFileSync(inventory, 'utf8') }];
+    for (const format of FORMATS) outputs.push(...outputsOf(`scan as ${format}`, runCli(['scan', repo, '--format', format, '--fail-on', 'none'], { cwd: repo })));
+    expectNoneLeaked(outputs, forbidden);
+    // The roles are still read, their names with the secret redacted.
+    const saved = JSON.parse(readFileSync(inventory, 'utf8')) as Inventory;
+    expect(saved.resources.filter((r) => r.type === 'aws.iam.Role').map((r) => r.name).sort()).toEqual(['r-<redacted>-<redacted>', 'x-<redacted>']);
+  });
+
   const started: LoopbackCluster[] = [];
   afterAll(async () => {
     await Promise.all(started.map((c) => c.close()));

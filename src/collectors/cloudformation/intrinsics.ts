@@ -4,6 +4,8 @@
  * {@link Unknown}, keeping what is known: the literal prefix/suffix of a string and the
  * resource an attribute belongs to.
  */
+import { redactNamedValue } from '../../credentials/redact.js';
+import { findAccessKeyIds } from '../../credentials/aws.js';
 import type { JsonValue, PositionMap, Unknown } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
 import { escapeToken, join } from '../../util/pointer.js';
@@ -180,16 +182,27 @@ export class TemplateContext {
     return this.unknownOf(name);
   }
 
+  private keyIdInParameters: boolean | undefined;
+
+  /** Whether a parameter default is an access key id (then a 40-character secret default is its key). */
+  private keyIdNearby(): boolean {
+    this.keyIdInParameters ??= Object.values(asObject(this.template['Parameters']) ?? {}).some((p) => {
+      const def = asObject(p)?.['Default'];
+      return typeof def === 'string' && findAccessKeyIds(def).length > 0;
+    });
+    return this.keyIdInParameters;
+  }
+
   private parameterValue(name: string, param: Record<string, JsonValue>): JsonValue {
     const def = param['Default'];
     // A NoEcho default may be a secret: never copy it into the inventory.
     if (def === undefined || def === null || param['NoEcho'] === true || param['NoEcho'] === 'true') return this.unknownOf(name);
     const type = typeof param['Type'] === 'string' ? (param['Type'] as string) : 'String';
     if (type.startsWith('List<') || type === 'CommaDelimitedList') {
-      if (Array.isArray(def)) return def.map(String);
-      return String(def).split(',').map((s) => s.trim());
+      if (Array.isArray(def)) return redactNamedValue(name, def.map(String), this.keyIdNearby());
+      return redactNamedValue(name, String(def).split(',').map((s) => s.trim()), this.keyIdNearby());
     }
-    return typeof def === 'object' ? this.unknownOf(name) : String(def);
+    return typeof def === 'object' ? this.unknownOf(name) : redactNamedValue(name, String(def), this.keyIdNearby());
   }
 
   private getAtt(arg: JsonValue, at: string): JsonValue {

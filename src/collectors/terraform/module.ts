@@ -1,4 +1,6 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
+import { redactNamedValue } from '../../credentials/redact.js';
+import { findAccessKeyIds } from '../../credentials/aws.js';
 import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, evaluateOrUnknown, safeEvaluate } from './body.js';
@@ -118,7 +120,20 @@ export class ModuleInstance implements Resolver {
     this.host.note?.(note);
   }
 
+  /** A credential in a variable or local is redacted before it can be substituted into names. */
   variable(name: string): Value {
+    return redactNamedValue(name, this.variableAsGiven(name), this.keyIdNearby());
+  }
+
+  private keyIdInFiles: boolean | undefined;
+
+  /** Whether an access key id is written in this module's files or tfvars (then a 40-character secret there is its key). */
+  private keyIdNearby(): boolean {
+    this.keyIdInFiles ??= this.def.files.some((f) => findAccessKeyIds(f.text).length > 0) || [...this.tfvars.values()].some((t) => typeof t.value === 'string' && findAccessKeyIds(t.value).length > 0);
+    return this.keyIdInFiles;
+  }
+
+  private variableAsGiven(name: string): Value {
     const input = this.inputs?.get(name);
     if (input) return evaluateOrUnknown(input.expr, input.scope, input.file);
     const fromVars = this.tfvars.get(name);
@@ -134,7 +149,7 @@ export class ModuleInstance implements Resolver {
     const attr = this.def.locals.get(name);
     if (!attr || this.evaluatingLocals.has(name)) return mkUnknown(`local.${name}`);
     this.evaluatingLocals.add(name);
-    const v = safeEvaluate(attr, this.scope);
+    const v = redactNamedValue(name, safeEvaluate(attr, this.scope), this.keyIdNearby());
     this.evaluatingLocals.delete(name);
     this.localValues.set(name, v);
     return v;
