@@ -1,7 +1,7 @@
 /** Workflow annotations at file and line, most severe first, within GitHub's per-step limits. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding } from '../model/types.js';
+import type { CoverageNote, Finding } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { displayPath, shownPath } from '../reporters/paths.js';
 import { clampRegion, locationFile } from '../reporters/location.js';
@@ -85,5 +85,18 @@ export function planAnnotations(result: ScanResult): AnnotationPlan {
     used[kind]++;
     annotations.push(annotation(result, finding));
   }
+  // What made the scan incomplete, at its file and line: an input that could not be read or analysed.
+  for (const note of result.notes) {
+    if (note.level !== 'error' || note.file === undefined || used.error >= ANNOTATION_LIMIT) continue;
+    used.error++;
+    annotations.push(noteAnnotation(result, note, note.file));
+  }
   return { annotations, leftOut };
+}
+
+function noteAnnotation(result: ScanResult, note: CoverageNote, noteFile: string): Annotation {
+  const base: Annotation = { kind: 'error', title: `podtrust: ${note.kind}`, message: note.message };
+  const file = annotatedFile(result.root, noteFile);
+  if (file === undefined) return { ...base, message: `${shownPath(result.root, noteFile)}${note.line ? `:${note.line}` : ''}: ${note.message}` };
+  return note.line ? { ...base, file, startLine: note.line, endLine: note.line } : { ...base, file };
 }

@@ -111,10 +111,13 @@ describe.each(nodeBinaries())('the bundled action on a hostile repository, $name
     expect(lines.slice(stop, resume).join('\n')).toContain('Coverage notes:');
 
     const located = check.annotations.filter((a) => a.props.file !== undefined);
-    expect(located.map((a) => a.props.file).sort()).toEqual(['nl\n::error title=NL::x.yaml', 'pct%0A::warning::y,z:w.yaml', 'sa ::error title=F::forged.yaml']);
-    for (const a of check.annotations.slice(0, -1)) expect(a.props.title).toMatch(TITLE);
+    expect(located.map((a) => a.props.file).sort()).toEqual(['broken\n::error title=B::b.yaml', 'nl\n::error title=NL::x.yaml', 'pct%0A::warning::y,z:w.yaml', 'sa ::error title=F::forged.yaml']);
+    for (const a of check.annotations.slice(0, -1)) expect(a.props.title).toMatch(/^(critical|high|medium|low): [a-z0-9-]+$|^podtrust: [a-z-]+$/);
+    // The broken file is annotated as what made the scan incomplete, at its escaped name.
+    const incomplete = check.annotations.filter((a) => a.props.title === 'podtrust: parse-error');
+    expect(incomplete.map((a) => a.props.file)).toEqual(['broken\n::error title=B::b.yaml']);
     // Not attachable exactly: annotated without file=, the message says where.
-    const unattached = check.annotations.filter((a) => a.props.file === undefined && a.props.title !== undefined);
+    const unattached = check.annotations.filter((a) => a.props.file === undefined && TITLE.test(a.props.title ?? ''));
     expect(unattached.map((a) => a.data.split(':')[0]).sort()).toEqual(['##\\[error]role.json', 'zw\\u{200b}']);
     expect(check.annotations.at(-1)!.data).toBe('podtrust: the scan is incomplete: some input could not be read (see the coverage notes)');
   });
@@ -133,6 +136,17 @@ describe.each(nodeBinaries())('the bundled action on a hostile repository, $name
     expect(check.problems).toEqual([]);
     expect(check.annotations).toHaveLength(1);
     expect(check.annotations[0]!.data).toMatch(/^podtrust: .*\.podtrust\.yaml:2: unknown rule "x\n\\::error title=E::cfg ##\\\[error]y"/);
+  });
+});
+
+describe.each(nodeBinaries())('the bundled action on an input it cannot read, $name', ({ path: node }) => {
+  it('annotates the file and line that made the scan incomplete', () => {
+    const ws = workspace({ 'k8s/bad.yaml': 'a: 1\nb: [\n' });
+    const run = runAction(node, ws, { 'fail-on': 'none' });
+    const check = checkWorkflowLog(run.stdout, ws);
+    expect(check.problems).toEqual([]);
+    const error = check.annotations.find((a) => a.props.title === 'podtrust: parse-error');
+    expect(error?.props).toMatchObject({ file: 'k8s/bad.yaml', line: '3' });
   });
 });
 
