@@ -1,15 +1,32 @@
 // One measured run in a fresh process. Prints JSON.
 //   node bench/child.mjs scan|parse DIR
+//   node bench/child.mjs yaml-fast|yaml-reference DIR   (parse every .yaml file with one YAML path)
 //   node bench/child.mjs live KUBECONFIG CONTEXT REGION   (AWS endpoint and credentials from the environment)
 //   node bench/child.mjs result DIR FILE     (scans DIR and saves the scan result, for `render`)
 //   node bench/child.mjs render FORMAT FILE  (renders a saved scan result: the table as the Action prints it)
 //   node bench/child.mjs report FORMAT DIR   (scans DIR and renders it: what `podtrust scan --format FORMAT` costs)
+// PODTRUST_BENCH_BUNDLE=FILE measures another build of bench.js (a variant built by run.mjs).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 const [mode, ...args] = process.argv.slice(2);
-const api = await import(new URL('../build/bench.js', import.meta.url).href);
+const bundle = process.env.PODTRUST_BENCH_BUNDLE ? pathToFileURL(process.env.PODTRUST_BENCH_BUNDLE) : new URL('../build/bench.js', import.meta.url);
+const api = await import(bundle.href);
+// The YAML parse modes read their files before the clock starts: they time the parser alone.
+const yamlTexts = mode.startsWith('yaml-')
+  ? readdirSync(args[0], { recursive: true }).filter((f) => f.endsWith('.yaml')).sort().map((f) => readFileSync(join(args[0], f), 'utf8'))
+  : [];
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 let extra;
-if (mode === 'parse') {
+if (mode === 'yaml-fast' || mode === 'yaml-reference') {
+  // yaml-fast is what a scan runs: the fast path, and the yaml library for what it hands over.
+  const parse = mode === 'yaml-fast' ? api.parseYaml : api.parseYamlReference;
+  let documents = 0;
+  for (const text of yamlTexts) documents += parse(text, { intrinsicTags: true }).documents.length;
+  extra = { files: yamlTexts.length, bytes: yamlTexts.reduce((n, t) => n + Buffer.byteLength(t), 0), documents };
+} else if (mode === 'parse') {
   extra = await api.parseOnly([args[0]], args[0]);
 } else if (mode === 'live') {
   const [kubeconfig, context, region] = args;
@@ -54,4 +71,6 @@ if (mode === 'parse') {
 }
 const cpu = process.cpuUsage(c0);
 const wallMs = performance.now() - t0;
+// After the clock: how many files the fast path answers itself.
+if (mode === 'yaml-fast') extra.fastFiles = yamlTexts.filter((text) => api.parseYamlFast(text, { intrinsicTags: true }) !== undefined).length;
 process.stdout.write(JSON.stringify({ mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }) + '\n');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/5C8F0A1B2D3E4F5A6B7C8D9E0F1A2B3C';
 const PROVIDER = `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`;
 
-function serviceAccountYaml(i, indent) {
+export function serviceAccountYaml(i, indent) {
   const pad = ' '.repeat(indent);
   return [
     'apiVersion: v1',

@@ -241,7 +241,7 @@ resource "azurerm_federated_identity_credential" "svc" {
 `;
 }
 
-function manifests(r, team, i) {
+export function manifests(r, team, i) {
   const docs = [];
   for (let k = 0; k < MANIFESTS_PER_FILE; k++) {
     const ns = `${team}-${k % 3}`;
@@ -336,7 +336,7 @@ ${r() < 0.01 ? '  AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n  AWS_SECRET_ACCESS_K
   return docs.join('');
 }
 
-function cloudformation(r, team, i) {
+export function cloudformation(r, team, i) {
   const issuer = issuerOf(i);
   const pattern = r() < 0.1 ? `system:serviceaccount:${team}:*` : `system:serviceaccount:${team}:worker`;
   return `AWSTemplateFormatVersion: "2010-09-09"

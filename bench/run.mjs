@@ -1,6 +1,6 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|files|live|reports|hostile] [small|medium|large ...]
+//   npm run bench [-- iac|files|yaml|live|reports|hostile] [small|medium|large ...]
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -11,19 +11,23 @@ import { generateIac, SIZES } from './generate-iac.mjs';
 import { generateFiles } from './generate-files.mjs';
 import { generateHostile } from './generate-hostile.mjs';
 import { generateFindings } from './generate-findings.mjs';
+import { generateYaml } from './generate-yaml.mjs';
+import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => a === 'iac' || a === 'files' || a === 'live' || a === 'reports' || a === 'hostile');
+const parts = args.filter((a) => ['iac', 'files', 'yaml', 'live', 'reports', 'hostile'].includes(a));
 const onlySizes = args.filter((a) => a in SIZES);
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 const runs = Math.max(1, Number(process.env.PODTRUST_BENCH_RUNS ?? '2'));
 const want = (part) => parts.length === 0 || parts.includes(part);
 
+/** One run in a fresh process; a last argument that is an object is added to its environment. */
 function measureOnce(...childArgs) {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), ...childArgs], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const env = typeof childArgs.at(-1) === 'object' ? childArgs.pop() : {};
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), ...childArgs], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...env } });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -42,6 +46,24 @@ function bestOf(key, ...childArgs) {
 }
 
 const s = (ms) => (ms / 1000).toFixed(2);
+const YAML_FILES = 1500;
+
+/** build/bench.js and its worker without the YAML fast path: parseYaml always takes the yaml library. */
+async function referenceOnlyBundle() {
+  const { build } = await import('esbuild');
+  const outdir = join(data, 'bundle-yaml-reference');
+  rmSync(outdir, { recursive: true, force: true });
+  const options = bundleOptions(repo);
+  const withoutFastPath = {
+    name: 'without-yaml-fast-path',
+    setup(b) {
+      b.onResolve({ filter: /\/yaml-fast\.js$/ }, (a) => ({ path: a.path, namespace: 'no-fast-path' }));
+      b.onLoad({ filter: /.*/, namespace: 'no-fast-path' }, () => ({ contents: 'export const parseYamlFast = () => undefined;', loader: 'js' }));
+    },
+  };
+  await build({ ...options, entryPoints: { bench: options.entryPoints.bench, worker: options.entryPoints.worker }, outdir, plugins: [withoutFastPath] });
+  return join(outdir, 'bench.js');
+}
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; best of ${runs} runs\n`);
 
@@ -98,6 +120,34 @@ if (want('files')) {
     process.stderr.write(`files ${a.kind}: ${s(ma.wallMs)} s, 4x ${s(mb.wallMs)} s\n`);
     console.log(`| ${a.kind} | ${a.objects} | ${(a.bytes / 1e6).toFixed(1)} | ${s(ma.wallMs)} | ${b.objects} | ${(b.bytes / 1e6).toFixed(1)} | ${s(mb.wallMs)} | ${(mb.wallMs / ma.wallMs).toFixed(2)}× |`);
   }
+  console.log('');
+}
+
+if (want('yaml')) {
+  // The YAML fast path (src/util/yaml-fast.ts) against the yaml library alone, on one corpus:
+  // parsing only, and whole scans with a bundle built without the fast path.
+  const dir = join(data, 'yaml');
+  const gen = generateYaml(dir, YAML_FILES, 42);
+  const reference = { PODTRUST_BENCH_BUNDLE: await referenceOnlyBundle() };
+  // The machine's speed drifts: the four measurements alternate run by run.
+  const plan = { parseRef: ['yaml-reference'], parseFast: ['yaml-fast'], scanRef: ['scan', reference], scanFast: ['scan'] };
+  const best = {};
+  for (let i = 0; i < runs; i++) {
+    for (const [key, [mode, env]] of Object.entries(plan)) {
+      const m = measureOnce(mode, dir, env);
+      if (!best[key] || m.wallMs < best[key].wallMs) best[key] = m;
+    }
+  }
+  const { parseRef, parseFast, scanRef, scanFast } = best;
+  if (scanRef.findings !== scanFast.findings || parseRef.documents !== parseFast.documents) throw new Error('yaml: the two paths read the corpus differently');
+  process.stderr.write(`yaml: parse ${s(parseRef.cpuMs)} s → ${s(parseFast.cpuMs)} s, scan ${s(scanRef.wallMs)} s → ${s(scanFast.wallMs)} s\n`);
+  console.log(`YAML fast path (${gen.files} files, ${(gen.bytes / 1e6).toFixed(1)} MB, ${parseFast.documents} documents; ${parseFast.fastFiles} files on the fast path)`);
+  console.log('| measure | yaml library only | fast path + fallback | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(`| parse, CPU s | ${s(parseRef.cpuMs)} | ${s(parseFast.cpuMs)} | ${(parseRef.cpuMs / parseFast.cpuMs).toFixed(2)}× |`);
+  console.log(`| scan, wall s | ${s(scanRef.wallMs)} | ${s(scanFast.wallMs)} | ${(scanRef.wallMs / scanFast.wallMs).toFixed(2)}× |`);
+  console.log(`| scan, CPU s | ${s(scanRef.cpuMs)} | ${s(scanFast.cpuMs)} | ${(scanRef.cpuMs / scanFast.cpuMs).toFixed(2)}× |`);
+  console.log(`| scan, peak RSS MB | ${scanRef.maxRssMb.toFixed(0)} | ${scanFast.maxRssMb.toFixed(0)} | |`);
   console.log('');
 }
 

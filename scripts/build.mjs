@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
 import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,22 +34,7 @@ if (ifStale && existsSync(out)) {
 }
 
 const { build } = await import('esbuild');
-const result = await build({
-  entryPoints: { cli: join(repo, 'src/cli/main.ts'), generate: join(repo, 'src/docs/generate.ts'), bench: join(repo, 'src/bench-entry.ts'), worker: join(repo, 'src/collect/worker.ts') },
-  outdir: join(repo, 'build'),
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  // Chunks sit beside the entry points so `new URL('./worker.js', import.meta.url)` resolves from any of them.
-  chunkNames: '[name]-[hash]',
-  logLevel: 'warning',
-  define: { PODTRUST_VERSION: JSON.stringify(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version) },
-  metafile: true,
-  absWorkingDir: repo,
-});
+const result = await build(bundleOptions(repo));
 
 // Chunk names change with their content: drop the previous builds' chunks (the package ships build/).
 const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(repo, f)));

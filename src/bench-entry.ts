@@ -3,3 +3,6 @@ export { scan, collectInventory, auditInventory } from './scan.js';
 export { parseOnly } from './collect/parse-floor.js';
 export { writeInventory, loadInventory } from './model/snapshot.js';
 export { render } from './reporters/index.js';
+export { parseYaml } from './util/yaml.js';
+export { parseYamlReference } from './util/structured.js';
+export { parseYamlFast } from './util/yaml-fast.js';

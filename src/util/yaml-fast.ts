@@ -43,10 +43,25 @@ export function parseYamlFast(text: string, options: YamlOptions = {}): ParseOut
   }
 }
 
-/** Characters whose handling differs between the two parsers (or needs care we do not take). */
+/**
+ * Characters whose handling differs between the two parsers (or needs care we do not take), and
+ * input the other parser does not survive: a `\x`, `\u` or `\U` escape without its hex digits
+ * makes it read past the end of the input and loop forever.
+ */
 function withinSubsetLexically(text: string): boolean {
-  return !/[\t\r\uFEFF\u0085\u2028\u2029]/.test(text) && !/^(?:%|\.\.\.|--- |---\t)/m.test(text);
+  // A line starting `---` other than a bare marker (`--- x`, `---# c`, `----`) is read differently,
+  // and so is a `?` key indicator with nothing after it.
+  return !/[\t\r\uFEFF\u0085\u2028\u2029]/.test(text) && !/^(?:%|\.\.\.|---(?!$))/m.test(text) && !BROKEN_HEX_ESCAPE.test(text) && !KEY_INDICATOR.test(text);
 }
+
+/** `?` where it can be the explicit key indicator (before a blank or the end), or a plain scalar's last character. */
+const KEY_INDICATOR = /\?(?=[ \n]|$)/;
+
+/**
+ * A hex escape without all its digits, or past Unicode (`\U` over 10FFFF: an error for the `yaml`
+ * library, garbage for the other parser). Matched anywhere: outside double quotes it costs a fallback.
+ */
+const BROKEN_HEX_ESCAPE = /\\(?:x(?![0-9A-Fa-f]{2})|u(?![0-9A-Fa-f]{4})|U(?!000[0-9A-Fa-f]{5}|0010[0-9A-Fa-f]{4}))/;
 
 interface Segment {
   start: number;
@@ -270,10 +285,14 @@ class Walker {
     return { key, start, end };
   }
 
-  /** Offset where the `yaml` library places an empty value: after the indicator and its spaces. */
+  /**
+   * Offset where the `yaml` library places an empty value: after the indicator and its spaces.
+   * Something else there (`&anchor` or `!tag` with nothing after it) is not an empty value here.
+   */
   private emptyValueAt(indicatorEnd: number): number {
     let i = indicatorEnd;
     while (this.text.charCodeAt(i) === SPACE) i++;
+    if (i < this.text.length && !ENDS_EMPTY_VALUE.has(this.text.charCodeAt(i))) throw UNSUPPORTED;
     return i;
   }
 
@@ -296,6 +315,7 @@ class Walker {
       const { key, start, end } = this.key(mapping, sharedTagStart);
       if (flow) this.checkFlowGap(prevEnd, start, firstKey < 0 ? 0 : 1);
       if (firstKey < 0) firstKey = start;
+      else if (!flow && this.column(start) !== this.column(firstKey)) throw UNSUPPORTED;
       const child = pointer + '/' + escapeToken(key);
       const colonEnd = this.colonAfter(end);
       const valueNode = mapping.value as YAMLNode | null;
@@ -350,13 +370,14 @@ class Walker {
     const items = ((node as YAMLSequence).items ?? []) as (YAMLNode | null)[];
     if (items.length === 0) throw UNSUPPORTED;
     let prevEnd = this.base + node.startPosition;
+    const column = this.column(prevEnd);
     let nodeEnd = prevEnd;
     let lastEmpty = false;
     items.forEach((item, i) => {
       const child = `${pointer}/${i}`;
       lastEmpty = item === null;
       if (item === null) {
-        const dash = this.nextDash(prevEnd);
+        const dash = this.nextDash(prevEnd, column);
         const at = this.emptyValueAt(dash + 1);
         if (this.positions[child] === undefined) this.positions[child] = this.lines.span(at, at);
         this.countEmptyValue(depth + 1);
@@ -366,7 +387,7 @@ class Walker {
         return;
       }
       if (item.kind === Kind.MAPPING) throw UNSUPPORTED;
-      const dash = this.nextDash(prevEnd);
+      const dash = this.nextDash(prevEnd, column);
       const itemStart = this.base + item.startPosition;
       if (!BLOCK_ITEM_GAP.test(this.text.slice(dash + 1, itemStart))) throw UNSUPPORTED;
       arr.push(this.walk(item, child, depth + 1));
@@ -445,8 +466,11 @@ class Walker {
     if (commas < 0 ? seen > 1 : seen !== commas) throw UNSUPPORTED;
   }
 
-  /** The `-` indicator of the next block sequence entry at or after `from`. */
-  private nextDash(from: number): number {
+  /**
+   * The `-` indicator of the next block sequence entry at or after `from`, in the sequence's
+   * column (the other parser reads `- - x\n- y` as one nested sequence).
+   */
+  private nextDash(from: number, column: number): number {
     const t = this.text;
     let i = from;
     for (;;) {
@@ -458,8 +482,12 @@ class Walker {
         i = nl + 1;
       } else break;
     }
-    if (t.charCodeAt(i) !== 0x2d) throw UNSUPPORTED;
+    if (t.charCodeAt(i) !== 0x2d || this.column(i) !== column) throw UNSUPPORTED;
     return i;
+  }
+
+  private column(offset: number): number {
+    return offset - (this.text.lastIndexOf('\n', offset - 1) + 1);
   }
 
   private countEmptyValue(depth: number): void {
@@ -481,14 +509,22 @@ class Walker {
     return i;
   }
 
-  /** An empty value's node end: a comment on its line (with the newline) belongs to it. */
+  /**
+   * An empty value's node end: a comment on its line belongs to it, and then so do the line
+   * breaks and blanks up to the next token (the `yaml` library's range for a comment-only value).
+   */
   private emptyNodeEnd(at: number): number {
     if (this.text.charCodeAt(at) !== HASH) return at;
     const nl = this.text.indexOf('\n', at);
-    return nl < 0 ? this.text.length : nl + 1;
+    if (nl < 0) return this.text.length;
+    let i = nl + 1;
+    while (this.text.charCodeAt(i) === SPACE || this.text.charCodeAt(i) === NEWLINE) i++;
+    return i;
   }
 }
 
+/** What may follow an empty value: a line break, a comment, the end of a flow entry. */
+const ENDS_EMPTY_VALUE = new Set([NEWLINE, HASH, 0x2c, 0x7d, 0x5d]);
 const PLACEHOLDER: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
 /** Between `-` and its entry: blanks, at most one tag, then the entry on this or a later line. */
 const BLOCK_ITEM_GAP = /^ *(?:![A-Za-z]+)?(?: +|(?: *\n[ \n]*))$/;
@@ -519,11 +555,12 @@ const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** YAML 1.2 core schema resolution of a plain scalar, as the `yaml` library performs it. */
 export function resolvePlain(s: string): null | boolean | number | string {
+  if (s === '') return null;
   const c = s.charCodeAt(0);
   // Fast exit: most plain scalars start with a letter that no core type can start with.
   const maybeTyped = c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39) || c === 0x4e || c === 0x6e || c === 0x54 || c === 0x74 || c === 0x46 || c === 0x66;
   if (!maybeTyped) return s;
-  if (s === '' || NULL_RE.test(s)) return null;
+  if (NULL_RE.test(s)) return null;
   if (BOOL_RE.test(s)) return c === 0x74 || c === 0x54;
   if (OCT_RE.test(s)) return parseInt(s.substring(2), 8);
   if (INT_RE.test(s)) return parseInt(s, 10);
