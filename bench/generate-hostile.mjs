@@ -11,6 +11,23 @@ export const OUTSIDE_MARKER = 'outside-marker-6f1c2a';
 /** A planted AWS secret access key (40 characters, invented). */
 export const PLANTED_SECRET = 'Qm9ndXNTZWNyZXRLZXlGb3JUZXN0aW5nMDEyMzQ1';
 
+const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789';
+
+/** An IAM role (as `aws iam get-role` prints it) trusting the EKS issuer with `StringLike` on the given claims. */
+function irsaRole(name, claims) {
+  const condition = Object.fromEntries(Object.entries(claims).map(([claim, value]) => [`${ISSUER}:${claim}`, value]));
+  return JSON.stringify({
+    Role: {
+      RoleName: name,
+      Arn: `arn:aws:iam::111122223333:role/${name}`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: condition } }],
+      },
+    },
+  }, null, 2);
+}
+
 /** Writes the repository to `dir/repo` (and what it links to beside it); returns the paths. */
 export function generateHostile(dir) {
   rmSync(dir, { recursive: true, force: true });
@@ -24,21 +41,7 @@ export function generateHostile(dir) {
   };
 
   // Ordinary files with known findings: every one must still be reported.
-  write('good/irsa-role.json', JSON.stringify({
-    Role: {
-      RoleName: 'payments',
-      Arn: 'arn:aws:iam::111122223333:role/payments',
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789' },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringLike: { 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub': 'system:serviceaccount:*' } },
-        }],
-      },
-    },
-  }, null, 2));
+  write('good/irsa-role.json', irsaRole('payments', { sub: 'system:serviceaccount:*' }));
   write('good/default-sa.yaml', [
     'apiVersion: v1',
     'kind: ServiceAccount',
@@ -75,21 +78,7 @@ export function generateHostile(dir) {
   // Unbounded work.
   const stars = '*'.repeat(100);
   const patterns = Array.from({ length: 50 }, (_, i) => `${stars}${i}${stars}`);
-  write('bombs/stringlike.json', JSON.stringify({
-    Role: {
-      RoleName: 'stars',
-      Arn: 'arn:aws:iam::111122223333:role/stars',
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789' },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringLike: { 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub': patterns, 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud': patterns } },
-        }],
-      },
-    },
-  }));
+  write('bombs/stringlike.json', irsaRole('stars', { sub: patterns, aud: patterns }));
   const merges = ['a0: &a0 {x: 1, y: 2}'];
   for (let i = 1; i <= 40; i++) merges.push(`a${i}: &a${i} {<<: [*a${i - 1}, *a${i - 1}], k${i}: ${i}}`);
   write('bombs/merge.yaml', merges.join('\n') + '\n');
