@@ -5,7 +5,7 @@
  * values), each part with its JSON pointer. It reads what is written; what a statement means for
  * a request is decided by statement-match.ts and the federation view (src/federation/aws-trust.ts).
  */
-import { MAX_DEPTH_CEILING, parseJsonWithin } from '../util/nesting.js';
+import { MAX_DEPTH_CEILING, NestingTooDeep, parseJsonWithin } from '../util/nesting.js';
 import type { JsonValue, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
 import { join } from '../util/pointer.js';
@@ -255,13 +255,27 @@ function parseOperator(operator: string): ParsedOperator {
 /** The document, decoding a JSON string when a source kept it encoded (as the IAM API returns it). */
 function decodeDocument(doc: JsonValue | Unknown | undefined): JsonValue | Unknown | undefined {
   if (typeof doc !== 'string') return doc;
-  try {
-    return parseJsonWithin(decodeURIComponent(doc), MAX_DEPTH_CEILING) as JsonValue;
-  } catch {
+  const decoded = decodePolicyText(doc);
+  return decoded.ok ? decoded.value : undefined;
+}
+
+export type DecodedPolicy = { ok: true; value: JsonValue } | { ok: false; reason: string };
+
+/** A policy document kept as text: JSON, or URL-encoded JSON as the IAM API returns it; nested at most `maxDepth` levels. */
+export function decodePolicyText(raw: string, maxDepth = MAX_DEPTH_CEILING): DecodedPolicy {
+  let text = raw;
+  if (!/^\s*[{[]/.test(text)) {
     try {
-      return parseJsonWithin(doc, MAX_DEPTH_CEILING) as JsonValue;
+      text = decodeURIComponent(text);
     } catch {
-      return undefined;
+      return { ok: false, reason: 'not valid URL-encoded text' };
     }
+  }
+  try {
+    return { ok: true, value: parseJsonWithin(text, maxDepth) as JsonValue };
+  } catch (e) {
+    if (e instanceof NestingTooDeep) return { ok: false, reason: `nested deeper than ${maxDepth} levels` };
+    if (e instanceof SyntaxError) return { ok: false, reason: 'not valid JSON' };
+    throw e;
   }
 }

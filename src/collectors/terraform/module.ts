@@ -21,6 +21,15 @@ export interface ModuleDef {
   calls: Block[];
 }
 
+const keyIdsInModules = new WeakMap<ModuleDef, boolean>();
+
+/** Whether an access key id is written in a module's files: read once per module, not per instance. */
+function keyIdInFiles(def: ModuleDef): boolean {
+  let found = keyIdsInModules.get(def);
+  if (found === undefined) keyIdsInModules.set(def, (found = def.files.some((f) => findAccessKeyIds(f.text).length > 0)));
+  return found;
+}
+
 export function defineModule(dir: string, files: ParsedFile[]): ModuleDef {
   const def: ModuleDef = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: [], data: [], calls: [] };
   for (const f of files) {
@@ -125,12 +134,12 @@ export class ModuleInstance implements Resolver {
     return redactNamedValue(name, this.variableAsGiven(name), this.keyIdNearby());
   }
 
-  private keyIdInFiles: boolean | undefined;
+  private keyIdInTfvars: boolean | undefined;
 
   /** Whether an access key id is written in this module's files or tfvars (then a 40-character secret there is its key). */
   private keyIdNearby(): boolean {
-    this.keyIdInFiles ??= this.def.files.some((f) => findAccessKeyIds(f.text).length > 0) || [...this.tfvars.values()].some((t) => typeof t.value === 'string' && findAccessKeyIds(t.value).length > 0);
-    return this.keyIdInFiles;
+    this.keyIdInTfvars ??= [...this.tfvars.values()].some((t) => typeof t.value === 'string' && findAccessKeyIds(t.value).length > 0);
+    return this.keyIdInTfvars || keyIdInFiles(this.def);
   }
 
   private variableAsGiven(name: string): Value {
