@@ -17,21 +17,42 @@ export interface CollectOptions {
   read?: ReadPolicy;
 }
 
+/**
+ * What a collector made of a file it recognised, for the input ledger: `analysed` when it was read
+ * (on its own, or through a root that uses it: a Kustomize patch, a chart's values, a module called by
+ * a Terragrunt unit), `not-analysed` when its format is known but could not be read (the collector
+ * also leaves a warning note saying what to do). `format` names the format for people (`eksctl
+ * ClusterConfig`, `Kustomize`, `Helm chart`, `Terraform`).
+ */
+export interface FileAccount {
+  file: string;
+  format: string;
+  state: 'analysed' | 'not-analysed';
+}
+
 /** What a collector returns: resources in canonical shapes with positions, clusters it defines, and notes. */
 export interface CollectResult {
   resources: Resource[];
   clusters: ClusterInfo[];
   notes: CoverageNote[];
+  /** Files the collector recognised (see {@link FileAccount}); a file no collector accounts for is not infrastructure. */
+  accounts?: FileAccount[];
 }
 
 export function emptyResult(): CollectResult {
   return { resources: [], clusters: [], notes: [] };
 }
 
+/** Records that a collector recognised `file` as `format`. */
+export function account(result: CollectResult, file: string, format: string, state: FileAccount['state'] = 'analysed'): void {
+  (result.accounts ??= []).push({ file, format, state });
+}
+
 export function mergeResults(into: CollectResult, from: CollectResult): CollectResult {
   for (const r of from.resources) into.resources.push(r);
   for (const c of from.clusters) into.clusters.push(c);
   for (const n of from.notes) into.notes.push(n);
+  if (from.accounts) for (const a of from.accounts) (into.accounts ??= []).push(a);
   return into;
 }
 
