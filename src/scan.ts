@@ -42,8 +42,10 @@ export interface ScanOptions {
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
   /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
-  /** Only these rules. Set by tests; no command-line flag selects rules (`.podtrust.yaml` turns them off). */
+  /** Only these rules (`--rule`); `.podtrust.yaml` may still turn some of them off. */
   ruleIds?: string[];
+  /** Not these rules (`--skip-rule`). */
+  skipRuleIds?: string[];
   now?: Date;
 }
 
@@ -146,6 +148,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
   const catalog = allRules();
   let rules = selectRules(catalog, config);
   if (options.ruleIds) rules = rules.filter((r) => options.ruleIds!.includes(r.meta.id));
+  if (options.skipRuleIds) rules = rules.filter((r) => !options.skipRuleIds!.includes(r.meta.id));
   const out = runRules(model, rules, config, options.root, options.now);
   const findings = sortFindings(dedupeByAddress(out.findings, inventory));
   const notes = [...inventory.notes, ...out.notes, ...undecidedTrustNotes(model), ...model.analysisNotes()];

@@ -27,7 +27,9 @@ Inputs:
                            (helm template ... | podtrust scan -)
   --inventory FILE         audit a saved inventory (podtrust collect); repeatable
   --exclude GLOB           skip matching paths found inside scanned folders (relative to --root);
-                           repeatable. Paths named on the command line are never excluded;
+                           repeatable; * ? ** [ab] {a,b}, a name without / matches at any
+                           depth, !GLOB brings a path back (the last match decides).
+                           Paths named on the command line are never excluded;
                            .git, node_modules and .terraform folders are always skipped
   --config FILE            configuration (default: .podtrust.yaml in --root)
   --root DIR               what output paths are relative to, and (with the paths given) the
@@ -66,10 +68,12 @@ Live clouds (read-only; credentials from each SDK's standard chain):
                            Custom CAs: NODE_EXTRA_CA_CERTS
 
 Output:
-  --format FORMAT          table (default), json, sarif, markdown, html
+  --format FORMAT          table (default), json, sarif, markdown, html (any letter case)
   --output FILE, -o FILE   write the report to FILE instead of stdout
   --fail-on SEVERITY       exit 1 when an unsuppressed finding is at or above it:
                            critical, high (default), medium, low, none
+  --rule ID                run only this rule; repeatable, or comma-separated
+  --skip-rule ID           do not run this rule; repeatable, or comma-separated
   --baseline FILE          a previous SARIF or JSON report: marks findings new or unchanged,
                            and says first what the configuration turned off since
   --only-new               report (and fail on) only findings not in the baseline

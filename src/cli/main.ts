@@ -17,6 +17,8 @@ import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
 import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
+import { didYouMean } from '../util/suggest.js';
+import { checkGlob } from '../util/glob.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -68,21 +70,37 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'scan' || command === 'collect') return runScan(command, rest);
   if (command === 'rules') return runRules(rest);
-  throw new PodtrustError('usage', `unknown command "${command}"; see podtrust --help`);
+  throw new PodtrustError('usage', `unknown command "${command}"${didYouMean(command, ['scan', 'collect', 'rules'])}; see podtrust --help`);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new PodtrustError('usage', `${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}; see podtrust --help`);
+    const message = (e as Error).message.replace(/\. To specify a positional argument.*$/, '');
+    const unknown = /^Unknown option '(--?[^']*)'/.exec(message)?.[1];
+    const hint = unknown?.startsWith('--') ? didYouMean(unknown.slice(2), Object.keys(options), (o) => `--${o}`) : '';
+    throw new PodtrustError('usage', `${message}${hint}; see podtrust --help`);
   }
 }
 
+/** An enumerated option's value, in any letter case (`--format JSON`, `--fail-on HIGH`). */
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new PodtrustError('usage', `--${name} must be one of ${allowed.join(', ')} (got "${String(value)}")`);
+  const given = String(value);
+  const found = allowed.find((a) => a === given.toLowerCase());
+  if (typeof value === 'string' && found !== undefined) return found;
+  throw new PodtrustError('usage', `--${name} must be one of ${allowed.join(', ')} (got "${given}")${didYouMean(given, allowed)}`);
+}
+
+/** Rule ids of repeatable `--rule`/`--skip-rule` values (each may list several, comma-separated), checked against the catalog. */
+function ruleIdsOf(name: string, value: unknown, known: readonly string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = (value as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const id of ids) {
+    if (!known.includes(id)) throw new PodtrustError('usage', `--${name}: unknown rule "${id}"${didYouMean(id, known)}; podtrust rules lists them`);
+  }
+  return ids;
 }
 
 /** The git work tree containing the current directory, else the current directory. */
@@ -120,6 +138,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     verbose: { type: 'boolean', short: 'v' },
     baseline: { type: 'string' },
     'only-new': { type: 'boolean' },
+    rule: { type: 'string', multiple: true },
+    'skip-rule': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
     ...LIVE_OPTIONS,
     ...CLOUD_OPTIONS,
@@ -148,7 +168,23 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
+  const excludes = (values.exclude as string[] | undefined) ?? [];
+  for (const g of excludes) {
+    try {
+      checkGlob(g);
+    } catch (e) {
+      throw new PodtrustError('usage', `--exclude: ${(e as Error).message}`);
+    }
+  }
   const { auditInventory, collectInventory, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } = await import('../scan.js');
+  let ruleIds: string[] | undefined;
+  let skipRuleIds: string[] | undefined;
+  if (values.rule !== undefined || values['skip-rule'] !== undefined) {
+    const { allRules } = await import('../engine/rules.js');
+    const known = allRules().map((r) => r.meta.id);
+    ruleIds = ruleIdsOf('rule', values.rule, known);
+    skipRuleIds = ruleIdsOf('skip-rule', values['skip-rule'], known);
+  }
   const maxFileBytes = parseSize('max-file-size', values['max-file-size'], DEFAULT_MAX_FILE_BYTES);
   const maxTotalBytes = parseSize('max-total-size', values['max-total-size'], DEFAULT_MAX_TOTAL_BYTES);
   const { loadConfig } = await import('../engine/config.js');
@@ -161,8 +197,10 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     paths,
     root,
     config,
-    exclude: (values.exclude as string[] | undefined) ?? [],
+    exclude: excludes,
     inventories,
+    ...(ruleIds ? { ruleIds } : {}),
+    ...(skipRuleIds ? { skipRuleIds } : {}),
     maxFileBytes,
     maxTotalBytes,
     limits,
@@ -182,7 +220,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   };
 
   if (command === 'collect') {
-    const reportOnly = ['format', 'fail-on', 'baseline', 'only-new'].filter((o) => values[o] !== undefined);
+    const reportOnly = ['format', 'fail-on', 'baseline', 'only-new', 'rule', 'skip-rule'].filter((o) => values[o] !== undefined);
     if (reportOnly.length > 0) throw new PodtrustError('usage', `collect writes an inventory, not a report: --${reportOnly.join(', --')} belong to scan`);
     const inventory = await collect();
     const { writeInventory } = await import('../model/snapshot.js');
@@ -203,7 +241,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const { render } = await import('../reporters/index.js');
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;
   const text = render(format, result, {
-    color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    color: useColor(toTerminal),
     width: outputWidth(toTerminal),
   });
   emit(text, values.output as string | undefined);
@@ -276,6 +314,16 @@ function reportNotes(notes: CoverageNote[], root: string, quiet: boolean): void 
   }
 }
 
+/**
+ * Colour on a terminal unless NO_COLOR is set or TERM is dumb; FORCE_COLOR (any value but `0` or
+ * `false`) turns it on anywhere, NO_COLOR included, as Node's own tools read it.
+ */
+function useColor(toTerminal: boolean): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  return toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
 /** The terminal's columns (120 when it reports none, or 0), or a wide page for a file or a pipe. */
 function outputWidth(toTerminal: boolean): number {
   return toTerminal ? process.stdout.columns || 120 : 160;
@@ -291,7 +339,7 @@ async function runRules(args: string[]): Promise<number> {
   const { allRules } = await import('../engine/rules.js');
   const { renderRuleCatalog } = await import('../docs/catalog.js');
   const toTerminal = process.stdout.isTTY === true;
-  process.stdout.write(renderRuleCatalog(allRules().map((r) => r.meta), format, { color: toTerminal && !process.env.NO_COLOR, width: outputWidth(toTerminal) }));
+  process.stdout.write(renderRuleCatalog(allRules().map((r) => r.meta), format, { color: useColor(toTerminal), width: outputWidth(toTerminal) }));
   return 0;
 }
 

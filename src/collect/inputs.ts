@@ -7,7 +7,7 @@ import { statSync, type Dirent } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
-import { globMatchesPathOrParent } from '../util/glob.js';
+import { excludedBy } from '../util/glob.js';
 import { InputReader, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 
 export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
@@ -125,7 +125,7 @@ function walk(
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = relative(options.root, full).split(sep).join('/');
-    if (options.exclude.some((g) => globMatchesPathOrParent(g, rel))) continue;
+    if (excludedBy(options.exclude, rel)) continue;
     if (isFolder(entry, full)) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
       if (isChart && (entry.name === 'templates' || entry.name === 'charts')) {

@@ -9,7 +9,7 @@ import type { CoverageNote, Finding, Severity } from '../model/types.js';
 import { InputReader, readPolicy } from '../util/input-reader.js';
 import { parseYaml } from '../util/yaml.js';
 import { PodtrustError } from '../errors.js';
-import { globMatch } from '../util/glob.js';
+import { checkGlob, globMatch } from '../util/glob.js';
 import { rootRelative } from '../util/paths.js';
 import { escapeToken, split } from '../util/pointer.js';
 import { allRules } from './rules.js';
@@ -149,6 +149,19 @@ export function parseConfig(text: string, file: string): PodtrustConfig {
     if (entry.rule !== '*' && !known.has(entry.rule)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/rule`)}: unknown rule "${entry.rule}" (podtrust rules lists them; "*" means every rule)`);
     if (entry.expires !== undefined && !isCalendarDate(entry.expires)) throw new PodtrustError('config', `${file}:${lineOf(`/ignore/${i}/expires`)}: "${entry.expires}" is not a date (YYYY-MM-DD)`);
   });
+  const globAt = (glob: string, pointer: string): void => {
+    try {
+      checkGlob(glob);
+    } catch (e) {
+      throw new PodtrustError('config', `${file}:${lineOf(pointer)}: ${(e as Error).message}`);
+    }
+  };
+  (cfg.exclude ?? []).forEach((g, i) => globAt(g, `/exclude/${i}`));
+  (cfg.ignore ?? []).forEach((entry, i) => {
+    if (entry.path !== undefined) globAt(entry.path, `/ignore/${i}/path`);
+    if (entry.resource !== undefined) globAt(entry.resource, `/ignore/${i}/resource`);
+  });
+  (cfg.clusters ?? []).forEach((c, i) => c.paths.forEach((g, j) => globAt(g, `/clusters/${i}/paths/${j}`)));
   return { rules: cfg.rules ?? {}, ignore: cfg.ignore ?? [], clusters: cfg.clusters ?? [], exclude: cfg.exclude ?? [], file };
 }
 

@@ -42,7 +42,8 @@ interface Cell {
 
 function findingCells(result: ScanResult, finding: Finding): Cell[] {
   return [
-    finding.severity,
+    // Against a baseline, a new finding says so where the eye starts (with --only-new every row is new).
+    finding.baselineState === 'new' ? `${finding.severity} (new)` : finding.severity,
     finding.ruleId,
     finding.resource.name,
     shownLocation(result.root, finding.location),
