@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -87,5 +87,24 @@ describe('command-line options as users type them', () => {
     expect(rows.filter((l) => l.includes('(new)')).length).toBe(1);
     expect(rows.filter((l) => l.includes('dev/sa.yaml'))[0]).toContain('(new)');
     expect(rows.filter((l) => l.includes('prod/sa.yaml'))[0]).not.toContain('(new)');
+  });
+
+  it('writes several reports from one scan with --report FORMAT=PATH', () => {
+    const dir = repo();
+    const out = join(dir, 'out');
+    const r = runCli(['scan', join(dir, 'prod'), '--root', dir, '--fail-on', 'none', '--report', 'SARIF=' + join(out, 'p.sarif'), '--report', `junit=${join(out, 'p.xml')}`, '--report', `csv=${join(out, 'p.csv')}`, '--report', `gitlab=${join(out, 'gl.json')}`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('k8s-identity-on-default-sa');
+    expect(JSON.parse(readFileSync(join(out, 'p.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
+    expect(readFileSync(join(out, 'p.xml'), 'utf8')).toContain('classname="k8s-identity-on-default-sa"');
+    expect(readFileSync(join(out, 'p.csv'), 'utf8').split('\r\n').filter((l) => l !== '')).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, 'gl.json'), 'utf8')).vulnerabilities[0].location).toEqual({ file: 'prod/sa.yaml', start_line: 7, end_line: 7 });
+    const asff = runCli(['scan', join(dir, 'prod'), '--root', dir, '--format', 'asff'], { env: { AWS_ACCOUNT_ID: '', AWS_REGION: 'eu-west-1' } });
+    expect(asff.status).toBe(2);
+    expect(asff.stderr).toContain('--asff-account ID or AWS_ACCOUNT_ID');
+    const ok = runCli(['scan', join(dir, 'prod'), '--root', dir, '--format', 'asff', '--asff-account', '123456789012', '--fail-on', 'none'], { env: { AWS_REGION: 'eu-west-1' } });
+    expect(JSON.parse(ok.stdout)[0].AwsAccountId).toBe('123456789012');
+    const bad = runCli(['scan', dir, '--report', 'junit']);
+    expect(bad.stderr).toContain('--report takes FORMAT=PATH');
   });
 });

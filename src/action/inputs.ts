@@ -1,7 +1,7 @@
 /** The Action's inputs, read and checked. */
 import { isAbsolute, resolve } from 'node:path';
 import { PodtrustError } from '../errors.js';
-import type { ReportFormat } from '../reporters/index.js';
+import { REPORT_EXTENSION, REPORT_FORMATS, type ReportFormat } from '../reporters/formats.js';
 import type { Severity } from '../model/types.js';
 
 export interface ActionInputs {
@@ -35,9 +35,7 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-const FORMATS: readonly ReportFormat[] = ['sarif', 'json', 'markdown', 'html', 'table'];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
-const EXTENSION: Record<ReportFormat, string> = { sarif: 'sarif', json: 'json', markdown: 'md', html: 'html', table: 'txt' };
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -62,7 +60,7 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     .split(/\s+/)
     .filter((p) => p !== '')
     .map((p) => inWorkspace(workspace, p));
-  const format = oneOf('format', input('format'), FORMATS);
+  const format = oneOf('format', input('format'), REPORT_FORMATS);
   const config = input('config');
   const baseline = input('baseline');
   const onlyNew = flag('only-new', input('only-new'));
@@ -74,7 +72,7 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     failOn: oneOf('fail-on', input('fail-on'), FAIL_ON),
     format,
     sarifFile: inWorkspace(workspace, input('sarif-file')),
-    ...(format !== 'sarif' ? { reportFile: inWorkspace(workspace, reportFile || `podtrust-report.${EXTENSION[format]}`) } : {}),
+    ...(format !== 'sarif' ? { reportFile: inWorkspace(workspace, reportFile || `podtrust-report.${REPORT_EXTENSION[format]}`) } : {}),
     ...(baseline !== '' ? { baseline: inWorkspace(workspace, baseline) } : {}),
     onlyNew,
     annotations: flag('annotations', input('annotations')),

@@ -68,8 +68,13 @@ Live clouds (read-only; credentials from each SDK's standard chain):
                            Custom CAs: NODE_EXTRA_CA_CERTS
 
 Output:
-  --format FORMAT          table (default), json, sarif, markdown, html (any letter case)
+  --format FORMAT          table (default), json, sarif, markdown, html, junit, gitlab (GitLab
+                           SAST report), csv, asff (AWS Security Hub); any letter case
   --output FILE, -o FILE   write the report to FILE instead of stdout
+  --report FORMAT=PATH     also write a report of FORMAT to PATH; repeatable (one scan, every
+                           report: --report sarif=podtrust.sarif --report junit=podtrust.xml)
+  --asff-account ID        asff: the AWS account to file findings in (else AWS_ACCOUNT_ID)
+  --asff-region REGION     asff: the Security Hub region (else AWS_REGION, AWS_DEFAULT_REGION)
   --fail-on SEVERITY       exit 1 when an unsuppressed finding is at or above it:
                            critical, high (default), medium, low, none
   --rule ID                run only this rule; repeatable, or comma-separated

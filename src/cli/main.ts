@@ -19,9 +19,8 @@ import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLive
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkGlob } from '../util/glob.js';
+import { REPORT_FORMATS, type ReportFormat } from '../reporters/formats.js';
 
-const FORMATS = ['table', 'json', 'sarif', 'markdown', 'html'] as const;
-type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -138,6 +137,9 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     verbose: { type: 'boolean', short: 'v' },
     baseline: { type: 'string' },
     'only-new': { type: 'boolean' },
+    report: { type: 'string', multiple: true },
+    'asff-account': { type: 'string' },
+    'asff-region': { type: 'string' },
     rule: { type: 'string', multiple: true },
     'skip-rule': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
@@ -150,7 +152,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     process.stdout.write(command === 'collect' ? COLLECT_HELP : SCAN_HELP);
     return 0;
   }
-  const format = oneOf<Format>('format', values.format, FORMATS, 'table');
+  const format = oneOf<ReportFormat>('format', values.format, REPORT_FORMATS, 'table');
+  const extraReports = reportsFrom(values.report);
   const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON, 'high');
   const root = resolve(typeof values.root === 'string' ? values.root : defaultRoot());
   if (!existsSync(root)) throw new PodtrustError('usage', `--root ${String(values.root)}: no such directory`);
@@ -220,7 +223,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   };
 
   if (command === 'collect') {
-    const reportOnly = ['format', 'fail-on', 'baseline', 'only-new', 'rule', 'skip-rule'].filter((o) => values[o] !== undefined);
+    const reportOnly = ['format', 'fail-on', 'baseline', 'only-new', 'rule', 'skip-rule', 'report', 'asff-account', 'asff-region'].filter((o) => values[o] !== undefined);
     if (reportOnly.length > 0) throw new PodtrustError('usage', `collect writes an inventory, not a report: --${reportOnly.join(', --')} belong to scan`);
     const inventory = await collect();
     const { writeInventory } = await import('../model/snapshot.js');
@@ -240,11 +243,21 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   }
   const { render } = await import('../reporters/index.js');
   const toTerminal = values.output === undefined && process.stdout.isTTY === true;
+  const timing = { startedAt: new Date(performance.timeOrigin + started), finishedAt: new Date() };
+  const asff = { ...(typeof values['asff-account'] === 'string' ? { asffAccount: values['asff-account'] } : {}), ...(typeof values['asff-region'] === 'string' ? { asffRegion: values['asff-region'] } : {}) };
+  // Every report is rendered before any is written: a format that cannot be produced (asff without an account) stops the run with nothing half-written.
+  const extra = extraReports.map((r) => ({ ...r, text: render(r.format, result, { ...timing, ...asff, color: false, width: outputWidth(false) }) }));
   const text = render(format, result, {
+    ...timing,
+    ...asff,
     color: useColor(toTerminal),
     width: outputWidth(toTerminal),
   });
   emit(text, values.output as string | undefined);
+  for (const r of extra) {
+    emit(r.text, r.path, '--report');
+    if (!values.quiet) process.stderr.write(`${inertForLog(`podtrust: ${r.format} report written to ${r.path}`)}\n`);
+  }
   // The table on stdout lists the notes itself; every other format leaves them to stderr.
   const notesInReport = format === 'table' && (values.output === undefined || values.output === '-');
   reportNotes(result.notes, root, Boolean(values.quiet) || notesInReport);
@@ -278,12 +291,27 @@ function reportWorkerFailures(notes: CoverageNote[]): void {
   for (const n of notes) if (n.kind === 'worker-failed') process.stderr.write(inertForLog(`podtrust: ${n.message}`) + '\n');
 }
 
-function emit(text: string, output: string | undefined): void {
-  emitPieces((write) => write(text), output);
+function emit(text: string, output: string | undefined, flag = '--output'): void {
+  emitPieces((write) => write(text), output, flag);
+}
+
+/** `--report FORMAT=PATH` values: each format once, each path once, none of them standard output. */
+function reportsFrom(value: unknown): { format: ReportFormat; path: string }[] {
+  const out: { format: ReportFormat; path: string }[] = [];
+  for (const entry of (value as string[] | undefined) ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) throw new PodtrustError('usage', `--report takes FORMAT=PATH (got "${entry}"), e.g. --report sarif=podtrust.sarif`);
+    const format = oneOf<ReportFormat>('report', entry.slice(0, eq), REPORT_FORMATS, 'table');
+    const path = entry.slice(eq + 1);
+    if (path === '-') throw new PodtrustError('usage', `--report ${entry}: a report named with --report goes to a file; standard output takes --format`);
+    if (out.some((r) => resolve(r.path) === resolve(path))) throw new PodtrustError('usage', `--report: ${path} is named twice`);
+    out.push({ format, path });
+  }
+  return out;
 }
 
 /** Output written as it is produced, for outputs too large to hold as one string. */
-function emitPieces(produce: (write: (text: string) => void) => void, output: string | undefined): void {
+function emitPieces(produce: (write: (text: string) => void) => void, output: string | undefined, flag = '--output'): void {
   if (output === undefined || output === '-') {
     produce((text) => process.stdout.write(text));
     return;
@@ -297,7 +325,7 @@ function emitPieces(produce: (write: (text: string) => void) => void, output: st
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;
-    throw new PodtrustError('usage', `--output ${output}: cannot write: ${code}`);
+    throw new PodtrustError('usage', `${flag} ${output}: cannot write: ${code}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

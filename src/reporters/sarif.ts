@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { ruleHelpUri } from './finding-records.js';
 import type * as Sarif from 'sarif';
 import { SEVERITY_RANK, type CoverageNote, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
@@ -49,13 +50,6 @@ class ArtifactMapper {
   }
 }
 
-function trimSlash(uri: string): string {
-  return uri.replace(/\/+$/, '');
-}
-
-function helpUri(result: ScanResult, ruleId: string): string {
-  return `${trimSlash(result.tool.informationUri)}/blob/main/docs/rules/${encodeURIComponent(ruleId)}.md`;
-}
 
 function helpText(rule: RuleMeta): Sarif.MultiformatMessageString {
   const references = rule.references.map((ref) => `- ${ref}`).join('\n');
@@ -83,7 +77,7 @@ function buildRule(result: ScanResult, rule: RuleMeta): Sarif.ReportingDescripto
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description },
     help: helpText(rule),
-    helpUri: helpUri(result, rule.id),
+    helpUri: ruleHelpUri(result, rule.id),
     defaultConfiguration: { level: sarifLevel(rule.severity) },
     properties: {
       'security-severity': securitySeverity(rule.severity),
