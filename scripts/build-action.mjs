@@ -35,7 +35,7 @@ export const collectLiveClouds = unavailable;`,
 const built = await build({
   write: false,
   absWorkingDir: repo,
-  entryPoints: [join(repo, 'src/action/main.ts')],
+  entryPoints: [join(repo, 'src/action/index.ts')],
   outfile: join(outdir, 'action.js'),
   bundle: true,
   format: 'esm',

@@ -1,6 +1,8 @@
 /** The Action's inputs, read and checked. */
 import { isAbsolute, resolve } from 'node:path';
 import { PodtrustError } from '../errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { checkGlob } from '../util/glob.js';
 import { REPORT_EXTENSION, REPORT_FORMATS, type ReportFormat } from '../reporters/formats.js';
 import type { Severity } from '../model/types.js';
 
@@ -14,6 +16,11 @@ export interface ActionInputs {
   baseline?: string;
   onlyNew: boolean;
   annotations: boolean;
+  /** Whether an incomplete scan fails the step (never with fail-on none). */
+  failOnIncomplete: boolean;
+  exclude: string[];
+  /** Extra reports, `FORMAT=PATH` each. */
+  reports: { format: ReportFormat; file: string }[];
 }
 
 /**
@@ -31,6 +38,9 @@ export const INPUT_DEFAULTS = {
   baseline: '',
   'only-new': 'off',
   annotations: 'on',
+  'fail-on-incomplete': 'on',
+  exclude: '',
+  reports: '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -38,8 +48,14 @@ export type InputName = keyof typeof INPUT_DEFAULTS;
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new PodtrustError('usage', `input ${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  const found = allowed.find((a) => a === value.toLowerCase());
+  if (found !== undefined) return found;
+  throw new PodtrustError('usage', `input ${name} must be one of ${allowed.join(', ')} (got "${value}")${didYouMean(value, allowed)}`);
+}
+
+/** Entries separated by new lines (or spaces), blank ones dropped. */
+function list(value: string): string[] {
+  return value.split(/\s+/).filter((v) => v !== '');
 }
 
 function flag(name: string, value: string): boolean {
@@ -56,10 +72,20 @@ function inWorkspace(workspace: string, file: string): string {
 /** `get` returns an input's trimmed value ('' when unset or empty), as `core.getInput` does. */
 export function readInputs(get: (name: string) => string, workspace: string): ActionInputs {
   const input = (name: InputName): string => get(name) || INPUT_DEFAULTS[name];
-  const paths = input('path')
-    .split(/\s+/)
-    .filter((p) => p !== '')
-    .map((p) => inWorkspace(workspace, p));
+  const paths = list(input('path')).map((p) => inWorkspace(workspace, p));
+  const exclude = list(input('exclude'));
+  for (const g of exclude) {
+    try {
+      checkGlob(g);
+    } catch (e) {
+      throw new PodtrustError('usage', `input exclude: ${(e as Error).message}`);
+    }
+  }
+  const reports = list(input('reports')).map((entry) => {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) throw new PodtrustError('usage', `input reports takes FORMAT=PATH entries, one per line (got "${entry}")`);
+    return { format: oneOf('reports', entry.slice(0, eq), REPORT_FORMATS), file: inWorkspace(workspace, entry.slice(eq + 1)) };
+  });
   const format = oneOf('format', input('format'), REPORT_FORMATS);
   const config = input('config');
   const baseline = input('baseline');
@@ -76,5 +102,8 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     ...(baseline !== '' ? { baseline: inWorkspace(workspace, baseline) } : {}),
     onlyNew,
     annotations: flag('annotations', input('annotations')),
+    failOnIncomplete: flag('fail-on-incomplete', input('fail-on-incomplete')),
+    exclude,
+    reports,
   };
 }

@@ -1,13 +1,15 @@
 /**
  * The GitHub Action: a thin adapter over `scan()`. Reads the inputs, writes the SARIF file,
  * annotations, a job summary and outputs, and fails the step when findings reach `fail-on`.
+ * `run()` is called by `index.ts` (the bundle's entry), so tools that import this module and call
+ * `run()` themselves (`@github/local-action`) run it once.
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { PodtrustError } from '../errors.js';
 import { loadConfig } from '../engine/config.js';
-import { decideVerdict } from '../engine/verdict.js';
+import { decideVerdict, type Verdict } from '../engine/verdict.js';
 import type { ScanResult } from '../engine/result.js';
 import { scan } from '../scan.js';
 import { applyBaseline, loadBaseline, newFindingCount } from '../baseline/baseline.js';
@@ -38,15 +40,46 @@ function sarifText(result: ScanResult): { text: string; helpUris: Map<string, st
   return { text: `${JSON.stringify(log, null, 2)}\n`, helpUris };
 }
 
+/**
+ * The commit the job summary links into: on a pull request the head commit from the event (the
+ * runner's GITHUB_SHA is a merge commit that the pull request page does not show), else GITHUB_SHA.
+ */
+export function linkedCommit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (eventPath && (env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')) {
+    try {
+      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { head?: { sha?: unknown } } };
+      const sha = event.pull_request?.head?.sha;
+      if (typeof sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return sha;
+    } catch {
+      // An unreadable event file leaves the runner's own commit.
+    }
+  }
+  return env.GITHUB_SHA || undefined;
+}
+
 function blobBase(): string | undefined {
-  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = process.env;
-  if (!GITHUB_REPOSITORY || !GITHUB_SHA) return undefined;
-  return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/blob/${GITHUB_SHA}`;
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY } = process.env;
+  const sha = linkedCommit();
+  if (!GITHUB_REPOSITORY || !sha) return undefined;
+  return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/blob/${sha}`;
+}
+
+/**
+ * Whether the step fails: never with fail-on none (a base-branch baseline step must not break the
+ * job for a broken file on the base); otherwise for findings at fail-on, and for an incomplete
+ * scan unless fail-on-incomplete is off.
+ */
+export function stepFails(verdict: Verdict, inputs: Pick<ActionInputs, 'failOn' | 'failOnIncomplete'>): string | undefined {
+  if (inputs.failOn === 'none') return undefined;
+  if (verdict.outcome === 'incomplete' && inputs.failOnIncomplete) return verdict.reason;
+  if (verdict.reached.length > 0) return `${verdict.reached.length} finding(s) at or above ${inputs.failOn}`;
+  return undefined;
 }
 
 async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promise<ScanResult> {
   const config = loadConfig(workspace, inputs.config);
-  const result = await scan({ paths: inputs.paths, root: workspace, config });
+  const result = await scan({ paths: inputs.paths, root: workspace, config, exclude: inputs.exclude });
   if (inputs.baseline === undefined) return result;
   if (!existsSync(inputs.baseline)) {
     warn(`baseline ${shownPath(workspace, inputs.baseline)} not found: every finding counts as new`);
@@ -63,6 +96,7 @@ export async function run(): Promise<void> {
   const sarif = sarifText(result);
   write(inputs.sarifFile, sarif.text);
   if (inputs.reportFile !== undefined) write(inputs.reportFile, render(inputs.format, result, { width: 160 }));
+  for (const r of inputs.reports) write(r.file, render(r.format, result, { width: 160 }));
 
   printInert(renderTable(result, { color: false, width: 160 }));
   const plan = inputs.annotations ? planAnnotations(result) : { annotations: [], leftOut: 0 };
@@ -88,10 +122,14 @@ export async function run(): Promise<void> {
   for (const s of SEVERITIES) core.setOutput(s, counts.bySeverity[s]);
   core.setOutput('new-findings', newFindingCount(result.findings));
 
-  if (verdict.exitCode !== 0) fail(`podtrust: ${verdict.reason}`);
+  core.setOutput('incomplete', verdict.outcome === 'incomplete');
+  const failure = stepFails(verdict, inputs);
+  if (failure !== undefined) fail(`podtrust: ${failure}`);
+  else if (verdict.outcome === 'incomplete') warn(`podtrust: ${verdict.reason}; the step passes (${inputs.failOn === 'none' ? 'fail-on none' : 'fail-on-incomplete off'})`);
 }
 
-run().catch((e: unknown) => {
+/** The failure of the whole run (a usage error, a crash): the one thing that fails the step whatever fail-on says. */
+export function runFailed(e: unknown): void {
   const message = e instanceof PodtrustError ? e.message : `internal error: ${(e as Error).message}`;
   fail(`podtrust: ${message}`);
-});
+}

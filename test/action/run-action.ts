@@ -55,7 +55,7 @@ export function parseOutputs(text: string): Record<string, string> {
  * Runs the bundle as the runner does: `node dist/action.js` with INPUT_* variables (names
  * upper-cased, dashes kept), the GITHUB_* variables and the output and summary files.
  */
-export function runAction(node: string, workspace: string, inputs: Record<string, string>): ActionRun {
+export function runAction(node: string, workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): ActionRun {
   const files = mkdtempSync(join(tmpdir(), 'podtrust-action-'));
   const output = join(files, 'output');
   const summary = join(files, 'summary');
@@ -71,6 +71,7 @@ export function runAction(node: string, workspace: string, inputs: Record<string
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_SERVER_URL: 'https://github.com',
   };
+  Object.assign(env, extraEnv);
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const r = spawnSync(node, [freshBundle()], { cwd: workspace, env, encoding: 'utf8', timeout: 60_000 });
   return {
