@@ -8,6 +8,7 @@ import type { ParsedDocument } from '../../util/structured.js';
 import { createObject } from '../../util/structured.js';
 import { forEachInSubtree } from '../../util/position-subtree.js';
 import type { CollectResult, SourceFile } from '../types.js';
+import { documentCommentSuppressions } from '../kubernetes-comments.js';
 import { managedPolicyArn, type GeneratedPolicy } from './policies.js';
 
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
@@ -17,10 +18,13 @@ export function asObject(v: JsonValue | undefined): JsonObject | undefined {
 /** Positions of one resource, filled from the eksctl document. */
 export class Positions {
   readonly map: PositionMap = Object.create(null) as PositionMap;
+  /** The entry of the file the resource comes from (where `''` is placed). */
+  entry?: string;
   constructor(private readonly doc: ParsedDocument) {}
 
   /** `out` in the resource points at `docPtr` in the file (when the file has it). */
   place(out: string, docPtr: string): this {
+    if (out === '') this.entry = docPtr;
     const p = this.doc.positions[docPtr];
     if (p) this.map[out] = p;
     return this;
@@ -61,6 +65,8 @@ export interface RoleSpec {
 export class EksctlContext {
   readonly result: CollectResult = { resources: [], clusters: [], notes: [] };
   private readonly ids = new Map<string, number>();
+  /** The resources each entry of the file gives (a node group entry: its node group, launch template, role...). */
+  private readonly byEntry = new Map<string, Resource[]>();
   readonly clusterName: string;
   readonly partition: string;
   clusterId = '';
@@ -104,7 +110,23 @@ export class EksctlContext {
     this.ids.set(base, count + 1);
     const resource: Resource = { id: count === 0 ? base : `${base}#${count + 1}`, type, name, file: this.file.path, format: 'eksctl', body, positions: positions.map, ...extra };
     this.result.resources.push(resource);
+    if (positions.entry !== undefined) (this.byEntry.get(positions.entry) ?? this.byEntry.set(positions.entry, []).get(positions.entry)!).push(resource);
     return resource;
+  }
+
+  /**
+   * `# podtrust:ignore <rule-id> <reason>` above an entry (or a line inside it) applies to every resource eksctl
+   * creates from that entry, all of it: the file's layout is not the resources' bodies.
+   */
+  commentSuppressions(): void {
+    const groups = [...this.byEntry].map(([prefix, list]) => ({ prefix, resource: list[0]! }));
+    documentCommentSuppressions(this.file, this.doc, groups, this.result.notes);
+    for (const list of this.byEntry.values()) {
+      const found = list[0]!.suppressions;
+      if (!found) continue;
+      for (const s of found) s.pointer = '';
+      for (const r of list.slice(1)) r.suppressions = found.map((s) => ({ ...s }));
+    }
   }
 
   /** A reference to an attribute of a resource of this file that only exists once eksctl has run. */

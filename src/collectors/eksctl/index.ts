@@ -57,6 +57,7 @@ export function collectEksctl(file: SourceFile, doc: ParsedDocument, opts: Colle
   podIdentityAssociations(ctx, iam);
   nodeGroups(ctx, withOidc);
   addonsNote(ctx);
+  ctx.commentSuppressions();
   return ctx.result;
 }
 
