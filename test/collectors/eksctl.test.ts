@@ -26,6 +26,9 @@ function field(v: JsonValue | undefined, ...path: (string | number)[]): JsonValu
 const refId = (v: JsonValue | undefined): string | undefined => field(v, 'ref', 'id') as string | undefined;
 const policyNames = (role: Resource): JsonValue[] => ((field(role.body, 'AttachedManagedPolicies') as JsonValue[] | undefined) ?? []).map((p) => field(p, 'PolicyName')!);
 
+/** The first five lines of a ClusterConfig. */
+const header = (name: string, region: string): string => `apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${name}\n  region: ${region}\n`;
+
 const IRSA = `apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
 
@@ -103,12 +106,7 @@ describe('eksctl ClusterConfig collector', () => {
   });
 
   test('without withOIDC the trust names the cluster issuer, and subjectPattern is matched with StringLike', () => {
-    const result = collect(`apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: batch
-  region: cn-north-1
-iam:
+    const result = collect(`${header('batch', 'cn-north-1')}iam:
   serviceAccounts:
   - metadata:
       name: runner
@@ -126,12 +124,7 @@ iam:
   });
 
   test('node groups: eksctl writes IMDSv2 required with hop limit 2 unless the file says otherwise, at the line that says it', () => {
-    const result = collect(`apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: nodes
-  region: us-east-1
-nodeGroups:
+    const result = collect(`${header('nodes', 'us-east-1')}nodeGroups:
   - name: defaults
     instanceType: m5.large
   - name: v1
@@ -159,12 +152,7 @@ managedNodeGroups:
   });
 
   test('node roles get the policies eksctl attaches; self-managed groups reach theirs through the instance profile', () => {
-    const result = collect(`apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: roles
-  region: us-east-1
-nodeGroups:
+    const result = collect(`${header('roles', 'us-east-1')}nodeGroups:
   - name: self
     iam:
       attachPolicyARNs:
@@ -204,12 +192,7 @@ managedNodeGroups:
   });
 
   test('pod identity associations: the association, the role eksctl creates with the pods.eks.amazonaws.com trust, the ServiceAccount', () => {
-    const result = collect(`apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: cluster-39
-  region: us-west-2
-iam:
+    const result = collect(`${header('cluster-39', 'us-west-2')}iam:
   podIdentityAssociations:
   - namespace: dev
     serviceAccountName: nginx

@@ -9,7 +9,8 @@ import { createObject } from '../../util/structured.js';
 import { forEachInSubtree } from '../../util/position-subtree.js';
 import type { CollectResult, SourceFile } from '../types.js';
 import { documentCommentSuppressions } from '../kubernetes-comments.js';
-import { managedPolicyArn, type GeneratedPolicy } from './policies.js';
+import { join } from '../../util/pointer.js';
+import { managedPolicyArn, type GeneratedPolicy, type PolicySet } from './policies.js';
 
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
@@ -183,6 +184,31 @@ export class EksctlContext {
   /** AWS managed policies by name, each placed at `ptr`. */
   managed(names: string[], ptr: string): Located[] {
     return names.map((n) => ({ value: managedPolicyArn(this.partition, n), ptr }));
+  }
+
+  /** Policy ARNs listed in the file (`attachPolicyARNs`), each placed at its own line. */
+  arnList(parent: JsonObject | undefined, key: string, ptr: string): Located[] {
+    return this.list(parent, key, join(ptr, key)).map((v, i) => ({ value: v, ptr: join(ptr, key, i) }));
+  }
+
+  /**
+   * The policies a set of flags asks eksctl for (`wellKnownPolicies`, `withAddonPolicies`), each placed at its flag;
+   * a flag podtrust does not know is named in a warning.
+   */
+  flagPolicies(parent: JsonObject | undefined, key: string, ptr: string, lookup: (flag: string, partition: string) => PolicySet | undefined): Pick<RoleSpec, 'managed' | 'inline'> {
+    const out: Pick<RoleSpec, 'managed' | 'inline'> = { managed: [], inline: [] };
+    for (const [flag, on] of Object.entries(asObject(parent?.[key]) ?? {})) {
+      if (on !== true) continue;
+      const at = join(ptr, key, flag);
+      const set = lookup(flag, this.partition);
+      if (!set) {
+        this.note('unsupported', 'warning', at, `eksctl ClusterConfig: ${key}.${flag} is not known to podtrust: the policies it attaches are not analysed`);
+        continue;
+      }
+      out.managed.push(...this.managed(set.managed, at));
+      out.inline.push(...this.generated(set.inline, at));
+    }
+    return out;
   }
 
   /** Generated inline policies, each placed at `ptr`. */

@@ -26,29 +26,6 @@ function located(entry: JsonObject, key: string, ptr: string): Located | undefin
   return v === undefined || v === null || v === '' ? undefined : { value: v, ptr: join(ptr, key) };
 }
 
-/** Policy ARNs listed in the file, each placed at its own line. */
-function arnList(ctx: EksctlContext, entry: JsonObject, key: string, ptr: string): Located[] {
-  return ctx.list(entry, key, join(ptr, key)).map((v, i) => ({ value: v, ptr: join(ptr, key, i) }));
-}
-
-/** `wellKnownPolicies` → managed and inline policies, placed at the flag that asks for each. */
-function wellKnown(ctx: EksctlContext, entry: JsonObject, ptr: string): Pick<RoleSpec, 'managed' | 'inline'> {
-  const out: Pick<RoleSpec, 'managed' | 'inline'> = { managed: [], inline: [] };
-  const flags = asObject(entry['wellKnownPolicies']);
-  for (const [key, on] of Object.entries(flags ?? {})) {
-    if (on !== true) continue;
-    const at = join(ptr, 'wellKnownPolicies', key);
-    const set = wellKnownPolicies(key, ctx.partition);
-    if (!set) {
-      ctx.note('unsupported', 'warning', at, `eksctl ClusterConfig: wellKnownPolicies.${key} is not known to podtrust: the policies it attaches are not analysed`);
-      continue;
-    }
-    out.managed.push(...ctx.managed(set.managed, at));
-    out.inline.push(...ctx.generated(set.inline, at));
-  }
-  return out;
-}
-
 function inlineDocument(entry: JsonObject, key: string, ptr: string, name: string): RoleSpec['inline'] {
   const doc = entry[key];
   return doc === undefined || doc === null ? [] : [{ name, document: doc, ptr: join(ptr, key), written: true }];
@@ -101,7 +78,7 @@ export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined,
         : { StringEquals: { [`${key}:sub`]: subject, [`${key}:aud`]: 'sts.amazonaws.com' } };
       const subTest = pattern ? 'StringLike' : 'StringEquals';
       const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRoleWithWebIdentity'], Principal: { Federated: provider }, Condition: condition }] };
-      const known = wellKnown(ctx, entry, ptr);
+      const known = ctx.flagPolicies(entry, 'wellKnownPolicies', ptr, wellKnownPolicies);
       const role = ctx.role({
         key: `irsa/${ns}/${name}`,
         display: `eksctl-${ctx.clusterName}-addon-iamserviceaccount-${ns}-${name}`,
@@ -113,7 +90,7 @@ export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined,
           ['/Statement/0/Principal', '/iam/withOIDC'],
           [`/Statement/0/Condition/${subTest}/${escapeToken(`${key}:sub`)}`, pattern ? `${ptr}/subjectPattern` : namePtr],
         ],
-        managed: [...arnList(ctx, entry, 'attachPolicyARNs', ptr), ...known.managed],
+        managed: [...ctx.arnList(entry, 'attachPolicyARNs', ptr), ...known.managed],
         inline: [...known.inline, ...inlineDocument(entry, 'attachPolicy', ptr, 'Policy1')],
         ...(located(entry, 'permissionsBoundary', ptr) ? { boundary: located(entry, 'permissionsBoundary', ptr)! } : {}),
       });
@@ -141,7 +118,7 @@ export function podIdentityAssociations(ctx: EksctlContext, iam: JsonObject | un
     if (given) {
       roleArn = given.value;
     } else {
-      const known = wellKnown(ctx, entry, ptr);
+      const known = ctx.flagPolicies(entry, 'wellKnownPolicies', ptr, wellKnownPolicies);
       const policyName = typeof entry['permissionPolicyName'] === 'string' && entry['permissionPolicyName'] !== '' ? entry['permissionPolicyName'] : 'Policy1';
       const role = ctx.role({
         key: `pod-identity/${ns}/${sa}`,
@@ -150,7 +127,7 @@ export function podIdentityAssociations(ctx: EksctlContext, iam: JsonObject | un
         ...(located(entry, 'roleName', ptr) ? { roleName: located(entry, 'roleName', ptr)! } : {}),
         trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } }] },
         trustAt: [['/Statement/0', ptr]],
-        managed: [...arnList(ctx, entry, 'permissionPolicyARNs', ptr), ...known.managed],
+        managed: [...ctx.arnList(entry, 'permissionPolicyARNs', ptr), ...known.managed],
         inline: [...known.inline, ...inlineDocument(entry, 'permissionPolicy', ptr, policyName)],
         ...(located(entry, 'permissionsBoundaryARN', ptr) ? { boundary: located(entry, 'permissionsBoundaryARN', ptr)! } : {}),
       });

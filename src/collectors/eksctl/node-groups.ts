@@ -15,7 +15,7 @@ import { isUnknown } from '../../model/unknown.js';
 import { unresolved } from '../gcp/unresolved.js';
 import { createObject } from '../../util/structured.js';
 import { join } from '../../util/pointer.js';
-import { asObject, type EksctlContext, type Located, type RoleSpec } from './context.js';
+import { asObject, type EksctlContext, type RoleSpec } from './context.js';
 import { defaultNodePolicies, nodeAddonPolicies } from './policies.js';
 
 /** EKS AMI type of a Windows AMI family (`WindowsServer2022CoreContainer` → `WINDOWS_CORE_2022_x86_64`), as eksctl's `GetAMIType`. */
@@ -28,23 +28,12 @@ export function windowsAmiType(family: JsonValue | undefined): string | undefine
 /** The node role's managed and inline policies: `attachPolicyARNs`, `attachPolicy`, `withAddonPolicies` and eksctl's defaults. */
 function nodePolicies(ctx: EksctlContext, iam: JsonObject | undefined, ptr: string, managed: boolean, withOidc: boolean): Pick<RoleSpec, 'managed' | 'inline'> {
   const iamPtr = `${ptr}/iam`;
-  const explicit: Located[] = ctx.list(iam, 'attachPolicyARNs', `${iamPtr}/attachPolicyARNs`).map((v, i) => ({ value: v, ptr: join(iamPtr, 'attachPolicyARNs', i) }));
-  const addons = asObject(iam?.['withAddonPolicies']) ?? {};
-  const out: Pick<RoleSpec, 'managed' | 'inline'> = { managed: [...explicit], inline: [] };
-  out.managed.push(...ctx.managed(defaultNodePolicies({ explicitArns: explicit.length > 0, withOidc, managed, imageBuilder: addons['imageBuilder'] === true }), ptr));
-  if (iam?.['attachPolicy'] !== undefined && iam['attachPolicy'] !== null) out.inline.push({ name: 'Policy1', document: iam['attachPolicy'], ptr: `${iamPtr}/attachPolicy`, written: true });
-  for (const [key, on] of Object.entries(addons)) {
-    if (on !== true) continue;
-    const at = join(iamPtr, 'withAddonPolicies', key);
-    const set = nodeAddonPolicies(key, ctx.partition);
-    if (!set) {
-      ctx.note('unsupported', 'warning', at, `eksctl ClusterConfig: withAddonPolicies.${key} is not known to podtrust: the policies it attaches are not analysed`);
-      continue;
-    }
-    out.managed.push(...ctx.managed(set.managed, at));
-    out.inline.push(...ctx.generated(set.inline, at));
-  }
-  return out;
+  const explicit = ctx.arnList(iam, 'attachPolicyARNs', iamPtr);
+  const addons = ctx.flagPolicies(iam, 'withAddonPolicies', iamPtr, nodeAddonPolicies);
+  const imageBuilder = asObject(iam?.['withAddonPolicies'])?.['imageBuilder'] === true;
+  const managedArns = [...explicit, ...ctx.managed(defaultNodePolicies({ explicitArns: explicit.length > 0, withOidc, managed, imageBuilder }), ptr), ...addons.managed];
+  const inline: RoleSpec['inline'] = iam?.['attachPolicy'] !== undefined && iam['attachPolicy'] !== null ? [{ name: 'Policy1', document: iam['attachPolicy'], ptr: `${iamPtr}/attachPolicy`, written: true }] : [];
+  return { managed: managedArns, inline: [...inline, ...addons.inline] };
 }
 
 /** `HttpTokens` / `HttpPutResponseHopLimit` eksctl writes; a flag that is not a boolean leaves its option unknown. */
