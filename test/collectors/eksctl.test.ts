@@ -232,6 +232,32 @@ managedNodeGroups:
     expect(result.notes).toEqual([expect.objectContaining({ kind: 'unsupported', level: 'warning', line: 5 })]);
     expect(one(result, 'aws.eks.NodeGroup').name).toBe('fine');
   });
+  test('what eksctl creates but podtrust does not model is named in a note: addon IAM settings, Karpenter', () => {
+    const result = collect(`${header('notes', 'us-east-1')}karpenter:
+  version: "1.2.1"
+addons:
+  - name: aws-ebs-csi-driver
+    wellKnownPolicies:
+      ebsCSIController: true
+`);
+    expect(result.notes.map((n) => [n.kind, n.level, n.line])).toEqual([['unsupported', 'note', 6], ['unsupported', 'note', 9]]);
+  });
+
+  test('values copied from the file go through the redaction walk', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYzq4t8Lw2Hm';
+    const result = collect(`${header('leaky', 'us-east-1')}iam:
+  withOIDC: true
+  serviceAccounts:
+  - metadata:
+      name: app
+      namespace: apps
+      annotations:
+        legacy: "--aws-secret-access-key=${secret}"
+`);
+    const sa = one(result, 'k8s.ServiceAccount');
+    expect(JSON.stringify(result.resources)).not.toContain(secret.slice(8, 30));
+    expect(sa.credentials?.map((c) => c.kind)).toEqual(['aws-access-key']);
+  });
 });
 
 describe('AWS CLI Pod Identity association dumps', () => {

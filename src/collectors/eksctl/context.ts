@@ -68,6 +68,8 @@ export class EksctlContext {
   private readonly ids = new Map<string, number>();
   /** The resources each entry of the file gives (a node group entry: its node group, launch template, role...). */
   private readonly byEntry = new Map<string, Resource[]>();
+  /** Generated policies by lookup and flag: built once per file, so a line of the file never costs more than one reference. */
+  private readonly policySets = new Map<(flag: string, partition: string) => PolicySet | undefined, Map<string, PolicySet | undefined>>();
   readonly clusterName: string;
   readonly partition: string;
   clusterId = '';
@@ -200,7 +202,9 @@ export class EksctlContext {
     for (const [flag, on] of Object.entries(asObject(parent?.[key]) ?? {})) {
       if (on !== true) continue;
       const at = join(ptr, key, flag);
-      const set = lookup(flag, this.partition);
+      const cache = this.policySets.get(lookup) ?? this.policySets.set(lookup, new Map()).get(lookup)!;
+      if (!cache.has(flag)) cache.set(flag, lookup(flag, this.partition));
+      const set = cache.get(flag);
       if (!set) {
         this.note('unsupported', 'warning', at, `eksctl ClusterConfig: ${key}.${flag} is not known to podtrust: the policies it attaches are not analysed`);
         continue;

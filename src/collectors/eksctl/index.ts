@@ -61,8 +61,9 @@ export function collectEksctl(file: SourceFile, doc: ParsedDocument, opts: Colle
   return ctx.result;
 }
 
-/** IAM settings of `addons` (their roles and pod identity associations) are not modelled: say so. */
+/** IAM settings of `addons` (their roles and pod identity associations) and Karpenter's roles are not modelled: say so. */
 function addonsNote(ctx: EksctlContext): void {
+  if (asObject(ctx.config['karpenter'])) ctx.note('unsupported', 'note', '/karpenter', 'eksctl ClusterConfig: the roles eksctl creates for Karpenter (its controller and its nodes) are not analysed');
   ctx.list(ctx.config, 'addons', '/addons').forEach((item, i) => {
     const addon = asObject(item);
     if (!addon) return;
