@@ -18,7 +18,11 @@ import { join } from '../../util/pointer.js';
 import { asObject, type EksctlContext, type RoleSpec } from './context.js';
 import { defaultNodePolicies, nodeAddonPolicies } from './policies.js';
 
-/** EKS AMI type of a Windows AMI family (`WindowsServer2022CoreContainer` → `WINDOWS_CORE_2022_x86_64`), as eksctl's `GetAMIType`. */
+/**
+ * EKS AMI type of a Windows AMI family (`WindowsServer2022CoreContainer` → `WINDOWS_CORE_2022_x86_64`), as eksctl's
+ * `GetAMIType` maps the 2019/2022/2025 families; the retired semi-annual builds (2004, 20H2), self-managed only, are
+ * named the same way so that rules still see a Windows node group.
+ */
 export function windowsAmiType(family: JsonValue | undefined): string | undefined {
   if (typeof family !== 'string') return undefined;
   const m = /^WindowsServer(\d{4}|20H2)(Core|Full)Container$/i.exec(family);
@@ -37,7 +41,7 @@ function nodePolicies(ctx: EksctlContext, iam: JsonObject | undefined, ptr: stri
 }
 
 /** `HttpTokens` / `HttpPutResponseHopLimit` eksctl writes; a flag that is not a boolean leaves its option unknown. */
-function metadataOptions(ctx: EksctlContext, ng: JsonObject, ptr: string): { options: JsonObject; at: [string, string][] } {
+function metadataOptions(ng: JsonObject, ptr: string): { options: JsonObject; at: [string, string][] } {
   const flag = (key: string, fallback: boolean): JsonValue => {
     const v = ng[key];
     if (v === undefined || v === null) return fallback;
@@ -126,7 +130,7 @@ function nodeGroup(ctx: EksctlContext, item: JsonValue, ptr: string, managed: bo
 
 /** The launch template eksctl creates, and for self-managed nodes the instance profile it names. */
 function launchTemplate(ctx: EksctlContext, ng: JsonObject, ptr: string, name: string, managed: boolean, role: Resource | undefined, profileArn: string | undefined, roleArn: string | undefined): Resource {
-  const { options, at: optionsAt } = metadataOptions(ctx, ng, ptr);
+  const { options, at: optionsAt } = metadataOptions(ng, ptr);
   const data: JsonObject = { MetadataOptions: options };
   const at = ctx.positions().place('', ptr).place('/LaunchTemplateData', ptr);
   for (const [out, docPtr] of optionsAt) at.place(out, docPtr);
