@@ -220,6 +220,24 @@ managedNodeGroups:
     expect(field(sa.body, 'metadata', 'annotations')).toBeUndefined();
   });
 
+  test("an addon's pod identity associations are read like iam.podIdentityAssociations", () => {
+    const result = collect(`${header('addons', 'us-west-2')}addons:
+  - name: aws-ebs-csi-driver
+    podIdentityAssociations:
+    - namespace: kube-system
+      serviceAccountName: ebs-csi-controller-sa
+      wellKnownPolicies:
+        ebsCSIController: true
+`);
+    const association = one(result, 'aws.eks.PodIdentityAssociation');
+    expect(association.name).toBe('addons/kube-system/ebs-csi-controller-sa');
+    const role = one(result, 'aws.iam.Role');
+    expect(refId(field(association.body, 'roleArn'))).toBe(role.id);
+    expect(policyNames(role)).toEqual(['AmazonEBSCSIDriverPolicy']);
+    expect(role.positions['/AttachedManagedPolicies/0']?.line).toBe(12);
+    expect(result.notes).toEqual([]);
+  });
+
   test('another eksctl apiVersion is recognised but not analysed, with a warning saying what to do', () => {
     const result = collect('apiVersion: eksctl.io/v1alpha4\nkind: ClusterConfig\nmetadata:\n  name: old\n');
     expect(result.resources).toEqual([]);

@@ -101,10 +101,13 @@ export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined,
   });
 }
 
-/** `iam.podIdentityAssociations`: the association, the role eksctl creates when `roleARN` is not given, and the ServiceAccount when `createServiceAccount`. */
-export function podIdentityAssociations(ctx: EksctlContext, iam: JsonObject | undefined): void {
-  ctx.list(iam, 'podIdentityAssociations', '/iam/podIdentityAssociations').forEach((item, i) => {
-    const ptr = `/iam/podIdentityAssociations/${i}`;
+/**
+ * `iam.podIdentityAssociations` (and an addon's `podIdentityAssociations`, under `parentPtr`): the association, the
+ * role eksctl creates when `roleARN` is not given, and the ServiceAccount when `createServiceAccount`.
+ */
+export function podIdentityAssociations(ctx: EksctlContext, parent: JsonObject | undefined, parentPtr: string): void {
+  ctx.list(parent, 'podIdentityAssociations', `${parentPtr}/podIdentityAssociations`).forEach((item, i) => {
+    const ptr = `${parentPtr}/podIdentityAssociations/${i}`;
     const entry = asObject(item);
     if (!entry) return;
     const ns = entry['namespace'];

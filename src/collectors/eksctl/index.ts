@@ -54,20 +54,24 @@ export function collectEksctl(file: SourceFile, doc: ParsedDocument, opts: Colle
     provider = ctx.ref(oidc, 'Arn', `ARN of the OIDC provider of cluster ${ctx.clusterName}`);
   }
   serviceAccounts(ctx, iam, provider);
-  podIdentityAssociations(ctx, iam);
+  podIdentityAssociations(ctx, iam, '/iam');
   nodeGroups(ctx, withOidc);
-  addonsNote(ctx);
+  addons(ctx);
   ctx.commentSuppressions();
   return ctx.result;
 }
 
-/** IAM settings of `addons` (their roles and pod identity associations) and Karpenter's roles are not modelled: say so. */
-function addonsNote(ctx: EksctlContext): void {
+/**
+ * `addons`: their `podIdentityAssociations` are read like `iam.podIdentityAssociations` (eksctl builds their roles the
+ * same way); their other IAM settings, and Karpenter's roles, are not modelled: a note says so.
+ */
+function addons(ctx: EksctlContext): void {
   if (asObject(ctx.config['karpenter'])) ctx.note('unsupported', 'note', '/karpenter', 'eksctl ClusterConfig: the roles eksctl creates for Karpenter (its controller and its nodes) are not analysed');
   ctx.list(ctx.config, 'addons', '/addons').forEach((item, i) => {
     const addon = asObject(item);
     if (!addon) return;
-    const iamKeys = ['serviceAccountRoleARN', 'attachPolicyARNs', 'attachPolicy', 'wellKnownPolicies', 'podIdentityAssociations', 'useDefaultPodIdentityAssociations'].filter((k) => addon[k] !== undefined);
+    podIdentityAssociations(ctx, addon, `/addons/${i}`);
+    const iamKeys = ['serviceAccountRoleARN', 'attachPolicyARNs', 'attachPolicy', 'wellKnownPolicies', 'useDefaultPodIdentityAssociations'].filter((k) => addon[k] !== undefined);
     if (iamKeys.length === 0) return;
     ctx.note('unsupported', 'note', `/addons/${i}`, `eksctl ClusterConfig: the IAM settings of addon ${String(addon['name'])} (${iamKeys.join(', ')}) are not analysed`);
   });
