@@ -246,8 +246,8 @@ managedNodeGroups:
   });
 
   test('a field of the wrong shape is named in a warning and the rest of the file is read', () => {
-    const result = collect('apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: odd\nnodeGroups: ng-1\nmanagedNodeGroups:\n  - name: fine\n');
-    expect(result.notes).toEqual([expect.objectContaining({ kind: 'unsupported', level: 'warning', line: 5 })]);
+    const result = collect('apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: odd\nnodeGroups: ng-1\nmanagedNodeGroups:\n  - name: fine\n  - just-a-name\niam: true\n');
+    expect(result.notes.map((n) => [n.kind, n.level, n.line])).toEqual([['unsupported', 'warning', 9], ['unsupported', 'warning', 5], ['unsupported', 'warning', 8]]);
     expect(one(result, 'aws.eks.NodeGroup').name).toBe('fine');
   });
   test('what eksctl creates but podtrust does not model is named in a note: addon IAM settings, Karpenter', () => {

@@ -107,6 +107,18 @@ export class EksctlContext {
     return [];
   }
 
+  /** The mappings of a list field under `parentPtr`, with their pointers; an entry that is not a mapping is named in a warning. */
+  entries(parent: JsonObject | undefined, key: string, parentPtr: string): [JsonObject, string][] {
+    const out: [JsonObject, string][] = [];
+    this.list(parent, key, join(parentPtr, key)).forEach((item, i) => {
+      const ptr = join(parentPtr, key, i);
+      const entry = asObject(item);
+      if (entry) out.push([entry, ptr]);
+      else this.note('unsupported', 'warning', ptr, `eksctl ClusterConfig: an entry of \`${key}\` that is not a mapping is not read`);
+    });
+    return out;
+  }
+
   add(kind: string, key: string, type: string, name: string, body: JsonObject, positions: Positions, extra: Partial<Resource> = {}): Resource {
     const base = `eksctl:${this.rel}#${this.doc.index}:${kind}/${key}`;
     const count = this.ids.get(base) ?? 0;

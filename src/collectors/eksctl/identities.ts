@@ -53,15 +53,12 @@ function serviceAccount(ctx: EksctlContext, ns: string, name: string, entryPtr: 
 /** `iam.serviceAccounts`: one IRSA role each (unless `attachRoleARN`), and the ServiceAccount (unless `roleOnly`). */
 export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined, provider: JsonValue): void {
   const region = asObject(ctx.config['metadata'])?.['region'];
-  ctx.list(iam, 'serviceAccounts', '/iam/serviceAccounts').forEach((item, i) => {
-    const ptr = `/iam/serviceAccounts/${i}`;
-    const entry = asObject(item);
-    if (!entry) return;
+  for (const [entry, ptr] of ctx.entries(iam, 'serviceAccounts', '/iam')) {
     const meta = asObject(entry['metadata']);
     const name = meta?.['name'];
     if (typeof name !== 'string' || name === '') {
       ctx.note('unsupported', 'warning', ptr, 'eksctl ClusterConfig: a service account without metadata.name is not read');
-      return;
+      continue;
     }
     const ns = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : 'default';
     const namePtr = `${ptr}/metadata/name`;
@@ -96,9 +93,9 @@ export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined,
       });
       roleArn = ctx.ref(role, 'Arn', `ARN of the role eksctl creates for ServiceAccount ${ns}/${name}`);
     }
-    if (entry['roleOnly'] === true) return;
+    if (entry['roleOnly'] === true) continue;
     serviceAccount(ctx, ns, name, ptr, namePtr, meta, roleArn);
-  });
+  }
 }
 
 /**
@@ -106,15 +103,12 @@ export function serviceAccounts(ctx: EksctlContext, iam: JsonObject | undefined,
  * role eksctl creates when `roleARN` is not given, and the ServiceAccount when `createServiceAccount`.
  */
 export function podIdentityAssociations(ctx: EksctlContext, parent: JsonObject | undefined, parentPtr: string): void {
-  ctx.list(parent, 'podIdentityAssociations', `${parentPtr}/podIdentityAssociations`).forEach((item, i) => {
-    const ptr = `${parentPtr}/podIdentityAssociations/${i}`;
-    const entry = asObject(item);
-    if (!entry) return;
+  for (const [entry, ptr] of ctx.entries(parent, 'podIdentityAssociations', parentPtr)) {
     const ns = entry['namespace'];
     const sa = entry['serviceAccountName'];
     if (typeof ns !== 'string' || typeof sa !== 'string' || ns === '' || sa === '') {
       ctx.note('unsupported', 'warning', ptr, 'eksctl ClusterConfig: a pod identity association without namespace and serviceAccountName is not read');
-      return;
+      continue;
     }
     const given = located(entry, 'roleARN', ptr);
     let roleArn: JsonValue;
@@ -146,5 +140,5 @@ export function podIdentityAssociations(ctx: EksctlContext, parent: JsonObject |
     if (entry['disableSessionTags'] === true) body['disableSessionTags'] = true;
     ctx.add('pod-identity-association', `${ns}/${sa}`, 'aws.eks.PodIdentityAssociation', `${ctx.clusterName}/${ns}/${sa}`, body, at);
     if (entry['createServiceAccount'] === true) serviceAccount(ctx, ns, sa, ptr, `${ptr}/serviceAccountName`, undefined);
-  });
+  }
 }

@@ -42,6 +42,7 @@ export function collectEksctl(file: SourceFile, doc: ParsedDocument, opts: Colle
   ctx.result.clusters.push({ name: ctx.clusterName, provider: 'aws', resourceId: cluster.id });
 
   const iam = asObject(config['iam']);
+  if (config['iam'] !== undefined && config['iam'] !== null && !iam) ctx.note('unsupported', 'warning', '/iam', 'eksctl ClusterConfig: `iam` is not a mapping: it is not read');
   const withOidc = iam?.['withOIDC'] === true;
   // The IRSA trust names the cluster's OIDC provider: the one `withOIDC` creates, else the cluster's (associated out of band).
   let provider = ctx.ref(cluster, 'identity.oidc.issuer', `OIDC provider of cluster ${ctx.clusterName}`);
@@ -67,12 +68,9 @@ export function collectEksctl(file: SourceFile, doc: ParsedDocument, opts: Colle
  */
 function addons(ctx: EksctlContext): void {
   if (asObject(ctx.config['karpenter'])) ctx.note('unsupported', 'note', '/karpenter', 'eksctl ClusterConfig: the roles eksctl creates for Karpenter (its controller and its nodes) are not analysed');
-  ctx.list(ctx.config, 'addons', '/addons').forEach((item, i) => {
-    const addon = asObject(item);
-    if (!addon) return;
-    podIdentityAssociations(ctx, addon, `/addons/${i}`);
+  for (const [addon, ptr] of ctx.entries(ctx.config, 'addons', '')) {
+    podIdentityAssociations(ctx, addon, ptr);
     const iamKeys = ['serviceAccountRoleARN', 'attachPolicyARNs', 'attachPolicy', 'wellKnownPolicies', 'useDefaultPodIdentityAssociations'].filter((k) => addon[k] !== undefined);
-    if (iamKeys.length === 0) return;
-    ctx.note('unsupported', 'note', `/addons/${i}`, `eksctl ClusterConfig: the IAM settings of addon ${String(addon['name'])} (${iamKeys.join(', ')}) are not analysed`);
-  });
+    if (iamKeys.length > 0) ctx.note('unsupported', 'note', ptr, `eksctl ClusterConfig: the IAM settings of addon ${String(addon['name'])} (${iamKeys.join(', ')}) are not analysed`);
+  }
 }

@@ -63,9 +63,7 @@ function metadataOptions(ng: JsonObject, ptr: string): { options: JsonObject; at
   };
 }
 
-function nodeGroup(ctx: EksctlContext, item: JsonValue, ptr: string, managed: boolean, withOidc: boolean): void {
-  const ng = asObject(item);
-  if (!ng) return;
+function nodeGroup(ctx: EksctlContext, ng: JsonObject, ptr: string, managed: boolean, withOidc: boolean): void {
   const name = typeof ng['name'] === 'string' && ng['name'] !== '' ? ng['name'] : undefined;
   if (!name) {
     ctx.note('unsupported', 'warning', ptr, 'eksctl ClusterConfig: a node group without a name is not read');
@@ -149,6 +147,6 @@ function launchTemplate(ctx: EksctlContext, ng: JsonObject, ptr: string, name: s
 }
 
 export function nodeGroups(ctx: EksctlContext, withOidc: boolean): void {
-  ctx.list(ctx.config, 'nodeGroups', '/nodeGroups').forEach((item, i) => nodeGroup(ctx, item, `/nodeGroups/${i}`, false, withOidc));
-  ctx.list(ctx.config, 'managedNodeGroups', '/managedNodeGroups').forEach((item, i) => nodeGroup(ctx, item, `/managedNodeGroups/${i}`, true, withOidc));
+  for (const [ng, ptr] of ctx.entries(ctx.config, 'nodeGroups', '')) nodeGroup(ctx, ng, ptr, false, withOidc);
+  for (const [ng, ptr] of ctx.entries(ctx.config, 'managedNodeGroups', '')) nodeGroup(ctx, ng, ptr, true, withOidc);
 }
