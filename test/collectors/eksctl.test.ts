@@ -4,6 +4,9 @@ import { collectStructured } from '../../src/collectors/documents.js';
 import type { CollectResult } from '../../src/collectors/types.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import { DEFAULT_LIMITS } from '../../src/util/structured.js';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { auditInventory } from '../../src/scan.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -315,5 +318,36 @@ describe('AWS CLI Pod Identity association dumps', () => {
   test('other JSON with an associations key is not taken for a dump', () => {
     expect(collect('{"associations": [{"name": "x"}]}', 'other.json').resources).toEqual([]);
     expect(collect('{"associations": []}', 'empty.json').accounts).toBeUndefined();
+  });
+});
+
+describe('hostile ClusterConfigs', () => {
+  // Values of any shape where eksctl expects its fields: the collector and every rule after it must not throw.
+  const keys = ['name', 'namespace', 'metadata', 'iam', 'withOIDC', 'serviceAccounts', 'podIdentityAssociations', 'serviceAccountName', 'roleARN', 'roleName', 'attachPolicyARNs', 'attachPolicy', 'permissionPolicy', 'permissionPolicyARNs', 'wellKnownPolicies', 'withAddonPolicies', 'autoScaler', 'efs', 'instanceRoleARN', 'instanceProfileARN', 'disableIMDSv1', 'disablePodIMDS', 'amiFamily', 'launchTemplate', 'subjectPattern', 'roleOnly', 'createServiceAccount', 'Statement', 'Action', 'Resource', '__proto__', 'constructor'];
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom('WindowsServer2019FullContainer', 'arn:aws:iam::aws:policy/AdministratorAccess', '*', 'default', ''),
+      fc.string({ maxLength: 6 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom(...keys), tie('v'), { maxKeys: 4 }),
+    ),
+  })).v;
+  const config = fc.record({ metadata: value, iam: value, nodeGroups: value, managedNodeGroups: value, addons: value }, { requiredKeys: [] });
+
+  test('arbitrary field values never make the collector or a rule throw', () => {
+    fc.assert(
+      fc.property(config, (c) => {
+        const text = stringify({ apiVersion: 'eksctl.io/v1alpha5', kind: 'ClusterConfig', ...c });
+        const collected = collectStructured({ path: '/fuzz/cluster.yaml', text }, { root: '/fuzz', limits: DEFAULT_LIMITS });
+        expect(collected.notes.filter((n) => n.kind === 'internal-error')).toEqual([]);
+        const audit = auditInventory({ version: 1, resources: collected.resources, clusters: collected.clusters, notes: [] }, { paths: [], root: '/fuzz' });
+        expect(audit.notes.filter((n) => n.kind === 'rule-error')).toEqual([]);
+      }),
+      { numRuns: 1500, seed: 20261207 },
+    );
   });
 });
