@@ -12,10 +12,12 @@ import { lenientJsonNote, parseJson, type StructuredLimits, type ParseOutput } f
 import { parseYaml } from '../util/yaml.js';
 import { isStackOverflow, NestingTooDeep, noteNesting, STACK_OVERFLOW_MESSAGE } from '../util/nesting.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
+import { collectEksctl, isEksctlConfig } from './eksctl/index.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
 import { collectIamJson, isIamJson } from './iam-json.js';
 import { collectArm, isArmTemplate } from './arm/index.js';
 import { collectAzureCli, isAzureCliDump } from './azure-cli.js';
+import { collectAwsCli, isAwsCliDump } from './aws-cli.js';
 import { collectTerraformPlan, isTerraformPlan } from './terraform-plan.js';
 import { collectGcloudJson, isGcloudJson } from './gcp/gcloud-json.js';
 import { redactResources } from '../credentials/redact.js';
@@ -57,11 +59,14 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
   if (parsed.lenient) result.notes.push(lenientJsonNote(file.path, parsed.lenient));
   for (const doc of parsed.documents) {
     try {
-      if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
+      // eksctl's ClusterConfig has an apiVersion and a kind too: it is not a Kubernetes object.
+      if (isEksctlConfig(doc.value)) mergeResults(result, withinDepth(collectEksctl(file, doc, opts), opts.limits));
+      else if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
       else if (isCloudFormation(doc.value)) mergeResults(result, withinDepth(collectCloudFormation(file, doc, opts), opts.limits));
       else if (isIamJson(doc.value)) mergeResults(result, withinDepth(collectIamJson(file, doc, opts), opts.limits));
       else if (isArmTemplate(doc.value)) mergeResults(result, withinDepth(collectArm(file, doc, opts), opts.limits));
       else if (isAzureCliDump(doc.value)) mergeResults(result, withinDepth(collectAzureCli(file, doc, opts), opts.limits));
+      else if (isAwsCliDump(doc.value)) mergeResults(result, withinDepth(collectAwsCli(file, doc, opts), opts.limits));
       else if (isTerraformPlan(doc.value)) mergeResults(result, withinDepth(collectTerraformPlan(file, doc, opts), opts.limits));
       else if (isGcloudJson(doc.value)) mergeResults(result, withinDepth(collectGcloudJson(file, doc, opts), opts.limits));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.

@@ -33,7 +33,7 @@ export const inventorySchema = {
           name: { type: 'string' },
           namespace: { type: 'string' },
           file: { type: 'string' },
-          format: { enum: ['kubernetes', 'iam-json', 'terraform', 'terraform-plan', 'cloudformation', 'arm', 'cli-json', 'live'] },
+          format: { enum: ['kubernetes', 'iam-json', 'terraform', 'terraform-plan', 'cloudformation', 'arm', 'cli-json', 'eksctl', 'live'] },
           address: { type: 'string' },
           body: {},
           positions: { type: 'object', additionalProperties: position },

@@ -50,6 +50,7 @@ export type SourceFormat =
   | 'cloudformation'
   | 'arm'
   | 'cli-json'
+  | 'eksctl'
   | 'live';
 
 /**
