@@ -1,11 +1,12 @@
 // Builds the GitHub Action: one deterministic ESM bundle, dist/action.js, with every package
 // inlined (the runner has no node_modules) and the tree-sitter wasm files beside it, where
 // the Terraform collector looks first. `--outdir DIR` builds elsewhere (the staleness test).
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
+import { copyWasm } from './bundle-options.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--outdir');
@@ -56,6 +57,4 @@ rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 for (const file of built.outputFiles) writeFileSync(file.path, file.contents);
 
-for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm']) {
-  copyFileSync(join(repo, 'node_modules', wasm), join(outdir, wasm.split('/').pop()));
-}
+copyWasm(repo, outdir);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleOptions } from './bundle-options.mjs';
+import { bundleOptions, copyWasm } from './bundle-options.mjs';
 import { INDEX_PATH, renderRuleIndex } from './rule-index.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,10 +34,20 @@ if (ifStale && existsSync(out)) {
 }
 
 const { build } = await import('esbuild');
-const result = await build(bundleOptions(repo));
+const options = bundleOptions(repo);
+const result = await build(options);
+copyWasm(repo, join(repo, 'build'));
 
-// Chunk names change with their content: drop the previous builds' chunks (the package ships build/).
-const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(repo, f)));
+// Chunk names change with their content: drop the previous builds' chunks (the package ships build/),
+// and chunks no entry point can load (esbuild splits out a dynamic import whose caller it dropped).
+const reachable = new Set();
+const visit = (file) => {
+  if (reachable.has(file) || !result.metafile.outputs[file]) return;
+  reachable.add(file);
+  for (const i of result.metafile.outputs[file].imports) if (!i.external) visit(i.path);
+};
+for (const name of Object.keys(options.entryPoints)) visit(`build/${name}.js`);
+const outputs = new Set([...reachable].map((f) => resolve(repo, f)));
 for (const name of readdirSync(join(repo, 'build'))) {
   const full = join(repo, 'build', name);
   if (name.endsWith('.js') && !outputs.has(full)) rmSync(full, { force: true });

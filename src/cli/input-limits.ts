@@ -1,7 +1,7 @@
 /** `--max-depth` and `--max-document-values`: the nesting and alias-expansion limits of YAML, JSON and HCL documents. */
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
-import { DEFAULT_LIMITS, type StructuredLimits } from '../util/structured.js';
+import { DEFAULT_LIMITS, type StructuredLimits } from '../util/structured-limits.js';
 import { MAX_DEPTH_CEILING } from '../util/nesting.js';
 
 export const LIMIT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

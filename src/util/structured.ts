@@ -11,6 +11,7 @@ import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/ty
 import { escapeToken } from './pointer.js';
 import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
+import { DEFAULT_LIMITS, type StructuredLimits } from './structured-limits.js';
 
 export interface ParsedDocument {
   value: JsonValue;
@@ -35,14 +36,7 @@ export interface ParseOutput {
   lenient?: ParseIssue;
 }
 
-export interface StructuredLimits {
-  /** Most values a document may expand to (aliases included). */
-  maxNodes: number;
-  /** Deepest nesting of collections. */
-  maxDepth: number;
-}
-
-export const DEFAULT_LIMITS: StructuredLimits = { maxNodes: 2_000_000, maxDepth: 256 };
+export { DEFAULT_LIMITS, type StructuredLimits };
 
 export interface YamlOptions {
   /** Translate CloudFormation short-form tags (`!Ref`, `!Sub`, ...) into their `Fn::` long form. */
