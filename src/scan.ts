@@ -24,6 +24,7 @@ import { assignClusters, mergeClusters } from './model/clusters.js';
 import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
+import type { ExternalToolOptions } from './collect/external-tool.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */
@@ -42,6 +43,8 @@ export interface ScanOptions {
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
   /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
+  /** How external tools (helm, bicep) run, if at all. */
+  tools?: ExternalToolOptions;
   /** Only these rules. Set by tests; no command-line flag selects rules (`.podtrust.yaml` turns them off). */
   ruleIds?: string[];
   now?: Date;
@@ -80,6 +83,9 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
       mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
     }
   }
+  // Charts and Bicep files are read through their own tools, once every file has been collected.
+  if (inputs.charts.length > 0) mergeResults(collected, await (await import('./collectors/helm/index.js')).renderCharts(inputs, collected, collectOptions, options.tools));
+  if (inputs.bicep.length > 0) mergeResults(collected, await (await import('./collectors/bicep/index.js')).compileBicep(inputs.bicep, collectOptions, options.tools));
   sortCollected(collected);
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;

@@ -17,8 +17,12 @@ const MAX_MESSAGE = 160;
  * can be a secret), so quoted text is left out: `Unexpected token '…', "…"... is not valid JSON`.
  */
 export function errorSummary(e: unknown): string {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}`;
-  const line = (text.split('\n', 1)[0] ?? '')
+  return boundedLine(e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}`);
+}
+
+/** The first line of `text` that says something, bounded, without control characters or quoted text. */
+export function boundedLine(text: string): string {
+  const line = (text.split('\n').find((l) => l.trim() !== '') ?? '')
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
     .replace(/(["'`])(?:(?!\1).)*\1/g, '$1…$1')
