@@ -37,7 +37,7 @@ export async function compileBicep(files: SourceFile[], opts: CollectOptions, to
       if (existsSync(f.path.replace(/\.bicep$/, '.json'))) account(result, f.path, FORMAT);
       else {
         account(result, f.path, FORMAT, 'not-analysed');
-        result.notes.push({ kind: 'unsupported', level: 'warning', file: f.path, line: 1, message: `Bicep: run \`bicep build\` first, or install bicep (${tool.missing})` });
+        result.notes.push({ kind: 'unsupported', level: 'warning', file: f.path, line: 1, message: `Bicep: run \`bicep build\` first, or install bicep${tool.missing === 'bicep is not installed' ? '' : ` (${tool.missing})`}` });
       }
     }
     return result;
