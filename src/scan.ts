@@ -24,7 +24,7 @@ import { assignClusters, mergeClusters } from './model/clusters.js';
 import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
-import type { ExternalToolOptions } from './collect/external-tool.js';
+import type { ExternalToolOptions } from './util/external-tool.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */

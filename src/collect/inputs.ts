@@ -8,9 +8,8 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { globMatchesPathOrParent } from '../util/glob.js';
-import { InputReader, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
+import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
 
 export interface InputOptions {
   paths: string[];

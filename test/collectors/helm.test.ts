@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlink
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { collectInventory, scan } from '../../src/scan.js';
-import { networkIsolationAvailable } from '../../src/collect/external-tool.js';
+import { networkIsolationAvailable } from '../../src/util/external-tool.js';
 import { standInTool, type StandInRecord } from '../helpers/stand-in-tool.js';
 
 function write(root: string, files: Record<string, string>): void {

@@ -1,6 +1,6 @@
 /**
  * The Bicep pass: each `.bicep` file is compiled with `bicep build --stdout --no-restore` (in a
- * copy, through src/collect/external-tool.ts; `--no-restore`: registry modules are never
+ * copy, through src/util/external-tool.ts; `--no-restore`: registry modules are never
  * fetched) and the ARM template it prints is read by the ARM collector. Findings are placed in
  * the Bicep file: at the resource's declaration, or at a property's line where its key is
  * written once in the declaration (see declarations.ts); line 1 when the declaration cannot be
@@ -19,8 +19,8 @@ import { redactResources } from '../../credentials/redact.js';
 import { InputReader, readPolicy } from '../../util/input-reader.js';
 import { parseJson } from '../../util/structured.js';
 import { escapeToken, split } from '../../util/pointer.js';
-import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../collect/external-tool.js';
-import { ToolWorkspace } from '../../collect/tool-workspace.js';
+import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
+import { ToolWorkspace } from '../../util/tool-workspace.js';
 import { declarationPosition, declarations, propertyPosition, type Declaration } from './declarations.js';
 
 const FORMAT = 'Bicep';

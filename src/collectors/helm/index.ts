@@ -1,6 +1,6 @@
 /**
  * The Helm pass: each chart folder of the scan is rendered with `helm template` (in a copy,
- * through src/collect/external-tool.ts), once per release that Argo CD Applications and Flux
+ * through src/util/external-tool.ts), once per release that Argo CD Applications and Flux
  * HelmReleases of the repository give it, or once with the chart's own values when none does.
  * The rendered objects are read like manifests and placed back in the repository: a value
  * traced to the values line that set it points there (see values-trace.ts); everything else
@@ -17,8 +17,8 @@ import { boundedLine } from '../isolate.js';
 import { InputReader, readPolicy } from '../../util/input-reader.js';
 import { parseYaml } from '../../util/yaml.js';
 import { get } from '../../util/pointer.js';
-import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../collect/external-tool.js';
-import { ToolWorkspace, listFiles } from '../../collect/tool-workspace.js';
+import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
+import { ToolWorkspace, listFiles } from '../../util/tool-workspace.js';
 import { releasesOf, type Release, type ValuesSource } from './releases.js';
 import { blockScalarShift, templateReads, traceValue, valuesEntries, valuesTextEntries, type ValuesEntry } from './values-trace.js';
 

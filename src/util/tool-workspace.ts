@@ -8,8 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
-import { InputReader } from '../util/input-reader.js';
-import { SKIPPED_DIRECTORIES } from './inputs.js';
+import { InputReader, SKIPPED_DIRECTORIES } from './input-reader.js';
 
 export class ToolWorkspace {
   /** Where the tool may write (HOME, TMPDIR, caches). */
