@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { collectInventory, scan } from '../../src/scan.js';
 import { networkIsolationAvailable } from '../../src/util/external-tool.js';
+import { renderCharts } from '../../src/collectors/helm/index.js';
+import { emptyResult } from '../../src/collectors/types.js';
+import { DEFAULT_LIMITS } from '../../src/util/structured.js';
+import { templateReads, traceValue, type ValuesEntry } from '../../src/collectors/helm/values-trace.js';
 import { standInTool, type StandInRecord } from '../helpers/stand-in-tool.js';
 
 function write(root: string, files: Record<string, string>): void {
@@ -281,3 +285,49 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe('the Helm pass and the input ledger', () => {
+  it('accounts every chart file, and the values files a release gives it, as a Helm chart', async () => {
+    write(root, { ...CHART, 'envs/prod-values.yaml': PROD_VALUES, 'apps/payments.yaml': ARGO_APP });
+    const chart = join(root, 'charts/payments');
+    const opts = { root, limits: DEFAULT_LIMITS };
+    process.env['PATH'] = mkdtempSync(join(tmpdir(), 'podtrust-empty-path-'));
+    const without = await renderCharts({ charts: [chart], structured: [], bytes: 0 }, emptyResult(), opts);
+    expect(without.accounts?.map((a) => [relative(root, a.file), a.format, a.state]).sort()).toEqual([
+      ['charts/payments/Chart.yaml', 'Helm chart', 'not-analysed'],
+      ['charts/payments/templates/_helpers.tpl', 'Helm chart', 'not-analysed'],
+      ['charts/payments/templates/sa.yaml', 'Helm chart', 'not-analysed'],
+      ['charts/payments/values.yaml', 'Helm chart', 'not-analysed'],
+    ]);
+    onPath(standInTool('helm', 'render').bin);
+    const collected = await collectInventory({ paths: [join(root, 'apps')], root, tools: { enabled: false } });
+    const rendered = await renderCharts({ charts: [chart], structured: [], bytes: 0 }, { ...emptyResult(), resources: collected.resources }, opts);
+    expect(rendered.accounts?.map((a) => [relative(root, a.file), a.state]).sort()).toEqual([
+      ['charts/payments/Chart.yaml', 'analysed'],
+      ['charts/payments/templates/_helpers.tpl', 'analysed'],
+      ['charts/payments/templates/sa.yaml', 'analysed'],
+      ['charts/payments/values.yaml', 'analysed'],
+      ['envs/prod-values.yaml', 'analysed'],
+    ]);
+  });
+});
+
+describe('tracing rendered values to values lines', () => {
+  const at = (line: number) => ({ file: 'values.yaml', line, column: 1, endLine: line, endColumn: 1 });
+  const entries: ValuesEntry[] = [
+    { path: ['a', 'role'], value: 'arn:x', position: at(1) },
+    { path: ['b', 'role'], value: 'arn:x', position: at(2) },
+    { path: ['c', 'name'], value: 'api', position: at(3) },
+    { path: ['c', 'name'], value: 'web', position: at(4) },
+  ];
+  it('maps a value only to the one entry the template reads', () => {
+    expect(traceValue('arn:x', entries, templateReads(['{{ .Values.a.role }}']))?.line).toBe(1);
+    expect(traceValue('arn:x', entries, templateReads(['{{ toYaml .Values.b | nindent 2 }}']))?.line).toBe(2);
+  });
+  it('does not guess between entries, nor map a value the template does not read, nor an overridden one', () => {
+    expect(traceValue('arn:x', entries, templateReads(['{{ .Values.a.role }} {{ .Values.b.role }}']))).toBeUndefined();
+    expect(traceValue('arn:x', entries, templateReads(['{{ .Values.other }}']))).toBeUndefined();
+    expect(traceValue('api', entries, templateReads(['{{ .Values.c.name }}']))).toBeUndefined();
+    expect(traceValue('web', entries, templateReads(['{{ .Values.c.name }}']))?.line).toBe(4);
+  });
+});
