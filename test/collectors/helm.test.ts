@@ -170,6 +170,21 @@ describe('Helm charts rendered with helm (a stand-in)', () => {
     expect(app).toHaveLength(1);
   });
 
+  it("puts a release's objects that name no namespace in the release namespace, as Argo CD applies them", async () => {
+    write(root, {
+      ...CHART,
+      'charts/payments/templates/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n',
+      'apps/payments.yaml': ARGO_APP,
+      'envs/prod-values.yaml': PROD_VALUES,
+    });
+    onPath(standInTool('helm', 'render').bin);
+    const inventory = await collectInventory({ paths: [root], root });
+    expect(inventory.resources.filter((r) => r.format === 'kubernetes' && r.type !== 'k8s.Application').map((r) => [r.type, r.name, r.namespace, r.positions['']?.line])).toEqual([
+      ['k8s.ServiceAccount', 'payments/api', 'payments', 2],
+      ['k8s.ClusterRole', 'reader', undefined, 7],
+    ]);
+  });
+
   it('renders with the chart defaults when nothing deploys the chart', async () => {
     write(root, CHART);
     const tool = standInTool('helm', 'render');

@@ -19,6 +19,7 @@ import { parseYaml } from '../../util/yaml.js';
 import { get } from '../../util/pointer.js';
 import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
 import { ToolWorkspace, listFiles } from '../../util/tool-workspace.js';
+import { COLLECTED_TYPES } from '../../live/kubernetes/resource-types.js';
 import { releasesOf, type Release, type ValuesSource } from './releases.js';
 import { blockScalarShift, templateReads, traceValue, valuesEntries, valuesTextEntries, type ValuesEntry } from './values-trace.js';
 
@@ -195,8 +196,10 @@ function readRendered(stdout: string, chart: string, ws: ToolWorkspace, release:
   const seenIds = new Map<string, number>();
   const kindsSeen = new Map<string, number>();
   const suffix = release ? `@helm:${relativeId(opts.root, release.declaredIn.file)}/${release.name}` : '@helm:defaults';
+  let source: string | undefined;
   for (const chunk of stdout.split(/^---[ \t]*$/m)) {
-    const source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk)?.[1]?.trim();
+    // Helm heads each document with its template; a document without one follows its predecessor's.
+    source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk)?.[1]?.trim() ?? source;
     if (!source || chunk.trim() === '') continue;
     const inCopy = ws.at(join('chart', source));
     const template = inCopy && existsSync(inCopy) ? join(chart, source) : join(chart, 'Chart.yaml');
@@ -208,6 +211,7 @@ function readRendered(stdout: string, chart: string, ws: ToolWorkspace, release:
     for (const n of collected.notes) result.notes.push({ ...n, line: 1, message: `${n.message} (rendered from Helm chart ${relChart})` });
     for (const r of collected.resources) {
       const kind = r.type.replace(/^k8s\./, '');
+      if (release) inNamespace(r, kind, release.namespace, relativeId(opts.root, template));
       const key = `${template}\u0000${kind}`;
       const nth = kindsSeen.get(key) ?? 0;
       kindsSeen.set(key, nth + 1);
@@ -215,6 +219,24 @@ function readRendered(stdout: string, chart: string, ws: ToolWorkspace, release:
       result.resources.push(r);
     }
   }
+}
+
+/** The identity-relevant kinds podtrust knows to be namespaced (the live collector's table). */
+const NAMESPACED = new Set(COLLECTED_TYPES.filter((t) => t.namespaced).map((t) => t.kind));
+
+/**
+ * Argo CD and Flux apply a release's objects in its namespace when the template names none
+ * (`helm template --namespace` does not write it): such an object of a kind known to be
+ * namespaced gets it, so joins (a trust's `system:serviceaccount:<ns>:<name>`) see what is deployed.
+ */
+function inNamespace(r: Resource, kind: string, namespace: string, relTemplate: string): void {
+  const metadata = (r.body as { metadata?: Record<string, JsonValue> }).metadata;
+  if (r.namespace !== undefined || !NAMESPACED.has(kind) || !metadata || typeof metadata !== 'object') return;
+  metadata['namespace'] = namespace;
+  const previous = r.name;
+  r.namespace = namespace;
+  r.name = `${namespace}/${previous}`;
+  r.id = r.id.replace(`k8s:${relTemplate}:${kind}/${previous}`, `k8s:${relTemplate}:${kind}/${r.name}`);
 }
 
 /** The line of the `nth` object of `kind` in a template (`kind: X` at the start of a line); else the first line. */
