@@ -83,9 +83,10 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
       mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
     }
   }
-  // Charts and Bicep files are read through their own tools, once every file has been collected.
-  if (inputs.charts.length > 0) mergeResults(collected, await (await import('./collectors/helm/index.js')).renderCharts(inputs, collected, collectOptions, options.tools));
-  if (inputs.bicep.length > 0) mergeResults(collected, await (await import('./collectors/bicep/index.js')).compileBicep(inputs.bicep, collectOptions, options.tools));
+  // Charts and Bicep files are read through their own tools (one time budget), once every file has been collected.
+  const tools = options.tools ?? {};
+  if (inputs.charts.length > 0) mergeResults(collected, await (await import('./collectors/helm/index.js')).renderCharts(inputs, collected, collectOptions, tools));
+  if (inputs.bicep.length > 0) mergeResults(collected, await (await import('./collectors/bicep/index.js')).compileBicep(inputs.bicep, collectOptions, tools));
   sortCollected(collected);
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;

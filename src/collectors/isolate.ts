@@ -6,10 +6,8 @@
  */
 import { basename } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
+import { boundedLine } from '../util/input-text.js';
 import type { CollectResult } from './types.js';
-
-/** Longest error message kept in a note. */
-const MAX_MESSAGE = 160;
 
 /**
  * `TypeError: x is not a function`: the first line of an error's message, bounded, never a stack
@@ -18,16 +16,6 @@ const MAX_MESSAGE = 160;
  */
 export function errorSummary(e: unknown): string {
   return boundedLine(e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}`);
-}
-
-/** The first line of `text` that says something, bounded, without control characters or quoted text. */
-export function boundedLine(text: string): string {
-  const line = (text.split('\n').find((l) => l.trim() !== '') ?? '')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/(["'`])(?:(?!\1).)*\1/g, '$1…$1')
-    .trim();
-  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
 
 /** The note for an input whose collection failed unexpectedly; `context` says which part (a Terraform root). */

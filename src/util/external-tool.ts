@@ -15,6 +15,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import type { CoverageNote } from '../model/types.js';
+import { boundedLine } from './input-text.js';
 
 export interface ToolRun {
   /** Absolute path of the program (see {@link findProgram}). */
@@ -35,7 +37,7 @@ export interface ToolRun {
 
 export type ToolOutcome =
   | { ok: true; stdout: string; stderr: string }
-  | { ok: false; reason: 'timeout' | 'output' | 'failed' | 'not-started'; message: string; stderr: string };
+  | { ok: false; reason: 'timeout' | 'output' | 'budget' | 'failed' | 'not-started'; message: string; stderr: string };
 
 /** What a run was told to keep from podtrust's own environment: nothing but where programs are. */
 export function toolEnvironment(scratch: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -171,9 +173,31 @@ export interface ExternalToolOptions {
   bicep?: string;
   /** Longest one run may take (default 60 s). */
   timeoutMs?: number;
+  /** Longest all runs of one scan may take together (default 10 min). */
+  totalMs?: number;
 }
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+export const DEFAULT_TOOLS_TOTAL_MS = 10 * 60_000;
+
+/** Time spent so far by the runs of each scan (one options object per scan). */
+const spent = new WeakMap<ExternalToolOptions, number>();
+
+/**
+ * Runs a tool within the per-run cap and what is left of the scan's budget: a repository of
+ * many charts cannot keep a scan running for hours, one cap at a time.
+ */
+export async function runBudgeted(options: ExternalToolOptions, run: Omit<ToolRun, 'timeoutMs'>): Promise<ToolOutcome> {
+  const total = options.totalMs ?? DEFAULT_TOOLS_TOTAL_MS;
+  const left = total - (spent.get(options) ?? 0);
+  if (left <= 0) return { ok: false, reason: 'budget', message: `was not run: the scan's time for external tools (${total / 1000} s) is spent`, stderr: '' };
+  const started = Date.now();
+  try {
+    return await runTool({ ...run, timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, left) });
+  } finally {
+    spent.set(options, (spent.get(options) ?? 0) + Math.max(1, Date.now() - started));
+  }
+}
 
 /** The program to run for `tool`, or why there is none (for the warning). */
 export function toolProgram(tool: 'helm' | 'bicep', options: ExternalToolOptions = {}): { program: string } | { missing: string } {
@@ -181,4 +205,15 @@ export function toolProgram(tool: 'helm' | 'bicep', options: ExternalToolOptions
   const name = options[tool] ?? tool;
   const program = findProgram(name);
   return program ? { program } : { missing: options[tool] ? `${name} is not an executable file` : `${tool} is not installed` };
+}
+
+/**
+ * The note for a run that did not end well, at `where`: a cap is a `limit`, a failure a
+ * `parse-error` of the input. What the tool said is kept to its first line, bounded, with the
+ * copy's paths made relative and quoted text left out (a quoted value could be a secret).
+ */
+export function failedRunNote(outcome: Extract<ToolOutcome, { ok: false }>, where: { file: string; line: number }, what: string, copy: string): CoverageNote {
+  const said = boundedLine(outcome.stderr.split(`${copy}/`).join(''));
+  const kind = outcome.reason === 'timeout' || outcome.reason === 'output' || outcome.reason === 'budget' ? 'limit' : 'parse-error';
+  return { kind, level: 'error', ...where, message: `${what} ${outcome.message}${said ? `: ${said}` : ''}` };
 }

@@ -256,6 +256,17 @@ describe('Helm charts rendered with helm (a stand-in)', () => {
     await expect.poll(() => alive(child!), { timeout: 10_000 }).toBe(false);
   });
 
+  it("runs no more tools once the scan's time for them is spent", async () => {
+    write(root, CHART);
+    write(root, Object.fromEntries(Object.entries(CHART).map(([k, v]) => [k.replace('payments', 'billing'), v])));
+    onPath(standInTool('helm', 'sleep').bin);
+    const result = await scan({ paths: [root], root, tools: { timeoutMs: 300, totalMs: 300 } });
+    expect(result.notes.filter((n) => n.kind === 'limit').map((n) => [relative(root, n.file!), n.message.replace(/^.*helm template /, '')])).toEqual([
+      ['charts/billing/Chart.yaml', 'did not finish within 0.3 s and was stopped'],
+      ['charts/payments/Chart.yaml', "was not run: the scan's time for external tools (0.3 s) is spent"],
+    ]);
+  });
+
   it('stops a tool at the output cap', async () => {
     write(root, CHART);
     onPath(standInTool('helm', 'flood').bin);

@@ -13,13 +13,12 @@ import type { CoverageNote, Position, PositionMap, Resource } from '../../model/
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
 import { account, emptyResult, withinDepth } from '../types.js';
 import { relativeId } from '../ids.js';
-import { boundedLine } from '../isolate.js';
 import { collectArm, isArmTemplate } from '../arm/index.js';
 import { redactResources } from '../../credentials/redact.js';
 import { InputReader, readPolicy } from '../../util/input-reader.js';
 import { parseJson } from '../../util/structured.js';
 import { escapeToken, split } from '../../util/pointer.js';
-import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
+import { failedRunNote, runBudgeted, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
 import { ToolWorkspace } from '../../util/tool-workspace.js';
 import { declarationPosition, declarations, propertyPosition, type Declaration } from './declarations.js';
 
@@ -49,19 +48,16 @@ export async function compileBicep(files: SourceFile[], opts: CollectOptions, to
     for (const f of files) {
       const rel = places.get(f.path);
       if (rel === undefined) continue;
-      const run = await runTool({
+      const run = await runBudgeted(tools, {
         program: tool.program,
         args: ['build', '--stdout', '--no-restore', `./${rel}`],
         cwd: ws.copy,
         scratch: ws.scratch,
         env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_gcServer: '0', DOTNET_GCHeapHardLimit: BICEP_HEAP.toString(16) },
-        timeoutMs: tools.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
         maxOutputBytes: (opts.read ?? readPolicy(opts.root)).maxFileBytes,
       });
       if (!run.ok) {
-        const said = boundedLine(run.stderr.split(`${ws.copy}/`).join(''));
-        const kind = run.reason === 'timeout' || run.reason === 'output' ? 'limit' : 'parse-error';
-        result.notes.push({ kind, level: 'error', file: f.path, line: 1, message: `Bicep: bicep build ${run.message}${said ? `: ${said}` : ''}` });
+        result.notes.push(failedRunNote(run, { file: f.path, line: 1 }, 'Bicep: bicep build', ws.copy));
         account(result, f.path, FORMAT, 'not-analysed');
         continue;
       }

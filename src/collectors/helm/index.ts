@@ -13,11 +13,10 @@ import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
 import { account, emptyResult } from '../types.js';
 import { relativeId } from '../ids.js';
 import { collectStructured } from '../documents.js';
-import { boundedLine } from '../isolate.js';
 import { InputReader, readPolicy } from '../../util/input-reader.js';
 import { parseYaml } from '../../util/yaml.js';
 import { get } from '../../util/pointer.js';
-import { DEFAULT_TOOL_TIMEOUT_MS, runTool, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
+import { failedRunNote, runBudgeted, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
 import { ToolWorkspace, listFiles } from '../../util/tool-workspace.js';
 import { COLLECTED_TYPES } from '../../live/kubernetes/resource-types.js';
 import { releasesOf, type Release, type ValuesSource } from './releases.js';
@@ -141,20 +140,17 @@ async function renderRelease(chart: string, release: Release | undefined, index:
   }
   // `--`: a release name from the repository is never read as a flag.
   args.push('--', name, './chart');
-  const run = await runTool({
+  const run = await runBudgeted(ctx.tools, {
     program,
     args,
     cwd: ws.copy,
     scratch: ws.scratch,
     env: helmEnvironment(ws.scratch),
-    timeoutMs: ctx.tools.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     maxOutputBytes: (opts.read ?? readPolicy(opts.root)).maxFileBytes,
     maxAddressSpaceBytes: HELM_ADDRESS_SPACE,
   });
   if (!run.ok) {
-    const said = boundedLine(run.stderr);
-    const kind = run.reason === 'timeout' || run.reason === 'output' ? 'limit' : 'parse-error';
-    result.notes.push({ kind, level: 'error', ...at, message: `Helm chart ${relChart}, ${label}: helm template ${run.message}${said ? `: ${said}` : ''}` });
+    result.notes.push(failedRunNote(run, at, `Helm chart ${relChart}, ${label}: helm template`, ws.copy));
     return;
   }
   for (const source of release?.values ?? []) if (source.kind === 'file') ctx.consumed.add(source.path);
@@ -201,9 +197,11 @@ function readRendered(stdout: string, chart: string, ws: ToolWorkspace, release:
     // Helm heads each document with its template; a document without one follows its predecessor's.
     source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk)?.[1]?.trim() ?? source;
     if (!source || chunk.trim() === '') continue;
+    // The Source line is the tool's output: only a file of the chart's copy is taken from it.
     const inCopy = ws.at(join('chart', source));
-    const template = inCopy && existsSync(inCopy) ? join(chart, source) : join(chart, 'Chart.yaml');
-    const templateText = inCopy && existsSync(inCopy) ? readFileSync(inCopy, 'utf8') : '';
+    const known = inCopy !== undefined && inCopy.startsWith(join(ws.copy, 'chart') + sep) && existsSync(inCopy);
+    const template = known ? join(chart, source) : join(chart, 'Chart.yaml');
+    const templateText = known ? readFileSync(inCopy, 'utf8') : '';
     // Values of a subchart live under its name in the parent's values: not traced.
     const reads = source.startsWith('templates/') ? templateReads([templateText, ...helpers]) : templateReads([]);
     const file: SourceFile = { path: template, text: chunk };
