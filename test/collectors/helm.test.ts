@@ -9,6 +9,8 @@ import { emptyResult } from '../../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../../src/util/structured.js';
 import { templateReads, traceValue, type ValuesEntry } from '../../src/collectors/helm/values-trace.js';
 import { standInTool, type StandInRecord } from '../helpers/stand-in-tool.js';
+import { expectNoneLeaked, fakeCredentials, secretWindows } from '../helpers/credentials.js';
+import { renderInventory } from '../../src/model/snapshot.js';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
@@ -254,6 +256,20 @@ describe('Helm charts rendered with helm (a stand-in)', () => {
     const child = tool.records().find((r) => r.child !== undefined)?.child;
     expect(child).toBeTypeOf('number');
     await expect.poll(() => alive(child!), { timeout: 10_000 }).toBe(false);
+  });
+
+  it('keeps no part of a secret that values render into a Secret', async () => {
+    const { keyId, secretKey } = fakeCredentials();
+    write(root, {
+      ...CHART,
+      'charts/payments/values.yaml': `aws:\n  keyId: ${keyId}\n  secretKey: ${secretKey}\n`,
+      'charts/payments/templates/sa.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: aws\nstringData:\n  AWS_ACCESS_KEY_ID: {{ .Values.aws.keyId }}\n  AWS_SECRET_ACCESS_KEY: {{ .Values.aws.secretKey }}\n',
+    });
+    onPath(standInTool('helm', 'render').bin);
+    const result = await scan({ paths: [root], root });
+    expect(result.findings.map((f) => [f.ruleId, relative(root, f.location.file), f.location.position?.line])).toEqual([['k8s-static-cloud-credentials', 'charts/payments/templates/sa.yaml', expect.any(Number)]]);
+    const inventory = await collectInventory({ paths: [root], root });
+    expectNoneLeaked([{ what: 'report', text: JSON.stringify(result) }, { what: 'inventory', text: renderInventory(inventory) }], secretWindows(secretKey, keyId));
   });
 
   it("runs no more tools once the scan's time for them is spent", async () => {
