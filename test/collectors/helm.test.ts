@@ -11,6 +11,7 @@ import { templateReads, traceValue, type ValuesEntry } from '../../src/collector
 import { standInTool, type StandInRecord } from '../helpers/stand-in-tool.js';
 import { expectNoneLeaked, fakeCredentials, secretWindows } from '../helpers/credentials.js';
 import { renderInventory } from '../../src/model/snapshot.js';
+import { runCli } from '../helpers/cli.js';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
@@ -310,6 +311,8 @@ describe('Helm charts rendered with helm (a stand-in)', () => {
 /** What every run must look like: in a copy outside the repository, with nothing of podtrust's environment. */
 function expectConfined(run: StandInRecord, repository: string): void {
   expect(relative(repository, run.cwd).startsWith('..')).toBe(true);
+  // Every path it is given lies in the copy, and is relative to it.
+  expect(run.argv.filter((a) => a.includes(repository) || a.startsWith('/') || a.includes('=/') || a.includes('..'))).toEqual([]);
   expect(relative(realpathSync(tmpdir()), run.cwd).startsWith('..')).toBe(false);
   expect(Object.keys(run.env).filter((k) => !ALLOWED_ENV.test(k))).toEqual([]);
   expect(run.env['HOME']!.startsWith(dirname(run.cwd))).toBe(true);
@@ -371,5 +374,24 @@ describe('tracing rendered values to values lines', () => {
     expect(traceValue('arn:x', entries, templateReads(['{{ .Values.other }}']))).toBeUndefined();
     expect(traceValue('api', entries, templateReads(['{{ .Values.c.name }}']))).toBeUndefined();
     expect(traceValue('web', entries, templateReads(['{{ .Values.c.name }}']))?.line).toBe(4);
+  });
+});
+
+describe('the command line', () => {
+  it('names the helm program with --helm, turns tools off with --no-external-tools, and checks --tool-timeout', () => {
+    write(root, CHART);
+    const tool = standInTool('helm', 'render');
+    const named = runCli(['scan', root, '--root', root, '--format', 'json', '--fail-on', 'none', '--helm', join(tool.bin, 'helm'), '--tool-timeout', '30']);
+    expect(named.status).toBe(0);
+    expect((JSON.parse(named.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual(['k8s-identity-on-default-sa']);
+    expect(tool.records()).toHaveLength(1);
+
+    const off = runCli(['scan', root, '--root', root, '--format', 'json', '--fail-on', 'none', '--helm', join(tool.bin, 'helm'), '--no-external-tools']);
+    expect((JSON.parse(off.stdout) as { notes: { message: string }[] }).notes.map((n) => n.message)).toEqual(['Helm chart charts/payments: external tools are turned off (--no-external-tools); it is not analysed']);
+    expect(tool.records()).toHaveLength(1);
+
+    const bad = runCli(['scan', root, '--root', root, '--tool-timeout', 'soon']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--tool-timeout takes a number of seconds (got "soon")');
   });
 });
