@@ -9,8 +9,8 @@
  * - runs without network where the system lets an unprivileged process make itself a network
  *   namespace (`unshare --user --map-root-user --net`); elsewhere the tool is given only commands
  *   that do not reach the network, and the proxies above;
- * - is capped in time, output and memory (address space through `ulimit -v`, or an environment
- *   setting the tool's runtime honours), and killed with its whole process group at a cap.
+ * - is capped in time, output and memory (address space through `ulimit -v` on Linux, or an
+ *   environment setting the tool's runtime honours), and killed with its whole process group at a cap.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -91,7 +91,8 @@ export function networkIsolationAvailable(): boolean {
 function commandLine(run: ToolRun): { file: string; args: string[] } {
   let file = run.program;
   let args = run.args;
-  if (run.maxAddressSpaceBytes !== undefined && process.platform !== 'win32') {
+  // Linux only: macOS's `ulimit -v` refuses to lower the limit, and Windows has no shell for it.
+  if (run.maxAddressSpaceBytes !== undefined && process.platform === 'linux') {
     const kib = String(Math.max(1, Math.floor(run.maxAddressSpaceBytes / 1024)));
     args = ['-c', 'ulimit -v "$0" || exit 125; exec "$@"', kib, file, ...args];
     file = '/bin/sh';
