@@ -240,7 +240,8 @@ function inNamespace(r: Resource, kind: string, namespace: string, relTemplate: 
 /** The line of the `nth` object of `kind` in a template (`kind: X` at the start of a line); else the first line. */
 function objectPosition(text: string, kind: string, nth: number): Position {
   const lines = text.split('\n');
-  const hits = lines.flatMap((l, i) => (new RegExp(`^kind:\\s*["']?${kind.replace(/[^\w]/g, '')}["']?\\s*(#.*)?$`).test(l.trimEnd()) ? [i + 1] : []));
+  const pattern = new RegExp(`^kind:\\s*["']?${kind.replace(/[^\w]/g, '')}["']?\\s*(#.*)?$`);
+  const hits = lines.flatMap((l, i) => (pattern.test(l.trimEnd()) ? [i + 1] : []));
   const line = hits[nth] ?? hits[0] ?? 1;
   return { line, column: 1, endLine: line, endColumn: (lines[line - 1]?.length ?? 0) + 1 };
 }
