@@ -16,6 +16,7 @@ import { collectStructured } from '../documents.js';
 import { InputReader, readPolicy } from '../../util/input-reader.js';
 import { parseYaml } from '../../util/yaml.js';
 import { get } from '../../util/pointer.js';
+import { REDACTED } from '../../credentials/types.js';
 import { failedRunNote, runBudgeted, toolProgram, type ExternalToolOptions } from '../../util/external-tool.js';
 import { ToolWorkspace, listFiles } from '../../util/tool-workspace.js';
 import { COLLECTED_TYPES } from '../../live/kubernetes/resource-types.js';
@@ -213,7 +214,7 @@ function readRendered(stdout: string, chart: string, ws: ToolWorkspace, release:
       const key = `${template}\u0000${kind}`;
       const nth = kindsSeen.get(key) ?? 0;
       kindsSeen.set(key, nth + 1);
-      place(r, objectPosition(templateText, kind, nth), reads, entries, release, relChart, suffix);
+      place(r, objectPosition(templateText, kind, nth), reads, entries, release, relChart, suffix, chunk);
       result.resources.push(r);
     }
   }
@@ -237,6 +238,15 @@ function inNamespace(r: Resource, kind: string, namespace: string, relTemplate: 
   r.id = r.id.replace(`k8s:${relTemplate}:${kind}/${previous}`, `k8s:${relTemplate}:${kind}/${r.name}`);
 }
 
+/** The plain or quoted scalar a rendered `key: value` line ends with (the line's key is the pointer's). */
+function renderedScalar(line: string): string | undefined {
+  const m = /^\s*(?:-\s+)?[^\s:#][^:#]*:\s+(.*?)\s*$/.exec(line);
+  const raw = m?.[1];
+  if (!raw || /^[|>&*!{[]/.test(raw)) return undefined;
+  const quoted = /^(["'])(.*)\1$/.exec(raw);
+  return quoted ? quoted[2] : raw.replace(/\s+#.*$/, '');
+}
+
 /** The line of the `nth` object of `kind` in a template (`kind: X` at the start of a line); else the first line. */
 function objectPosition(text: string, kind: string, nth: number): Position {
   const lines = text.split('\n');
@@ -247,12 +257,15 @@ function objectPosition(text: string, kind: string, nth: number): Position {
 }
 
 /** Places a rendered resource in the repository: traced values at their values lines, the rest at its template object. */
-function place(r: Resource, object: Position, reads: ReturnType<typeof templateReads>, entries: ValuesEntry[], release: Release | undefined, relChart: string, suffix: string): void {
+function place(r: Resource, object: Position, reads: ReturnType<typeof templateReads>, entries: ValuesEntry[], release: Release | undefined, relChart: string, suffix: string, rendered: string): void {
   const positions: Record<string, Position> = { '': object };
+  const lines = rendered.split('\n');
   let traced = false;
   for (const pointer of Object.keys(r.positions)) {
     if (pointer === '') continue;
-    const v = get(r.body, pointer) as JsonValue | undefined;
+    let v = get(r.body, pointer) as JsonValue | undefined;
+    // A redacted credential is traced by what was rendered (compared here, never kept): its values line is where to remove it.
+    if (v === REDACTED) v = renderedScalar(lines[r.positions[pointer]!.line - 1] ?? '');
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
     const at = traceValue(String(v), entries, reads);
     if (at) {
