@@ -7,7 +7,7 @@ import { networkIsolationAvailable } from '../../src/util/external-tool.js';
 import { renderCharts } from '../../src/collectors/helm/index.js';
 import { emptyResult } from '../../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../../src/util/structured.js';
-import { templateReads, traceValue, type ValuesEntry } from '../../src/collectors/helm/values-trace.js';
+import { blockScalarShift, templateReads, traceValue, type ValuesEntry } from '../../src/collectors/helm/values-trace.js';
 import { standInTool, type StandInRecord } from '../helpers/stand-in-tool.js';
 import { expectNoneLeaked, fakeCredentials, secretWindows } from '../helpers/credentials.js';
 import { renderInventory } from '../../src/model/snapshot.js';
@@ -369,6 +369,13 @@ describe('tracing rendered values to values lines', () => {
   it('maps a value only to the one entry the template reads', () => {
     expect(traceValue('arn:x', entries, templateReads(['{{ .Values.a.role }}']))?.line).toBe(1);
     expect(traceValue('arn:x', entries, templateReads(['{{ toYaml .Values.b | nindent 2 }}']))?.line).toBe(2);
+  });
+  it('places inline values line for line only in a literal block scalar', () => {
+    const file = 'spec:\n  helm:\n    values: |\n      a:\n        role: x\n    other: 1\n';
+    const shift = blockScalarShift(file, { line: 3, column: 5, endLine: 3, endColumn: 11 });
+    expect(shift?.({ line: 2, column: 3, endLine: 2, endColumn: 10 })).toEqual({ line: 5, column: 9, endLine: 5, endColumn: 16 });
+    expect(blockScalarShift('values: "a: 1"\n', { line: 1, column: 1, endLine: 1, endColumn: 7 })).toBeUndefined();
+    expect(blockScalarShift('values: >\n  a: 1\n', { line: 1, column: 1, endLine: 1, endColumn: 7 })).toBeUndefined();
   });
   it('does not guess between entries, nor map a value the template does not read, nor an overridden one', () => {
     expect(traceValue('arn:x', entries, templateReads(['{{ .Values.a.role }} {{ .Values.b.role }}']))).toBeUndefined();
