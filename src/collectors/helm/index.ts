@@ -136,7 +136,9 @@ async function renderRelease(chart: string, release: Release | undefined, index:
     if (file) args.push(`--values=${file}`);
   }
   for (const set of release?.sets ?? []) {
-    args.push(`${set.string ? '--set-string' : '--set'}=${set.name}=${set.value}`);
+    // As Argo CD passes a parameter: commas escaped, unless the value is a `{a,b}` list.
+    const value = /^\{.*\}$/.test(set.value) ? set.value : set.value.replace(/,/g, '\\,');
+    args.push(`${set.string ? '--set-string' : '--set'}=${set.name}=${value}`);
     if (set.at && !/[[\\,]/.test(set.name)) entries.push({ path: set.name.split('.'), value: set.value, position: { ...set.at, file: set.file } });
   }
   // `--`: a release name from the repository is never read as a flag.
