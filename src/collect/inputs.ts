@@ -10,7 +10,6 @@ import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { globMatchesPathOrParent } from '../util/glob.js';
 import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 
-
 export interface InputOptions {
   paths: string[];
   /** Directory excludes are matched against (relative paths). */
@@ -46,7 +45,7 @@ function isTerraformFile(name: string): boolean {
   return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
 }
 
-/** A name the walk reads: Terraform files and YAML/JSON documents. */
+/** A name the walk reads: Terraform files, YAML/JSON documents and Bicep files. */
 function isInputName(name: string): boolean {
   return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase()) || name.endsWith('.bicep');
 }
