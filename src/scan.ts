@@ -24,6 +24,7 @@ import { assignClusters, mergeClusters } from './model/clusters.js';
 import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
+import type { ExternalToolOptions } from './util/external-tool.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */
@@ -42,6 +43,8 @@ export interface ScanOptions {
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
   /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
+  /** How external tools (helm, bicep) run, if at all. */
+  tools?: ExternalToolOptions;
   /** Only these rules (`--rule`); `.podtrust.yaml` may still turn some of them off. */
   ruleIds?: string[];
   /** Not these rules (`--skip-rule`). */
@@ -82,6 +85,10 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
       mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
     }
   }
+  // Charts and Bicep files are read through their own tools (one time budget), once every file has been collected.
+  const tools = options.tools ?? {};
+  if (inputs.charts.length > 0) mergeResults(collected, await (await import('./collectors/helm/index.js')).renderCharts(inputs, collected, collectOptions, tools));
+  if (inputs.bicep.length > 0) mergeResults(collected, await (await import('./collectors/bicep/index.js')).compileBicep(inputs.bicep, collectOptions, tools));
   sortCollected(collected);
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;

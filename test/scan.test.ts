@@ -54,14 +54,14 @@ describe('scan()', () => {
     expect(result.findings.map((f) => f.ruleId)).toEqual(['k8s-identity-on-default-sa']);
   });
 
-  it('skips unrendered Helm templates with a note, and files over the size cap with an error', async () => {
+  it('never reads Helm templates as manifests (a chart it cannot render is a warning), and files over the size cap are an error', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
     writeFileSync(join(dir, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
     writeFileSync(join(dir, 'chart', 'templates', 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }}\n');
     writeFileSync(join(dir, 'big.yaml'), 'a: ' + 'x'.repeat(5000) + '\n');
-    const result = await scan({ paths: [dir], root: dir, maxFileBytes: 1000 });
-    expect(result.notes.find((n) => n.file === join(dir, 'chart', 'templates'))?.message).toContain('helm template');
+    const result = await scan({ paths: [dir], root: dir, maxFileBytes: 1000, tools: { enabled: false } });
+    expect(result.notes.find((n) => n.file === join(dir, 'chart', 'Chart.yaml'))).toMatchObject({ kind: 'unsupported', level: 'warning', message: expect.stringContaining('Helm chart chart:') });
     expect(result.notes.find((n) => n.file === join(dir, 'big.yaml'))).toMatchObject({ kind: 'limit', level: 'error' });
     expect(result.notes.filter((n) => n.kind === 'parse-error')).toEqual([]);
   });

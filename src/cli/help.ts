@@ -41,6 +41,11 @@ Inputs:
                            evaluating it builds (default 256, at most 400)
   --max-document-values N  most values a YAML/JSON document may hold, aliases and merge
                            keys expanded (default 2000000; stops alias bombs)
+  --no-external-tools      run neither helm nor bicep: Helm charts and Bicep files become warnings
+  --helm PATH, --bicep PATH
+                           the programs that render charts and compile Bicep (default: helm and
+                           bicep on PATH); each runs on a copy, without network or credentials
+  --tool-timeout SECONDS   longest one helm or bicep run may take (default 60)
 
 Live clusters (read-only; see docs/live-kubernetes.md):
   --kubeconfig FILE        kubeconfig to read (default: KUBECONFIG, ~/.kube/config, in-cluster)

@@ -16,10 +16,15 @@ type Values = Record<string, string | boolean | (string | boolean)[] | undefined
 type Live = NonNullable<ScanOptions['live']>;
 
 export function requestTimeoutSeconds(values: Values): number | undefined {
-  const value = values['request-timeout'];
+  return secondsFlag(values, 'request-timeout');
+}
+
+/** A flag that takes a positive number of seconds (`--request-timeout 30`, `--tool-timeout 2.5`). */
+export function secondsFlag(values: Values, name: string): number | undefined {
+  const value = values[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0)) {
-    throw new PodtrustError('usage', `--request-timeout takes a number of seconds (got "${String(value)}")`);
+    throw new PodtrustError('usage', `--${name} takes a number of seconds (got "${String(value)}")`);
   }
   return Number(value);
 }

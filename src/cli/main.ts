@@ -15,6 +15,7 @@ import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
+import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
 import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
@@ -146,6 +147,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     ...LIVE_OPTIONS,
     ...CLOUD_OPTIONS,
     ...LIMIT_OPTIONS,
+    ...TOOL_OPTIONS,
     ...LIVE_CONTROL_OPTIONS,
   });
   if (values.help) {
@@ -207,6 +209,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     maxFileBytes,
     maxTotalBytes,
     limits,
+    tools: toolOptionsFrom(values),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };

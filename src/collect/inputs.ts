@@ -3,14 +3,12 @@
  * be read, and how, is the input reader's (util/input-reader.ts): everything that cannot be
  * read becomes a coverage note; nothing here throws for a bad file.
  */
-import { statSync, type Dirent } from 'node:fs';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { excludedBy } from '../util/glob.js';
-import { InputReader, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
-
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
+import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 
 export interface InputOptions {
   paths: string[];
@@ -34,6 +32,10 @@ export interface InputSet {
   bytes: number;
   /** What the scan's readers may reach: the collectors read module folders under it too. */
   policy: ReadPolicy;
+  /** Helm chart folders (a `Chart.yaml` in them): rendered by the Helm pass, never read as manifests. */
+  charts: string[];
+  /** `.bicep` files: compiled by the Bicep pass. */
+  bicep: SourceFile[];
 }
 
 
@@ -43,19 +45,31 @@ function isTerraformFile(name: string): boolean {
   return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
 }
 
-/** A name the walk reads: Terraform files and YAML/JSON documents. */
+/** A name the walk reads: Terraform files, YAML/JSON documents and Bicep files. */
 function isInputName(name: string): boolean {
-  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase());
+  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase()) || name.endsWith('.bicep');
+}
+
+/** The chart whose `templates/` or `charts/` holds `path` (a path given inside a chart), looked for up to `root`. */
+function chartHolding(path: string, root: string): string | undefined {
+  for (let dir = dirname(path), child = path; dir !== child && !relative(root, dir).startsWith('..'); child = dir, dir = dirname(dir)) {
+    const name = basename(child);
+    if ((name === 'templates' || name === 'charts') && existsSync(join(dir, 'Chart.yaml'))) return dir;
+  }
+  return undefined;
 }
 
 export function readInputs(options: InputOptions): InputSet {
   const policy = readPolicy(options.root, options.paths, options);
   const reader = new InputReader(policy);
-  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy };
+  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy, charts: [], bicep: [] };
   const seenFiles = new Set<string>();
 
   const note = (n: CoverageNote): void => {
     set.notes.push(n);
+  };
+  const addChart = (dir: string): void => {
+    if (!set.charts.includes(dir)) set.charts.push(dir);
   };
 
   const addFile = (path: string): void => {
@@ -68,6 +82,7 @@ export function readInputs(options: InputOptions): InputSet {
     }
     set.bytes = reader.bytes;
     const file = { path, text: read.text };
+    if (path.endsWith('.bicep')) return void set.bicep.push(file);
     const tf = isTerraformFile(basename(path));
     (tf ? set.terraform : set.structured).push(file);
     options.onFile?.(file, tf);
@@ -98,8 +113,11 @@ export function readInputs(options: InputOptions): InputSet {
       note({ kind: 'skipped', level: 'error', file: abs, message: 'no such file or directory' });
       continue;
     }
+    // Chart templates are rendered with their chart, never read on their own.
+    const chart = chartHolding(abs, resolve(options.root));
+    if (chart) addChart(chart);
     // A file named on the command line is read whatever its name.
-    if (isDir) walk(abs, options, reader, addFile, note, new Set());
+    else if (isDir) walk(abs, options, reader, addFile, addChart, note, new Set());
     else addFile(abs);
   }
   return set;
@@ -110,6 +128,7 @@ function walk(
   options: InputOptions,
   reader: InputReader,
   addFile: (path: string) => void,
+  addChart: (dir: string) => void,
   note: (n: CoverageNote) => void,
   visited: Set<string>,
 ): void {
@@ -122,24 +141,16 @@ function walk(
   visited.add(listed.real);
   const entries = listed.entries;
   const isChart = entries.some((e) => e.isFile() && e.name === 'Chart.yaml');
+  if (isChart) addChart(dir);
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = relative(options.root, full).split(sep).join('/');
     if (excludedBy(options.exclude, rel)) continue;
     if (isFolder(entry, full)) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      if (isChart && (entry.name === 'templates' || entry.name === 'charts')) {
-        if (entry.name === 'templates') {
-          note({
-            kind: 'skipped',
-            level: 'note',
-            file: full,
-            message: `Helm chart templates are not rendered; scan the rendered output: helm template <release> ${relative(options.root, dir) || '.'} | podtrust scan -`,
-          });
-        }
-        continue;
-      }
-      walk(full, options, reader, addFile, note, visited);
+      // The Helm pass renders the chart: its templates and subcharts are not inputs of their own.
+      if (isChart && (entry.name === 'templates' || entry.name === 'charts')) continue;
+      walk(full, options, reader, addFile, addChart, note, visited);
     } else if (isInputName(entry.name)) {
       if (isChart && entry.name !== 'Chart.yaml' && /^values.*\.ya?ml$/.test(entry.name)) continue;
       // Links, FIFOs and devices with an input's name go to the reader too: it says why it refuses them.

@@ -6,10 +6,8 @@
  */
 import { basename } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
+import { boundedLine } from '../util/input-text.js';
 import type { CollectResult } from './types.js';
-
-/** Longest error message kept in a note. */
-const MAX_MESSAGE = 160;
 
 /**
  * `TypeError: x is not a function`: the first line of an error's message, bounded, never a stack
@@ -17,13 +15,7 @@ const MAX_MESSAGE = 160;
  * can be a secret), so quoted text is left out: `Unexpected token '…', "…"... is not valid JSON`.
  */
 export function errorSummary(e: unknown): string {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}`;
-  const line = (text.split('\n', 1)[0] ?? '')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/(["'`])(?:(?!\1).)*\1/g, '$1…$1')
-    .trim();
-  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+  return boundedLine(e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${typeof e}`);
 }
 
 /** The note for an input whose collection failed unexpectedly; `context` says which part (a Terraform root). */

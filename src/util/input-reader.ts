@@ -14,6 +14,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdir
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 
+/** Folders no walk of the scanned tree enters. */
+export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
+
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 

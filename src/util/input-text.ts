@@ -13,6 +13,8 @@ export const NAME_CHARACTERS = 400;
 export const QUOTED_VALUES = 10;
 /** Characters of a finding's message at most, whatever a rule wrote. */
 export const MESSAGE_CHARACTERS = 4_000;
+/** Characters of an error line (an exception's, a tool's) that a note keeps. */
+const ERROR_LINE_CHARACTERS = 160;
 
 /**
  * The text when it has at most `max` characters (code points); otherwise its first `max - 1`
@@ -51,4 +53,14 @@ export function quote(value: unknown): string {
 export function quoteEach(values: readonly string[]): string {
   const listed = values.slice(0, QUOTED_VALUES).map(quote).join(', ');
   return values.length > QUOTED_VALUES ? `${listed} and ${values.length - QUOTED_VALUES} more` : listed;
+}
+
+/** The first line of `text` that says something, bounded, without control characters or quoted text. */
+export function boundedLine(text: string): string {
+  const line = (text.split('\n').find((l) => l.trim() !== '') ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/(["'`])(?:(?!\1).)*\1/g, '$1…$1')
+    .trim();
+  return line.length > ERROR_LINE_CHARACTERS ? `${line.slice(0, ERROR_LINE_CHARACTERS)}…` : line;
 }
