@@ -49,6 +49,11 @@ export async function parseStringExpr(file: FileText, str: JsonString, mode: 'te
     if (last.text === '\n') parts.pop();
     else parts[parts.length - 1] = { ...last, text: last.text.slice(0, -1) };
   }
+  // A string that is one interpolation is its expression's value, unconverted (as in Terraform):
+  // the expression itself, so that references lead to where their values are written.
+  const [first] = parts;
+  const only = parts.length === 1 && first?.kind === 'interpolation' ? first.expr : undefined;
+  if (only) return { expr: map.relocate(only) as Expr };
   const relocated = map.relocate({ ...expr, heredoc: false }) as Expr;
   return { expr: { ...relocated, ...map.whole(), text: str.value } };
 }
