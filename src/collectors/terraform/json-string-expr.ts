@@ -65,9 +65,16 @@ export interface FileText {
   lines: number[];
 }
 
+/** The string as a heredoc, closed by a marker the string does not hold: longer than its longest run of `Z`. */
 function asHeredoc(value: string): { text: string; contentStart: number } {
-  let marker = 'EOT';
-  for (let i = 0; value.includes(marker); i++) marker = `EOT${i}`;
+  let longest = 0;
+  for (let i = value.indexOf('Z'); i >= 0; ) {
+    let end = i;
+    while (value[end] === 'Z') end++;
+    longest = Math.max(longest, end - i);
+    i = value.indexOf('Z', end);
+  }
+  const marker = `EOT${'Z'.repeat(longest + 1)}`;
   const head = `x = <<${marker}\n`;
   return { text: `${head}${value}\n${marker}\n`, contentStart: head.length };
 }
