@@ -446,7 +446,8 @@ export function offsetToLineCol(starts: number[], offset: number): { line: numbe
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
-function span(lines: number[], start: number, end: number): Position {
+/** The position of the text between two offsets, given the text's line starts. */
+export function span(lines: number[], start: number, end: number): Position {
   const a = offsetToLineCol(lines, start);
   const b = offsetToLineCol(lines, end);
   return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };

@@ -5,7 +5,7 @@
  * Terraform does) and every position is moved back into the JSON file.
  */
 import type { Position } from '../../model/types.js';
-import { lineStarts, offsetToLineCol } from '../../util/structured.js';
+import { lineStarts, span } from '../../util/structured.js';
 import type { Expr } from './ast.js';
 import { parseHcl } from './hcl-parser.js';
 
@@ -104,16 +104,10 @@ class OffsetMap {
     return this.written[Math.min(i, this.written.length - 1)]!;
   }
 
-  private position(start: number, end: number): Position {
-    const a = offsetToLineCol(this.file.lines, start);
-    const b = offsetToLineCol(this.file.lines, end);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-  }
-
   /** The place of the whole string, quotes included. */
   whole(): { pos: Position; start: number; end: number } {
     const end = this.str.offset + this.str.length;
-    return { pos: this.position(this.str.offset, end), start: this.str.offset, end };
+    return { pos: span(this.file.lines, this.str.offset, end), start: this.str.offset, end };
   }
 
   /** A copy of a syntax tree with every offset and position moved into the file. */
@@ -127,7 +121,7 @@ class OffsetMap {
     if (pos && typeof pos.line === 'number') {
       const from = this.sourceOffset(pos.line, pos.column);
       const to = this.sourceOffset(pos.endLine, pos.endColumn);
-      out.pos = this.position(this.toFile(from), this.toFile(to));
+      out.pos = span(this.file.lines, this.toFile(from), this.toFile(to));
     }
     if (typeof src.start === 'number') out.start = this.toFile(src.start);
     if (typeof src.end === 'number') out.end = this.toFile(src.end);

@@ -9,7 +9,7 @@
  * files, `source`). Properties named `//` in a block body are comments.
  */
 import type { Position } from '../../model/types.js';
-import { type JsonNode, DEFAULT_LIMITS, offsetToLineCol, parseJsonTree } from '../../util/structured.js';
+import { type JsonNode, DEFAULT_LIMITS, offsetToLineCol, parseJsonTree, span } from '../../util/structured.js';
 import type { Block, Body, Expr, ParsedFile } from './ast.js';
 import { META_BLOCKS, NESTED_BLOCKS, type NestedBlocks } from './json-block-schema.js';
 import { type FileText, hasTemplateSequence, parseStringExpr } from './json-string-expr.js';
@@ -130,9 +130,7 @@ class Converter {
   }
 
   private pos(node: JsonNode): Position {
-    const a = offsetToLineCol(this.file.lines, node.offset);
-    const b = offsetToLineCol(this.file.lines, node.offset + node.length);
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    return span(this.file.lines, node.offset, node.offset + node.length);
   }
 
   async body(node: JsonNode, schema: BodySchema): Promise<Body> {

@@ -158,6 +158,9 @@ describe('Terraform JSON syntax', () => {
     // One interpolation alone is its expression (its value keeps its type).
     expect(c!.expr).toMatchObject({ kind: 'traversal', text: 'var.d', pos: { line: 4 } });
     expect(e!.expr.kind).toBe('template');
+    const lines = await parseTerraformJson('/x/main.tf.json', JSON.stringify({ locals: { m: '${var.v}\nEOT\nEOTZ\n' } }));
+    const m = lines.body.blocks[0]!.body.attributes[0]!.expr as Extract<Expr, { kind: 'template' }>;
+    expect(m.parts.map((p) => (p.kind === 'literal' ? p.text : p.kind))).toEqual(['interpolation', '\nEOT\nEOTZ\n']);
   });
 
   it('reports a malformed file, a malformed template and a misplaced block with the file and line, and goes on', async () => {
@@ -277,6 +280,8 @@ describe('Terraform JSON values against Terraform', () => {
       literal_default: '${var.lit}',
       tfvars_literal: '${var.w}',
       conditional: '${var.n > 2 ? "big" : "small"}',
+      // The parser reads a string as a heredoc: lines like a closing marker are text.
+      marker: '${var.v}\nEOT\nEOTZ\n  EOTZZ',
     },
   };
   const tfvars = { 'terraform.tfvars.json': { v: 'tfvars', w: 'lit-${x}' }, 'b.auto.tfvars.json': { v: 'auto' } };
