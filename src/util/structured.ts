@@ -7,12 +7,12 @@
  */
 import { Composer, LineCounter, Parser, type CST, type Document, isAlias, isMap, isScalar, isSeq, isPair, visit, type Node as YamlNode } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
-
-export type { JsonNode };
 import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
+
+export type { JsonNode };
 
 export interface ParsedDocument {
   value: JsonValue;

@@ -394,7 +394,7 @@ function clusterOf(r: Resource): ClusterInfo {
   return { name: typeof body.name === 'string' ? body.name : r.address ?? r.name, provider: 'aws', resourceId: r.id };
 }
 
-/** Collects every `.tf` / `.tfvars` file given; local modules are evaluated through their callers. */
+/** Collects every Terraform/OpenTofu file given (native or JSON syntax, and tfvars); local modules are evaluated through their callers. */
 export async function collectTerraform(files: SourceFile[], opts: CollectOptions): Promise<CollectResult> {
   const project = new Project(opts);
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
