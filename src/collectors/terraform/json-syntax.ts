@@ -29,6 +29,11 @@ interface BlockSchema {
 
 const COMMENT = '//';
 
+/** A table's own entry: names come from the file, and `constructor` or `__proto__` must find nothing. */
+function own<T>(table: Readonly<Record<string, T>>, name: string | undefined): T | undefined {
+  return name !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 const expressions = (): ValueMode => 'expression';
 const literals = (): ValueMode => 'literal';
 const literalIn =
@@ -45,12 +50,12 @@ function fixed(labels: number, body: BodySchema): BlockSchema {
 
 /** A provider block body (or a nested block of one): its nested block types, `dynamic` blocks, and expressions. */
 function providerBody(nested: NestedBlocks, meta: Record<string, BlockSchema> = {}): BodySchema {
-  const blocks: Record<string, BlockSchema> = { ...meta };
+  const blocks: Record<string, BlockSchema> = Object.assign(Object.create(null) as Record<string, BlockSchema>, meta);
   for (const [name, inner] of Object.entries(nested)) blocks[name] = { labels: 0, body: () => providerBody(inner) };
   blocks.dynamic = {
     labels: 1,
     body: ([type]) => ({
-      blocks: { content: { labels: 0, body: () => providerBody(nested[type ?? ''] ?? {}) } },
+      blocks: { content: { labels: 0, body: () => providerBody(own(nested, type) ?? {}) } },
       argument: (name) => (name === 'iterator' ? 'reference' : 'expression'),
     }),
   };
@@ -62,7 +67,7 @@ const RESOURCE_META: Record<string, BlockSchema> = {
   provisioner: fixed(1, { blocks: { connection: fixed(0, EXPRESSION_BODY) }, argument: expressions }),
 };
 
-const RESOURCE: BlockSchema = { labels: 2, body: ([type]) => providerBody(NESTED_BLOCKS[type ?? ''] ?? {}, RESOURCE_META) };
+const RESOURCE: BlockSchema = { labels: 2, body: ([type]) => providerBody(own(NESTED_BLOCKS, type) ?? {}, RESOURCE_META) };
 
 /** Terraform's top-level blocks; other top-level properties (moved, import, check, ...) are not read. */
 const ROOT: BodySchema = {
@@ -140,7 +145,7 @@ class Converter {
       if (!keyNode || !value) continue;
       const name = String(keyNode.value);
       if (name === COMMENT) continue;
-      const block = schema.blocks[name];
+      const block = own(schema.blocks, name);
       if (block) await this.blocks(name, block, value, prop, [], block.labels, body.blocks);
       else if (schema !== ROOT) body.attributes.push({ name, expr: await this.expr(value, schema.argument(name)), pos: this.pos(prop), file: this.file.path });
     }

@@ -139,6 +139,17 @@ describe('Terraform JSON syntax', () => {
     expect(a.body.blocks[1]!.pos.line).toBe(lineIn(text, '"name": "p2"') - 1);
   });
 
+  it('reads names like constructor and __proto__ as plain names', async () => {
+    const text = '{ "constructor": {}, "__proto__": { "x": 1 }, "resource": { "toString": { "__proto__": { "constructor": { "a": 1 }, "dynamic": { "hasOwnProperty": { "content": { "b": 2 } } } } } } }';
+    const f = await parseTerraformJson('/x/main.tf.json', text);
+    expect(f.error).toBeUndefined();
+    const [r] = f.body.blocks;
+    expect([r!.type, ...r!.labels]).toEqual(['resource', 'toString', '__proto__']);
+    expect(r!.body.attributes.map((a) => a.name)).toEqual(['constructor']);
+    expect(r!.body.blocks.map((b) => [b.type, ...b.labels, b.body.blocks.map((c) => c.type)])).toEqual([['dynamic', 'hasOwnProperty', ['content']]]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('parses interpolations with the HCL parser and places them in the JSON file', async () => {
     const text = '{\n  "locals": {\n    "a": "x-${upper(\\"q\\")}-${var.b}",\n    "c": "${var.d}",\n    "e": "$${not} %%{not}"\n  }\n}\n';
     const f = await parseTerraformJson('/x/main.tf.json', text);
