@@ -21,7 +21,7 @@ export interface JsonString {
 export interface StringExpr {
   expr?: Expr;
   /** A syntax error in the string, at its place in the file. */
-  error?: { offset: number; message: string };
+  error?: { offset: number; message: string; limit?: true };
 }
 
 /** A string without `${` or `%{` (escaped or not) is the same text as a template: no need to parse it. */
@@ -36,7 +36,9 @@ export async function parseStringExpr(file: FileText, str: JsonString, mode: 'te
   const map = new OffsetMap(file, str, source, contentStart);
   if (parsed.error) {
     const at = lineStarts(source)[parsed.error.line - 1]! + parsed.error.column - 1;
-    return { error: { offset: map.toFile(at), message: parsed.error.limit ? parsed.error.message : `${mode === 'template' ? 'template' : 'expression'} in a string: ${parsed.error.message}` } };
+    const offset = map.toFile(at);
+    if (parsed.error.limit) return { error: { offset, message: parsed.error.message, limit: true } };
+    return { error: { offset, message: `${mode === 'template' ? 'template' : 'expression'} in a string: ${parsed.error.message}` } };
   }
   const expr = parsed.body.attributes[0]?.expr;
   if (!expr) return { error: { offset: str.offset, message: 'empty expression in a string' } };

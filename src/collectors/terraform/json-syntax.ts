@@ -216,7 +216,7 @@ class Converter {
     const value = String(node.value);
     if (mode === 'literal' || (mode === 'expression' && !hasTemplateSequence(value))) return { kind: 'literal', value, ...this.base(node) };
     const parsed = await parseStringExpr(this.file, { offset: node.offset, length: node.length, value }, mode === 'reference' ? 'expression' : 'template', this.maxDepth);
-    if (parsed.error) this.fail(parsed.error.offset, parsed.error.message);
+    if (parsed.error) this.fail(parsed.error.offset, parsed.error.message, parsed.error.limit);
     return parsed.expr ?? { kind: 'invalid', ...this.base(node) };
   }
 }

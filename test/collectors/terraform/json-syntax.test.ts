@@ -199,6 +199,24 @@ describe('Terraform JSON syntax', () => {
     }
   });
 
+  it('refuses JSON, and expressions in strings, nested deeper than --max-depth, with the file and line', async () => {
+    const depth = 40;
+    const deepJson = `{ "locals": { "a": ${'['.repeat(depth)}${']'.repeat(depth)} } }`;
+    const deepString = `{\n  "locals": {\n    "a": "\${${'['.repeat(depth)}${']'.repeat(depth)}}"\n  }\n}\n`;
+    const limits = { maxNodes: 1_000_000, maxDepth: 20 };
+    const r = await collectTerraform(
+      [
+        { path: '/p/a/main.tf.json', text: deepJson },
+        { path: '/p/b/main.tf.json', text: deepString },
+      ],
+      { root: '/p', limits },
+    );
+    expect(r.notes.map((n) => [n.kind, n.level, n.file, n.line])).toEqual([
+      ['limit', 'error', '/p/a/main.tf.json', 1],
+      ['limit', 'error', '/p/b/main.tf.json', 3],
+    ]);
+  });
+
   it('sends .tf.json and .tfvars.json files to the Terraform collector only', () => {
     const { dir, done } = temp({
       'main.tf.json': '{}',
