@@ -177,7 +177,8 @@ describe('Terraform JSON syntax', () => {
   it('reports a malformed file, a malformed template and a misplaced block with the file and line, and goes on', async () => {
     const { dir, done } = temp({
       'broken/main.tf.json': '{\n  "resource": {\n    "aws_iam_role": {\n      "r": { "name": "x" "path": "/" }\n    }\n  }\n}\n',
-      'template/main.tf.json': '{\n  "locals": {\n    "ok": "a",\n    "bad": "${var.x"\n  }\n}\n',
+      // Templates are parsed together: the broken one is still found in its own string.
+      'template/main.tf.json': '{\n  "locals": {\n    "ok": "${var.a}-a",\n    "bad": "${var.x",\n    "after": "${var.c}"\n  }\n}\n',
       'shape/main.tf.json': '{\n  "resource": {\n    "aws_iam_role": {\n      "r": "not a block"\n    }\n  }\n}\n',
       'good/main.tf.json': '{ "resource": { "aws_iam_role": { "g": { "name": "good" } } } }',
     });
