@@ -19,6 +19,9 @@ describe('parallel collection', () => {
       ['/r/app/main.tf', '/r/modules/irsa/main.tf', '/r/modules/irsa/variables.tf'],
       ['/r/other/main.tf'],
     ]);
+    // A call in JSON syntax joins its module's folder too.
+    const json = terraformUnits([f('/r/app/main.tf.json', '{ "module": { "irsa": { "source": "../modules/irsa" } } }'), f('/r/modules/irsa/main.tf.json'), f('/r/other/main.tf.json')]);
+    expect(json.map((u) => u.map((x) => x.path).sort())).toEqual([['/r/app/main.tf.json', '/r/modules/irsa/main.tf.json'], ['/r/other/main.tf.json']]);
     expect(jobsOf([5, 1, 1, 1, 4, 2], 3, (n) => n)).toEqual([[5], [1, 1, 1], [4], [2]]);
     expect(jobsOf([], 3, (n: number) => n)).toEqual([]);
   });

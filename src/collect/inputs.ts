@@ -9,6 +9,7 @@ import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { excludedBy } from '../util/glob.js';
 import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
+import { isTerraformFileName } from '../collectors/terraform/file-kinds.js';
 
 export interface InputOptions {
   paths: string[];
@@ -26,7 +27,7 @@ export interface InputOptions {
 export interface InputSet {
   /** YAML and JSON documents (Kubernetes, CloudFormation, IAM, plans, ...). */
   structured: SourceFile[];
-  /** `.tf` files and the variable files Terraform loads automatically. */
+  /** `.tf`, `.tf.json` and `.tofu` files and the variable files Terraform loads automatically. */
   terraform: SourceFile[];
   notes: CoverageNote[];
   bytes: number;
@@ -41,8 +42,9 @@ export interface InputSet {
 
 const STRUCTURED_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 
+/** Terraform and OpenTofu files (`.tf.json` among them: to the Terraform collector only). */
 function isTerraformFile(name: string): boolean {
-  return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
+  return isTerraformFileName(name);
 }
 
 /** A name the walk reads: Terraform files, YAML/JSON documents and Bicep files. */

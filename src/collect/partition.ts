@@ -6,7 +6,8 @@
 import { dirname, resolve } from 'node:path';
 import type { SourceFile } from '../collectors/types.js';
 
-const LOCAL_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
+/** `source = "../x"`, or `"source": "../x"` in JSON syntax. */
+const LOCAL_SOURCE = /(?:\bsource\s*=|"source"\s*:)\s*"(\.{1,2}\/[^"]*)"/g;
 
 /** Terraform files grouped into module trees that do not call into each other. */
 export function terraformUnits(files: SourceFile[]): SourceFile[][] {

@@ -13,6 +13,8 @@ import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './structured-limits.js';
 
+export type { JsonNode };
+
 export interface ParsedDocument {
   value: JsonValue;
   /** Pointers relative to this document's root. */
@@ -278,18 +280,28 @@ export function intrinsicForm(tag: string, value: JsonValue): JsonValue {
   return value;
 }
 
+/** A JSON document as jsonc-parser's tree (with offsets), or the first error; see {@link parseJson}. */
+export interface JsonTree {
+  root?: JsonNode;
+  errors: ParseIssue[];
+  /** The first comment or trailing comma, read leniently although JSON has neither. */
+  lenient?: ParseIssue;
+  /** Line starts of the text, for offset → line/column. */
+  lines: number[];
+}
+
 /**
- * Parses one JSON document, errors reported with line. Comments and trailing commas are read
- * leniently, and the first of them is returned in `lenient`: other tools (IAM among them) reject
- * such a document, so the user hears of it.
+ * Parses one JSON document into a syntax tree, errors reported with line, for readers that need
+ * offsets (Terraform's JSON syntax). Comments and trailing commas are read leniently, and the
+ * first of them is returned in `lenient`.
  */
-export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
+export function parseJsonTree(text: string, limits: StructuredLimits = DEFAULT_LIMITS): JsonTree {
   const lines = lineStarts(text);
   // The parser recurses once per level: it must not see a text deeper than the limit.
   const tooDeep = jsonNestingOverflow(text, limits.maxDepth);
   if (tooDeep >= 0) {
     const { line, column } = offsetToLineCol(lines, tooDeep);
-    return { documents: [], errors: [{ line, column, message: nestingMessage(limits.maxDepth), limit: true }] };
+    return { errors: [{ line, column, message: nestingMessage(limits.maxDepth), limit: true }], lines };
   }
   const strictErrors: ParseError[] = [];
   let root = parseTree(text, strictErrors, { allowTrailingComma: false, disallowComments: true });
@@ -305,13 +317,26 @@ export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMIT
   if (errs.length > 0 || root === undefined) {
     const e = errs[0];
     const { line, column } = offsetToLineCol(lines, e?.offset ?? 0);
-    return { documents: [], errors: [{ line, column, message: e ? `invalid JSON: ${jsonErrorText(printParseErrorCode(e.error))}` : 'empty JSON document' }] };
+    return { errors: [{ line, column, message: e ? `invalid JSON: ${jsonErrorText(printParseErrorCode(e.error))}` : 'empty JSON document' }], lines };
   }
+  const tree: JsonTree = { root, errors: [], lines };
+  if (lenientAt) tree.lenient = lenientPlace(text, lines, lenientAt);
+  return tree;
+}
+
+/**
+ * Parses one JSON document, errors reported with line. Comments and trailing commas are read
+ * leniently, and the first of them is returned in `lenient`: other tools (IAM among them) reject
+ * such a document, so the user hears of it.
+ */
+export function parseJson(text: string, limits: StructuredLimits = DEFAULT_LIMITS): ParseOutput {
+  const { root, errors, lenient, lines } = parseJsonTree(text, limits);
+  if (!root) return { documents: [], errors };
   const positions: PositionMap = Object.create(null) as PositionMap;
   try {
     const value = walkJson(root, '', 0, positions, lines, limits, { nodes: 0 });
     const out: ParseOutput = { documents: [{ value, positions, index: 0 }], errors: [] };
-    if (lenientAt) out.lenient = lenientPlace(text, lines, lenientAt);
+    if (lenient) out.lenient = lenient;
     return out;
   } catch (e) {
     if (e instanceof LimitError) {
@@ -415,7 +440,8 @@ export function offsetToLineCol(starts: number[], offset: number): { line: numbe
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
-function span(lines: number[], start: number, end: number): Position {
+/** The position of the text between two offsets, given the text's line starts. */
+export function span(lines: number[], start: number, end: number): Position {
   const a = offsetToLineCol(lines, start);
   const b = offsetToLineCol(lines, end);
   return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };

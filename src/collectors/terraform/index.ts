@@ -1,5 +1,5 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
-import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
 import { type CollectOptions, type CollectResult, type SourceFile, mergeResults, withinDepth } from '../types.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
@@ -8,7 +8,10 @@ import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
 import type { Attribute, Block, ParsedFile } from './ast.js';
 import { safeEvaluate } from './body.js';
 import type { EvaluationNesting, Scope } from './evaluator.js';
-import { parseHcl } from './hcl-parser.js';
+import { parseTerraformFile } from './parse-file.js';
+import { isConfigFile, isTfvarsFile, tfvarsRank } from './file-kinds.js';
+import { replacedByTofu, replacedNote } from './opentofu-precedence.js';
+import { accountTerraformFiles } from './file-accounts.js';
 import { mapTerraformResource } from './mapping.js';
 import { type Input, type InstanceHost, type ModuleDef, ModuleInstance, type ResourceInstance, defineModule } from './module.js';
 import { suppressionComments, suppressionsFor } from './suppressions.js';
@@ -41,11 +44,6 @@ function versionOf(call: Block): string | undefined {
   return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
 }
 
-function isTfvars(path: string): boolean {
-  const b = basename(path);
-  return b === 'terraform.tfvars' || b.endsWith('.auto.tfvars');
-}
-
 function posix(p: string): string {
   return p.split(sep).join('/');
 }
@@ -75,7 +73,7 @@ class Project {
   /** Parses one file; a syntax error is a note, and so is an unexpected failure (the file is then left out). */
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
-      const f = await parseHcl(path, text, { maxDepth: this.opts.limits.maxDepth });
+      const f = await parseTerraformFile(path, text, { maxDepth: this.opts.limits.maxDepth });
       this.parsed.set(path, f);
       if (f.error) this.notes.push({ kind: f.error.limit ? 'limit' : 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
@@ -104,16 +102,20 @@ class Project {
     return this.parsed.get(path)?.text;
   }
 
+  parsedFile(path: string): ParsedFile | undefined {
+    return this.parsed.get(path);
+  }
+
   moduleDirs(): string[] {
     const dirs = new Set<string>();
-    for (const p of this.parsed.keys()) if (p.endsWith('.tf')) dirs.add(dirname(p));
+    for (const p of this.parsed.keys()) if (isConfigFile(p)) dirs.add(dirname(p));
     return [...dirs].sort();
   }
 
   def(dir: string): ModuleDef {
     let d = this.defs.get(dir);
     if (!d) {
-      const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && f.path.endsWith('.tf')).sort((a, b) => (a.path < b.path ? -1 : 1));
+      const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isConfigFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
       d = defineModule(dir, files);
       this.defs.set(dir, d);
     }
@@ -135,9 +137,15 @@ class Project {
     }
     let loaded = false;
     let refusedFiles = false;
+    const replaced = replacedByTofu(listed.entries.map((e) => joinPath(dir, e.name)));
     for (const entry of listed.entries) {
-      if (!entry.name.endsWith('.tf')) continue;
+      if (!isConfigFile(entry.name)) continue;
       const p = joinPath(dir, entry.name);
+      const replacement = replaced.get(p);
+      if (replacement !== undefined) {
+        this.note(replacedNote(p, replacement));
+        continue;
+      }
       const read = this.reader.readText(p);
       if (read.ok) {
         await this.addFile(p, read.text);
@@ -207,11 +215,8 @@ class Project {
 
   tfvarsFor(dir: string, budget: EvaluationBudget): Map<string, { value: Value; attr: Attribute }> {
     const out = new Map<string, { value: Value; attr: Attribute }>();
-    const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isTfvars(f.path));
-    files.sort((a, b) => {
-      const rank = (f: ParsedFile) => (basename(f.path) === 'terraform.tfvars' ? 0 : 1);
-      return rank(a) - rank(b) || (a.path < b.path ? -1 : 1);
-    });
+    const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isTfvarsFile(f.path));
+    files.sort((a, b) => tfvarsRank(a.path) - tfvarsRank(b.path) || (a.path < b.path ? -1 : 1));
     const empty = new ModuleInstance(defineModule(dir, []), '', undefined, new Map(), this.host(dir, [], budget), undefined);
     for (const f of files) for (const a of f.body.attributes) out.set(a.name, { value: safeEvaluate(a, empty.scope), attr: a });
     return out;
@@ -250,7 +255,7 @@ class Project {
           return undefined;
         }
         if (!this.moduleDirs().includes(target)) {
-          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${this.refused.get(target) === 'outside' ? 'its folder is outside the scan root (--root)' : 'its folder has no .tf files podtrust could read'}`, file: call.file, line: call.pos.line });
+          this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${this.refused.get(target) === 'outside' ? 'its folder is outside the scan root (--root)' : 'its folder has no .tf, .tf.json or .tofu files podtrust could read'}`, file: call.file, line: call.pos.line });
           return undefined;
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
@@ -389,11 +394,17 @@ function clusterOf(r: Resource): ClusterInfo {
   return { name: typeof body.name === 'string' ? body.name : r.address ?? r.name, provider: 'aws', resourceId: r.id };
 }
 
-/** Collects every `.tf` / `.tfvars` file given; local modules are evaluated through their callers. */
+/** Collects every Terraform/OpenTofu file given (native or JSON syntax, and tfvars); local modules are evaluated through their callers. */
 export async function collectTerraform(files: SourceFile[], opts: CollectOptions): Promise<CollectResult> {
   const project = new Project(opts);
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
-  for (const f of files) await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
+  const replaced = replacedByTofu(files.map((f) => f.path));
+  for (const f of files) {
+    const replacement = replaced.get(f.path);
+    if (replacement !== undefined) project.note(replacedNote(f.path, replacement));
+    else await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
+  }
+  accountTerraformFiles(result, files, replaced, (p) => project.parsedFile(isAbsolute(p) ? p : resolve(p)));
   let called: Set<string>;
   try {
     called = await project.loadCalledModules();
