@@ -19,28 +19,71 @@ export interface EmbeddedContext {
   notes: CoverageNote[];
 }
 
-/** Resolves a policy document property: an object, a JSON string, or a `Fn::Sub` JSON template. */
-export function resolvePolicyDocument(env: EmbeddedContext, node: JsonValue, docPtr: string, outPtr: string, sink: Sink): JsonValue {
+/**
+ * Resolves a property that holds JSON: an object, a JSON string, or JSON text built with `Fn::Sub`
+ * or `Fn::Join` (as CDK writes trust conditions and Kubernetes manifests). `what` names it in notes.
+ */
+export function resolvePolicyDocument(env: EmbeddedContext, node: JsonValue, docPtr: string, outPtr: string, sink: Sink, what = 'policy document'): JsonValue {
   const { ctx } = env;
   const obj = asObject(node);
   const keys = obj ? Object.keys(obj) : [];
   if (typeof node === 'string') {
-    return embedded(env, node, docPtr, [{ kind: 'text', text: node, offset: 0, length: node.length }], new Map(), outPtr, sink);
+    return embedded(env, node, docPtr, [{ kind: 'text', text: node, offset: 0, length: node.length }], new Map(), outPtr, sink, what);
   }
   if (obj && keys.length === 1 && keys[0] === 'Fn::Sub') {
     const { template, templatePtr, variables } = ctx.subArgs(obj['Fn::Sub']!, ctx.argPtr(docPtr, 'Fn::Sub'));
     if (template !== undefined && /^\s*[{[]/.test(template)) {
-      return embedded(env, template, templatePtr, parseSubTemplate(template), variables, outPtr, sink);
+      return embedded(env, template, templatePtr, parseSubTemplate(template), variables, outPtr, sink, what);
     }
+  }
+  if (obj && keys.length === 1 && keys[0] === 'Fn::Join') {
+    const joined = joinedJson(env, obj['Fn::Join']!, ctx.argPtr(docPtr, 'Fn::Join'), outPtr, sink, what);
+    if (joined !== undefined) return joined;
   }
   const resolved = ctx.resolve(node, docPtr, outPtr, sink);
   if (resolved === NO_VALUE) return null;
   if (typeof resolved === 'string' && /^\s*[{[]/.test(resolved)) {
-    // A string built by other functions (`Fn::Join`): positions stay at the expression.
+    // A string built by other functions: positions stay at the expression.
     const position = ctx.docPositions[docPtr];
-    return parseEmbedded(env, resolved, () => position, new Map(), outPtr, sink, position);
+    return parseEmbedded(env, resolved, () => position, new Map(), outPtr, sink, position, what);
   }
   return resolved;
+}
+
+/**
+ * `Fn::Join` of a literal list whose text is JSON: each literal item keeps its own place in the
+ * file (exact columns), each other item stands as one value at its own line.
+ */
+function joinedJson(env: EmbeddedContext, arg: JsonValue, at: string, outPtr: string, sink: Sink, what: string): JsonValue | undefined {
+  if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string' || !Array.isArray(arg[1])) return undefined;
+  const delimiter = arg[0];
+  const items = arg[1];
+  if (typeof items[0] !== 'string' || !/^\s*[{[]/.test(items[0])) return undefined;
+  let text = '';
+  const places: { line: number; column: number }[] = [];
+  const slots = new Map<number, { name: string; value: JsonValue }>();
+  const fallback = env.ctx.docPositions[at];
+  const append = (piece: string, where: (k: number) => { line: number; column: number }) => {
+    for (let k = 0; k < piece.length; k++) places.push(where(k));
+    text += piece;
+  };
+  items.forEach((item, i) => {
+    const itemPtr = `${at}/1/${i}`;
+    const p = env.ctx.docPositions[itemPtr] ?? fallback;
+    const here = () => (p ? { line: p.line, column: p.column } : { line: 1, column: 1 });
+    if (i > 0) append(delimiter, here);
+    if (typeof item === 'string') {
+      const mapper = p ? stringSourceMapper(env.fileText, p, false, item) : here;
+      append(item, mapper);
+      return;
+    }
+    const value = env.ctx.value(item, itemPtr);
+    const n = slots.size;
+    slots.set(n, { name: isUnknown(value) ? value.$unknown : JSON.stringify(value), value });
+    append(`@@podtrust${n}@@`, here);
+  });
+  const position = (o: number) => places[Math.max(0, Math.min(o, places.length - 1))];
+  return parseEmbedded(env, text, position, slots, outPtr, sink, fallback, what);
 }
 
 const PLACEHOLDER = /@@podtrust(\d+)@@/g;
@@ -53,6 +96,7 @@ function embedded(
   variables: Map<string, JsonValue>,
   outPtr: string,
   sink: Sink,
+  what: string,
 ): JsonValue {
   const entry = env.ctx.docPositions[templatePtr];
   const parentValue = get(env.ctx.template, parent(templatePtr));
@@ -74,7 +118,7 @@ function embedded(
     }
   }
   const position = (o: number) => mapper(toTemplate[Math.max(0, Math.min(o, toTemplate.length - 1))] ?? 0);
-  return parseEmbedded(env, text, position, slots, outPtr, sink, entry);
+  return parseEmbedded(env, text, position, slots, outPtr, sink, entry, what);
 }
 
 function parseEmbedded(
@@ -85,6 +129,7 @@ function parseEmbedded(
   outPtr: string,
   sink: Sink,
   fallback: Position | undefined,
+  what: string,
 ): JsonValue {
   const starts = lineStarts(text);
   const toFile = (line: number, column: number) => {
@@ -98,11 +143,11 @@ function parseEmbedded(
     env.notes.push({
       kind: err?.limit ? 'limit' : 'parse-error',
       level: 'error',
-      message: err?.limit ? `policy document: ${err.message}` : `policy document is not valid JSON: ${err?.message ?? 'empty'}`,
+      message: err?.limit ? `${what}: ${err.message}` : `${what} is not valid JSON: ${err?.message ?? 'empty'}`,
       file: env.file,
       ...(at ? { line: at.line, column: at.column } : {}),
     });
-    return env.ctx.unknownOf('invalid policy document');
+    return env.ctx.unknownOf(`invalid ${what}`);
   }
   const doc = parsed.documents[0]!;
   if (parsed.lenient) {
@@ -148,6 +193,12 @@ function parseEmbedded(
       for (const k of Object.keys(value)) {
         const nk = keyText(k);
         out[nk] = rebuild(value[k]!, join(oldPtr, k), join(newPtr, nk));
+        // A key assembled around a token (CDK's `${issuer}:sub`) starts in the piece before it:
+        // the line to show is the one that ends the member, where its value is.
+        const span = sink.positions[join(newPtr, nk)];
+        if (span && span.line !== span.endLine && k.includes('@@podtrust') && typeof value[k] !== 'object') {
+          sink.positions[join(newPtr, nk)] = { line: span.endLine, column: Math.max(1, span.endColumn - 1), endLine: span.endLine, endColumn: span.endColumn };
+        }
       }
       return out;
     }
