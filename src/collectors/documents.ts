@@ -12,6 +12,7 @@ import { lenientJsonNote, parseJson, type StructuredLimits, type ParseOutput } f
 import { parseYaml } from '../util/yaml.js';
 import { isStackOverflow, NestingTooDeep, noteNesting, STACK_OVERFLOW_MESSAGE } from '../util/nesting.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
+import { withCloudNative } from './cloud-native/index.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
 import { collectIamJson, isIamJson } from './iam-json.js';
 import { collectArm, isArmTemplate } from './arm/index.js';
@@ -57,7 +58,7 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
   if (parsed.lenient) result.notes.push(lenientJsonNote(file.path, parsed.lenient));
   for (const doc of parsed.documents) {
     try {
-      if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
+      if (isKubernetesObject(doc.value)) mergeResults(result, withCloudNative(collectKubernetes(file, doc, opts, seenIds), file, opts, result));
       else if (isCloudFormation(doc.value)) mergeResults(result, withinDepth(collectCloudFormation(file, doc, opts), opts.limits));
       else if (isIamJson(doc.value)) mergeResults(result, withinDepth(collectIamJson(file, doc, opts), opts.limits));
       else if (isArmTemplate(doc.value)) mergeResults(result, withinDepth(collectArm(file, doc, opts), opts.limits));
