@@ -4,8 +4,9 @@
  * finding on a condition points at the condition's own line.
  */
 import type { CoverageNote, JsonValue, Position, PositionMap } from '../../model/types.js';
-import { lenientJsonNote, lineStarts, parseJson, type StructuredLimits } from '../../util/structured.js';
+import type { StructuredLimits } from '../../util/structured.js';
 import { stringSourceMapper } from '../cloudformation/string-source.js';
+import { parseMappedJson } from '../mapped-json.js';
 
 export interface ManifestText {
   file: string;
@@ -20,33 +21,9 @@ export interface ManifestText {
  * the offending line, when it is not JSON.
  */
 export function jsonInString(src: ManifestText, value: string, at: Position | undefined, outPtr: string, positions: PositionMap, what: string): JsonValue | undefined {
-  const fallback = at ? { line: at.line, column: at.column } : { line: 1, column: 1 };
-  const map = at ? stringSourceMapper(src.text, at, true, value) : () => fallback;
-  const starts = lineStarts(value);
-  const toFile = (line: number, column: number) => map((starts[line - 1] ?? 0) + column - 1);
-  const parsed = parseJson(value, src.limits);
-  const doc = parsed.documents[0];
-  if (parsed.errors.length > 0 || !doc) {
-    const err = parsed.errors[0];
-    const where = err ? toFile(err.line, err.column) : fallback;
-    src.notes.push({
-      kind: err?.limit ? 'limit' : 'parse-error',
-      level: 'error',
-      message: err?.limit ? `${what}: ${err.message}` : `${what} is not valid JSON: ${err?.message ?? 'empty'}`,
-      file: src.file,
-      line: where.line,
-      column: where.column,
-    });
-    return undefined;
-  }
-  if (parsed.lenient) {
-    const where = toFile(parsed.lenient.line, parsed.lenient.column);
-    src.notes.push(lenientJsonNote(src.file, { message: parsed.lenient.message, line: where.line, column: where.column }));
-  }
-  for (const [ptr, p] of Object.entries(doc.positions)) {
-    const a = toFile(p.line, p.column);
-    const b = map(Math.max((starts[p.line - 1] ?? 0) + p.column - 1, (starts[p.endLine - 1] ?? 0) + p.endColumn - 2));
-    positions[outPtr + ptr] = { line: a.line, column: a.column, endLine: b.line, endColumn: b.column + 1 };
-  }
-  return doc.value;
+  const map = at ? stringSourceMapper(src.text, at, true, value) : () => undefined;
+  const parsed = parseMappedJson(src, value, map, at, what);
+  if (!parsed) return undefined;
+  for (const [ptr, p] of Object.entries(parsed.positions)) positions[outPtr + ptr] = p;
+  return parsed.value;
 }

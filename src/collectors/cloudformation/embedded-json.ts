@@ -7,7 +7,8 @@
 import type { CoverageNote, JsonValue, Position } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
 import { get, join, parent } from '../../util/pointer.js';
-import { createObject, lenientJsonNote, lineStarts, offsetToLineCol, parseJson, type StructuredLimits } from '../../util/structured.js';
+import { createObject, type StructuredLimits } from '../../util/structured.js';
+import { parseMappedJson, type TextPosition } from '../mapped-json.js';
 import { asObject, NO_VALUE, parseSubTemplate, type Part, type Sink, type SubSegment, type TemplateContext } from './intrinsics.js';
 import { stringSourceMapper, type OffsetMapper } from './string-source.js';
 
@@ -124,42 +125,15 @@ function embedded(
 function parseEmbedded(
   env: EmbeddedContext,
   text: string,
-  position: (offset: number) => { line: number; column: number } | Position | undefined,
+  position: TextPosition,
   slots: Map<number, { name: string; value: JsonValue }>,
   outPtr: string,
   sink: Sink,
   fallback: Position | undefined,
   what: string,
 ): JsonValue {
-  const starts = lineStarts(text);
-  const toFile = (line: number, column: number) => {
-    const offset = (starts[line - 1] ?? 0) + column - 1;
-    return position(offset) ?? fallback ?? { line: 1, column: 1 };
-  };
-  const parsed = parseJson(text, env.limits);
-  if (parsed.errors.length > 0 || parsed.documents.length === 0) {
-    const err = parsed.errors[0];
-    const at = err ? toFile(err.line, err.column) : fallback;
-    env.notes.push({
-      kind: err?.limit ? 'limit' : 'parse-error',
-      level: 'error',
-      message: err?.limit ? `${what}: ${err.message}` : `${what} is not valid JSON: ${err?.message ?? 'empty'}`,
-      file: env.file,
-      ...(at ? { line: at.line, column: at.column } : {}),
-    });
-    return env.ctx.unknownOf(`invalid ${what}`);
-  }
-  const doc = parsed.documents[0]!;
-  if (parsed.lenient) {
-    const at = toFile(parsed.lenient.line, parsed.lenient.column);
-    env.notes.push(lenientJsonNote(env.file, { message: parsed.lenient.message, line: at.line, column: at.column }));
-  }
-  const fileSpan = (p: Position): Position => {
-    const a = toFile(p.line, p.column);
-    const endOffset = Math.max((starts[p.line - 1] ?? 0) + p.column - 1, (starts[p.endLine - 1] ?? 0) + p.endColumn - 2);
-    const b = position(endOffset) ?? a;
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column + 1 };
-  };
+  const parsed = parseMappedJson(env, text, position, fallback, what);
+  if (!parsed) return env.ctx.unknownOf(`invalid ${what}`);
   const restore = (s: string, asKey: boolean): JsonValue => {
     if (!s.includes('@@podtrust')) return s;
     const parts: Part[] = [];
@@ -185,8 +159,8 @@ function parseEmbedded(
     });
   };
   const rebuild = (value: JsonValue, oldPtr: string, newPtr: string): JsonValue => {
-    const p = doc.positions[oldPtr];
-    if (p) sink.positions[newPtr] = fileSpan(p);
+    const p = parsed.positions[oldPtr];
+    if (p) sink.positions[newPtr] = p;
     if (Array.isArray(value)) return value.map((v, i) => rebuild(v, `${oldPtr}/${i}`, `${newPtr}/${i}`));
     if (value !== null && typeof value === 'object' && !isUnknown(value)) {
       const out = createObject();
@@ -205,5 +179,5 @@ function parseEmbedded(
     if (typeof value === 'string') return restore(value, false);
     return value;
   };
-  return rebuild(doc.value, '', outPtr);
+  return rebuild(parsed.value, '', outPtr);
 }
