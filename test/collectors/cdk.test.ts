@@ -5,6 +5,7 @@ import { collectStructured } from '../../src/collectors/documents.js';
 import type { CollectResult } from '../../src/collectors/types.js';
 import type { Resource } from '../../src/model/types.js';
 import { DEFAULT_LIMITS } from '../../src/util/structured.js';
+import { accessKeyId, secretAccessKey } from '../helpers/credentials.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'fixtures', 'rules', 'aws-trust-sub-wildcard', 'fail-cdk-cfnjson-stringlike', 'cdk.out');
@@ -81,5 +82,24 @@ describe('AWS CDK synthesized templates', () => {
     const unread = collect(templatePath, JSON.stringify(imported, null, 1));
     expect(ofType(unread, 'k8s.ServiceAccount')).toEqual([]);
     expect(unread.notes).toEqual([expect.objectContaining({ kind: 'unresolved', level: 'warning', message: expect.stringContaining('ClusterledgermanifestledgerServiceAccountResource8FC996C5') })]);
+  });
+
+  test('a Secret in a manifest keeps no part of its value; a Helm chart custom resource is named', () => {
+    const [keyId, secret] = [accessKeyId(), secretAccessKey()];
+    const template = JSON.parse(templateText) as { Resources: Record<string, unknown> };
+    template.Resources['ClusterAppSecret0A1B2C3D'] = {
+      Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+      Properties: { Manifest: JSON.stringify([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aws', namespace: 'payments' }, stringData: { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret } }]) },
+    };
+    template.Resources['ClusterchartIngress5E6F7A8B'] = { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Chart: 'ingress-nginx', Repository: 'https://kubernetes.github.io/ingress-nginx' } };
+    const text = JSON.stringify(template, null, 1);
+    const r = collect(templatePath, text);
+    const [s] = ofType(r, 'k8s.Secret');
+    expect(s!.credentials?.map((c) => c.kind)).toContain('aws-access-key');
+    const saved = JSON.stringify(r.resources);
+    expect(saved).not.toContain(secret);
+    expect(saved).not.toContain(keyId);
+    const chartLine = text.split('\n').findIndex((l) => l.includes('"ClusterchartIngress5E6F7A8B"')) + 1;
+    expect(r.notes).toEqual([expect.objectContaining({ kind: 'unsupported', level: 'note', line: chartLine, message: expect.stringContaining('chart ingress-nginx') })]);
   });
 });

@@ -16,6 +16,7 @@ import { asObject, type Sink, type TemplateContext } from './intrinsics.js';
 
 export const CFN_JSON_TYPE = 'Custom::AWSCDKCfnJson';
 export const KUBERNETES_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
+export const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
 
 function emptySink(): Sink {
   return { positions: Object.create(null) as PositionMap, sources: Object.create(null) as Record<string, string> };
@@ -94,6 +95,18 @@ function unreadManifest(source: ResourceSource, file: string, line: number | und
     kind: 'unresolved',
     level: 'warning',
     message: `${KUBERNETES_RESOURCE_TYPE} ${source.logicalId}: its Manifest is not a JSON array the template spells out; the Kubernetes objects it applies are not analysed`,
+    file,
+    ...(line !== undefined ? { line } : {}),
+  };
+}
+
+/** A chart CDK installs at deploy time: its objects exist only once Helm renders it. */
+export function helmChartNote(source: ResourceSource, file: string, line: number | undefined): CoverageNote {
+  const chart = source.properties['Chart'];
+  return {
+    kind: 'unsupported',
+    level: 'note',
+    message: `${HELM_CHART_TYPE} ${source.logicalId}${typeof chart === 'string' ? ` (chart ${chart})` : ''}: the chart is rendered at deploy time and its objects are not analysed; scan \`helm template\` output of it`,
     file,
     ...(line !== undefined ? { line } : {}),
   };

@@ -11,7 +11,7 @@ import { BodyBuilder, type ResourceSource } from './body-builder.js';
 import type { EmbeddedContext } from './embedded-json.js';
 import { asObject, TemplateContext, type TemplateResource } from './intrinsics.js';
 import { canonicalAttribute, CFN_TYPES, INLINE_POLICY_TYPE, policyEntry } from './resource-types.js';
-import { cfnJsonValues, KUBERNETES_RESOURCE_TYPE, manifestObjects } from './cdk.js';
+import { cfnJsonValues, HELM_CHART_TYPE, helmChartNote, KUBERNETES_RESOURCE_TYPE, manifestObjects } from './cdk.js';
 
 /** A template: `AWSTemplateFormatVersion`, or a `Resources` map whose entries have `Type: AWS::...`. */
 export function isCloudFormation(value: JsonValue): boolean {
@@ -114,6 +114,10 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
     }
     if (decl.cfnType === KUBERNETES_RESOURCE_TYPE) {
       manifests.push(source);
+      return undefined;
+    }
+    if (decl.cfnType === HELM_CHART_TYPE) {
+      result.notes.push(helmChartNote(source, file.path, doc.positions[entryPtr]?.line));
       return undefined;
     }
     const mapping = CFN_TYPES[decl.cfnType];
