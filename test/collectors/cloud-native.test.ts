@@ -246,6 +246,41 @@ describe('Crossplane AWS provider (Upbound)', () => {
     expect(role.positions['/RolePolicyList/0/PolicyDocument/Statement/0/Action']?.line).toBe(lineOf(UPBOUND, 'events:PutEvents'));
   });
 
+  test('selectors pick the one Role and Policy whose labels match; several matches pick none', () => {
+    const labelled = UPBOUND.replace('  name: ingest\n', '  name: ingest\n  labels:\n    app: ingest\n');
+    const links = `apiVersion: iam.aws.upbound.io/v1beta1
+kind: Policy
+metadata:
+  name: ingest-queue
+  labels:
+    app: ingest
+spec:
+  forProvider:
+    policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":"*"}]}'
+---
+apiVersion: iam.aws.upbound.io/v1beta1
+kind: RolePolicyAttachment
+metadata:
+  name: ingest-queue
+spec:
+  forProvider:
+    policyArnSelector:
+      matchLabels:
+        app: ingest
+    roleSelector:
+      matchLabels:
+        app: ingest
+`;
+    const r = scanFiles({ 'upbound.yaml': labelled, 'links.yaml': links });
+    const policy = one(r, 'aws.iam.Policy');
+    expect(one(r, 'aws.iam.Role').body['AttachedManagedPolicies']).toEqual([
+      { PolicyName: 'AmazonKinesisReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess' },
+      { PolicyArn: expect.objectContaining({ ref: { id: policy.id, attribute: 'Arn' } }) },
+    ]);
+    const twice = scanFiles({ 'upbound.yaml': labelled, 'other.yaml': labelled.replace('name: ingest\n', 'name: ingest-copy\n'), 'links.yaml': links });
+    expect(twice.notes).toEqual([expect.objectContaining({ kind: 'skipped', message: expect.stringContaining('RolePolicyAttachment ingest-queue names no role') })]);
+  });
+
   test('an OIDC provider becomes the canonical provider', () => {
     expect(one(result, 'aws.iam.OIDCProvider').body).toMatchObject({ Url: 'https://oidc.eks.eu-west-1.amazonaws.com/id/AB12', ClientIDList: ['sts.amazonaws.com'] });
     expect(result.accounts).toEqual([{ file: join(root, 'upbound.yaml'), format: 'Crossplane AWS provider (Upbound)', state: 'analysed' }]);

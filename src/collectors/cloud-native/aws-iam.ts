@@ -230,13 +230,21 @@ function oidcProvider(c: Ctx): void {
   c.em.emit(c.o, 'aws.iam.OIDCProvider', typeof body['Url'] === 'string' ? body['Url'] : c.o.name, body, c.copy.positions);
 }
 
-/** The role an attachment or inline policy object names: by AWS name, or by reference to a Role object. */
+/** A Crossplane selector: the objects of the family (and namespace) whose labels include `matchLabels`. */
+function selector(c: Ctx, field: string): JsonObject | undefined {
+  const labels = obj(obj(c.params[field])?.['matchLabels']);
+  return labels ? { scope: objectKey(c.family, c.o.namespace, ''), matchLabels: labels } : undefined;
+}
+
+/** The role an attachment or inline policy object names: by AWS name, by reference to a Role object, or by selector. */
 function roleTarget(c: Ctx, body: JsonObject): void {
-  const [nameField, refField] = c.family === 'crossplane' ? ['roleName', 'roleNameRef'] : ['role', 'roleRef'];
+  const [nameField, refField, selectorField] = c.family === 'crossplane' ? ['roleName', 'roleNameRef', 'roleNameSelector'] : ['role', 'roleRef', 'roleSelector'];
   const name = str(c.params[nameField]);
   const ref = str(obj(c.params[refField])?.['name']);
+  const select = selector(c, selectorField);
   if (name) body['role'] = name;
   else if (ref) body['roleObject'] = objectKey(c.family, c.o.namespace, ref);
+  else if (select) body['roleSelector'] = select;
   else body['role'] = null;
 }
 
@@ -251,6 +259,9 @@ function attachment(c: Ctx): void {
   } else if (ref) {
     body['policyObject'] = objectKey(c.family, c.o.namespace, ref);
     c.copy.set('/PolicyArn', `${c.base}/policyArnRef`);
+  } else if (selector(c, 'policyArnSelector')) {
+    body['policySelector'] = selector(c, 'policyArnSelector')!;
+    c.copy.set('/PolicyArn', `${c.base}/policyArnSelector`);
   } else {
     body['PolicyArn'] = unresolved(`policyArn of ${c.o.kind} ${c.o.name}`);
     c.copy.set('/PolicyArn', c.base);

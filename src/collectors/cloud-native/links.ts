@@ -62,6 +62,17 @@ function foldRolePolicies(translated: Translated[], resources: Resource[], notes
     if (r.type === 'aws.iam.Role' && typeof name === 'string') rolesByName.set(name, [...(rolesByName.get(name) ?? []), r]);
   }
   const byId = new Map(resources.map((r) => [r.id, r]));
+  /** The one object of a type a selector picks (Crossplane picks any of several: then none is assumed). */
+  const selected = (type: string, select: JsonObject | undefined): Resource | undefined => {
+    const scope = str(select?.['scope']);
+    const labels = Object.entries(obj(select?.['matchLabels']) ?? {});
+    if (scope === undefined) return undefined;
+    const found = translated.filter((t) => {
+      const own = obj(t.source.metadata['labels']) ?? {};
+      return t.resource.type === type && keyOf(t)?.startsWith(scope) && labels.every(([k, v]) => own[k] === v);
+    });
+    return found.length === 1 ? found[0]!.resource : undefined;
+  };
   for (const t of translated) {
     if (!INTERMEDIATE.has(t.resource.type)) continue;
     const body = obj(t.resource.body) ?? {};
@@ -69,6 +80,7 @@ function foldRolePolicies(translated: Translated[], resources: Resource[], notes
     const named = typeof roleValue === 'string' ? rolesByName.get(roleValue) : undefined;
     const role = typeof body['roleObject'] === 'string'
       ? roles.get(body['roleObject'])
+      : body['roleSelector'] !== undefined ? selected('aws.iam.Role', obj(body['roleSelector']))
       : isUnknown(roleValue) && roleValue.ref ? byId.get(roleValue.ref.id) : named?.length === 1 ? named[0] : undefined;
     if (!role) {
       const at = t.resource.positions[''];
@@ -85,10 +97,11 @@ function foldRolePolicies(translated: Translated[], resources: Resource[], notes
     if (t.resource.type === ROLE_ATTACHMENT_TYPE) {
       const list = (Array.isArray(roleBody['AttachedManagedPolicies']) ? roleBody['AttachedManagedPolicies'] : (roleBody['AttachedManagedPolicies'] = [])) as JsonValue[];
       const policyKey = str(body['policyObject']);
-      const policy = policyKey ? policies.get(policyKey) : undefined;
-      const arn: JsonValue = policyKey
-        ? policy ? unresolved(`${policyKey}.Arn`, { ref: { id: policy.id, attribute: 'Arn' } }) : unresolved(`Policy ${policyKey}`)
-        : body['PolicyArn'] ?? null;
+      const bySelector = body['policySelector'] !== undefined;
+      const policy = policyKey ? policies.get(policyKey) : bySelector ? selected('aws.iam.Policy', obj(body['policySelector'])) : undefined;
+      const arn: JsonValue = policy
+        ? unresolved(`${policy.name}.Arn`, { ref: { id: policy.id, attribute: 'Arn' } })
+        : policyKey || bySelector ? unresolved(`Policy ${policyKey ?? 'selected by labels'}`) : body['PolicyArn'] ?? null;
       const entry: JsonObject = { PolicyArn: arn };
       if (typeof arn === 'string') entry['PolicyName'] = arn.slice(arn.lastIndexOf('/') + 1);
       const at = positionFor(role, t.resource, '/PolicyArn');
