@@ -104,6 +104,12 @@ describe('ACK IAM resources', () => {
     expect(result.notes).toEqual([]);
   });
 
+  test('a suppression written on the object applies to the role it describes', () => {
+    const annotated = ACK.replace('  namespace: payments\nspec:\n  name: payments-ledger', '  namespace: payments\n  annotations:\n    podtrust.io/ignore.aws-workload-role-admin: break-glass role, reviewed\nspec:\n  name: payments-ledger');
+    const r = one(scanFiles({ 'ack.yaml': annotated }), 'aws.iam.Role');
+    expect(r.suppressions).toEqual([expect.objectContaining({ ruleId: 'aws-workload-role-admin', justification: 'break-glass role, reviewed', pointer: '' })]);
+  });
+
   test('a trust document that is not JSON is an error at its line, and the trust stays unresolved', () => {
     const broken = ACK.replace('"Effect": "Allow",\n        "Principal"', '"Effect": "Allow"\n        "Principal"');
     const r = scanFiles({ 'ack.yaml': broken });
