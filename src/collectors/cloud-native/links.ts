@@ -9,6 +9,7 @@ import type { CoverageNote, JsonObject, JsonValue, Position, Resource } from '..
 import { isUnknown } from '../../model/unknown.js';
 import { forEachInSubtree } from '../../util/position-subtree.js';
 import { unresolved } from '../gcp/unresolved.js';
+import { errorSummary, internalErrorNote } from '../isolate.js';
 import { awsFamily, objectKey, ROLE_ATTACHMENT_TYPE, ROLE_INLINE_POLICY_TYPE } from './aws-iam.js';
 import { IDENTITY_GROUP } from './azure.js';
 import { obj, readObject, sourceIdOf, str, type CloudObject } from './source.js';
@@ -20,10 +21,19 @@ interface Translated {
   source: CloudObject;
 }
 
-/** Resolves the references; returns the resources without the intermediate ones, and notes. */
+/** Resolves the references; returns the resources without the intermediate ones, and notes. Never throws. */
 export function linkCloudNative(resources: Resource[]): { resources: Resource[]; notes: CoverageNote[] } {
   const notes: CoverageNote[] = [];
   if (!resources.some((r) => INTERMEDIATE.has(r.type) || r.type.startsWith('azure.'))) return { resources, notes };
+  try {
+    link(resources, notes);
+  } catch (e) {
+    notes.push(internalErrorNote(errorSummary(e), undefined, undefined, 'references between ACK, Crossplane and Azure Service Operator objects are not resolved'));
+  }
+  return { resources: resources.filter((r) => !INTERMEDIATE.has(r.type)), notes };
+}
+
+function link(resources: Resource[], notes: CoverageNote[]): void {
   const byId = new Map(resources.map((r) => [r.id, r]));
   const translated: Translated[] = [];
   for (const r of resources) {
@@ -34,7 +44,6 @@ export function linkCloudNative(resources: Resource[]): { resources: Resource[];
   }
   foldRolePolicies(translated, resources, notes);
   linkAsoIdentities(translated, resources);
-  return { resources: resources.filter((r) => !INTERMEDIATE.has(r.type)), notes };
 }
 
 function keyOf(t: Translated): string | undefined {
