@@ -10,6 +10,7 @@ import { collectStructured } from './collectors/documents.js';
 import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from './collect/pool.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
+import { linkCloudNative } from './collectors/cloud-native/links.js';
 import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
@@ -93,6 +94,9 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;
   mergeResults(collected, { resources: [], clusters: gcp.clusters, notes: gcp.notes });
+  const linked = linkCloudNative(collected.resources);
+  collected.resources = linked.resources;
+  collected.notes.push(...linked.notes);
   const kubernetes = options.live?.kubernetes;
   if (kubernetes) {
     const live = await isolatedSource('live source kubernetes', async () => (await import('./live/kubernetes/collect.js')).collectLiveKubernetes({ ...kubernetes, root: options.root }));

@@ -27,6 +27,12 @@ function subjectLabel(s: Record<string, JsonValue>): string {
   return `${String(s.kind)} ${s.kind === 'ServiceAccount' ? ns : ''}${String(s.name)}`;
 }
 
+/** An object of the RBAC API (live objects may carry no apiVersion: they are read from that API). */
+function isRbac(r: Resource): boolean {
+  const apiVersion = asObject(r.body)?.['apiVersion'];
+  return typeof apiVersion !== 'string' || apiVersion.startsWith('rbac.authorization.k8s.io/');
+}
+
 const rule: CodeRule = {
   meta: {
     id: 'k8s-identity-sa-impersonable',
@@ -62,8 +68,9 @@ write to, or deploy through a pipeline whose identity is the only subject with t
     const byNamespace = new Map<string, CloudIdentity[]>();
     for (const i of identities) (byNamespace.get(i.namespace) ?? byNamespace.set(i.namespace, []).get(i.namespace)!).push(i);
     const roles = new Map<string, Resource>();
-    for (const r of ctx.model.ofType('k8s.Role')) roles.set(`Role/${namespaceOf(r)}/${nameOf(r) ?? ''}`, r);
-    for (const r of ctx.model.ofType('k8s.ClusterRole')) roles.set(`ClusterRole/${nameOf(r) ?? ''}`, r);
+    // Other APIs have kinds named Role too (ACK's and Crossplane's IAM roles): only RBAC's grant in the cluster.
+    for (const r of ctx.model.ofType('k8s.Role')) if (isRbac(r)) roles.set(`Role/${namespaceOf(r)}/${nameOf(r) ?? ''}`, r);
+    for (const r of ctx.model.ofType('k8s.ClusterRole')) if (isRbac(r)) roles.set(`ClusterRole/${nameOf(r) ?? ''}`, r);
 
     for (const binding of [...ctx.model.ofType('k8s.RoleBinding'), ...ctx.model.ofType('k8s.ClusterRoleBinding')]) {
       if (isBootstrapDefault(binding)) continue;

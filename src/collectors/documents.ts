@@ -13,6 +13,7 @@ import { parseYaml } from '../util/yaml.js';
 import { isStackOverflow, NestingTooDeep, noteNesting, STACK_OVERFLOW_MESSAGE } from '../util/nesting.js';
 import { collectKubernetes, isKubernetesObject } from './kubernetes.js';
 import { collectEksctl, isEksctlConfig } from './eksctl/index.js';
+import { withCloudNative } from './cloud-native/index.js';
 import { collectCloudFormation, isCloudFormation } from './cloudformation/index.js';
 import { collectIamJson, isIamJson } from './iam-json.js';
 import { collectArm, isArmTemplate } from './arm/index.js';
@@ -61,7 +62,7 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
     try {
       // eksctl's ClusterConfig has an apiVersion and a kind too: it is not a Kubernetes object.
       if (isEksctlConfig(doc.value)) mergeResults(result, withinDepth(collectEksctl(file, doc, opts), opts.limits));
-      else if (isKubernetesObject(doc.value)) mergeResults(result, collectKubernetes(file, doc, opts, seenIds));
+      else if (isKubernetesObject(doc.value)) mergeResults(result, withCloudNative(collectKubernetes(file, doc, opts, seenIds), file, opts, result));
       else if (isCloudFormation(doc.value)) mergeResults(result, withinDepth(collectCloudFormation(file, doc, opts), opts.limits));
       else if (isIamJson(doc.value)) mergeResults(result, withinDepth(collectIamJson(file, doc, opts), opts.limits));
       else if (isArmTemplate(doc.value)) mergeResults(result, withinDepth(collectArm(file, doc, opts), opts.limits));

@@ -80,7 +80,7 @@ export function rebase(positions: PositionMap, prefix: string): PositionMap {
 }
 
 /** `podtrust.io/ignore.<rule-id>: "<reason>"` annotations: a reason is required. */
-function annotationSuppressions(obj: JsonObject, positions: PositionMap): InSourceSuppression[] {
+export function annotationSuppressions(obj: JsonObject, positions: PositionMap): InSourceSuppression[] {
   const out: InSourceSuppression[] = [];
   const metadata = obj.metadata;
   if (!isObject(metadata) || !isObject(metadata.annotations)) return out;

@@ -6,11 +6,12 @@ import { join, parent } from '../../util/pointer.js';
 import type { ParsedDocument } from '../../util/structured.js';
 import { NestingTooDeep, noteNesting } from '../../util/nesting.js';
 import { commentSuppressions, type SuppressionTarget } from '../comment-suppressions.js';
-import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
+import { account, emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
 import { BodyBuilder, type ResourceSource } from './body-builder.js';
 import type { EmbeddedContext } from './embedded-json.js';
 import { asObject, TemplateContext, type TemplateResource } from './intrinsics.js';
 import { canonicalAttribute, CFN_TYPES, INLINE_POLICY_TYPE, policyEntry } from './resource-types.js';
+import { cfnJsonValues, HELM_CHART_TYPE, helmChartNote, KUBERNETES_RESOURCE_TYPE, manifestObjects } from './cdk.js';
 
 /** A template: `AWSTemplateFormatVersion`, or a `Resources` map whose entries have `Type: AWS::...`. */
 export function isCloudFormation(value: JsonValue): boolean {
@@ -49,9 +50,13 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
   }
   const ctx = new TemplateContext(template, doc.positions, declared, canonicalAttribute, opts.limits.maxDepth);
   const env: EmbeddedContext = { ctx, fileText: file.text, file: file.path, limits: opts.limits, notes: result.notes };
+  ctx.attributeValue = cfnJsonValues(env, resourcesNode);
+  const cdk = [...declared.values()].some((r) => r.cfnType.startsWith('Custom::AWSCDK'));
+  account(result, file.path, cdk ? 'AWS CDK (synthesized CloudFormation)' : 'CloudFormation');
 
   const built: Built[] = [];
   const inline: ResourceSource[] = [];
+  const manifests: ResourceSource[] = [];
   // A resource whose evaluation goes past --max-depth (deep nesting, a long chain of conditions)
   // is left out with a note; the template's other resources are still read.
   const tooDeep = (e: unknown, entryPtr: string): void => {
@@ -79,10 +84,17 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
     }
   }
   for (const b of built) if (b.source.cfnType === 'AWS::IAM::ManagedPolicy') attachManagedPolicy(b, env, built);
+  for (const source of manifests) {
+    try {
+      result.resources.push(...manifestObjects(source, env, relPath));
+    } catch (e) {
+      tooDeep(e, source.entryPtr);
+    }
+  }
   applySuppressions(file, doc, built, result.notes);
   for (const b of built) {
     result.resources.push(b.resource);
-    if (b.source.cfnType === 'AWS::EKS::Cluster') result.clusters.push(clusterInfo(b.resource));
+    if (b.resource.type === 'aws.eks.Cluster') result.clusters.push(clusterInfo(b.resource));
   }
   return result;
 
@@ -98,6 +110,14 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
     };
     if (decl.cfnType === INLINE_POLICY_TYPE) {
       inline.push(source);
+      return undefined;
+    }
+    if (decl.cfnType === KUBERNETES_RESOURCE_TYPE) {
+      manifests.push(source);
+      return undefined;
+    }
+    if (decl.cfnType === HELM_CHART_TYPE) {
+      result.notes.push(helmChartNote(source, file.path, doc.positions[entryPtr]?.line));
       return undefined;
     }
     const mapping = CFN_TYPES[decl.cfnType];

@@ -53,6 +53,12 @@ export class TemplateContext {
    */
   private depth = 0;
 
+  /**
+   * The value of an attribute the template itself defines (CDK's `Custom::AWSCDKCfnJson` `Value`),
+   * resolved with positions; undefined for every other attribute.
+   */
+  attributeValue?: (arg: JsonValue, outPtr: string, sink: Sink | undefined) => JsonValue | undefined;
+
   constructor(
     readonly template: Record<string, JsonValue>,
     readonly docPositions: PositionMap,
@@ -147,7 +153,7 @@ export class TemplateContext {
       case 'Ref':
         return typeof arg === 'string' ? this.ref(arg) : this.unknownOf('Ref');
       case 'Fn::GetAtt':
-        return this.getAtt(arg, at);
+        return this.attributeValue?.(arg, outPtr, sink) ?? this.getAtt(arg, at);
       case 'Fn::Sub':
         return this.sub(arg, at);
       case 'Fn::Join':

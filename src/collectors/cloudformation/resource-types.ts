@@ -33,6 +33,15 @@ export const CFN_TYPES: Record<string, CfnTypeMapping> = {
     build: buildCluster,
     nameKey: 'name',
   },
+  // AWS CDK's `aws-eks` Cluster and OpenIdConnectProvider constructs: custom resources with the API's fields.
+  'Custom::AWSCDK-EKS-Cluster': {
+    type: 'aws.eks.Cluster',
+    ref: 'name',
+    attributes: { Arn: 'arn', OpenIdConnectIssuerUrl: 'identity.oidc.issuer', OpenIdConnectIssuer: 'identity.oidc.issuer', Endpoint: 'endpoint', CertificateAuthorityData: 'certificateAuthority.data', ClusterSecurityGroupId: 'resourcesVpcConfig.clusterSecurityGroupId' },
+    build: buildCdkCluster,
+    nameKey: 'name',
+  },
+  'Custom::AWSCDKOpenIdConnectProvider': { type: 'aws.iam.OIDCProvider', ref: 'Arn', attributes: {}, build: buildOidcProvider, nameKey: 'Url' },
   'AWS::EKS::Nodegroup': { type: 'aws.eks.NodeGroup', ref: 'nodegroupName', attributes: { Arn: 'nodegroupArn', NodegroupName: 'nodegroupName', ClusterName: 'clusterName' }, build: buildNodeGroup, nameKey: 'nodegroupName' },
   'AWS::EC2::LaunchTemplate': { type: 'aws.ec2.LaunchTemplate', ref: 'LaunchTemplateId', attributes: {}, build: buildLaunchTemplate, nameKey: 'LaunchTemplateName' },
   'AWS::EKS::PodIdentityAssociation': { type: 'aws.eks.PodIdentityAssociation', ref: 'associationArn', attributes: { AssociationArn: 'associationArn', AssociationId: 'associationId' }, build: buildPodIdentityAssociation },
@@ -119,6 +128,7 @@ function buildOidcProvider(b: BodyBuilder): void {
   b.body['Arn'] = b.self('Arn');
   b.copy('Url');
   b.copy('ClientIdList', 'ClientIDList');
+  b.copy('ClientIDList');
   b.copy('ThumbprintList');
   b.copy('Tags');
 }
@@ -162,6 +172,20 @@ function buildCluster(b: BodyBuilder): void {
     b.move(access.sink, '', '/accessConfig');
     b.move(access.sink, '/AuthenticationMode', '/accessConfig/authenticationMode');
   }
+}
+
+/** CDK's cluster resource takes the CreateCluster request as `Config` (`name`, `version`, `roleArn`, `accessConfig`, ...). */
+function buildCdkCluster(b: BodyBuilder): void {
+  const config = b.scratch('Config');
+  const c = asObject(config.value ?? null) ?? {};
+  for (const key of ['name', 'version', 'roleArn', 'accessConfig']) {
+    if (c[key] === undefined) continue;
+    b.body[key] = c[key];
+    b.move(config.sink, `/${key}`, `/${key}`);
+  }
+  if (b.body['name'] === undefined) b.body['name'] = b.self('name', b.source.logicalId);
+  b.body['arn'] = b.self('arn', `${b.source.logicalId}.Arn`);
+  b.body['identity'] = { oidc: { issuer: b.self('identity.oidc.issuer', `${b.source.logicalId}.OpenIdConnectIssuerUrl`) } };
 }
 
 function buildNodeGroup(b: BodyBuilder): void {
