@@ -9,8 +9,9 @@ import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { globMatchesPathOrParent } from '../util/glob.js';
 import { InputReader, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
+import { isTerragruntName } from '../collectors/terragrunt/names.js';
 
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
+export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', '.hg', '.svn']);
 
 export interface InputOptions {
   paths: string[];
@@ -28,7 +29,7 @@ export interface InputOptions {
 export interface InputSet {
   /** YAML and JSON documents (Kubernetes, CloudFormation, IAM, plans, ...). */
   structured: SourceFile[];
-  /** `.tf` files and the variable files Terraform loads automatically. */
+  /** `.tf` files, the variable files Terraform loads automatically, and Terragrunt's `terragrunt.hcl` / `root.hcl`. */
   terraform: SourceFile[];
   notes: CoverageNote[];
   bytes: number;
@@ -40,7 +41,7 @@ export interface InputSet {
 const STRUCTURED_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 
 function isTerraformFile(name: string): boolean {
-  return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
+  return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars') || isTerragruntName(name);
 }
 
 /** A name the walk reads: Terraform files and YAML/JSON documents. */

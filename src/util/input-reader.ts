@@ -222,7 +222,7 @@ function realOrResolved(p: string): string {
 }
 
 /** True when `path` is `dir` or lies inside it (both absolute). */
-function isInside(path: string, dir: string): boolean {
+export function isInside(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

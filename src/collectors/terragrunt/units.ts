@@ -1,0 +1,220 @@
+/**
+ * Reads the Terragrunt units of a Terraform collection: each `terragrunt.hcl` with the files it
+ * includes and reads, its `terraform { source }` resolved, and its `inputs` merged, ready to be
+ * evaluated as a root module that makes one module call.
+ */
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
+import { account } from '../types.js';
+import type { CoverageNote, Position } from '../../model/types.js';
+import { InputReader, isInside, readPolicy } from '../../util/input-reader.js';
+import type { Attribute, Block, ParsedFile } from '../terraform/ast.js';
+import type { ModuleDef } from '../terraform/module.js';
+import { toStr } from '../terraform/values.js';
+import { type TerragruntConfig, attributeOf, readConfig } from './config.js';
+import { type MergeStrategy, UnitEvaluation } from './evaluation.js';
+import { unitInputs } from './inputs.js';
+import { ROOT_FILE, isTerragruntFile, isUnitFile } from './names.js';
+import { unitSource } from './source.js';
+
+/** What the Terraform collection lends the units: its parser, module folders and notes. */
+export interface TerraformProject {
+  addFile(path: string, text: string): Promise<ParsedFile | undefined>;
+  loadDir(dir: string, report: boolean): Promise<boolean>;
+  def(dir: string): ModuleDef;
+  note(n: CoverageNote): void;
+  rootName(dir: string): string;
+}
+
+export interface Unit {
+  file: string;
+  dir: string;
+  evaluation: UnitEvaluation;
+  /** The module call the unit stands for, written at its `inputs` line. */
+  call: Block;
+}
+
+export interface TerragruntUnits {
+  units: Unit[];
+  /** Local module folders units call: not roots of their own. */
+  called: Set<string>;
+}
+
+const FORMAT = 'Terragrunt';
+/** `read_terragrunt_config` of a file that reads another...: how many rounds of reading are followed. */
+const MAX_READ_ROUNDS = 8;
+const MERGE_STRATEGIES = new Set<string>(['shallow', 'deep', 'no_merge']);
+
+/** Reads Terragrunt files once each, from the scanned files or through the input reader (never outside the scan). */
+class ConfigFiles {
+  private readonly parsed = new Map<string, ParsedFile | null>();
+  private readonly given = new Map<string, string>();
+  private readonly reader: InputReader;
+
+  constructor(files: SourceFile[], opts: CollectOptions, private readonly project: TerraformProject, private readonly result: CollectResult) {
+    for (const f of files) this.given.set(f.path, f.text);
+    this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
+  }
+
+  async load(path: string): Promise<ParsedFile | undefined> {
+    const known = this.parsed.get(path);
+    if (known !== undefined) return known ?? undefined;
+    let text = this.given.get(path);
+    if (text === undefined) {
+      const read = this.reader.readText(path);
+      if (!read.ok) {
+        if (read.note && read.reason !== 'missing') this.project.note(read.note);
+        this.parsed.set(path, null);
+        return undefined;
+      }
+      text = read.text;
+    }
+    const parsed = await this.project.addFile(path, text);
+    this.parsed.set(path, parsed ?? null);
+    if (parsed) account(this.result, path, FORMAT);
+    return parsed;
+  }
+
+  has(path: string): boolean {
+    return this.parsed.has(path);
+  }
+}
+
+function posixPath(p: string): string {
+  return p.split(sep).join('/');
+}
+
+function literalAttribute(name: string, value: string, at: Attribute): Attribute {
+  return { name, pos: at.pos, file: at.file, expr: { kind: 'literal', value, pos: at.expr.pos, start: at.expr.start, end: at.expr.end, text: JSON.stringify(value) } };
+}
+
+/** A module label from the unit's folder name (`eu-west-1/irsa` → `irsa`). */
+function labelOf(dir: string): string {
+  return basename(dir).replace(/[^A-Za-z0-9_-]/g, '_') || 'unit';
+}
+
+class UnitReader {
+  constructor(
+    private readonly files: ConfigFiles,
+    private readonly project: TerraformProject,
+    private readonly opts: CollectOptions,
+    private readonly result: CollectResult,
+  ) {}
+
+  private warn(unit: TerragruntConfig, kind: CoverageNote['kind'], line: number, message: string): void {
+    this.project.note({ kind, level: 'warning', file: unit.file, line, message: `Terragrunt unit ${this.project.rootName(unit.dir)}: ${message}` });
+  }
+
+  private notAnalysed(unit: TerragruntConfig, line: number, message: string): undefined {
+    this.warn(unit, 'unsupported', line, `${message}; the unit is not analysed`);
+    account(this.result, unit.file, FORMAT, 'not-analysed');
+    return undefined;
+  }
+
+  async read(path: string, called: Set<string>): Promise<Unit | undefined> {
+    const parsed = await this.files.load(path);
+    if (!parsed) return undefined;
+    const unit = readConfig(parsed, 'unit');
+    const evaluation = new UnitEvaluation(unit, resolve(this.opts.root), this.opts.limits.maxDepth);
+    await this.readIncludes(unit, evaluation);
+    await this.readReadConfigs(evaluation);
+
+    const sourceAttr = unit.source ?? evaluation.includes.filter((i) => i.strategy !== 'no_merge').map((i) => i.config.source).find((s) => s !== undefined);
+    const inputs = unitInputs(evaluation);
+    for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `inputs in ${this.project.rootName(a.file)} (${a.expr.text.slice(0, 80)}) are not known statically; the module is evaluated without them`);
+    const callAt: Attribute = unit.inputs ?? { name: 'terraform', pos: (unit.terraform ?? unit.includes[0])?.pos ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, file: unit.file, expr: { kind: 'literal', value: null, pos: { line: 1, column: 1, endLine: 1, endColumn: 1 }, start: 0, end: 0, text: '' } };
+
+    const moduleArgs: Attribute[] = [];
+    if (!sourceAttr) {
+      // No source: Terragrunt runs the unit's own folder.
+      if (!(await this.project.loadDir(unit.dir, false))) return this.notAnalysed(unit, 1, 'it has no terraform source and its folder has no .tf files');
+      called.add(unit.dir);
+      this.accountModule(unit.dir);
+      moduleArgs.push(literalAttribute('source', './', callAt));
+    } else {
+      const value = evaluation.evaluate(sourceAttr.expr, sourceAttr.file);
+      const text = toStr(value);
+      if (text === undefined) return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source (${sourceAttr.expr.text.slice(0, 120)}) is not known statically`);
+      const source = unitSource(text, unit.dir);
+      if (source.kind === 'local') {
+        if (!(await this.project.loadDir(source.dir, false))) {
+          const where = isInside(source.dir, resolve(this.opts.root)) ? 'it has no .tf files podtrust could read' : 'it lies outside the scan root (--root)';
+          return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source ${posixPath(relative(this.opts.root, source.dir)) || '.'} cannot be read: ${where}`);
+        }
+        called.add(source.dir);
+        this.accountModule(source.dir);
+        const rel = posixPath(relative(unit.dir, source.dir));
+        moduleArgs.push(literalAttribute('source', rel.startsWith('..') ? rel : `./${rel}`, sourceAttr));
+      } else {
+        moduleArgs.push(literalAttribute('source', source.source, sourceAttr));
+        if (source.version !== undefined) moduleArgs.push(literalAttribute('version', source.version, sourceAttr));
+      }
+    }
+    const call: Block = { type: 'module', labels: [labelOf(unit.dir)], body: { attributes: [...moduleArgs, ...inputs.arguments], blocks: [] }, pos: callAt.pos, file: unit.file };
+    return { file: unit.file, dir: unit.dir, evaluation, call };
+  }
+
+  private accountModule(dir: string): void {
+    for (const f of this.project.def(dir).files) account(this.result, f.path, 'Terraform', 'analysed');
+  }
+
+  private async readIncludes(unit: TerragruntConfig, evaluation: UnitEvaluation): Promise<void> {
+    for (const block of unit.includes) {
+      const label = block.labels[0] ?? '';
+      const pathAttr = attributeOf(block, 'path');
+      const path = pathAttr ? toStr(evaluation.evaluate(pathAttr.expr, pathAttr.file)) : undefined;
+      const name = label ? `include "${label}"` : 'include';
+      if (path === undefined) {
+        this.warn(unit, 'unresolved', block.pos.line, `${name}: its path is not known statically; its settings are not analysed`);
+        continue;
+      }
+      const abs = isAbsolute(path) ? path : resolve(unit.dir, path);
+      const parsed = await this.files.load(abs);
+      if (!parsed) {
+        this.warn(unit, 'unsupported', block.pos.line, `${name}: ${posixPath(relative(this.opts.root, abs))} cannot be read; its settings are not analysed`);
+        continue;
+      }
+      const strategyAttr = attributeOf(block, 'merge_strategy');
+      const strategyValue = strategyAttr ? toStr(evaluation.evaluate(strategyAttr.expr, strategyAttr.file)) : 'shallow';
+      let strategy: MergeStrategy = 'shallow';
+      if (strategyValue !== undefined && MERGE_STRATEGIES.has(strategyValue)) strategy = strategyValue as MergeStrategy;
+      else this.warn(unit, 'unresolved', strategyAttr?.pos.line ?? block.pos.line, `${name}: merge_strategy is not one of shallow, deep, no_merge; merged shallowly`);
+      evaluation.addInclude({ label, config: readConfig(parsed, 'included'), block, strategy });
+    }
+  }
+
+  /** Reads what `read_terragrunt_config` names, until every configuration the unit's values need is read. */
+  private async readReadConfigs(evaluation: UnitEvaluation): Promise<void> {
+    for (let round = 0; round < MAX_READ_ROUNDS; round++) {
+      for (const c of evaluation.configs()) {
+        const attrs = [...c.locals.values(), ...c.attributes, ...(c.inputs ? [c.inputs] : []), ...(c.source ? [c.source] : [])];
+        for (const a of attrs) evaluation.evaluate(a.expr, a.file);
+      }
+      if (evaluation.wanted.size === 0) return;
+      for (const path of [...evaluation.wanted]) {
+        const parsed = await this.files.load(path);
+        evaluation.addRead(path, parsed ? readConfig(parsed, 'read') : null);
+      }
+    }
+  }
+}
+
+/** The units among `files`; `root.hcl` files that no unit includes are Terragrunt only at the top of a tree of units. */
+export async function readUnits(project: TerraformProject, files: SourceFile[], opts: CollectOptions, result: CollectResult): Promise<TerragruntUnits> {
+  const terragrunt = files.filter((f) => isTerragruntFile(f.path));
+  const out: TerragruntUnits = { units: [], called: new Set() };
+  if (terragrunt.length === 0) return out;
+  const configFiles = new ConfigFiles(terragrunt, opts, project, result);
+  const reader = new UnitReader(configFiles, project, opts, result);
+  const unitPaths = terragrunt.filter((f) => isUnitFile(f.path)).map((f) => f.path).sort();
+  for (const path of unitPaths) {
+    const unit = await reader.read(path, out.called);
+    if (unit) out.units.push(unit);
+  }
+  for (const f of terragrunt) {
+    if (basename(f.path) !== ROOT_FILE || configFiles.has(f.path)) continue;
+    const dir = dirname(f.path);
+    if (unitPaths.some((u) => dirname(u) !== dir && isInside(u, dir))) await configFiles.load(f.path);
+  }
+  return out;
+}

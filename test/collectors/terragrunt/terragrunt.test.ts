@@ -1,0 +1,163 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scan } from '../../../src/scan.js';
+import { readInputs } from '../../../src/collect/inputs.js';
+import { terraformUnits } from '../../../src/collect/partition.js';
+import { collectTerraform } from '../../../src/collectors/terraform/index.js';
+import type { CollectOptions } from '../../../src/collectors/types.js';
+import { unitSource } from '../../../src/collectors/terragrunt/source.js';
+import type { Finding } from '../../../src/model/types.js';
+import { actualOf } from '../../helpers/fixtures.js';
+import { DEFAULT_LIMITS } from '../../../src/util/structured.js';
+
+const LIVE = join(import.meta.dirname, 'fixtures', 'live');
+
+function options(root: string): CollectOptions {
+  return { root, limits: DEFAULT_LIMITS };
+}
+
+async function collectTree(root: string) {
+  const inputs = readInputs({ paths: [root], root, exclude: [], maxFileBytes: 10_000_000, maxTotalBytes: 100_000_000 });
+  return { inputs, result: await collectTerraform(inputs.terraform, options(root)) };
+}
+
+function at(f: Finding, root = LIVE): string {
+  const { file, line } = actualOf(f, root);
+  return `${file}:${line}`;
+}
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+/** A tree written at test time: path → text. */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'podtrust-terragrunt-'));
+  temps.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const IRSA = 'tfr:///terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks?version=5.44.0';
+const PROVIDER = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5C3A1B7E9D2F4A6B8C0D1E2F3A4B5C6D';
+
+describe('Terragrunt units', () => {
+  it('finds each planted wildcard at the inputs line of its unit, with the module as a related location', async () => {
+    const result = await scan({ paths: [LIVE], root: LIVE });
+    const wildcards = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard');
+    expect(wildcards.map((f) => [at(f), f.severity]).sort()).toEqual([
+      ['prod/eu-west-1/billing-role/terragrunt.hcl:25', 'critical'],
+      ['prod/eu-west-1/reporting-irsa/terragrunt.hcl:29', 'critical'],
+    ]);
+    const billing = wildcards.find((f) => f.location.file.includes('billing-role'))!;
+    expect(billing.related.map((r) => `${relative(LIVE, r.file)}:${r.position?.line}`)).toEqual(['prod/eu-west-1/billing-role/terragrunt.hcl:22', 'modules/workload-role/main.tf:5']);
+    const reporting = wildcards.find((f) => f.location.file.includes('reporting-irsa'))!;
+    expect(reporting.related[0]).toMatchObject({ file: join(LIVE, 'prod/eu-west-1/reporting-irsa/terragrunt.hcl'), position: { line: 22 } });
+    // The stage unit inherits StringEquals from the included _envcommon file and names one subject.
+    expect(result.findings.filter((f) => f.location.file.startsWith('stage/eu-west-1/reporting-irsa'))).toEqual([]);
+  });
+
+  it('evaluates a module the units call only through them, and accounts for every file it read', async () => {
+    const { result } = await collectTree(LIVE);
+    const roles = result.resources.filter((r) => r.type === 'aws.iam.Role');
+    expect(roles.map((r) => r.name).sort()).toEqual(['billing-exporter', 'billing-exporter-stage', 'payments', 'reporting', 'reporting-stage']);
+    expect(result.resources.some((r) => r.id.startsWith('tf:modules/'))).toBe(false);
+    const accounts = new Map((result.accounts ?? []).map((a) => [a.file.slice(LIVE.length + 1), `${a.format} ${a.state}`]));
+    expect(accounts.get('modules/workload-role/main.tf')).toBe('Terraform analysed');
+    expect(accounts.get('modules/workload-role/variables.tf')).toBe('Terraform analysed');
+    for (const f of ['root.hcl', '_envcommon/irsa.hcl', 'prod/account.hcl', 'prod/env.hcl', 'prod/eu-west-1/region.hcl', 'prod/eu-west-1/eks/terragrunt.hcl']) expect(accounts.get(f), f).toBe('Terragrunt analysed');
+    expect(accounts.get('prod/eu-west-1/broken/terragrunt.hcl')).toBe('Terragrunt not-analysed');
+  });
+
+  it('uses dependency mock outputs, and leaves other dependency outputs unknown', async () => {
+    const { result } = await collectTree(LIVE);
+    const role = (name: string) => result.resources.find((r) => r.type === 'aws.iam.Role' && r.name === name)!;
+    expect(JSON.stringify(role('billing-exporter').body)).toContain(PROVIDER);
+    const stage = role('billing-exporter-stage').body as { AssumeRolePolicyDocument: { Statement: { Principal: { Federated: unknown } }[] } };
+    expect(stage.AssumeRolePolicyDocument.Statement[0]!.Principal.Federated).toEqual({ $unknown: 'dependency.eks.outputs.oidc_provider_arn' });
+  });
+
+  it('names a unit whose source cannot be read, and values that stay unknown', async () => {
+    const { result } = await collectTree(LIVE);
+    const broken = result.notes.find((n) => n.file?.endsWith('prod/eu-west-1/broken/terragrunt.hcl'));
+    expect(broken).toMatchObject({ kind: 'unsupported', level: 'warning', line: 6 });
+    expect(broken!.message).toContain('Terragrunt unit prod/eu-west-1/broken');
+    expect(broken!.message).toContain('modules/retired-role');
+    // get_env without a default is unknown, whatever the environment holds.
+    const scanned = await scan({ paths: [LIVE], root: LIVE });
+    const payments = scanned.notes.find((n) => n.kind === 'unresolved' && n.file?.endsWith('payments-irsa/terragrunt.hcl'));
+    expect(payments?.message).toContain('not known statically');
+  });
+
+  it('never reads the real environment: get_env gives its default or stays unknown', async () => {
+    process.env.PODTRUST_TEST_NAMESPACE = 'payments';
+    try {
+      const root = tree({
+        'root.hcl': '',
+        'irsa/terragrunt.hcl': `include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\nterraform {\n  source = "${IRSA}"\n}\n\ninputs = {\n  role_name = "a"\n  assume_role_condition_test = get_env("CONDITION_TEST", "StringLike")\n  oidc_providers = {\n    main = {\n      provider_arn               = "${PROVIDER}"\n      namespace_service_accounts = ["\${get_env("PODTRUST_TEST_NAMESPACE")}:api", "*:api"]\n    }\n  }\n}\n`,
+      });
+      const result = await scan({ paths: [root], root });
+      const found = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard');
+      expect(found.map((f) => at(f, root))).toEqual(['irsa/terragrunt.hcl:15']);
+      const inventory = await collectTree(root);
+      expect(JSON.stringify(inventory.result.resources)).not.toContain('payments:api');
+    } finally {
+      delete process.env.PODTRUST_TEST_NAMESPACE;
+    }
+  });
+
+  it('merges included inputs shallowly by default and deeply when asked', async () => {
+    const unit = (strategy: string) => `include "common" {\n  path = find_in_parent_folders("common.hcl")\n  merge_strategy = "${strategy}"\n}\n\nterraform {\n  source = "${IRSA}"\n}\n\ninputs = {\n  role_name = "${strategy}"\n  oidc_providers = {\n    main = {\n      namespace_service_accounts = ["app:api"]\n    }\n  }\n}\n`;
+    const root = tree({
+      'common.hcl': `inputs = {\n  assume_role_condition_test = "StringLike"\n  oidc_providers = {\n    main = {\n      provider_arn               = "${PROVIDER}"\n      namespace_service_accounts = ["team-*:worker"]\n    }\n  }\n}\n`,
+      'shallow/terragrunt.hcl': unit('shallow'),
+      'deep/terragrunt.hcl': unit('deep'),
+      'none/terragrunt.hcl': unit('no_merge'),
+    });
+    const { result } = await collectTree(root);
+    const subjects = (name: string) => JSON.stringify(result.resources.find((r) => r.type === 'aws.iam.Role' && r.name === name)?.body ?? null);
+    // Shallow: the unit's oidc_providers replaces the included one whole (and with it the provider ARN).
+    expect(subjects('shallow')).toContain('system:serviceaccount:app:api');
+    expect(subjects('shallow')).not.toContain('team-*');
+    // Deep: maps merge key by key and lists concatenate.
+    expect(subjects('deep')).toContain('system:serviceaccount:team-*:worker');
+    expect(subjects('deep')).toContain('system:serviceaccount:app:api');
+    expect(subjects('deep')).toContain('oidc.eks.eu-west-1.amazonaws.com');
+    // no_merge: nothing of the included inputs.
+    expect(subjects('none')).not.toContain('team-*');
+    expect(subjects('none')).not.toContain('StringLike');
+  });
+
+  it('treats root.hcl as Terragrunt only when a unit includes it or it tops a tree of units', async () => {
+    const root = tree({ 'tools/root.hcl': 'this is { not hcl', 'live/root.hcl': 'locals {\n  a = 1\n}\n', 'live/app/terragrunt.hcl': 'terraform {\n  source = "../../modules/none"\n}\n' });
+    const { result } = await collectTree(root);
+    expect(result.notes.filter((n) => n.file?.endsWith('tools/root.hcl'))).toEqual([]);
+    const accounted = (result.accounts ?? []).map((a) => a.file.slice(root.length + 1));
+    expect(accounted).toContain('live/root.hcl');
+    expect(accounted).not.toContain('tools/root.hcl');
+  });
+
+  it('keeps units, the files they include and the modules they call in one unit of parallel work', async () => {
+    const { inputs } = await collectTree(LIVE);
+    const units = terraformUnits(inputs.terraform);
+    const unitOf = (suffix: string) => units.findIndex((u) => u.some((f) => f.path.endsWith(suffix)));
+    const rootUnit = unitOf('/root.hcl');
+    expect(unitOf('prod/eu-west-1/billing-role/terragrunt.hcl')).toBe(rootUnit);
+    expect(unitOf('modules/workload-role/main.tf')).toBe(rootUnit);
+    expect(unitOf('stage/eu-west-1/reporting-irsa/terragrunt.hcl')).toBe(rootUnit);
+  });
+
+  it('reads the source forms of terraform { source }', () => {
+    expect(unitSource('../../modules//irsa', '/live/prod/app')).toEqual({ kind: 'local', dir: '/live/modules/irsa' });
+    expect(unitSource('/repo/modules//irsa', '/live/prod/app')).toEqual({ kind: 'local', dir: '/repo/modules/irsa' });
+    expect(unitSource(IRSA, '/x')).toEqual({ kind: 'module', source: 'terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks', version: '5.44.0' });
+    expect(unitSource('tfr://registry.terraform.io/terraform-aws-modules/eks/aws?version=20.1.0', '/x')).toEqual({ kind: 'module', source: 'registry.terraform.io/terraform-aws-modules/eks/aws', version: '20.1.0' });
+    expect(unitSource('git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/x?ref=v5.1.0', '/x')).toEqual({ kind: 'module', source: 'git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/x?ref=v5.1.0' });
+  });
+});
