@@ -7,6 +7,7 @@
 import type { Attribute, Block, Expr, TraversalStep } from '../terraform/ast.js';
 import { evaluateOrUnknown } from '../terraform/body.js';
 import { EvaluationError } from '../terraform/evaluation-error.js';
+import { EvaluationBudget } from '../terraform/evaluation-budget.js';
 import type { EvaluationNesting, Origin, Resolver, Scope } from '../terraform/evaluator.js';
 import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject } from '../terraform/values.js';
 import { redactNamedValue } from '../../credentials/redact.js';
@@ -32,6 +33,8 @@ export class UnitEvaluation implements Resolver {
   /** Synthetic calls that deep-merge an included input with the unit's. */
   readonly deepMerges = new WeakSet<Expr>();
   readonly nesting: EvaluationNesting;
+  /** Bounds the evaluation of the unit's own files (the module call is bounded by its root's budget). */
+  readonly budget = new EvaluationBudget();
   private readonly owners = new WeakMap<Expr, TerragruntConfig>();
   private readonly read = new Map<string, TerragruntConfig | null>();
   private readonly localValues = new Map<TerragruntConfig, Map<string, Value>>();

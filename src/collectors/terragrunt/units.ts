@@ -8,6 +8,8 @@ import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
 import { account } from '../types.js';
 import type { CoverageNote, Position } from '../../model/types.js';
 import { InputReader, isInside, readPolicy } from '../../util/input-reader.js';
+import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
+import { errorSummary, internalErrorNote } from '../isolate.js';
 import type { Attribute, Block, ParsedFile } from '../terraform/ast.js';
 import type { ModuleDef } from '../terraform/module.js';
 import { toStr } from '../terraform/values.js';
@@ -121,6 +123,8 @@ class UnitReader {
 
     const sourceAttr = unit.source ?? evaluation.includes.filter((i) => i.strategy !== 'no_merge').map((i) => i.config.source).find((s) => s !== undefined);
     const inputs = unitInputs(evaluation);
+    const hit = evaluation.budget.hit;
+    if (hit) this.project.note({ kind: 'limit', level: 'error', file: hit.file ?? unit.file, line: hit.line, message: `Terragrunt unit ${this.project.rootName(unit.dir)}: evaluation stopped after ${evaluation.budget.limit} steps; the values not computed by then are unknown` });
     for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `inputs in ${this.project.rootName(a.file)} (${a.expr.text.slice(0, 80)}) are not known statically; the module is evaluated without them`);
     const callAt: Attribute = unit.inputs ?? { name: 'terraform', pos: (unit.terraform ?? unit.includes[0])?.pos ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, file: unit.file, expr: { kind: 'literal', value: null, pos: { line: 1, column: 1, endLine: 1, endColumn: 1 }, start: 0, end: 0, text: '' } };
 
@@ -208,8 +212,13 @@ export async function readUnits(project: TerraformProject, files: SourceFile[], 
   const reader = new UnitReader(configFiles, project, opts, result);
   const unitPaths = terragrunt.filter((f) => isUnitFile(f.path)).map((f) => f.path).sort();
   for (const path of unitPaths) {
-    const unit = await reader.read(path, out.called);
-    if (unit) out.units.push(unit);
+    try {
+      const unit = await reader.read(path, out.called);
+      if (unit) out.units.push(unit);
+    } catch (e) {
+      // One unit's failure leaves the others whole.
+      project.note(isStackOverflow(e) ? { kind: 'limit', level: 'error', file: path, line: 1, message: STACK_OVERFLOW_MESSAGE } : internalErrorNote(errorSummary(e), path, 1, 'Terragrunt unit; it is not analysed'));
+    }
   }
   for (const f of terragrunt) {
     if (basename(f.path) !== ROOT_FILE || configFiles.has(f.path)) continue;

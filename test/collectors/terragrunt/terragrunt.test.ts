@@ -143,6 +143,19 @@ describe('Terragrunt units', () => {
     expect(accounted).not.toContain('tools/root.hcl');
   });
 
+  it('ends hostile units promptly: a file that reads itself, locals that expand without bound', async () => {
+    const root = tree({
+      'loop/terragrunt.hcl': 'locals {\n  me = read_terragrunt_config("terragrunt.hcl")\n  other = read_terragrunt_config("other.hcl")\n}\n\nterraform {\n  source = local.me.locals.other.locals.back\n}\n',
+      'loop/other.hcl': 'locals {\n  back = read_terragrunt_config("terragrunt.hcl")\n}\n',
+      'wide/terragrunt.hcl': 'locals {\n  n = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]]\n}\n\nterraform {\n  source = "./${length(local.n)}"\n}\n',
+    });
+    const { result } = await collectTree(root);
+    const noteOf = (unit: string) => result.notes.filter((n) => n.file?.includes(`/${unit}/`)).map((n) => `${n.kind} ${n.level}`);
+    expect(noteOf('loop')).toEqual(['unsupported warning']);
+    expect(noteOf('wide')).toContain('limit error');
+    expect(noteOf('wide')).toContain('unsupported warning');
+  });
+
   it('keeps units, the files they include and the modules they call in one unit of parallel work', async () => {
     const { inputs } = await collectTree(LIVE);
     const units = terraformUnits(inputs.terraform);
