@@ -28,7 +28,8 @@ Inputs:
   --inventory FILE         audit a saved inventory (podtrust collect); repeatable
   --exclude GLOB           skip matching paths found inside scanned folders (relative to --root);
                            repeatable. Paths named on the command line are never excluded;
-                           .git, node_modules and .terraform folders are always skipped
+                           .git, node_modules, .terraform and .terragrunt-cache folders are
+                           always skipped
   --config FILE            configuration (default: .podtrust.yaml in --root)
   --root DIR               what output paths are relative to, and (with the paths given) the
                            only folder files are read from (default: the git work tree, else .)
