@@ -18,6 +18,7 @@ import { type MergeStrategy, UnitEvaluation } from './evaluation.js';
 import { unitInputs } from './inputs.js';
 import { ROOT_FILE, isTerragruntFile, isUnitFile } from './names.js';
 import { unitSource } from './source.js';
+import { unreadSettings } from './unread-settings.js';
 
 /** What the Terraform collection lends the units: its parser, module folders and notes. */
 export interface TerraformProject {
@@ -123,6 +124,7 @@ class UnitReader {
 
     const sourceAttr = unit.source ?? evaluation.includes.filter((i) => i.strategy !== 'no_merge').map((i) => i.config.source).find((s) => s !== undefined);
     const inputs = unitInputs(evaluation);
+    for (const n of unreadSettings(evaluation.configs(), this.project.rootName(unit.dir))) this.project.note(n);
     const hit = evaluation.budget.hit;
     if (hit) this.project.note({ kind: 'limit', level: 'error', file: hit.file ?? unit.file, line: hit.line, message: `Terragrunt unit ${this.project.rootName(unit.dir)}: evaluation stopped after ${evaluation.budget.limit} steps; the values not computed by then are unknown` });
     for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `inputs in ${this.project.rootName(a.file)} (${a.expr.text.slice(0, 80)}) are not known statically; the module is evaluated without them`);

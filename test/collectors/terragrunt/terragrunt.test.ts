@@ -143,6 +143,20 @@ describe('Terragrunt units', () => {
     expect(accounted).not.toContain('tools/root.hcl');
   });
 
+  it('evaluates the path functions for the unit, and names the settings it does not read', async () => {
+    const root = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'modules/role/main.tf': 'variable "name" {\n  type = string\n}\n\nvariable "from_repo" {\n  type = string\n}\n\nresource "aws_iam_role" "this" {\n  name = "${var.name}|${var.from_repo}"\n  assume_role_policy = "{}"\n}\n',
+      'live/root.hcl': 'terraform {\n  extra_arguments "vars" {\n    commands           = ["plan"]\n    required_var_files = ["${get_parent_terragrunt_dir()}/common.tfvars"]\n  }\n}\n\ninputs = {\n  name = path_relative_to_include()\n}\n',
+      'live/prod/app/terragrunt.hcl': 'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\nterraform {\n  source = "${get_repo_root()}/modules//role"\n}\n\ninputs = {\n  from_repo = "${get_path_from_repo_root()}>${path_relative_from_include("root")}"\n}\n',
+    });
+    const { result } = await collectTree(root);
+    expect(result.resources.find((r) => r.type === 'aws.iam.Role')?.name).toBe('prod/app|live/prod/app>../..');
+    const unread = result.notes.filter((n) => n.kind === 'unsupported');
+    expect(unread.map((n) => [n.file?.slice(root.length + 1), n.line])).toEqual([['live/root.hcl', 4]]);
+    expect(unread[0]!.message).toContain('required_var_files is not read');
+  });
+
   it('ends hostile units promptly: a file that reads itself, locals that expand without bound', async () => {
     const root = tree({
       'loop/terragrunt.hcl': 'locals {\n  me = read_terragrunt_config("terragrunt.hcl")\n  other = read_terragrunt_config("other.hcl")\n}\n\nterraform {\n  source = local.me.locals.other.locals.back\n}\n',
@@ -154,6 +168,15 @@ describe('Terragrunt units', () => {
     expect(noteOf('loop')).toEqual(['unsupported warning']);
     expect(noteOf('wide')).toContain('limit error');
     expect(noteOf('wide')).toContain('unsupported warning');
+  });
+
+  it('keeps a unit and the module an interpolated source names in one unit of parallel work', () => {
+    const units = terraformUnits([
+      { path: '/r/live/app/terragrunt.hcl', text: 'terraform {\n  source = "${get_repo_root()}/modules//role?ref=x"\n}\n' },
+      { path: '/r/modules/role/main.tf', text: 'resource "aws_iam_role" "r" {}\n' },
+      { path: '/r/other/main.tf', text: 'resource "aws_iam_role" "o" {}\n' },
+    ]);
+    expect(units.map((u) => u.map((f) => f.path).sort())).toEqual([['/r/live/app/terragrunt.hcl', '/r/modules/role/main.tf'], ['/r/other/main.tf']]);
   });
 
   it('keeps units, the files they include and the modules they call in one unit of parallel work', async () => {
