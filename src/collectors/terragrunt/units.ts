@@ -4,7 +4,7 @@
  * evaluated as a root module that makes one module call.
  */
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
+import type { CollectOptions, CollectResult, FileAccount, SourceFile } from '../types.js';
 import { account } from '../types.js';
 import type { CoverageNote, Position } from '../../model/types.js';
 import { InputReader, isInside, readPolicy } from '../../util/input-reader.js';
@@ -52,6 +52,8 @@ const MERGE_STRATEGIES = new Set<string>(['shallow', 'deep', 'no_merge']);
 class ConfigFiles {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly given = new Map<string, string>();
+  /** Each file's state in the ledger, recorded once: a unit that could not be analysed stays so however often it was read. */
+  private readonly states = new Map<string, FileAccount['state']>();
   private readonly reader: InputReader;
 
   constructor(files: SourceFile[], opts: CollectOptions, private readonly project: TerraformProject, private readonly result: CollectResult) {
@@ -59,7 +61,8 @@ class ConfigFiles {
     this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
   }
 
-  async load(path: string): Promise<ParsedFile | undefined> {
+  /** `unit`: the caller accounts for the file once it knows whether the unit could be analysed. */
+  async load(path: string, unit = false): Promise<ParsedFile | undefined> {
     const known = this.parsed.get(path);
     if (known !== undefined) return known ?? undefined;
     let text = this.given.get(path);
@@ -74,8 +77,17 @@ class ConfigFiles {
     }
     const parsed = await this.project.addFile(path, text);
     this.parsed.set(path, parsed ?? null);
-    if (parsed) account(this.result, path, FORMAT);
+    if (parsed && !unit) this.mark(path, 'analysed');
     return parsed;
+  }
+
+  mark(path: string, state: FileAccount['state']): void {
+    if (this.states.get(path) !== 'not-analysed') this.states.set(path, state);
+  }
+
+  /** Records every file's state in the result. */
+  flush(): void {
+    for (const [path, state] of this.states) account(this.result, path, FORMAT, state);
   }
 
   has(path: string): boolean {
@@ -110,12 +122,12 @@ class UnitReader {
 
   private notAnalysed(unit: TerragruntConfig, line: number, message: string): undefined {
     this.warn(unit, 'unsupported', line, `${message}; the unit is not analysed`);
-    account(this.result, unit.file, FORMAT, 'not-analysed');
+    this.files.mark(unit.file, 'not-analysed');
     return undefined;
   }
 
   async read(path: string, called: Set<string>): Promise<Unit | undefined> {
-    const parsed = await this.files.load(path);
+    const parsed = await this.files.load(path, true);
     if (!parsed) return undefined;
     const unit = readConfig(parsed, 'unit');
     const evaluation = new UnitEvaluation(unit, resolve(this.opts.root), this.opts.limits.maxDepth);
@@ -127,7 +139,7 @@ class UnitReader {
     for (const n of unreadSettings(evaluation.configs(), this.project.rootName(unit.dir))) this.project.note(n);
     const hit = evaluation.budget.hit;
     if (hit) this.project.note({ kind: 'limit', level: 'error', file: hit.file ?? unit.file, line: hit.line, message: `Terragrunt unit ${this.project.rootName(unit.dir)}: evaluation stopped after ${evaluation.budget.limit} steps; the values not computed by then are unknown` });
-    for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `inputs in ${this.project.rootName(a.file)} (${a.expr.text.slice(0, 80)}) are not known statically; the module is evaluated without them`);
+    for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `the inputs of ${this.project.rootName(a.file)} line ${a.pos.line} are not known statically; the module is evaluated without them`);
     const callAt: Attribute = unit.inputs ?? { name: 'terraform', pos: (unit.terraform ?? unit.includes[0])?.pos ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, file: unit.file, expr: { kind: 'literal', value: null, pos: { line: 1, column: 1, endLine: 1, endColumn: 1 }, start: 0, end: 0, text: '' } };
 
     const moduleArgs: Attribute[] = [];
@@ -140,7 +152,7 @@ class UnitReader {
     } else {
       const value = evaluation.evaluate(sourceAttr.expr, sourceAttr.file);
       const text = toStr(value);
-      if (text === undefined) return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source (${sourceAttr.expr.text.slice(0, 120)}) is not known statically`);
+      if (text === undefined) return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source (${this.project.rootName(sourceAttr.file)} line ${sourceAttr.pos.line}) is not known statically`);
       const source = unitSource(text, unit.dir);
       if (source.kind === 'local') {
         if (!(await this.project.loadDir(source.dir, false))) {
@@ -156,11 +168,16 @@ class UnitReader {
         if (source.version !== undefined) moduleArgs.push(literalAttribute('version', source.version, sourceAttr));
       }
     }
+    this.files.mark(unit.file, 'analysed');
     const call: Block = { type: 'module', labels: [labelOf(unit.dir)], body: { attributes: [...moduleArgs, ...inputs.arguments], blocks: [] }, pos: callAt.pos, file: unit.file };
     return { file: unit.file, dir: unit.dir, evaluation, call };
   }
 
+  private readonly accountedModules = new Set<string>();
+
   private accountModule(dir: string): void {
+    if (this.accountedModules.has(dir)) return;
+    this.accountedModules.add(dir);
     for (const f of this.project.def(dir).files) account(this.result, f.path, 'Terraform', 'analysed');
   }
 
@@ -219,6 +236,7 @@ export async function readUnits(project: TerraformProject, files: SourceFile[], 
       if (unit) out.units.push(unit);
     } catch (e) {
       // One unit's failure leaves the others whole.
+      configFiles.mark(path, 'not-analysed');
       project.note(isStackOverflow(e) ? { kind: 'limit', level: 'error', file: path, line: 1, message: STACK_OVERFLOW_MESSAGE } : internalErrorNote(errorSummary(e), path, 1, 'Terragrunt unit; it is not analysed'));
     }
   }
@@ -227,5 +245,6 @@ export async function readUnits(project: TerraformProject, files: SourceFile[], 
     const dir = dirname(f.path);
     if (unitPaths.some((u) => dirname(u) !== dir && isInside(u, dir))) await configFiles.load(f.path);
   }
+  configFiles.flush();
   return out;
 }

@@ -73,6 +73,9 @@ describe('Terragrunt units', () => {
     expect(accounts.get('modules/workload-role/variables.tf')).toBe('Terraform analysed');
     for (const f of ['root.hcl', '_envcommon/irsa.hcl', 'prod/account.hcl', 'prod/env.hcl', 'prod/eu-west-1/region.hcl', 'prod/eu-west-1/eks/terragrunt.hcl']) expect(accounts.get(f), f).toBe('Terragrunt analysed');
     expect(accounts.get('prod/eu-west-1/broken/terragrunt.hcl')).toBe('Terragrunt not-analysed');
+    // Each file once in the ledger, however many units read it.
+    const files = (result.accounts ?? []).map((a) => a.file);
+    expect(files.length).toBe(new Set(files).size);
   });
 
   it('uses dependency mock outputs, and leaves other dependency outputs unknown', async () => {
@@ -93,6 +96,15 @@ describe('Terragrunt units', () => {
     const scanned = await scan({ paths: [LIVE], root: LIVE });
     const payments = scanned.notes.find((n) => n.kind === 'unresolved' && n.file?.endsWith('payments-irsa/terragrunt.hcl'));
     expect(payments?.message).toContain('not known statically');
+  });
+
+  it('names inputs whose keys cannot be known, without quoting them', async () => {
+    const root = tree({ 'app/terragrunt.hcl': `terraform {\n  source = "${IRSA}"\n}\n\ninputs = merge(jsondecode(get_env("INPUTS")), {\n  role_name = "hunter2-not-a-name"\n})\n` });
+    const { result } = await collectTree(root);
+    const note = result.notes.find((n) => n.kind === 'unresolved');
+    expect(note).toMatchObject({ level: 'warning', line: 5 });
+    expect(note!.message).toContain('not known statically');
+    expect(note!.message).not.toContain('hunter2');
   });
 
   it('never reads the real environment: get_env gives its default or stays unknown', async () => {
