@@ -21,7 +21,7 @@ import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
-import { UnitInstance, isTerragruntFile, markModuleOrigins, readUnits } from '../terragrunt/index.js';
+import { type TerragruntUnits, UnitInstance, isTerragruntFile, markModuleOrigins, readUnits } from '../terragrunt/index.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -394,12 +394,11 @@ function clusterOf(r: Resource): ClusterInfo {
 export async function collectTerraform(files: SourceFile[], opts: CollectOptions): Promise<CollectResult> {
   const project = new Project(opts);
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
-  const absolute = files.map((f) => (isAbsolute(f.path) ? f : { path: resolve(f.path), text: f.text }));
-  for (const f of absolute) if (!isTerragruntFile(f.path)) await project.addFile(f.path, f.text);
+  for (const f of files) if (!isTerragruntFile(f.path)) await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
   let called: Set<string>;
-  let terragrunt;
+  let terragrunt: TerragruntUnits;
   try {
-    terragrunt = await readUnits(project, absolute, opts, result);
+    terragrunt = await readUnits(project, files, opts, result);
     called = await project.loadCalledModules();
     for (const dir of terragrunt.called) called.add(dir);
   } catch (e) {

@@ -224,7 +224,7 @@ class UnitReader {
 
 /** The units among `files`; `root.hcl` files that no unit includes are Terragrunt only at the top of a tree of units. */
 export async function readUnits(project: TerraformProject, files: SourceFile[], opts: CollectOptions, result: CollectResult): Promise<TerragruntUnits> {
-  const terragrunt = files.filter((f) => isTerragruntFile(f.path));
+  const terragrunt = files.filter((f) => isTerragruntFile(f.path)).map((f) => (isAbsolute(f.path) ? f : { path: resolve(f.path), text: f.text }));
   const out: TerragruntUnits = { units: [], called: new Set() };
   if (terragrunt.length === 0) return out;
   const configFiles = new ConfigFiles(terragrunt, opts, project, result);
