@@ -126,7 +126,8 @@ class UnitReader {
     return undefined;
   }
 
-  async read(path: string, called: Set<string>): Promise<Unit | undefined> {
+  /** `parent`: other units lie below this one, so it may be the root configuration they include (the older convention). */
+  async read(path: string, called: Set<string>, parent: boolean): Promise<Unit | undefined> {
     const parsed = await this.files.load(path, true);
     if (!parsed) return undefined;
     const unit = readConfig(parsed, 'unit');
@@ -145,7 +146,11 @@ class UnitReader {
     const moduleArgs: Attribute[] = [];
     if (!sourceAttr) {
       // No source: Terragrunt runs the unit's own folder.
-      if (!(await this.project.loadDir(unit.dir, false))) return this.notAnalysed(unit, 1, 'it has no terraform source and its folder has no .tf files');
+      if (!(await this.project.loadDir(unit.dir, false))) {
+        // A parent terragrunt.hcl with nothing to run is the configuration its children include: it is accounted for when they do.
+        if (parent) return undefined;
+        return this.notAnalysed(unit, 1, 'it has no terraform source and its folder has no .tf files');
+      }
       called.add(unit.dir);
       this.accountModule(unit.dir);
       moduleArgs.push(literalAttribute('source', './', callAt));
@@ -222,6 +227,18 @@ class UnitReader {
   }
 }
 
+/** Folders with a unit below them (not in them). */
+function foldersAbove(unitPaths: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const path of unitPaths) {
+    for (let dir = dirname(dirname(path)); !out.has(dir); dir = dirname(dir)) {
+      out.add(dir);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return out;
+}
+
 /** The units among `files`; `root.hcl` files that no unit includes are Terragrunt only at the top of a tree of units. */
 export async function readUnits(project: TerraformProject, files: SourceFile[], opts: CollectOptions, result: CollectResult): Promise<TerragruntUnits> {
   const terragrunt = files.filter((f) => isTerragruntFile(f.path)).map((f) => (isAbsolute(f.path) ? f : { path: resolve(f.path), text: f.text }));
@@ -230,9 +247,10 @@ export async function readUnits(project: TerraformProject, files: SourceFile[], 
   const configFiles = new ConfigFiles(terragrunt, opts, project, result);
   const reader = new UnitReader(configFiles, project, opts, result);
   const unitPaths = terragrunt.filter((f) => isUnitFile(f.path)).map((f) => f.path).sort();
+  const above = foldersAbove(unitPaths);
   for (const path of unitPaths) {
     try {
-      const unit = await reader.read(path, out.called);
+      const unit = await reader.read(path, out.called, above.has(dirname(path)));
       if (unit) out.units.push(unit);
     } catch (e) {
       // One unit's failure leaves the others whole.
@@ -242,8 +260,7 @@ export async function readUnits(project: TerraformProject, files: SourceFile[], 
   }
   for (const f of terragrunt) {
     if (basename(f.path) !== ROOT_FILE || configFiles.has(f.path)) continue;
-    const dir = dirname(f.path);
-    if (unitPaths.some((u) => dirname(u) !== dir && isInside(u, dir))) await configFiles.load(f.path);
+    if (above.has(dirname(f.path))) await configFiles.load(f.path);
   }
   configFiles.flush();
   return out;

@@ -107,6 +107,18 @@ describe('Terragrunt units', () => {
     expect(note!.message).not.toContain('hunter2');
   });
 
+  it('reads the older layout: a parent terragrunt.hcl the units include with a bare include', async () => {
+    const root = tree({
+      'live/terragrunt.hcl': `locals {\n  provider = "${PROVIDER}"\n}\n\ninputs = {\n  assume_role_condition_test = "StringLike"\n}\n`,
+      'live/prod/app/terragrunt.hcl': `include {\n  path = find_in_parent_folders()\n}\n\nterraform {\n  source = "${IRSA}"\n}\n\ninputs = {\n  role_name = "app"\n  oidc_providers = {\n    main = {\n      provider_arn               = include.locals.provider\n      namespace_service_accounts = ["app:*"]\n    }\n  }\n}\n`,
+    });
+    const result = await scan({ paths: [root], root });
+    expect(result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard').map((f) => [at(f, root), f.severity])).toEqual([['live/prod/app/terragrunt.hcl:14', 'high']]);
+    expect(result.notes.filter((n) => n.level !== 'note')).toEqual([]);
+    const { result: collected } = await collectTree(root);
+    expect((collected.accounts ?? []).map((a) => `${a.file.slice(root.length + 1)} ${a.state}`).sort()).toEqual(['live/prod/app/terragrunt.hcl analysed', 'live/terragrunt.hcl analysed']);
+  });
+
   it('never reads the real environment: get_env gives its default or stays unknown', async () => {
     process.env.PODTRUST_TEST_NAMESPACE = 'payments';
     try {
