@@ -44,9 +44,14 @@ export function attributeOf(block: Block, name: string): Attribute | undefined {
   return block.body.attributes.find((a) => a.name === name);
 }
 
-/** Every expression node of a file, so an evaluation can tell which configuration a reference is written in. */
-export function ownExpressions(config: TerragruntConfig, into: WeakMap<Expr, TerragruntConfig>): void {
-  const stack: unknown[] = [config.parsed.body];
+const fileOfExpression = new WeakMap<Expr, string>();
+const indexed = new WeakSet<ParsedFile>();
+
+/** Indexes every expression node of a file once, however many units read it. */
+function indexExpressions(parsed: ParsedFile): void {
+  if (indexed.has(parsed)) return;
+  indexed.add(parsed);
+  const stack: unknown[] = [parsed.body];
   while (stack.length > 0) {
     const node = stack.pop();
     if (Array.isArray(node)) {
@@ -55,7 +60,14 @@ export function ownExpressions(config: TerragruntConfig, into: WeakMap<Expr, Ter
     }
     if (node === null || typeof node !== 'object') continue;
     const o = node as Record<string, unknown>;
-    if (typeof o.kind === 'string' && 'pos' in o && 'text' in o) into.set(o as unknown as Expr, config);
-    for (const [k, v] of Object.entries(o)) if (k !== 'pos' && typeof v === 'object') stack.push(v);
+    if (typeof o.kind === 'string' && 'text' in o) fileOfExpression.set(o as unknown as Expr, parsed.path);
+    for (const k in o) if (k !== 'pos' && typeof o[k] === 'object') stack.push(o[k]);
   }
 }
+
+/** The file an expression node is written in, for the configurations indexed with {@link indexExpressions}. */
+export function fileOf(expr: Expr): string | undefined {
+  return fileOfExpression.get(expr);
+}
+
+export { indexExpressions };

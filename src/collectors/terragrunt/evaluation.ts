@@ -11,7 +11,7 @@ import { EvaluationBudget } from '../terraform/evaluation-budget.js';
 import type { EvaluationNesting, Origin, Resolver, Scope } from '../terraform/evaluator.js';
 import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject } from '../terraform/values.js';
 import { redactNamedValue } from '../../credentials/redact.js';
-import { type TerragruntConfig, attributeOf, ownExpressions } from './config.js';
+import { type TerragruntConfig, attributeOf, fileOf, indexExpressions } from './config.js';
 import { callTerragruntFunction } from './functions.js';
 
 export type MergeStrategy = 'shallow' | 'deep' | 'no_merge';
@@ -35,7 +35,7 @@ export class UnitEvaluation implements Resolver {
   readonly nesting: EvaluationNesting;
   /** Bounds the evaluation of the unit's own files (the module call is bounded by its root's budget). */
   readonly budget = new EvaluationBudget();
-  private readonly owners = new WeakMap<Expr, TerragruntConfig>();
+  private readonly owners = new Map<string, TerragruntConfig>();
   private readonly read = new Map<string, TerragruntConfig | null>();
   private readonly localValues = new Map<TerragruntConfig, Map<string, Value>>();
   private readonly evaluating = new Set<Attribute>();
@@ -43,18 +43,23 @@ export class UnitEvaluation implements Resolver {
 
   constructor(readonly unit: TerragruntConfig, readonly root: string, maxDepth: number) {
     this.nesting = { depth: 0, max: maxDepth };
-    ownExpressions(unit, this.owners);
+    this.own(unit);
+  }
+
+  private own(config: TerragruntConfig): void {
+    indexExpressions(config.parsed);
+    if (!this.owners.has(config.file)) this.owners.set(config.file, config);
   }
 
   addInclude(include: IncludedConfig): void {
-    ownExpressions(include.config, this.owners);
+    this.own(include.config);
     this.includes.push(include);
     this.reset();
   }
 
   /** A configuration read for `read_terragrunt_config`; null when it could not be read. */
   addRead(path: string, config: TerragruntConfig | null): void {
-    if (config) ownExpressions(config, this.owners);
+    if (config) this.own(config);
     this.read.set(path, config);
     this.wanted.delete(path);
     this.reset();
@@ -73,7 +78,8 @@ export class UnitEvaluation implements Resolver {
   }
 
   ownerOf(expr: Expr): TerragruntConfig {
-    return this.owners.get(expr) ?? this.unit;
+    const file = fileOf(expr);
+    return (file === undefined ? undefined : this.owners.get(file)) ?? this.unit;
   }
 
   /** Evaluates an expression written in a configuration of this unit, on its own or under a module instance's budget. */
