@@ -193,7 +193,7 @@ class UnitReader {
       const path = pathAttr ? toStr(evaluation.evaluate(pathAttr.expr, pathAttr.file)) : undefined;
       const name = label ? `include "${label}"` : 'include';
       if (path === undefined) {
-        this.warn(unit, 'unresolved', block.pos.line, `${name}: its path is not known statically; its settings are not analysed`);
+        this.warn(unit, 'unresolved', block.pos.line, `${name}: its path is not known statically (find_in_parent_folders looks no higher than the scan root); its settings are not analysed`);
         continue;
       }
       const abs = isAbsolute(path) ? path : resolve(unit.dir, path);

@@ -9,7 +9,7 @@ import { collectTerraform } from '../../../src/collectors/terraform/index.js';
 import type { CollectOptions } from '../../../src/collectors/types.js';
 import { unitSource } from '../../../src/collectors/terragrunt/source.js';
 import type { Finding } from '../../../src/model/types.js';
-import { actualOf } from '../../helpers/fixtures.js';
+import { REPO, actualOf } from '../../helpers/fixtures.js';
 import { DEFAULT_LIMITS } from '../../../src/util/structured.js';
 
 const LIVE = join(import.meta.dirname, 'fixtures', 'live');
@@ -211,6 +211,15 @@ describe('Terragrunt units', () => {
     expect(unitOf('prod/eu-west-1/billing-role/terragrunt.hcl')).toBe(rootUnit);
     expect(unitOf('modules/workload-role/main.tf')).toBe(rootUnit);
     expect(unitOf('stage/eu-west-1/reporting-irsa/terragrunt.hcl')).toBe(rootUnit);
+  });
+
+  it('gives identical findings and notes with and without worker threads', async () => {
+    const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../../../src/bench-entry.js');
+    const sequential = await api.scan({ paths: [LIVE], root: LIVE, workers: 0 });
+    const parallel = await api.scan({ paths: [LIVE], root: LIVE, workers: 2 });
+    expect(parallel.findings.length).toBeGreaterThan(2);
+    expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
+    expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
   });
 
   it('reads the source forms of terraform { source }', () => {
