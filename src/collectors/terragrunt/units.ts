@@ -99,8 +99,15 @@ function posixPath(p: string): string {
   return p.split(sep).join('/');
 }
 
-function literalAttribute(name: string, value: string, at: Attribute): Attribute {
-  return { name, pos: at.pos, file: at.file, expr: { kind: 'literal', value, pos: at.expr.pos, start: at.expr.start, end: at.expr.end, text: JSON.stringify(value) } };
+const FIRST_LINE: Position = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/** Where a unit's module call is shown: its `inputs`, else its terraform block, else its first include. */
+function callSite(unit: TerragruntConfig): Position {
+  return unit.inputs?.pos ?? (unit.terraform ?? unit.includes[0])?.pos ?? FIRST_LINE;
+}
+
+function literalAttribute(name: string, value: string, pos: Position, file: string): Attribute {
+  return { name, pos, file, expr: { kind: 'literal', value, pos, start: 0, end: 0, text: JSON.stringify(value) } };
 }
 
 /** A module label from the unit's folder name (`eu-west-1/irsa` → `irsa`). */
@@ -109,6 +116,8 @@ function labelOf(dir: string): string {
 }
 
 class UnitReader {
+  private readonly accountedModules = new Set<string>();
+
   constructor(
     private readonly files: ConfigFiles,
     private readonly project: TerraformProject,
@@ -134,53 +143,51 @@ class UnitReader {
     const evaluation = new UnitEvaluation(unit, resolve(this.opts.root), this.opts.limits.maxDepth);
     await this.readIncludes(unit, evaluation);
     await this.readReadConfigs(evaluation);
-
-    const sourceAttr = unit.source ?? evaluation.includes.filter((i) => i.strategy !== 'no_merge').map((i) => i.config.source).find((s) => s !== undefined);
     const inputs = unitInputs(evaluation);
-    for (const n of unreadSettings(evaluation.configs(), this.project.rootName(unit.dir))) this.project.note(n);
+    const source = await this.moduleSource(unit, evaluation, called, parent);
+    const name = this.project.rootName(unit.dir);
+    for (const n of unreadSettings(evaluation.configs(), name)) this.project.note(n);
     const hit = evaluation.budget.hit;
-    if (hit) this.project.note({ kind: 'limit', level: 'error', file: hit.file ?? unit.file, line: hit.line, message: `Terragrunt unit ${this.project.rootName(unit.dir)}: evaluation stopped after ${evaluation.budget.limit} steps; the values not computed by then are unknown` });
+    if (hit) this.project.note({ kind: 'limit', level: 'error', file: hit.file ?? unit.file, line: hit.line, message: `Terragrunt unit ${name}: evaluation stopped after ${evaluation.budget.limit} steps; the values not computed by then are unknown` });
+    if (!source) return undefined;
     for (const a of inputs.unresolved) this.warn(unit, 'unresolved', a.pos.line, `the inputs of ${this.project.rootName(a.file)} line ${a.pos.line} are not known statically; the module is evaluated without them`);
-    const callAt: Attribute = unit.inputs ?? { name: 'terraform', pos: (unit.terraform ?? unit.includes[0])?.pos ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }, file: unit.file, expr: { kind: 'literal', value: null, pos: { line: 1, column: 1, endLine: 1, endColumn: 1 }, start: 0, end: 0, text: '' } };
-
-    const moduleArgs: Attribute[] = [];
-    if (!sourceAttr) {
-      // No source: Terragrunt runs the unit's own folder.
-      if (!(await this.project.loadDir(unit.dir, false))) {
-        // A parent terragrunt.hcl with nothing to run is the configuration its children include: it is accounted for when they do.
-        if (parent) return undefined;
-        return this.notAnalysed(unit, 1, 'it has no terraform source and its folder has no .tf files');
-      }
-      called.add(unit.dir);
-      this.accountModule(unit.dir);
-      moduleArgs.push(literalAttribute('source', './', callAt));
-    } else {
-      const value = evaluation.evaluate(sourceAttr.expr, sourceAttr.file);
-      const text = toStr(value);
-      if (text === undefined) return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source (${this.project.rootName(sourceAttr.file)} line ${sourceAttr.pos.line}) is not known statically`);
-      const source = unitSource(text, unit.dir);
-      if (source.kind === 'local') {
-        if (!(await this.project.loadDir(source.dir, false))) {
-          const where = isInside(source.dir, resolve(this.opts.root)) ? 'it has no .tf files podtrust could read' : 'it lies outside the scan root (--root)';
-          return this.notAnalysed(unit, sourceAttr.pos.line, `its terraform source ${posixPath(relative(this.opts.root, source.dir)) || '.'} cannot be read: ${where}`);
-        }
-        called.add(source.dir);
-        this.accountModule(source.dir);
-        const rel = posixPath(relative(unit.dir, source.dir));
-        moduleArgs.push(literalAttribute('source', rel.startsWith('..') ? rel : `./${rel}`, sourceAttr));
-      } else {
-        moduleArgs.push(literalAttribute('source', source.source, sourceAttr));
-        if (source.version !== undefined) moduleArgs.push(literalAttribute('version', source.version, sourceAttr));
-      }
-    }
     this.files.mark(unit.file, 'analysed');
-    const call: Block = { type: 'module', labels: [labelOf(unit.dir)], body: { attributes: [...moduleArgs, ...inputs.arguments], blocks: [] }, pos: callAt.pos, file: unit.file };
+    const call: Block = { type: 'module', labels: [labelOf(unit.dir)], body: { attributes: [...source, ...inputs.arguments], blocks: [] }, pos: callSite(unit), file: unit.file };
     return { file: unit.file, dir: unit.dir, evaluation, call };
   }
 
-  private readonly accountedModules = new Set<string>();
+  /** The `source` (and `version`) arguments of the unit's module call; undefined when the unit cannot be analysed. */
+  private async moduleSource(unit: TerragruntConfig, evaluation: UnitEvaluation, called: Set<string>, parent: boolean): Promise<Attribute[] | undefined> {
+    const attr = unit.source ?? evaluation.includes.filter((i) => i.strategy !== 'no_merge').map((i) => i.config.source).find((s) => s !== undefined);
+    if (!attr) {
+      // No source: Terragrunt runs the unit's own folder.
+      if (!(await this.project.loadDir(unit.dir, false))) {
+        // A parent terragrunt.hcl with nothing to run is the configuration its children include: it is accounted for when they do.
+        return parent ? undefined : this.notAnalysed(unit, 1, 'it has no terraform source and its folder has no .tf files');
+      }
+      this.useModule(unit.dir, called);
+      return [literalAttribute('source', './', callSite(unit), unit.file)];
+    }
+    const text = toStr(evaluation.evaluate(attr.expr, attr.file));
+    if (text === undefined) return this.notAnalysed(unit, attr.pos.line, `its terraform source (${this.project.rootName(attr.file)} line ${attr.pos.line}) is not known statically`);
+    const source = unitSource(text, unit.dir);
+    if (source.kind === 'module') {
+      const args = [literalAttribute('source', source.source, attr.pos, attr.file)];
+      if (source.version !== undefined) args.push(literalAttribute('version', source.version, attr.pos, attr.file));
+      return args;
+    }
+    if (!(await this.project.loadDir(source.dir, false))) {
+      const why = isInside(source.dir, resolve(this.opts.root)) ? 'it has no .tf files podtrust could read' : 'it lies outside the scan root (--root)';
+      return this.notAnalysed(unit, attr.pos.line, `its terraform source ${posixPath(relative(this.opts.root, source.dir)) || '.'} cannot be read: ${why}`);
+    }
+    this.useModule(source.dir, called);
+    const rel = posixPath(relative(unit.dir, source.dir));
+    return [literalAttribute('source', rel.startsWith('..') ? rel : `./${rel}`, attr.pos, attr.file)];
+  }
 
-  private accountModule(dir: string): void {
+  /** A local module folder the unit calls: not a root of its own, and its files are accounted as read. */
+  private useModule(dir: string, called: Set<string>): void {
+    called.add(dir);
     if (this.accountedModules.has(dir)) return;
     this.accountedModules.add(dir);
     for (const f of this.project.def(dir).files) account(this.result, f.path, 'Terraform', 'analysed');
