@@ -194,6 +194,17 @@ describe('Terragrunt units', () => {
     expect(noteOf('wide')).toContain('unsupported warning');
   });
 
+  it('reads nothing outside the scan root through includes, read_terragrunt_config or sources', async () => {
+    const outside = tree({ 'secret/root.hcl': 'inputs = {\n  role_name = "outside-role"\n}\n', 'secret/main.tf': 'resource "aws_iam_role" "x" {\n  name = "outside-module"\n  assume_role_policy = "{}"\n}\n' });
+    const root = tree({
+      'app/terragrunt.hcl': `include "root" {\n  path = "${outside}/secret/root.hcl"\n}\n\nlocals {\n  other = read_terragrunt_config("${outside}/secret/root.hcl", { inputs = {} })\n}\n\nterraform {\n  source = "${outside}/secret"\n}\n\ninputs = local.other.inputs\n`,
+    });
+    const { result } = await collectTree(root);
+    expect(JSON.stringify(result.resources)).not.toContain('outside-');
+    expect(result.notes.filter((n) => n.message.includes('outside'))).not.toEqual([]);
+    expect((result.accounts ?? []).every((a) => a.file.startsWith(root))).toBe(true);
+  });
+
   it('keeps a unit and the module an interpolated source names in one unit of parallel work', () => {
     const units = terraformUnits([
       { path: '/r/live/app/terragrunt.hcl', text: 'terraform {\n  source = "${get_repo_root()}/modules//role?ref=x"\n}\n' },
