@@ -40,6 +40,8 @@ export class UnitEvaluation implements Resolver {
   private readonly localValues = new Map<TerragruntConfig, Map<string, Value>>();
   private readonly evaluating = new Set<Attribute>();
   private readonly building = new Set<TerragruntConfig>();
+  /** Each configuration's value, built once however many references read it. */
+  private readonly configValues = new Map<TerragruntConfig, ObjectValue>();
 
   constructor(readonly unit: TerragruntConfig, readonly root: string, maxDepth: number) {
     this.nesting = { depth: 0, max: maxDepth };
@@ -68,6 +70,7 @@ export class UnitEvaluation implements Resolver {
   /** Values computed before every configuration was read may be unknown for want of one. */
   reset(): void {
     this.localValues.clear();
+    this.configValues.clear();
   }
 
   /** Every configuration of the unit: the unit, its includes, the files it read. */
@@ -165,6 +168,8 @@ export class UnitEvaluation implements Resolver {
 
   /** A configuration as `include.<label>` and `read_terragrunt_config` expose it. */
   private configValue(config: TerragruntConfig, resolver: Resolver): ObjectValue {
+    const built = this.configValues.get(config);
+    if (built) return built;
     if (this.building.has(config)) throw new EvaluationError(`${config.file} reads itself`);
     this.building.add(config);
     try {
@@ -177,6 +182,7 @@ export class UnitEvaluation implements Resolver {
       const deps = newObject();
       for (const [name, block] of config.dependencies) deps[name] = this.dependencyValue(block, resolver);
       out.dependency = deps;
+      this.configValues.set(config, out);
       return out;
     } finally {
       this.building.delete(config);
