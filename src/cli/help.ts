@@ -30,7 +30,8 @@ Inputs:
                            repeatable; * ? ** [ab] {a,b}, a name without / matches at any
                            depth, !GLOB brings a path back (the last match decides).
                            Paths named on the command line are never excluded;
-                           .git, node_modules and .terraform folders are always skipped
+                           .git, node_modules, .terraform and .terragrunt-cache folders are
+                           always skipped
   --config FILE            configuration (default: .podtrust.yaml in --root)
   --root DIR               what output paths are relative to, and (with the paths given) the
                            only folder files are read from (default: the git work tree, else .)

@@ -10,6 +10,7 @@ import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
 import { excludedBy } from '../util/glob.js';
 import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 import { isTerraformFileName } from '../collectors/terraform/file-kinds.js';
+import { isTerragruntName } from '../collectors/terragrunt/names.js';
 
 export interface InputOptions {
   paths: string[];
@@ -27,7 +28,7 @@ export interface InputOptions {
 export interface InputSet {
   /** YAML and JSON documents (Kubernetes, CloudFormation, IAM, plans, ...). */
   structured: SourceFile[];
-  /** `.tf`, `.tf.json` and `.tofu` files and the variable files Terraform loads automatically. */
+  /** `.tf`, `.tf.json` and `.tofu` files, the variable files Terraform loads automatically, and Terragrunt's `terragrunt.hcl` / `root.hcl`. */
   terraform: SourceFile[];
   notes: CoverageNote[];
   bytes: number;
@@ -44,7 +45,7 @@ const STRUCTURED_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 
 /** Terraform and OpenTofu files (`.tf.json` among them: to the Terraform collector only). */
 function isTerraformFile(name: string): boolean {
-  return isTerraformFileName(name);
+  return isTerraformFileName(name) || isTerragruntName(name);
 }
 
 /** A name the walk reads: Terraform files, YAML/JSON documents and Bicep files. */

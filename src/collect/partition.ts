@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { SourceFile } from '../collectors/types.js';
+import { terragruntLinks } from '../collectors/terragrunt/partition-links.js';
 
 /** `source = "../x"`, or `"source": "../x"` in JSON syntax. */
 const LOCAL_SOURCE = /(?:\bsource\s*=|"source"\s*:)\s*"(\.{1,2}\/[^"]*)"/g;
@@ -34,6 +35,7 @@ export function terraformUnits(files: SourceFile[]): SourceFile[][] {
       }
     }
   }
+  for (const [a, b] of terragruntLinks([...byDir.keys()], files)) if (byDir.has(b)) parent.set(find(b), find(a));
   const units = new Map<string, SourceFile[]>();
   for (const [dir, list] of byDir) {
     const root = find(dir);

@@ -15,7 +15,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 
 /** Folders no walk of the scanned tree enters. */
-export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.hg', '.svn']);
+export const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', '.hg', '.svn']);
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
@@ -225,7 +225,7 @@ function realOrResolved(p: string): string {
 }
 
 /** True when `path` is `dir` or lies inside it (both absolute). */
-function isInside(path: string, dir: string): boolean {
+export function isInside(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -27,6 +27,8 @@ export interface Resolver {
   readonly nesting?: EvaluationNesting;
   /** Records a coverage note (an evaluation cut short at `--max-depth`). */
   note?(note: CoverageNote): void;
+  /** A function Terraform does not have but the language around it does (Terragrunt's); undefined: unknown. */
+  call?(name: string, args: Value[], expr: Expr): Value | undefined;
 }
 
 /**
@@ -317,7 +319,7 @@ function evalCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Value {
   }
   const fn = FUNCTIONS[name];
   let args = expr.args.map((a) => evaluate(a, scope));
-  if (!fn) return mkUnknown(expr.text);
+  if (!fn) return scope.resolver.call?.(name, args, expr) ?? mkUnknown(expr.text);
   if (expr.expandLast && args.length > 0) {
     const last = args[args.length - 1]!;
     if (isUnknown(last)) return mkUnknown(expr.text);

@@ -1,7 +1,7 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
 import { dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
-import { type CollectOptions, type CollectResult, type SourceFile, mergeResults, withinDepth } from '../types.js';
+import { type CollectOptions, type CollectResult, type SourceFile, emptyResult, mergeResults, withinDepth } from '../types.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
 import { EvaluationBudget } from './evaluation-budget.js';
 import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
@@ -24,6 +24,7 @@ import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
+import { type TerragruntUnits, UnitInstance, isTerragruntFile, markModuleOrigins, readUnits } from '../terragrunt/index.js';
 
 export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
@@ -400,14 +401,18 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
   const replaced = replacedByTofu(files.map((f) => f.path));
   for (const f of files) {
+    if (isTerragruntFile(f.path)) continue;
     const replacement = replaced.get(f.path);
     if (replacement !== undefined) project.note(replacedNote(f.path, replacement));
     else await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
   }
   accountTerraformFiles(result, files, replaced, (p) => project.parsedFile(isAbsolute(p) ? p : resolve(p)));
   let called: Set<string>;
+  let terragrunt: TerragruntUnits;
   try {
+    terragrunt = await readUnits(project, files, opts, result);
     called = await project.loadCalledModules();
+    for (const dir of terragrunt.called) called.add(dir);
   } catch (e) {
     project.notes.push(internalErrorNote(errorSummary(e), files[0]?.path, undefined, 'reading the called Terraform modules'));
     return result;
@@ -416,6 +421,12 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
   for (const dir of project.moduleDirs()) {
     if (called.has(dir)) continue;
     collectRoot(project, dir, reported, result);
+  }
+  for (const unit of terragrunt.units) {
+    const part = emptyResult();
+    collectRoot(project, unit.dir, reported, part, (budget) => new UnitInstance(unit.call, project.host(unit.dir, [], budget), unit.evaluation));
+    markModuleOrigins(part.resources);
+    mergeResults(result, part);
   }
   // Secret values never enter the inventory: only redacted evidence of credentials does.
   redactResources(result.resources);
@@ -426,11 +437,11 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
  * One root module (with the modules it calls) into resources: its own evaluation budget, and its
  * own boundary, so an unexpected failure in one root leaves the other roots' results whole.
  */
-function collectRoot(project: Project, dir: string, reported: Set<string>, into: CollectResult): void {
+function collectRoot(project: Project, dir: string, reported: Set<string>, into: CollectResult, unitRoot?: (budget: EvaluationBudget) => ModuleInstance): void {
   const budget = new EvaluationBudget();
   const folder = project.rootName(dir);
   try {
-    const root = new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir, budget), project.host(dir, [dir], budget));
+    const root = unitRoot?.(budget) ?? new ModuleInstance(project.def(dir), '', undefined, project.tfvarsFor(dir, budget), project.host(dir, [dir], budget));
     const instances: ResourceInstance[] = [];
     project.collect(root, instances, dir);
     const resources: Resource[] = [];
