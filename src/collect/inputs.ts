@@ -34,6 +34,19 @@ export interface InputSet {
   bytes: number;
   /** What the scan's readers may reach: the collectors read module folders under it too. */
   policy: ReadPolicy;
+  /** For the input ledger: every file given or found (read or refused), in the order met. */
+  files: string[];
+  /** Files named on the command line (`<stdin>` for `-`): nothing analysable in one is a warning. */
+  named: Set<string>;
+  /** Files and folders the walk did not enter: an exclude glob, or a folder never walked (`.git`, `node_modules`). */
+  excluded: ExcludedInput[];
+}
+
+export interface ExcludedInput {
+  path: string;
+  /** A folder is one entry: what it holds was never listed. */
+  folder: boolean;
+  reason: string;
 }
 
 
@@ -51,7 +64,7 @@ function isInputName(name: string): boolean {
 export function readInputs(options: InputOptions): InputSet {
   const policy = readPolicy(options.root, options.paths, options);
   const reader = new InputReader(policy);
-  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy };
+  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy, files: [], named: new Set(), excluded: [] };
   const seenFiles = new Set<string>();
 
   const note = (n: CoverageNote): void => {
@@ -61,6 +74,7 @@ export function readInputs(options: InputOptions): InputSet {
   const addFile = (path: string): void => {
     if (seenFiles.has(path)) return;
     seenFiles.add(path);
+    set.files.push(path);
     const read = reader.readText(path);
     if (!read.ok) {
       if (read.note) note(read.note);
@@ -77,6 +91,8 @@ export function readInputs(options: InputOptions): InputSet {
     if (given === '-') {
       const input = options.stdin;
       if (input === undefined) continue;
+      set.files.push(STDIN_PATH);
+      set.named.add(STDIN_PATH);
       const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
       if (buf.length > options.maxFileBytes) {
         note({ kind: 'limit', level: 'error', file: STDIN_PATH, line: 1, message: `standard input is over the per-file limit of ${formatBytes(options.maxFileBytes)} (--max-file-size)` });
@@ -95,12 +111,16 @@ export function readInputs(options: InputOptions): InputSet {
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
+      set.files.push(abs);
       note({ kind: 'skipped', level: 'error', file: abs, message: 'no such file or directory' });
       continue;
     }
     // A file named on the command line is read whatever its name.
-    if (isDir) walk(abs, options, reader, addFile, note, new Set());
-    else addFile(abs);
+    if (isDir) walk(abs, options, reader, addFile, note, new Set(), (e) => set.excluded.push(e));
+    else {
+      set.named.add(abs);
+      addFile(abs);
+    }
   }
   return set;
 }
@@ -112,6 +132,7 @@ function walk(
   addFile: (path: string) => void,
   note: (n: CoverageNote) => void,
   visited: Set<string>,
+  exclude: (e: ExcludedInput) => void,
 ): void {
   const listed = reader.listFolder(dir);
   if (!listed.ok) {
@@ -125,9 +146,17 @@ function walk(
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = relative(options.root, full).split(sep).join('/');
-    if (options.exclude.some((g) => globMatchesPathOrParent(g, rel))) continue;
+    const glob = options.exclude.find((g) => globMatchesPathOrParent(g, rel));
+    if (glob !== undefined) {
+      const folder = isFolder(entry, full);
+      if (folder || isInputName(entry.name)) exclude({ path: full, folder, reason: `excluded by ${glob}` });
+      continue;
+    }
     if (isFolder(entry, full)) {
-      if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      if (SKIPPED_DIRECTORIES.has(entry.name)) {
+        exclude({ path: full, folder: true, reason: 'skipped folder' });
+        continue;
+      }
       if (isChart && (entry.name === 'templates' || entry.name === 'charts')) {
         if (entry.name === 'templates') {
           note({
@@ -139,7 +168,7 @@ function walk(
         }
         continue;
       }
-      walk(full, options, reader, addFile, note, visited);
+      walk(full, options, reader, addFile, note, visited, exclude);
     } else if (isInputName(entry.name)) {
       if (isChart && entry.name !== 'Chart.yaml' && /^values.*\.ya?ml$/.test(entry.name)) continue;
       // Links, FIFOs and devices with an input's name go to the reader too: it says why it refuses them.

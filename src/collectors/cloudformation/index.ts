@@ -6,7 +6,7 @@ import { join, parent } from '../../util/pointer.js';
 import type { ParsedDocument } from '../../util/structured.js';
 import { NestingTooDeep, noteNesting } from '../../util/nesting.js';
 import { commentSuppressions, type SuppressionTarget } from '../comment-suppressions.js';
-import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
+import { account, emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
 import { BodyBuilder, type ResourceSource } from './body-builder.js';
 import type { EmbeddedContext } from './embedded-json.js';
 import { asObject, TemplateContext, type TemplateResource } from './intrinsics.js';
@@ -36,6 +36,7 @@ interface Built {
 
 export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
+  account(result, file.path, 'CloudFormation template');
   const template = asObject(doc.value);
   const resourcesNode = asObject(template?.['Resources']);
   if (!template || !resourcesNode) return result;

@@ -1,7 +1,7 @@
 /** The Terraform HCL collector: modules evaluated statically, resources in canonical shapes with positions. */
 import { basename, dirname, isAbsolute, join as joinPath, relative, resolve, sep } from 'node:path';
 import type { ClusterInfo, CoverageNote, JsonValue, Position, PositionMap, Resource } from '../../model/types.js';
-import { type CollectOptions, type CollectResult, type SourceFile, mergeResults, withinDepth } from '../types.js';
+import { account, type CollectOptions, type CollectResult, type SourceFile, mergeResults, withinDepth } from '../types.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
 import { EvaluationBudget } from './evaluation-budget.js';
 import { isStackOverflow, STACK_OVERFLOW_MESSAGE } from '../../util/nesting.js';
@@ -393,7 +393,10 @@ function clusterOf(r: Resource): ClusterInfo {
 export async function collectTerraform(files: SourceFile[], opts: CollectOptions): Promise<CollectResult> {
   const project = new Project(opts);
   const result: CollectResult = { resources: [], clusters: [], notes: project.notes };
-  for (const f of files) await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
+  for (const f of files) {
+    await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
+    account(result, f.path, 'Terraform');
+  }
   let called: Set<string>;
   try {
     called = await project.loadCalledModules();
