@@ -18,6 +18,7 @@ import { collectArm, isArmTemplate } from './arm/index.js';
 import { collectAzureCli, isAzureCliDump } from './azure-cli.js';
 import { collectTerraformPlan, isTerraformPlan } from './terraform-plan.js';
 import { collectGcloudJson, isGcloudJson } from './gcp/gcloud-json.js';
+import { collectPulumiProject, isPulumiProject } from './pulumi.js';
 import { redactResources } from '../credentials/redact.js';
 
 function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
@@ -64,6 +65,7 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
       else if (isAzureCliDump(doc.value)) mergeResults(result, withinDepth(collectAzureCli(file, doc, opts), opts.limits));
       else if (isTerraformPlan(doc.value)) mergeResults(result, withinDepth(collectTerraformPlan(file, doc, opts), opts.limits));
       else if (isGcloudJson(doc.value)) mergeResults(result, withinDepth(collectGcloudJson(file, doc, opts), opts.limits));
+      else if (isPulumiProject(file.path, doc.value)) mergeResults(result, collectPulumiProject(file, doc));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
     } catch (e) {
       const line = doc.positions['']?.line ?? 1;
