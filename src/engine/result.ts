@@ -1,5 +1,4 @@
-import type { CoverageNote, Finding, InputLedger, InputState, Severity } from '../model/types.js';
-import type { UnreadObjects } from '../model/read-kinds.js';
+import type { CoverageNote, Finding, InputLedger, InputState, Severity, UnreadObjects } from '../model/types.js';
 import type { RuleMeta } from './rule-api.js';
 import type { ConfigurationChange, ScanConfiguration } from './configuration.js';
 

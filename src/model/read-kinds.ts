@@ -3,18 +3,12 @@
  * parsed and checked for stored credentials, but holds nothing about workload identity: the
  * summary counts it as an object of a kind no rule reads, not as a resource.
  */
-import type { Resource } from './types.js';
+import type { Resource, UnreadObjects } from './types.js';
 import { COLLECTED_TYPES } from '../live/kubernetes/resource-types.js';
 import { POD_TEMPLATE_KINDS } from '../rules-support/azure.js';
 
 /** What a live scan lists is what the rules read; every kind with a pod template runs workloads. */
 const READ_KINDS = new Set<string>([...COLLECTED_TYPES.map((t) => t.kind), ...POD_TEMPLATE_KINDS]);
-
-export interface UnreadObjects {
-  count: number;
-  /** Kind → objects, for the summary (`ConfigMap 7, Ingress 5`). */
-  byKind: Record<string, number>;
-}
 
 /**
  * Kubernetes objects no rule reads: of a kind outside {@link READ_KINDS}, holding no credential,

@@ -243,6 +243,13 @@ export interface LedgerEntry {
   reason?: string;
 }
 
+/** Kubernetes objects of kinds no rule reads (see src/model/read-kinds.ts). */
+export interface UnreadObjects {
+  count: number;
+  /** Kind → objects, most first (`Ingress 5, Service 3`). */
+  byKind: Record<string, number>;
+}
+
 /** The input ledger: every input file of a scan in one state. Entries sorted by file. */
 export interface InputLedger {
   entries: LedgerEntry[];
