@@ -87,8 +87,9 @@ describe('the input ledger', () => {
   it('carries the same lists in SARIF, with the warning as a notification naming the file, valid against the schema', async () => {
     const run = scan('--format', 'sarif');
     expect(run.status).toBe(2);
-    const { schemaErrors } = await validateSarif(run.stdout);
+    const { schemaErrors, multitoolErrors } = await validateSarif(run.stdout);
     expect(schemaErrors).toEqual([]);
+    expect(multitoolErrors).toEqual([]);
     const sarif = JSON.parse(run.stdout) as { runs: { properties: Record<string, unknown>; invocations: { toolExecutionNotifications: { level: string; properties: { kind: string }; locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[] };
     expect(sarif.runs[0]!.properties).toEqual({ inputCounts: EXPECTED_COUNTS, inputs: EXPECTED_LISTS });
     const notifications = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
