@@ -1,11 +1,9 @@
 /** The input ledger: every file given or found ends in one state, and every report says so. */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif-validate.js';
-import { NO_SUB, role } from './action/workspace.js';
+import { NO_SUB, role, workspace } from './action/workspace.js';
 import { buildLedger, ledgerCounts, ledgerNotes } from '../src/collect/ledger.js';
 import type { Resource } from '../src/model/types.js';
 
@@ -38,15 +36,6 @@ metadata:
 
 const PULUMI = 'name: platform\nruntime: nodejs\ndescription: the EKS cluster and its roles\n';
 
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podtrust-ledger-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
 /** One file of each state: analysed, recognised but not analysed, not infrastructure, excluded (a glob and a skipped folder), unparsable. */
 const EVERY_STATE = {
   'k8s/app.yaml': MANIFEST,
@@ -70,7 +59,7 @@ const EXPECTED_LISTS = {
 const EXPECTED_COUNTS = { analysed: 1, notAnalysed: 1, notInfrastructure: 1, excluded: 2, unparsable: 1 };
 
 describe('the input ledger', () => {
-  const dir = tree(EVERY_STATE);
+  const dir = workspace(EVERY_STATE);
   const scan = (...args: string[]) => runCli(['scan', dir, '--root', dir, '--exclude', 'vendor/**', ...args]);
 
   it('counts and lists every state in the JSON report, and kinds no rule reads apart from resources', () => {
@@ -119,21 +108,21 @@ describe('the input ledger', () => {
   });
 
   it('leaves the exit to the findings on warnings, and exits 2 on them with --strict', () => {
-    const warned = tree({ 'infra/Pulumi.yaml': PULUMI, 'k8s/app.yaml': MANIFEST });
+    const warned = workspace({ 'infra/Pulumi.yaml': PULUMI, 'k8s/app.yaml': MANIFEST });
     expect(runCli(['scan', warned, '--root', warned]).status).toBe(0);
     expect(runCli(['scan', warned, '--root', warned, '--strict']).status).toBe(2);
-    const wide = tree({ 'infra/Pulumi.yaml': PULUMI, 'iam/wide.json': role('wide', NO_SUB) });
+    const wide = workspace({ 'infra/Pulumi.yaml': PULUMI, 'iam/wide.json': role('wide', NO_SUB) });
     expect(runCli(['scan', wide, '--root', wide]).status).toBe(1);
     expect(runCli(['scan', wide, '--root', wide, '--strict']).status).toBe(2);
-    const clean = tree({ 'k8s/app.yaml': MANIFEST });
+    const clean = workspace({ 'k8s/app.yaml': MANIFEST });
     expect(runCli(['scan', clean, '--root', clean, '--strict']).status).toBe(0);
     // An unparsable file makes the scan incomplete with or without --strict, whatever the findings.
-    const broken = tree({ 'iam/wide.json': role('wide', NO_SUB), 'broken.yaml': 'a: [1\n' });
+    const broken = workspace({ 'iam/wide.json': role('wide', NO_SUB), 'broken.yaml': 'a: [1\n' });
     expect(runCli(['scan', broken, '--root', broken]).status).toBe(2);
   });
 
   it('warns about a file named on the command line that holds nothing podtrust reads, and about a scan that analysed nothing', () => {
-    const named = tree({ 'README.yaml': 'title: how we deploy\n', 'k8s/app.yaml': MANIFEST });
+    const named = workspace({ 'README.yaml': 'title: how we deploy\n', 'k8s/app.yaml': MANIFEST });
     const run = runCli(['scan', join(named, 'README.yaml'), join(named, 'k8s', 'app.yaml'), '--root', named, '--format', 'json']);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('README.yaml:1: warning: named on the command line but holds no infrastructure podtrust reads');
@@ -148,13 +137,13 @@ describe('the input ledger', () => {
   });
 
   it('never passes a repository of unrecognised files as clean', () => {
-    const unknown = tree({ 'deploy/values.yaml': 'replicas: 2\n', 'package.json': '{ "name": "x" }\n' });
+    const unknown = workspace({ 'deploy/values.yaml': 'replicas: 2\n', 'package.json': '{ "name": "x" }\n' });
     const run = runCli(['scan', unknown, '--root', unknown, '--format', 'json']);
     const report = JSON.parse(run.stdout) as { summary: { inputs: unknown }; notes: unknown[] };
     expect(report.summary.inputs).toEqual({ analysed: 0, notAnalysed: 0, notInfrastructure: 2, excluded: 0, unparsable: 0 });
     expect(report.notes).toEqual([{ kind: 'nothing-analysed', level: 'warning', message: 'nothing was analysed: none of the 2 input file(s) holds infrastructure podtrust reads (2 not infrastructure)' }]);
     expect(run.stderr).toContain('warning: nothing was analysed');
-    const empty = tree({});
+    const empty = workspace({});
     expect(runCli(['scan', empty, '--root', empty]).stderr).toContain('warning: nothing was analysed: no input file was found');
   });
 
