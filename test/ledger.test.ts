@@ -6,6 +6,10 @@ import { validateSarif } from './helpers/sarif-validate.js';
 import { NO_SUB, role, workspace } from './action/workspace.js';
 import { buildLedger, ledgerCounts, ledgerNotes } from '../src/collect/ledger.js';
 import type { Resource } from '../src/model/types.js';
+import { scan as scanFiles } from '../src/scan.js';
+import { decideVerdict } from '../src/engine/verdict.js';
+import { planAnnotations } from '../src/action/annotations.js';
+import { renderJobSummary } from '../src/action/summary.js';
 
 const MANIFEST = `apiVersion: v1
 kind: ServiceAccount
@@ -152,6 +156,19 @@ describe('the input ledger', () => {
     const report = JSON.parse(run.stdout) as { inputs: { notInfrastructure: unknown[] } };
     expect(report.inputs.notInfrastructure).toEqual([{ file: '<stdin>' }]);
     expect(run.stderr).toContain('<stdin>:1: warning: named on the command line but holds no infrastructure podtrust reads');
+  });
+});
+
+describe('the GitHub Action', () => {
+  it('annotates an input recognised but not analysed and counts the inputs in its job summary, passing on findings alone', async () => {
+    const dir = workspace({ 'infra/Pulumi.yaml': PULUMI, 'k8s/app.yaml': MANIFEST });
+    const result = await scanFiles({ paths: [dir], root: dir, workers: 0 });
+    const verdict = decideVerdict(result, { failOn: 'high' });
+    expect(verdict.exitCode).toBe(0);
+    expect(planAnnotations(result).annotations).toContainEqual(expect.objectContaining({ kind: 'warning', title: 'podtrust: unsupported', file: 'infra/Pulumi.yaml', startLine: 2 }));
+    const summary = renderJobSummary(result, { helpUris: new Map(), notAnnotated: 0, sarifFile: 'podtrust.sarif', failOn: 'high', verdict });
+    expect(summary).toContain('inputs: 1 analysed, 1 recognised but not analysed, 0 not infrastructure, 0 excluded, 0 unparsable');
+    expect(summary).toContain('objects of kinds no rule reads: 3 (Ingress 2, Service 1)');
   });
 });
 
