@@ -138,6 +138,7 @@ function summarize(inventory: Inventory, findings: Finding[], notes: CoverageNot
     bySeverity,
     suppressed,
     partial: notes.some((n) => n.level === 'error'),
+    warnings: notes.filter((n) => n.level === 'warning').length,
   };
 }
 

@@ -70,7 +70,7 @@ describe('the input ledger', () => {
     const run = scan('--format', 'json');
     expect(run.status).toBe(2);
     const report = JSON.parse(run.stdout) as { summary: Record<string, unknown>; inputs: unknown; notes: { kind: string; level: string; file?: string; line?: number }[] };
-    expect(report.summary).toMatchObject({ files: 1, resources: 1, partial: true, inputs: EXPECTED_COUNTS, unreadObjects: { count: 3, byKind: { Ingress: 2, Service: 1 } } });
+    expect(report.summary).toMatchObject({ files: 1, resources: 1, partial: true, warnings: 1, inputs: EXPECTED_COUNTS, unreadObjects: { count: 3, byKind: { Ingress: 2, Service: 1 } } });
     expect(report.inputs).toEqual(EXPECTED_LISTS);
     // The note shape is unchanged: kind, level, message, file, line.
     expect(report.notes).toContainEqual({ kind: 'parse-error', level: 'error', message: expect.any(String), file: 'broken.yaml', line: 2, column: 1 });
@@ -99,7 +99,7 @@ describe('the input ledger', () => {
       expect(run.stdout).toContain(line);
       expect(run.stdout).toContain(unread);
     }
-    expect(scan().stdout).toContain('1 file, 1 resource');
+    expect(scan().stdout).toContain('No findings · 1 file, 1 resource · incomplete scan (see notes) · 1 warning (see notes)');
   });
 
   it('prints each warning and error on stderr, in every format', () => {

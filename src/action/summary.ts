@@ -55,7 +55,7 @@ export function renderJobSummary(result: ScanResult, ctx: SummaryContext): strin
   if (change !== undefined) section(lines, `**⚠️ ${cell(change.heading)}:**`, change.items);
   const configuration = configurationLines(result.configuration, result.root);
   lines.push(
-    `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial))}`,
+    `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings))}`,
     '',
     ...ledgerLines(result.summary).flatMap((line) => [cell(line), '']),
     `| ${SEVERITIES.join(' | ')} | suppressed |${hasBaseline ? ' new |' : ''}`,

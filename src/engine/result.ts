@@ -15,6 +15,8 @@ export interface ScanSummary {
   suppressed: number;
   /** True when some input could not be read (exit code 2). */
   partial: boolean;
+  /** Coverage notes of level `warning` (exit code 2 with `--strict`). */
+  warnings?: number;
 }
 
 /** The one value reporters receive. Findings are sorted (severity, file, line, rule) and deterministic. */

@@ -41,8 +41,8 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `3 findings: 1 critical, 2 high · 14 files, 40 resources · 1 suppressed` */
-export function summaryLine(counts: FindingCounts, files: number, resources: number, partial: boolean): string {
+/** `3 findings: 1 critical, 2 high · 14 files, 40 resources · 1 suppressed · 2 warnings (see notes)` */
+export function summaryLine(counts: FindingCounts, files: number, resources: number, partial: boolean, warnings = 0): string {
   const total = counts.active.length;
   const severities = SEVERITIES.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`);
   const parts = [total === 0 ? 'No findings' : `${plural(total, 'finding')}: ${severities.join(', ')}`];
@@ -50,6 +50,7 @@ export function summaryLine(counts: FindingCounts, files: number, resources: num
   parts.push(`${plural(files, 'file')}, ${plural(resources, 'resource')}`);
   if (counts.suppressed.length > 0) parts.push(`${counts.suppressed.length} suppressed`);
   if (partial) parts.push('incomplete scan (see notes)');
+  if (warnings > 0) parts.push(`${plural(warnings, 'warning')} (see notes)`);
   return parts.join(' · ');
 }
 

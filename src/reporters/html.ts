@@ -141,7 +141,7 @@ export function renderHtml(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
   const byRule = findingsByRule(counts.active);
-  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
+  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const body = [
     '<h1>podtrust report</h1>',
     `<p class="muted">${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>`,

@@ -109,6 +109,7 @@ export function buildJson(result: ScanResult) {
       },
       suppressed: summary.suppressed,
       partial: summary.partial,
+      ...(summary.warnings !== undefined ? { warnings: summary.warnings } : {}),
       ...(summary.inputs !== undefined ? { inputs: ledgerCountsJson(summary) } : {}),
       ...(summary.unread !== undefined ? { unreadObjects: { count: summary.unread.count, byKind: { ...summary.unread.byKind } } } : {}),
     },

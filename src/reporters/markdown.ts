@@ -103,7 +103,7 @@ function identityMapSection(result: ScanResult): string[] {
 export function renderMarkdown(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
-  const lines = ['# podtrust report', '', escapeMarkdown(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial)), ''];
+  const lines = ['# podtrust report', '', escapeMarkdown(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings)), ''];
   for (const line of ledgerLines(result.summary)) lines.push(escapeMarkdown(line), '');
 
   lines.push('| Severity | Findings |', '| --- | ---: |');

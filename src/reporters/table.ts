@@ -162,7 +162,7 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
       blocks.push(renderList(rows, severities, width, paint));
     }
   }
-  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
+  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const configuration = renderSection(configurationLines(result.configuration, result.root), width, paint);
   const ledger = ledgerLines(result.summary).flatMap((line) => wrapText(sanitizeTerminal(line), width));
   blocks.push([...wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)), ...ledger, ...configuration].join('\n'));
