@@ -177,7 +177,7 @@ describe('buildLedger', () => {
 
   it('puts each file in exactly one state, an error first', () => {
     const ledger = buildLedger(
-      { files: ['/r/a.yaml', '/r/b.bicep', '/r/c.yaml', '/r/d.yaml', '/r/a.yaml'], excluded: [{ path: '/r/.git', folder: true, reason: 'skipped folder' }] },
+      { files: ['/r/a.yaml', '/r/b.bicep', '/r/c.yaml', '/r/d.yaml', '/r/a.yaml'], excluded: [{ path: '/r/.git', folder: true, reason: 'skipped folder' }, { path: '/r/.git', folder: true, reason: 'skipped folder' }] },
       [
         { file: '/r/a.yaml', format: 'Kubernetes manifest', state: 'analysed' },
         { file: '/r/b.bicep', format: 'Bicep', state: 'not-analysed' },

@@ -34,7 +34,13 @@ export function buildLedger(inputs: Pick<InputSet, 'files' | 'excluded'>, accoun
     else if (f && f.notAnalysed.size > 0) entries.push({ file, state: 'not-analysed', format: [...f.notAnalysed].sort().join(', ') });
     else entries.push({ file, state: 'not-infrastructure' });
   }
-  for (const e of inputs.excluded) entries.push({ file: e.path, state: 'excluded', folder: e.folder, reason: e.reason });
+  // Overlapping paths (a folder and one inside it) meet an excluded folder twice: it is one entry.
+  const excluded = new Set<string>();
+  for (const e of inputs.excluded) {
+    if (excluded.has(e.path)) continue;
+    excluded.add(e.path);
+    entries.push({ file: e.path, state: 'excluded', folder: e.folder, reason: e.reason });
+  }
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { entries };
 }
