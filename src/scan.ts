@@ -26,6 +26,8 @@ import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
 import type { ExternalToolOptions } from './util/external-tool.js';
+import { buildLedger, ledgerCounts, ledgerNotes } from './collect/ledger.js';
+import { unreadObjects } from './model/read-kinds.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */
@@ -116,7 +118,9 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
   const clusters = mergeClusters(collected.clusters, config.clusters, options.root);
   assignClusters(collected.resources, clusters, config.clusters, options.root);
-  return { version: 1, resources: collected.resources, clusters, notes: collected.notes };
+  const ledger = buildLedger(inputs, collected.accounts ?? [], collected.notes, collected.resources);
+  collected.notes.push(...ledgerNotes(ledger, inputs.named, collected.resources));
+  return { version: 1, resources: collected.resources, clusters, notes: collected.notes, inputs: ledger };
 }
 
 /** One order for collected data, whichever way it was collected (sequentially or in workers). */
@@ -137,13 +141,17 @@ function summarize(inventory: Inventory, findings: Finding[], notes: CoverageNot
     if (f.suppression) suppressed++;
     else bySeverity[f.severity]++;
   }
+  const unread = unreadObjects(inventory.resources).objects;
   return {
     files,
-    resources: inventory.resources.length,
+    resources: inventory.resources.length - unread.count,
+    unread,
+    inputs: ledgerCounts(inventory.inputs),
     findings: findings.length - suppressed,
     bySeverity,
     suppressed,
     partial: notes.some((n) => n.level === 'error'),
+    warnings: notes.filter((n) => n.level === 'warning').length,
   };
 }
 
@@ -171,6 +179,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
     rules: out.rules,
     notes,
     summary: summarize(inventory, findings, notes, files),
+    ...(inventory.inputs !== undefined ? { inputs: inventory.inputs } : {}),
     configuration: scanConfiguration(config, catalog.map((r) => r.meta)),
     identities: identityLinks(model),
     resourceClusters: resourceClusters(model),

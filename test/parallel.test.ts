@@ -1,6 +1,6 @@
 /** Collecting in worker threads gives exactly the result of collecting in one thread. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
@@ -34,6 +34,10 @@ describe('parallel collection', () => {
     expect(parallel.findings.length).toBeGreaterThan(20);
     expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
     expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+    // The input ledger: accounts travel whole from the workers.
+    expect(sequential.summary.inputs?.analysed).toBeGreaterThan(100);
+    expect(JSON.stringify(parallel.inputs)).toBe(JSON.stringify(sequential.inputs));
+    expect(JSON.stringify(parallel.summary)).toBe(JSON.stringify(sequential.summary));
   });
 
   it('gives identical findings with and without workers on a generated monorepo of many roots', async () => {
@@ -42,6 +46,9 @@ describe('parallel collection', () => {
     const { generateIac } = (await import('../bench/generate-iac.mjs')) as { generateIac: (dir: string, files: number, seed: number) => unknown };
     const dir = mkdtempSync(join(tmpdir(), 'podtrust-monorepo-'));
     generateIac(dir, 312, 42);
+    // A file of each other state of the input ledger, for the workers to account for too.
+    writeFileSync(join(dir, 'Pulumi.yaml'), 'name: platform\nruntime: go\n');
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 2\n');
     const sequential = await api.scan({ paths: [dir], root: dir, workers: 0 });
     const parallel = await api.scan({ paths: [dir], root: dir, workers: 2 });
     expect(sequential.summary.resources).toBeGreaterThan(2500);
@@ -49,6 +56,10 @@ describe('parallel collection', () => {
     expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
     expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
     expect(JSON.stringify(parallel.identities)).toBe(JSON.stringify(sequential.identities));
+    expect(sequential.summary.inputs).toMatchObject({ 'not-analysed': 1, 'not-infrastructure': 1, unparsable: 0 });
+    expect(sequential.summary.inputs?.analysed).toBeGreaterThan(300);
+    expect(JSON.stringify(parallel.inputs)).toBe(JSON.stringify(sequential.inputs));
+    expect(JSON.stringify(parallel.summary)).toBe(JSON.stringify(sequential.summary));
     const [one, two] = [await api.collectInventory({ paths: [dir], root: dir, workers: 0 }), await api.collectInventory({ paths: [dir], root: dir, workers: 2 })];
     expect(one.clusters.length).toBeGreaterThan(10);
     expect(JSON.stringify(two.clusters)).toBe(JSON.stringify(one.clusters));

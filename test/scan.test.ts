@@ -88,6 +88,7 @@ describe('scan()', () => {
     expect(broken.notes.map((n) => [n.file?.replace(dir, ''), n.line, n.message])).toEqual([
       ['/missing', undefined, 'no such file or directory'],
       ['/trust.json', 6, 'invalid JSON: expected "," between values'],
+      [undefined, undefined, 'nothing was analysed: none of the 2 input file(s) holds infrastructure podtrust reads (2 unparsable)'],
     ]);
   });
 
@@ -99,7 +100,11 @@ describe('scan()', () => {
     writeFileSync(join(root, 'app', 'main.tf'), `module "x" {\n  source = "${relative(join(root, 'app'), outside)}"\n}\n`);
     const result = await scan({ paths: [root], root });
     expect(result.summary.resources).toBe(0);
-    expect(result.notes).toEqual([expect.objectContaining({ kind: 'module', level: 'warning', file: join(root, 'app', 'main.tf'), line: 1, message: expect.stringContaining('its folder is outside the scan root') })]);
+    expect(result.notes).toEqual([
+      expect.objectContaining({ kind: 'module', level: 'warning', file: join(root, 'app', 'main.tf'), line: 1, message: expect.stringContaining('its folder is outside the scan root') }),
+      // The Terraform file was read, but nothing in it is a resource: the scan says so.
+      expect.objectContaining({ kind: 'nothing-analysed', level: 'warning', message: 'nothing was analysed: none of the 1 input file(s) holds infrastructure podtrust reads' }),
+    ]);
   });
 
   it('reads typed lists as the API returns them, whose items carry no kind', async () => {

@@ -34,9 +34,16 @@ describe('decideVerdict', () => {
     expect(decideVerdict(sampleResult(), { failOn: 'low' }).exitCode).toBe(2);
   });
 
-  it('counts a permission gap only when strict', () => {
-    expect(decideVerdict(sample, { failOn: 'none', strict: true })).toMatchObject({ exitCode: 2, reason: 'the scan is incomplete: a live resource type could not be read (strict)' });
+  it('counts a warning (a permission gap, an input not analysed) only when strict', () => {
+    expect(decideVerdict(sample, { failOn: 'none', strict: true })).toMatchObject({ exitCode: 2, reason: 'the scan is incomplete: 2 warning(s) (parse-error, permission) with --strict (see the coverage notes)' });
     expect(incompleteReason(false, sample.notes)).toBeUndefined();
+    const permissionOnly = sample.notes.filter((n) => n.kind === 'permission');
+    expect(incompleteReason(false, permissionOnly, true)).toBe('the scan is incomplete: a live resource type could not be read (strict)');
+    for (const kind of ['unsupported', 'unresolved', 'module', 'limit', 'nothing-analysed'] as const) {
+      expect(incompleteReason(false, [{ kind, level: 'warning', message: 'm' }], true)).toBe(`the scan is incomplete: 1 warning(s) (${kind}) with --strict (see the coverage notes)`);
+      expect(incompleteReason(false, [{ kind, level: 'warning', message: 'm' }], false)).toBeUndefined();
+      expect(incompleteReason(false, [{ kind, level: 'note', message: 'm' }], true)).toBeUndefined();
+    }
   });
 });
 

@@ -51,8 +51,10 @@ describe('a configuration that turns rules off and ignores findings', () => {
   it('is listed under the table summary, rule by rule and entry by entry', async () => {
     const table = renderTable(await scanOf(withConfig(CONFIG)), { color: false, width: 200 });
     const summary = table.slice(table.indexOf('No findings'));
-    expect(summary.split('\n').slice(0, 6)).toEqual([
+    expect(summary.split('\n').slice(0, 7)).toEqual([
       'No findings · 2 files, 2 resources · 1 suppressed',
+      // .podtrust.yaml is found by the walk too: the configuration, not infrastructure.
+      'inputs: 2 analysed, 0 recognised but not analysed, 1 not infrastructure, 0 excluded, 0 unparsable',
       'Configuration .podtrust.yaml: 1 rule off, 1 rule re-graded, 2 ignore entries:',
       '  - rule aws-trust-aud-missing graded low (its own severity: medium)',
       '  - rule aws-trust-sub-missing off (a critical rule)',

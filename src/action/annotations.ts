@@ -89,13 +89,21 @@ export function planAnnotations(result: ScanResult): AnnotationPlan {
   for (const note of result.notes) {
     if (note.level !== 'error' || note.file === undefined || used.error >= ANNOTATION_LIMIT) continue;
     used.error++;
-    annotations.push(noteAnnotation(result, note, note.file));
+    annotations.push(noteAnnotation(result, note, note.file, 'error'));
+  }
+  // An input recognised but not analysed, or named and holding nothing podtrust reads: a warning at the file.
+  for (const note of result.notes) {
+    if (note.level !== 'warning' || !LEDGER_WARNINGS.has(note.kind) || note.file === undefined || used.warning >= ANNOTATION_LIMIT) continue;
+    used.warning++;
+    annotations.push(noteAnnotation(result, note, note.file, 'warning'));
   }
   return { annotations, leftOut };
 }
 
-function noteAnnotation(result: ScanResult, note: CoverageNote, noteFile: string): Annotation {
-  const base: Annotation = { kind: 'error', title: `podtrust: ${note.kind}`, message: note.message };
+const LEDGER_WARNINGS: ReadonlySet<CoverageNote['kind']> = new Set(['unsupported', 'nothing-analysed']);
+
+function noteAnnotation(result: ScanResult, note: CoverageNote, noteFile: string, kind: AnnotationKind): Annotation {
+  const base: Annotation = { kind, title: `podtrust: ${note.kind}`, message: note.message };
   const file = annotatedFile(result.root, noteFile);
   if (file === undefined) return { ...base, message: `${shownPath(result.root, noteFile)}${note.line ? `:${note.line}` : ''}: ${note.message}` };
   return note.line ? { ...base, file, startLine: note.line, endLine: note.line } : { ...base, file };

@@ -1,7 +1,7 @@
 /** The job summary: counts, every finding (up to GitHub's size limit) with links to rule help, coverage notes. */
 import { SEVERITIES, type Finding } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
-import { countFindings, summaryLine } from '../reporters/counts.js';
+import { countFindings, ledgerLines, summaryLine } from '../reporters/counts.js';
 import { escapeMarkdown } from '../reporters/markdown.js';
 import { displayPath, shownPath } from '../reporters/paths.js';
 import { locationFile } from '../reporters/location.js';
@@ -55,8 +55,9 @@ export function renderJobSummary(result: ScanResult, ctx: SummaryContext): strin
   if (change !== undefined) section(lines, `**⚠️ ${cell(change.heading)}:**`, change.items);
   const configuration = configurationLines(result.configuration, result.root);
   lines.push(
-    `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial))}`,
+    `${verdict} · ${cell(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings))}`,
     '',
+    ...ledgerLines(result.summary).flatMap((line) => [cell(line), '']),
     `| ${SEVERITIES.join(' | ')} | suppressed |${hasBaseline ? ' new |' : ''}`,
     `|${SEVERITIES.map(() => ' ---: |').join('')} ---: |${hasBaseline ? ' ---: |' : ''}`,
     `| ${SEVERITIES.map((s) => counts.bySeverity[s]).join(' | ')} | ${counts.suppressed.length} |${hasBaseline ? ` ${counts.newCount} |` : ''}`,

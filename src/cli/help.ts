@@ -61,7 +61,6 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --max-response-size SIZE
                            one API answer (a page of a list) larger than this is abandoned
                            as it arrives, with an error naming the resource type (default 256MB)
-  --strict                 exit 2 when a resource type or API could not be read (403)
 
 Live clouds (read-only; credentials from each SDK's standard chain):
   --aws                    the AWS account of the current credentials (IAM, and EKS per region)
@@ -88,13 +87,18 @@ Output:
   --baseline FILE          a previous SARIF or JSON report: marks findings new or unchanged,
                            and says first what the configuration turned off since
   --only-new               report (and fail on) only findings not in the baseline
+  --strict                 exit 2 on any warning: an input recognised but not analysed, an
+                           undecided value, a module not fetched, a limit, a 403, a file named
+                           here from which nothing was analysed, a scan that analysed nothing
   --quiet, -q              no notes on stderr
   --verbose, -v            more detail on stderr
 
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it;
-2 the scan is incomplete (an input could not be read or hit an internal error, a
-live source could not be reached or authenticated, a usage or config error).
-Findings are written in every case.
+2 the scan is incomplete (an input could not be parsed, was refused or hit an internal
+error, a live source could not be reached or authenticated, a usage or config error),
+which wins over 1. Warnings (on stderr as "path:line: warning: ...") leave the exit to
+the findings, unless --strict. Findings are written in every case. Every report counts
+the inputs: analysed, recognised but not analysed, not infrastructure, excluded, unparsable.
 `;
 
 export const RULES_HELP = `Usage: podtrust rules [--format table|json|markdown]

@@ -261,9 +261,9 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     emit(r.text, r.path, '--report');
     if (!values.quiet) process.stderr.write(`${inertForLog(`podtrust: ${r.format} report written to ${r.path}`)}\n`);
   }
-  // The table on stdout lists the notes itself; every other format leaves them to stderr.
+  // The table on stdout lists the notes itself: then only errors and warnings go to stderr too, where CI logs and scripts read them.
   const notesInReport = format === 'table' && (values.output === undefined || values.output === '-');
-  reportNotes(result.notes, root, Boolean(values.quiet) || notesInReport);
+  reportNotes(notesInReport ? result.notes.filter((n) => n.level !== 'note') : result.notes, root, Boolean(values.quiet));
   if (values.output !== undefined && values.output !== '-' && !values.quiet) {
     const s = result.summary;
     process.stderr.write(`${inertForLog(`podtrust: ${s.findings} finding(s) written to ${String(values.output)}`)}\n`);

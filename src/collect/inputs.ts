@@ -7,7 +7,7 @@ import { existsSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
 import { STDIN_PATH, type SourceFile } from '../collectors/types.js';
-import { excludedBy } from '../util/glob.js';
+import { excludingGlob } from '../util/glob.js';
 import { InputReader, SKIPPED_DIRECTORIES, decodeText, formatBytes, type ReadPolicy, readPolicy } from '../util/input-reader.js';
 import { isTerraformFileName } from '../collectors/terraform/file-kinds.js';
 import { isTerragruntName } from '../collectors/terragrunt/names.js';
@@ -38,6 +38,19 @@ export interface InputSet {
   charts: string[];
   /** `.bicep` files: compiled by the Bicep pass. */
   bicep: SourceFile[];
+  /** For the input ledger: every file given or found (read or refused), in the order met. */
+  files: string[];
+  /** Files named on the command line (`<stdin>` for `-`): nothing analysable in one is a warning. */
+  named: Set<string>;
+  /** Files and folders the walk did not enter: an exclude glob, or a folder never walked (`.git`, `node_modules`). */
+  excluded: ExcludedInput[];
+}
+
+export interface ExcludedInput {
+  path: string;
+  /** A folder is one entry: what it holds was never listed. */
+  folder: boolean;
+  reason: string;
 }
 
 
@@ -65,7 +78,7 @@ function chartHolding(path: string, root: string): string | undefined {
 export function readInputs(options: InputOptions): InputSet {
   const policy = readPolicy(options.root, options.paths, options);
   const reader = new InputReader(policy);
-  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy, charts: [], bicep: [] };
+  const set: InputSet = { structured: [], terraform: [], notes: [], bytes: 0, policy, charts: [], bicep: [], files: [], named: new Set(), excluded: [] };
   const seenFiles = new Set<string>();
 
   const note = (n: CoverageNote): void => {
@@ -78,6 +91,7 @@ export function readInputs(options: InputOptions): InputSet {
   const addFile = (path: string): void => {
     if (seenFiles.has(path)) return;
     seenFiles.add(path);
+    set.files.push(path);
     const read = reader.readText(path);
     if (!read.ok) {
       if (read.note) note(read.note);
@@ -95,6 +109,8 @@ export function readInputs(options: InputOptions): InputSet {
     if (given === '-') {
       const input = options.stdin;
       if (input === undefined) continue;
+      set.files.push(STDIN_PATH);
+      set.named.add(STDIN_PATH);
       const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
       if (buf.length > options.maxFileBytes) {
         note({ kind: 'limit', level: 'error', file: STDIN_PATH, line: 1, message: `standard input is over the per-file limit of ${formatBytes(options.maxFileBytes)} (--max-file-size)` });
@@ -113,6 +129,7 @@ export function readInputs(options: InputOptions): InputSet {
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
+      set.files.push(abs);
       note({ kind: 'skipped', level: 'error', file: abs, message: 'no such file or directory' });
       continue;
     }
@@ -120,8 +137,11 @@ export function readInputs(options: InputOptions): InputSet {
     const chart = chartHolding(abs, resolve(options.root));
     if (chart) addChart(chart);
     // A file named on the command line is read whatever its name.
-    else if (isDir) walk(abs, options, reader, addFile, addChart, note, new Set());
-    else addFile(abs);
+    else if (isDir) walk(abs, options, reader, addFile, addChart, note, new Set(), (e) => set.excluded.push(e));
+    else {
+      set.named.add(abs);
+      addFile(abs);
+    }
   }
   return set;
 }
@@ -134,6 +154,7 @@ function walk(
   addChart: (dir: string) => void,
   note: (n: CoverageNote) => void,
   visited: Set<string>,
+  exclude: (e: ExcludedInput) => void,
 ): void {
   const listed = reader.listFolder(dir);
   if (!listed.ok) {
@@ -148,12 +169,20 @@ function walk(
   for (const entry of entries) {
     const full = join(dir, entry.name);
     const rel = relative(options.root, full).split(sep).join('/');
-    if (excludedBy(options.exclude, rel)) continue;
+    const glob = excludingGlob(options.exclude, rel);
+    if (glob !== undefined) {
+      const folder = isFolder(entry, full);
+      if (folder || isInputName(entry.name)) exclude({ path: full, folder, reason: `excluded by ${glob}` });
+      continue;
+    }
     if (isFolder(entry, full)) {
-      if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      if (SKIPPED_DIRECTORIES.has(entry.name)) {
+        exclude({ path: full, folder: true, reason: 'skipped folder' });
+        continue;
+      }
       // The Helm pass renders the chart: its templates and subcharts are not inputs of their own.
       if (isChart && (entry.name === 'templates' || entry.name === 'charts')) continue;
-      walk(full, options, reader, addFile, addChart, note, visited);
+      walk(full, options, reader, addFile, addChart, note, visited, exclude);
     } else if (isInputName(entry.name)) {
       if (isChart && entry.name !== 'Chart.yaml' && /^values.*\.ya?ml$/.test(entry.name)) continue;
       // Links, FIFOs and devices with an input's name go to the reader too: it says why it refuses them.

@@ -8,7 +8,7 @@ import type { ParsedDocument } from '../util/structured.js';
 import { createObject } from '../util/structured.js';
 import { relativeId } from './ids.js';
 import { rebase } from './kubernetes.js';
-import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
+import { account, emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { aksClusterInfo } from './azure/cluster.js';
 import { parseScope } from '../iam/azure-scope.js';
 
@@ -37,6 +37,7 @@ export function isAzureCliDump(value: JsonValue): boolean {
 
 export function collectAzureCli(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
+  account(result, file.path, 'Azure CLI JSON');
   const items: [JsonValue, string][] = Array.isArray(doc.value) ? doc.value.map((v, i) => [v, `/${i}`]) : [[doc.value, '']];
   const rel = relativeId(opts.root, file.path);
   for (const [item, ptr] of items) {

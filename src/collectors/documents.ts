@@ -21,6 +21,7 @@ import { collectAzureCli, isAzureCliDump } from './azure-cli.js';
 import { collectAwsCli, isAwsCliDump } from './aws-cli.js';
 import { collectTerraformPlan, isTerraformPlan } from './terraform-plan.js';
 import { collectGcloudJson, isGcloudJson } from './gcp/gcloud-json.js';
+import { collectPulumiProject, isPulumiProject } from './pulumi.js';
 import { redactResources } from '../credentials/redact.js';
 
 function parseStructured(file: SourceFile, limits: StructuredLimits): ParseOutput {
@@ -70,6 +71,7 @@ function collectDocuments(file: SourceFile, opts: CollectOptions, seenIds: Map<s
       else if (isAwsCliDump(doc.value)) mergeResults(result, withinDepth(collectAwsCli(file, doc, opts), opts.limits));
       else if (isTerraformPlan(doc.value)) mergeResults(result, withinDepth(collectTerraformPlan(file, doc, opts), opts.limits));
       else if (isGcloudJson(doc.value)) mergeResults(result, withinDepth(collectGcloudJson(file, doc, opts), opts.limits));
+      else if (isPulumiProject(file.path, doc.value)) mergeResults(result, collectPulumiProject(file, doc));
       // Anything else (values files, CI workflows, package.json, ...) is not ours: skipped quietly.
     } catch (e) {
       const line = doc.positions['']?.line ?? 1;

@@ -6,7 +6,7 @@
 import { basename, extname, relative, sep } from 'node:path';
 import type { CoverageNote, JsonValue, Position, PositionMap, Resource } from '../model/types.js';
 import { createObject, lenientJsonNote, parseJson, type ParsedDocument, type StructuredLimits } from '../util/structured.js';
-import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
+import { account, emptyResult, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { forEachInSubtree } from '../util/position-subtree.js';
 import { readPolicy } from '../iam/policy-statements.js';
 
@@ -56,6 +56,7 @@ interface Env {
 
 export function collectIamJson(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
+  account(result, file.path, 'IAM policy JSON');
   const relPath = file.path.startsWith('<') ? file.path : relative(opts.root, file.path).split(sep).join('/');
   const env: Env = { file, doc, relPath, limits: opts.limits, result };
   collect(env);

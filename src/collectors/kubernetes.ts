@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue, PositionMap, Resource, InSourceSuppression } from '../model/types.js';
 import type { ParsedDocument } from '../util/structured.js';
-import type { CollectOptions, CollectResult, SourceFile } from './types.js';
+import { account, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { escapeToken } from '../util/pointer.js';
 import { relativeId } from './ids.js';
 import { documentCommentSuppressions } from './kubernetes-comments.js';
@@ -23,6 +23,7 @@ export function isKubernetesObject(value: JsonValue): boolean {
 
 export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  account(result, file.path, 'Kubernetes manifest');
   const byPrefix: { prefix: string; resource: Resource }[] = [];
   const visit = (value: JsonValue, pointer: string, inherited?: { kind: string; apiVersion: string }): void => {
     if (!isObject(value)) return;

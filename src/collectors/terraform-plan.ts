@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue, PositionMap, Resource } from '../model/types.js';
 import type { ParsedDocument } from '../util/structured.js';
-import type { CollectOptions, CollectResult, SourceFile } from './types.js';
+import { account, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { mapTerraformResource } from './terraform/mapping.js';
 import { fromJson } from './terraform/values.js';
 import { rebase } from './kubernetes.js';
@@ -24,6 +24,7 @@ export function isTerraformPlan(value: JsonValue): boolean {
 
 export function collectTerraformPlan(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  account(result, file.path, 'Terraform plan JSON');
   const plan = doc.value as JsonObject;
   const key = isObject(plan.planned_values) ? 'planned_values' : 'values';
   const root = (plan[key] as JsonObject).root_module;

@@ -1,16 +1,22 @@
-import type { CoverageNote, Finding, Severity } from '../model/types.js';
+import type { CoverageNote, Finding, InputLedger, InputState, Severity, UnreadObjects } from '../model/types.js';
 import type { RuleMeta } from './rule-api.js';
 import type { ConfigurationChange, ScanConfiguration } from './configuration.js';
 
 export interface ScanSummary {
   /** Input files read (IaC) and live objects collected. */
   files: number;
+  /** Resources the rules read: Kubernetes objects of kinds no rule reads are in `unread` instead. */
   resources: number;
+  unread?: UnreadObjects;
+  /** Input files (and excluded folders) in each state of the ledger. */
+  inputs?: Record<InputState, number>;
   findings: number;
   bySeverity: Record<Severity, number>;
   suppressed: number;
   /** True when some input could not be read (exit code 2). */
   partial: boolean;
+  /** Coverage notes of level `warning` (exit code 2 with `--strict`). */
+  warnings?: number;
 }
 
 /** The one value reporters receive. Findings are sorted (severity, file, line, rule) and deterministic. */
@@ -23,6 +29,8 @@ export interface ScanResult {
   rules: RuleMeta[];
   notes: CoverageNote[];
   summary: ScanSummary;
+  /** The input ledger: each file given or found and its state (absent when the scan read no paths, e.g. a saved inventory only). */
+  inputs?: InputLedger;
   /** Rules the configuration turned off or re-graded, and its `ignore` entries. */
   configuration?: ScanConfiguration;
   /** Set by a baseline that carries its configuration: what this scan's configuration widened. */

@@ -8,7 +8,11 @@ import { atOrAbove } from './engine.js';
 
 export interface VerdictOptions {
   failOn: Severity | 'none';
-  /** A permission gap (a live resource type that could not be read) makes the scan incomplete. */
+  /**
+   * Every warning makes the scan incomplete: an input recognised but not analysed, a value left
+   * undecided, a module that could not be fetched, a limit reached, a permission gap, a file named
+   * on the command line (or a whole scan) from which nothing was analysed.
+   */
   strict?: boolean;
 }
 
@@ -24,12 +28,16 @@ export interface Verdict {
 
 /**
  * Why a scan (or a collection) is incomplete, or undefined when it is not: an error note, or
- * with `strict` a permission gap.
+ * with `strict` a warning (of any kind: see {@link VerdictOptions.strict}).
  */
 export function incompleteReason(partial: boolean, notes: readonly CoverageNote[], strict = false): string | undefined {
   if (partial || notes.some((n) => n.level === 'error')) return 'the scan is incomplete: some input could not be read (see the coverage notes)';
-  if (strict && notes.some((n) => n.kind === 'permission')) return 'the scan is incomplete: a live resource type could not be read (strict)';
-  return undefined;
+  if (!strict) return undefined;
+  const warnings = notes.filter((n) => n.level === 'warning');
+  if (warnings.length === 0) return undefined;
+  const kinds = [...new Set(warnings.map((n) => n.kind))].sort().join(', ');
+  if (kinds === 'permission') return 'the scan is incomplete: a live resource type could not be read (strict)';
+  return `the scan is incomplete: ${warnings.length} warning(s) (${kinds}) with --strict (see the coverage notes)`;
 }
 
 export function decideVerdict(result: ScanResult, options: VerdictOptions): Verdict {

@@ -179,7 +179,9 @@ export type CoverageKind =
   /** An input whose collection failed on an unexpected exception (a programming error it brought out). */
   | 'internal-error'
   /** A worker thread ended; its jobs were collected in the main thread. About the run, not an input. */
-  | 'worker-failed';
+  | 'worker-failed'
+  /** A file named on the command line, or the whole scan, from which nothing was analysed (a warning: never a silent pass). */
+  | 'nothing-analysed';
 
 /** Something the scan could not read or decide. `error` level notes make the scan partial (exit 2). */
 export interface CoverageNote {
@@ -211,6 +213,47 @@ export interface Inventory {
   resources: Resource[];
   clusters: ClusterInfo[];
   notes: CoverageNote[];
+  /** What became of each input file of this scan (see src/model/ledger.ts). Not saved in snapshots: it describes one scan's inputs. */
+  inputs?: InputLedger;
+}
+
+/** The state an input file ends in: exactly one per file given or found. */
+export type InputState = 'analysed' | 'not-analysed' | 'not-infrastructure' | 'excluded' | 'unparsable';
+export const INPUT_STATES: readonly InputState[] = ['analysed', 'not-analysed', 'not-infrastructure', 'excluded', 'unparsable'];
+/** How reports name each state. */
+export const INPUT_STATE_LABEL: Readonly<Record<InputState, string>> = {
+  analysed: 'analysed',
+  'not-analysed': 'recognised but not analysed',
+  'not-infrastructure': 'not infrastructure',
+  excluded: 'excluded',
+  unparsable: 'unparsable',
+};
+
+/** One input file (or, for `excluded`, a file or a whole skipped folder) and what became of it. */
+export interface LedgerEntry {
+  /** Absolute path as scanned (`<stdin>` for standard input); an excluded folder is one entry. */
+  file: string;
+  state: InputState;
+  /** `analysed`/`not-analysed`: the formats recognised (`Kubernetes manifest`, `Terraform`). */
+  format?: string;
+  /** `analysed`: the resources it produced (objects of kinds no rule reads not counted). */
+  resources?: number;
+  /** `excluded`: a folder that was not walked (counted once, not file by file). */
+  folder?: boolean;
+  /** `excluded`: why (`--exclude <glob>`, `skipped folder`); `unparsable`: the first error. */
+  reason?: string;
+}
+
+/** Kubernetes objects of kinds no rule reads (see src/model/read-kinds.ts). */
+export interface UnreadObjects {
+  count: number;
+  /** Kind → objects, most first (`Ingress 5, Service 3`). */
+  byKind: Record<string, number>;
+}
+
+/** The input ledger: every input file of a scan in one state. Entries sorted by file. */
+export interface InputLedger {
+  entries: LedgerEntry[];
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';

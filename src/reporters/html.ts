@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
-import { countFindings, findingsByRule, summaryLine } from './counts.js';
+import { countFindings, findingsByRule, ledgerLines, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
@@ -141,11 +141,12 @@ export function renderHtml(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
   const byRule = findingsByRule(counts.active);
-  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
+  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const body = [
     '<h1>podtrust report</h1>',
     `<p class="muted">${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>`,
     `<p id="summary">${escapeHtml(summary)}</p>`,
+    ...ledgerLines(result.summary).map((line) => `<p class="muted ledger">${escapeHtml(line)}</p>`),
     cards(result, counts),
     counts.active.length > 0 ? `<h2>By provider</h2>${breakdownTable('Provider', byProvider(result))}<h2>By cluster</h2>${breakdownTable('Cluster', byCluster(result))}` : '',
     identitySection(result),

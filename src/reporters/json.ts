@@ -4,6 +4,7 @@ import type { IgnoreScope, ScanConfiguration, ConfigurationChange } from '../eng
 import { displayPath } from './paths.js';
 import { clampRegion, locationFile } from './location.js';
 import { jsonText } from './json-text.js';
+import { ledgerCountsJson, ledgerListsJson } from './ledger.js';
 
 /** Bump on any change that can break a consumer; documented in docs/json-output.md. */
 export const JSON_SCHEMA_VERSION = 1;
@@ -108,10 +109,14 @@ export function buildJson(result: ScanResult) {
       },
       suppressed: summary.suppressed,
       partial: summary.partial,
+      ...(summary.warnings !== undefined ? { warnings: summary.warnings } : {}),
+      ...(summary.inputs !== undefined ? { inputs: ledgerCountsJson(summary) } : {}),
+      ...(summary.unread !== undefined ? { unreadObjects: { count: summary.unread.count, byKind: { ...summary.unread.byKind } } } : {}),
     },
     findings: result.findings.map((finding) => jsonFinding(result, titles, finding)),
     rules: result.rules.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, provider: rule.provider })),
     notes: result.notes.map((note) => jsonNote(result.root, note)),
+    ...(result.inputs !== undefined ? { inputs: ledgerListsJson(result.inputs, (file) => displayPath(result.root, file).path) } : {}),
     ...(result.configuration !== undefined ? { configuration: jsonConfiguration(result.root, result.configuration, result.configurationChange) } : {}),
   };
 }

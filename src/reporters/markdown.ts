@@ -1,7 +1,7 @@
 import { SEVERITIES, type Finding, type Location } from '../model/types.js';
 import type { RuleMeta } from '../engine/rule-api.js';
 import type { ScanResult } from '../engine/result.js';
-import { countFindings, findingsByRule, summaryLine } from './counts.js';
+import { countFindings, findingsByRule, ledgerLines, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
@@ -103,7 +103,8 @@ function identityMapSection(result: ScanResult): string[] {
 export function renderMarkdown(result: ScanResult): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
-  const lines = ['# podtrust report', '', escapeMarkdown(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial)), ''];
+  const lines = ['# podtrust report', '', escapeMarkdown(summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings)), ''];
+  for (const line of ledgerLines(result.summary)) lines.push(escapeMarkdown(line), '');
 
   lines.push('| Severity | Findings |', '| --- | ---: |');
   for (const severity of SEVERITIES) lines.push(`| ${severity} | ${counts.bySeverity[severity]} |`);

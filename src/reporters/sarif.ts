@@ -12,6 +12,7 @@ import { clampRegion, locationFile } from './location.js';
 import { pascalCase } from './pascal-case.js';
 import { problemSeverity, sarifLevel, securitySeverity } from './severity.js';
 import { jsonText } from './json-text.js';
+import { ledgerCountsJson, ledgerListsJson } from './ledger.js';
 import { createHash } from 'node:crypto';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -35,12 +36,22 @@ class ArtifactMapper {
   artifact(file: string): Sarif.ArtifactLocation {
     const shown = displayPath(this.root, file);
     if (!shown.outsideRoot) return { uri: encodeUriPath(shown.path), uriBaseId: SRCROOT };
-    // Never emit `../`: a consumer would resolve it outside the checkout.
-    // One folder per outside file, so two outside files with one name stay two artifacts.
+    return { uri: encodeUriPath(this.substitute(file)), uriBaseId: SRCROOT, properties: { outsideRoot: true } };
+  }
+
+  /** The file relative to the root, or the substitute of a file outside it. */
+  path(file: string): string {
+    const shown = displayPath(this.root, file);
+    return shown.outsideRoot ? this.substitute(file) : shown.path;
+  }
+
+  // Never emit `../`: a consumer would resolve it outside the checkout.
+  // One folder per outside file, so two outside files with one name stay two artifacts.
+  private substitute(file: string): string {
     const name = baseName(file);
     const substitute = `external/${createHash('sha256').update(file).digest('hex').slice(0, 8)}/${name === '.' || name === '..' ? 'unnamed' : name}`;
     this.outside.set(file, substitute);
-    return { uri: encodeUriPath(substitute), uriBaseId: SRCROOT, properties: { outsideRoot: true } };
+    return substitute;
   }
 
   physical(location: Location): Sarif.PhysicalLocation {
@@ -214,6 +225,8 @@ export function buildSarif(result: ScanResult): Sarif.Log {
       properties: { kind: 'limit' },
     });
   }
+  // The ledger's files as the artifacts name them: relative to the root, an outside file by its substitute.
+  const inputs = result.inputs !== undefined ? ledgerListsJson(result.inputs, (file) => artifacts.path(file)) : undefined;
   for (const [file, substitute] of artifacts.outside) {
     execution.push({
       level: 'note',
@@ -246,6 +259,7 @@ export function buildSarif(result: ScanResult): Sarif.Log {
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri(result.root) } },
         results,
         columnKind: 'utf16CodeUnits',
+        ...(inputs !== undefined ? { properties: { inputCounts: ledgerCountsJson(result.summary), inputs } } : {}),
       },
     ],
   };

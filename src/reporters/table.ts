@@ -1,7 +1,7 @@
 import type { CoverageNote, Finding, Location } from '../model/types.js';
 import type { ScanResult } from '../engine/result.js';
 import { palette, type Palette } from './ansi.js';
-import { countFindings, summaryLine } from './counts.js';
+import { countFindings, ledgerLines, summaryLine } from './counts.js';
 import { shownPath } from './paths.js';
 import { locationFile } from './location.js';
 import { inertForLog, sanitizeTerminal } from './sanitize.js';
@@ -163,9 +163,10 @@ export function renderTable(result: ScanResult, opts: TableOptions): string {
       blocks.push(renderList(rows, severities, width, paint));
     }
   }
-  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial);
+  const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const configuration = renderSection(configurationLines(result.configuration, result.root), width, paint);
-  blocks.push([...wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)), ...configuration].join('\n'));
+  const ledger = ledgerLines(result.summary).flatMap((line) => wrapText(sanitizeTerminal(line), width));
+  blocks.push([...wrapText(sanitizeTerminal(summary), width).map((line) => paint.bold(line)), ...ledger, ...configuration].join('\n'));
   const notes = renderNotes(result, result.notes, width, paint);
   if (notes.length > 0) blocks.push(notes.join('\n'));
   return inertForLog(`${blocks.join('\n\n')}\n`);

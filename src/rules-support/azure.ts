@@ -51,6 +51,9 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/** The kinds that carry a pod template. */
+export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(TEMPLATE_PATHS);
+
 export function podTemplateOf(r: Resource): PodTemplate | undefined {
   if (!r.type.startsWith('k8s.')) return undefined;
   const path = TEMPLATE_PATHS[r.type.slice(4)];

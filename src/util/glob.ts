@@ -49,15 +49,20 @@ export function globMatchesPathOrParent(glob: string, path: string): boolean {
  * that matches the path (or a parent) decides, and a `!glob` brings a path back in.
  */
 export function excludedBy(globs: readonly string[], path: string): boolean {
-  let excluded = false;
+  return excludingGlob(globs, path) !== undefined;
+}
+
+/** The glob that leaves the path out (see {@link excludedBy}), or undefined when the path stays in. */
+export function excludingGlob(globs: readonly string[], path: string): string | undefined {
+  let deciding: string | undefined;
+  const parts = splitPath(path);
   for (const glob of globs) {
     const g = compileGlob(glob);
-    const parts = splitPath(path);
     let matched = false;
     for (let i = parts.length; i > 0 && !matched; i--) matched = matchCompiled(g, parts.slice(0, i));
-    if (matched) excluded = !g.negated;
+    if (matched) deciding = g.negated ? undefined : glob;
   }
-  return excluded;
+  return deciding;
 }
 
 /** Throws a usage error naming the problem when a glob cannot be read (an unclosed class, too many expansions). */

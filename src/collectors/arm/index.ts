@@ -10,7 +10,7 @@ import { escapeToken } from '../../util/pointer.js';
 import { createObject, type ParsedDocument } from '../../util/structured.js';
 import { relativeId } from '../ids.js';
 import { rebase } from '../kubernetes.js';
-import { emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
+import { account, emptyResult, type CollectOptions, type CollectResult, type SourceFile } from '../types.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';
 import { type ArmValue, type EvalScope, Evaluator } from './expressions.js';
@@ -79,6 +79,7 @@ function targetScopeOf(schema: JsonValue | undefined): EvalScope['targetScope'] 
 
 export function collectArm(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
+  account(result, file.path, 'ARM template');
   const root = asObject(doc.value)!;
   const rel = relativeId(opts.root, file.path);
   const parameters = asObject(root['parameters']) ?? {};

@@ -37,6 +37,7 @@ interface Built {
 
 export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
+  account(result, file.path, 'CloudFormation template');
   const template = asObject(doc.value);
   const resourcesNode = asObject(template?.['Resources']);
   if (!template || !resourcesNode) return result;

@@ -8,7 +8,7 @@
 import type { JsonObject, JsonValue, Resource } from '../../model/types.js';
 import type { ParsedDocument } from '../../util/structured.js';
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
-import { emptyResult } from '../types.js';
+import { account, emptyResult } from '../types.js';
 import { relativeId } from '../ids.js';
 import { unresolved } from './unresolved.js';
 import { PositionCopier } from './positions.js';
@@ -152,5 +152,7 @@ class Reader {
 }
 
 export function collectGcloudJson(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
-  return new Reader(file, doc, opts).read();
+  const result = new Reader(file, doc, opts).read();
+  account(result, file.path, 'gcloud JSON');
+  return result;
 }

@@ -1,4 +1,4 @@
-/** The input ledger's entries for the Terraform JSON and OpenTofu files of a collection. */
+/** The input ledger's entries for the Terraform and OpenTofu files of a collection, in either syntax. */
 import { type CollectResult, type SourceFile, account } from '../types.js';
 import type { ParsedFile } from './ast.js';
 import { terraformFormat } from './file-kinds.js';
@@ -10,7 +10,7 @@ import { terraformFormat } from './file-kinds.js';
 export function accountTerraformFiles(result: CollectResult, files: readonly SourceFile[], replaced: ReadonlyMap<string, string>, parsed: (path: string) => ParsedFile | undefined): void {
   for (const f of files) {
     const format = terraformFormat(f.path);
-    if (format === 'Terraform' || replaced.has(f.path)) continue;
+    if (replaced.has(f.path)) continue;
     const p = parsed(f.path);
     if (!p || (p.error && p.body.attributes.length === 0 && p.body.blocks.length === 0)) continue;
     account(result, f.path, format);

@@ -406,7 +406,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
     if (replacement !== undefined) project.note(replacedNote(f.path, replacement));
     else await project.addFile(isAbsolute(f.path) ? f.path : resolve(f.path), f.text);
   }
-  accountTerraformFiles(result, files, replaced, (p) => project.parsedFile(isAbsolute(p) ? p : resolve(p)));
+  accountTerraformFiles(result, files.filter((f) => !isTerragruntFile(f.path)), replaced, (p) => project.parsedFile(isAbsolute(p) ? p : resolve(p)));
   let called: Set<string>;
   let terragrunt: TerragruntUnits;
   try {
