@@ -10,6 +10,7 @@ import { collectStructured } from './collectors/documents.js';
 import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from './collect/pool.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
+import { renderKustomizations } from './collectors/kustomize/index.js';
 import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
@@ -80,6 +81,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
       mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
     }
   }
+  renderKustomizations(collected, inputs.structured, collectOptions);
   sortCollected(collected);
   const gcp = normalizeGcp(collected.resources);
   collected.resources = gcp.resources;

@@ -43,9 +43,9 @@ function isTerraformFile(name: string): boolean {
   return name.endsWith('.tf') || name === 'terraform.tfvars' || name.endsWith('.auto.tfvars');
 }
 
-/** A name the walk reads: Terraform files and YAML/JSON documents. */
+/** A name the walk reads: Terraform files and YAML/JSON documents (`Kustomization` is one without an extension). */
 function isInputName(name: string): boolean {
-  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase());
+  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase()) || name === 'Kustomization';
 }
 
 export function readInputs(options: InputOptions): InputSet {

@@ -1,0 +1,49 @@
+/**
+ * The repository-level Kustomize pass. Files are collected one by one as they are read (maybe in
+ * worker threads), so a Kustomize base or patch has been read on its own by then; this pass
+ * renders every root kustomization, then replaces what was collected from the files the roots
+ * consumed (kustomizations, bases, patches) with the rendered objects. A rendered object belongs
+ * to its root kustomization file; each of its fields points at the file and line that set it.
+ */
+import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
+import { account, withinDepth } from '../types.js';
+import { readPolicy } from '../../util/input-reader.js';
+import { collectKubernetes } from '../kubernetes.js';
+import { redactResources } from '../../credentials/redact.js';
+import { errorSummary, internalErrorNote } from '../isolate.js';
+import { KustomizeFiles } from './files.js';
+import { findRoots, isKustomizationFile } from './roots.js';
+import { renderRoot } from './build.js';
+import { positionMap } from './located.js';
+
+/** Renders the roots among `structured` and puts their objects in place of what their files gave on their own. */
+export function renderKustomizations(collected: CollectResult, structured: readonly SourceFile[], options: CollectOptions): void {
+  if (!structured.some((f) => isKustomizationFile(f.path))) return;
+  const files = new KustomizeFiles(structured, options.read ?? readPolicy(options.root), options.limits);
+  const rendered: CollectResult = { resources: [], clusters: [], notes: [] };
+  for (const root of findRoots(structured, options.limits)) {
+    try {
+      const out = renderRoot(root, files);
+      if (!out) continue;
+      const seenIds = new Map<string, number>();
+      const file = { path: root, text: '' };
+      for (const o of out.objects) {
+        const doc = { value: o.body, positions: positionMap(o.body, o.at), index: 0 };
+        const got = collectKubernetes(file, doc, options, seenIds);
+        rendered.resources.push(...got.resources);
+        rendered.notes.push(...got.notes);
+      }
+    } catch (e) {
+      rendered.notes.push(internalErrorNote(errorSummary(e), root, 1));
+    }
+  }
+  const consumed = files.consumed;
+  collected.resources = collected.resources.filter((r) => !consumed.has(r.file));
+  collected.notes = collected.notes.filter((n) => n.file === undefined || !consumed.has(n.file));
+  if (collected.accounts) collected.accounts = collected.accounts.filter((a) => !consumed.has(a.file));
+  redactResources(rendered.resources);
+  withinDepth(rendered, options.limits);
+  collected.resources.push(...rendered.resources);
+  collected.notes.push(...files.notes, ...rendered.notes);
+  for (const f of consumed) account(collected, f, 'Kustomize', 'analysed');
+}
