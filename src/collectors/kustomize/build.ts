@@ -138,7 +138,9 @@ function readResource(ctx: Context, entry: string, line: number | undefined, cha
     return [];
   }
   const path = resolve(ctx.dir, entry);
-  if (files.isFolder(path)) {
+  const kind = files.entryKind(path, { file: ctx.file, ...(line ? { line } : {}) });
+  if (kind === undefined) return [];
+  if (kind === 'folder') {
     const sub = folderKustomization(ctx, path, line);
     return (sub && renderKustomization(sub, ctx.build, chain, [])) || [];
   }

@@ -57,9 +57,13 @@ export class KustomizeFiles {
     return resolve(dir, names[0]!);
   }
 
-  /** True when `path` is a folder (the reader lists it); false for anything else. */
-  isFolder(path: string): boolean {
-    return this.reader.listFolder(path).ok;
+  /** What a `resources` entry names: a folder (the reader lists it), a file, or nothing readable (noted). */
+  entryKind(path: string, from: { file: string; line?: number }): 'folder' | 'file' | undefined {
+    const listed = this.reader.listFolder(path);
+    if (listed.ok) return 'folder';
+    if (listed.reason === 'not-regular') return 'file';
+    this.noteRefusal(listed.note, from, path, listed.reason === 'missing' ? 'no such file or folder' : listed.why);
+    return undefined;
   }
 
   /** A file's documents, each located, parsed afresh (callers change them). Undefined when unreadable (noted). */

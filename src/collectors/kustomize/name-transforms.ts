@@ -52,8 +52,9 @@ function podSpec(o: KObject): JsonObject | undefined {
 function referral(objects: KObject[], kinds: readonly string[], name: string, referrer: KObject, namespace?: string): KObject | undefined {
   let candidates = objects.filter((o) => kinds.includes(kindOf(o)) && o.previous.concat(idOf(o)).some((id) => id.name === name));
   if (namespace !== undefined) {
-    const orig = candidates.filter((o) => (o.previous[0] ?? idOf(o)).namespace === namespace);
-    candidates = orig.length > 0 ? orig : candidates.filter((o) => idOf(o).namespace === namespace);
+    // An object without a namespace is in `default`, as Kustomize groups them.
+    const orig = candidates.filter((o) => ((o.previous[0] ?? idOf(o)).namespace ?? 'default') === namespace);
+    candidates = orig.length > 0 ? orig : candidates.filter((o) => (idOf(o).namespace ?? 'default') === namespace);
   }
   if (!isClusterScoped(referrer)) candidates = candidates.filter((o) => isClusterScoped(o) || kindOf(o) === 'ServiceAccount' || idOf(o).namespace === idOf(referrer).namespace);
   if (candidates.length === 0) return undefined;

@@ -58,18 +58,6 @@ function identityView(o: Obj): Obj {
 
 const keyOf = (o: Obj): string => `${o.kind as string}/${(at(o, ['metadata', 'namespace']) as string) ?? ''}/${at(o, ['metadata', 'name']) as string}`;
 
-function roots(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir)) {
-      const full = join(dir, e);
-      if (statSync(full).isDirectory()) walk(full);
-    }
-  };
-  walk(FIXTURES);
-  return out;
-}
-void roots;
 
 describe.skipIf(!hasKubectl)('Kustomize rendering agrees with kubectl kustomize', () => {
   const cases = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory());
