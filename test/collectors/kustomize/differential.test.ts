@@ -74,7 +74,8 @@ describe.skipIf(!hasKubectl)('Kustomize rendering agrees with kubectl kustomize'
       const folder = dirname(rootFile);
       const text = execFileSync(KUBECTL, ['kustomize', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       // Generated ConfigMaps and Secrets are not rendered natively (a warning says so).
-      const expected = parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o && !/-[a-z0-9]{10}$/.test(String(at(o, ['metadata', 'name']))));
+      const generated = (o: Obj): boolean => (o.kind === 'ConfigMap' || o.kind === 'Secret') && /-[bcdfghkmt2456789]{10}$/.test(String(at(o, ['metadata', 'name'])));
+      const expected = parseAllDocuments(text).map((d) => d.toJS() as Obj).filter((o) => o && !generated(o));
       const native = new Map(objects.map((o) => [keyOf(o), identityView(o)]));
       const reference = new Map(expected.map((o) => [keyOf(o), identityView(o)]));
       expect([...native.keys()].sort(), relative(FIXTURES, folder)).toEqual([...reference.keys()].sort());
