@@ -39,6 +39,8 @@ interface Build {
   files: KustomizeFiles;
   /** Kustomizations rendered so far for this root. */
   count: number;
+  /** Set once a limit was reached (and said): the rest of the build is not rendered. */
+  exceeded?: boolean;
 }
 
 export interface Rendered {
@@ -85,7 +87,9 @@ function renderKustomization(file: string, build: Build, chain: string[], incomi
     files.note({ kind: 'unresolved', level: 'error', file: chain[chain.length - 1]!, message: `Kustomize: ${files.shown(file, chain[chain.length - 1]!)} is part of a cycle of kustomizations; not followed` });
     return undefined;
   }
+  if (build.exceeded) return undefined;
   if (chain.length >= MAX_KUSTOMIZATION_DEPTH || build.count >= MAX_KUSTOMIZATIONS_PER_ROOT) {
+    build.exceeded = true;
     files.note({ kind: 'limit', level: 'error', file: chain[0] ?? file, message: `Kustomize: over ${chain.length >= MAX_KUSTOMIZATION_DEPTH ? `${MAX_KUSTOMIZATION_DEPTH} nested kustomizations` : `${MAX_KUSTOMIZATIONS_PER_ROOT} kustomizations in one build`} at ${files.shown(file, chain[0] ?? file)}; not rendered further` });
     return undefined;
   }

@@ -14,7 +14,7 @@ import { errorSummary, internalErrorNote } from '../isolate.js';
 import { KustomizeFiles } from './files.js';
 import { findRoots, isKustomizationFile } from './roots.js';
 import { renderRoot } from './build.js';
-import { positionMap } from './located.js';
+import { positionMap, ValueBudgetExceeded, withValueBudget } from './located.js';
 
 /** Renders the roots among `structured` and puts their objects in place of what their files gave on their own. */
 export function renderKustomizations(collected: CollectResult, structured: readonly SourceFile[], options: CollectOptions): void {
@@ -23,7 +23,7 @@ export function renderKustomizations(collected: CollectResult, structured: reado
   const rendered: CollectResult = { resources: [], clusters: [], notes: [] };
   for (const root of findRoots(structured, options.limits)) {
     try {
-      const out = renderRoot(root, files);
+      const out = withValueBudget(options.limits.maxNodes, () => renderRoot(root, files));
       if (!out) continue;
       const seenIds = new Map<string, number>();
       const file = { path: root, text: '' };
@@ -34,7 +34,8 @@ export function renderKustomizations(collected: CollectResult, structured: reado
         rendered.notes.push(...got.notes);
       }
     } catch (e) {
-      rendered.notes.push(internalErrorNote(errorSummary(e), root, 1));
+      if (e instanceof ValueBudgetExceeded) rendered.notes.push({ kind: 'limit', level: 'error', file: root, line: 1, message: `Kustomize: rendering copies more than ${options.limits.maxNodes} values (--max-document-values); not rendered` });
+      else rendered.notes.push(internalErrorNote(errorSummary(e), root, 1));
     }
   }
   const consumed = files.consumed;

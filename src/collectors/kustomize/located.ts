@@ -10,7 +10,20 @@ import { escapeToken } from '../../util/pointer.js';
 
 type Slots = Map<string, Position> | (Position | undefined)[];
 
-const slots = new WeakMap<object, Slots>();
+/**
+ * Kept on each container under a symbol that is not enumerable (invisible to JSON, `Object.keys`
+ * and comparisons): a WeakMap holding millions of containers made a rendering ten times slower.
+ */
+const SLOTS = Symbol('positions');
+
+const slots = {
+  get(o: object): Slots | undefined {
+    return (o as { [SLOTS]?: Slots })[SLOTS];
+  },
+  set(o: object, s: Slots): void {
+    Object.defineProperty(o, SLOTS, { value: s, writable: true, configurable: true, enumerable: false });
+  },
+};
 
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,8 +99,25 @@ export function insertChild(array: JsonValue[], index: number, value: JsonValue,
   s.splice(index, 0, at);
 }
 
-/** A deep copy that keeps every position. */
+/** Thrown when one rendering copies more values than `--max-document-values` allows (a patch that copies a subtree into itself, over and over). */
+export class ValueBudgetExceeded extends Error {}
+
+let budget = Infinity;
+
+/** Runs `render` allowing it to copy at most `max` values. */
+export function withValueBudget<T>(max: number, render: () => T): T {
+  const before = budget;
+  budget = max;
+  try {
+    return render();
+  } finally {
+    budget = before;
+  }
+}
+
+/** A deep copy that keeps every position (counted against the rendering's value budget). */
 export function cloneLocated<T extends JsonValue>(value: T): T {
+  if (--budget < 0) throw new ValueBudgetExceeded();
   if (Array.isArray(value)) {
     const out = value.map((v) => cloneLocated(v));
     const s = slots.get(value);

@@ -31,8 +31,8 @@ function repo(files: Record<string, string>): string {
   return dir;
 }
 
-async function findings(dir: string, root = dir) {
-  const result = await scan({ paths: [dir], root, workers: 0 });
+async function findings(dir: string, root = dir, limits?: { maxNodes: number; maxDepth: number }) {
+  const result = await scan({ paths: [dir], root, workers: 0, ...(limits ? { limits } : {}) });
   return {
     result,
     list: result.findings.map((f) => ({ rule: f.ruleId, resource: f.resource.name, file: relative(root, f.location.file), line: f.location.position?.line })),
@@ -181,6 +181,18 @@ describe('what is not rendered is named', () => {
     for (let i = 1; i <= MAX_KUSTOMIZATION_DEPTH + 5; i++) files[`k${i}/kustomization.yaml`] = `resources:\n  - ../k${i - 1}\n`;
     const deep = await findings(repo(files));
     expect(deep.notes.filter((n) => n.kind === 'limit').map((n) => n.message)).toEqual([expect.stringMatching(new RegExp(`over ${MAX_KUSTOMIZATION_DEPTH} nested kustomizations`))]);
+  });
+
+  it('a base used twice at every level, and a patch that copies an object into itself, stop at their limits with a note', async () => {
+    const files: Record<string, string> = { 'a30/kustomization.yaml': 'resources:\n  - sa.yaml\n', 'a30/sa.yaml': SA_DEFAULT, 'b30/kustomization.yaml': 'resources:\n  - sa.yaml\n', 'b30/sa.yaml': SA_DEFAULT.replace('default', 'other') };
+    for (let i = 29; i >= 1; i--) for (const x of ['a', 'b']) files[`${x}${i}/kustomization.yaml`] = `namePrefix: ${x}${i}-\nresources:\n  - ../a${i + 1}\n  - ../b${i + 1}\n`;
+    files['root/kustomization.yaml'] = 'resources:\n  - ../a1\n  - ../b1\n';
+    const diamond = await findings(repo(files));
+    expect(diamond.notes.filter((n) => n.kind === 'limit').map((n) => [n.file, n.message])).toEqual([['root/kustomization.yaml', expect.stringMatching(/over 2000 kustomizations in one build/)]]);
+    const ops = Array.from({ length: 40 }, (_, i) => `      - op: copy\n        from: /metadata\n        path: /metadata/copy${i}`).join('\n');
+    const copied = repo({ 'kustomization.yaml': `resources:\n  - sa.yaml\npatches:\n  - target:\n      kind: ServiceAccount\n    patch: |-\n${ops}\n`, 'sa.yaml': SA_DEFAULT });
+    const copies = await findings(copied, copied, { maxNodes: 100_000, maxDepth: 256 });
+    expect(copies.notes.filter((n) => n.kind === 'limit').map((n) => n.message)).toEqual([expect.stringMatching(/more than 100000 values \(--max-document-values\)/)]);
   });
 
   it('a patch that matches nothing and a selector pattern that could backtrack for ever are warnings', async () => {
