@@ -7,22 +7,13 @@ import { createObject } from '../../util/structured.js';
 import { cloneLocated, isObject, positionAt, setChild } from './located.js';
 import { matcher, readSelector, type Selector } from './selector.js';
 import type { KObject } from './objects.js';
+import { splitOutside } from './split-outside.js';
 
 export class ReplacementError extends Error {}
 
 /** `spec.containers.[name=app].image`, `metadata.annotations.[eks.amazonaws.com/role-arn]` → its segments. */
 export function fieldPathSegments(path: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const ch of path) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth--;
-    if (ch === '.' && depth === 0) (out.push(cur), (cur = ''));
-    else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => (s.startsWith('[') && s.endsWith(']') && !s.includes('=') ? s.slice(1, -1) : s));
+  return splitOutside(path, '.', '[', ']').map((s) => (s.startsWith('[') && s.endsWith(']') && !s.includes('=') ? s.slice(1, -1) : s));
 }
 
 interface Found {

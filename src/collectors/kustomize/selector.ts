@@ -6,6 +6,7 @@
 import type { JsonValue } from '../../model/types.js';
 import { isObject } from './located.js';
 import { groupVersionOf, idOf, kindOf, metadataOf, type KObject } from './objects.js';
+import { splitOutside } from './split-outside.js';
 
 export interface Selector {
   group?: string;
@@ -84,18 +85,8 @@ type Requirement = (labels: Map<string, string>) => boolean;
 
 /** `a=b,c!=d,e in (f,g),h notin (i),j,!k` → its requirements, or an error. */
 function parseLabelSelector(text: string): Requirement[] | string {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) (parts.push(cur), (cur = ''));
-    else cur += ch;
-  }
-  parts.push(cur);
   const out: Requirement[] = [];
-  for (const raw of parts) {
+  for (const raw of splitOutside(text, ',', '(', ')')) {
     const p = raw.trim();
     if (p === '') continue;
     let m: RegExpMatchArray | null;
