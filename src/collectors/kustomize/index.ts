@@ -11,6 +11,8 @@ import { readPolicy } from '../../util/input-reader.js';
 import { collectKubernetes } from '../kubernetes.js';
 import { redactResources } from '../../credentials/redact.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
+import { dirname } from 'node:path';
+import { relativeId } from '../ids.js';
 import { KustomizeFiles } from './files.js';
 import { findRoots, isKustomizationFile } from './roots.js';
 import { renderRoot } from './build.js';
@@ -30,6 +32,11 @@ export function renderKustomizations(collected: CollectResult, structured: reado
       for (const o of out.objects) {
         const doc = { value: o.body, positions: positionMap(o.body, o.at), index: 0 };
         const got = collectKubernetes(file, doc, options, seenIds);
+        // An object a base or component defines: its definition is a related location of its findings.
+        if (o.at?.file !== undefined && o.at.file !== root) {
+          const { file: definedIn, ...position } = o.at;
+          for (const r of got.resources) r.via = { file: root, position: { line: 1, column: 1, endLine: 1, endColumn: 1 }, module: `kustomization ${relativeId(options.root, dirname(root))}`, definedAt: { file: definedIn, position } };
+        }
         rendered.resources.push(...got.resources);
         rendered.notes.push(...got.notes);
       }
