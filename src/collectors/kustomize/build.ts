@@ -165,17 +165,17 @@ function localFile(ctx: Context, path: string, line: number | undefined): Loaded
 
 function objectsOf(documents: LoadedDocument[]): KObject[] {
   const out: KObject[] = [];
-  const add = (value: JsonValue, at: Position | undefined): void => {
+  const add = (document: LoadedDocument, value: JsonValue, at: Position | undefined, prefix: string): void => {
     if (!isObject(value) || typeof value.kind !== 'string') return;
     if (value.kind.endsWith('List') && Array.isArray(value.items)) {
       const items = value.items;
-      items.forEach((item, i) => add(item, positionAt(items, i)));
+      items.forEach((item, i) => add(document, item, positionAt(items, i), `${prefix}/items/${i}`));
       return;
     }
     if (typeof value.apiVersion !== 'string') return;
-    out.push({ body: value, at, previous: [] });
+    out.push({ body: value, at, previous: [], origins: [{ document, prefix }] });
   };
-  for (const d of documents) add(d.value, d.at);
+  for (const d of documents) add(d, d.value, d.at, '');
   return out;
 }
 

@@ -4,7 +4,7 @@
  * file is parsed once, and every file a root reads is remembered as consumed by it.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { CoverageNote, JsonValue, Position } from '../../model/types.js';
+import type { CoverageNote, JsonValue, Position, PositionMap } from '../../model/types.js';
 import type { SourceFile } from '../types.js';
 import { InputReader, type ReadPolicy } from '../../util/input-reader.js';
 import { parseYaml } from '../../util/yaml.js';
@@ -17,6 +17,9 @@ export interface LoadedDocument {
   value: JsonValue;
   /** The document's first position (its line in the file). */
   at: Position | undefined;
+  /** Its positions by pointer, in the file's lines (for the comments written in it). */
+  positions: PositionMap;
+  source: SourceFile;
 }
 
 export interface Loaded {
@@ -31,6 +34,8 @@ export class KustomizeFiles {
   readonly consumed = new Set<string>();
   private readonly reader: InputReader;
   private readonly texts = new Map<string, string>();
+  /** One source per file, for the comment reader (it splits a file's lines once). */
+  private readonly sources = new Map<string, SourceFile>();
 
   constructor(
     known: readonly SourceFile[],
@@ -98,6 +103,8 @@ export class KustomizeFiles {
   }
 
   private parse(text: string, file: string, shift: { line: number; column: number; fixed?: Position }): LoadedDocument[] {
+    let source = this.sources.get(file);
+    if (!source) this.sources.set(file, (source = { path: file, text: this.texts.get(file) ?? text }));
     const parsed = parseYaml(text, { limits: this.limits });
     for (const e of parsed.errors) this.note({ kind: e.limit ? 'limit' : 'parse-error', level: 'error', file, line: e.line + shift.line, column: e.column + shift.column, message: e.message });
     return parsed.documents.map((doc) => {
@@ -108,7 +115,7 @@ export class KustomizeFiles {
       }
       attach(doc.value, positions, file);
       const root = positions[''];
-      return { value: doc.value, at: root ? { ...root, file } : undefined };
+      return { value: doc.value, at: root ? { ...root, file } : undefined, positions, source: source! };
     });
   }
 

@@ -8,7 +8,9 @@
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
 import { account, withinDepth } from '../types.js';
 import { readPolicy } from '../../util/input-reader.js';
+import type { CoverageNote } from '../../model/types.js';
 import { collectKubernetes } from '../kubernetes.js';
+import { documentCommentSuppressions } from '../kubernetes-comments.js';
 import { redactResources } from '../../credentials/redact.js';
 import { errorSummary, internalErrorNote } from '../isolate.js';
 import { dirname } from 'node:path';
@@ -37,6 +39,13 @@ export function renderKustomizations(collected: CollectResult, structured: reado
           const { file: definedIn, ...position } = o.at;
           for (const r of got.resources) r.via = { file: root, position: { line: 1, column: 1, endLine: 1, endColumn: 1 }, module: `kustomization ${relativeId(options.root, dirname(root))}`, definedAt: { file: definedIn, position } };
         }
+        // `# podtrust:ignore` comments in the files that wrote the object (its base, its patches).
+        const suppressionNotes: CoverageNote[] = [];
+        for (const { document, prefix } of o.origins) {
+          const parsed = { value: document.value, positions: document.positions, index: 0 };
+          documentCommentSuppressions(document.source, parsed, got.resources.map((resource) => ({ prefix, resource })), suppressionNotes);
+        }
+        for (const n of suppressionNotes) files.note(n);
         rendered.resources.push(...got.resources);
         rendered.notes.push(...got.notes);
       }

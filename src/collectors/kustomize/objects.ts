@@ -5,6 +5,7 @@
  */
 import type { JsonObject, Position } from '../../model/types.js';
 import { isObject } from './located.js';
+import type { LoadedDocument } from './files.js';
 
 export interface ObjectId {
   name: string;
@@ -17,6 +18,8 @@ export interface KObject {
   at: Position | undefined;
   /** Earlier ids, oldest first (the first is the id it was read with). */
   previous: ObjectId[];
+  /** The documents that wrote it (its definition at `prefix`, the strategic-merge patches applied to it): their comments may suppress findings. */
+  origins: { document: LoadedDocument; prefix: string }[];
 }
 
 export function kindOf(o: KObject): string {

@@ -75,7 +75,10 @@ export function applyPatches(objects: KObject[], sources: PatchSource[], files: 
           out = out.filter((o) => !hits.includes(o));
           continue;
         }
-        for (const o of hits) keepingName(o, () => strategicMerge(o.body, cloneLocated(patch)));
+        for (const o of hits) {
+          keepingName(o, () => strategicMerge(o.body, cloneLocated(patch)));
+          o.origins.push({ document: doc, prefix: '' });
+        }
       }
     }
   }

@@ -105,6 +105,18 @@ describe('what a root reads through it is not reported on its own', () => {
     expect(collected.resources[0]!.positions['/metadata/namespace']).toMatchObject({ file: join(dir, 'app/kustomization.yaml'), line: 1 });
   });
 
+  it('a finding keeps the base definition as a related location, and a `podtrust:ignore` comment in the patch or the base suppresses it', async () => {
+    const { result } = await findings(join(FIXTURES, 'base-overlays'));
+    expect(result.findings[0]!.related.map((r) => [relative(join(FIXTURES, 'base-overlays'), r.file), r.position?.line])).toEqual([['overlays/prod/kustomization.yaml', 1], ['base/serviceaccounts.yaml', 1]]);
+    const patch = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  # podtrust:ignore k8s-identity-on-default-sa the namespace runs one workload\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n';
+    const viaPatch = repo({ 'base/kustomization.yaml': 'resources:\n  - sa.yaml\n', 'base/sa.yaml': SA_DEFAULT, 'app/kustomization.yaml': 'namespace: app\nresources:\n  - ../base\npatches:\n  - path: patch.yaml\n', 'app/patch.yaml': patch });
+    const viaBase = repo({ 'app/kustomization.yaml': 'namespace: app\nresources:\n  - sa.yaml\ncommonAnnotations:\n  iam.gke.io/gcp-service-account: app@proj.iam.gserviceaccount.com\n', 'app/sa.yaml': '# podtrust:ignore k8s-identity-on-default-sa the namespace runs one workload\n' + SA_DEFAULT });
+    for (const dir of [viaPatch, viaBase]) {
+      const { result: r } = await findings(dir);
+      expect(r.findings.map((f) => [f.ruleId, f.suppression?.justification])).toEqual([['k8s-identity-on-default-sa', 'the namespace runs one workload']]);
+    }
+  });
+
   it('a `Kustomization` file without an extension is a root too', async () => {
     const dir = repo({ 'app/Kustomization': 'namespace: web\nresources:\n  - sa.yaml\ncommonAnnotations:\n  iam.gke.io/gcp-service-account: web@proj.iam.gserviceaccount.com\n', 'app/sa.yaml': SA_DEFAULT });
     const { list } = await findings(dir);
