@@ -124,6 +124,17 @@ describe('what a root reads through it is not reported on its own', () => {
   });
 });
 
+describe('worker threads', () => {
+  it('the built scan renders the same with files collected in worker threads', async () => {
+    const api = (await import(join(import.meta.dirname, '../../../build/bench.js'))) as typeof import('../../../src/bench-entry.js');
+    const sequential = await api.scan({ paths: [FIXTURES], root: FIXTURES, workers: 0 });
+    const parallel = await api.scan({ paths: [FIXTURES], root: FIXTURES, workers: 2 });
+    expect(sequential.findings.length).toBeGreaterThan(5);
+    expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
+    expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+  });
+});
+
 describe('what is not rendered is named', () => {
   it('each unsupported field is a warning naming it and the file; a ConfigMap generator does not stop the rest', async () => {
     const dir = repo({
