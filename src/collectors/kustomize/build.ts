@@ -84,13 +84,13 @@ function strings(v: JsonValue | undefined): [string, number][] {
 function renderKustomization(file: string, build: Build, chain: string[], incoming: KObject[]): KObject[] | undefined {
   const { files } = build;
   if (chain.includes(file)) {
-    files.note({ kind: 'unresolved', level: 'error', file: chain[chain.length - 1]!, message: `Kustomize: ${files.shown(file, chain[chain.length - 1]!)} is part of a cycle of kustomizations; not followed` });
+    files.note({ kind: 'unresolved', level: 'error', file: chain[chain.length - 1]!, message: `Kustomize: ${files.pathShown(file, chain[chain.length - 1]!)} is part of a cycle of kustomizations; not followed` });
     return undefined;
   }
   if (build.exceeded) return undefined;
   if (chain.length >= MAX_KUSTOMIZATION_DEPTH || build.count >= MAX_KUSTOMIZATIONS_PER_ROOT) {
     build.exceeded = true;
-    files.note({ kind: 'limit', level: 'error', file: chain[0] ?? file, message: `Kustomize: over ${chain.length >= MAX_KUSTOMIZATION_DEPTH ? `${MAX_KUSTOMIZATION_DEPTH} nested kustomizations` : `${MAX_KUSTOMIZATIONS_PER_ROOT} kustomizations in one build`} at ${files.shown(file, chain[0] ?? file)}; not rendered further` });
+    files.note({ kind: 'limit', level: 'error', file: chain[0] ?? file, message: `Kustomize: over ${chain.length >= MAX_KUSTOMIZATION_DEPTH ? `${MAX_KUSTOMIZATION_DEPTH} nested kustomizations` : `${MAX_KUSTOMIZATIONS_PER_ROOT} kustomizations in one build`} at ${files.pathShown(file, chain[0] ?? file)}; not rendered further` });
     return undefined;
   }
   build.count++;
@@ -157,7 +157,7 @@ function localFile(ctx: Context, path: string, line: number | undefined): Loaded
   const { files } = ctx.build;
   const from = { file: ctx.file, ...(line ? { line } : {}) };
   if (!isWithin(path, ctx.dir)) {
-    files.note({ kind: 'skipped', level: 'error', file: ctx.file, ...(line ? { line } : {}), message: `Kustomize: ${files.shown(path, ctx.file)} lies outside the kustomization's folder; not read (kustomize build refuses it too)` });
+    files.note({ kind: 'skipped', level: 'error', file: ctx.file, ...(line ? { line } : {}), message: `Kustomize: ${files.pathShown(path, ctx.file)} lies outside the kustomization's folder; not read (kustomize build refuses it too)` });
     return undefined;
   }
   return files.load(path, from);

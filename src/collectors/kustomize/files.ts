@@ -10,6 +10,7 @@ import { InputReader, type ReadPolicy } from '../../util/input-reader.js';
 import { parseYaml } from '../../util/yaml.js';
 import type { StructuredLimits } from '../../util/structured.js';
 import { attach } from './located.js';
+import { shown } from '../../util/input-text.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -55,7 +56,7 @@ export class KustomizeFiles {
     }
     const names = KUSTOMIZATION_NAMES.filter((n) => listed.entries.some((e) => e.name === n));
     if (names.length === 0) {
-      this.note({ kind: 'unresolved', level: 'error', file: from.file, ...(from.line ? { line: from.line } : {}), message: `Kustomize: no kustomization.yaml in ${this.shown(dir, from.file)}` });
+      this.note({ kind: 'unresolved', level: 'error', file: from.file, ...(from.line ? { line: from.line } : {}), message: `Kustomize: no kustomization.yaml in ${this.pathShown(dir, from.file)}` });
       return undefined;
     }
     if (names.length > 1) this.note({ kind: 'unresolved', level: 'warning', file: resolve(dir, names[0]!), message: `Kustomize: ${names.join(' and ')} in one folder; ${names[0]} was read (kustomize build refuses this)` });
@@ -130,12 +131,12 @@ export class KustomizeFiles {
       return;
     }
     const level = refusal?.level ?? 'error';
-    this.note({ kind: refusal?.kind ?? 'unresolved', level, file: from.file, ...(from.line ? { line: from.line } : {}), message: `Kustomize: ${this.shown(path, from.file)}: ${why}` });
+    this.note({ kind: refusal?.kind ?? 'unresolved', level, file: from.file, ...(from.line ? { line: from.line } : {}), message: `Kustomize: ${this.pathShown(path, from.file)}: ${why}` });
   }
 
-  /** A path as the kustomization that names it would write it. */
-  shown(path: string, from: string): string {
+  /** A path as the kustomization that names it would write it (cut as messages cut input). */
+  pathShown(path: string, from: string): string {
     const rel = relative(dirname(from), path);
-    return rel === '' ? '.' : isAbsolute(rel) ? path : rel;
+    return shown(rel === '' ? '.' : isAbsolute(rel) ? path : rel);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
 import { split } from '../../util/pointer.js';
+import { quote } from '../../util/input-text.js';
 import { cloneLocated, deleteChild, insertChild, isObject, positionAt, setChild } from './located.js';
 
 export class PatchError extends Error {}
@@ -15,21 +16,21 @@ interface Slot {
 
 function slotOf(root: JsonObject, path: string): Slot {
   if (path === '') throw new PatchError('a JSON patch path must not be empty here (the whole object)');
-  if (!path.startsWith('/')) throw new PatchError(`"${path.slice(0, 80)}" is not a JSON pointer`);
+  if (!path.startsWith('/')) throw new PatchError(`"${quote(path)}" is not a JSON pointer`);
   const tokens = split(path);
   let cur: JsonValue = root;
   for (const t of tokens.slice(0, -1)) {
     const next: JsonValue | undefined = Array.isArray(cur) ? cur[arrayIndex(cur, t, false)] : isObject(cur) && Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
-    if (next === undefined || next === null || typeof next !== 'object') throw new PatchError(`path ${path.slice(0, 80)} does not exist`);
+    if (next === undefined || next === null || typeof next !== 'object') throw new PatchError(`path ${quote(path)} does not exist`);
     cur = next;
   }
-  if (typeof cur !== 'object' || cur === null) throw new PatchError(`path ${path.slice(0, 80)} does not exist`);
+  if (typeof cur !== 'object' || cur === null) throw new PatchError(`path ${quote(path)} does not exist`);
   return { container: cur, key: tokens[tokens.length - 1]! };
 }
 
 function arrayIndex(array: JsonValue[], token: string, forAdd: boolean): number {
   if (forAdd && token === '-') return array.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new PatchError(`"${token.slice(0, 40)}" is not an array index`);
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new PatchError(`${quote(token)} is not an array index`);
   const i = Number(token);
   if (i > array.length || (!forAdd && i === array.length)) throw new PatchError(`index ${i} is out of range`);
   return i;
@@ -41,7 +42,7 @@ function read(slot: Slot, path: string): { value: JsonValue; at: Position | unde
     const i = arrayIndex(container, key, false);
     return { value: container[i]!, at: positionAt(container, i) };
   }
-  if (!Object.prototype.hasOwnProperty.call(container, key)) throw new PatchError(`path ${path.slice(0, 80)} does not exist`);
+  if (!Object.prototype.hasOwnProperty.call(container, key)) throw new PatchError(`path ${quote(path)} does not exist`);
   return { value: container[key]!, at: positionAt(container, key) };
 }
 
@@ -64,7 +65,7 @@ export function applyJsonPatch(root: JsonObject, ops: JsonValue): void {
     if (path === undefined) throw new PatchError('a JSON 6902 operation has no path');
     const from = typeof op.from === 'string' ? op.from : undefined;
     const value = (): JsonValue => {
-      if (!('value' in op)) throw new PatchError(`operation ${String(op.op)} on ${path.slice(0, 80)} has no value`);
+      if (!('value' in op)) throw new PatchError(`operation ${quote(op.op)} on ${quote(path)} has no value`);
       return cloneLocated(op.value!);
     };
     switch (op.op) {
@@ -82,7 +83,7 @@ export function applyJsonPatch(root: JsonObject, ops: JsonValue): void {
       }
       case 'move':
       case 'copy': {
-        if (from === undefined) throw new PatchError(`operation ${op.op} on ${path.slice(0, 80)} has no from`);
+        if (from === undefined) throw new PatchError(`operation ${op.op} on ${quote(path)} has no from`);
         const source = slotOf(root, from);
         const got = read(source, from);
         const moved = op.op === 'copy' ? cloneLocated(got.value) : got.value;
@@ -92,11 +93,11 @@ export function applyJsonPatch(root: JsonObject, ops: JsonValue): void {
       }
       case 'test': {
         const got = read(slotOf(root, path), path);
-        if (JSON.stringify(got.value) !== JSON.stringify(op.value)) throw new PatchError(`test on ${path.slice(0, 80)} failed`);
+        if (JSON.stringify(got.value) !== JSON.stringify(op.value)) throw new PatchError(`test on ${quote(path)} failed`);
         break;
       }
       default:
-        throw new PatchError(`unknown JSON 6902 operation ${JSON.stringify(op.op)?.slice(0, 40)}`);
+        throw new PatchError(`unknown JSON 6902 operation ${quote(op.op)}`);
     }
   });
 }

@@ -10,6 +10,7 @@ import { matcher, readSelector } from './selector.js';
 import { deletesObject, strategicMerge } from './strategic-merge.js';
 import { applyJsonPatch, PatchError } from './json6902.js';
 import type { KustomizeFiles, LoadedDocument } from './files.js';
+import { quote } from '../../util/input-text.js';
 
 export interface PatchSource {
   documents: LoadedDocument[];
@@ -64,13 +65,13 @@ export function applyPatches(objects: KObject[], sources: PatchSource[], files: 
             keepingName(o, () => applyJsonPatch(o.body, ops));
           } catch (e) {
             if (!(e instanceof PatchError)) throw e;
-            warn(`JSON 6902 patch not applied to ${kindOf(o)} ${allIds(o)[0]!.name}: ${e.message}`);
+            warn(`JSON 6902 patch not applied to ${quote(kindOf(o))} ${quote(allIds(o)[0]!.name)}: ${e.message}`);
           }
         }
       } else if (isObject(doc.value)) {
         const patch = doc.value;
         const hits = out.filter(target ?? selects(patch));
-        if (hits.length === 0) warn(`patch matches no object${typeof patch.kind === 'string' ? ` (${patch.kind.slice(0, 60)})` : ''}`);
+        if (hits.length === 0) warn(`patch matches no object${typeof patch.kind === 'string' ? ` (${quote(patch.kind)})` : ''}`);
         if (deletesObject(patch)) {
           out = out.filter((o) => !hits.includes(o));
           continue;

@@ -8,6 +8,7 @@ import { cloneLocated, isObject, positionAt, setChild } from './located.js';
 import { matcher, readSelector, type Selector } from './selector.js';
 import type { KObject } from './objects.js';
 import { splitOutside } from './split-outside.js';
+import { quote } from '../../util/input-text.js';
 
 export class ReplacementError extends Error {}
 
@@ -72,7 +73,7 @@ export function applyReplacement(objects: KObject[], replacement: JsonObject): v
   const path = typeof source.fieldPath === 'string' ? source.fieldPath : 'metadata.name';
   const found = find(sources[0]!.body, fieldPathSegments(path), false)[0];
   const raw = found ? valueAt(found) : undefined;
-  if (raw === undefined) throw new ReplacementError(`the replacement source has no field ${path.slice(0, 80)}`);
+  if (raw === undefined) throw new ReplacementError(`the replacement source has no field ${quote(path)}`);
   const at: Position | undefined = positionAt(found!.container, found!.key);
   const srcOpts = optionsOf(source.options);
   let value: JsonValue = raw;

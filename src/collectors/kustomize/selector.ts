@@ -7,6 +7,7 @@ import type { JsonValue } from '../../model/types.js';
 import { isObject } from './located.js';
 import { groupVersionOf, idOf, kindOf, metadataOf, type KObject } from './objects.js';
 import { splitOutside } from './split-outside.js';
+import { quote } from '../../util/input-text.js';
 
 export interface Selector {
   group?: string;
@@ -34,11 +35,11 @@ export function readSelector(value: JsonValue | undefined): Selector | undefined
  */
 function compile(pattern: string): RegExp | string {
   if (pattern.length > 256) return 'a selector pattern longer than 256 characters';
-  if (/\)\s*[*+?{]|\\[1-9]|\(\?<?[=!]/.test(pattern)) return `the selector pattern "${pattern.slice(0, 60)}" (a quantified group, a back reference or a look-around)`;
+  if (/\)\s*[*+?{]|\\[1-9]|\(\?<?[=!]/.test(pattern)) return `the selector pattern ${quote(pattern)} (a quantified group, a back reference or a look-around)`;
   try {
     return new RegExp(`^(?:${pattern})$`, 'u');
   } catch {
-    return `the selector pattern "${pattern.slice(0, 60)}" (not a valid regular expression)`;
+    return `the selector pattern ${quote(pattern)} (not a valid regular expression)`;
   }
 }
 
@@ -101,7 +102,7 @@ function parseLabelSelector(text: string): Requirement[] | string {
       const key = m[1]!;
       out.push((l) => !l.has(key));
     } else if (/^[^\s!=(),]+$/.test(p)) out.push((l) => l.has(p));
-    else return `the label selector "${text.slice(0, 60)}"`;
+    else return `the label selector ${quote(text)}`;
   }
   return out;
 }
