@@ -16,7 +16,7 @@ interface Slot {
 
 function slotOf(root: JsonObject, path: string): Slot {
   if (path === '') throw new PatchError('a JSON patch path must not be empty here (the whole object)');
-  if (!path.startsWith('/')) throw new PatchError(`"${quote(path)}" is not a JSON pointer`);
+  if (!path.startsWith('/')) throw new PatchError(`${quote(path)} is not a JSON pointer`);
   const tokens = split(path);
   let cur: JsonValue = root;
   for (const t of tokens.slice(0, -1)) {
