@@ -115,6 +115,14 @@ export function withValueBudget<T>(max: number, render: () => T): T {
   }
 }
 
+/** Rewrites an array's items, each with the position that set it. */
+export function replaceItems(array: JsonValue[], items: { value: JsonValue; at: Position | undefined }[]): void {
+  array.length = 0;
+  const s = arraySlots(array);
+  s.length = 0;
+  for (const { value, at } of items) (array.push(value), s.push(at));
+}
+
 /** A deep copy that keeps every position (counted against the rendering's value budget). */
 export function cloneLocated<T extends JsonValue>(value: T): T {
   if (--budget < 0) throw new ValueBudgetExceeded();

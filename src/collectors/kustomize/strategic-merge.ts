@@ -4,8 +4,8 @@
  * key (containers and volumes by name, volume mounts by mount path, ...) merge item by item;
  * other lists are replaced. Every field a patch sets keeps the patch's position.
  */
-import type { JsonObject, JsonValue } from '../../model/types.js';
-import { cloneLocated, deleteChild, insertChild, isObject, positionAt, setChild } from './located.js';
+import type { JsonObject, JsonValue, Position } from '../../model/types.js';
+import { cloneLocated, deleteChild, isObject, positionAt, replaceItems, setChild } from './located.js';
 
 /** The merge key of the lists Kubernetes merges item by item (`patchMergeKey` in its API types). */
 const MERGE_KEYS: Record<string, string> = {
@@ -65,20 +65,23 @@ export function strategicMerge(target: JsonObject, patch: JsonObject): void {
   }
 }
 
+/**
+ * Merges a list by its merge key the way Kubernetes orders the result: the items the patch names,
+ * in the patch's order, then the others as they were.
+ */
 function mergeList(target: JsonObject[], patch: JsonObject[], mergeKey: string): void {
-  const patchArray = patch as JsonValue[];
+  const items: { value: JsonValue; at: Position | undefined }[] = [];
+  const named = new Set<number>();
   patch.forEach((item, i) => {
-    const at = positionAt(patchArray, i);
     const key = item[mergeKey];
-    const index = key === undefined ? -1 : target.findIndex((t) => t[mergeKey] === key);
-    if (item.$patch === 'delete') {
-      if (index >= 0) deleteChild(target as JsonValue[], index);
-    } else if (index >= 0 && item.$patch === 'replace') {
-      setChild(target as JsonValue[], index, plain(item), at);
-    } else if (index >= 0) {
+    const index = key === undefined ? -1 : target.findIndex((t, j) => !named.has(j) && t[mergeKey] === key);
+    if (index >= 0) named.add(index);
+    if (item.$patch === 'delete') return;
+    if (index >= 0 && item.$patch !== 'replace') {
       strategicMerge(target[index]!, item);
-    } else {
-      insertChild(target as JsonValue[], target.length, plain(item), at);
-    }
+      items.push({ value: target[index]!, at: positionAt(target as JsonValue[], index) });
+    } else items.push({ value: plain(item), at: positionAt(patch as JsonValue[], i) });
   });
+  target.forEach((t, j) => named.has(j) || items.push({ value: t, at: positionAt(target as JsonValue[], j) }));
+  replaceItems(target as JsonValue[], items);
 }
