@@ -1,11 +1,11 @@
 /**
  * `patchesStrategicMerge`, `patches` and `patchesJson6902`: which objects a patch applies to
  * (its target selector, or for a strategic-merge patch without one, the kind, name and
- * namespace it names — current or original) and applying it. A patch never renames its target.
+ * namespace it names — current or original) and applying it. A strategic-merge patch never renames its target.
  */
 import type { JsonObject, JsonValue } from '../../model/types.js';
 import { cloneLocated, isObject, positionAt, setChild } from './located.js';
-import { allIds, kindOf, metadataOf, type KObject } from './objects.js';
+import { allIds, kindOf, metadataOf, rememberId, type KObject } from './objects.js';
 import { matcher, readSelector } from './selector.js';
 import { deletesObject, strategicMerge } from './strategic-merge.js';
 import { applyJsonPatch, PatchError } from './json6902.js';
@@ -61,8 +61,9 @@ export function applyPatches(objects: KObject[], sources: PatchSource[], files: 
         if (hits.length === 0) warn('patch target matches no object');
         for (const o of hits) {
           try {
-            const ops = doc.value;
-            keepingName(o, () => applyJsonPatch(o.body, ops));
+            // Unlike a strategic-merge patch, a JSON patch may rename its target (kustomize build keeps the new name).
+            rememberId(o);
+            applyJsonPatch(o.body, doc.value);
           } catch (e) {
             if (!(e instanceof PatchError)) throw e;
             warn(`JSON 6902 patch not applied to ${quote(kindOf(o))} ${quote(allIds(o)[0]!.name)}: ${e.message}`);
