@@ -68,7 +68,9 @@ export class KustomizeFiles {
     const listed = this.reader.listFolder(path);
     if (listed.ok) return 'folder';
     if (listed.reason === 'not-regular') return 'file';
-    this.noteRefusal(listed.note, from, path, listed.reason === 'missing' ? 'no such file or folder' : listed.why);
+    // A missing resource fails `kustomize build`: the rendering is incomplete.
+    if (listed.reason === 'missing') this.note({ kind: 'unresolved', level: 'error', file: from.file, ...(from.line ? { line: from.line } : {}), message: `Kustomize: ${this.pathShown(path, from.file)}: no such file or folder` });
+    else this.noteRefusal(listed.note, from, path, listed.why);
     return undefined;
   }
 

@@ -180,12 +180,13 @@ describe('what is not rendered is named', () => {
       'outside/kustomization.yaml': 'resources:\n  - sa.yaml\n',
       'outside/sa.yaml': SA_DEFAULT,
       'repo/shared/sa.yaml': SA_DEFAULT,
-      'repo/app/kustomization.yaml': 'resources:\n  - ../shared/sa.yaml\n  - ../../outside\n',
+      'repo/app/kustomization.yaml': 'resources:\n  - ../shared/sa.yaml\n  - ../../outside\n  - missing.yaml\n',
     });
     const root = join(dir, 'repo');
     const { notes, result } = await findings(root, root);
     const refused = notes.filter((n) => n.file === 'app/kustomization.yaml');
-    expect(refused.map((n) => [n.level, n.line])).toEqual([['error', 2], ['warning', 3]]);
+    expect(refused.map((n) => [n.level, n.line])).toEqual([['error', 2], ['warning', 3], ['error', 4]]);
+    expect(refused[2]!.message).toBe('Kustomize: missing.yaml: no such file or folder');
     expect(refused[0]!.message).toMatch(/\.\.\/shared\/sa\.yaml lies outside the kustomization's folder/);
     expect(refused[1]!.message).toMatch(/outside the scanned folders/);
     expect(result.summary.partial).toBe(true);
