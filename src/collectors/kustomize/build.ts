@@ -62,7 +62,7 @@ function isRemote(entry: string): boolean {
 
 function isWithin(path: string, dir: string): boolean {
   const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
+  return !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
 }
 
 interface Context {
@@ -108,9 +108,9 @@ function renderKustomization(file: string, build: Build, chain: string[], incomi
     const line = lineOf(doc, field);
     files.note({ kind: 'unsupported', level: 'warning', file, ...(line ? { line } : {}), message: `Kustomize: ${field} is not supported; ${what}` });
   }
-  const objects = [...incoming];
+  let objects = [...incoming];
   for (const field of ['resources', 'bases'] as const) {
-    for (const [entry, i] of strings(doc[field])) objects.push(...readResource(ctx, entry, lineOf(doc[field] as JsonValue[], i), inner));
+    for (const [entry, i] of strings(doc[field])) for (const o of readResource(ctx, entry, lineOf(doc[field] as JsonValue[], i), inner)) objects.push(o);
   }
   for (const [entry, i] of strings(doc.components)) {
     const line = lineOf(doc.components as JsonValue[], i);
@@ -121,7 +121,7 @@ function renderKustomization(file: string, build: Build, chain: string[], incomi
     const sub = folderKustomization(ctx, resolve(ctx.dir, entry), line);
     if (!sub) continue;
     const out = renderKustomization(sub, build, inner, objects);
-    if (out) objects.splice(0, objects.length, ...out);
+    if (out) objects = out;
   }
   return transform(ctx, objects);
 }

@@ -6,7 +6,7 @@
  * to its root kustomization file; each of its fields points at the file and line that set it.
  */
 import type { CollectOptions, CollectResult, SourceFile } from '../types.js';
-import { account, withinDepth } from '../types.js';
+import { account, mergeResults, withinDepth } from '../types.js';
 import { readPolicy } from '../../util/input-reader.js';
 import type { CoverageNote } from '../../model/types.js';
 import { collectKubernetes } from '../kubernetes.js';
@@ -46,8 +46,7 @@ export function renderKustomizations(collected: CollectResult, structured: reado
           documentCommentSuppressions(document.source, parsed, got.resources.map((resource) => ({ prefix, resource })), suppressionNotes);
         }
         for (const n of suppressionNotes) files.note(n);
-        rendered.resources.push(...got.resources);
-        rendered.notes.push(...got.notes);
+        mergeResults(rendered, got);
       }
     } catch (e) {
       if (e instanceof ValueBudgetExceeded) rendered.notes.push({ kind: 'limit', level: 'error', file: root, line: 1, message: `Kustomize: rendering copies more than ${options.limits.maxNodes} values (--max-document-values); not rendered` });
@@ -60,7 +59,6 @@ export function renderKustomizations(collected: CollectResult, structured: reado
   if (collected.accounts) collected.accounts = collected.accounts.filter((a) => !consumed.has(a.file));
   redactResources(rendered.resources);
   withinDepth(rendered, options.limits);
-  collected.resources.push(...rendered.resources);
-  collected.notes.push(...files.notes, ...rendered.notes);
+  mergeResults(collected, { resources: rendered.resources, clusters: [], notes: [...files.notes, ...rendered.notes] });
   for (const f of consumed) account(collected, f, 'Kustomize', 'analysed');
 }

@@ -41,7 +41,7 @@ function find(root: JsonObject, segments: string[], create: boolean): Found[] {
         if (!(seg in node) && create && !last) setChild(node, seg, createObject(), undefined);
         if (seg in node || (create && last)) hits.push({ container: node, key: seg });
       }
-      if (last) out.push(...hits);
+      if (last) for (const h of hits) out.push(h);
       else for (const h of hits) {
         const v = (h.container as Record<string, JsonValue>)[h.key as never];
         if (typeof v === 'object' && v !== null) next.push(v);
