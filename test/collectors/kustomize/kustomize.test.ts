@@ -12,6 +12,7 @@ import { renderKustomizations } from '../../../src/collectors/kustomize/index.js
 import { emptyResult } from '../../../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../../../src/util/structured.js';
 import { MAX_KUSTOMIZATION_DEPTH } from '../../../src/collectors/kustomize/build.js';
+import { accessKeyId, secretAccessKey } from '../../helpers/credentials.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/kustomize');
 const temps: string[] = [];
@@ -121,6 +122,26 @@ describe('what a root reads through it is not reported on its own', () => {
     const dir = repo({ 'app/Kustomization': 'namespace: web\nresources:\n  - sa.yaml\ncommonAnnotations:\n  iam.gke.io/gcp-service-account: web@proj.iam.gserviceaccount.com\n', 'app/sa.yaml': SA_DEFAULT });
     const { list } = await findings(dir);
     expect(list).toEqual([{ rule: 'k8s-identity-on-default-sa', resource: 'web/default', file: 'app/Kustomization', line: 5 }]);
+  });
+});
+
+describe('secret values', () => {
+  it('a credential an overlay patches into a Secret is found, at the patch line, and never kept', async () => {
+    const id = accessKeyId();
+    const secret = secretAccessKey();
+    const dir = repo({
+      'base/kustomization.yaml': 'resources:\n  - secret.yaml\n',
+      'base/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: uploader\nstringData:\n  region: eu-west-1\n',
+      'app/kustomization.yaml': 'namespace: media\nresources:\n  - ../base\npatches:\n  - path: keys.yaml\n',
+      'app/keys.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: uploader\nstringData:\n  AWS_ACCESS_KEY_ID: ${id}\n  AWS_SECRET_ACCESS_KEY: ${secret}\n`,
+    });
+    const { result, list } = await findings(dir);
+    expect(list.filter((f) => f.rule === 'k8s-static-cloud-credentials').map((f) => [f.file, f.line])).toEqual([['app/keys.yaml', 6]]);
+    const inventory = await collectInventory({ paths: [dir], root: dir, workers: 0 });
+    for (const text of [JSON.stringify(inventory), JSON.stringify(result)]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(id.slice(4));
+    }
   });
 });
 
