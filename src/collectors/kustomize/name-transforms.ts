@@ -36,7 +36,7 @@ export function addNameAffixes(objects: KObject[], prefix: string, suffix: strin
   }
 }
 
-/** The pod spec of a workload kind, where its ServiceAccount is named. */
+/** The pod spec whose `serviceAccountName` Kustomize updates: exactly the kinds of its name-reference field specs. */
 function podSpec(o: KObject): JsonObject | undefined {
   const spec = o.body.spec;
   if (!isObject(spec)) return undefined;
