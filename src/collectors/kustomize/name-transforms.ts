@@ -9,6 +9,11 @@ import { groupVersionOf, idOf, isClusterScoped, kindOf, metadataOf, rememberId, 
 
 export function setNamespace(objects: KObject[], namespace: string, at: Position | undefined): void {
   for (const o of objects) {
+    // A Namespace object of the core API is the namespace itself: Kustomize renames it.
+    if (kindOf(o) === 'Namespace' && o.body.apiVersion === 'v1') {
+      const meta = ensurePath(o.body, ['metadata'], at);
+      if (meta) (rememberId(o), setChild(meta, 'name', namespace, at));
+    }
     if (!isClusterScoped(o)) {
       const meta = ensurePath(o.body, ['metadata'], at);
       if (!meta) continue;
