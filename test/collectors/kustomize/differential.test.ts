@@ -48,6 +48,7 @@ function identityView(o: Obj): Obj {
     view.serviceAccountName = at(o, [...spec, 'serviceAccountName']);
     view.automountServiceAccountToken = at(o, [...spec, 'automountServiceAccountToken']);
     view.templateLabels = at(o, [...spec.slice(0, -1), 'metadata', 'labels']);
+    view.templateAnnotations = at(o, [...spec.slice(0, -1), 'metadata', 'annotations']);
     // Containers and their environment, in order: where static credentials would be.
     view.containers = (at(o, [...spec, 'containers']) as Obj[] | undefined)?.map((c) => ({ name: c.name, env: c.env }));
   }
