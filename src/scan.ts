@@ -11,6 +11,7 @@ import { EarlyStart, PARALLEL_MIN_BYTES, collectInParallel, parallelism } from '
 import { DEFAULT_LIMITS, type StructuredLimits } from './util/structured.js';
 import { normalizeGcp } from './collectors/gcp/normalize.js';
 import { linkCloudNative } from './collectors/cloud-native/links.js';
+import { renderKustomizations } from './collectors/kustomize/index.js';
 import type { PodtrustConfig } from './engine/config.js';
 import { emptyConfig } from './engine/config.js';
 import { allRules } from './engine/rules.js';
@@ -88,6 +89,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
       mergeResults(collected, await collectTerraform(inputs.terraform, collectOptions));
     }
   }
+  renderKustomizations(collected, inputs.structured, collectOptions);
   // Charts and Bicep files are read through their own tools (one time budget), once every file has been collected.
   const tools = options.tools ?? {};
   if (inputs.charts.length > 0) mergeResults(collected, await (await import('./collectors/helm/index.js')).renderCharts(inputs, collected, collectOptions, tools));

@@ -61,9 +61,9 @@ function isTerraformFile(name: string): boolean {
   return isTerraformFileName(name) || isTerragruntName(name);
 }
 
-/** A name the walk reads: Terraform files, YAML/JSON documents and Bicep files. */
+/** A name the walk reads: Terraform files, YAML/JSON documents (`Kustomization` is one without an extension) and Bicep files. */
 function isInputName(name: string): boolean {
-  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase()) || name.endsWith('.bicep');
+  return isTerraformFile(name) || STRUCTURED_EXTENSIONS.has(extname(name).toLowerCase()) || name.endsWith('.bicep') || name === 'Kustomization';
 }
 
 /** The chart whose `templates/` or `charts/` holds `path` (a path given inside a chart), looked for up to `root`. */
