@@ -166,7 +166,7 @@ describe('the GitHub Action', () => {
     const verdict = decideVerdict(result, { failOn: 'high' });
     expect(verdict.exitCode).toBe(0);
     expect(planAnnotations(result).annotations).toContainEqual(expect.objectContaining({ kind: 'warning', title: 'podtrust: unsupported', file: 'infra/Pulumi.yaml', startLine: 2 }));
-    const summary = renderJobSummary(result, { helpUris: new Map(), notAnnotated: 0, sarifFile: 'podtrust.sarif', failOn: 'high', verdict });
+    const summary = renderJobSummary(result, { helpUris: new Map(), notAnnotated: 0, sarifFile: 'podtrust.sarif', failOn: 'high', verdict, stepFails: verdict.exitCode !== 0 });
     expect(summary).toContain('inputs: 1 analysed, 1 recognised but not analysed, 0 not infrastructure, 0 excluded, 0 unparsable');
     expect(summary).toContain('objects of kinds no rule reads: 3 (Ingress 2, Service 1)');
   });

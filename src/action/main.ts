@@ -104,6 +104,7 @@ export async function run(): Promise<void> {
 
   const counts = countFindings(result.findings);
   const verdict = decideVerdict(result, { failOn: inputs.failOn });
+  const failure = stepFails(verdict, inputs);
   await core.summary
     .addRaw(
       renderJobSummary(result, {
@@ -113,6 +114,7 @@ export async function run(): Promise<void> {
         sarifFile: inputs.sarifFile,
         failOn: inputs.failOn,
         verdict,
+        stepFails: failure !== undefined,
       }),
     )
     .write();
@@ -123,7 +125,6 @@ export async function run(): Promise<void> {
   core.setOutput('new-findings', newFindingCount(result.findings));
 
   core.setOutput('incomplete', verdict.outcome === 'incomplete');
-  const failure = stepFails(verdict, inputs);
   if (failure !== undefined) fail(`podtrust: ${failure}`);
   else if (verdict.outcome === 'incomplete') warn(`podtrust: ${verdict.reason}; the step passes (${inputs.failOn === 'none' ? 'fail-on none' : 'fail-on-incomplete off'})`);
 }

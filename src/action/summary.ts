@@ -21,6 +21,8 @@ export interface SummaryContext {
   sarifFile: string;
   failOn: string;
   verdict: Verdict;
+  /** Whether the step fails: `fail-on: none` and `fail-on-incomplete: false` let an incomplete scan pass. */
+  stepFails: boolean;
 }
 
 function cell(text: string): string {
@@ -48,7 +50,11 @@ function section(lines: string[], heading: string, items: string[]): void {
 export function renderJobSummary(result: ScanResult, ctx: SummaryContext): string {
   const counts = countFindings(result.findings);
   const hasBaseline = result.findings.some((f) => f.baselineState !== undefined);
-  const verdict = ctx.verdict.exitCode !== 0 ? `❌ failed (fail-on: ${ctx.failOn})` : `✅ passed (fail-on: ${ctx.failOn})`;
+  const verdict = ctx.stepFails
+    ? `❌ failed (fail-on: ${ctx.failOn})`
+    : ctx.verdict.outcome === 'incomplete'
+      ? `⚠️ passed, scan incomplete (fail-on: ${ctx.failOn})`
+      : `✅ passed (fail-on: ${ctx.failOn})`;
   const lines = ['## podtrust', ''];
   // What the change turned off comes before the verdict it may have bought.
   const change = changeLines(result.configurationChange);

@@ -135,7 +135,11 @@ export function readInputs(options: InputOptions): InputSet {
     }
     // Chart templates are rendered with their chart, never read on their own.
     const chart = chartHolding(abs, resolve(options.root));
-    if (chart) addChart(chart);
+    if (chart) {
+      addChart(chart);
+      // The chart is what was found: its Chart.yaml stands in the ledger for the path given.
+      addFile(join(chart, 'Chart.yaml'));
+    }
     // A file named on the command line is read whatever its name.
     else if (isDir) walk(abs, options, reader, addFile, addChart, note, new Set(), (e) => set.excluded.push(e));
     else {

@@ -65,7 +65,8 @@ export function ledgerCounts(ledger: InputLedger | undefined): Record<InputState
 
 /**
  * Warnings that keep a scan from looking like a clean pass: a file named on the command line
- * from which nothing was analysed, and a scan that analysed nothing at all.
+ * from which nothing was analysed, and a scan that analysed nothing at all while no other note
+ * says why.
  */
 export function ledgerNotes(ledger: InputLedger, named: ReadonlySet<string>, resources: readonly Resource[]): CoverageNote[] {
   const notes: CoverageNote[] = [];
@@ -77,8 +78,9 @@ export function ledgerNotes(ledger: InputLedger, named: ReadonlySet<string>, res
     }
   }
   const { unread } = unreadObjects(resources);
-  if (resources.length === unread.size) {
-    const counts = ledgerCounts(ledger);
+  const counts = ledgerCounts(ledger);
+  // A file that could not be read or analysed already carries its own error or warning.
+  if (resources.length === unread.size && counts['not-analysed'] + counts.unparsable === 0) {
     const files = ledger.entries.filter((e) => e.state !== 'excluded').length;
     const states = (['not-analysed', 'not-infrastructure', 'excluded', 'unparsable'] as const).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${INPUT_STATE_LABEL[s]}`);
     notes.push({

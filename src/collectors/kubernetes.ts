@@ -16,6 +16,8 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+export const KUBERNETES_FORMAT = 'Kubernetes manifest';
+
 /** A Kubernetes object has string `apiVersion` and `kind`. */
 export function isKubernetesObject(value: JsonValue): boolean {
   return isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && value.apiVersion !== '' && value.kind !== '';
@@ -23,7 +25,7 @@ export function isKubernetesObject(value: JsonValue): boolean {
 
 export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
-  account(result, file.path, 'Kubernetes manifest');
+  account(result, file.path, KUBERNETES_FORMAT);
   const byPrefix: { prefix: string; resource: Resource }[] = [];
   const visit = (value: JsonValue, pointer: string, inherited?: { kind: string; apiVersion: string }): void => {
     if (!isObject(value)) return;

@@ -37,10 +37,12 @@ interface Built {
 
 export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opts: CollectOptions): CollectResult {
   const result = emptyResult();
-  account(result, file.path, 'CloudFormation template');
   const template = asObject(doc.value);
   const resourcesNode = asObject(template?.['Resources']);
-  if (!template || !resourcesNode) return result;
+  if (!template || !resourcesNode) {
+    account(result, file.path, 'CloudFormation');
+    return result;
+  }
   const relPath = file.path.startsWith('<') ? file.path : relative(opts.root, file.path).split(sep).join('/');
   const idOf = (logicalId: string) => `cfn:${relPath}:${logicalId}`;
 

@@ -190,7 +190,9 @@ class UnitReader {
     called.add(dir);
     if (this.accountedModules.has(dir)) return;
     this.accountedModules.add(dir);
-    for (const f of this.project.def(dir).files) account(this.result, f.path, 'Terraform', 'analysed');
+    // Files the scan's own Terraform files already accounted (a module inside the scanned tree) are not listed twice.
+    const accounted = new Set((this.result.accounts ?? []).map((a) => a.file));
+    for (const f of this.project.def(dir).files) if (!accounted.has(f.path)) account(this.result, f.path, 'Terraform', 'analysed');
   }
 
   private async readIncludes(unit: TerragruntConfig, evaluation: UnitEvaluation): Promise<void> {

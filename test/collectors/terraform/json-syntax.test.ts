@@ -94,6 +94,7 @@ describe('Terraform JSON syntax', () => {
     expect(r.resources.map((x) => x.name)).toEqual(['hcl/json-${not.a.reference}/auto']);
     expect(r.accounts).toEqual([
       { file: '/p/infra/main.tf.json', format: 'Terraform JSON', state: 'analysed' },
+      { file: '/p/infra/terraform.tfvars', format: 'Terraform', state: 'analysed' },
       { file: '/p/infra/terraform.tfvars.json', format: 'Terraform JSON', state: 'analysed' },
       { file: '/p/infra/x.auto.tfvars.json', format: 'Terraform JSON', state: 'analysed' },
     ]);
