@@ -1,6 +1,7 @@
 /** Terraform's built-in functions, evaluated where their arguments are known. */
 import type { Unknown } from '../../model/types.js';
 import { EvaluationError } from './evaluation-error.js';
+import { formatList, formatValues } from './format.js';
 import {
   type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
   equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
@@ -141,24 +142,6 @@ function shallow(f: (args: Value[]) => Value): Fn {
   return (args, text) => (anyUnknown(args, false) ? mkUnknown(text) : f(args));
 }
 
-function formatString(fmt: string, args: Value[]): string {
-  let i = 0;
-  return fmt.replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvtfqxXobeEgG])/g, (m, spec: string) => {
-    if (spec === '%') return '%';
-    const v = args[i++];
-    if (v === undefined) throw new EvaluationError('not enough arguments for format');
-    const verb = spec[spec.length - 1];
-    if (verb === 'd') return String(Math.trunc(num(v)));
-    if (verb === 'q') return JSON.stringify(str(v));
-    if (verb === 'v' && typeof v === 'object') return toJson(v);
-    if (verb === 'f') {
-      const prec = /\.(\d+)/.exec(spec);
-      return num(v).toFixed(prec ? Number(prec[1]) : 6);
-    }
-    return str(v);
-  });
-}
-
 function decode(v: Value, text: string): Value {
   if (isUnknown(v)) {
     const encoded = encodedValue.get(v);
@@ -205,7 +188,8 @@ const TABLE: Record<string, Fn> = {
     if (m.groups) return Object.assign(newObject(), m.groups) as ObjectValue;
     return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
   }, false),
-  format: strict(([f, ...rest]) => formatString(str(f!), rest)),
+  format: strict(([f, ...rest]) => formatValues(str(f!), rest)),
+  formatlist: strict(([f, ...rest]) => formatList(str(f!), rest)),
   join: (args, text) => {
     const [sep, ...lists] = args;
     if (sep === undefined || anyUnknown(args, false) || lists.some((l) => Array.isArray(l) && l.some(isUnknown))) return mkUnknown(text);

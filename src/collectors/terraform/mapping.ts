@@ -199,6 +199,18 @@ const MAPPERS: Record<string, Mapper> = {
   },
   kubernetes_service_account: serviceAccount,
   kubernetes_service_account_v1: serviceAccount,
+  // The namespace's `default` ServiceAccount, which Kubernetes creates and these resources take over.
+  kubernetes_default_service_account: (ctx, b) => serviceAccount(ctx, b, 'default'),
+  kubernetes_default_service_account_v1: (ctx, b) => serviceAccount(ctx, b, 'default'),
+  kubernetes_annotations(ctx, b) {
+    const v = ctx.values;
+    if (get(v, 'kind') !== 'ServiceAccount') throw new Unmapped();
+    const meta = firstBlock(v, 'metadata') ?? newObject();
+    const values = Object.assign(newObject(), v);
+    values.metadata = [Object.assign(newObject(), meta, { annotations: get(v, 'annotations') ?? newObject() })];
+    b.move('/annotations', '/metadata/annotations');
+    return serviceAccount({ ...ctx, values }, b);
+  },
   kubernetes_manifest(ctx, b) {
     const manifest = get(ctx.values, 'manifest');
     if (!isObject(manifest) || typeof manifest.kind !== 'string') throw new Unmapped();
@@ -220,10 +232,10 @@ const MAPPERS: Record<string, Mapper> = {
   ...KUBERNETES_DATA_MAPPERS,
 };
 
-function serviceAccount(ctx: MappingContext, b: Builder): ReturnType<Mapper> {
+function serviceAccount(ctx: MappingContext, b: Builder, defaultName?: string): ReturnType<Mapper> {
   const meta = firstBlock(ctx.values, 'metadata') ?? newObject();
   const metadata = newObject();
-  metadata.name = meta.name ?? null;
+  metadata.name = meta.name ?? defaultName ?? null;
   metadata.namespace = meta.namespace ?? 'default';
   metadata.annotations = isObject(meta.annotations) ? meta.annotations : meta.annotations ?? newObject();
   metadata.labels = isObject(meta.labels) ? meta.labels : meta.labels ?? newObject();
