@@ -25,6 +25,7 @@ const VERB = /%(?:(%)|([-+ 0#]*)(?:\[(\d+)\])?(\d*)(?:\.(\d*))?(?:\[(\d+)\])?([a
 export function formatValues(fmt: string, args: Value[]): string {
   let out = '';
   let next = 1;
+  let used = 0;
   let i = 0;
   while (i < fmt.length) {
     const pct = fmt.indexOf('%', i);
@@ -41,7 +42,7 @@ export function formatValues(fmt: string, args: Value[]): string {
       out += '%';
       continue;
     }
-    const [raw, flags = '', index1, width, prec, index2, mode] = m;
+    const [raw, , flags = '', index1, width, prec, index2, mode] = m;
     if (!mode) throw new EvaluationError('format string ends in the middle of a verb');
     if (prec === '') throw new EvaluationError('a period in a format verb needs a precision');
     const index = index1 ?? index2;
@@ -61,7 +62,9 @@ export function formatValues(fmt: string, args: Value[]): string {
     };
     if (argNum < 1 || argNum > args.length) throw new EvaluationError(`not enough arguments for ${raw}`);
     out += formatOne(verb, args[argNum - 1]!);
+    used = Math.max(used, argNum);
   }
+  if (used < args.length) throw new EvaluationError(`too many arguments: the format string uses ${used}`);
   return out;
 }
 
@@ -88,7 +91,7 @@ function formatOne(verb: Verb, arg: Value): string {
   switch (verb.mode) {
     case 'v':
       if (!verb.sharp && typeof arg === 'string') return pad(verb, arg);
-      if (!verb.sharp && typeof arg === 'number') return pad(verb, formatFloat(arg, 'g', -1));
+      if (!verb.sharp && typeof arg === 'number') return pad(verb, (arg < 0 ? '-' : '') + formatFloat(Math.abs(arg), 'g', -1));
       return pad(verb, typeof arg === 'object' || isObject(arg) ? toJson(arg) : JSON.stringify(arg));
     case 't': {
       const b = toBool(arg);
@@ -145,29 +148,93 @@ function numeric(verb: Verb, n: { negative: boolean; digits: string; prefix: str
   return zeros ? sign + n.prefix + '0'.repeat(width - len) + n.digits : ' '.repeat(width - len) + sign + body;
 }
 
-/** Go's %e / %f / %g of a non-negative number: exponents have at least two digits, %g drops trailing zeros. */
+/** A non-negative number as decimal digits: 0.`digits` × 10^`dp`, no trailing zeros (`''` for zero). */
+interface Decimal {
+  digits: string;
+  dp: number;
+}
+
+function decimalOf(n: number): Decimal {
+  if (n === 0) return { digits: '', dp: 0 };
+  const [mantissa = '0', e = '0'] = n.toExponential().split('e');
+  return { digits: mantissa.replace('.', '').replace(/0+$/, ''), dp: Number(e) + 1 };
+}
+
+/** Terraform's numbers are binary floats of this many bits, parsed from the decimal text. */
+const PRECISION = 512n;
+
+/**
+ * Whether the binary number nearest to the decimal (at Terraform's precision) lies below it (-1),
+ * above it (1) or is exactly it (0): that decides a rounding tie, as Go rounds the binary value.
+ */
+function binarySide(d: Decimal): number {
+  const scale = d.digits.length - d.dp;
+  if (scale <= 0) return 0;
+  const num = BigInt(d.digits);
+  const den = 10n ** BigInt(scale);
+  let k = PRECISION - BigInt(num.toString(2).length - den.toString(2).length);
+  let q = (num << k) / den;
+  while (BigInt(q.toString(2).length) > PRECISION) q = (num << --k) / den;
+  while (BigInt(q.toString(2).length) < PRECISION) q = (num << ++k) / den;
+  const r = (num << k) - q * den;
+  const m = 2n * r > den || (2n * r === den && (q & 1n) === 1n) ? q + 1n : q;
+  const diff = m * den - (num << k);
+  return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+}
+
+/** Keeps `nd` digits, rounding as Go's big.Float does: to nearest, exact ties to even. */
+function roundTo(d: Decimal, nd: number): Decimal {
+  if (nd < 0 || nd >= d.digits.length) return d;
+  const next = d.digits[nd]!;
+  let up: boolean;
+  if (next !== '5' || nd + 1 < d.digits.length) up = next >= '5';
+  else {
+    const side = binarySide(d);
+    up = side > 0 || (side === 0 && nd > 0 && Number(d.digits[nd - 1]) % 2 === 1);
+  }
+  if (!up) return { digits: d.digits.slice(0, nd).replace(/0+$/, ''), dp: d.dp };
+  let i = nd - 1;
+  while (i >= 0 && d.digits[i] === '9') i--;
+  if (i < 0) return { digits: '1', dp: d.dp + 1 };
+  return { digits: d.digits.slice(0, i) + String(Number(d.digits[i]) + 1), dp: d.dp };
+}
+
+function digitAt(d: Decimal, i: number): string {
+  return d.digits[i] ?? '0';
+}
+
+function fixed(d: Decimal, places: number): string {
+  const r = roundTo(d, d.dp + places);
+  let int = '';
+  for (let i = 0; i < r.dp; i++) int += digitAt(r, i);
+  let frac = '';
+  for (let i = 0; i < places; i++) frac += r.dp + i < 0 ? '0' : digitAt(r, r.dp + i);
+  return (int || '0') + (places > 0 ? '.' + frac : '');
+}
+
+function exponent(d: Decimal, prec: number): string {
+  const r = roundTo(d, prec + 1);
+  let frac = '';
+  for (let i = 1; i <= prec; i++) frac += digitAt(r, i);
+  const exp = r.digits === '' ? 0 : r.dp - 1;
+  return `${digitAt(r, 0)}${prec > 0 ? '.' + frac : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+/** Go's %e / %f / %g of a non-negative number (prec -1: %g's shortest form). */
 export function formatFloat(n: number, mode: 'e' | 'f' | 'g', prec: number): string {
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
-  if (mode === 'f') return toFixed(n, prec);
-  if (mode === 'e') return goExponent(n.toExponential(prec));
-  // %g: shortest digits (prec -1) or prec significant digits; exponent form when the exponent is < -4 or >= the precision.
-  const p = prec < 0 ? undefined : Math.max(prec, 1);
-  const [mantissa = '0', e = '0'] = n.toExponential(p === undefined ? undefined : p - 1).split('e');
-  const exp = Number(e);
-  const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
-  let eprec = p ?? 6;
-  if (p !== undefined && eprec > digits.length && digits.length >= exp + 1) eprec = digits.length;
-  if (exp < -4 || exp >= eprec) return goExponent(`${digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits}e${exp}`);
-  return toFixed(n, Math.max(digits.length - exp - 1, 0));
-}
-
-function toFixed(n: number, places: number): string {
-  if (places <= 100 && n < 1e21) return n.toFixed(places);
-  return BigInt(Math.round(n)).toString() + (places > 0 ? '.' + '0'.repeat(places) : '');
-}
-
-function goExponent(text: string): string {
-  return text.replace(/e([+-]?)(\d+)$/, (_, sign: string, d: string) => `e${sign === '-' ? '-' : '+'}${d.padStart(2, '0')}`);
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : 'NaN';
+  const d = decimalOf(n);
+  if (mode === 'f') return fixed(d, prec);
+  if (mode === 'e') return exponent(d, prec);
+  if (d.digits === '') return '0';
+  const shortest = prec < 0;
+  const r = shortest ? d : roundTo(d, Math.max(prec, 1));
+  const p = shortest ? r.digits.length : Math.max(prec, 1);
+  let eprec = shortest ? 6 : p;
+  if (!shortest && eprec > r.digits.length && r.digits.length >= r.dp) eprec = r.digits.length;
+  const exp = r.dp - 1;
+  if (exp < -4 || exp >= eprec) return exponent(r, Math.min(p, r.digits.length) - 1);
+  return fixed(r, Math.max((p > r.dp ? r.digits.length : p) - r.dp, 0));
 }
 
 function graphemes(s: string): string[] {

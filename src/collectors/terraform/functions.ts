@@ -55,6 +55,14 @@ function distinct(items: Value[]): Value[] {
   return out;
 }
 
+/** A set as Terraform orders it when it becomes a list: strings and numbers sorted, other elements as given. */
+function asSet(items: Value[]): Value[] {
+  const out = distinct(items);
+  if (out.every((x) => typeof x === 'string')) return (out as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (out.every((x) => typeof x === 'number')) return (out as number[]).sort((a, b) => a - b);
+  return out;
+}
+
 /** Longest subject a regular expression from scanned code is run on. */
 const MAX_REGEX_SUBJECT = 1000;
 
@@ -263,7 +271,7 @@ const TABLE: Record<string, Fn> = {
   keys: shallow(([m]) => Object.keys(obj(m!)).sort()),
   values: shallow(([m]) => Object.keys(obj(m!)).sort().map((k) => obj(m!)[k]!)),
   contains: strict(([l, v]) => collection(l!).some((x) => equalValues(x, v!))),
-  toset: shallow(([l]) => distinct(collection(l!))),
+  toset: shallow(([l]) => asSet(collection(l!))),
   tolist: shallow(([l]) => collection(l!)),
   tomap: shallow(([m]) => obj(m!)),
   tostring: (args, text) => (isUnknown(args[0]) ? keepRef(args[0]!, text) : args[0] === null ? null : str(args[0]!)),
@@ -288,9 +296,9 @@ const TABLE: Record<string, Fn> = {
   slice: shallow(([l, a, b]) => list(l!).slice(num(a!), num(b!))),
   reverse: shallow(([l]) => [...list(l!)].reverse()),
   sort: strict(([l]) => list(l!).map((x) => str(x)).sort()),
-  setunion: shallow((args) => distinct(args.flatMap((a) => collection(a)))),
-  setintersection: shallow(([first, ...rest]) => collection(first!).filter((x) => rest.every((r) => collection(r).some((y) => equalValues(x, y))))),
-  setsubtract: shallow(([a, b]) => collection(a!).filter((x) => !collection(b!).some((y) => equalValues(x, y)))),
+  setunion: shallow((args) => asSet(args.flatMap((a) => collection(a)))),
+  setintersection: shallow(([first, ...rest]) => asSet(collection(first!)).filter((x) => rest.every((r) => collection(r).some((y) => equalValues(x, y))))),
+  setsubtract: shallow(([a, b]) => asSet(collection(a!)).filter((x) => !collection(b!).some((y) => equalValues(x, y)))),
   range: strict((args) => {
     const [start, end, step] = args.length === 1 ? [0, num(args[0]!), 1] : [num(args[0]!), num(args[1]!), args[2] === undefined ? 1 : num(args[2])];
     const out: number[] = [];
