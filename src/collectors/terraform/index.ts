@@ -19,6 +19,7 @@ import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
+import { viaForElement } from './caller-anchor.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
 
@@ -254,7 +255,7 @@ class Project {
           return undefined;
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
-        const via = parent.via ?? { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
+        const via = parent.via ? viaForElement(parent.via, call, key, parent.scope) : { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
         return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target], budget, callKeys), via);
       },
     };
