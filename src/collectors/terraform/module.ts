@@ -9,6 +9,7 @@ import { type EvaluationNesting, type Origin, type Resolver, type Scope, applySt
 import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { conform, parseType, shapesValues } from './variable-type.js';
+import { viaForElement } from './caller-anchor.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
 
 export interface ModuleDef {
@@ -374,7 +375,7 @@ export class ModuleInstance implements Resolver {
     for (const block of [...this.def.resources, ...this.def.data]) {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
-      for (const { suffix, scope } of this.expand(block, this.scope)) {
+      for (const { suffix, scope, key } of this.expand(block, this.scope)) {
         if (out.length >= MAX_ROOT_INSTANCES) {
           this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_ROOT_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
           return;
@@ -400,7 +401,7 @@ export class ModuleInstance implements Resolver {
           values,
           positions,
         };
-        if (this.via) instance.via = this.via;
+        if (this.via) instance.via = viaForElement(this.via, block, key, this.scope);
         out.push(instance);
       }
     }
