@@ -213,6 +213,13 @@ const TABLE: Record<string, Fn> = {
     return toJson(v);
   },
   jsondecode: ([v], text) => decode(v!, text),
+  // Terraform's YAML layout is not reproduced: the text stays unknown, its value is kept for readers of its structure (aws-auth mapRoles).
+  yamlencode: ([v], text) => {
+    if (v === undefined) throw new EvaluationError('missing argument');
+    const u = mkUnknown(text);
+    encodedValue.set(u, v);
+    return u;
+  },
   concat: shallow((args) => args.flatMap((a) => list(a))),
   merge: shallow((args) => {
     const out = newObject();

@@ -20,6 +20,7 @@ import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { viaForElement } from './caller-anchor.js';
+import { keepClusterNodeGroups } from './self-managed-nodes.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
 
@@ -433,6 +434,8 @@ function collectRoot(project: Project, dir: string, reported: Set<string>, into:
       else if (r.type === 'azure.aks.ManagedCluster') clusters.push(aksClusterInfo(r));
     }
     linkRoleAttachments(instances, resources);
+    const kept = keepClusterNodeGroups(instances, resources);
+    resources.splice(0, resources.length, ...kept);
     for (const r of resources) anchorAtCaller(r);
     for (const n of unresolvedTrustNotes(resources)) project.note(n);
     mergeResults(into, { resources, clusters, notes: [] });

@@ -150,19 +150,7 @@ const MAPPERS: Record<string, Mapper> = {
     const body = newObject();
     body.LaunchTemplateName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
     b.set('/LaunchTemplateName', '/name');
-    const data = newObject();
-    const md = firstBlock(v, 'metadata_options');
-    if (md) {
-      const m = newObject();
-      withOptional(m, 'HttpTokens', md.http_tokens);
-      withOptional(m, 'HttpPutResponseHopLimit', md.http_put_response_hop_limit);
-      withOptional(m, 'HttpEndpoint', md.http_endpoint);
-      data.MetadataOptions = m;
-      b.set('/LaunchTemplateData/MetadataOptions', '/metadata_options/0');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpTokens', '/metadata_options/0/http_tokens');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit', '/metadata_options/0/http_put_response_hop_limit');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpEndpoint', '/metadata_options/0/http_endpoint');
-    }
+    const data = launchData(v, b);
     const profile = firstBlock(v, 'iam_instance_profile');
     if (profile) {
       const p = newObject();
@@ -171,8 +159,65 @@ const MAPPERS: Record<string, Mapper> = {
       data.IamInstanceProfile = p;
       b.move('/iam_instance_profile/0', '/LaunchTemplateData/IamInstanceProfile');
     }
+    withOptional(data, 'UserData', get(v, 'user_data'));
+    b.set('/LaunchTemplateData/UserData', '/user_data');
     body.LaunchTemplateData = data;
     return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+  },
+  // A launch configuration sets the same instance options: it is kept in the launch template shape the node rules read.
+  aws_launch_configuration(ctx, b) {
+    const v = ctx.values;
+    const body = newObject();
+    body.LaunchTemplateName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    b.set('/LaunchTemplateName', '/name');
+    const data = launchData(v, b);
+    const profile = get(v, 'iam_instance_profile');
+    if (profile !== undefined && profile !== null) {
+      data.IamInstanceProfile = Object.assign(newObject(), { Name: profile });
+      b.set('/LaunchTemplateData/IamInstanceProfile', '/iam_instance_profile');
+      b.set('/LaunchTemplateData/IamInstanceProfile/Name', '/iam_instance_profile');
+    }
+    const userData = get(v, 'user_data');
+    if (typeof userData === 'string') data.UserData = Buffer.from(userData, 'utf8').toString('base64');
+    else withOptional(data, 'UserData', userData ?? get(v, 'user_data_base64'));
+    body.LaunchTemplateData = data;
+    return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+  },
+  // Every group is mapped; only those tied to a cluster stay in the inventory (self-managed-nodes.ts).
+  aws_autoscaling_group(ctx, b) {
+    const v = ctx.values;
+    const body = newObject();
+    body.nodegroupName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.clusterName = null;
+    body.nodeRole = null;
+    b.set('/nodegroupName', '/name');
+    const lt = firstBlock(v, 'launch_template');
+    const spec = firstBlock(firstBlock(firstBlock(v, 'mixed_instances_policy') ?? newObject(), 'launch_template') ?? newObject(), 'launch_template_specification');
+    const launchTemplate = newObject();
+    if (lt) {
+      withOptional(launchTemplate, 'id', lt.id);
+      withOptional(launchTemplate, 'name', lt.name);
+      withOptional(launchTemplate, 'version', lt.version);
+      b.move('/launch_template/0', '/launchTemplate');
+    } else if (spec) {
+      withOptional(launchTemplate, 'id', spec.launch_template_id);
+      withOptional(launchTemplate, 'name', spec.launch_template_name);
+      withOptional(launchTemplate, 'version', spec.version);
+      const at = '/mixed_instances_policy/0/launch_template/0/launch_template_specification/0';
+      b.set('/launchTemplate', at);
+      b.set('/launchTemplate/id', `${at}/launch_template_id`);
+      b.set('/launchTemplate/name', `${at}/launch_template_name`);
+    } else {
+      const lc = get(v, 'launch_configuration');
+      if (lc !== undefined && lc !== null) launchTemplate[isUnknown(lc) ? 'id' : 'name'] = lc;
+      b.set('/launchTemplate', '/launch_configuration');
+    }
+    if (Object.keys(launchTemplate).length > 0) body.launchTemplate = launchTemplate;
+    const tags = newObject();
+    const tagList = [...(Array.isArray(v.tag) ? v.tag : []), ...(Array.isArray(v.tags) ? v.tags : [])];
+    for (const t of tagList) if (isObject(t) && typeof t.key === 'string') tags[t.key] = t.value ?? null;
+    body.tags = tags;
+    return { type: 'aws.eks.NodeGroup', name: nameOr(body.nodegroupName, ctx.address), body };
   },
   aws_eks_pod_identity_association(ctx, b) {
     const v = ctx.values;
@@ -231,6 +276,24 @@ const MAPPERS: Record<string, Mapper> = {
   ...GCP_MAPPERS,
   ...KUBERNETES_DATA_MAPPERS,
 };
+
+/** The instance options a launch template or launch configuration sets: its metadata options. */
+function launchData(v: ObjectValue, b: Builder): ObjectValue {
+  const data = newObject();
+  const md = firstBlock(v, 'metadata_options');
+  if (md) {
+    const m = newObject();
+    withOptional(m, 'HttpTokens', md.http_tokens);
+    withOptional(m, 'HttpPutResponseHopLimit', md.http_put_response_hop_limit);
+    withOptional(m, 'HttpEndpoint', md.http_endpoint);
+    data.MetadataOptions = m;
+    b.set('/LaunchTemplateData/MetadataOptions', '/metadata_options/0');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpTokens', '/metadata_options/0/http_tokens');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit', '/metadata_options/0/http_put_response_hop_limit');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpEndpoint', '/metadata_options/0/http_endpoint');
+  }
+  return data;
+}
 
 function serviceAccount(ctx: MappingContext, b: Builder, defaultName?: string): ReturnType<Mapper> {
   const meta = firstBlock(ctx.values, 'metadata') ?? newObject();
