@@ -57,10 +57,30 @@ function distinct(items: Value[]): Value[] {
 
 /** A set as Terraform orders it when it becomes a list: strings and numbers sorted, other elements as given. */
 function asSet(items: Value[]): Value[] {
-  const out = distinct(items);
+  // Mixed primitives take their common type, string.
+  const primitives = items.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean');
+  const mixed = primitives && new Set(items.map((x) => typeof x)).size > 1;
+  const out = distinct(mixed ? items.map((x) => toStr(x)!) : items);
   if (out.every((x) => typeof x === 'string')) return (out as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (out.every((x) => typeof x === 'number')) return (out as number[]).sort((a, b) => a - b);
   return out;
+}
+
+/** Go's strings.Title: a letter after a separator (ASCII other than letters, digits and `_`; a space) is upper-cased. */
+function titleCase(s: string): string {
+  let out = '';
+  let prev = ' ';
+  for (const c of s) {
+    out += isSeparator(prev) ? c.toUpperCase() : c;
+    prev = c;
+  }
+  return out;
+}
+
+function isSeparator(c: string): boolean {
+  if (c.length === 1 && c.charCodeAt(0) < 0x80) return !/[A-Za-z0-9_]/.test(c);
+  if (/[\p{L}\p{N}]/u.test(c)) return false;
+  return /\s/u.test(c);
 }
 
 /** Longest subject a regular expression from scanned code is run on. */
@@ -91,7 +111,12 @@ export function isSafeRegex(pattern: string): boolean {
       i = end;
       continue;
     }
-    if (c === '(') groups.push({ quantified: false, alternation: false });
+    if (c === '(') {
+      groups.push({ quantified: false, alternation: false });
+      // A group's `?` (non-capturing, named, flags) is no quantifier.
+      const prefix = /^\(\?(?:P?<\w+>|[a-zA-Z]*:?)/.exec(pattern.slice(i));
+      if (prefix) i += prefix[0].length - 1;
+    }
     else if (c === '|') {
       choices++;
       const g = groups[groups.length - 1];
@@ -113,7 +138,8 @@ export function isSafeRegex(pattern: string): boolean {
 function regex(pattern: string, subject: string): RegExp {
   if (!isSafeRegex(pattern) || subject.length > MAX_REGEX_SUBJECT) throw new EvaluationError('regular expression not evaluated');
   try {
-    return new RegExp(pattern);
+    // RE2 writes a named group `(?P<name>...)`, JavaScript `(?<name>...)`.
+    return new RegExp(pattern.replace(/\(\?P</g, '(?<'));
   } catch (e) {
     if (e instanceof SyntaxError) throw new EvaluationError('invalid regular expression');
     throw e;
@@ -177,7 +203,7 @@ const TABLE: Record<string, Fn> = {
     while (b > a && set.has(s[b - 1]!)) b--;
     return s.slice(a, b);
   }, false),
-  title: stringFn((s) => s.replace(/\b\w/g, (c) => c.toUpperCase()), false),
+  title: stringFn((s) => titleCase(s), false),
   substr: stringFn((s, [o, l]) => {
     const chars = [...s];
     let offset = num(o!);
