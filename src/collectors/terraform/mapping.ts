@@ -54,7 +54,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_role(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.RoleName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.RoleName = ownOrRef(ctx, 'name');
     b.set('/RoleName', '/name');
     body.AssumeRolePolicyDocument = decodeDocument(get(v, 'assume_role_policy'));
     b.move('/assume_role_policy', '/AssumeRolePolicyDocument');
@@ -103,7 +103,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_policy(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.PolicyName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.PolicyName = ownOrRef(ctx, 'name');
     body.PolicyDocument = decodeDocument(get(v, 'policy'));
     body.Arn = mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
     b.set('/PolicyName', '/name');
@@ -112,8 +112,8 @@ const MAPPERS: Record<string, Mapper> = {
   },
   aws_eks_cluster(ctx, b) {
     const body = newObject();
-    body.name = get(ctx.values, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    body.arn = get(ctx.values, 'arn') ?? mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
+    body.name = ownOrRef(ctx, 'name');
+    body.arn = ownOrRef(ctx, 'arn');
     // Known only in state or plan JSON of an existing cluster.
     const knownIssuer = firstBlock(firstBlock(ctx.values, 'identity') ?? newObject(), 'oidc')?.issuer;
     const oidc = Object.assign(newObject(), {
@@ -126,7 +126,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_eks_node_group(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.nodegroupName = get(v, 'node_group_name') ?? mkUnknown(`${ctx.address}.node_group_name`, { ref: { id: ctx.id, attribute: 'node_group_name' } });
+    body.nodegroupName = ownOrRef(ctx, 'node_group_name');
     body.clusterName = get(v, 'cluster_name') ?? null;
     body.nodeRole = get(v, 'node_role_arn') ?? null;
     b.set('/nodegroupName', '/node_group_name');
@@ -134,11 +134,7 @@ const MAPPERS: Record<string, Mapper> = {
     b.set('/nodeRole', '/node_role_arn');
     const lt = firstBlock(v, 'launch_template');
     if (lt) {
-      const launchTemplate = newObject();
-      withOptional(launchTemplate, 'id', lt.id);
-      withOptional(launchTemplate, 'name', lt.name);
-      withOptional(launchTemplate, 'version', lt.version);
-      body.launchTemplate = launchTemplate;
+      body.launchTemplate = launchTemplateRef(lt.id, lt.name, lt.version);
       b.move('/launch_template/0', '/launchTemplate');
     }
     withOptional(body, 'amiType', get(v, 'ami_type'));
@@ -147,9 +143,6 @@ const MAPPERS: Record<string, Mapper> = {
   },
   aws_launch_template(ctx, b) {
     const v = ctx.values;
-    const body = newObject();
-    body.LaunchTemplateName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    b.set('/LaunchTemplateName', '/name');
     const data = launchData(v, b);
     const profile = firstBlock(v, 'iam_instance_profile');
     if (profile) {
@@ -161,15 +154,11 @@ const MAPPERS: Record<string, Mapper> = {
     }
     withOptional(data, 'UserData', get(v, 'user_data'));
     b.set('/LaunchTemplateData/UserData', '/user_data');
-    body.LaunchTemplateData = data;
-    return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+    return launchTemplate(ctx, b, data);
   },
   // A launch configuration sets the same instance options: it is kept in the launch template shape the node rules read.
   aws_launch_configuration(ctx, b) {
     const v = ctx.values;
-    const body = newObject();
-    body.LaunchTemplateName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    b.set('/LaunchTemplateName', '/name');
     const data = launchData(v, b);
     const profile = get(v, 'iam_instance_profile');
     if (profile !== undefined && profile !== null) {
@@ -180,39 +169,36 @@ const MAPPERS: Record<string, Mapper> = {
     const userData = get(v, 'user_data');
     if (typeof userData === 'string') data.UserData = Buffer.from(userData, 'utf8').toString('base64');
     else withOptional(data, 'UserData', userData ?? get(v, 'user_data_base64'));
-    body.LaunchTemplateData = data;
-    return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+    return launchTemplate(ctx, b, data);
   },
   // Every group is mapped; only those tied to a cluster stay in the inventory (self-managed-nodes.ts).
   aws_autoscaling_group(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.nodegroupName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.nodegroupName = ownOrRef(ctx, 'name');
     body.clusterName = null;
     body.nodeRole = null;
     b.set('/nodegroupName', '/name');
     const lt = firstBlock(v, 'launch_template');
     const spec = firstBlock(firstBlock(firstBlock(v, 'mixed_instances_policy') ?? newObject(), 'launch_template') ?? newObject(), 'launch_template_specification');
-    const launchTemplate = newObject();
+    const lc = get(v, 'launch_configuration');
     if (lt) {
-      withOptional(launchTemplate, 'id', lt.id);
-      withOptional(launchTemplate, 'name', lt.name);
-      withOptional(launchTemplate, 'version', lt.version);
+      body.launchTemplate = launchTemplateRef(lt.id, lt.name, lt.version);
       b.move('/launch_template/0', '/launchTemplate');
     } else if (spec) {
-      withOptional(launchTemplate, 'id', spec.launch_template_id);
-      withOptional(launchTemplate, 'name', spec.launch_template_name);
-      withOptional(launchTemplate, 'version', spec.version);
+      body.launchTemplate = launchTemplateRef(spec.launch_template_id, spec.launch_template_name, spec.version);
       const at = '/mixed_instances_policy/0/launch_template/0/launch_template_specification/0';
       b.set('/launchTemplate', at);
       b.set('/launchTemplate/id', `${at}/launch_template_id`);
       b.set('/launchTemplate/name', `${at}/launch_template_name`);
-    } else {
-      const lc = get(v, 'launch_configuration');
-      if (lc !== undefined && lc !== null) launchTemplate[isUnknown(lc) ? 'id' : 'name'] = lc;
+    } else if (lc !== undefined && lc !== null) {
+      // A reference to the configuration names it by its resource; a string by its name.
+      body.launchTemplate = isUnknown(lc) ? launchTemplateRef(lc, undefined, undefined) : launchTemplateRef(undefined, lc, undefined);
       b.set('/launchTemplate', '/launch_configuration');
+    } else {
+      // Instances always start from a template or configuration: one not known here is not EKS's default template.
+      body.launchTemplate = mkUnknown(`${ctx.address} launch template`);
     }
-    if (Object.keys(launchTemplate).length > 0) body.launchTemplate = launchTemplate;
     const tags = newObject();
     const tagList = [...(Array.isArray(v.tag) ? v.tag : []), ...(Array.isArray(v.tags) ? v.tags : [])];
     for (const t of tagList) if (isObject(t) && typeof t.key === 'string') tags[t.key] = t.value ?? null;
@@ -235,7 +221,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_instance_profile(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.InstanceProfileName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.InstanceProfileName = ownOrRef(ctx, 'name');
     const role = get(v, 'role');
     body.Roles = role === undefined || role === null ? [] : [role];
     b.set('/InstanceProfileName', '/name');
@@ -276,6 +262,28 @@ const MAPPERS: Record<string, Mapper> = {
   ...GCP_MAPPERS,
   ...KUBERNETES_DATA_MAPPERS,
 };
+
+/** How a node group names its launch template: `{ id?, name?, version? }`. */
+function launchTemplateRef(id: Value | undefined, name: Value | undefined, version: Value | undefined): ObjectValue {
+  const ref = newObject();
+  withOptional(ref, 'id', id);
+  withOptional(ref, 'name', name);
+  withOptional(ref, 'version', version);
+  return ref;
+}
+
+/** An attribute the configuration sets, else the resource's own attribute, known once it exists. */
+function ownOrRef(ctx: MappingContext, key: string): Value {
+  return get(ctx.values, key) ?? mkUnknown(`${ctx.address}.${key}`, { ref: { id: ctx.id, attribute: key } });
+}
+
+function launchTemplate(ctx: MappingContext, b: Builder, data: ObjectValue): ReturnType<Mapper> {
+  const body = newObject();
+  body.LaunchTemplateName = ownOrRef(ctx, 'name');
+  b.set('/LaunchTemplateName', '/name');
+  body.LaunchTemplateData = data;
+  return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+}
 
 /** The instance options a launch template or launch configuration sets: its metadata options. */
 function launchData(v: ObjectValue, b: Builder): ObjectValue {
