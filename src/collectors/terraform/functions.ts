@@ -44,6 +44,11 @@ function collection(v: Value): Value[] {
   throw new EvaluationError('expected a collection');
 }
 
+function nonEmpty(args: Value[]): Value[] {
+  if (args.length === 0) throw new EvaluationError('expected at least one argument');
+  return args;
+}
+
 function obj(v: Value): ObjectValue {
   if (isObject(v)) return v;
   throw new EvaluationError('expected a map');
@@ -155,6 +160,8 @@ function replaceFn([s, search, replacement]: Value[], text: string): Value {
   if (find.length > 1 && find.startsWith('/') && find.endsWith('/')) {
     return subject.replace(new RegExp(regex(find.slice(1, -1), subject).source, 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
   }
+  // Go's strings.Replace with nothing to find puts the replacement around every character.
+  if (find === '') return rep + [...subject].join(rep) + rep;
   return subject.split(find).join(rep);
 }
 
@@ -267,8 +274,10 @@ const TABLE: Record<string, Fn> = {
   },
   element: shallow(([l, i]) => {
     const items = list(l!);
+    const index = num(i!);
     if (items.length === 0) throw new EvaluationError('empty list');
-    return items[((num(i!) % items.length) + items.length) % items.length]!;
+    if (index < 0) throw new EvaluationError('element: a negative index');
+    return items[index % items.length]!;
   }),
   index: shallow(([l, v]) => {
     const i = list(l!).findIndex((x) => equalValues(x, v!));
@@ -342,8 +351,8 @@ const TABLE: Record<string, Fn> = {
     }
     return out;
   }),
-  max: strict((args) => Math.max(...args.map(num))),
-  min: strict((args) => Math.min(...args.map(num))),
+  max: strict((args) => Math.max(...nonEmpty(args).map(num))),
+  min: strict((args) => Math.min(...nonEmpty(args).map(num))),
   abs: strict(([v]) => Math.abs(num(v!))),
   ceil: strict(([v]) => Math.ceil(num(v!))),
   floor: strict(([v]) => Math.floor(num(v!))),

@@ -120,4 +120,8 @@ locals {
   r_functions_more_39_expr            = -7 % 3
   r_functions_more_40_zipmap          = zipmap(["a"], ["b"])
   r_functions_more_41_sort            = sort(["10", "9", "1"])
+  r_more_tostring_large                = tostring(1.0e21)
+  r_more_tostring_small                = "${0.0000001}"
+  r_more_replace_empty                 = replace("aaa", "", "-")
+  r_more_element_wraps                 = element(["a", "b"], 5)
 }
