@@ -31,7 +31,11 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
       return;
     }
     const o = scope.resolver.origin(root, steps);
-    if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
+    // `var.x.attr`: where the caller writes `attr` inside its input, when it does.
+    const rest = o?.caller ? literalPath(steps.slice(o.used), scope) : [];
+    const inside = o?.caller && rest.length > 0 ? descend(o.expr, o.scope, o.file, rest, true, depth + 1) : undefined;
+    if (inside) found.push(inside);
+    else if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
     return;
   }
