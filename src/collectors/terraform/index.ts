@@ -434,7 +434,7 @@ function collectRoot(project: Project, dir: string, reported: Set<string>, into:
       else if (r.type === 'azure.aks.ManagedCluster') clusters.push(aksClusterInfo(r));
     }
     linkRoleAttachments(instances, resources);
-    const kept = keepClusterNodeGroups(instances, resources);
+    const kept = keepClusterNodeGroups(instances, resources, (n) => project.note(n));
     resources.splice(0, resources.length, ...kept);
     for (const r of resources) anchorAtCaller(r);
     for (const n of unresolvedTrustNotes(resources)) project.note(n);

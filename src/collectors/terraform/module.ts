@@ -314,7 +314,8 @@ export class ModuleInstance implements Resolver {
     if (!byScope) this.configured.set(block, (byScope = new Map()));
     if (byScope.has(scope)) return byScope.get(scope) ?? undefined;
     byScope.set(scope, null);
-    const values = evalBody(block.body, scope, '', Object.create(null) as PositionMap);
+    // Only the values are wanted here: the block's own instance records its positions.
+    const values = evalBody(block.body, scope, '', undefined);
     byScope.set(scope, values);
     return values;
   }

@@ -5,7 +5,7 @@
  * or an instance role that is a node role (AmazonEKSWorkerNodePolicy, an EC2 access entry, an aws-auth
  * mapping). Any other group (a bastion) runs no pods, so its instance metadata is not the node role's.
  */
-import type { JsonValue, Resource } from '../../model/types.js';
+import type { CoverageNote, JsonValue, Resource } from '../../model/types.js';
 import { awsManagedPolicyName } from '../../iam/aws-managed-policies.js';
 import type { ResourceInstance } from './module.js';
 import { type Value, encodedValue, isObject, isUnknown, templatePieces } from './values.js';
@@ -78,29 +78,49 @@ function isNodeRole(role: Resource, instances: ResourceInstance[]): boolean {
   });
 }
 
-/** The resources without the Auto Scaling groups nothing ties to a cluster; a tied group's cluster tag names its cluster. */
-export function keepClusterNodeGroups(instances: ResourceInstance[], resources: Resource[]): Resource[] {
+/**
+ * The resources without the Auto Scaling groups nothing ties to a cluster; a tied group's cluster tag
+ * names its cluster. A group whose launch template or instance role is not in the scan, so that the
+ * tie cannot be checked, is left out with a note saying so.
+ */
+export function keepClusterNodeGroups(instances: ResourceInstance[], resources: Resource[], note: (n: CoverageNote) => void): Resource[] {
   const groups = new Set(instances.filter((i) => i.type === 'aws_autoscaling_group').map((i) => i.id));
   if (groups.size === 0) return resources;
   const lookup = new Lookup(resources);
   return resources.filter((r) => {
     if (!groups.has(r.id) || r.type !== 'aws.eks.NodeGroup') return true;
-    const body = obj(r.body) ?? {};
-    const tag = Object.keys(obj(body['tags']) ?? {}).find((k) => k.startsWith(CLUSTER_TAG) && k.length > CLUSTER_TAG.length);
-    if (tag) {
-      body['clusterName'] = tag.slice(CLUSTER_TAG.length);
-      return true;
+    const tie = clusterTie(r, lookup, instances);
+    if (tie === 'unknown') {
+      note({
+        kind: 'unresolved',
+        level: 'note',
+        file: r.file,
+        line: r.positions['']?.line ?? 1,
+        message: `${r.address ?? r.name}: its launch template or instance role is not in the scan, so podtrust cannot tell whether it runs Kubernetes nodes; tag it \`kubernetes.io/cluster/<name>\` if it does`,
+      });
     }
-    const ref = obj(body['launchTemplate']);
-    const lt = lookup.find(ref?.['id'], 'aws.ec2.LaunchTemplate', 'LaunchTemplateName') ?? lookup.find(ref?.['name'], 'aws.ec2.LaunchTemplate', 'LaunchTemplateName');
-    const data = obj(obj(lt?.body)?.['LaunchTemplateData']);
-    if (bootstraps(data?.['UserData'])) return true;
-    const profileRef = obj(data?.['IamInstanceProfile']);
-    const profile =
-      lookup.find(profileRef?.['Arn'], 'aws.iam.InstanceProfile', 'InstanceProfileName') ?? lookup.find(profileRef?.['Name'], 'aws.iam.InstanceProfile', 'InstanceProfileName');
-    const roles = obj(profile?.body)?.['Roles'];
-    const first = Array.isArray(roles) ? roles[0] : undefined;
-    const role = lookup.find(first, 'aws.iam.Role', 'RoleName');
-    return role !== undefined && isNodeRole(role, instances);
+    return tie === 'tied';
   });
+}
+
+function clusterTie(r: Resource, lookup: Lookup, instances: ResourceInstance[]): 'tied' | 'not-tied' | 'unknown' {
+  const body = obj(r.body) ?? {};
+  const tag = Object.keys(obj(body['tags']) ?? {}).find((k) => k.startsWith(CLUSTER_TAG) && k.length > CLUSTER_TAG.length);
+  if (tag) {
+    body['clusterName'] = tag.slice(CLUSTER_TAG.length);
+    return 'tied';
+  }
+  const ref = obj(body['launchTemplate']);
+  const lt = lookup.find(ref?.['id'], 'aws.ec2.LaunchTemplate', 'LaunchTemplateName') ?? lookup.find(ref?.['name'], 'aws.ec2.LaunchTemplate', 'LaunchTemplateName');
+  if (!lt) return 'unknown';
+  const data = obj(obj(lt.body)?.['LaunchTemplateData']);
+  if (bootstraps(data?.['UserData'])) return 'tied';
+  const profileRef = obj(data?.['IamInstanceProfile']);
+  if (!profileRef) return 'not-tied';
+  const profile =
+    lookup.find(profileRef['Arn'], 'aws.iam.InstanceProfile', 'InstanceProfileName') ?? lookup.find(profileRef['Name'], 'aws.iam.InstanceProfile', 'InstanceProfileName');
+  const roles = obj(profile?.body)?.['Roles'];
+  const role = lookup.find(Array.isArray(roles) ? roles[0] : undefined, 'aws.iam.Role', 'RoleName');
+  if (!role) return 'unknown';
+  return isNodeRole(role, instances) ? 'tied' : 'not-tied';
 }

@@ -4,8 +4,12 @@ import { collectTerraform } from '../../../src/collectors/terraform/index.js';
 
 const ROOT = '/project';
 
+async function collect(text: string) {
+  return collectTerraform([{ path: join(ROOT, 'nodes', 'main.tf'), text }], { root: ROOT, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+}
+
 async function nodeGroups(text: string): Promise<Record<string, unknown>> {
-  const r = await collectTerraform([{ path: join(ROOT, 'nodes', 'main.tf'), text }], { root: ROOT, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+  const r = await collect(text);
   return Object.fromEntries(r.resources.filter((x) => x.type === 'aws.eks.NodeGroup').map((x) => [x.address, x.body]));
 }
 
@@ -90,5 +94,11 @@ resource "aws_autoscaling_group" "web" {
 `);
     expect(Object.keys(groups).sort()).toEqual(['aws_autoscaling_group.al2023', 'aws_autoscaling_group.tagged']);
     expect(groups['aws_autoscaling_group.tagged']).toMatchObject({ clusterName: 'payments', launchTemplate: { name: 'tagged-lc' } });
+  });
+
+  it('names a group it cannot decide on: its launch template is not in the scan', async () => {
+    const r = await collect('resource "aws_autoscaling_group" "web" {\n  name = "web"\n  launch_template {\n    name = "made-elsewhere"\n  }\n}\n');
+    expect(r.resources.filter((x) => x.type === 'aws.eks.NodeGroup')).toEqual([]);
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'unresolved', level: 'note', file: join(ROOT, 'nodes', 'main.tf'), line: 1, message: expect.stringContaining('aws_autoscaling_group.web') }));
   });
 });
