@@ -7,8 +7,14 @@
  */
 import type { CoverageNote, JsonValue, Resource } from '../../model/types.js';
 import { awsManagedPolicyName } from '../../iam/aws-managed-policies.js';
-import type { ResourceInstance } from './module.js';
-import { type Value, encodedValue, isObject, isUnknown, templatePieces } from './values.js';
+import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, templatePieces } from './values.js';
+
+/** A resource as configured (a `.tf` instance, a plan's resource): its id, type and attribute values. */
+export interface ConfiguredResource {
+  id: string;
+  type: string;
+  values: ObjectValue;
+}
 
 const CLUSTER_TAG = 'kubernetes.io/cluster/';
 const BOOTSTRAP = /\/etc\/eks\/bootstrap\.sh|\bkind:\s*['"]?NodeConfig\b|"kind"\s*:\s*"NodeConfig"/;
@@ -66,7 +72,7 @@ function hasWorkerPolicy(role: Resource): boolean {
   return Array.isArray(attached) && attached.some((e) => awsManagedPolicyName(obj(e)?.['PolicyArn'] ?? e) === 'AmazonEKSWorkerNodePolicy');
 }
 
-function isNodeRole(role: Resource, instances: ResourceInstance[]): boolean {
+function isNodeRole(role: Resource, instances: ConfiguredResource[]): boolean {
   if (hasWorkerPolicy(role)) return true;
   return instances.some((inst) => {
     const v = inst.values;
@@ -83,7 +89,7 @@ function isNodeRole(role: Resource, instances: ResourceInstance[]): boolean {
  * names its cluster. A group whose launch template or instance role is not in the scan, so that the
  * tie cannot be checked, is left out with a note saying so.
  */
-export function keepClusterNodeGroups(instances: ResourceInstance[], resources: Resource[], note: (n: CoverageNote) => void): Resource[] {
+export function keepClusterNodeGroups(instances: ConfiguredResource[], resources: Resource[], note: (n: CoverageNote) => void): Resource[] {
   const groups = new Set(instances.filter((i) => i.type === 'aws_autoscaling_group').map((i) => i.id));
   if (groups.size === 0) return resources;
   const lookup = new Lookup(resources);
@@ -103,7 +109,7 @@ export function keepClusterNodeGroups(instances: ResourceInstance[], resources: 
   });
 }
 
-function clusterTie(r: Resource, lookup: Lookup, instances: ResourceInstance[]): 'tied' | 'not-tied' | 'unknown' {
+function clusterTie(r: Resource, lookup: Lookup, instances: ConfiguredResource[]): 'tied' | 'not-tied' | 'unknown' {
   const body = obj(r.body) ?? {};
   const tag = Object.keys(obj(body['tags']) ?? {}).find((k) => k.startsWith(CLUSTER_TAG) && k.length > CLUSTER_TAG.length);
   if (tag) {
