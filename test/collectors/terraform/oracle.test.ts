@@ -2,7 +2,7 @@
  * Differential test: the expressions of oracle/main.tf (format verbs, formatlist, nullable variables,
  * optional() defaults, for expressions, splats, `metadata[0].name`-like references, common functions)
  * evaluated by `terraform console` and by podtrust's evaluator must give the same values. Terraform is
- * the oracle; where it is not installed the test is skipped with a message saying so.
+ * the oracle; where it is not installed (or PODTRUST_TERRAFORM names a missing file) the test is skipped with a message saying so.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,9 +14,10 @@ import { collectTerraform } from '../../../src/collectors/terraform/index.js';
 const ORACLE = join(import.meta.dirname, 'oracle');
 
 function findTerraform(): string | undefined {
-  const candidates = [process.env.PODTRUST_TERRAFORM, ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'terraform')), '/usr/local/bin/terraform'];
+  // PODTRUST_TERRAFORM, when set, is the only place tried.
+  const named = process.env.PODTRUST_TERRAFORM;
+  const candidates = named ? [named] : [...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'terraform')), '/usr/local/bin/terraform'];
   for (const c of candidates) {
-    if (!c) continue;
     try {
       accessSync(c, constants.X_OK);
       return c;
