@@ -1,7 +1,7 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
 import { redactNamedValue } from '../../credentials/redact.js';
 import { findAccessKeyIds } from '../../credentials/aws.js';
-import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
+import type { CoverageNote, Position, PositionMap, Unknown } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, evaluateOrUnknown, safeEvaluate } from './body.js';
 import { orElse } from './evaluation-error.js';
@@ -10,7 +10,7 @@ import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { conform, parseType, shapesValues } from './variable-type.js';
 import { viaForElement } from './caller-anchor.js';
-import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
+import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toStr } from './values.js';
 
 export interface ModuleDef {
   dir: string;
@@ -268,7 +268,7 @@ export class ModuleInstance implements Resolver {
     const first = steps[0];
     if (first?.kind !== 'attr') return undefined;
     const configured = this.configuredAttribute(type, first.name, steps, mode, scope);
-    if (configured !== undefined) return { value: configured, used: steps.length };
+    if (configured !== undefined && !(isUnknown(configured) && !configured.ref)) return { value: configured, used: steps.length };
     let address = `${mode}${type}.${first.name}`;
     let i = 1;
     const next = steps[1];
@@ -283,7 +283,10 @@ export class ModuleInstance implements Resolver {
       const s = steps[i]!;
       if (s.kind === 'attr') attrs.push(s.name);
     }
-    return { value: mkUnknown(expr.text, { ref: { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') } }), used: steps.length };
+    const ref = { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') };
+    // A configured value known only in part (`"${var.env}-api"`) is still this resource's attribute: links by reference hold.
+    if (isUnknown(configured)) return { value: withRef(configured, ref), used: steps.length };
+    return { value: mkUnknown(expr.text, { ref }), used: steps.length };
   }
 
   /**
@@ -464,6 +467,15 @@ export class ModuleInstance implements Resolver {
       message: `${name}${this.prefix ? ` in ${this.prefix.slice(0, -1)}` : ''}: ${what} exceeds the cap of ${MAX_INSTANCES} instances; only the first ${MAX_INSTANCES} are analysed`,
     });
   }
+}
+
+function withRef(u: Unknown, ref: NonNullable<Unknown['ref']>): Unknown {
+  const out = mkUnknown(u.$unknown, { ...(u.prefix ? { prefix: u.prefix } : {}), ...(u.suffix ? { suffix: u.suffix } : {}), ref });
+  const pieces = templatePieces.get(u);
+  if (pieces) templatePieces.set(out, pieces);
+  const encoded = encodedValue.get(u);
+  if (encoded !== undefined) encodedValue.set(out, encoded);
+  return out;
 }
 
 function notNullable(variable: Block): boolean {

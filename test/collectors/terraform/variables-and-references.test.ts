@@ -83,4 +83,22 @@ resource "aws_iam_role" "self" { name = aws_iam_role.self.name }
     // A block that names itself is not evaluated in a loop: the reference stays unknown.
     expect(byAddress['aws_iam_role.self']!.name).toBe('aws_iam_role.self');
   });
+
+  it('keep the reference to the resource when the configured value is known only in part', async () => {
+    const r = await run({
+      'main.tf': `
+variable "env" { type = string }
+resource "aws_iam_role" "app" {
+  name               = "\${var.env}-app"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+`,
+    });
+    const role = r.resources.find((x) => x.address === 'aws_iam_role.app')!;
+    expect((role.body as { AttachedManagedPolicies: unknown[] }).AttachedManagedPolicies).toEqual([{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }]);
+  });
 });
