@@ -61,8 +61,10 @@ describe('the CLI and the Action decide alike', () => {
     expect(runCli(['scan', dir, '--root', dir, '--fail-on', failOn]).status).toBe(exitCode);
     const action = runAction(process.execPath, dir, { 'fail-on': failOn });
     // fail-on none never fails the step; an incomplete scan then passes with a warning.
-    const stepFails = failOn !== 'none' && exitCode !== 0;
+    const code: number = exitCode;
+    const stepFails = failOn !== 'none' && code !== 0;
+    const incomplete = code === 2;
     expect(action.status).toBe(stepFails ? 1 : 0);
-    expect(action.summary).toContain(stepFails ? '❌ failed' : exitCode === 2 ? '⚠️ passed, scan incomplete' : '✅ passed');
+    expect(action.summary).toContain(stepFails ? '❌ failed' : incomplete ? '⚠️ passed, scan incomplete' : '✅ passed');
   });
 });

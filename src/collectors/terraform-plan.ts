@@ -9,7 +9,8 @@ import type { JsonObject, JsonValue, PositionMap, Resource } from '../model/type
 import type { ParsedDocument } from '../util/structured.js';
 import { account, type CollectOptions, type CollectResult, type SourceFile } from './types.js';
 import { mapTerraformResource } from './terraform/mapping.js';
-import { fromJson } from './terraform/values.js';
+import { type ObjectValue, fromJson } from './terraform/values.js';
+import { type ConfiguredResource, keepClusterNodeGroups } from './terraform/self-managed-nodes.js';
 import { rebase } from './kubernetes.js';
 import { relativeId } from './ids.js';
 
@@ -30,6 +31,7 @@ export function collectTerraformPlan(file: SourceFile, doc: ParsedDocument, opts
   const root = (plan[key] as JsonObject).root_module;
   if (!isObject(root)) return result;
   const fileId = relativeId(opts.root, file.path);
+  const configured: ConfiguredResource[] = [];
   const visit = (module: JsonObject, pointer: string): void => {
     const resources = Array.isArray(module.resources) ? module.resources : [];
     resources.forEach((r, i) => {
@@ -37,7 +39,9 @@ export function collectTerraformPlan(file: SourceFile, doc: ParsedDocument, opts
       const rp = `${pointer}/resources/${i}`;
       const id = `tfplan:${fileId}:${r.address}`;
       const positions: PositionMap = rebase(doc.positions, `${rp}/values`);
-      const mapped = mapTerraformResource(r.type, { id, address: r.address, values: fromJson(r.values) as never, positions });
+      const values = fromJson(r.values) as ObjectValue;
+      configured.push({ id, type: r.type, values });
+      const mapped = mapTerraformResource(r.type, { id, address: r.address, values, positions });
       if (!mapped) return;
       if (!mapped.positions['']) {
         const at = doc.positions[rp];
@@ -72,5 +76,6 @@ export function collectTerraformPlan(file: SourceFile, doc: ParsedDocument, opts
     });
   };
   visit(root, `/${key}/root_module`);
+  result.resources = keepClusterNodeGroups(configured, result.resources, (n) => result.notes.push(n));
   return result;
 }

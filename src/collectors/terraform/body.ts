@@ -71,12 +71,13 @@ export function expandBlocks(body: Body, scope: Scope): ExpandedBlock[] | 'unkno
   return out;
 }
 
-/** Evaluates attributes and nested blocks under `pointer`; positions go to `positions` (with their file). */
-export function evalBody(body: Body, scope: Scope, pointer: string, positions: PositionMap): ObjectValue {
+/** Evaluates attributes and nested blocks under `pointer`; positions go to `positions` (with their file), when given. */
+export function evalBody(body: Body, scope: Scope, pointer: string, positions: PositionMap | undefined): ObjectValue {
   const out = newObject();
   for (const attr of body.attributes) {
     if (META_ATTRIBUTES.has(attr.name)) continue;
     out[attr.name] = safeEvaluate(attr, scope);
+    if (!positions) continue;
     const p = join(pointer, attr.name);
     positions[p] = originOf(attr.expr, scope, attr.file);
     // Positions inside the value are best effort: where they cannot be traced, the attribute's position stands.
@@ -91,8 +92,10 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
     if (META_ATTRIBUTES.has(type)) continue;
     const list = (out[type] ??= []) as Value[];
     const p = join(pointer, type, list.length);
-    if (positions[join(pointer, type)] === undefined) positions[join(pointer, type)] = { ...block.pos, file: block.file };
-    positions[p] = { ...block.pos, file: block.file };
+    if (positions) {
+      if (positions[join(pointer, type)] === undefined) positions[join(pointer, type)] = { ...block.pos, file: block.file };
+      positions[p] = { ...block.pos, file: block.file };
+    }
     list.push(evalBody(block.body, s, p, positions));
   }
   return out;

@@ -1,6 +1,7 @@
 /** Terraform's built-in functions, evaluated where their arguments are known. */
 import type { Unknown } from '../../model/types.js';
 import { EvaluationError } from './evaluation-error.js';
+import { formatList, formatValues } from './format.js';
 import {
   type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
   equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
@@ -43,6 +44,11 @@ function collection(v: Value): Value[] {
   throw new EvaluationError('expected a collection');
 }
 
+function nonEmpty(args: Value[]): Value[] {
+  if (args.length === 0) throw new EvaluationError('expected at least one argument');
+  return args;
+}
+
 function obj(v: Value): ObjectValue {
   if (isObject(v)) return v;
   throw new EvaluationError('expected a map');
@@ -52,6 +58,34 @@ function distinct(items: Value[]): Value[] {
   const out: Value[] = [];
   for (const i of items) if (!out.some((o) => equalValues(o, i))) out.push(i);
   return out;
+}
+
+/** A set as Terraform orders it when it becomes a list: strings and numbers sorted, other elements as given. */
+function asSet(items: Value[]): Value[] {
+  // Mixed primitives take their common type, string.
+  const primitives = items.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean');
+  const mixed = primitives && new Set(items.map((x) => typeof x)).size > 1;
+  const out = distinct(mixed ? items.map((x) => toStr(x)!) : items);
+  if (out.every((x) => typeof x === 'string')) return (out as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (out.every((x) => typeof x === 'number')) return (out as number[]).sort((a, b) => a - b);
+  return out;
+}
+
+/** Go's strings.Title: a letter after a separator (ASCII other than letters, digits and `_`; a space) is upper-cased. */
+function titleCase(s: string): string {
+  let out = '';
+  let prev = ' ';
+  for (const c of s) {
+    out += isSeparator(prev) ? c.toUpperCase() : c;
+    prev = c;
+  }
+  return out;
+}
+
+function isSeparator(c: string): boolean {
+  if (c.length === 1 && c.charCodeAt(0) < 0x80) return !/[A-Za-z0-9_]/.test(c);
+  if (/[\p{L}\p{N}]/u.test(c)) return false;
+  return /\s/u.test(c);
 }
 
 /** Longest subject a regular expression from scanned code is run on. */
@@ -82,7 +116,12 @@ export function isSafeRegex(pattern: string): boolean {
       i = end;
       continue;
     }
-    if (c === '(') groups.push({ quantified: false, alternation: false });
+    if (c === '(') {
+      groups.push({ quantified: false, alternation: false });
+      // A group's `?` (non-capturing, named, flags) is no quantifier.
+      const prefix = /^\(\?(?:P?<\w+>|[a-zA-Z]*:?)/.exec(pattern.slice(i));
+      if (prefix) i += prefix[0].length - 1;
+    }
     else if (c === '|') {
       choices++;
       const g = groups[groups.length - 1];
@@ -104,7 +143,8 @@ export function isSafeRegex(pattern: string): boolean {
 function regex(pattern: string, subject: string): RegExp {
   if (!isSafeRegex(pattern) || subject.length > MAX_REGEX_SUBJECT) throw new EvaluationError('regular expression not evaluated');
   try {
-    return new RegExp(pattern);
+    // RE2 writes a named group `(?P<name>...)`, JavaScript `(?<name>...)`.
+    return new RegExp(pattern.replace(/\(\?P</g, '(?<'));
   } catch (e) {
     if (e instanceof SyntaxError) throw new EvaluationError('invalid regular expression');
     throw e;
@@ -120,6 +160,8 @@ function replaceFn([s, search, replacement]: Value[], text: string): Value {
   if (find.length > 1 && find.startsWith('/') && find.endsWith('/')) {
     return subject.replace(new RegExp(regex(find.slice(1, -1), subject).source, 'g'), rep.replace(/\$\{(\w+)\}/g, '$<$1>'));
   }
+  // Go's strings.Replace with nothing to find puts the replacement around every character.
+  if (find === '') return rep + [...subject].join(rep) + rep;
   return subject.split(find).join(rep);
 }
 
@@ -139,24 +181,6 @@ function strict(f: (args: Value[]) => Value): Fn {
 
 function shallow(f: (args: Value[]) => Value): Fn {
   return (args, text) => (anyUnknown(args, false) ? mkUnknown(text) : f(args));
-}
-
-function formatString(fmt: string, args: Value[]): string {
-  let i = 0;
-  return fmt.replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvtfqxXobeEgG])/g, (m, spec: string) => {
-    if (spec === '%') return '%';
-    const v = args[i++];
-    if (v === undefined) throw new EvaluationError('not enough arguments for format');
-    const verb = spec[spec.length - 1];
-    if (verb === 'd') return String(Math.trunc(num(v)));
-    if (verb === 'q') return JSON.stringify(str(v));
-    if (verb === 'v' && typeof v === 'object') return toJson(v);
-    if (verb === 'f') {
-      const prec = /\.(\d+)/.exec(spec);
-      return num(v).toFixed(prec ? Number(prec[1]) : 6);
-    }
-    return str(v);
-  });
 }
 
 function decode(v: Value, text: string): Value {
@@ -186,7 +210,7 @@ const TABLE: Record<string, Fn> = {
     while (b > a && set.has(s[b - 1]!)) b--;
     return s.slice(a, b);
   }, false),
-  title: stringFn((s) => s.replace(/\b\w/g, (c) => c.toUpperCase()), false),
+  title: stringFn((s) => titleCase(s), false),
   substr: stringFn((s, [o, l]) => {
     const chars = [...s];
     let offset = num(o!);
@@ -205,7 +229,8 @@ const TABLE: Record<string, Fn> = {
     if (m.groups) return Object.assign(newObject(), m.groups) as ObjectValue;
     return m.length > 1 ? m.slice(1).map((x) => x ?? null) : m[0];
   }, false),
-  format: strict(([f, ...rest]) => formatString(str(f!), rest)),
+  format: strict(([f, ...rest]) => formatValues(str(f!), rest)),
+  formatlist: strict(([f, ...rest]) => formatList(str(f!), rest)),
   join: (args, text) => {
     const [sep, ...lists] = args;
     if (sep === undefined || anyUnknown(args, false) || lists.some((l) => Array.isArray(l) && l.some(isUnknown))) return mkUnknown(text);
@@ -221,6 +246,13 @@ const TABLE: Record<string, Fn> = {
     return toJson(v);
   },
   jsondecode: ([v], text) => decode(v!, text),
+  // Terraform's YAML layout is not reproduced: the text stays unknown, its value is kept for readers of its structure (aws-auth mapRoles).
+  yamlencode: ([v], text) => {
+    if (v === undefined) throw new EvaluationError('missing argument');
+    const u = mkUnknown(text);
+    encodedValue.set(u, v);
+    return u;
+  },
   concat: shallow((args) => args.flatMap((a) => list(a))),
   merge: shallow((args) => {
     const out = newObject();
@@ -242,8 +274,10 @@ const TABLE: Record<string, Fn> = {
   },
   element: shallow(([l, i]) => {
     const items = list(l!);
+    const index = num(i!);
     if (items.length === 0) throw new EvaluationError('empty list');
-    return items[((num(i!) % items.length) + items.length) % items.length]!;
+    if (index < 0) throw new EvaluationError('element: a negative index');
+    return items[index % items.length]!;
   }),
   index: shallow(([l, v]) => {
     const i = list(l!).findIndex((x) => equalValues(x, v!));
@@ -279,7 +313,7 @@ const TABLE: Record<string, Fn> = {
   keys: shallow(([m]) => Object.keys(obj(m!)).sort()),
   values: shallow(([m]) => Object.keys(obj(m!)).sort().map((k) => obj(m!)[k]!)),
   contains: strict(([l, v]) => collection(l!).some((x) => equalValues(x, v!))),
-  toset: shallow(([l]) => distinct(collection(l!))),
+  toset: shallow(([l]) => asSet(collection(l!))),
   tolist: shallow(([l]) => collection(l!)),
   tomap: shallow(([m]) => obj(m!)),
   tostring: (args, text) => (isUnknown(args[0]) ? keepRef(args[0]!, text) : args[0] === null ? null : str(args[0]!)),
@@ -304,9 +338,9 @@ const TABLE: Record<string, Fn> = {
   slice: shallow(([l, a, b]) => list(l!).slice(num(a!), num(b!))),
   reverse: shallow(([l]) => [...list(l!)].reverse()),
   sort: strict(([l]) => list(l!).map((x) => str(x)).sort()),
-  setunion: shallow((args) => distinct(args.flatMap((a) => collection(a)))),
-  setintersection: shallow(([first, ...rest]) => collection(first!).filter((x) => rest.every((r) => collection(r).some((y) => equalValues(x, y))))),
-  setsubtract: shallow(([a, b]) => collection(a!).filter((x) => !collection(b!).some((y) => equalValues(x, y)))),
+  setunion: shallow((args) => asSet(args.flatMap((a) => collection(a)))),
+  setintersection: shallow(([first, ...rest]) => asSet(collection(first!)).filter((x) => rest.every((r) => collection(r).some((y) => equalValues(x, y))))),
+  setsubtract: shallow(([a, b]) => asSet(collection(a!)).filter((x) => !collection(b!).some((y) => equalValues(x, y)))),
   range: strict((args) => {
     const [start, end, step] = args.length === 1 ? [0, num(args[0]!), 1] : [num(args[0]!), num(args[1]!), args[2] === undefined ? 1 : num(args[2])];
     const out: number[] = [];
@@ -317,8 +351,8 @@ const TABLE: Record<string, Fn> = {
     }
     return out;
   }),
-  max: strict((args) => Math.max(...args.map(num))),
-  min: strict((args) => Math.min(...args.map(num))),
+  max: strict((args) => Math.max(...nonEmpty(args).map(num))),
+  min: strict((args) => Math.min(...nonEmpty(args).map(num))),
   abs: strict(([v]) => Math.abs(num(v!))),
   ceil: strict(([v]) => Math.ceil(num(v!))),
   floor: strict(([v]) => Math.floor(num(v!))),

@@ -22,6 +22,8 @@ import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
+import { viaForElement } from './caller-anchor.js';
+import { keepClusterNodeGroups } from './self-managed-nodes.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
 import { type TerragruntUnits, UnitInstance, isTerragruntFile, markModuleOrigins, readUnits } from '../terragrunt/index.js';
@@ -260,7 +262,7 @@ class Project {
           return undefined;
         }
         const suffix = key === undefined ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(String(key))}]`;
-        const via = parent.via ?? { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
+        const via = parent.via ? viaForElement(parent.via, call, key, parent.scope) : { file: call.file, position: call.pos, module: `module.${call.labels[0]}${suffix}` };
         return new ModuleInstance(this.def(target), `${parent.prefix}module.${call.labels[0]}${suffix}.`, inputs, new Map(), this.host(rootDir, [...stack, target], budget, callKeys), via);
       },
     };
@@ -454,6 +456,8 @@ function collectRoot(project: Project, dir: string, reported: Set<string>, into:
       else if (r.type === 'azure.aks.ManagedCluster') clusters.push(aksClusterInfo(r));
     }
     linkRoleAttachments(instances, resources);
+    const kept = keepClusterNodeGroups(instances, resources, (n) => project.note(n));
+    resources.splice(0, resources.length, ...kept);
     for (const r of resources) anchorAtCaller(r);
     for (const n of unresolvedTrustNotes(resources)) project.note(n);
     mergeResults(into, { resources, clusters, notes: [] });

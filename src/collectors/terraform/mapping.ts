@@ -54,7 +54,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_role(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.RoleName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.RoleName = ownOrRef(ctx, 'name');
     b.set('/RoleName', '/name');
     body.AssumeRolePolicyDocument = decodeDocument(get(v, 'assume_role_policy'));
     b.move('/assume_role_policy', '/AssumeRolePolicyDocument');
@@ -103,7 +103,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_policy(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.PolicyName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.PolicyName = ownOrRef(ctx, 'name');
     body.PolicyDocument = decodeDocument(get(v, 'policy'));
     body.Arn = mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
     b.set('/PolicyName', '/name');
@@ -112,8 +112,8 @@ const MAPPERS: Record<string, Mapper> = {
   },
   aws_eks_cluster(ctx, b) {
     const body = newObject();
-    body.name = get(ctx.values, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    body.arn = get(ctx.values, 'arn') ?? mkUnknown(`${ctx.address}.arn`, { ref: { id: ctx.id, attribute: 'arn' } });
+    body.name = ownOrRef(ctx, 'name');
+    body.arn = ownOrRef(ctx, 'arn');
     // Known only in state or plan JSON of an existing cluster.
     const knownIssuer = firstBlock(firstBlock(ctx.values, 'identity') ?? newObject(), 'oidc')?.issuer;
     const oidc = Object.assign(newObject(), {
@@ -126,7 +126,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_eks_node_group(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.nodegroupName = get(v, 'node_group_name') ?? mkUnknown(`${ctx.address}.node_group_name`, { ref: { id: ctx.id, attribute: 'node_group_name' } });
+    body.nodegroupName = ownOrRef(ctx, 'node_group_name');
     body.clusterName = get(v, 'cluster_name') ?? null;
     body.nodeRole = get(v, 'node_role_arn') ?? null;
     b.set('/nodegroupName', '/node_group_name');
@@ -134,11 +134,7 @@ const MAPPERS: Record<string, Mapper> = {
     b.set('/nodeRole', '/node_role_arn');
     const lt = firstBlock(v, 'launch_template');
     if (lt) {
-      const launchTemplate = newObject();
-      withOptional(launchTemplate, 'id', lt.id);
-      withOptional(launchTemplate, 'name', lt.name);
-      withOptional(launchTemplate, 'version', lt.version);
-      body.launchTemplate = launchTemplate;
+      body.launchTemplate = launchTemplateRef(lt.id, lt.name, lt.version);
       b.move('/launch_template/0', '/launchTemplate');
     }
     withOptional(body, 'amiType', get(v, 'ami_type'));
@@ -147,22 +143,7 @@ const MAPPERS: Record<string, Mapper> = {
   },
   aws_launch_template(ctx, b) {
     const v = ctx.values;
-    const body = newObject();
-    body.LaunchTemplateName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
-    b.set('/LaunchTemplateName', '/name');
-    const data = newObject();
-    const md = firstBlock(v, 'metadata_options');
-    if (md) {
-      const m = newObject();
-      withOptional(m, 'HttpTokens', md.http_tokens);
-      withOptional(m, 'HttpPutResponseHopLimit', md.http_put_response_hop_limit);
-      withOptional(m, 'HttpEndpoint', md.http_endpoint);
-      data.MetadataOptions = m;
-      b.set('/LaunchTemplateData/MetadataOptions', '/metadata_options/0');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpTokens', '/metadata_options/0/http_tokens');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit', '/metadata_options/0/http_put_response_hop_limit');
-      b.set('/LaunchTemplateData/MetadataOptions/HttpEndpoint', '/metadata_options/0/http_endpoint');
-    }
+    const data = launchData(v, b);
     const profile = firstBlock(v, 'iam_instance_profile');
     if (profile) {
       const p = newObject();
@@ -171,8 +152,58 @@ const MAPPERS: Record<string, Mapper> = {
       data.IamInstanceProfile = p;
       b.move('/iam_instance_profile/0', '/LaunchTemplateData/IamInstanceProfile');
     }
-    body.LaunchTemplateData = data;
-    return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+    withOptional(data, 'UserData', get(v, 'user_data'));
+    b.set('/LaunchTemplateData/UserData', '/user_data');
+    return launchTemplate(ctx, b, data);
+  },
+  // A launch configuration sets the same instance options: it is kept in the launch template shape the node rules read.
+  aws_launch_configuration(ctx, b) {
+    const v = ctx.values;
+    const data = launchData(v, b);
+    const profile = get(v, 'iam_instance_profile');
+    if (profile !== undefined && profile !== null) {
+      data.IamInstanceProfile = Object.assign(newObject(), { Name: profile });
+      b.set('/LaunchTemplateData/IamInstanceProfile', '/iam_instance_profile');
+      b.set('/LaunchTemplateData/IamInstanceProfile/Name', '/iam_instance_profile');
+    }
+    const userData = get(v, 'user_data');
+    if (typeof userData === 'string') data.UserData = Buffer.from(userData, 'utf8').toString('base64');
+    else withOptional(data, 'UserData', userData ?? get(v, 'user_data_base64'));
+    return launchTemplate(ctx, b, data);
+  },
+  // Every group is mapped; only those tied to a cluster stay in the inventory (self-managed-nodes.ts).
+  aws_autoscaling_group(ctx, b) {
+    const v = ctx.values;
+    const body = newObject();
+    body.nodegroupName = ownOrRef(ctx, 'name');
+    body.clusterName = null;
+    body.nodeRole = null;
+    b.set('/nodegroupName', '/name');
+    const lt = firstBlock(v, 'launch_template');
+    const spec = firstBlock(firstBlock(firstBlock(v, 'mixed_instances_policy') ?? newObject(), 'launch_template') ?? newObject(), 'launch_template_specification');
+    const lc = get(v, 'launch_configuration');
+    if (lt) {
+      body.launchTemplate = launchTemplateRef(lt.id, lt.name, lt.version);
+      b.move('/launch_template/0', '/launchTemplate');
+    } else if (spec) {
+      body.launchTemplate = launchTemplateRef(spec.launch_template_id, spec.launch_template_name, spec.version);
+      const at = '/mixed_instances_policy/0/launch_template/0/launch_template_specification/0';
+      b.set('/launchTemplate', at);
+      b.set('/launchTemplate/id', `${at}/launch_template_id`);
+      b.set('/launchTemplate/name', `${at}/launch_template_name`);
+    } else if (lc !== undefined && lc !== null) {
+      // A reference to the configuration names it by its resource; a string by its name.
+      body.launchTemplate = isUnknown(lc) ? launchTemplateRef(lc, undefined, undefined) : launchTemplateRef(undefined, lc, undefined);
+      b.set('/launchTemplate', '/launch_configuration');
+    } else {
+      // Instances always start from a template or configuration: one not known here is not EKS's default template.
+      body.launchTemplate = mkUnknown(`${ctx.address} launch template`);
+    }
+    const tags = newObject();
+    const tagList = [...(Array.isArray(v.tag) ? v.tag : []), ...(Array.isArray(v.tags) ? v.tags : [])];
+    for (const t of tagList) if (isObject(t) && typeof t.key === 'string') tags[t.key] = t.value ?? null;
+    body.tags = tags;
+    return { type: 'aws.eks.NodeGroup', name: nameOr(body.nodegroupName, ctx.address), body };
   },
   aws_eks_pod_identity_association(ctx, b) {
     const v = ctx.values;
@@ -190,7 +221,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_iam_instance_profile(ctx, b) {
     const v = ctx.values;
     const body = newObject();
-    body.InstanceProfileName = get(v, 'name') ?? mkUnknown(`${ctx.address}.name`, { ref: { id: ctx.id, attribute: 'name' } });
+    body.InstanceProfileName = ownOrRef(ctx, 'name');
     const role = get(v, 'role');
     body.Roles = role === undefined || role === null ? [] : [role];
     b.set('/InstanceProfileName', '/name');
@@ -199,6 +230,18 @@ const MAPPERS: Record<string, Mapper> = {
   },
   kubernetes_service_account: serviceAccount,
   kubernetes_service_account_v1: serviceAccount,
+  // The namespace's `default` ServiceAccount, which Kubernetes creates and these resources take over.
+  kubernetes_default_service_account: (ctx, b) => serviceAccount(ctx, b, 'default'),
+  kubernetes_default_service_account_v1: (ctx, b) => serviceAccount(ctx, b, 'default'),
+  kubernetes_annotations(ctx, b) {
+    const v = ctx.values;
+    if (get(v, 'kind') !== 'ServiceAccount') throw new Unmapped();
+    const meta = firstBlock(v, 'metadata') ?? newObject();
+    const values = Object.assign(newObject(), v);
+    values.metadata = [Object.assign(newObject(), meta, { annotations: get(v, 'annotations') ?? newObject() })];
+    b.move('/annotations', '/metadata/annotations');
+    return serviceAccount({ ...ctx, values }, b);
+  },
   kubernetes_manifest(ctx, b) {
     const manifest = get(ctx.values, 'manifest');
     if (!isObject(manifest) || typeof manifest.kind !== 'string') throw new Unmapped();
@@ -220,10 +263,50 @@ const MAPPERS: Record<string, Mapper> = {
   ...KUBERNETES_DATA_MAPPERS,
 };
 
-function serviceAccount(ctx: MappingContext, b: Builder): ReturnType<Mapper> {
+/** How a node group names its launch template: `{ id?, name?, version? }`. */
+function launchTemplateRef(id: Value | undefined, name: Value | undefined, version: Value | undefined): ObjectValue {
+  const ref = newObject();
+  withOptional(ref, 'id', id);
+  withOptional(ref, 'name', name);
+  withOptional(ref, 'version', version);
+  return ref;
+}
+
+/** An attribute the configuration sets, else the resource's own attribute, known once it exists. */
+function ownOrRef(ctx: MappingContext, key: string): Value {
+  return get(ctx.values, key) ?? mkUnknown(`${ctx.address}.${key}`, { ref: { id: ctx.id, attribute: key } });
+}
+
+function launchTemplate(ctx: MappingContext, b: Builder, data: ObjectValue): ReturnType<Mapper> {
+  const body = newObject();
+  body.LaunchTemplateName = ownOrRef(ctx, 'name');
+  b.set('/LaunchTemplateName', '/name');
+  body.LaunchTemplateData = data;
+  return { type: 'aws.ec2.LaunchTemplate', name: nameOr(body.LaunchTemplateName, ctx.address), body };
+}
+
+/** The instance options a launch template or launch configuration sets: its metadata options. */
+function launchData(v: ObjectValue, b: Builder): ObjectValue {
+  const data = newObject();
+  const md = firstBlock(v, 'metadata_options');
+  if (md) {
+    const m = newObject();
+    withOptional(m, 'HttpTokens', md.http_tokens);
+    withOptional(m, 'HttpPutResponseHopLimit', md.http_put_response_hop_limit);
+    withOptional(m, 'HttpEndpoint', md.http_endpoint);
+    data.MetadataOptions = m;
+    b.set('/LaunchTemplateData/MetadataOptions', '/metadata_options/0');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpTokens', '/metadata_options/0/http_tokens');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit', '/metadata_options/0/http_put_response_hop_limit');
+    b.set('/LaunchTemplateData/MetadataOptions/HttpEndpoint', '/metadata_options/0/http_endpoint');
+  }
+  return data;
+}
+
+function serviceAccount(ctx: MappingContext, b: Builder, defaultName?: string): ReturnType<Mapper> {
   const meta = firstBlock(ctx.values, 'metadata') ?? newObject();
   const metadata = newObject();
-  metadata.name = meta.name ?? null;
+  metadata.name = meta.name ?? defaultName ?? null;
   metadata.namespace = meta.namespace ?? 'default';
   metadata.annotations = isObject(meta.annotations) ? meta.annotations : meta.annotations ?? newObject();
   metadata.labels = isObject(meta.labels) ? meta.labels : meta.labels ?? newObject();

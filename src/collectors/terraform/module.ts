@@ -1,14 +1,16 @@
 /** Terraform modules: their definitions, instances with inputs, and how references resolve. */
 import { redactNamedValue } from '../../credentials/redact.js';
 import { findAccessKeyIds } from '../../credentials/aws.js';
-import type { CoverageNote, Position, PositionMap } from '../../model/types.js';
+import type { CoverageNote, Position, PositionMap, Unknown } from '../../model/types.js';
 import type { Attribute, Block, Expr, ParsedFile, TraversalStep } from './ast.js';
 import { evalBody, evaluateOrUnknown, safeEvaluate } from './body.js';
 import { orElse } from './evaluation-error.js';
-import { type EvaluationNesting, type Origin, type Resolver, type Scope, childScope, entries, evaluate } from './evaluator.js';
+import { type EvaluationNesting, type Origin, type Resolver, type Scope, applySteps, childScope, entries, evaluate } from './evaluator.js';
 import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
-import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, toStr } from './values.js';
+import { conform, parseType, shapesValues } from './variable-type.js';
+import { viaForElement } from './caller-anchor.js';
+import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toStr } from './values.js';
 
 export interface ModuleDef {
   dir: string;
@@ -143,12 +145,21 @@ export class ModuleInstance implements Resolver {
   }
 
   private variableAsGiven(name: string): Value {
-    const input = this.inputs?.get(name);
-    if (input) return evaluateOrUnknown(input.expr, input.scope, input.file);
-    const fromVars = this.tfvars.get(name);
-    if (fromVars) return fromVars.value;
     const block = this.def.variables.get(name);
+    const given = this.givenValue(name, block);
+    const typeAttr = block?.body.attributes.find((a) => a.name === 'type');
+    if (!typeAttr) return given;
+    const type = parseType(typeAttr.expr);
+    return shapesValues(type) ? conform(given, type, { resolver: this, bindings: new Map() }) : given;
+  }
+
+  /** The caller's input or tfvars value; the default when there is none, or when it is null and the variable is `nullable = false`. */
+  private givenValue(name: string, block: Block | undefined): Value {
+    const input = this.inputs?.get(name);
+    const fromVars = input ? undefined : this.tfvars.get(name);
+    const given = input ? evaluateOrUnknown(input.expr, input.scope, input.file) : fromVars?.value;
     const def = block?.body.attributes.find((a) => a.name === 'default');
+    if (given !== undefined && !(given === null && def && notNullable(block!))) return given;
     if (def) return safeEvaluate(def, { resolver: this, bindings: new Map() });
     return mkUnknown(`var.${name}`);
   }
@@ -256,6 +267,8 @@ export class ModuleInstance implements Resolver {
   private resourceReference(type: string, steps: TraversalStep[], expr: Expr, mode: '' | 'data.', scope: Scope): { value: Value; used: number } | undefined {
     const first = steps[0];
     if (first?.kind !== 'attr') return undefined;
+    const configured = this.configuredAttribute(type, first.name, steps, mode, scope);
+    if (configured !== undefined && !(isUnknown(configured) && !configured.ref)) return { value: configured, used: steps.length };
     let address = `${mode}${type}.${first.name}`;
     let i = 1;
     const next = steps[1];
@@ -270,7 +283,44 @@ export class ModuleInstance implements Resolver {
       const s = steps[i]!;
       if (s.kind === 'attr') attrs.push(s.name);
     }
-    return { value: mkUnknown(expr.text, { ref: { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') } }), used: steps.length };
+    const ref = { id: this.host.idFor(this.prefix + address), attribute: attrs.join('.') };
+    // A configured value known only in part (`"${var.env}-api"`) is still this resource's attribute: links by reference hold.
+    if (isUnknown(configured)) return { value: withRef(configured, ref), used: steps.length };
+    return { value: mkUnknown(expr.text, { ref }), used: steps.length };
+  }
+
+  /**
+   * An attribute the configuration of a block in this module sets (`kubernetes_service_account.x.metadata[0].name`),
+   * read from the block's evaluated body; undefined for what only the provider computes (`.id`, `.email`),
+   * for an instance the reference does not single out, and while that block is itself being evaluated.
+   */
+  private configuredAttribute(type: string, name: string, steps: TraversalStep[], mode: '' | 'data.', scope: Scope): Value | undefined {
+    const blocks = mode === 'data.' ? this.def.data : this.def.resources;
+    const block = blocks.find((b) => b.labels[0] === type && b.labels[1] === name);
+    if (!block) return undefined;
+    const instance = this.instanceAt(block, steps[1], scope);
+    if (!instance) return undefined;
+    const path = steps.slice(1 + instance.used);
+    if (path.length === 0 || path[0]!.kind !== 'attr') return undefined;
+    const values = this.configuredValues(block, instance.scope);
+    if (!values) return undefined;
+    return orElse<Value | undefined>(() => {
+      const v = applySteps(values, path, scope, '');
+      return isUnknown(v) && v.$unknown === '' ? undefined : v;
+    }, () => undefined);
+  }
+
+  private readonly configured = new Map<Block, Map<Scope, ObjectValue | null>>();
+
+  private configuredValues(block: Block, scope: Scope): ObjectValue | undefined {
+    let byScope = this.configured.get(block);
+    if (!byScope) this.configured.set(block, (byScope = new Map()));
+    if (byScope.has(scope)) return byScope.get(scope) ?? undefined;
+    byScope.set(scope, null);
+    // Only the values are wanted here: the block's own instance records its positions.
+    const values = evalBody(block.body, scope, '', undefined);
+    byScope.set(scope, values);
+    return values;
   }
 
   private dataReference(steps: TraversalStep[], expr: Expr, scope: Scope): { value: Value; used: number } | undefined {
@@ -329,7 +379,7 @@ export class ModuleInstance implements Resolver {
     for (const block of [...this.def.resources, ...this.def.data]) {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
-      for (const { suffix, scope } of this.expand(block, this.scope)) {
+      for (const { suffix, scope, key } of this.expand(block, this.scope)) {
         if (out.length >= MAX_ROOT_INSTANCES) {
           this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_ROOT_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
           return;
@@ -355,7 +405,7 @@ export class ModuleInstance implements Resolver {
           values,
           positions,
         };
-        if (this.via) instance.via = this.via;
+        if (this.via) instance.via = viaForElement(this.via, block, key, this.scope);
         out.push(instance);
       }
     }
@@ -417,6 +467,20 @@ export class ModuleInstance implements Resolver {
       message: `${name}${this.prefix ? ` in ${this.prefix.slice(0, -1)}` : ''}: ${what} exceeds the cap of ${MAX_INSTANCES} instances; only the first ${MAX_INSTANCES} are analysed`,
     });
   }
+}
+
+function withRef(u: Unknown, ref: NonNullable<Unknown['ref']>): Unknown {
+  const out = mkUnknown(u.$unknown, { ...(u.prefix ? { prefix: u.prefix } : {}), ...(u.suffix ? { suffix: u.suffix } : {}), ref });
+  const pieces = templatePieces.get(u);
+  if (pieces) templatePieces.set(out, pieces);
+  const encoded = encodedValue.get(u);
+  if (encoded !== undefined) encodedValue.set(out, encoded);
+  return out;
+}
+
+function notNullable(variable: Block): boolean {
+  const attr = variable.body.attributes.find((a) => a.name === 'nullable');
+  return attr?.expr.kind === 'literal' && attr.expr.value === false;
 }
 
 function obj(fields: Record<string, Value>): ObjectValue {

@@ -31,7 +31,11 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
       return;
     }
     const o = scope.resolver.origin(root, steps);
-    if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
+    // `var.x.attr`: where the caller writes `attr` inside its input, when it does.
+    const rest = o?.caller ? literalPath(steps.slice(o.used), scope) : [];
+    const inside = o?.caller && rest.length > 0 ? descend(o.expr, o.scope, o.file, rest, true, depth + 1) : undefined;
+    if (inside) found.push(inside);
+    else if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
     return;
   }
@@ -64,10 +68,21 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
   if (expr.kind === 'variable' || (expr.kind === 'traversal' && expr.base.kind === 'variable')) {
     const root = expr.kind === 'variable' ? expr.name : (expr.base as { name: string }).name;
     const steps = expr.kind === 'traversal' ? expr.steps : [];
-    if (scope.bindings.has(root)) return undefined;
+    if (scope.bindings.has(root)) {
+      // `each.value...` (or a dynamic block's iterator): on into the element of the collection it iterates.
+      const it = scope.iterators?.get(root);
+      const first = steps[0];
+      if (!it || first?.kind !== 'attr' || first.name !== 'value') return undefined;
+      return descend(it.expr, it.scope, it.file, [it.key, ...literalPath(steps.slice(1), scope), ...path], crossed, depth + 1);
+    }
     const o = scope.resolver.origin(root, steps);
     if (!o) return undefined;
     return descend(o.expr, o.scope, o.file, [...literalPath(steps.slice(o.used), scope), ...path], crossed || o.caller, depth + 1);
+  }
+  if (expr.kind === 'conditional') {
+    const c = orElse<Value | undefined>(() => evaluate(expr.cond, scope), () => undefined);
+    if (c === undefined || isUnknown(c)) return undefined;
+    return descend(toBool(c) ? expr.then : expr.else, scope, file, path, crossed, depth + 1);
   }
   if (path.length === 0) return crossed ? originOf(expr, scope, file, depth + 1) : undefined;
   if (expr.kind === 'object') {
@@ -133,6 +148,14 @@ function iteratorElement(expr: Expr, scope: Scope, depth: number): FilePosition 
   const first = expr.steps[0];
   if (!it || first?.kind !== 'attr' || first.name !== 'value') return undefined;
   return descend(it.expr, it.scope, it.file, [it.key, ...literalPath(expr.steps.slice(1), scope)], true, depth + 1);
+}
+
+/**
+ * Where the element `key` of a collection expression is written in a module caller's input (the
+ * entry of a node group map a module's for_each takes): undefined when no caller writes it.
+ */
+export function elementOrigin(expr: Expr, scope: Scope, file: string, key: string): FilePosition | undefined {
+  return descend(expr, scope, file, [key], false, 0);
 }
 
 /** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */

@@ -46,9 +46,22 @@ export function unknownText(u: Unknown): string {
 /** Terraform's string conversion of a primitive; undefined for what has none. */
 export function toStr(v: Value): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return numberText(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return undefined;
+}
+
+/** A number as Terraform writes it in a string: plain digits, never an exponent (`1e21` is `1000000000000000000000`). */
+export function numberText(n: number): string {
+  const text = String(n);
+  if (!text.includes('e')) return text;
+  const [mantissa = '', exp = '0'] = text.split('e');
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const point = (mantissa.replace('-', '').indexOf('.') + 1 || mantissa.replace('-', '').length + 1) - 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 export function toNum(v: Value): number | undefined {

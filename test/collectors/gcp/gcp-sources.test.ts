@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { collectInventory } from '../../../src/scan.js';
 import { Model } from '../../../src/model/model.js';
+import { clusterOfNodePool } from '../../../src/rules-support/gcp.js';
 import type { Inventory, Resource } from '../../../src/model/types.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'rules');
@@ -24,7 +25,9 @@ describe('GCP sources', () => {
     expect(inv.clusters).toEqual([{ name: 'web-prod', provider: 'gcp', resourceId: cluster!.id, account: 'acme-web-prod', workloadPool: 'acme-web-prod.svc.id.goog' }]);
     const batch = ofType(inv, 'gcp.container.NodePool').find((r) => r.name === 'batch')!;
     expect(batch.body).toMatchObject({ config: { workloadMetadataConfig: { nodeMetadata: 'EXPOSE' } } });
-    expect((batch.body as { cluster: { ref: unknown } }).cluster.ref).toEqual({ id: cluster!.id, attribute: 'name' });
+    // `cluster = google_container_cluster.web.name` is the name the configuration sets; the pool still finds its cluster.
+    expect((batch.body as { cluster: unknown }).cluster).toBe('web-prod');
+    expect(clusterOfNodePool(new Model(inv), batch)?.id).toBe(cluster!.id);
   });
 
   it('splits an authoritative policy into bindings located in its data.google_iam_policy', async () => {
