@@ -68,6 +68,7 @@ const rule: CodeRule = {
     id: 'aws-node-imds-exposed',
     title: 'Pods can reach the node role through the instance metadata service',
     severity: 'high',
+    lowestSeverity: 'medium',
     provider: 'aws',
     tags: ['node-role', 'imds'],
     description: `A worker launch template or node group lets pods read instance metadata, and with it the node role's

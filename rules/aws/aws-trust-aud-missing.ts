@@ -8,6 +8,7 @@ const rule: CodeRule = {
     id: 'aws-trust-aud-missing',
     title: 'Kubernetes web-identity trust does not check the token audience',
     severity: 'medium',
+    lowestSeverity: 'low',
     provider: 'aws',
     tags: ['irsa', 'trust-policy'],
     description: `The trust statement has no condition on \`<issuer>:aud\`. Tokens a cluster issues for other audiences

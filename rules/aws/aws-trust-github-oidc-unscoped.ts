@@ -58,6 +58,7 @@ const rule: CodeRule = {
     id: 'aws-trust-github-oidc-unscoped',
     title: "Trust to a CI provider's OIDC issuer is not pinned to one repository or project",
     severity: 'critical',
+    lowestSeverity: 'high',
     provider: 'aws',
     tags: ['ci', 'trust-policy', 'github-actions'],
     description: `The role trusts the OIDC issuer of a CI service — GitHub Actions (\`token.actions.githubusercontent.com\`, and

@@ -6,6 +6,7 @@ const rule: CodeRule = {
     id: 'aws-trust-sub-missing',
     title: 'Web-identity trust to a Kubernetes issuer has no subject condition',
     severity: 'critical',
+    lowestSeverity: 'high',
     provider: 'aws',
     tags: ['irsa', 'trust-policy'],
     description: `An IAM role trusts a Kubernetes cluster's OIDC issuer (IRSA) but its trust statement has no

@@ -8,6 +8,7 @@ const rule: CodeRule = {
     id: 'aws-trust-sub-wildcard',
     title: 'Subject condition of a Kubernetes web-identity trust uses a wildcard',
     severity: 'critical',
+    lowestSeverity: 'high',
     provider: 'aws',
     tags: ['irsa', 'trust-policy'],
     description: `The trust statement matches the token's \`sub\` with a pattern (\`StringLike\` with \`*\` or \`?\`), so more

@@ -36,6 +36,7 @@ const rule: CodeRule = {
     id: 'gcp-ksa-identity-collision',
     title: 'The same KSA in several clusters of one workload pool is one identity',
     severity: 'high',
+    lowestSeverity: 'medium',
     provider: 'gcp',
     tags: ['gke-workload-identity', 'identity-sameness'],
     description: `With GKE workload identity, a Kubernetes ServiceAccount is known to IAM only as \`<pool>[<namespace>/<name>]\`. Every

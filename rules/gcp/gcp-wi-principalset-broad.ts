@@ -7,6 +7,7 @@ const rule: CodeRule = {
     id: 'gcp-wi-principalset-broad',
     title: 'Access granted to every workload of a pool, cluster or namespace',
     severity: 'critical',
+    lowestSeverity: 'high',
     provider: 'gcp',
     tags: ['gke-workload-identity', 'iam'],
     description: `A \`principalSet://…/workloadIdentityPools/<pool>/…\` member grants a role to many workloads at once: \`/*\`

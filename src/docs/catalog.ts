@@ -1,5 +1,5 @@
 /** The rule catalog, for `podtrust rules`, the README and the rule docs: all from rule metadata. */
-import type { RuleMeta } from '../engine/rule-api.js';
+import { severityLabel, type RuleMeta } from '../engine/rule-api.js';
 import { palette } from '../reporters/ansi.js';
 import { drawGrid, type GridCell } from '../reporters/grid.js';
 import { wrapText } from '../reporters/wrap.js';
@@ -12,15 +12,16 @@ function byProviderThenId(a: RuleMeta, b: RuleMeta): number {
 export function renderRuleCatalog(rules: RuleMeta[], format: 'table' | 'json' | 'markdown', opts: { color: boolean; width: number }): string {
   const sorted = [...rules].sort(byProviderThenId);
   if (format === 'json') {
-    return JSON.stringify(sorted.map(({ id, title, severity, provider, description, remediation, references, tags }) => ({ id, title, severity, provider, description, remediation, references, tags: tags ?? [] })), null, 2) + '\n';
+    return JSON.stringify(sorted.map(({ id, title, severity, lowestSeverity, provider, description, remediation, references, tags }) => ({ id, title, severity, ...(lowestSeverity ? { lowestSeverity } : {}), provider, description, remediation, references, tags: tags ?? [] })), null, 2) + '\n';
   }
   if (format === 'markdown') return ruleListMarkdown(sorted);
   const idWidth = Math.max(...sorted.map((r) => r.id.length), 2);
   // Rule id, severity, provider; the title takes what they and the borders leave.
-  const widths = [idWidth, 8, 10, Math.max(18, opts.width - idWidth - 34)];
+  const severityWidth = Math.max(8, ...sorted.map((r) => severityLabel(r).length));
+  const widths = [idWidth, severityWidth, 10, Math.max(18, opts.width - idWidth - severityWidth - 26)];
   const cells = (texts: string[]): GridCell[] => texts.map((text, column) => ({ lines: wrapText(text, widths[column]!) }));
   const head = cells(['rule', 'severity', 'provider', 'title']).map((cell) => ({ ...cell, paint: palette(opts.color).bold }));
-  const table = drawGrid(head, sorted.map((r) => cells([r.id, r.severity, r.provider, r.title])), widths, { rowRules: false });
+  const table = drawGrid(head, sorted.map((r) => cells([r.id, severityLabel(r), r.provider, r.title])), widths, { rowRules: false });
   return `${table}\n${sorted.length} rules\n`;
 }
 
@@ -28,7 +29,7 @@ export function renderRuleCatalog(rules: RuleMeta[], format: 'table' | 'json' | 
 export function ruleListMarkdown(rules: RuleMeta[]): string {
   const lines = ['| Rule | Severity | Provider | What it finds |', '|---|---|---|---|'];
   for (const r of [...rules].sort(byProviderThenId)) {
-    lines.push(`| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.severity} | ${r.provider} | ${r.title.replace(/\|/g, '\\|')} |`);
+    lines.push(`| [\`${r.id}\`](docs/rules/${r.id}.md) | ${severityLabel(r)} | ${r.provider} | ${r.title.replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -40,7 +41,7 @@ export function ruleDoc(rule: RuleMeta): string {
     '',
     `**${rule.title}**`,
     '',
-    `Severity: **${rule.severity}** · Provider: ${rule.provider}${rule.tags?.length ? ` · Tags: ${rule.tags.join(', ')}` : ''}`,
+    `Severity: **${severityLabel(rule)}**${rule.lowestSeverity ? ' (graded by context: each finding says which)' : ''} · Provider: ${rule.provider}${rule.tags?.length ? ` · Tags: ${rule.tags.join(', ')}` : ''}`,
     '',
     '## Why it matters',
     '',

@@ -1,4 +1,4 @@
-import type { Resource, Severity } from '../model/types.js';
+import { SEVERITIES, type Resource, type Severity } from '../model/types.js';
 import type { Model } from '../model/model.js';
 
 export type RuleProvider = 'aws' | 'azure' | 'gcp' | 'kubernetes' | 'cross';
@@ -10,6 +10,8 @@ export interface RuleMeta {
   title: string;
   /** The highest severity the rule reports (rules graded by context report lower ones per finding). */
   severity: Severity;
+  /** Rules graded by context: the lowest severity a finding of the rule gets. */
+  lowestSeverity?: Severity;
   provider: RuleProvider;
   /** Why it matters; Markdown. */
   description: string;
@@ -55,4 +57,17 @@ export interface RuleContext {
 export interface CodeRule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;
+}
+
+/** The severities a rule's findings can have, highest first. */
+export function severityRange(meta: Pick<RuleMeta, 'severity' | 'lowestSeverity'>): Severity[] {
+  const from = SEVERITIES.indexOf(meta.severity);
+  const to = SEVERITIES.indexOf(meta.lowestSeverity ?? meta.severity);
+  return SEVERITIES.slice(from, Math.max(from, to) + 1);
+}
+
+/** `high`, or `high–critical` for a rule graded by context. */
+export function severityLabel(meta: Pick<RuleMeta, 'severity' | 'lowestSeverity'>): string {
+  const range = severityRange(meta);
+  return range.length === 1 ? meta.severity : `${range[range.length - 1]}–${range[0]}`;
 }
