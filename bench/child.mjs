@@ -6,9 +6,17 @@
 //   node bench/child.mjs render FORMAT FILE  (renders a saved scan result: the table as the Action prints it)
 //   node bench/child.mjs report FORMAT DIR   (scans DIR and renders it: what `podtrust scan --format FORMAT` costs)
 // PODTRUST_BENCH_BUNDLE=FILE measures another build of bench.js (a variant built by run.mjs).
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** What two scans must agree on, in a few bytes: every finding, whole. */
+function digest(findings) {
+  const hash = createHash('sha256');
+  for (const f of findings) hash.update(`${JSON.stringify(f)}\n`);
+  return hash.digest('hex');
+}
 
 const [mode, ...args] = process.argv.slice(2);
 const bundle = process.env.PODTRUST_BENCH_BUNDLE ? pathToFileURL(process.env.PODTRUST_BENCH_BUNDLE) : new URL('../build/bench.js', import.meta.url);
@@ -66,8 +74,10 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   const cpu = process.cpuUsage(startCpu);
   extra = { renderMs: performance.now() - start, renderCpuMs: (cpu.user + cpu.system) / 1000, findings: result.findings.length, bytes: Buffer.byteLength(text) };
 } else {
-  const result = await api.scan({ paths: [args[0]], root: args[0] });
-  extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial };
+  // PODTRUST_BENCH_WORKERS=0 scans on the main thread alone, as `--workers 0` does.
+  const workers = process.env.PODTRUST_BENCH_WORKERS;
+  const result = await api.scan({ paths: [args[0]], root: args[0], ...(workers !== undefined ? { workers: Number(workers) } : {}) });
+  extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial, findingsDigest: digest(result.findings) };
 }
 const cpu = process.cpuUsage(c0);
 const wallMs = performance.now() - t0;
