@@ -28,6 +28,7 @@ const yamlTexts = mode.startsWith('yaml-')
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 let extra;
+let scanned;
 if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   // yaml-fast is what a scan runs: the fast path, and the yaml library for what it hands over.
   const parse = mode === 'yaml-fast' ? api.parseYaml : api.parseYamlReference;
@@ -77,10 +78,12 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   // PODTRUST_BENCH_WORKERS=0 scans on the main thread alone, as `--workers 0` does.
   const workers = process.env.PODTRUST_BENCH_WORKERS;
   const result = await api.scan({ paths: [args[0]], root: args[0], ...(workers !== undefined ? { workers: Number(workers) } : {}) });
-  extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial, findingsDigest: digest(result.findings) };
+  extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial };
+  scanned = result;
 }
 const cpu = process.cpuUsage(c0);
 const wallMs = performance.now() - t0;
 // After the clock: how many files the fast path answers itself.
+if (scanned) extra.findingsDigest = digest(scanned.findings);
 if (mode === 'yaml-fast') extra.fastFiles = yamlTexts.filter((text) => api.parseYamlFast(text, { intrinsicTags: true }) !== undefined).length;
 process.stdout.write(JSON.stringify({ mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }) + '\n');
