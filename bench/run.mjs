@@ -123,13 +123,15 @@ if (want('modules')) {
   const growth = b.scan.cpuMs / a.scan.cpuMs;
   const share = b.scan.wallMs / b.scan.cpuMs;
   console.log(`Terraform roots sharing local modules (5 calls per root, for_each over 5–20)`);
-  console.log('| roots | files | MB | wall s | CPU s | peak RSS MB | findings |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.roots} | ${r.files} | ${(r.bytes / 1e6).toFixed(2)} | ${s(r.scan.wallMs)} | ${s(r.scan.cpuMs)} | ${r.scan.maxRssMb.toFixed(0)} | ${r.scan.findings} |`);
+  console.log('| roots | files | MB | wall s | CPU s | main thread CPU s | peak RSS MB | findings |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.roots} | ${r.files} | ${(r.bytes / 1e6).toFixed(2)} | ${s(r.scan.wallMs)} | ${s(r.scan.cpuMs)} | ${s(r.scan.mainCpuMs)} | ${r.scan.maxRssMb.toFixed(0)} | ${r.scan.findings} |`);
   console.log('\n| goal | value | bound | |');
   console.log('|---|---|---|---|');
   console.log(`| CPU, ${(b.roots / a.roots).toFixed(0)}× the roots | ${growth.toFixed(2)}× | ≤ 4.4× | ${ok(growth, 4.4)} |`);
   console.log(`| wall ÷ CPU at ${b.roots} roots | ${share.toFixed(2)} | ≤ 0.65 | ${ok(share, 0.65)} |`);
+  // Load on the machine stretches wall time; the main thread's CPU is a bound wall time cannot beat.
+  console.log(`| main thread's CPU ÷ CPU at ${b.roots} roots (lower bound of the above) | ${(b.scan.mainCpuMs / b.scan.cpuMs).toFixed(2)} | ≤ 0.65 | ${ok(b.scan.mainCpuMs / b.scan.cpuMs, 0.65)} |`);
   const same = sequential.findingsDigest === b.scan.findingsDigest;
   console.log(`| findings as with \`--workers 0\` (${s(sequential.cpuMs)} CPU s) | ${same ? 'identical' : 'DIFFERENT'} | identical | ${same ? 'within' : 'OVER'} |\n`);
 }
