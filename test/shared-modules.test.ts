@@ -3,7 +3,7 @@
  * what their module calls expand to, and give exactly the result of one thread.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
@@ -89,8 +89,11 @@ describe('Terraform roots sharing modules', () => {
   it('finds exactly what one thread finds on a generated tree', async () => {
     const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../src/bench-entry.js');
     const { dir } = generated(60);
+    // A broken file in a module every root calls: every job that reads it finds the error, the report names it once.
+    writeFileSync(join(dir, 'modules', 'gsa', 'broken.tf'), 'resource "google_service_account" "extra" {\n  account_id = \n');
     const sequential = await api.scan({ paths: [dir], root: dir, workers: 0 });
     const parallel = await api.scan({ paths: [dir], root: dir, workers: 2 });
+    expect(sequential.notes.filter((n) => n.file?.endsWith('broken.tf'))).toHaveLength(1);
     expect(sequential.findings.map((x) => x.ruleId)).toContain('gcp-wi-no-binding');
     expect(sequential.findings.length).toBeGreaterThan(50);
     expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));

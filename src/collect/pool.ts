@@ -207,9 +207,9 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
  */
 function withoutRepeats(r: CollectResult, seen: Set<string>): CollectResult {
   const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
-  const notes = r.notes.filter((n) => first(`note ${JSON.stringify([n.kind, n.level, n.file, n.line, n.column, n.message])}`));
+  const notes = r.notes.filter((n) => first(`note ${JSON.stringify(n)}`));
   const out: CollectResult = { resources: r.resources, clusters: r.clusters, notes };
-  if (r.accounts) out.accounts = r.accounts.filter((a) => first(`account ${JSON.stringify([a.file, a.format, a.state])}`));
+  if (r.accounts) out.accounts = r.accounts.filter((a) => first(`account ${JSON.stringify(a)}`));
   return out;
 }
 
