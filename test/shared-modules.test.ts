@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
 import { terraformUnits } from '../src/collect/partition.js';
-import { EXPANDED_CALL_INSTANCES, terraformWork } from '../src/collect/terraform-work.js';
+import { EXPANDED_CALL_INSTANCES, terraformWorkOf } from '../src/collect/terraform-work.js';
 import { PARALLEL_MIN_BYTES, collectInParallel } from '../src/collect/pool.js';
 import type { SourceFile } from '../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../src/util/structured.js';
@@ -66,11 +66,17 @@ describe('Terraform roots sharing modules', () => {
     const module = f('/r/modules/x/main.tf', 'resource "google_service_account" "this" {\n  account_id = var.name\n}\n');
     const once = f('/r/live/a/main.tf', call('x', '../../modules/x'));
     const each = f('/r/live/a/main.tf', call('x', '../../modules/x', '  for_each = local.names\n'));
-    expect(terraformWork([once, module])).toBe(once.text.length + module.text.length);
-    expect(terraformWork([each, module])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * module.text.length);
+    const work = (unit: SourceFile[]): number => terraformWorkOf(unit)(unit);
+    expect(work([once, module])).toBe(once.text.length + module.text.length);
+    expect(work([each, module])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * module.text.length);
     // A call to a module that calls itself back is counted once, not forever.
     const loop = f('/r/modules/x/main.tf', call('x', './'));
-    expect(terraformWork([each, loop])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * loop.text.length);
+    expect(work([each, loop])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * loop.text.length);
+    // Two roots calling one module: each unit is weighed with its own calls, the module read once for both.
+    const other = f('/r/live/b/main.tf', call('x', '../../modules/x'));
+    const both = terraformWorkOf([each, other, module]);
+    expect(both([each, module])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * module.text.length);
+    expect(both([other, module])).toBe(other.text.length + module.text.length);
   });
 
   it('collects a small tree of many roots in parallel: its work, not its bytes, decides', async () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
-import { terraformWork } from './terraform-work.js';
+import { terraformWorkOf } from './terraform-work.js';
 import { unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
@@ -107,7 +107,8 @@ export async function collectInParallel(structured: SourceFile[], terraform: Sou
     return undefined;
   }
   // Terraform is weighed by what it expands to: a small tree of roots calling modules can be most of the work.
-  const units = terraformUnits(terraform).map((files) => ({ files, work: terraformWork(files) }));
+  const workOf = terraformWorkOf(terraform);
+  const units = terraformUnits(terraform).map((files) => ({ files, work: workOf(files) }));
   const terraformTotal = units.reduce((n, u) => n + u.work, 0);
   if (bytesOf(structured) + terraformTotal < minBytes) {
     await early?.stop();

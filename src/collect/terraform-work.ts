@@ -4,7 +4,7 @@
  * of roots that call modules with `for_each` can expand to tens of thousands of module instances,
  * so bytes alone would run such a tree on one thread and size its jobs wrongly.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { SourceFile } from '../collectors/types.js';
 import { filesByDir, localCallees } from './partition.js';
 
@@ -18,9 +18,13 @@ const MODULE_BLOCK = /^module\s+"[^"\n]*"\s*\{\n([\s\S]*?)^\}/gm;
 const LOCAL_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/;
 const EXPANDS = /^\s*(?:for_each|count)\s*=/m;
 
-/** Estimated cost of a unit, in bytes of input as if nothing expanded. */
-export function terraformWork(unit: readonly SourceFile[]): number {
-  const byDir = filesByDir(unit);
+/**
+ * The estimated cost of each unit of the given Terraform files, in bytes of input as if nothing
+ * expanded. Folders are weighed once for the whole input: a module library that every root
+ * reaches is read once, not once per root.
+ */
+export function terraformWorkOf(files: readonly SourceFile[]): (unit: readonly SourceFile[]) => number {
+  const byDir = filesByDir(files);
   const callees = localCallees(byDir);
   const expanded = expandedCallees(byDir);
   const memo = new Map<string, number>();
@@ -40,11 +44,14 @@ export function terraformWork(unit: readonly SourceFile[]): number {
     memo.set(dir, total);
     return total;
   };
-  const called = new Set([...callees.values()].flat());
-  const roots = [...byDir.keys()].filter((d) => !called.has(d));
-  // A unit of cycles only has no root: its bytes, then.
-  if (roots.length === 0) return unit.reduce((n, f) => n + f.text.length, 0);
-  return roots.reduce((n, d) => n + work(d, new Set()), 0);
+  return (unit) => {
+    const dirs = new Set(unit.map((f) => dirname(f.path)));
+    const called = new Set([...dirs].flatMap((d) => callees.get(d) ?? []));
+    const roots = [...dirs].filter((d) => !called.has(d));
+    // A unit of cycles only has no root: its bytes, then.
+    if (roots.length === 0) return unit.reduce((n, f) => n + f.text.length, 0);
+    return roots.reduce((n, d) => n + work(d, new Set()), 0);
+  };
 }
 
 /** The folders each folder calls with `for_each` or `count` (native syntax as formatted; other calls count once). */
