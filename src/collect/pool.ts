@@ -1,8 +1,9 @@
 /**
- * Parallel collection for large inputs: parsing dominates a scan, so structured files and
- * Terraform module trees are spread over worker threads and the main thread. Small scans, and
- * runs without the built worker next to this module (tests run from source), collect in this
- * thread instead; the result is the same either way (ids and order do not depend on the split).
+ * Parallel collection for large inputs: parsing and evaluation dominate a scan, so structured
+ * files and Terraform root modules (with the modules they call) are spread over worker threads
+ * and the main thread. Small scans, and runs without the built worker next to this module (tests
+ * run from source), collect in this thread instead; the result is the same either way (ids and
+ * order do not depend on the split).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -126,7 +127,7 @@ export async function collectInParallel(structured: SourceFile[], terraform: Sou
     ...jobsOf(units, target, terraformCost).map((job) => ({ kind: 'terraform' as const, units: job.map((u) => u.files), cost: job.reduce((n, u) => n + terraformCost(u), 0) })),
     ...jobsOf(structured.map((f) => [f]), structuredTarget, bytesOf).map((units) => ({ kind: 'structured' as const, units, cost: bytesOf(units.flat()) })),
   ].map((job, order) => ({ ...job, order }));
-  // One job (a single large file, one module tree) gains nothing from a thread: it would only be copied back.
+  // One job (a single large file, one Terraform root) gains nothing from a thread: it would only be copied back.
   if (planned.length < 2) {
     await early?.stop();
     return undefined;
@@ -179,8 +180,9 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       }
     }
   };
-  // The main thread collects too: what it collects needs no copying between threads. After
-  // each file or module tree it lets a finished worker's reply in, so the worker gets more work.
+  // The main thread collects too: what it collects needs no copying between threads. After each
+  // structured file and each Terraform job it lets a finished worker's reply in, so the worker
+  // gets more work.
   const answerWorkers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const here = async (): Promise<void> => {
     for (let job = take(); job; job = take()) results[job.id] = await collectJob(job, answerWorkers);
