@@ -6,9 +6,31 @@
 //   node bench/child.mjs render FORMAT FILE  (renders a saved scan result: the table as the Action prints it)
 //   node bench/child.mjs report FORMAT DIR   (scans DIR and renders it: what `podtrust scan --format FORMAT` costs)
 // PODTRUST_BENCH_BUNDLE=FILE measures another build of bench.js (a variant built by run.mjs).
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** What two scans must agree on, in a few bytes: every finding, whole. */
+function digest(findings) {
+  const hash = createHash('sha256');
+  for (const f of findings) hash.update(`${JSON.stringify(f)}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * CPU time of the main thread alone (Linux: /proc, in ticks of 10 ms), NaN elsewhere. On a busy
+ * machine wall time says little; the main thread's share of the CPU says how much of the work ran
+ * beside it, which is what wall time shows on an idle one.
+ */
+function mainThreadCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 const [mode, ...args] = process.argv.slice(2);
 const bundle = process.env.PODTRUST_BENCH_BUNDLE ? pathToFileURL(process.env.PODTRUST_BENCH_BUNDLE) : new URL('../build/bench.js', import.meta.url);
@@ -19,7 +41,9 @@ const yamlTexts = mode.startsWith('yaml-')
   : [];
 const t0 = performance.now();
 const c0 = process.cpuUsage();
+const mainCpu0 = mainThreadCpuMs();
 let extra;
+let scanned;
 if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   // yaml-fast is what a scan runs: the fast path, and the yaml library for what it hands over.
   const parse = mode === 'yaml-fast' ? api.parseYaml : api.parseYamlReference;
@@ -66,11 +90,16 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   const cpu = process.cpuUsage(startCpu);
   extra = { renderMs: performance.now() - start, renderCpuMs: (cpu.user + cpu.system) / 1000, findings: result.findings.length, bytes: Buffer.byteLength(text) };
 } else {
-  const result = await api.scan({ paths: [args[0]], root: args[0] });
+  // PODTRUST_BENCH_WORKERS=0 scans on the main thread alone, as `--workers 0` does.
+  const workers = process.env.PODTRUST_BENCH_WORKERS;
+  const result = await api.scan({ paths: [args[0]], root: args[0], ...(workers !== undefined ? { workers: Number(workers) } : {}) });
   extra = { findings: result.findings.length, resources: result.summary.resources, files: result.summary.files, partial: result.summary.partial };
+  scanned = result;
 }
 const cpu = process.cpuUsage(c0);
 const wallMs = performance.now() - t0;
+const mainCpuMs = mainThreadCpuMs() - mainCpu0;
 // After the clock: how many files the fast path answers itself.
+if (scanned) extra.findingsDigest = digest(scanned.findings);
 if (mode === 'yaml-fast') extra.fastFiles = yamlTexts.filter((text) => api.parseYamlFast(text, { intrinsicTags: true }) !== undefined).length;
-process.stdout.write(JSON.stringify({ mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }) + '\n');
+process.stdout.write(JSON.stringify({ mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }) + '\n');

@@ -1,7 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Federation } from '../../src/federation/types.js';
 import { admits } from '../../src/federation/matcher.js';
-import { bindingTargets, mayTarget } from '../../src/federation/gcp.js';
+import { gsaEmail, unresolvedTarget } from '../../src/federation/gcp.js';
 import { WORKLOAD_IDENTITY_USER, isWorkloadMember, parseMember } from '../../src/federation/gcp-members.js';
 import type { Model } from '../../src/model/model.js';
 import type { Resource } from '../../src/model/types.js';
@@ -24,18 +24,27 @@ function mayAdmit(f: Federation, subject: string, pool: string | undefined, clus
   return true;
 }
 
-/** A workload identity binding whose resource is unresolved and may be this account's. */
-function unresolvedGrantMayExist(model: Model, gsa: Resource): boolean {
-  return model.ofType('gcp.iam.Binding').some((b) => {
-    if (bindingTargets(b, gsa) || !mayTarget(b, gsa)) return false;
+/**
+ * The workload identity grants whose resource is unresolved, classed once for the whole inventory
+ * (see `unresolvedTarget`): whether one may be on any account, and whether one may be on an
+ * account without a known email. Such a grant names no account, so none of them is "the" binding.
+ */
+function unresolvedGrants(model: Model): { anyAccount: boolean; withoutEmail: boolean } {
+  const out = { anyAccount: false, withoutEmail: false };
+  for (const b of model.ofType('gcp.iam.Binding')) {
     const body = obj(b.body) ?? {};
-    if (body.role !== WORKLOAD_IDENTITY_USER && !isUnknown(body.role)) return false;
+    if (body.role !== WORKLOAD_IDENTITY_USER && !isUnknown(body.role)) continue;
     const members = Array.isArray(body.members) ? body.members : [];
-    return members.some((m) => {
+    const forWorkloads = members.some((m) => {
       const parsed = parseMember(m);
       return isWorkloadMember(parsed) || parsed.kind === 'unknown';
     });
-  });
+    if (!forWorkloads) continue;
+    const open = unresolvedTarget(b);
+    if (open === 'any-account') out.anyAccount = true;
+    else if (open === 'account-without-email') out.withoutEmail = true;
+  }
+  return out;
 }
 
 const rule: CodeRule = {
@@ -53,6 +62,7 @@ node service account).`,
     references: ['https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#authenticating_to'],
   },
   check(ctx) {
+    const unresolved = unresolvedGrants(ctx.model);
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
       const ksa = ksaOf(sa);
       const gsa = findGsa(ctx.model, annotatedGsa(sa));
@@ -62,7 +72,7 @@ node service account).`,
       const subject = `${SUBJECT_PREFIX}${ksa.namespace}:${ksa.name}`;
       const feds = ctx.model.federationsOf(gsa);
       if (feds.some((f) => mayAdmit(f, subject, pool, info?.name))) continue;
-      if (unresolvedGrantMayExist(ctx.model, gsa)) continue;
+      if (unresolved.anyAccount || (unresolved.withoutEmail && gsaEmail(gsa) === undefined)) continue;
       const member = `serviceAccount:${pool ?? '<project>.svc.id.goog'}[${ksa.namespace}/${ksa.name}]`;
       ctx.report({
         resource: sa,

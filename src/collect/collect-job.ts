@@ -3,7 +3,6 @@ import type { CollectOptions, CollectResult, SourceFile } from '../collectors/ty
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { collectStructured } from '../collectors/documents.js';
 
-/** `between` runs after each unit (a file, a module tree): the main thread yields there to answer its workers. */
 /** One unit of collection work, sent to a worker thread or done on the main thread. */
 export interface WorkerJob {
   id: number;
@@ -12,6 +11,7 @@ export interface WorkerJob {
   options: CollectOptions;
 }
 
+/** `between` runs after each structured file and after the Terraform: the main thread yields there to answer its workers. */
 export async function collectJob(job: WorkerJob, between?: () => Promise<void>): Promise<CollectResult> {
   const out = emptyResult();
   if (job.kind === 'structured') {
@@ -21,10 +21,11 @@ export async function collectJob(job: WorkerJob, between?: () => Promise<void>):
     }
     return out;
   }
+  // The job's units in one collection: roots that share a module (each unit has a copy) parse it once.
   const { collectTerraform } = await import('../collectors/terraform/index.js');
-  for (const unit of job.files) {
-    mergeResults(out, await collectTerraform(unit, job.options));
-    await between?.();
-  }
+  const files = new Map<string, SourceFile>();
+  for (const unit of job.files) for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
+  mergeResults(out, await collectTerraform([...files.values()], job.options));
+  await between?.();
   return out;
 }

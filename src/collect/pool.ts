@@ -1,8 +1,9 @@
 /**
- * Parallel collection for large inputs: parsing dominates a scan, so structured files and
- * Terraform module trees are spread over worker threads and the main thread. Small scans, and
- * runs without the built worker next to this module (tests run from source), collect in this
- * thread instead; the result is the same either way (ids and order do not depend on the split).
+ * Parallel collection for large inputs: parsing and evaluation dominate a scan, so structured
+ * files and Terraform root modules (with the modules they call) are spread over worker threads
+ * and the main thread. Small scans, and runs without the built worker next to this module (tests
+ * run from source), collect in this thread instead; the result is the same either way (ids and
+ * order do not depend on the split).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
+import { terraformWorkOf } from './terraform-work.js';
 import { unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
@@ -46,8 +48,8 @@ function bytesOf(files: SourceFile[]): number {
   return n;
 }
 
-function terraformCost(files: SourceFile[]): number {
-  return bytesOf(files) * TERRAFORM_BYTE_COST;
+function terraformCost(unit: { work: number }): number {
+  return unit.work * TERRAFORM_BYTE_COST;
 }
 
 export function parallelism(requested?: number): number {
@@ -101,23 +103,31 @@ export class EarlyStart {
  * `early` holds threads already started while the inputs were read.
  */
 export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript(), early?: EarlyStart): Promise<CollectResult | undefined> {
-  if (!script || workers < 2 || bytesOf(structured) + bytesOf(terraform) < minBytes) {
+  if (!script || workers < 2) {
+    await early?.stop();
+    return undefined;
+  }
+  // Terraform is weighed by what it expands to: a small tree of roots calling modules can be most of the work.
+  const workOf = terraformWorkOf(terraform);
+  const units = terraformUnits(terraform).map((files) => ({ files, work: workOf(files) }));
+  const terraformTotal = units.reduce((n, u) => n + u.work, 0);
+  if (bytesOf(structured) + terraformTotal < minBytes) {
     await early?.stop();
     return undefined;
   }
   // Several jobs per worker, costliest first, pulled as workers free up: the workers end close
   // together, and the last job is too small to keep one waiting for the other for long.
-  const totalCost = bytesOf(structured) + terraformCost(terraform);
+  const totalCost = bytesOf(structured) + terraformTotal * TERRAFORM_BYTE_COST;
   const target = Math.min(MAX_JOB_COST, Math.max(MIN_JOB_COST, totalCost / (workers * JOBS_PER_WORKER)));
   // Structured files come last (their jobs cost least) and can be cut finest: smaller jobs there
   // shorten the wait at the end, when one thread has finished and the other has not (up to 1.2 s
   // on the large benchmark before, under 0.1 s after).
   const structuredTarget = Math.max(MIN_JOB_COST, target / 4);
   const planned = [
-    ...jobsOf(terraformUnits(terraform), target, terraformCost).map((units) => ({ kind: 'terraform' as const, units, cost: terraformCost(units.flat()) })),
+    ...jobsOf(units, target, terraformCost).map((job) => ({ kind: 'terraform' as const, units: job.map((u) => u.files), cost: job.reduce((n, u) => n + terraformCost(u), 0) })),
     ...jobsOf(structured.map((f) => [f]), structuredTarget, bytesOf).map((units) => ({ kind: 'structured' as const, units, cost: bytesOf(units.flat()) })),
   ].map((job, order) => ({ ...job, order }));
-  // One job (a single large file, one module tree) gains nothing from a thread: it would only be copied back.
+  // One job (a single large file, one Terraform root) gains nothing from a thread: it would only be copied back.
   if (planned.length < 2) {
     await early?.stop();
     return undefined;
@@ -170,8 +180,9 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       }
     }
   };
-  // The main thread collects too: what it collects needs no copying between threads. After
-  // each file or module tree it lets a finished worker's reply in, so the worker gets more work.
+  // The main thread collects too: what it collects needs no copying between threads. After each
+  // structured file and each Terraform job it lets a finished worker's reply in, so the worker
+  // gets more work.
   const answerWorkers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const here = async (): Promise<void> => {
     for (let job = take(); job; job = take()) results[job.id] = await collectJob(job, answerWorkers);
@@ -182,10 +193,26 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
     await Promise.all(pool.map((m) => m.worker?.terminate()));
   }
   const out = emptyResult();
-  for (const r of results) mergeResults(out, r);
+  const repeated = new Set<string>();
+  for (const job of jobs) {
+    const r = results[job.id]!;
+    mergeResults(out, job.kind === 'terraform' ? withoutRepeats(r, repeated) : r);
+  }
   for (const member of failed) {
     out.notes.push({ kind: 'worker-failed', level: 'note', message: `a worker thread failed (${member.reason}); the jobs it had not finished were collected in the main thread` });
   }
+  return out;
+}
+
+/**
+ * Roots that share a module are collected in different jobs, each of which reads the module and
+ * names what it finds wrong in it: what an earlier job said (`seen`) is said once.
+ */
+function withoutRepeats(r: CollectResult, seen: Set<string>): CollectResult {
+  const first = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
+  const notes = r.notes.filter((n) => first(`note ${JSON.stringify(n)}`));
+  const out: CollectResult = { resources: r.resources, clusters: r.clusters, notes };
+  if (r.accounts) out.accounts = r.accounts.filter((a) => first(`account ${JSON.stringify(a)}`));
   return out;
 }
 

@@ -52,20 +52,19 @@ export function bindingTargets(binding: Resource, gsa: Resource): 'serviceAccoun
 }
 
 /**
- * True when a binding's resource is unresolved (an interpolated name with no single reference, a bare
- * `get-iam-policy` dump) so it may be this account's: rules that report an absence stay silent on it.
+ * Which accounts a binding whose resource is unresolved (an interpolated name with no single
+ * reference, a bare `get-iam-policy` dump) may be on, beyond those it names: any account, only
+ * accounts whose email the scan does not know, or none. Rules that report an absence stay silent
+ * on such a binding. It does not depend on the account, so a rule can class every binding once.
  */
-export function mayTarget(binding: Resource, gsa: Resource): boolean {
-  if (bindingTargets(binding, gsa)) return true;
+export function unresolvedTarget(binding: Resource): 'any-account' | 'account-without-email' | undefined {
   const target = obj(obj(binding.body)?.resource);
-  if (!target) return true;
+  if (!target) return 'any-account';
   const type = target.type;
-  if (type !== 'serviceAccount' && type !== 'unknown' && !isUnknown(type)) return false;
+  if (type !== 'serviceAccount' && type !== 'unknown' && !isUnknown(type)) return undefined;
   const name = target.name;
-  if (isUnknown(name)) return !name.ref;
-  if (typeof name !== 'string') return true;
-  const email = gsaEmail(gsa);
-  return email === undefined;
+  if (isUnknown(name)) return name.ref ? undefined : 'any-account';
+  return typeof name === 'string' ? 'account-without-email' : 'any-account';
 }
 
 function pattern(value: string, wildcard: boolean) {

@@ -39,8 +39,23 @@ export function findGsa(model: Model, value: JsonValue | undefined): Resource | 
     return ref?.type === 'gcp.iam.ServiceAccount' ? ref : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  const email = serviceAccountEmail(value);
-  return model.ofType('gcp.iam.ServiceAccount').find((g) => gsaEmail(g) === email);
+  return gsaByEmail(model).get(serviceAccountEmail(value));
+}
+
+/** The scanned Google service accounts by email (the first of each), built once per model: rules look one up per KSA. */
+const byEmail = new WeakMap<Model, Map<string, Resource>>();
+
+function gsaByEmail(model: Model): Map<string, Resource> {
+  let index = byEmail.get(model);
+  if (!index) {
+    index = new Map();
+    for (const g of model.ofType('gcp.iam.ServiceAccount')) {
+      const email = gsaEmail(g);
+      if (email !== undefined && !index.has(email)) index.set(email, g);
+    }
+    byEmail.set(model, index);
+  }
+  return index;
 }
 
 export function gsaName(gsa: Resource): string {

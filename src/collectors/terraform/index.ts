@@ -54,6 +54,10 @@ function posix(p: string): string {
 class Project {
   readonly notes: CoverageNote[] = [];
   private readonly parsed = new Map<string, ParsedFile>();
+  /** The parsed files of each folder, and the folders holding configuration (not only tfvars). */
+  private readonly byDir = new Map<string, ParsedFile[]>();
+  private readonly configDirs = new Set<string>();
+  private sortedDirs: readonly string[] | undefined;
   private readonly defs = new Map<string, ModuleDef>();
   private readonly noted = new Set<string>();
   private readonly manifests = new Map<string, Map<string, DownloadedModule>>();
@@ -77,7 +81,7 @@ class Project {
   async addFile(path: string, text: string): Promise<ParsedFile | undefined> {
     try {
       const f = await parseTerraformFile(path, text, { maxDepth: this.opts.limits.maxDepth });
-      this.parsed.set(path, f);
+      this.index(f);
       if (f.error) this.notes.push({ kind: f.error.limit ? 'limit' : 'parse-error', level: 'error', message: f.error.message, file: path, line: f.error.line, column: f.error.column });
       return f;
     } catch (e) {
@@ -109,16 +113,32 @@ class Project {
     return this.parsed.get(path);
   }
 
-  moduleDirs(): string[] {
-    const dirs = new Set<string>();
-    for (const p of this.parsed.keys()) if (isConfigFile(p)) dirs.add(dirname(p));
-    return [...dirs].sort();
+  /** Records a parsed file under its path and its folder; a path parsed again replaces its earlier parse. */
+  private index(f: ParsedFile): void {
+    const dir = dirname(f.path);
+    const earlier = this.parsed.get(f.path);
+    this.parsed.set(f.path, f);
+    const inDir = this.byDir.get(dir) ?? [];
+    if (earlier) inDir.splice(inDir.indexOf(earlier), 1);
+    inDir.push(f);
+    this.byDir.set(dir, inDir);
+    if (isConfigFile(f.path)) this.configDirs.add(dir);
+    this.sortedDirs = undefined;
+  }
+
+  /** Folders with a configuration file, sorted (asked for every module instance: kept until a file is added). */
+  moduleDirs(): readonly string[] {
+    return (this.sortedDirs ??= [...this.configDirs].sort());
+  }
+
+  isModuleDir(dir: string): boolean {
+    return this.configDirs.has(dir);
   }
 
   def(dir: string): ModuleDef {
     let d = this.defs.get(dir);
     if (!d) {
-      const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isConfigFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+      const files = (this.byDir.get(dir) ?? []).filter((f) => isConfigFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
       d = defineModule(dir, files);
       this.defs.set(dir, d);
     }
@@ -131,7 +151,7 @@ class Project {
    * read. `report`: name a refused folder here (a downloaded module's); a local call's is named at the call.
    */
   async loadDir(dir: string, report: boolean): Promise<boolean> {
-    if (this.moduleDirs().includes(dir)) return true;
+    if (this.isModuleDir(dir)) return true;
     const listed = this.reader.listFolder(dir);
     if (!listed.ok) {
       this.refused.set(dir, listed.reason);
@@ -187,7 +207,7 @@ class Project {
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
   async loadCalledModules(): Promise<Set<string>> {
     const called = new Set<string>();
-    const queue = this.moduleDirs();
+    const queue = [...this.moduleDirs()];
     const seen = new Set(queue);
     for (const root of [...queue]) {
       for (const m of this.manifest(root).values()) {
@@ -218,7 +238,7 @@ class Project {
 
   tfvarsFor(dir: string, budget: EvaluationBudget): Map<string, { value: Value; attr: Attribute }> {
     const out = new Map<string, { value: Value; attr: Attribute }>();
-    const files = [...this.parsed.values()].filter((f) => dirname(f.path) === dir && isTfvarsFile(f.path));
+    const files = (this.byDir.get(dir) ?? []).filter((f) => isTfvarsFile(f.path));
     files.sort((a, b) => tfvarsRank(a.path) - tfvarsRank(b.path) || (a.path < b.path ? -1 : 1));
     const empty = new ModuleInstance(defineModule(dir, []), '', undefined, new Map(), this.host(dir, [], budget), undefined);
     for (const f of files) for (const a of f.body.attributes) out.set(a.name, { value: safeEvaluate(a, empty.scope), attr: a });
@@ -247,7 +267,7 @@ class Project {
         if (isLocalSource(source)) target = resolve(parent.def.dir, source);
         else {
           const downloaded = this.manifest(rootDir).get(callKeys.join('.'));
-          if (!downloaded || !this.moduleDirs().includes(downloaded.dir)) {
+          if (!downloaded || !this.isModuleDir(downloaded.dir)) {
             if (downloaded && this.refused.has(downloaded.dir)) this.unreadCopies.add(call);
             return undefined;
           }
@@ -257,7 +277,7 @@ class Project {
           this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: it calls itself (cycle)`, file: call.file, line: call.pos.line });
           return undefined;
         }
-        if (!this.moduleDirs().includes(target)) {
+        if (!this.isModuleDir(target)) {
           this.note({ kind: 'module', level: 'warning', message: `module "${call.labels[0]}" (${source}) is not analysed: ${this.refused.get(target) === 'outside' ? 'its folder is outside the scan root (--root)' : 'its folder has no .tf, .tf.json or .tofu files podtrust could read'}`, file: call.file, line: call.pos.line });
           return undefined;
         }

@@ -1,0 +1,110 @@
+/**
+ * Terraform roots that share local modules are collected in parallel, one unit per root, sized by
+ * what their module calls expand to, and give exactly the result of one thread.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './helpers/fixtures.js';
+import { terraformUnits } from '../src/collect/partition.js';
+import { EXPANDED_CALL_INSTANCES, terraformWorkOf } from '../src/collect/terraform-work.js';
+import { PARALLEL_MIN_BYTES, collectInParallel } from '../src/collect/pool.js';
+import type { SourceFile } from '../src/collectors/types.js';
+import { DEFAULT_LIMITS } from '../src/util/structured.js';
+
+const f = (path: string, text = ''): SourceFile => ({ path, text });
+const paths = (units: SourceFile[][]): string[][] => units.map((u) => u.map((x) => x.path).sort());
+const call = (name: string, source: string, extra = ''): string => `module "${name}" {\n  source = "${source}"\n${extra}}\n`;
+
+// @ts-expect-error the benchmark generator is plain JavaScript
+const { generateSharedModules } = (await import('../bench/generate-shared-modules.mjs')) as { generateSharedModules: (dir: string, roots: number, seed: number) => { bytes: number } };
+
+function generated(roots: number): { dir: string; files: SourceFile[]; bytes: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'podtrust-shared-modules-'));
+  const { bytes } = generateSharedModules(dir, roots, 42);
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((p) => p.endsWith('.tf')).sort().map((p) => f(join(dir, p), readFileSync(join(dir, p), 'utf8')));
+  return { dir, files, bytes };
+}
+
+describe('Terraform roots sharing modules', () => {
+  it('makes one unit per root, each with the modules it reaches', () => {
+    const units = terraformUnits([
+      f('/r/live/a/main.tf', call('x', '../../modules/x')),
+      f('/r/live/b/main.tf', call('x', '../../modules/x') + call('y', '../../modules/y')),
+      f('/r/modules/x/main.tf', call('z', '../z')),
+      f('/r/modules/y/main.tf'),
+      f('/r/modules/z/main.tf'),
+    ]);
+    expect(paths(units)).toEqual([
+      ['/r/live/a/main.tf', '/r/modules/x/main.tf', '/r/modules/z/main.tf'],
+      ['/r/live/b/main.tf', '/r/modules/x/main.tf', '/r/modules/y/main.tf', '/r/modules/z/main.tf'],
+    ]);
+  });
+
+  it('keeps a tree whole when splitting it could change what is read', () => {
+    // A Terragrunt unit reads folders by other links than `source`.
+    const terragrunt = terraformUnits([
+      f('/r/live/a/main.tf', call('x', '../../modules/x')),
+      f('/r/live/b/main.tf', call('x', '../../modules/x')),
+      f('/r/live/b/terragrunt.hcl', 'inputs = {}\n'),
+      f('/r/modules/x/main.tf'),
+    ]);
+    expect(terragrunt).toHaveLength(1);
+    // A cycle no root reaches would be collected with no root at all.
+    const cycle = terraformUnits([
+      f('/r/live/a/main.tf', call('x', '../../modules/x')),
+      f('/r/live/b/main.tf', call('x', '../../modules/x')),
+      f('/r/modules/x/main.tf'),
+      f('/r/modules/p/main.tf', call('q', '../q') + call('x', '../x')),
+      f('/r/modules/q/main.tf', call('p', '../p')),
+    ]);
+    expect(cycle).toHaveLength(1);
+  });
+
+  it('weighs a unit by the instances its calls may expand to', () => {
+    const module = f('/r/modules/x/main.tf', 'resource "google_service_account" "this" {\n  account_id = var.name\n}\n');
+    const once = f('/r/live/a/main.tf', call('x', '../../modules/x'));
+    const each = f('/r/live/a/main.tf', call('x', '../../modules/x', '  for_each = local.names\n'));
+    const work = (unit: SourceFile[]): number => terraformWorkOf(unit)(unit);
+    expect(work([once, module])).toBe(once.text.length + module.text.length);
+    expect(work([each, module])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * module.text.length);
+    // A call to a module that calls itself back is counted once, not forever.
+    const loop = f('/r/modules/x/main.tf', call('x', './'));
+    expect(work([each, loop])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * loop.text.length);
+    // Two roots calling one module: each unit is weighed with its own calls, the module read once for both.
+    const other = f('/r/live/b/main.tf', call('x', '../../modules/x'));
+    const both = terraformWorkOf([each, other, module]);
+    expect(both([each, module])).toBe(each.text.length + EXPANDED_CALL_INSTANCES * module.text.length);
+    expect(both([other, module])).toBe(other.text.length + module.text.length);
+  });
+
+  it('collects a small tree of many roots in parallel: its work, not its bytes, decides', async () => {
+    const { files, bytes } = generated(120);
+    expect(bytes).toBeLessThan(PARALLEL_MIN_BYTES / 4);
+    const options = { root: files[0]!.path.split('/live/')[0]!, limits: DEFAULT_LIMITS };
+    const result = await collectInParallel([], files, options, 2, PARALLEL_MIN_BYTES, join(REPO, 'build', 'worker.js'));
+    expect(result).toBeDefined();
+    expect(result!.resources.length).toBeGreaterThan(5000);
+    // Each module file is accounted for once, however many jobs read it.
+    const accounted = (result!.accounts ?? []).map((a) => a.file);
+    expect(accounted.length).toBe(new Set(accounted).size);
+    expect(new Set(accounted).size).toBe(files.length);
+  });
+
+  it('finds exactly what one thread finds on a generated tree', async () => {
+    const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../src/bench-entry.js');
+    const { dir } = generated(60);
+    // A broken file in a module every root calls: every job that reads it finds the error, the report names it once.
+    writeFileSync(join(dir, 'modules', 'gsa', 'broken.tf'), 'resource "google_service_account" "extra" {\n  account_id = \n');
+    const sequential = await api.scan({ paths: [dir], root: dir, workers: 0 });
+    const parallel = await api.scan({ paths: [dir], root: dir, workers: 2 });
+    expect(sequential.notes.filter((n) => n.file?.endsWith('broken.tf'))).toHaveLength(1);
+    expect(sequential.findings.map((x) => x.ruleId)).toContain('gcp-wi-no-binding');
+    expect(sequential.findings.length).toBeGreaterThan(50);
+    expect(JSON.stringify(parallel.findings)).toBe(JSON.stringify(sequential.findings));
+    expect(JSON.stringify(parallel.notes)).toBe(JSON.stringify(sequential.notes));
+    expect(JSON.stringify(parallel.inputs)).toBe(JSON.stringify(sequential.inputs));
+    expect(JSON.stringify(parallel.summary)).toBe(JSON.stringify(sequential.summary));
+  });
+});
