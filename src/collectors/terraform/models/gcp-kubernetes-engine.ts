@@ -1,6 +1,7 @@
 /**
  * terraform-google-modules/kubernetes-engine: the cluster modules (root, `private-cluster`, `beta-public-cluster`,
- * `beta-private-cluster`), majors 30-37.
+ * `beta-private-cluster`), majors 30-44. The inputs read here kept their names and defaults through v44 (v38-v44 added
+ * inputs and, in v44, read the default pool from `node_pools[0]` through a local; none of them changes what is modelled).
  * - `google_container_cluster.primary`: `name`, `project_id`, location `region` (regional, the default) or
  *   `zones[0]`; workload identity pool `<project_id>.svc.id.goog` while `identity_namespace` is `"enabled"` (the
  *   default), the given pool for another value, none for null. The default pool (`default-pool`) takes
@@ -16,6 +17,7 @@
 import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown } from '../values.js';
 import { ResourceBuilder, field, flag, has, input, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
+import { GKE_MAJORS } from './ranges.js';
 
 const CLUSTER = 'google_container_cluster.primary';
 const NODE_SA = 'google_service_account.cluster_service_account[0]';
@@ -165,13 +167,12 @@ function resources(call: ModelCall): ModelledResource[] {
   return out;
 }
 
-const MAJORS = [30, 31, 32, 33, 34, 35, 36, 37];
 const SUBDIRS = ['', 'modules/private-cluster', 'modules/beta-public-cluster', 'modules/beta-private-cluster'];
 
 function modelFor(subdir: string): ModuleModel {
   return {
     address: 'terraform-google-modules/kubernetes-engine/google',
-    subdirs: Object.fromEntries(MAJORS.map((m) => [m, subdir])),
+    subdirs: Object.fromEntries(GKE_MAJORS.map((m) => [m, subdir])),
     documentedAt: [`https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/tree/main/${subdir || ''}`],
     resources,
     output(call, name) {

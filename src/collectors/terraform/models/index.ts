@@ -6,10 +6,10 @@ import awsEksPodIdentity from './aws-eks-pod-identity.js';
 import awsEksBlueprintsAddons from './aws-eks-blueprints-addons.js';
 import gcpWorkloadIdentity from './gcp-workload-identity.js';
 import { GKE_CLUSTER_MODELS } from './gcp-kubernetes-engine.js';
-import azureAks from './azure-aks.js';
+import { AKS_MODELS } from './azure-aks.js';
 import type { ModuleModel } from './types.js';
 
-export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks, awsEksPodIdentity, awsEksBlueprintsAddons, gcpWorkloadIdentity, ...GKE_CLUSTER_MODELS, azureAks];
+export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks, awsEksPodIdentity, awsEksBlueprintsAddons, gcpWorkloadIdentity, ...GKE_CLUSTER_MODELS, ...AKS_MODELS];
 
 export type ModelChoice =
   | { kind: 'model'; model: ModuleModel; major: number; label: string; assumed: boolean }
