@@ -33,6 +33,9 @@ describe('modelled majors', () => {
       'terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/workload-identity': 'v30–v44',
+      'terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant': 'v30–v44',
+      'terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster-update-variant': 'v30–v44',
+      'terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster-update-variant': 'v30–v44',
       'Azure/aks/azurerm': 'v7–v11',
       'Azure/aks/azurerm//v4': 'v10',
     });

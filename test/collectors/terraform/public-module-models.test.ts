@@ -135,3 +135,30 @@ describe('models of the remaining public modules', async () => {
     expect(notes.map((n) => n.line)).toEqual([1, 8, 28, 61, 80, 107, 117]);
   });
 });
+
+describe('kubernetes-engine update variants', async () => {
+  const text = [
+    'module "gke" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant"',
+    '  version    = "~> 44.0"',
+    '  name       = "prod-2"',
+    '  project_id = "acme-prod"',
+    '  region     = "europe-west1"',
+    '  node_pools = [',
+    '    { name = "general", node_metadata = "GCE_METADATA" },',
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+
+  it('are the same module, with a random suffix on each pool name', () => {
+    const pool = result.resources.find((r) => r.address === 'module.gke.google_container_node_pool.pools["general"]');
+    expect(pool).toBeDefined();
+    const body = pool!.body as any;
+    expect(body.config.workloadMetadataConfig).toEqual({ mode: 'GCE_METADATA' });
+    expect(pool!.positions['/config/workloadMetadataConfig/mode']!.line).toBe(8);
+    expect(body.name).not.toBe('general');
+    expect(body.name.prefix).toBe('general-');
+  });
+});

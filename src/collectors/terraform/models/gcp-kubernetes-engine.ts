@@ -1,6 +1,7 @@
 /**
  * terraform-google-modules/kubernetes-engine: the cluster modules (root, `private-cluster`, `beta-public-cluster`,
- * `beta-private-cluster`), majors 30-44. The inputs read here kept their names and defaults through v44 (v38-v44 added
+ * `beta-private-cluster`, and the three `*-update-variant` copies), majors 30-44. An update variant names each pool
+ * `<name>-<4 random hex digits>` (a `random_id` keyed by the pool's name); otherwise it is the same module. The inputs read here kept their names and defaults through v44 (v38-v44 added
  * inputs and, in v44, read the default pool from `node_pools[0]` through a local; none of them changes what is modelled).
  * - `google_container_cluster.primary`: `name`, `project_id`, location `region` (regional, the default) or
  *   `zones[0]`; workload identity pool `<project_id>.svc.id.goog` while `identity_namespace` is `"enabled"` (the
@@ -123,11 +124,12 @@ function cluster(call: ModelCall, pools: Value): ModelledResource {
   return { type: 'google_container_cluster', localAddress: CLUSTER, values: b.values, positions: b.positions };
 }
 
-function nodePool(call: ModelCall, entry: Value, entryAt: string, resource: string, defaultImage: string): ModelledResource {
+function nodePool(call: ModelCall, entry: Value, entryAt: string, resource: string, defaultImage: string, randomSuffix: boolean): ModelledResource {
   const b = new ResourceBuilder(call);
   b.place('', entryAt);
   const name = field(entry, 'name') ?? mkUnknown(`${entryAt.slice(1)}.name`);
-  b.set('name', name, `${entryAt}/name`);
+  const shown = randomSuffix ? mkUnknown(`${typeof name === 'string' ? name : 'name'}-<random>`, typeof name === 'string' ? { prefix: `${name}-` } : {}) : name;
+  b.set('name', shown, `${entryAt}/name`);
   b.set('cluster', reference(call, CLUSTER, 'name', `${CLUSTER}.name`), entryAt);
   b.set('location', location(call), entryAt);
   b.set('project', input(call, 'project_id', mkUnknown('project_id')), entryAt);
@@ -151,7 +153,7 @@ function nodeServiceAccount(call: ModelCall): ModelledResource | undefined {
   return { type: 'google_service_account', localAddress: NODE_SA, values: b.values, positions: b.positions };
 }
 
-function resources(call: ModelCall): ModelledResource[] {
+function resources(call: ModelCall, randomPoolNames: boolean): ModelledResource[] {
   const pools = input(call, 'node_pools', [obj({ name: 'default-node-pool' })]);
   const out: ModelledResource[] = [cluster(call, pools)];
   const sa = nodeServiceAccount(call);
@@ -159,7 +161,7 @@ function resources(call: ModelCall): ModelledResource[] {
   const add = (list: Value, at: string, resource: string, image: string) => {
     if (!Array.isArray(list)) return;
     list.forEach((entry, i) => {
-      if (isObject(entry)) out.push(nodePool(call, entry, `${at}/${i}`, resource, image));
+      if (isObject(entry)) out.push(nodePool(call, entry, `${at}/${i}`, resource, image, randomPoolNames));
     });
   };
   add(pools, '/node_pools', 'pools', 'COS_CONTAINERD');
@@ -168,13 +170,14 @@ function resources(call: ModelCall): ModelledResource[] {
 }
 
 const SUBDIRS = ['', 'modules/private-cluster', 'modules/beta-public-cluster', 'modules/beta-private-cluster'];
+const UPDATE_VARIANTS = ['modules/private-cluster-update-variant', 'modules/beta-public-cluster-update-variant', 'modules/beta-private-cluster-update-variant'];
 
-function modelFor(subdir: string): ModuleModel {
+function modelFor(subdir: string, randomPoolNames: boolean): ModuleModel {
   return {
     address: 'terraform-google-modules/kubernetes-engine/google',
     subdirs: Object.fromEntries(GKE_MAJORS.map((m) => [m, subdir])),
     documentedAt: [`https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/tree/main/${subdir || ''}`],
-    resources,
+    resources: (call) => resources(call, randomPoolNames),
     output(call, name) {
       if (name === 'name') return input(call, 'name', mkUnknown('name'));
       if (name === 'identity_namespace') return workloadPool(call) ?? null;
@@ -184,4 +187,4 @@ function modelFor(subdir: string): ModuleModel {
   };
 }
 
-export const GKE_CLUSTER_MODELS: readonly ModuleModel[] = SUBDIRS.map(modelFor);
+export const GKE_CLUSTER_MODELS: readonly ModuleModel[] = [...SUBDIRS.map((d) => modelFor(d, false)), ...UPDATE_VARIANTS.map((d) => modelFor(d, true))];
