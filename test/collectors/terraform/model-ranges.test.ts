@@ -91,6 +91,9 @@ describe('a call newer than its model', async () => {
     '  version = "~> 44.0"',
     '  name    = "prod"',
     '}',
+    'module "irsa_next" {',
+    '  source = "git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/iam-role-for-service-accounts?ref=v7.0.0"',
+    '}',
     '',
   ].join('\n');
   const result = await collectTerraform([{ path: join(dir, 'main.tf'), text }], { root: dir, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
@@ -101,6 +104,7 @@ describe('a call newer than its model', async () => {
     expect(note(1)!.message).toContain('terraform-google-modules/kubernetes-engine/google//modules/workload-identity v45 is newer than podtrust\'s model of it (v30–v44)');
     expect(note(5)).toMatchObject({ level: 'warning' });
     expect(note(5)!.message).toContain('Azure/aks/azurerm v12 is newer than podtrust\'s model of it (v7–v11)');
+    expect(note(18)!.message).toContain('terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts v7 is newer than podtrust\'s model of it (v6)');
   });
 
   it('differs from a call older than the model, and the current major is analysed', () => {

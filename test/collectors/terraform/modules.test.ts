@@ -79,6 +79,29 @@ describe('modelled public modules', async () => {
     expect((lt.body as any).LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit).toBe(1);
   });
 
+  it('self-managed groups: a node role in an instance profile, carried by the launch template', () => {
+    const p = 'module.eks_self_managed.module.self_managed_node_group["general"].';
+    const role = by(`${p}aws_iam_role.this[0]`);
+    expect((role.body as any).RoleName).toBe('general-nodes');
+    expect(role.positions['/RoleName']!.line).toBe(69);
+    // v20: the defaults map's additional policies, shown where they are written.
+    expect((role.body as any).AttachedManagedPolicies.map((x: any) => x.PolicyName)).toEqual(['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
+    expect(role.positions['/AttachedManagedPolicies/3']!.line).toBe(63);
+    const profile = by(`${p}aws_iam_instance_profile.this[0]`);
+    expect((profile.body as any).InstanceProfileName).toBe('general-nodes');
+    expect((profile.body as any).Roles[0].ref.id).toBe(role.id);
+    const lt = by(`${p}aws_launch_template.this[0]`);
+    expect((lt.body as any).LaunchTemplateData).toMatchObject({ MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }, IamInstanceProfile: { Arn: { ref: { id: profile.id } } } });
+    expect(lt.positions['/LaunchTemplateData/MetadataOptions/HttpPutResponseHopLimit']!.line).toBe(68);
+  });
+
+  it('self-managed groups: an existing instance profile replaces the role and profile', () => {
+    const p = 'module.eks_self_managed.module.self_managed_node_group["shared_profile"].';
+    expect(result.resources.filter((r) => r.address?.startsWith(p)).map((r) => r.address!.slice(p.length))).toEqual(['aws_launch_template.this[0]']);
+    const lt = by(`${p}aws_launch_template.this[0]`);
+    expect((lt.body as any).LaunchTemplateData.IamInstanceProfile).toEqual({ Arn: 'arn:aws:iam::111122223333:instance-profile/shared-nodes' });
+  });
+
   it('the IRSA role has the trust document the module documents', () => {
     const role = by('module.irsa.aws_iam_role.this[0]');
     const issuer = 'oidc.eks.eu-west-1.amazonaws.com/id/AAA';
@@ -104,6 +127,6 @@ describe('modelled public modules', async () => {
     expect(notes.filter((n) => n.level === 'warning').map((n) => n.line).sort()).toEqual([33, 38]);
     expect(notes.find((n) => n.line === 33)!.message).toContain('only for v5');
     expect(notes.find((n) => n.line === 38)!.message).toContain('no model');
-    expect(notes.filter((n) => n.level === 'note').map((n) => n.line).sort((a, b) => a! - b!)).toEqual([1, 22, 43]);
+    expect(notes.filter((n) => n.level === 'note').map((n) => n.line).sort((a, b) => a! - b!)).toEqual([1, 22, 43, 55]);
   });
 });

@@ -45,7 +45,7 @@ export function selfManagedNodeGroup(call: ModelCall, key: string, group: Value,
     lb.place('', g.at);
     placeMetadataOptions(g, lb);
     lb.values.iam_instance_profile = [obj({ arn: profileArn })];
-    lb.place('/iam_instance_profile', profileArnAt ?? g.at);
+    lb.place('/iam_instance_profile/0', profileArnAt ?? g.at);
     lb.place('/iam_instance_profile/0/arn', profileArnAt ?? g.at);
     out.push({ type: 'aws_launch_template', localAddress: templateAt, values: lb.values, positions: lb.positions });
     templateId = reference(call, templateAt, 'id', `${templateAt}.id`);
