@@ -130,3 +130,55 @@ describe('modelled public modules', async () => {
     expect(notes.filter((n) => n.level === 'note').map((n) => n.line).sort((a, b) => a! - b!)).toEqual([1, 22, 43, 55]);
   });
 });
+
+describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
+  const text = [
+    'module "irsa" {',
+    '  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"',
+    '  version = "~> 6.0"',
+    '  name    = "app"',
+    '  attach_vpc_cni_policy = true',
+    '  source_policy_documents = [jsonencode({ Statement = [{ Sid = "Logs", Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })]',
+    '  permissions = {',
+    '    Read = { actions = ["s3:GetObject"], resources = ["arn:aws:s3:::b/*"] }',
+    '  }',
+    '  create_inline_policy = true',
+    '  inline_policy_permissions = {',
+    '    Decrypt = { sid = "KmsDecrypt", actions = ["kms:Decrypt"], resources = ["*"] }',
+    '  }',
+    '}',
+    'module "irsa_none" {',
+    '  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"',
+    '  version = "~> 6.0"',
+    '  name    = "none"',
+    '}',
+    '',
+  ].join('\n');
+  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+  const by = (address: string) => result.resources.find((x) => x.address === address);
+
+  it('merges the controller documents, the source documents and `permissions` into the policy it attaches', () => {
+    const role = by('module.irsa.aws_iam_role.this[0]')!;
+    const policy = by('module.irsa.aws_iam_policy.this[0]')!;
+    expect((role.body as any).AttachedManagedPolicies.map((p: any) => p.PolicyArn.ref?.id)).toEqual([policy.id]);
+    const statements = (policy.body as any).PolicyDocument.Statement;
+    expect(statements).toHaveLength(3);
+    expect(statements[0].$unknown).toContain('attach_vpc_cni_policy');
+    expect(statements.slice(1)).toEqual([
+      { Sid: 'Logs', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' },
+      { Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+    ]);
+    expect(policy.positions['/PolicyDocument/Statement/2/Action']!.line).toBe(8);
+  });
+
+  it('writes the inline policy from `inline_policy_permissions`', () => {
+    const role = by('module.irsa.aws_iam_role.this[0]')!;
+    expect((role.body as any).RolePolicyList[0].PolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'KmsDecrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] });
+    expect(role.positions['/RolePolicyList/0/PolicyDocument/Statement/0/Action']!.line).toBe(12);
+  });
+
+  it('creates no policy when there is nothing to put in it', () => {
+    expect(by('module.irsa_none.aws_iam_policy.this[0]')).toBeUndefined();
+    expect((by('module.irsa_none.aws_iam_role.this[0]')!.body as any)).toMatchObject({ AttachedManagedPolicies: [], RolePolicyList: [] });
+  });
+});
