@@ -162,3 +162,31 @@ describe('kubernetes-engine update variants', async () => {
     expect(body.name.prefix).toBe('general-');
   });
 });
+
+describe('kubernetes-engine safer-cluster', async () => {
+  const text = [
+    'module "safe" {',
+    '  source                         = "terraform-google-modules/kubernetes-engine/google//modules/safer-cluster"',
+    '  version                        = "~> 44.0"',
+    '  name                           = "vault"',
+    '  project_id                     = "acme-sec"',
+    '  region                         = "europe-west4"',
+    '  compute_engine_service_account = "nodes@acme-sec.iam.gserviceaccount.com"',
+    '  node_pools                     = [{ name = "main" }]',
+    '}',
+    '',
+  ].join('\n');
+  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+  const by = (address: string) => result.resources.find((r) => r.address === address);
+
+  it('is the beta-private-cluster it calls, with its own inputs renamed and its settings fixed', () => {
+    const cluster = by('module.safe.module.gke.google_container_cluster.primary');
+    expect(cluster?.body).toMatchObject({ name: 'vault', workloadIdentityConfig: { workloadPool: 'acme-sec.svc.id.goog' }, removeDefaultNodePool: true });
+    const pool = by('module.safe.module.gke.google_container_node_pool.pools["main"]');
+    expect((pool!.body as any).config).toMatchObject({ serviceAccount: 'nodes@acme-sec.iam.gserviceaccount.com', workloadMetadataConfig: { mode: 'GKE_METADATA' } });
+    expect(pool!.positions['/config/serviceAccount']!.line).toBe(7);
+    expect((pool!.body as any).cluster.ref.id).toBe(cluster!.id);
+    // A given account: none is created.
+    expect(result.resources.some((r) => r.type === 'gcp.iam.ServiceAccount' || r.address?.includes('google_service_account.'))).toBe(false);
+  });
+});

@@ -172,7 +172,7 @@ function resources(call: ModelCall, randomPoolNames: boolean): ModelledResource[
 const SUBDIRS = ['', 'modules/private-cluster', 'modules/beta-public-cluster', 'modules/beta-private-cluster'];
 const UPDATE_VARIANTS = ['modules/private-cluster-update-variant', 'modules/beta-public-cluster-update-variant', 'modules/beta-private-cluster-update-variant'];
 
-function modelFor(subdir: string, randomPoolNames: boolean): ModuleModel {
+export function modelFor(subdir: string, randomPoolNames: boolean): ModuleModel {
   return {
     address: 'terraform-google-modules/kubernetes-engine/google',
     subdirs: Object.fromEntries(GKE_MAJORS.map((m) => [m, subdir])),
