@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectTerraform } from '../../../src/collectors/terraform/index.js';
+import { collectLines } from '../../helpers/module-calls.js';
 import { admittedMajors, parseModuleSource } from '../../../src/collectors/terraform/registry-source.js';
 import { chooseModel } from '../../../src/collectors/terraform/models/index.js';
 import type { Resource } from '../../../src/model/types.js';
@@ -132,7 +133,7 @@ describe('modelled public modules', async () => {
 });
 
 describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
-  const text = [
+  const { result, by } = await collectLines(MAIN, [
     'module "irsa" {',
     '  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"',
     '  version = "~> 6.0"',
@@ -152,10 +153,7 @@ describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
     '  version = "~> 6.0"',
     '  name    = "none"',
     '}',
-    '',
-  ].join('\n');
-  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
-  const by = (address: string) => result.resources.find((x) => x.address === address);
+  ]);
 
   it('merges the controller documents, the source documents and `permissions` into the policy it attaches', () => {
     const role = by('module.irsa.aws_iam_role.this[0]')!;

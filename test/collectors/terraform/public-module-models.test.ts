@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectTerraform } from '../../../src/collectors/terraform/index.js';
+import { collectLines } from '../../helpers/module-calls.js';
 import { chooseModel } from '../../../src/collectors/terraform/models/index.js';
 import type { Resource } from '../../../src/model/types.js';
 
@@ -137,7 +138,7 @@ describe('models of the remaining public modules', async () => {
 });
 
 describe('kubernetes-engine update variants', async () => {
-  const text = [
+  const { result } = await collectLines(MAIN, [
     'module "gke" {',
     '  source     = "terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant"',
     '  version    = "~> 44.0"',
@@ -148,9 +149,7 @@ describe('kubernetes-engine update variants', async () => {
     '    { name = "general", node_metadata = "GCE_METADATA" },',
     '  ]',
     '}',
-    '',
-  ].join('\n');
-  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
+  ]);
 
   it('are the same module, with a random suffix on each pool name', () => {
     const pool = result.resources.find((r) => r.address === 'module.gke.google_container_node_pool.pools["general"]');
@@ -164,7 +163,7 @@ describe('kubernetes-engine update variants', async () => {
 });
 
 describe('kubernetes-engine safer-cluster', async () => {
-  const text = [
+  const { result, by } = await collectLines(MAIN, [
     'module "safe" {',
     '  source                         = "terraform-google-modules/kubernetes-engine/google//modules/safer-cluster"',
     '  version                        = "~> 44.0"',
@@ -174,10 +173,7 @@ describe('kubernetes-engine safer-cluster', async () => {
     '  compute_engine_service_account = "nodes@acme-sec.iam.gserviceaccount.com"',
     '  node_pools                     = [{ name = "main" }]',
     '}',
-    '',
-  ].join('\n');
-  const result = await collectTerraform([{ path: MAIN, text }], { root: DIR, limits: { maxNodes: 1_000_000, maxDepth: 256 } });
-  const by = (address: string) => result.resources.find((r) => r.address === address);
+  ]);
 
   it('is the beta-private-cluster it calls, with its own inputs renamed and its settings fixed', () => {
     const cluster = by('module.safe.module.gke.google_container_cluster.primary');
