@@ -36,6 +36,8 @@ describe('modelled majors', () => {
       'terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster-update-variant': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster-update-variant': 'v30–v44',
+      'terraform-google-modules/kubernetes-engine/google//modules/beta-autopilot-public-cluster': 'v30–v44',
+      'terraform-google-modules/kubernetes-engine/google//modules/beta-autopilot-private-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/safer-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/safer-cluster-update-variant': 'v30–v44',
       'Azure/aks/azurerm': 'v7–v11',

@@ -186,3 +186,25 @@ describe('kubernetes-engine safer-cluster', async () => {
     expect(result.resources.some((r) => r.type === 'gcp.iam.ServiceAccount' || r.address?.includes('google_service_account.'))).toBe(false);
   });
 });
+
+describe('kubernetes-engine Autopilot', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "autopilot" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/beta-autopilot-private-cluster"',
+    '  version    = "~> 44.0"',
+    '  name       = "shop-ap"',
+    '  project_id = "acme-shop"',
+    '  region     = "us-central1"',
+    '}',
+  ]);
+
+  it('is a cluster with Autopilot on and the project\'s workload pool, and no node pools', () => {
+    const cluster = by('module.autopilot.google_container_cluster.primary');
+    expect(cluster?.body).toMatchObject({ name: 'shop-ap', location: 'us-central1', autopilot: { enabled: true }, workloadIdentityConfig: { workloadPool: 'acme-shop.svc.id.goog' } });
+    expect((cluster!.body as any).nodePools).toBeUndefined();
+    expect(result.resources.filter((r) => r.address?.startsWith('module.autopilot.')).map((r) => r.address)).toEqual([
+      'module.autopilot.google_container_cluster.primary',
+      'module.autopilot.google_service_account.cluster_service_account[0]',
+    ]);
+  });
+});

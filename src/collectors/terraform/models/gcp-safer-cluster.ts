@@ -59,6 +59,6 @@ function saferModel(subdir: string, inner: ModuleModel): ModuleModel {
 }
 
 export const GKE_SAFER_MODELS: readonly ModuleModel[] = [
-  saferModel('modules/safer-cluster', modelFor('modules/beta-private-cluster', false)),
-  saferModel('modules/safer-cluster-update-variant', modelFor('modules/beta-private-cluster-update-variant', true)),
+  saferModel('modules/safer-cluster', modelFor('modules/beta-private-cluster', 'standard')),
+  saferModel('modules/safer-cluster-update-variant', modelFor('modules/beta-private-cluster-update-variant', 'update-variant')),
 ];
