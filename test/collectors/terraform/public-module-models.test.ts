@@ -19,7 +19,8 @@ describe('choosing the models of the remaining public modules', () => {
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/workload-identity', '~> 35.0')).toMatchObject({ kind: 'model', major: 35 });
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster', '~> 33.0')).toMatchObject({ kind: 'model', major: 33 });
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google', '~> 29.0')).toMatchObject({ kind: 'out-of-range' });
-    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/gke-autopilot-cluster', '~> 35.0')).toEqual({ kind: 'none' });
+    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/fleet-membership', '~> 44.0')).toEqual({ kind: 'none' });
+    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/gke-autopilot-cluster', '~> 35.0')).toMatchObject({ kind: 'out-of-range' });
     expect(chooseModel('Azure/aks/azurerm', '9.4.1')).toMatchObject({ kind: 'model', major: 9, assumed: false });
     expect(chooseModel('Azure/aks/azurerm', '~> 6.0')).toMatchObject({ kind: 'out-of-range' });
   });
@@ -206,5 +207,57 @@ describe('kubernetes-engine Autopilot', async () => {
       'module.autopilot.google_container_cluster.primary',
       'module.autopilot.google_service_account.cluster_service_account[0]',
     ]);
+  });
+});
+
+describe('kubernetes-engine resource-shaped modules', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "cluster" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-standard-cluster"',
+    '  version    = "~> 44.0"',
+    '  name       = "edge"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  workload_identity_config = { workload_pool = "acme-edge.svc.id.goog" }',
+    '}',
+    'module "pool" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-node-pool"',
+    '  version    = "~> 44.0"',
+    '  name       = "edge-pool"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  cluster    = module.cluster.cluster_name',
+    '  node_config = {',
+    '    service_account          = "edge-nodes@acme-edge.iam.gserviceaccount.com"',
+    '    workload_metadata_config = { mode = "GCE_METADATA" }',
+    '  }',
+    '}',
+    'module "default_pool" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-node-pool"',
+    '  version    = "~> 44.0"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  cluster    = "edge"',
+    '}',
+  ]);
+
+  it('the cluster takes its arguments from the inputs of the same name', () => {
+    const cluster = by('module.cluster.google_container_cluster.main');
+    expect(cluster?.body).toMatchObject({ name: 'edge', project: 'acme-edge', location: 'europe-west1', workloadIdentityConfig: { workloadPool: 'acme-edge.svc.id.goog' }, removeDefaultNodePool: true });
+    expect(cluster!.positions['/workloadIdentityConfig/workloadPool']!.line).toBe(7);
+  });
+
+  it('a node pool joins the cluster through its output, with the node config it is given', () => {
+    const pool = by('module.pool.google_container_node_pool.main');
+    expect((pool!.body as any).cluster.ref.id).toBe(by('module.cluster.google_container_cluster.main')!.id);
+    expect((pool!.body as any).config).toEqual({ serviceAccount: 'edge-nodes@acme-edge.iam.gserviceaccount.com', workloadMetadataConfig: { mode: 'GCE_METADATA' } });
+    expect(pool!.positions['/config/workloadMetadataConfig/mode']!.line).toBe(18);
+    expect(pool!.positions['/config/serviceAccount']!.line).toBe(17);
+  });
+
+  it('a node pool without a node config takes the module default: no service account of its own', () => {
+    const pool = by('module.default_pool.google_container_node_pool.main');
+    expect((pool!.body as any).config).toEqual({ imageType: 'COS_CONTAINERD', workloadMetadataConfig: { mode: 'GKE_METADATA' } });
+    expect(result.notes.filter((n) => n.kind === 'module').every((n) => n.level === 'note')).toBe(true);
   });
 });
