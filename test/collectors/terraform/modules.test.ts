@@ -153,6 +153,12 @@ describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
     '  version = "~> 6.0"',
     '  name    = "none"',
     '}',
+    'module "irsa_v5" {',
+    '  source    = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks"',
+    '  version   = "~> 5.60"',
+    '  role_name = "csi"',
+    '  attach_ebs_csi_policy = true',
+    '}',
   ]);
 
   it('merges the controller documents, the source documents and `permissions` into the policy it attaches', () => {
@@ -173,6 +179,14 @@ describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
     const role = by('module.irsa.aws_iam_role.this[0]')!;
     expect((role.body as any).RolePolicyList[0].PolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'KmsDecrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] });
     expect(role.positions['/RolePolicyList/0/PolicyDocument/Statement/0/Action']!.line).toBe(12);
+  });
+
+  it('v5: attaches one policy of the module\'s own per attach_*_policy flag', () => {
+    const role = by('module.irsa_v5.aws_iam_role.this[0]')!;
+    const arns = (role.body as any).AttachedManagedPolicies.map((p: any) => p.PolicyArn);
+    expect(arns).toHaveLength(1);
+    expect(arns[0].$unknown).toContain('attach_ebs_csi_policy');
+    expect(role.positions['/AttachedManagedPolicies/0']!.line).toBe(24);
   });
 
   it('creates no policy when there is nothing to put in it', () => {
