@@ -97,6 +97,8 @@ const model: ModuleModel = {
   documentedAt: [
     'https://github.com/terraform-aws-modules/terraform-aws-eks/blob/master/docs/UPGRADE-21.0.md',
     'https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.0/modules/eks-managed-node-group/variables.tf',
+    'https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v21.19.0/node_groups.tf',
+    'https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v21.19.0/modules/self-managed-node-group/main.tf',
   ],
   resources,
   output(call, name) {

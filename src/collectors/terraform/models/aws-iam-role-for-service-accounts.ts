@@ -200,6 +200,7 @@ const model: ModuleModel = {
   documentedAt: [
     'https://github.com/terraform-aws-modules/terraform-aws-iam/tree/v5.60.0/modules/iam-role-for-service-accounts-eks',
     'https://github.com/terraform-aws-modules/terraform-aws-iam/tree/v6.0.0/modules/iam-role-for-service-accounts',
+    'https://github.com/terraform-aws-modules/terraform-aws-iam/blob/v6.5.0/modules/iam-role-for-service-accounts/main.tf',
   ],
   resources: role,
   output(call, name) {

@@ -79,7 +79,7 @@ function modelFor(subdirs: Record<number, string>): ModuleModel {
   return {
     address: 'Azure/aks/azurerm',
     subdirs,
-    documentedAt: ['https://github.com/Azure/terraform-azurerm-aks/blob/main/variables.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/main/extra_node_pool.tf'],
+    documentedAt: ['https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/variables.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/extra_node_pool.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/NoticeOnUpgradeTov11.0.md'],
     resources,
     output(call, name) {
       if (name === 'aks_id') return reference(call, CLUSTER, 'id', 'module output aks_id');
