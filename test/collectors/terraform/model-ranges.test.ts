@@ -26,6 +26,8 @@ describe('modelled majors', () => {
       'terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks': 'v5',
       'terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts': 'v6',
       'terraform-aws-modules/eks/aws': 'v19–v21',
+      'terraform-aws-modules/eks/aws//modules/eks-managed-node-group': 'v19–v21',
+      'terraform-aws-modules/eks/aws//modules/self-managed-node-group': 'v19–v21',
       'terraform-aws-modules/eks-pod-identity/aws': 'v1–v2',
       'aws-ia/eks-blueprints-addons/aws': 'v1',
       'terraform-google-modules/kubernetes-engine/google': 'v30–v44',

@@ -194,3 +194,45 @@ describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
     expect((by('module.irsa_none.aws_iam_role.this[0]')!.body as any)).toMatchObject({ AttachedManagedPolicies: [], RolePolicyList: [] });
   });
 });
+
+describe('EKS node group submodules called directly', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "eks" {',
+    '  source  = "terraform-aws-modules/eks/aws"',
+    '  version = "~> 21.0"',
+    '  name    = "core"',
+    '}',
+    'module "managed" {',
+    '  source       = "terraform-aws-modules/eks/aws//modules/eks-managed-node-group"',
+    '  version      = "~> 21.0"',
+    '  name         = "apps"',
+    '  cluster_name = module.eks.cluster_name',
+    '}',
+    'module "self_managed" {',
+    '  source       = "terraform-aws-modules/eks/aws//modules/self-managed-node-group"',
+    '  version      = "~> 20.0"',
+    '  name         = "legacy"',
+    '  cluster_name = "core"',
+    '  metadata_options = {',
+    '    http_tokens = "optional"',
+    '  }',
+    '}',
+  ]);
+
+  it('a managed group: its role, launch template (v21 defaults) and node group at the module\'s own addresses', () => {
+    const ng = by('module.managed.aws_eks_node_group.this[0]')!;
+    expect((ng.body as any).clusterName).toBe('core');
+    expect(ng.positions['/clusterName']!.line).toBe(10);
+    expect((ng.body as any).nodeRole.ref.id).toBe(by('module.managed.aws_iam_role.this[0]')!.id);
+    const lt = by('module.managed.aws_launch_template.this[0]')!;
+    expect((lt.body as any).LaunchTemplateData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' });
+  });
+
+  it('a self-managed group: the metadata options given to the call, shown at its input', () => {
+    const lt = by('module.self_managed.aws_launch_template.this[0]')!;
+    expect((lt.body as any).LaunchTemplateData.MetadataOptions).toEqual({ HttpTokens: 'optional' });
+    expect(lt.positions['/LaunchTemplateData/MetadataOptions/HttpTokens']!.line).toBe(18);
+    expect((lt.body as any).LaunchTemplateData.IamInstanceProfile.Arn.ref.id).toBe(by('module.self_managed.aws_iam_instance_profile.this[0]')!.id);
+    expect(result.notes.filter((n) => n.kind === 'module').map((n) => n.level)).toEqual(['note', 'note', 'note']);
+  });
+});

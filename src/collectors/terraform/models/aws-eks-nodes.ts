@@ -13,22 +13,33 @@ import type { ModelCall, ModelledResource } from './types.js';
 const NODE_BASELINE = ['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly'];
 const CNI_POLICY = 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy';
 
-/** One node group entry of a call: `eks_managed_node_groups` or `self_managed_node_groups`. */
+/**
+ * One node group: an entry of the root module's `eks_managed_node_groups` / `self_managed_node_groups`, or the
+ * inputs of a direct call of the `eks-managed-node-group` / `self-managed-node-group` submodule.
+ */
 export class NodeGroupEntry {
-  readonly at: string;
   private readonly defaults: Value;
-  private readonly defaultsInput: string;
 
-  constructor(
+  private constructor(
     readonly call: ModelCall,
+    /** The map key (root) or the `name` input (submodule): the group's name unless it gives one. */
     readonly key: string,
     readonly group: Value,
-    kind: 'eks_managed' | 'self_managed',
+    /** Input pointer of the group's settings. */
+    readonly at: string,
+    private readonly defaultsInput: string | undefined,
   ) {
-    this.at = `/${kind}_node_groups/${escapeToken(key)}`;
-    this.defaultsInput = `${kind}_node_group_defaults`;
     // v21 removed the defaults maps (callers merge locals into each entry instead).
-    this.defaults = call.major >= 21 ? newObject() : input(call, this.defaultsInput, newObject());
+    this.defaults = defaultsInput === undefined || call.major >= 21 ? newObject() : input(call, defaultsInput, newObject());
+  }
+
+  static ofRoot(call: ModelCall, key: string, group: Value, kind: 'eks_managed' | 'self_managed'): NodeGroupEntry {
+    return new NodeGroupEntry(call, key, group, `/${kind}_node_groups/${escapeToken(key)}`, `${kind}_node_group_defaults`);
+  }
+
+  static ofSubmodule(call: ModelCall): NodeGroupEntry {
+    const name = input(call, 'name', '');
+    return new NodeGroupEntry(call, typeof name === 'string' ? name : '', call.inputs, '', undefined);
   }
 
   /** A setting: the entry's value, else the defaults map's, else the module's default. */
@@ -36,7 +47,7 @@ export class NodeGroupEntry {
     const own = field(this.group, name);
     if (own !== undefined && own !== null) return { value: own, at: `${this.at}/${name}` };
     const shared = field(this.defaults, name);
-    if (shared !== undefined && shared !== null) return { value: shared, at: `/${this.defaultsInput}/${name}` };
+    if (shared !== undefined && shared !== null) return { value: shared, at: `/${this.defaultsInput ?? ''}/${name}` };
     return { value: fallback };
   }
 

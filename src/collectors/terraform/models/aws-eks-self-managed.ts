@@ -9,14 +9,13 @@
  */
 import { type Value, mkUnknown } from '../values.js';
 import { ResourceBuilder, field, obj, reference } from './support.js';
-import { NodeGroupEntry, nodeRole, nodeRoleName, placeMetadataOptions } from './aws-eks-nodes.js';
-import type { ModelCall, ModelledResource } from './types.js';
+import { type NodeGroupEntry, nodeRole, nodeRoleName, placeMetadataOptions } from './aws-eks-nodes.js';
+import type { ModelledResource } from './types.js';
 
-/** The resources of one entry; `clusterName` is the cluster's name as the caller gives it. */
-export function selfManagedNodeGroup(call: ModelCall, key: string, group: Value, clusterName: Value): ModelledResource[] {
-  const g = new NodeGroupEntry(call, key, group, 'self_managed');
-  if (field(group, 'create') === false) return [];
-  const prefix = `module.self_managed_node_group[${JSON.stringify(key)}].`;
+/** The resources of one group, at `prefix` (the submodule's address in the caller); `clusterName` as given to it. */
+export function selfManagedNodeGroup(g: NodeGroupEntry, prefix: string, clusterName: Value): ModelledResource[] {
+  const call = g.call;
+  if (field(g.group, 'create') === false) return [];
   const roleAt = `${prefix}aws_iam_role.this[0]`;
   const profileAt = `${prefix}aws_iam_instance_profile.this[0]`;
   const templateAt = `${prefix}aws_launch_template.this[0]`;
