@@ -3,7 +3,7 @@
  * - Unless `create_iam_instance_profile = false`: a node IAM role (see aws-eks-nodes.ts; named `<name>-node-group`)
  *   and an instance profile of the same name holding it; else the launch template uses `iam_instance_profile_arn`.
  * - Unless `create_launch_template = false` (then `launch_template_id` names an existing one): a launch template with
- *   the group's `metadata_options` (v20: module default hop limit 2; v21: 1) and the instance profile.
+ *   the group's `metadata_options` (module default hop limit 2 in v19/v20, 1 in v21) and the instance profile.
  * - Unless `create_autoscaling_group = false`: the Auto Scaling group, tagged `kubernetes.io/cluster/<cluster>`
  *   (`owned`), launching from that template.
  */
