@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { collectLines } from '../../helpers/module-calls.js';
 import { MODELS, chooseModel } from '../../../src/collectors/terraform/models/index.js';
 import { describeMajors } from '../../../src/collectors/terraform/models/ranges.js';
+import type { ModelCall } from '../../../src/collectors/terraform/models/types.js';
+import { type Value, mkUnknown } from '../../../src/collectors/terraform/values.js';
 import { REPO } from '../../helpers/fixtures.js';
 
 /** The majors each (module, subdir) is modelled for, keyed like a module source. */
@@ -121,5 +123,28 @@ describe('a call newer than its model', async () => {
     expect(note(13)!.message).toContain('(v44;');
     expect(by('module.gke_now.google_container_cluster.primary')).toBeDefined();
     expect(result.resources.some((r) => r.address?.startsWith('module.gke_next.') || r.address?.startsWith('module.aks_next.'))).toBe(false);
+  });
+});
+
+describe('every model, given inputs of the wrong type', () => {
+  /** Inputs where every name the model reads holds `value`, nested entries included. */
+  function call(major: number, value: Value): ModelCall {
+    const inputs = new Proxy({} as Record<string, Value>, { get: (_t, k) => (typeof k === 'string' ? value : undefined), has: () => true });
+    return { major, inputs, inputPositions: {}, callPosition: { file: 'main.tf', line: 1, column: 1, endLine: 1, endColumn: 2 }, idFor: (a) => a };
+  }
+  const hostile: Value[] = ['x', 7, true, null, [1, 'a', null, [2]], { a: 'b', c: [3] }, mkUnknown('unresolved')];
+
+  it('models what it can and never throws', () => {
+    for (const model of MODELS) {
+      for (const major of Object.keys(model.subdirs).map(Number)) {
+        for (const value of hostile) {
+          const c = call(major, value);
+          const label = `${model.address}//${model.subdirs[major]} v${major} with ${JSON.stringify(value)}`;
+          expect(() => model.resources(c), label).not.toThrow();
+          for (const r of model.resources(c)) expect(typeof r.localAddress, label).toBe('string');
+          expect(() => model.output?.(c, 'name'), label).not.toThrow();
+        }
+      }
+    }
   });
 });

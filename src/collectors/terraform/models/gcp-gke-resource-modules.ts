@@ -52,7 +52,7 @@ function clusterBase(call: ModelCall): ResourceBuilder {
   if (has(call, 'resource_labels')) b.set('resource_labels', call.inputs.resource_labels!, '/resource_labels');
   const wic = input(call, 'workload_identity_config', null);
   if (wic !== null) {
-    b.values.workload_identity_config = isObject(wic) ? [obj({ workload_pool: field(wic, 'workload_pool') ?? null })] : wic;
+    b.values.workload_identity_config = isObject(wic) ? [obj({ workload_pool: field(wic, 'workload_pool') ?? null })] : isUnknown(wic) ? wic : mkUnknown('workload_identity_config');
     for (const p of ['', '/0']) b.place(`/workload_identity_config${p}`, '/workload_identity_config');
     b.place('/workload_identity_config/0/workload_pool', '/workload_identity_config/workload_pool');
   }
