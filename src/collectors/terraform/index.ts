@@ -18,7 +18,7 @@ import { suppressionComments, suppressionsFor } from './suppressions.js';
 import { type Value, isObject, isUnknown, newObject } from './values.js';
 import { linkRoleAttachments } from './joins.js';
 import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './modules-json.js';
-import { chooseModel } from './models/index.js';
+import { chooseModel, outOfRangeReason } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
@@ -333,7 +333,7 @@ class Project {
       return;
     }
     if (choice.kind === 'out-of-range') {
-      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${unread ? 'its downloaded folder was not read' : 'it is not downloaded'} and podtrust models ${choice.label} only for major versions ${choice.modelled.join(', ')} (${constraint})`, file: call.file, line: call.pos.line });
+      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${unread ? 'its downloaded folder was not read' : 'it is not downloaded'} and ${outOfRangeReason(choice)} (${constraint})`, file: call.file, line: call.pos.line });
       return;
     }
     for (const { suffix, scope } of expansions) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectTerraform } from '../../../src/collectors/terraform/index.js';
+import { collectLines } from '../../helpers/module-calls.js';
 import { chooseModel } from '../../../src/collectors/terraform/models/index.js';
 import type { Resource } from '../../../src/model/types.js';
 
@@ -18,7 +19,8 @@ describe('choosing the models of the remaining public modules', () => {
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/workload-identity', '~> 35.0')).toMatchObject({ kind: 'model', major: 35 });
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster', '~> 33.0')).toMatchObject({ kind: 'model', major: 33 });
     expect(chooseModel('terraform-google-modules/kubernetes-engine/google', '~> 29.0')).toMatchObject({ kind: 'out-of-range' });
-    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/gke-autopilot-cluster', '~> 35.0')).toEqual({ kind: 'none' });
+    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/fleet-membership', '~> 44.0')).toEqual({ kind: 'none' });
+    expect(chooseModel('terraform-google-modules/kubernetes-engine/google//modules/gke-autopilot-cluster', '~> 35.0')).toMatchObject({ kind: 'out-of-range' });
     expect(chooseModel('Azure/aks/azurerm', '9.4.1')).toMatchObject({ kind: 'model', major: 9, assumed: false });
     expect(chooseModel('Azure/aks/azurerm', '~> 6.0')).toMatchObject({ kind: 'out-of-range' });
   });
@@ -133,5 +135,129 @@ describe('models of the remaining public modules', async () => {
     const notes = result.notes.filter((n) => n.kind === 'module');
     expect(notes.every((n) => n.level === 'note')).toBe(true);
     expect(notes.map((n) => n.line)).toEqual([1, 8, 28, 61, 80, 107, 117]);
+  });
+});
+
+describe('kubernetes-engine update variants', async () => {
+  const { result } = await collectLines(MAIN, [
+    'module "gke" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant"',
+    '  version    = "~> 44.0"',
+    '  name       = "prod-2"',
+    '  project_id = "acme-prod"',
+    '  region     = "europe-west1"',
+    '  node_pools = [',
+    '    { name = "general", node_metadata = "GCE_METADATA" },',
+    '  ]',
+    '}',
+  ]);
+
+  it('are the same module, with a random suffix on each pool name', () => {
+    const pool = result.resources.find((r) => r.address === 'module.gke.google_container_node_pool.pools["general"]');
+    expect(pool).toBeDefined();
+    const body = pool!.body as any;
+    expect(body.config.workloadMetadataConfig).toEqual({ mode: 'GCE_METADATA' });
+    expect(pool!.positions['/config/workloadMetadataConfig/mode']!.line).toBe(8);
+    expect(body.name).not.toBe('general');
+    expect(body.name.prefix).toBe('general-');
+  });
+});
+
+describe('kubernetes-engine safer-cluster', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "safe" {',
+    '  source                         = "terraform-google-modules/kubernetes-engine/google//modules/safer-cluster"',
+    '  version                        = "~> 44.0"',
+    '  name                           = "vault"',
+    '  project_id                     = "acme-sec"',
+    '  region                         = "europe-west4"',
+    '  compute_engine_service_account = "nodes@acme-sec.iam.gserviceaccount.com"',
+    '  node_pools                     = [{ name = "main" }]',
+    '}',
+  ]);
+
+  it('is the beta-private-cluster it calls, with its own inputs renamed and its settings fixed', () => {
+    const cluster = by('module.safe.module.gke.google_container_cluster.primary');
+    expect(cluster?.body).toMatchObject({ name: 'vault', workloadIdentityConfig: { workloadPool: 'acme-sec.svc.id.goog' }, removeDefaultNodePool: true });
+    const pool = by('module.safe.module.gke.google_container_node_pool.pools["main"]');
+    expect((pool!.body as any).config).toMatchObject({ serviceAccount: 'nodes@acme-sec.iam.gserviceaccount.com', workloadMetadataConfig: { mode: 'GKE_METADATA' } });
+    expect(pool!.positions['/config/serviceAccount']!.line).toBe(7);
+    expect((pool!.body as any).cluster.ref.id).toBe(cluster!.id);
+    // A given account: none is created.
+    expect(result.resources.some((r) => r.type === 'gcp.iam.ServiceAccount' || r.address?.includes('google_service_account.'))).toBe(false);
+  });
+});
+
+describe('kubernetes-engine Autopilot', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "autopilot" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/beta-autopilot-private-cluster"',
+    '  version    = "~> 44.0"',
+    '  name       = "shop-ap"',
+    '  project_id = "acme-shop"',
+    '  region     = "us-central1"',
+    '}',
+  ]);
+
+  it('is a cluster with Autopilot on and the project\'s workload pool, and no node pools', () => {
+    const cluster = by('module.autopilot.google_container_cluster.primary');
+    expect(cluster?.body).toMatchObject({ name: 'shop-ap', location: 'us-central1', autopilot: { enabled: true }, workloadIdentityConfig: { workloadPool: 'acme-shop.svc.id.goog' } });
+    expect((cluster!.body as any).nodePools).toBeUndefined();
+    expect(result.resources.filter((r) => r.address?.startsWith('module.autopilot.')).map((r) => r.address)).toEqual([
+      'module.autopilot.google_container_cluster.primary',
+      'module.autopilot.google_service_account.cluster_service_account[0]',
+    ]);
+  });
+});
+
+describe('kubernetes-engine resource-shaped modules', async () => {
+  const { result, by } = await collectLines(MAIN, [
+    'module "cluster" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-standard-cluster"',
+    '  version    = "~> 44.0"',
+    '  name       = "edge"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  workload_identity_config = { workload_pool = "acme-edge.svc.id.goog" }',
+    '}',
+    'module "pool" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-node-pool"',
+    '  version    = "~> 44.0"',
+    '  name       = "edge-pool"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  cluster    = module.cluster.cluster_name',
+    '  node_config = {',
+    '    service_account          = "edge-nodes@acme-edge.iam.gserviceaccount.com"',
+    '    workload_metadata_config = { mode = "GCE_METADATA" }',
+    '  }',
+    '}',
+    'module "default_pool" {',
+    '  source     = "terraform-google-modules/kubernetes-engine/google//modules/gke-node-pool"',
+    '  version    = "~> 44.0"',
+    '  project_id = "acme-edge"',
+    '  location   = "europe-west1"',
+    '  cluster    = "edge"',
+    '}',
+  ]);
+
+  it('the cluster takes its arguments from the inputs of the same name', () => {
+    const cluster = by('module.cluster.google_container_cluster.main');
+    expect(cluster?.body).toMatchObject({ name: 'edge', project: 'acme-edge', location: 'europe-west1', workloadIdentityConfig: { workloadPool: 'acme-edge.svc.id.goog' }, removeDefaultNodePool: true });
+    expect(cluster!.positions['/workloadIdentityConfig/workloadPool']!.line).toBe(7);
+  });
+
+  it('a node pool joins the cluster through its output, with the node config it is given', () => {
+    const pool = by('module.pool.google_container_node_pool.main');
+    expect((pool!.body as any).cluster.ref.id).toBe(by('module.cluster.google_container_cluster.main')!.id);
+    expect((pool!.body as any).config).toEqual({ serviceAccount: 'edge-nodes@acme-edge.iam.gserviceaccount.com', workloadMetadataConfig: { mode: 'GCE_METADATA' } });
+    expect(pool!.positions['/config/workloadMetadataConfig/mode']!.line).toBe(18);
+    expect(pool!.positions['/config/serviceAccount']!.line).toBe(17);
+  });
+
+  it('a node pool without a node config takes the module default: no service account of its own', () => {
+    const pool = by('module.default_pool.google_container_node_pool.main');
+    expect((pool!.body as any).config).toEqual({ imageType: 'COS_CONTAINERD', workloadMetadataConfig: { mode: 'GKE_METADATA' } });
+    expect(result.notes.filter((n) => n.kind === 'module').every((n) => n.level === 'note')).toBe(true);
   });
 });

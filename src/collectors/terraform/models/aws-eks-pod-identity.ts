@@ -10,9 +10,9 @@
  *   `service_account` from the entry, else from `association_defaults`; `role_arn` = the role.
  */
 import { escapeToken, join } from '../../../util/pointer.js';
-import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from '../values.js';
+import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from '../values.js';
 import { ResourceBuilder, field, flag, has, input, mapEntries, obj, reference } from './support.js';
-import { renderConditions, renderStatements } from './statements.js';
+import { renderConditions, renderStatements, sourceStatements } from './statements.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
 
 const ROLE = 'aws_iam_role.this[0]';
@@ -38,22 +38,6 @@ function trustDocument(call: ModelCall, b: ResourceBuilder): Value {
   const extra = renderStatements(call.inputs.trust_policy_statements, '/trust_policy_statements', b, base, 1);
   const statements: Value[] = [statement, ...(extra ?? [mkUnknown('trust_policy_statements')])];
   return obj({ Version: '2012-10-17', Statement: statements });
-}
-
-/** Statements of the JSON documents in `source_policy_documents`; undefined when one cannot be read. */
-function sourceStatements(v: Value): Value[] | undefined {
-  if (v === null || v === undefined) return [];
-  if (!Array.isArray(v)) return undefined;
-  const out: Value[] = [];
-  for (const doc of v) {
-    if (typeof doc !== 'string') return undefined;
-    const parsed = parseJsonValue(doc);
-    const st = isObject(parsed) ? parsed.Statement : undefined;
-    if (Array.isArray(st)) out.push(...st);
-    else if (isObject(st)) out.push(st);
-    else return undefined;
-  }
-  return out;
 }
 
 function customPolicy(call: ModelCall): ModelledResource {

@@ -1,6 +1,9 @@
 /**
- * Azure/aks/azurerm, majors 7-9.
- * - `azurerm_kubernetes_cluster.main`: name `cluster_name`, else `"<prefix>-aks"` (trimmed of `-`);
+ * Azure/aks/azurerm, majors 7-11 (v10 also as `//v4`, its copy for AzureRM provider v4, removed again in v11).
+ * v10 and v11 renamed and removed inputs (`enable_*` → `*_enabled`, `vnet_subnet_id` → `vnet_subnet`, ...) that
+ * this model does not read; the inputs it reads kept their names and defaults.
+ * - `azurerm_kubernetes_cluster.main`: name `cluster_name`, else `"<prefix>-aks"` (trimmed of `-`), plus four random
+ *   characters when `cluster_name_random_suffix` (v8 onwards, default false);
  *   `oidc_issuer_enabled` and `workload_identity_enabled` (both default false); the default (system) pool
  *   `agents_pool_name` (default `nodepool`, always Linux).
  * - One `azurerm_kubernetes_cluster_node_pool` per `node_pools` entry: `node_pool_create_before_destroy[<key>]`
@@ -9,17 +12,27 @@
  */
 import { escapeToken } from '../../../util/pointer.js';
 import { type Value, isObject, mkUnknown } from '../values.js';
-import { ResourceBuilder, field, has, input, mapEntries, obj, reference } from './support.js';
+import { ResourceBuilder, field, flag, has, input, mapEntries, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
+import { majors } from './ranges.js';
 
 const CLUSTER = 'azurerm_kubernetes_cluster.main';
 
-function clusterName(call: ModelCall): { value: Value; at?: string } {
+function baseName(call: ModelCall): { value: Value; at?: string } {
   const name = input(call, 'cluster_name', null);
   if (name !== null) return { value: name, at: '/cluster_name' };
   const prefix = input(call, 'prefix', '');
   if (typeof prefix === 'string') return { value: `${prefix}-aks`.replace(/^-+|-+$/g, ''), at: '/prefix' };
   return { value: mkUnknown('${prefix}-aks'), at: '/prefix' };
+}
+
+function clusterName(call: ModelCall): { value: Value; at?: string } {
+  const base = baseName(call);
+  const suffix = call.major >= 8 ? flag(call, 'cluster_name_random_suffix', false) : false;
+  if (suffix === false) return base;
+  const known = typeof base.value === 'string' ? base.value : undefined;
+  const value = mkUnknown(`${known ?? 'name'} + 4 random characters`, known !== undefined ? { prefix: known } : {});
+  return { value, at: suffix === undefined ? '/cluster_name_random_suffix' : base.at };
 }
 
 function cluster(call: ModelCall): ModelledResource {
@@ -62,17 +75,19 @@ function resources(call: ModelCall): ModelledResource[] {
   return out;
 }
 
-const model: ModuleModel = {
-  address: 'Azure/aks/azurerm',
-  subdirs: { 7: '', 8: '', 9: '' },
-  documentedAt: ['https://github.com/Azure/terraform-azurerm-aks/blob/main/variables.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/main/extra_node_pool.tf'],
-  resources,
-  output(call, name) {
-    if (name === 'aks_id') return reference(call, CLUSTER, 'id', 'module output aks_id');
-    if (name === 'aks_name') return clusterName(call).value;
-    if (name === 'oidc_issuer_url') return reference(call, CLUSTER, 'oidc_issuer_url', 'module output oidc_issuer_url');
-    return undefined;
-  },
-};
+function modelFor(subdirs: Record<number, string>): ModuleModel {
+  return {
+    address: 'Azure/aks/azurerm',
+    subdirs,
+    documentedAt: ['https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/variables.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/extra_node_pool.tf', 'https://github.com/Azure/terraform-azurerm-aks/blob/11.5.0/NoticeOnUpgradeTov11.0.md'],
+    resources,
+    output(call, name) {
+      if (name === 'aks_id') return reference(call, CLUSTER, 'id', 'module output aks_id');
+      if (name === 'aks_name') return clusterName(call).value;
+      if (name === 'oidc_issuer_url') return reference(call, CLUSTER, 'oidc_issuer_url', 'module output oidc_issuer_url');
+      return undefined;
+    },
+  };
+}
 
-export default model;
+export const AKS_MODELS: readonly ModuleModel[] = [modelFor(Object.fromEntries(majors(7, 11).map((m) => [m, '']))), modelFor({ 10: 'v4' })];

@@ -1,6 +1,10 @@
 /**
  * terraform-google-modules/kubernetes-engine: the cluster modules (root, `private-cluster`, `beta-public-cluster`,
- * `beta-private-cluster`), majors 30-37.
+ * `beta-private-cluster`, the three `*-update-variant` copies and the two `beta-autopilot-*` modules), majors 30-44.
+ * An update variant names each pool `<name>-<4 random hex digits>` (a `random_id` keyed by the pool's name);
+ * otherwise it is the same module. An Autopilot module creates the cluster (`enable_autopilot = true`, the same
+ * workload pool, location and node service account inputs) and no node pools. The inputs read here kept their names and defaults through v44 (v38-v44 added
+ * inputs and, in v44, read the default pool from `node_pools[0]` through a local; none of them changes what is modelled).
  * - `google_container_cluster.primary`: `name`, `project_id`, location `region` (regional, the default) or
  *   `zones[0]`; workload identity pool `<project_id>.svc.id.goog` while `identity_namespace` is `"enabled"` (the
  *   default), the given pool for another value, none for null. The default pool (`default-pool`) takes
@@ -16,6 +20,7 @@
 import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown } from '../values.js';
 import { ResourceBuilder, field, flag, has, input, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
+import { GKE_MAJORS } from './ranges.js';
 
 const CLUSTER = 'google_container_cluster.primary';
 const NODE_SA = 'google_service_account.cluster_service_account[0]';
@@ -89,7 +94,7 @@ function location(call: ModelCall): Value {
   return input(call, 'region', mkUnknown('region'));
 }
 
-function cluster(call: ModelCall, pools: Value): ModelledResource {
+function cluster(call: ModelCall, pools: Value, flavour: Flavour): ModelledResource {
   const b = new ResourceBuilder(call);
   b.set('name', input(call, 'name', mkUnknown('name')), '/name');
   b.set('project', input(call, 'project_id', mkUnknown('project_id')), '/project_id');
@@ -104,6 +109,10 @@ function cluster(call: ModelCall, pools: Value): ModelledResource {
     b.place('/workload_identity_config/0/workload_pool', at);
   } else {
     b.place('/workload_identity_config', '/identity_namespace');
+  }
+  if (flavour === 'autopilot') {
+    b.set('enable_autopilot', true);
+    return { type: 'google_container_cluster', localAddress: CLUSTER, values: b.values, positions: b.positions };
   }
   const remove = input(call, 'remove_default_node_pool', false);
   b.set('remove_default_node_pool', remove, has(call, 'remove_default_node_pool') ? '/remove_default_node_pool' : undefined);
@@ -121,11 +130,12 @@ function cluster(call: ModelCall, pools: Value): ModelledResource {
   return { type: 'google_container_cluster', localAddress: CLUSTER, values: b.values, positions: b.positions };
 }
 
-function nodePool(call: ModelCall, entry: Value, entryAt: string, resource: string, defaultImage: string): ModelledResource {
+function nodePool(call: ModelCall, entry: Value, entryAt: string, resource: string, defaultImage: string, randomSuffix: boolean): ModelledResource {
   const b = new ResourceBuilder(call);
   b.place('', entryAt);
   const name = field(entry, 'name') ?? mkUnknown(`${entryAt.slice(1)}.name`);
-  b.set('name', name, `${entryAt}/name`);
+  const shown = randomSuffix ? mkUnknown(`${typeof name === 'string' ? name : 'name'}-<random>`, typeof name === 'string' ? { prefix: `${name}-` } : {}) : name;
+  b.set('name', shown, `${entryAt}/name`);
   b.set('cluster', reference(call, CLUSTER, 'name', `${CLUSTER}.name`), entryAt);
   b.set('location', location(call), entryAt);
   b.set('project', input(call, 'project_id', mkUnknown('project_id')), entryAt);
@@ -149,15 +159,16 @@ function nodeServiceAccount(call: ModelCall): ModelledResource | undefined {
   return { type: 'google_service_account', localAddress: NODE_SA, values: b.values, positions: b.positions };
 }
 
-function resources(call: ModelCall): ModelledResource[] {
+function resources(call: ModelCall, flavour: Flavour): ModelledResource[] {
   const pools = input(call, 'node_pools', [obj({ name: 'default-node-pool' })]);
-  const out: ModelledResource[] = [cluster(call, pools)];
+  const out: ModelledResource[] = [cluster(call, pools, flavour)];
   const sa = nodeServiceAccount(call);
   if (sa) out.push(sa);
+  if (flavour === 'autopilot') return out;
   const add = (list: Value, at: string, resource: string, image: string) => {
     if (!Array.isArray(list)) return;
     list.forEach((entry, i) => {
-      if (isObject(entry)) out.push(nodePool(call, entry, `${at}/${i}`, resource, image));
+      if (isObject(entry)) out.push(nodePool(call, entry, `${at}/${i}`, resource, image, flavour === 'update-variant'));
     });
   };
   add(pools, '/node_pools', 'pools', 'COS_CONTAINERD');
@@ -165,15 +176,27 @@ function resources(call: ModelCall): ModelledResource[] {
   return out;
 }
 
-const MAJORS = [30, 31, 32, 33, 34, 35, 36, 37];
-const SUBDIRS = ['', 'modules/private-cluster', 'modules/beta-public-cluster', 'modules/beta-private-cluster'];
+/** The plain cluster modules; an update variant names its pools with a random suffix; Autopilot has no pools. */
+type Flavour = 'standard' | 'update-variant' | 'autopilot';
 
-function modelFor(subdir: string): ModuleModel {
+const FLAVOURS: Record<string, Flavour> = {
+  '': 'standard',
+  'modules/private-cluster': 'standard',
+  'modules/beta-public-cluster': 'standard',
+  'modules/beta-private-cluster': 'standard',
+  'modules/private-cluster-update-variant': 'update-variant',
+  'modules/beta-public-cluster-update-variant': 'update-variant',
+  'modules/beta-private-cluster-update-variant': 'update-variant',
+  'modules/beta-autopilot-public-cluster': 'autopilot',
+  'modules/beta-autopilot-private-cluster': 'autopilot',
+};
+
+export function modelFor(subdir: string, flavour: Flavour): ModuleModel {
   return {
     address: 'terraform-google-modules/kubernetes-engine/google',
-    subdirs: Object.fromEntries(MAJORS.map((m) => [m, subdir])),
+    subdirs: Object.fromEntries(GKE_MAJORS.map((m) => [m, subdir])),
     documentedAt: [`https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/tree/main/${subdir || ''}`],
-    resources,
+    resources: (call) => resources(call, flavour),
     output(call, name) {
       if (name === 'name') return input(call, 'name', mkUnknown('name'));
       if (name === 'identity_namespace') return workloadPool(call) ?? null;
@@ -183,4 +206,4 @@ function modelFor(subdir: string): ModuleModel {
   };
 }
 
-export const GKE_CLUSTER_MODELS: readonly ModuleModel[] = SUBDIRS.map(modelFor);
+export const GKE_CLUSTER_MODELS: readonly ModuleModel[] = Object.entries(FLAVOURS).map(([subdir, flavour]) => modelFor(subdir, flavour));

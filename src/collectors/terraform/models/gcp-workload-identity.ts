@@ -1,5 +1,6 @@
 /**
- * terraform-google-modules/kubernetes-engine `//modules/workload-identity`, majors 30-37.
+ * terraform-google-modules/kubernetes-engine `//modules/workload-identity`, majors 30-44 (its inputs did not change in
+ * v38-v44: only the provider bounds and the kubectl wrapper's major).
  * - A Google service account `account_id = gcp_sa_name ?? trimsuffix(substr(name, 0, 30), "-")` in `project_id`,
  *   unless `use_existing_gcp_sa` (then the existing account of that id is used).
  * - A Kubernetes ServiceAccount `k8s_sa_name ?? name` in `namespace` (default `default`) annotated
@@ -14,6 +15,7 @@ import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../../../model/annotations.js';
 import { type Value, isUnknown, mkUnknown, newObject, unknownText } from '../values.js';
 import { ResourceBuilder, flag, has, input, mapEntries, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
+import { GKE_MAJORS } from './ranges.js';
 
 const GSA = 'google_service_account.cluster_service_account[0]';
 const KSA = 'kubernetes_service_account.main[0]';
@@ -131,11 +133,10 @@ function resources(call: ModelCall): ModelledResource[] {
   return out;
 }
 
-const MAJORS = [30, 31, 32, 33, 34, 35, 36, 37];
 
 const model: ModuleModel = {
   address: 'terraform-google-modules/kubernetes-engine/google',
-  subdirs: Object.fromEntries(MAJORS.map((m) => [m, 'modules/workload-identity'])),
+  subdirs: Object.fromEntries(GKE_MAJORS.map((m) => [m, 'modules/workload-identity'])),
   documentedAt: ['https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/tree/main/modules/workload-identity'],
   resources,
   output(call, name) {

@@ -1,10 +1,11 @@
 /**
  * Policy statements given to a module as a list of objects (`policy_statements`, `trust_policy_statements`,
- * `trust_policy_conditions`), rendered the way `aws_iam_policy_document` renders them.
+ * `trust_policy_conditions`) or a map of them keyed by their default `sid` (`permissions`), and JSON documents
+ * to merge (`source_policy_documents`), rendered the way `aws_iam_policy_document` renders them.
  */
-import { join } from '../../../util/pointer.js';
-import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject } from '../values.js';
-import type { ResourceBuilder } from './support.js';
+import { escapeToken, join } from '../../../util/pointer.js';
+import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from '../values.js';
+import { type ResourceBuilder, mapEntries } from './support.js';
 
 /** The provider writes a one-element list as a plain string. */
 export function collapse(v: Value): Value {
@@ -87,4 +88,32 @@ export function renderStatements(list: Value | undefined, at: string, b: Resourc
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) return undefined;
   return list.map((s, i) => renderStatement(s, `${at}/${i}`, b, join(base, 'Statement', offset + i)));
+}
+
+/** Statements of the JSON documents in `source_policy_documents`; undefined when one cannot be read. */
+export function sourceStatements(v: Value): Value[] | undefined {
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) return undefined;
+  const out: Value[] = [];
+  for (const doc of v) {
+    if (typeof doc !== 'string') return undefined;
+    const parsed = parseJsonValue(doc);
+    const st = isObject(parsed) ? parsed.Statement : undefined;
+    if (Array.isArray(st)) out.push(...st);
+    else if (isObject(st)) out.push(st);
+    else return undefined;
+  }
+  return out;
+}
+
+/** A map of statement objects, each key the statement's `sid` unless it gives one; an Unknown map gives undefined. */
+export function renderStatementMap(map: Value | undefined, at: string, b: ResourceBuilder, base: string, offset = 0): Value[] | undefined {
+  if (map === undefined || map === null) return [];
+  const entries = mapEntries(map);
+  if (!entries) return undefined;
+  return entries.map(([key, s], i) => {
+    const out = renderStatement(s, `${at}/${escapeToken(key)}`, b, join(base, 'Statement', offset + i));
+    if (isObject(out) && out.Sid === undefined) out.Sid = key;
+    return out;
+  });
 }
