@@ -113,6 +113,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
     collected.clusters.push(...inv.clusters);
     collected.notes.push(...inv.notes);
   }
+  if (options.inventories?.some((i) => i.fleet)) collected.notes.push(...(await import('./fleet/coverage.js')).fleetGapNotes(options.inventories));
   // The same object read twice (a snapshot given twice, overlapping inputs) is one resource.
   const seen = new Set<string>();
   collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));

@@ -16,6 +16,11 @@ inventory it collected as JSON, for a later "podtrust scan --inventory FILE". No
 ever written. No rules run.
 
   -o, --output FILE        where to write the inventory (default: standard output)
+  --shard INDEX/COUNT      read only shard INDEX (0 to COUNT-1) of the live targets (contexts,
+                           the AWS account, GCP projects, Azure subscriptions): every shard lists
+                           the targets the same way and takes every COUNT-th one; the inventory
+                           records which targets the fleet has and which this shard read
+  --shard-count COUNT      the same, with INDEX from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
 
 The input, live, cloud and limit options of podtrust scan apply; see podtrust scan --help.
 `;
@@ -25,7 +30,9 @@ export const SCAN_HELP = `Usage: podtrust scan [PATH...|-] [options]
 Inputs:
   PATH...                  files and folders (default .); "-" reads one document stream from stdin
                            (helm template ... | podtrust scan -)
-  --inventory FILE         audit a saved inventory (podtrust collect); repeatable
+  --inventory FILE         audit saved inventories (podtrust collect); repeatable: a file, a
+                           folder (its .json files) or a glob (shards/*.json); shards of one
+                           collect --shard are merged and any target none of them read is an error
   --exclude GLOB           skip matching paths found inside scanned folders (relative to --root);
                            repeatable; * ? ** [ab] {a,b}, a name without / matches at any
                            depth, !GLOB brings a path back (the last match decides).

@@ -26,9 +26,10 @@ export function validateInventory(data: unknown): string[] {
  */
 export function writeInventory(inventory: Inventory, write: (text: string) => void): void {
   const nested = (value: unknown, indent: string): string => jsonText(value).replace(/\n/g, `\n${indent}`);
-  write(`{\n  "version": ${JSON.stringify(inventory.version)},\n${RESOURCES_OPEN}`);
+  write(`{\n  "version": ${inventory.fleet ? 2 : 1},\n${RESOURCES_OPEN}`);
   inventory.resources.forEach((r, i) => write(`${i > 0 ? ',' : ''}\n    ${jsonText(saved(r), 0)}`));
-  write(`${inventory.resources.length > 0 ? RESOURCES_CLOSE : ']'},\n  "clusters": ${nested(inventory.clusters, '  ')},\n  "notes": ${nested(inventory.notes, '  ')}\n}\n`);
+  const fleet = inventory.fleet ? `,\n  "fleet": ${nested(inventory.fleet, '  ')}` : '';
+  write(`${inventory.resources.length > 0 ? RESOURCES_CLOSE : ']'},\n  "clusters": ${nested(inventory.clusters, '  ')},\n  "notes": ${nested(inventory.notes, '  ')}${fleet}\n}\n`);
 }
 
 const RESOURCES_OPEN = '  "resources": [';
@@ -74,7 +75,7 @@ export function loadInventory(file: string, options: LoadOptions = {}): Inventor
   const data = buf.length <= (options.maxText ?? constants.MAX_STRING_LENGTH) ? parseText(buf.toString('utf8'), file, maxDepth, BODY_LEVEL) : parseByLines(buf, file, maxDepth);
   if (data === null || data === undefined) throw new PodtrustError('input', `${file}:1: empty inventory`);
   const errors = validateInventory(data);
-  if (errors.length > 0) throw new PodtrustError('input', `${file}: not a podtrust inventory (version 1): ${errors.slice(0, 3).join('; ')}`);
+  if (errors.length > 0) throw new PodtrustError('input', `${file}: not a podtrust inventory (version 1 or 2): ${errors.slice(0, 3).join('; ')}`);
   let inventory: Inventory;
   try {
     inventory = withoutPrototypes(data as JsonValue) as unknown as Inventory;

@@ -1,0 +1,67 @@
+/**
+ * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account, GCP
+ * projects, Azure subscriptions), and the live options narrowed to one shard's share of them.
+ */
+import type { FleetCoverage } from '../model/types.js';
+import type { ScanOptions } from '../scan.js';
+import { shareOf, sortedTargets, type Shard } from './coverage.js';
+
+type Live = NonNullable<ScanOptions['live']>;
+
+/** The account of the scanner's own credentials, known only once it is read. */
+export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
+/** Contexts that cannot be listed (no kubeconfig): one target, whose shard reports why. */
+export const KUBECONFIG_TARGET = 'k8s:(kubeconfig)';
+
+export interface ShardPlan {
+  /** The share's live sources; undefined when the share is empty. */
+  live: Live | undefined;
+  fleet: FleetCoverage;
+}
+
+/** Every live target the options name, sorted; kube contexts are listed from the kubeconfig without contacting any cluster. */
+export async function liveTargets(live: Live): Promise<string[]> {
+  const targets: string[] = [];
+  if (live.kubernetes) {
+    const contexts = await kubeContexts(live.kubernetes);
+    targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
+  }
+  if (live.aws) targets.push(AWS_CREDENTIALS_TARGET);
+  for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
+  for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
+  return sortedTargets(targets);
+}
+
+async function kubeContexts(kube: NonNullable<Live['kubernetes']>): Promise<string[]> {
+  // Named contexts are targets as given: one the kubeconfig lacks is reported by the shard that takes it.
+  if (!kube.allContexts && (kube.contexts?.length ?? 0) > 0) return kube.contexts!;
+  const { resolveTargets } = await import('../live/kubernetes/client.js');
+  const resolved = await resolveTargets(kube, kube.env ?? process.env);
+  return resolved.targets.map((t) => t.context);
+}
+
+export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
+  const targets = await liveTargets(live);
+  const share = new Set(shareOf(targets, shard));
+  const out: Live = {};
+  if (live.kubernetes) {
+    const contexts = [...share].filter((t) => t.startsWith('k8s:') && t !== KUBECONFIG_TARGET).map((t) => t.slice('k8s:'.length));
+    if (share.has(KUBECONFIG_TARGET)) out.kubernetes = live.kubernetes;
+    else if (contexts.length > 0) out.kubernetes = { ...live.kubernetes, contexts, allContexts: false };
+  }
+  if (live.aws && share.has(AWS_CREDENTIALS_TARGET)) out.aws = live.aws;
+  const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
+  if (live.gcp && projects.length > 0) out.gcp = { ...live.gcp, projects };
+  const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));
+  if (live.azure && subscriptions.length > 0) out.azure = { ...live.azure, subscriptions };
+  const any = out.kubernetes || out.aws || out.gcp || out.azure;
+  return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] } };
+}
+
+/**
+ * The share's targets that were read: a kube context counts once its cluster is in the inventory
+ * (an unreachable one is not read); after a cancellation, no other target counts.
+ */
+export function coveredTargets(fleet: FleetCoverage, clusterNames: ReadonlySet<string>, cancelled: boolean): string[] {
+  return fleet.covered.filter((t) => (t.startsWith('k8s:') && t !== KUBECONFIG_TARGET ? clusterNames.has(t.slice('k8s:'.length)) : !cancelled));
+}

@@ -1,0 +1,95 @@
+/**
+ * `podtrust collect --shard` over loopback clusters, then `scan --inventory` over the shards: the
+ * same findings as one scan of every cluster, cross-cluster ones included, and every target a
+ * missing shard would have read named.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startCluster, writeKubeconfig, type LoopbackCluster } from '../live/k8s-server.js';
+import { runCliAsync } from '../helpers/cli.js';
+import type { Finding } from '../../src/model/types.js';
+
+const PROJECT = 'acme-shared';
+const gkeIssuer = (name: string): string => `https://container.googleapis.com/v1/projects/${PROJECT}/locations/europe-west1/clusters/${name}`;
+
+/** The same namespace/KSA, bound to one Google service account, in clusters of one workload pool: one identity. */
+function objects(): Record<string, unknown>[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'invoicer', namespace: 'billing', annotations: { 'iam.gke.io/gcp-service-account': `invoicer@${PROJECT}.iam.gserviceaccount.com` } },
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'billing', annotations: { 'iam.gke.io/gcp-service-account': `billing@${PROJECT}.iam.gserviceaccount.com` } } },
+  ];
+}
+
+const CONTEXTS = ['gke-dev', 'gke-prod', 'gke-staging'];
+const servers: LoopbackCluster[] = [];
+let repo: string;
+let kubeconfig: string;
+
+beforeAll(async () => {
+  for (const name of CONTEXTS) servers.push(await startCluster({ objects: objects(), issuer: gkeIssuer(name) }));
+  kubeconfig = writeKubeconfig(CONTEXTS.map((context, i) => ({ context, url: servers[i]!.url })));
+  repo = mkdtempSync(join(tmpdir(), 'podtrust-shards-'));
+  writeFileSync(join(repo, '.podtrust.yaml'), stringify({ clusters: CONTEXTS.map((name) => ({ paths: [`k8s/${name}/**`], name, provider: 'gcp', project: PROJECT })) }));
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+function findings(stdout: string): string[] {
+  return (JSON.parse(stdout) as { findings: Finding[] }).findings.map((f) => `${f.ruleId} ${f.resource.id} ${f.location.file}:${f.location.position?.line ?? 0}`).sort();
+}
+
+const live = (): string[] => ['--kubeconfig', kubeconfig, '--all-contexts', '--quiet'];
+const report = ['--format', 'json', '--fail-on', 'none'];
+
+describe('collect --shard and scan --inventory', () => {
+  it('a shard split gives the findings of one scan, cross-cluster ones included; a missing shard is named', async () => {
+    const shards = join(repo, 'shards');
+    mkdirSync(shards);
+    const runs = await Promise.all([
+      runCliAsync(['collect', ...live(), '--shard', '0/2', '--output', join(shards, 'shard-0.json')], { cwd: repo }),
+      // An Indexed Job's pod: the index comes from the environment.
+      runCliAsync(['collect', ...live(), '--shard-count', '2', '--output', join(shards, 'shard-1.json')], { cwd: repo, env: { JOB_COMPLETION_INDEX: '1' } }),
+    ]);
+    for (const r of runs) expect(r.stderr).toBe('');
+    expect(runs.map((r) => r.status)).toEqual([0, 0]);
+    expect(readdirSync(shards).sort()).toEqual(['shard-0.json', 'shard-1.json']);
+    const fleets = ['shard-0.json', 'shard-1.json'].map((f) => (JSON.parse(readFileSync(join(shards, f), 'utf8')) as { version: number; fleet: { covered: string[] } }));
+    expect(fleets.map((f) => f.version)).toEqual([2, 2]);
+    expect(fleets.map((f) => f.fleet.covered)).toEqual([['k8s:gke-dev', 'k8s:gke-staging'], ['k8s:gke-prod']]);
+
+    const whole = await runCliAsync(['scan', ...live(), ...report], { cwd: repo });
+    const merged = await runCliAsync(['scan', '--inventory', 'shards', ...report], { cwd: repo });
+    expect(whole.status).toBe(0);
+    expect(merged.status).toBe(0);
+    expect(findings(merged.stdout)).toEqual(findings(whole.stdout));
+    const collisions = findings(merged.stdout).filter((f) => f.startsWith('gcp-ksa-identity-collision '));
+    // Shard 1 alone read gke-prod: its part of the collision exists only in the union.
+    expect(collisions.some((f) => f.includes('k8s:live:gke-prod:'))).toBe(true);
+
+    // Shard 1 was not given: the report names the cluster it held and the scan is partial.
+    const partial = await runCliAsync(['scan', '--inventory', 'shards/shard-0.json', ...report], { cwd: repo });
+    expect(partial.status).toBe(2);
+    expect(partial.stderr).toContain('error: fleet: target k8s:gke-prod is in no inventory (the inventory of shard 1/2 is missing)');
+    const body = JSON.parse(partial.stdout) as { summary: { partial: boolean }; notes: { message: string }[] };
+    expect(body.summary.partial).toBe(true);
+    expect(body.notes.some((n) => n.message.includes('k8s:gke-prod'))).toBe(true);
+  });
+
+  it('refuses --shard outside collect or without a live source', async () => {
+    const scan = await runCliAsync(['scan', ...live(), '--shard', '0/2'], { cwd: repo });
+    expect(scan.status).toBe(2);
+    expect(scan.stderr).toContain('--shard and --shard-count belong to collect with a live source');
+    const noLive = await runCliAsync(['collect', '--shard', '0/2', '.'], { cwd: repo });
+    expect(noLive.status).toBe(2);
+  });
+});
