@@ -68,6 +68,8 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --max-response-size SIZE
                            one API answer (a page of a list) larger than this is abandoned
                            as it arrives, with an error naming the resource type (default 256MB)
+  --concurrency N          live targets (clusters, the AWS account, the Azure and GCP sources)
+                           read at once (default 8, at most 256)
 
 Live clouds (read-only; credentials from each SDK's standard chain):
   --aws                    the AWS account of the current credentials (IAM, and EKS per region)

@@ -17,7 +17,7 @@ import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
 import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
 import { SHARD_OPTIONS, shardFrom } from './shard-options.js';
-import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
+import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, targetConcurrency, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkGlob } from '../util/glob.js';
@@ -168,9 +168,11 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
   const responseCap = maxResponseBytes(values);
   if (responseCap !== undefined && !kubernetesLive) throw new PodtrustError('usage', '--max-response-size needs a live cluster (--kubeconfig, --context, --all-contexts)');
+  const concurrency = targetConcurrency(values);
+  if (concurrency !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--concurrency needs a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
   // Ctrl-C during a live scan stops the API calls and still writes what was collected.
   const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
-  const allLive = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap }) : undefined;
+  const allLive = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap, concurrency }) : undefined;
   const shard = shardFrom(values);
   if (shard && (command !== 'collect' || !allLive)) throw new PodtrustError('usage', '--shard and --shard-count belong to collect with a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
   const plan = shard && allLive ? await (await import('../fleet/shard-plan.js')).planShard(allLive, shard) : undefined;

@@ -43,7 +43,7 @@ async function kubeContexts(kube: NonNullable<Live['kubernetes']>): Promise<stri
 export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   const targets = await liveTargets(live);
   const share = new Set(shareOf(targets, shard));
-  const out: Live = {};
+  const out: Live = live.concurrency !== undefined ? { concurrency: live.concurrency } : {};
   if (live.kubernetes) {
     const contexts = [...share].filter((t) => t.startsWith('k8s:') && t !== KUBECONFIG_TARGET).map((t) => t.slice('k8s:'.length));
     if (share.has(KUBECONFIG_TARGET)) out.kubernetes = live.kubernetes;
