@@ -16,17 +16,14 @@ export interface CloudLiveOptions {
   gcp?: GcpLiveOptions;
 }
 
-/**
- * The clouds side by side. An AWS account holds one target slot; Azure subscriptions and GCP
- * projects are read one after another within one slot per cloud.
- */
+/** The clouds side by side; the AWS account, each Azure subscription and each GCP project holds one target slot. */
 export async function collectLiveClouds(options: CloudLiveOptions, limit: TargetLimit = new TargetLimit()): Promise<CollectResult> {
   const result = emptyResult();
   const { aws, azure, gcp } = options;
   const parts = await Promise.all([
     aws ? limit.run(() => isolatedSource('live source aws', async () => (await import('./aws/collect.js')).collectLiveAws(aws))) : emptyResult(),
-    azure ? limit.run(() => isolatedSource('live source azure', async () => (await import('./azure/collect.js')).collectLiveAzure(azure))) : emptyResult(),
-    gcp ? limit.run(() => isolatedSource('live source gcp', async () => (await import('./gcp/collect.js')).collectLiveGcp(gcp))) : emptyResult(),
+    azure ? isolatedSource('live source azure', async () => (await import('./azure/collect.js')).collectLiveAzure({ ...azure, targetLimit: limit })) : emptyResult(),
+    gcp ? isolatedSource('live source gcp', async () => (await import('./gcp/collect.js')).collectLiveGcp({ ...gcp, targetLimit: limit })) : emptyResult(),
   ]);
   for (const part of parts) mergeResults(result, part);
   return result;
