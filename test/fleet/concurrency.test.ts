@@ -107,3 +107,38 @@ describe('the target limit', () => {
     expect(most).toBe(2);
   });
 });
+
+describe('progress on a terminal', () => {
+  /** What a terminal shows after the writes: only the cursor moves and clears the board uses are interpreted. */
+  function screen(writes: string[]): string[] {
+    const rows: string[] = [];
+    let row = 0;
+    for (const w of writes) {
+      const tokens = w.split(/(\u001b\[\d+F|\u001b\[J|\r|\n)/).filter((t) => t !== '');
+      for (const t of tokens) {
+        const up = /^\u001b\[(\d+)F$/.exec(t);
+        if (up) row -= Number(up[1]);
+        else if (t === '\u001b[J') rows.length = row;
+        else if (t === '\n') row++;
+        else if (t !== '\r') rows[row] = (rows[row] ?? '') + t;
+      }
+    }
+    return rows;
+  }
+
+  it('gives each source read side by side its own line, and leaves finished ones above', async () => {
+    const { createProgress } = await import('../../src/live/progress.js');
+    const writes: string[] = [];
+    const stream = { isTTY: true, columns: 40, write: (t: string) => writes.push(t) };
+    const kube = createProgress({ stream });
+    const cloud = createProgress({ stream });
+    kube.update('prod-eu', 'pods', 500);
+    cloud.update('aws account 111122223333', 'roles', 20);
+    kube.update('prod-us', 'pods', 100);
+    kube.update('prod-eu', 'pods', 1000);
+    expect(screen(writes)).toEqual(['prod-eu: pods 1000', 'aws account 111122223333: roles 20', 'prod-us: pods 100']);
+    kube.done('prod-eu', '1200 objects');
+    kube.update('evil\u001b[2J', 'secrets '.repeat(10), 1);
+    expect(screen(writes)).toEqual(['prod-eu: 1200 objects', 'aws account 111122223333: roles 20', 'prod-us: pods 100', 'evil: secrets secrets secrets secrets s']);
+  });
+});
