@@ -75,6 +75,10 @@ Live clouds (read-only; credentials from each SDK's standard chain):
   --aws                    the AWS account of the current credentials (IAM, and EKS per region)
   --aws-region REGION      EKS/EC2 region to read; repeatable (implies --aws). Endpoints:
                            AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>
+  --aws-organization       every active account of the AWS Organization (organizations:ListAccounts)
+  --aws-account ID         this account; repeatable (instead of --aws-organization)
+  --aws-assume-role NAME   the role assumed in each account but the scanner's own, with the
+                           scanner's own credentials
   --azure-subscription ID  an Azure subscription (DefaultAzureCredential); repeatable
   --azure-endpoint URL     Resource Manager URL (sovereign clouds); authority: AZURE_AUTHORITY_HOST
   --gcp-project ID         a GCP project (Application Default Credentials); repeatable

@@ -10,6 +10,8 @@ type Live = NonNullable<ScanOptions['live']>;
 
 /** The account of the scanner's own credentials, known only once it is read. */
 export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
+/** The accounts of an AWS Organization, listed only by calling it: one target, read by one shard. */
+export const AWS_ORGANIZATION_TARGET = 'aws:organization';
 /** Contexts that cannot be listed (no kubeconfig): one target, whose shard reports why. */
 export const KUBECONFIG_TARGET = 'k8s:(kubeconfig)';
 
@@ -26,10 +28,16 @@ export async function liveTargets(live: Live): Promise<string[]> {
     const contexts = await kubeContexts(live.kubernetes);
     targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
   }
-  if (live.aws) targets.push(AWS_CREDENTIALS_TARGET);
+  if (live.aws) targets.push(...awsTargets(live.aws));
   for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
   return sortedTargets(targets);
+}
+
+function awsTargets(aws: NonNullable<Live['aws']>): string[] {
+  if (aws.organization) return [AWS_ORGANIZATION_TARGET];
+  if (aws.accounts && aws.accounts.length > 0) return aws.accounts.map((a) => `aws:${a}`);
+  return [AWS_CREDENTIALS_TARGET];
 }
 
 async function kubeContexts(kube: NonNullable<Live['kubernetes']>): Promise<string[]> {
@@ -49,7 +57,9 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
     if (share.has(KUBECONFIG_TARGET)) out.kubernetes = live.kubernetes;
     else if (contexts.length > 0) out.kubernetes = { ...live.kubernetes, contexts, allContexts: false };
   }
-  if (live.aws && share.has(AWS_CREDENTIALS_TARGET)) out.aws = live.aws;
+  if (live.aws && (share.has(AWS_CREDENTIALS_TARGET) || share.has(AWS_ORGANIZATION_TARGET))) out.aws = live.aws;
+  const accounts = (live.aws?.accounts ?? []).filter((a) => share.has(`aws:${a}`));
+  if (live.aws && !live.aws.organization && accounts.length > 0) out.aws = { ...live.aws, accounts };
   const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
   if (live.gcp && projects.length > 0) out.gcp = { ...live.gcp, projects };
   const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));

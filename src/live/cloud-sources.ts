@@ -16,12 +16,12 @@ export interface CloudLiveOptions {
   gcp?: GcpLiveOptions;
 }
 
-/** The clouds side by side; the AWS account, each Azure subscription and each GCP project holds one target slot. */
+/** The clouds side by side; each AWS account, Azure subscription and GCP project holds one target slot while it is read. */
 export async function collectLiveClouds(options: CloudLiveOptions, limit: TargetLimit = new TargetLimit()): Promise<CollectResult> {
   const result = emptyResult();
   const { aws, azure, gcp } = options;
   const parts = await Promise.all([
-    aws ? limit.run(() => isolatedSource('live source aws', async () => (await import('./aws/collect.js')).collectLiveAws(aws))) : emptyResult(),
+    aws ? isolatedSource('live source aws', async () => (await import('./aws/collect.js')).collectLiveAws({ ...aws, targetLimit: limit })) : emptyResult(),
     azure ? isolatedSource('live source azure', async () => (await import('./azure/collect.js')).collectLiveAzure({ ...azure, targetLimit: limit })) : emptyResult(),
     gcp ? isolatedSource('live source gcp', async () => (await import('./gcp/collect.js')).collectLiveGcp({ ...gcp, targetLimit: limit })) : emptyResult(),
   ]);

@@ -145,3 +145,16 @@ describe('inventory versions', () => {
     expect(() => loadInventory(file)).toThrow(/not a podtrust inventory \(version 1 or 2\)/);
   });
 });
+
+describe('shares of AWS accounts', () => {
+  it('deal out an explicit list of accounts, and keep an organization whole', async () => {
+    const aws = { regions: ['eu-west-1'], accounts: ['111111111111', '222222222222', '333333333333'], assumeRole: 'podtrust-reader' };
+    const plans = await Promise.all([0, 1].map((index) => planShard({ aws }, { index, count: 2 })));
+    expect(plans.map((p) => p.live?.aws?.accounts)).toEqual([['111111111111', '333333333333'], ['222222222222']]);
+    expect(plans[0]!.live?.aws?.assumeRole).toBe('podtrust-reader');
+    const org = await Promise.all([0, 1].map((index) => planShard({ aws: { regions: [], organization: true, assumeRole: 'r' }, gcp: { projects: ['p'] } }, { index, count: 2 })));
+    expect(org.map((p) => p.fleet.covered)).toEqual([['aws:organization'], ['gcp:p']]);
+    expect(org[0]!.live?.aws?.organization).toBe(true);
+    expect(org[1]!.live?.aws).toBeUndefined();
+  });
+});
