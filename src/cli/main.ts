@@ -228,7 +228,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     try {
       const inventory = await collectInventory(scanOptions);
       if (cancellation?.by) inventory.notes.push(cancellationNote(cancellation.by));
-      if (plan) inventory.fleet = { ...plan.fleet, covered: (await import('../fleet/shard-plan.js')).coveredTargets(plan.fleet, new Set(inventory.clusters.map((c) => c.name)), cancellation?.by !== undefined) };
+      if (plan) (await import('../fleet/shard-plan.js')).recordShard(inventory, plan, cancellation?.by !== undefined);
       return inventory;
     } finally {
       restore?.();

@@ -2,7 +2,7 @@
  * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account, GCP
  * projects, Azure subscriptions), and the live options narrowed to one shard's share of them.
  */
-import type { FleetCoverage } from '../model/types.js';
+import type { FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';
 import { shareOf, sortedTargets, type Shard } from './coverage.js';
 
@@ -66,6 +66,18 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   if (live.azure && subscriptions.length > 0) out.azure = { ...live.azure, subscriptions };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
   return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] } };
+}
+
+/**
+ * Records the share in the inventory a shard collected. A shard that no target fell to (more
+ * shards than targets) says so, instead of warning that nothing was analysed.
+ */
+export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: boolean): void {
+  inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, new Set(inventory.clusters.map((c) => c.name)), cancelled) };
+  if (plan.live) return;
+  inventory.notes = inventory.notes.filter((n) => !(n.kind === 'nothing-analysed' && n.file === undefined));
+  const { index, count } = plan.fleet.shard;
+  inventory.notes.push({ kind: 'skipped', level: 'note', message: `shard ${index}/${count}: no target falls to this shard (the fleet has ${plan.fleet.targets.length})` });
 }
 
 /**

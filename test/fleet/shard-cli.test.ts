@@ -15,15 +15,19 @@ import type { Finding } from '../../src/model/types.js';
 const PROJECT = 'acme-shared';
 const gkeIssuer = (name: string): string => `https://container.googleapis.com/v1/projects/${PROJECT}/locations/europe-west1/clusters/${name}`;
 
-/** The same namespace/KSA, bound to one Google service account, in clusters of one workload pool: one identity. */
-function objects(): Record<string, unknown>[] {
+/**
+ * The same namespace/KSA, bound to one Google service account, in clusters of one workload pool:
+ * one identity. billing/invoicer is in gke-dev and gke-prod only, which two different shards read.
+ */
+function objects(cluster: string): Record<string, unknown>[] {
+  const invoicer = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'invoicer', namespace: 'billing', annotations: { 'iam.gke.io/gcp-service-account': `invoicer@${PROJECT}.iam.gserviceaccount.com` } },
+  };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } },
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'invoicer', namespace: 'billing', annotations: { 'iam.gke.io/gcp-service-account': `invoicer@${PROJECT}.iam.gserviceaccount.com` } },
-    },
+    ...(cluster === 'gke-staging' ? [] : [invoicer]),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'billing', annotations: { 'iam.gke.io/gcp-service-account': `billing@${PROJECT}.iam.gserviceaccount.com` } } },
   ];
 }
@@ -34,7 +38,7 @@ let repo: string;
 let kubeconfig: string;
 
 beforeAll(async () => {
-  for (const name of CONTEXTS) servers.push(await startCluster({ objects: objects(), issuer: gkeIssuer(name) }));
+  for (const name of CONTEXTS) servers.push(await startCluster({ objects: objects(name), issuer: gkeIssuer(name) }));
   kubeconfig = writeKubeconfig(CONTEXTS.map((context, i) => ({ context, url: servers[i]!.url })));
   repo = mkdtempSync(join(tmpdir(), 'podtrust-shards-'));
   writeFileSync(join(repo, '.podtrust.yaml'), stringify({ clusters: CONTEXTS.map((name) => ({ paths: [`k8s/${name}/**`], name, provider: 'gcp', project: PROJECT })) }));
@@ -72,17 +76,27 @@ describe('collect --shard and scan --inventory', () => {
     expect(whole.status).toBe(0);
     expect(merged.status).toBe(0);
     expect(findings(merged.stdout)).toEqual(findings(whole.stdout));
-    const collisions = findings(merged.stdout).filter((f) => f.startsWith('gcp-ksa-identity-collision '));
-    // Shard 1 alone read gke-prod: its part of the collision exists only in the union.
-    expect(collisions.some((f) => f.includes('k8s:live:gke-prod:'))).toBe(true);
+    // gke-dev (shard 0) and gke-prod (shard 1) share billing/invoicer: a collision only the union shows.
+    const invoicer = (out: string): string[] => findings(out).filter((f) => f.startsWith('gcp-ksa-identity-collision ') && f.includes('billing/invoicer'));
+    expect(invoicer(merged.stdout)).toHaveLength(1);
 
     // Shard 1 was not given: the report names the cluster it held and the scan is partial.
     const partial = await runCliAsync(['scan', '--inventory', 'shards/shard-0.json', ...report], { cwd: repo });
     expect(partial.status).toBe(2);
+    expect(invoicer(partial.stdout)).toEqual([]);
     expect(partial.stderr).toContain('error: fleet: target k8s:gke-prod is in no inventory (the inventory of shard 1/2 is missing)');
     const body = JSON.parse(partial.stdout) as { summary: { partial: boolean }; notes: { message: string }[] };
     expect(body.summary.partial).toBe(true);
     expect(body.notes.some((n) => n.message.includes('k8s:gke-prod'))).toBe(true);
+  });
+
+  it('writes an inventory for a shard no target falls to, saying so instead of warning that nothing was analysed', async () => {
+    const run = await runCliAsync(['collect', '--kubeconfig', kubeconfig, '--context', 'gke-dev', '--shard', '1/2'], { cwd: repo });
+    expect(run.status).toBe(0);
+    const inventory = JSON.parse(run.stdout) as { notes: { kind: string; level: string; message: string }[]; fleet: { targets: string[]; covered: string[] } };
+    expect(inventory.fleet).toMatchObject({ targets: ['k8s:gke-dev'], covered: [] });
+    expect(inventory.notes).toEqual([{ kind: 'skipped', level: 'note', message: 'shard 1/2: no target falls to this shard (the fleet has 1)' }]);
+    expect(run.stderr).toBe('note: shard 1/2: no target falls to this shard (the fleet has 1)\n');
   });
 
   it('refuses --shard outside collect or without a live source', async () => {
