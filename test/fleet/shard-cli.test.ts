@@ -99,6 +99,20 @@ describe('collect --shard and scan --inventory', () => {
     expect(run.stderr).toBe('note: shard 1/2: no target falls to this shard (the fleet has 1)\n');
   });
 
+  it('names a context a shard could not read in the union', async () => {
+    // A context whose API server is gone: its shard runs, records it as not read, and the union names it.
+    const closed = await startCluster({ objects: [] });
+    await closed.close();
+    const withGone = writeKubeconfig([...CONTEXTS.map((context, i) => ({ context, url: servers[i]!.url })), { context: 'gke-gone', url: closed.url }]);
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-gone-'));
+    const runs = await Promise.all([0, 1].map((i) => runCliAsync(['collect', '--kubeconfig', withGone, '--all-contexts', '--quiet', '--request-timeout', '5', '--shard', `${i}/2`, '--output', join(dir, `shard-${i}.json`)], { cwd: repo })));
+    expect(runs.map((r) => r.status)).toEqual([0, 2]);
+    const merged = await runCliAsync(['scan', '--inventory', dir, ...report], { cwd: repo });
+    expect(merged.status).toBe(2);
+    expect(merged.stderr).toContain('error: fleet: target k8s:gke-gone is in no inventory (shard 1/2 did not read it): its findings are missing');
+    expect(merged.stderr).toContain('error: cluster gke-gone: cannot read');
+  });
+
   it('refuses --shard outside collect or without a live source', async () => {
     const scan = await runCliAsync(['scan', ...live(), '--shard', '0/2'], { cwd: repo });
     expect(scan.status).toBe(2);
