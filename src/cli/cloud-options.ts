@@ -52,7 +52,8 @@ function awsFleet(values: Values): { organization?: boolean; accounts?: string[]
 /** The cloud sources the options ask for; undefined when none (then no cloud SDK is loaded). */
 export function cloudOptionsFrom(values: Values): CloudLiveOptions | undefined {
   const quiet = values.quiet === true;
-  const onSummary = quiet ? undefined : (line: string): void => void process.stderr.write(`podtrust: ${line}\n`);
+  // On a terminal the progress lines end with each source's summary; a line written beside them would break their redraw.
+  const onSummary = quiet || process.stderr.isTTY === true ? undefined : (line: string): void => void process.stderr.write(`podtrust: ${line}\n`);
   const common = { progress: createProgress({ quiet }), ...(onSummary ? { onSummary } : {}) };
   const out: CloudLiveOptions = {};
   const regions = list(values, 'aws-region');
