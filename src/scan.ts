@@ -43,8 +43,8 @@ export interface ScanOptions {
   maxTotalBytes?: number;
   /** Saved inventories to audit alongside (or instead of) the paths. */
   inventories?: Inventory[];
-  /** Live sources read in the same scan (`--kubeconfig`, `--context`, `--all-contexts`). */
-  live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root'> } & CloudLiveOptions;
+  /** Live sources read in the same scan (`--kubeconfig`, `--context`, `--all-contexts`, the clouds), and how many targets at once (`--concurrency`, default 8). */
+  live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root' | 'targetLimit'>; concurrency?: number } & CloudLiveOptions;
   /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
   /** How external tools (helm, bicep) run, if at all. */
@@ -101,20 +101,13 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   const linked = linkCloudNative(collected.resources);
   collected.resources = linked.resources;
   collected.notes.push(...linked.notes);
-  const kubernetes = options.live?.kubernetes;
-  if (kubernetes) {
-    const live = await isolatedSource('live source kubernetes', async () => (await import('./live/kubernetes/collect.js')).collectLiveKubernetes({ ...kubernetes, root: options.root }));
-    mergeResults(collected, live);
-  }
-  if (options.live?.aws || options.live?.azure || options.live?.gcp) {
-    const { collectLiveClouds } = await import('./live/cloud-sources.js');
-    mergeResults(collected, await collectLiveClouds(options.live));
-  }
+  if (options.live) for (const live of await collectLive(options.live, options.root)) mergeResults(collected, live);
   for (const inv of options.inventories ?? []) {
     for (const r of inv.resources) collected.resources.push(r);
     collected.clusters.push(...inv.clusters);
     collected.notes.push(...inv.notes);
   }
+  if (options.inventories?.some((i) => i.fleet)) collected.notes.push(...(await import('./fleet/coverage.js')).fleetGapNotes(options.inventories));
   // The same object read twice (a snapshot given twice, overlapping inputs) is one resource.
   const seen = new Set<string>();
   collected.resources = collected.resources.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
@@ -123,6 +116,18 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   const ledger = buildLedger(inputs, collected.accounts ?? [], collected.notes, collected.resources);
   collected.notes.push(...ledgerNotes(ledger, inputs.named, collected.resources));
   return { version: 1, resources: collected.resources, clusters, notes: collected.notes, inputs: ledger };
+}
+
+/** Every live source side by side, at most `--concurrency` targets at once across them; results in a fixed order. */
+async function collectLive(live: NonNullable<ScanOptions['live']>, root: string): Promise<CollectResult[]> {
+  const { TargetLimit } = await import('./live/target-limit.js');
+  const targetLimit = new TargetLimit(live.concurrency);
+  const kubernetes = live.kubernetes;
+  const clouds = live.aws || live.azure || live.gcp;
+  return Promise.all([
+    kubernetes ? isolatedSource('live source kubernetes', async () => (await import('./live/kubernetes/collect.js')).collectLiveKubernetes({ ...kubernetes, root, targetLimit })) : emptyResult(),
+    clouds ? (await import('./live/cloud-sources.js')).collectLiveClouds(live, targetLimit) : emptyResult(),
+  ]);
 }
 
 /** One order for collected data, whichever way it was collected (sequentially or in workers). */

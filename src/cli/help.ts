@@ -16,6 +16,11 @@ inventory it collected as JSON, for a later "podtrust scan --inventory FILE". No
 ever written. No rules run.
 
   -o, --output FILE        where to write the inventory (default: standard output)
+  --shard INDEX/COUNT      read only shard INDEX (0 to COUNT-1) of the live targets (contexts,
+                           the AWS account, GCP projects, Azure subscriptions): every shard lists
+                           the targets the same way and takes every COUNT-th one; the inventory
+                           records which targets the fleet has and which this shard read
+  --shard-count COUNT      the same, with INDEX from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
 
 The input, live, cloud and limit options of podtrust scan apply; see podtrust scan --help.
 `;
@@ -25,7 +30,9 @@ export const SCAN_HELP = `Usage: podtrust scan [PATH...|-] [options]
 Inputs:
   PATH...                  files and folders (default .); "-" reads one document stream from stdin
                            (helm template ... | podtrust scan -)
-  --inventory FILE         audit a saved inventory (podtrust collect); repeatable
+  --inventory FILE         audit saved inventories (podtrust collect); repeatable: a file, a
+                           folder (its .json files) or a glob (shards/*.json); shards of one
+                           collect --shard are merged and any target none of them read is an error
   --exclude GLOB           skip matching paths found inside scanned folders (relative to --root);
                            repeatable; * ? ** [ab] {a,b}, a name without / matches at any
                            depth, !GLOB brings a path back (the last match decides).
@@ -61,11 +68,17 @@ Live clusters (read-only; see docs/live-kubernetes.md):
   --max-response-size SIZE
                            one API answer (a page of a list) larger than this is abandoned
                            as it arrives, with an error naming the resource type (default 256MB)
+  --concurrency N          live targets (clusters, the AWS account, the Azure and GCP sources)
+                           read at once (default 8, at most 256)
 
 Live clouds (read-only; credentials from each SDK's standard chain):
   --aws                    the AWS account of the current credentials (IAM, and EKS per region)
   --aws-region REGION      EKS/EC2 region to read; repeatable (implies --aws). Endpoints:
                            AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>
+  --aws-organization       every active account of the AWS Organization (organizations:ListAccounts)
+  --aws-account ID         this account; repeatable (instead of --aws-organization)
+  --aws-assume-role NAME   the role assumed in each account but the scanner's own, with the
+                           scanner's own credentials
   --azure-subscription ID  an Azure subscription (DefaultAzureCredential); repeatable
   --azure-endpoint URL     Resource Manager URL (sovereign clouds); authority: AZURE_AUTHORITY_HOST
   --gcp-project ID         a GCP project (Application Default Credentials); repeatable

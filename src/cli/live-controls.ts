@@ -10,6 +10,7 @@ import { parseSize } from './input-limits.js';
 export const LIVE_CONTROL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'request-timeout': { type: 'string' },
   'max-response-size': { type: 'string' },
+  concurrency: { type: 'string' },
 };
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -38,11 +39,23 @@ export function maxResponseBytes(values: Values): number | undefined {
   return bytes;
 }
 
+const MAX_CONCURRENCY = 256;
+
+/** `--concurrency N`: live targets collected at once (default 8). */
+export function targetConcurrency(values: Values): number | undefined {
+  const value = values.concurrency;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_CONCURRENCY) {
+    throw new PodtrustError('usage', `--concurrency takes a number of targets from 1 to ${MAX_CONCURRENCY} (got "${String(value)}")`);
+  }
+  return Number(value);
+}
+
 /** The live options with the signal, the per-call timeout and the per-response cap set on every source asked for. */
-export function withLiveControls(live: Live, controls: { signal: AbortSignal; requestTimeoutSeconds?: number | undefined; maxResponseBytes?: number | undefined }): Live {
+export function withLiveControls(live: Live, controls: { signal: AbortSignal; requestTimeoutSeconds?: number | undefined; maxResponseBytes?: number | undefined; concurrency?: number | undefined }): Live {
   const seconds = controls.requestTimeoutSeconds;
   const ms = seconds !== undefined ? seconds * 1000 : undefined;
-  const out: Live = { ...live };
+  const out: Live = { ...live, ...(controls.concurrency !== undefined ? { concurrency: controls.concurrency } : {}) };
   if (live.kubernetes) {
     out.kubernetes = {
       ...live.kubernetes,

@@ -16,7 +16,8 @@ import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
 import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
-import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
+import { SHARD_OPTIONS, shardFrom } from './shard-options.js';
+import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, targetConcurrency, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkGlob } from '../util/glob.js';
@@ -149,6 +150,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     ...LIMIT_OPTIONS,
     ...TOOL_OPTIONS,
     ...LIVE_CONTROL_OPTIONS,
+    ...SHARD_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(command === 'collect' ? COLLECT_HELP : SCAN_HELP);
@@ -166,10 +168,16 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
   const responseCap = maxResponseBytes(values);
   if (responseCap !== undefined && !kubernetesLive) throw new PodtrustError('usage', '--max-response-size needs a live cluster (--kubeconfig, --context, --all-contexts)');
+  const concurrency = targetConcurrency(values);
+  if (concurrency !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--concurrency needs a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
   // Ctrl-C during a live scan stops the API calls and still writes what was collected.
   const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
-  const live = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap }) : undefined;
-  const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || live ? [] : ['.'];
+  const allLive = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap, concurrency }) : undefined;
+  const shard = shardFrom(values);
+  if (shard && (command !== 'collect' || !allLive)) throw new PodtrustError('usage', '--shard and --shard-count belong to collect with a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
+  const plan = shard && allLive ? await (await import('../fleet/shard-plan.js')).planShard(allLive, shard) : undefined;
+  const live = plan ? plan.live : allLive;
+  const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || allLive ? [] : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new PodtrustError('usage', 'standard input (-) can be given once');
   if (values['only-new'] && values.baseline === undefined) throw new PodtrustError('usage', '--only-new needs --baseline FILE');
 
@@ -196,7 +204,8 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined, maxFileBytes);
   const limits = limitsFrom(values);
   const { loadInventory } = await import('../model/snapshot.js');
-  const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
+  const { inventoryFiles: expandInventories } = await import('../fleet/inventory-files.js');
+  const inventories: Inventory[] = expandInventories(inventoryFiles).map((f) => loadInventory(f, { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
   const scanOptions = {
     paths,
@@ -219,6 +228,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     try {
       const inventory = await collectInventory(scanOptions);
       if (cancellation?.by) inventory.notes.push(cancellationNote(cancellation.by));
+      if (plan) (await import('../fleet/shard-plan.js')).recordShard(inventory, plan, cancellation?.by !== undefined);
       return inventory;
     } finally {
       restore?.();

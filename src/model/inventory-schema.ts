@@ -15,12 +15,30 @@ const position = {
 } as const;
 
 export const inventorySchema = {
-  $id: 'https://podtrust.dev/schemas/inventory-v1.json',
+  $id: 'https://podtrust.dev/schemas/inventory-v2.json',
   type: 'object',
   required: ['version', 'resources', 'clusters', 'notes'],
   additionalProperties: false,
+  // Version 1 (no fleet coverage) is still read; fleet coverage needs version 2.
+  if: { required: ['fleet'] },
+  then: { properties: { version: { const: 2 } } },
   properties: {
-    version: { const: 1 },
+    version: { enum: [1, 2] },
+    fleet: {
+      type: 'object',
+      required: ['shard', 'targets', 'covered'],
+      additionalProperties: false,
+      properties: {
+        shard: {
+          type: 'object',
+          required: ['index', 'count'],
+          additionalProperties: false,
+          properties: { index: { type: 'integer', minimum: 0 }, count: { type: 'integer', minimum: 1 } },
+        },
+        targets: { type: 'array', items: { type: 'string' } },
+        covered: { type: 'array', items: { type: 'string' } },
+      },
+    },
     resources: {
       type: 'array',
       items: {

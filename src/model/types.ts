@@ -209,12 +209,24 @@ export interface ClusterInfo {
 }
 
 export interface Inventory {
-  version: 1;
+  /** 2 when it records fleet coverage (`collect --shard`); 1 otherwise, as every older podtrust wrote. */
+  version: 1 | 2;
   resources: Resource[];
   clusters: ClusterInfo[];
   notes: CoverageNote[];
+  /** The live targets a sharded collection planned and read (see src/fleet/coverage.ts). */
+  fleet?: FleetCoverage;
   /** What became of each input file of this scan (see src/model/ledger.ts). Not saved in snapshots: it describes one scan's inputs. */
   inputs?: InputLedger;
+}
+
+/** A share of a fleet's live targets (`k8s:<context>`, `aws:<account>`, `gcp:<project>`, `azure:<subscription>`). */
+export interface FleetCoverage {
+  shard: { index: number; count: number };
+  /** Every target of the fleet, as each shard lists it before taking its share. */
+  targets: string[];
+  /** The targets this inventory read. */
+  covered: string[];
 }
 
 /** The state an input file ends in: exactly one per file given or found. */

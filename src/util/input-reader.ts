@@ -77,6 +77,39 @@ export class InputReader {
 
   /** A regular file's bytes, or why not. */
   readBytes(path: string, options: ReadOptions = {}): BytesRead {
+    const read = this.readOpened(path, options, (fd, size, max) => readUpTo(fd, size, max));
+    return read.ok ? { ok: true, bytes: read.read } : read;
+  }
+
+  /**
+   * A regular file read piece by piece, each piece handed to `onChunk` and then dropped, under the
+   * same checks and limits as readBytes: for files too large to hold whole.
+   */
+  readChunks(path: string, onChunk: (chunk: Buffer) => void, options: ReadOptions = {}): { ok: true; size: number } | Refusal {
+    // What onChunk throws is the caller's, not a read error: it leaves the read and is thrown again.
+    let thrown: { error: unknown } | undefined;
+    const read = this.readOpened(path, options, (fd, _size, max) => {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      let length = 0;
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) return { length };
+        length += n;
+        if (length > max) return undefined;
+        try {
+          onChunk(Buffer.from(buf.subarray(0, n)));
+        } catch (error) {
+          thrown = { error };
+          return { length };
+        }
+      }
+    });
+    if (thrown) throw thrown.error;
+    return read.ok ? { ok: true, size: read.read.length } : read;
+  }
+
+  /** Opens a regular file under the policy and hands it to `read`, which reads it and returns what it read (undefined over `max`). */
+  private readOpened<T extends { length: number }>(path: string, options: ReadOptions, read: (fd: number, size: number, max: number) => T | undefined): { ok: true; read: T } | Refusal {
     const refuse = (reason: RefusalReason, kind: CoverageNote['kind'], why: string): Refusal => refusal(reason, why, { kind, level: 'error', file: path, line: 1, message: SKIPPED.has(reason) ? `${why}; not read` : why });
     const real = this.realPath(path);
     if (typeof real !== 'string') return refuse(real.reason, 'skipped', real.why);
@@ -110,10 +143,10 @@ export class InputReader {
       const opened = fstatSync(fd);
       if (!opened.isFile()) return refuse('not-regular', 'skipped', `${fileType(opened)}, not a regular file`);
       if (opened.size > max) return tooLarge(formatBytes(opened.size));
-      const bytes = readUpTo(fd, opened.size, max);
-      if (!bytes) return tooLarge(`over ${formatBytes(max)}`);
-      this.bytes += bytes.length;
-      return { ok: true, bytes };
+      const got = read(fd, opened.size, max);
+      if (!got) return tooLarge(`over ${formatBytes(max)}`);
+      this.bytes += got.length;
+      return { ok: true, read: got };
     } catch (e) {
       return refuse('unreadable', 'parse-error', `cannot read: ${errorCode(e)}`);
     } finally {
@@ -179,12 +212,20 @@ export function readNamedFile(path: string, maxBytes: number): BytesRead {
   return new InputReader({ allowed: [], maxFileBytes: maxBytes, maxTotalBytes: maxBytes }).readBytes(path, { named: true, maxBytes, limitFlag: '--max-total-size' });
 }
 
+/** A named file, as readNamedFile reads it, handed over piece by piece. */
+export function readNamedFileChunks(path: string, maxBytes: number, onChunk: (chunk: Buffer) => void): { ok: true; size: number } | Refusal {
+  return new InputReader({ allowed: [], maxFileBytes: maxBytes, maxTotalBytes: maxBytes }).readChunks(path, onChunk, { named: true, maxBytes, limitFlag: '--max-total-size' });
+}
+
 /** Refusals of what is not read at all (the others say so themselves: "cannot read", "over the limit"). */
 const SKIPPED = new Set<RefusalReason>(['bad-link', 'outside', 'not-regular']);
 
 function refusal(reason: RefusalReason, why: string, note: CoverageNote): Refusal {
   return { ok: false, reason, why, note };
 }
+
+/** What readChunks reads at a time. */
+const CHUNK_BYTES = 1024 * 1024;
 
 /** Up to `max` bytes of the open file (it may have grown since `fstat`); undefined when there are more. */
 function readUpTo(fd: number, expected: number, max: number): Buffer | undefined {

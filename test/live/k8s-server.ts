@@ -77,6 +77,10 @@ export interface ClusterSpec {
    * 64 KiB chunks (no Content-Length) as fast as the client reads them.
    */
   oversized?: Record<string, number>;
+  /** Every answer waits this long, as a remote API server's round trip does. */
+  latencyMs?: number;
+  /** A counter shared by several servers: each request records when it arrived and was answered, in one order across them. */
+  events?: { next: number };
 }
 
 /** How far the server got with an oversized answer before the client stopped reading. */
@@ -92,6 +96,9 @@ export interface RecordedRequest {
   query: URLSearchParams;
   accept: string;
   status: number;
+  /** With `events`: the shared counter's value when the request arrived and when it was answered. */
+  received?: number;
+  answered?: number;
 }
 
 export interface LoopbackCluster {
@@ -188,10 +195,16 @@ export async function startCluster(spec: ClusterSpec): Promise<LoopbackCluster> 
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const received = spec.events ? spec.events.next++ : undefined;
+    if (spec.latencyMs) setTimeout(() => answer(req, res, received), spec.latencyMs);
+    else answer(req, res, received);
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, received: number | undefined): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const accept = String(req.headers.accept ?? '');
     const send = (code: number, body: Obj, headers: Record<string, string> = {}): void => {
-      requests.push({ path: url.pathname, query: url.searchParams, accept, status: code });
+      requests.push({ path: url.pathname, query: url.searchParams, accept, status: code, ...(spec.events ? { received, answered: spec.events.next++ } : {}) });
       const contentType = body.kind === 'PartialObjectMetadataList' ? 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' : 'application/json';
       res.writeHead(code, { 'Content-Type': contentType, 'Audit-Id': `audit-${requests.length}`, ...headers });
       res.end(JSON.stringify(body));

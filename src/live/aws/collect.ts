@@ -5,7 +5,9 @@
  * overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) are the SDK's own.
  */
 import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
-import type { CollectResult } from '../../collectors/types.js';
+import { emptyResult, mergeResults, type CollectResult } from '../../collectors/types.js';
+import { TargetLimit } from '../target-limit.js';
+import { assumeRole, organizationAccounts, partitionOf, type AccountCredentials } from './organization.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote, plain } from '../cloud.js';
@@ -24,6 +26,14 @@ export interface AwsLiveOptions {
   requestTimeoutMs?: number;
   /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
   signal?: AbortSignal;
+  /** Every active account of the organization (`--aws-organization`). */
+  organization?: boolean;
+  /** These accounts (`--aws-account`), the scanner's own one included or not. */
+  accounts?: string[];
+  /** The role assumed in every account but the scanner's own (`--aws-assume-role NAME`). */
+  assumeRole?: string;
+  /** Accounts read at once, shared with the scan's other live targets (`--concurrency`). */
+  targetLimit?: TargetLimit;
 }
 
 export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 30_000;
@@ -70,56 +80,114 @@ function recordCalls(client: Client, service: string, calls: ApiCallLog): void {
   );
 }
 
-function clientConfig(options: AwsLiveOptions, region: string | undefined): Record<string, unknown> {
+function clientConfig(options: AwsLiveOptions, region: string | undefined, credentials?: AccountCredentials): Record<string, unknown> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS;
   return {
     ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 6,
     requestHandler: { requestTimeout, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeout, 10_000) },
   };
 }
 
+async function loadSdk(organization: boolean) {
+  const [iam, sts, eks, ec2, organizations] = await Promise.all([
+    import('@aws-sdk/client-iam'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-eks'),
+    import('@aws-sdk/client-ec2'),
+    organization ? import('@aws-sdk/client-organizations') : undefined,
+  ]);
+  return { iam, sts, eks, ec2, organizations };
+}
+
+type AwsSdk = Awaited<ReturnType<typeof loadSdk>>;
+
 export async function collectLiveAws(options: AwsLiveOptions): Promise<CollectResult> {
-  const started = Date.now();
-  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const result = emptyResult();
   const calls = options.calls ?? new ApiCallLog();
-  const before = calls.count('aws');
-  let sdk;
+  let sdk: AwsSdk;
   try {
-    const [iam, sts, eks, ec2] = await Promise.all([import('@aws-sdk/client-iam'), import('@aws-sdk/client-sts'), import('@aws-sdk/client-eks'), import('@aws-sdk/client-ec2')]);
-    sdk = { iam, sts, eks, ec2 };
+    sdk = await loadSdk(options.organization === true);
   } catch (e) {
     result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot load the AWS SDK: ${errorText(e)}` });
     return result;
   }
-  const firstRegion = options.regions[0];
-  const sts = new sdk.sts.STSClient(clientConfig(options, firstRegion ?? 'us-east-1'));
+  const region = options.regions[0] ?? 'us-east-1';
+  const sts = new sdk.sts.STSClient(clientConfig(options, region));
   recordCalls(sts as unknown as Client, 'sts', calls);
-  let account: string;
+  const abort = options.signal ? { abortSignal: options.signal } : {};
+  let own: string;
+  let callerArn: string | undefined;
   try {
-    const who = await sts.send(new sdk.sts.GetCallerIdentityCommand({}), options.signal ? { abortSignal: options.signal } : {});
-    account = who.Account ?? 'unknown';
+    const who = await sts.send(new sdk.sts.GetCallerIdentityCommand({}), abort);
+    own = who.Account ?? 'unknown';
+    callerArn = who.Arn;
   } catch (e) {
     const why = isCancelled(options.signal) ? 'cancelled' : errorText(e);
     result.notes.push({ kind: 'skipped', level: 'error', message: `aws: cannot authenticate (sts:GetCallerIdentity): ${why}` });
     return result;
   }
+  let accounts = [own];
+  if (options.organization && sdk.organizations) {
+    const organizations = new sdk.organizations.OrganizationsClient(clientConfig(options, 'us-east-1'));
+    recordCalls(organizations as unknown as Client, 'organizations', calls);
+    const found = await organizationAccounts(sdk.organizations, organizations, own, options.signal);
+    for (const n of found.notes) result.notes.push(n);
+    accounts = found.accounts;
+  } else if (options.accounts && options.accounts.length > 0) {
+    accounts = [...new Set(options.accounts)].sort();
+  }
+  const limit = options.targetLimit ?? new TargetLimit();
+  const partition = partitionOf(callerArn);
+  // Accounts are read side by side, each into its own lists, and joined in the order of their ids.
+  const parts = await Promise.all(
+    accounts.map((account) =>
+      limit.run(async () => {
+        if (account === own) return collectAccount(sdk, options, calls, own);
+        const part = emptyResult();
+        if (!options.assumeRole) {
+          part.notes.push({ kind: 'skipped', level: 'error', message: `aws account ${account}: not read: it is not the scanner's own account (${own}) and no --aws-assume-role names the role to assume there` });
+          return part;
+        }
+        const assumed = await assumeRole(sdk.sts, sts, partition, account, options.assumeRole, options.signal);
+        if ('error' in assumed) {
+          part.notes.push({ kind: 'skipped', level: 'error', message: `aws account ${account}: ${assumed.error}; not read` });
+          return part;
+        }
+        return collectAccount(sdk, options, calls, account, assumed.credentials);
+      }),
+    ),
+  );
+  for (const part of parts) mergeResults(result, part);
+  return result;
+}
+
+/** One account: IAM, then EKS and EC2 per region, with the scanner's own credentials or those of the role assumed there. */
+async function collectAccount(sdk: AwsSdk, options: AwsLiveOptions, calls: ApiCallLog, account: string, credentials?: AccountCredentials): Promise<CollectResult> {
+  const started = Date.now();
+  const result = emptyResult();
+  let callCount = 0;
+  const counted = (client: unknown, service: string): void => {
+    recordCalls(client as Client, service, calls);
+    (client as Client).middlewareStack.add((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => (callCount++, next(args)), { step: 'initialize', name: 'podtrustAccountCallCount' });
+  };
   const run: Run = { options, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, account, progress: options.progress ?? SILENT_PROGRESS, abort: options.signal ? { abortSignal: options.signal } : {}, cancelNoted: false };
-  const iam = new sdk.iam.IAMClient(clientConfig(options, 'us-east-1'));
-  recordCalls(iam as unknown as Client, 'iam', calls);
+  const iam = new sdk.iam.IAMClient(clientConfig(options, 'us-east-1', credentials));
+  counted(iam, 'iam');
   await collectAuthorizationDetails(run, iam, sdk.iam);
   if (!stopped(run)) await collectOidcProviders(run, iam, sdk.iam);
   const regions = options.regions.length > 0 ? options.regions : [undefined];
   for (const region of regions) {
     if (stopped(run)) break;
-    const eks = new sdk.eks.EKSClient(clientConfig(options, region));
-    const ec2 = new sdk.ec2.EC2Client(clientConfig(options, region));
-    recordCalls(eks as unknown as Client, 'eks', calls);
-    recordCalls(ec2 as unknown as Client, 'ec2', calls);
+    const eks = new sdk.eks.EKSClient(clientConfig(options, region, credentials));
+    const ec2 = new sdk.ec2.EC2Client(clientConfig(options, region, credentials));
+    counted(eks, 'eks');
+    counted(ec2, 'ec2');
     await collectEks(run, region ?? (await eks.config.region()), eks, sdk.eks, ec2, sdk.ec2);
   }
-  const summary = collectionSummary(`aws account ${account}`, result.resources, calls.count('aws') - before, Date.now() - started);
+  const summary = collectionSummary(`aws account ${account}`, result.resources, callCount, Date.now() - started);
   run.progress.done(`aws ${account}`, summary);
   options.onSummary?.(summary);
   return result;

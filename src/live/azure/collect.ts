@@ -7,7 +7,8 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { ClusterInfo, CoverageNote, JsonObject, JsonValue, Resource } from '../../model/types.js';
-import type { CollectResult } from '../../collectors/types.js';
+import { emptyResult, mergeResults, type CollectResult } from '../../collectors/types.js';
+import { TargetLimit } from '../target-limit.js';
 import { aksClusterInfo } from '../../collectors/azure/cluster.js';
 import { parseScope } from '../../iam/azure-scope.js';
 import { safeSegment } from '../locations.js';
@@ -33,6 +34,8 @@ export interface AzureLiveOptions {
   maxRetries?: number;
   /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
   signal?: AbortSignal;
+  /** Subscriptions read at once, shared with the scan's other live targets (`--concurrency`). */
+  targetLimit?: TargetLimit;
 }
 
 export const DEFAULT_AZURE_REQUEST_TIMEOUT_MS = 30_000;
@@ -59,6 +62,8 @@ type ListOptions = { onResponse: (raw: RawResponse) => void; abortSignal?: Abort
 interface Run {
   subscription: string;
   calls: ApiCallLog;
+  /** Calls made for this subscription (the log is shared by subscriptions read side by side). */
+  callCount: number;
   notes: CoverageNote[];
   resources: Resource[];
   clusters: ClusterInfo[];
@@ -90,6 +95,7 @@ async function listRaw(run: Run, operation: string, start: (options: ListOptions
     requestOptions: { timeout: run.requestTimeoutMs },
     onResponse(raw) {
       run.calls.record('azure', operation);
+      run.callCount++;
       // The wire JSON, not the SDK model (which flattens `properties` and renames fields).
       let body: unknown;
       try {
@@ -143,78 +149,89 @@ function dropClusterSecrets(cluster: JsonObject): void {
   if (isObject(properties.linuxProfile)) delete properties.linuxProfile.ssh;
 }
 
+async function loadSdk(options: AzureLiveOptions) {
+  const [msi, authz, aks] = await Promise.all([import('@azure/arm-msi'), import('@azure/arm-authorization'), import('@azure/arm-containerservice')]);
+  const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
+  return { msi, authz, aks, credential };
+}
+
+type AzureSdk = Awaited<ReturnType<typeof loadSdk>>;
+
 export async function collectLiveAzure(options: AzureLiveOptions): Promise<CollectResult> {
-  const started = Date.now();
-  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const result = emptyResult();
   const calls = options.calls ?? new ApiCallLog();
-  let sdk;
+  let sdk: AzureSdk;
   try {
-    const [msi, authz, aks] = await Promise.all([import('@azure/arm-msi'), import('@azure/arm-authorization'), import('@azure/arm-containerservice')]);
-    const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
-    sdk = { msi, authz, aks, credential };
+    sdk = await loadSdk(options);
   } catch (e) {
     result.notes.push({ kind: 'skipped', level: 'error', message: `azure: cannot load the Azure SDK or credential: ${errorText(e)}` });
     return result;
   }
+  const limit = options.targetLimit ?? new TargetLimit();
+  // Subscriptions are read side by side, each into its own lists, and joined in the order given.
+  const parts = await Promise.all(options.subscriptions.map((subscription) => limit.run(() => collectSubscription(subscription, sdk, options, calls))));
+  for (const part of parts) mergeResults(result, part);
+  return result;
+}
+
+async function collectSubscription(subscription: string, sdk: AzureSdk, options: AzureLiveOptions, calls: ApiCallLog): Promise<CollectResult> {
   const endpoint = options.endpoint?.replace(/\/+$/, '');
   const clientOptions = {
     ...(endpoint ? { endpoint, credentialScopes: [`${endpoint}/.default`] } : {}),
     ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
     ...(options.maxRetries !== undefined ? { retryOptions: { maxRetries: options.maxRetries } } : {}),
   };
-  for (const subscription of options.subscriptions) {
-    const before = calls.count('azure');
-    const count = result.resources.length;
-    const run: Run = { subscription, calls, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
-    const msi = new sdk.msi.ManagedServiceIdentityClient(sdk.credential, subscription, clientOptions);
-    const authz = new sdk.authz.AuthorizationManagementClient(sdk.credential, subscription, clientOptions);
-    const aks = new sdk.aks.ContainerServiceClient(sdk.credential, subscription, clientOptions);
-    await attempt(run, 'user-assigned managed identities', async () => {
-      const identities = await listRaw(run, AZURE_OPERATIONS.identities, (o) => msi.userAssignedIdentities.listBySubscription(o));
-      for (const identity of identities) {
-        const r = armResource('azure.msi.UserAssignedIdentity', identity);
-        if (!r) continue;
-        run.resources.push(r);
-        const id = String(identity.id);
-        const rg = resourceGroupOf(id);
-        if (rg === undefined) continue;
-        await attempt(run, `federated identity credentials of ${r.name}`, async () => {
-          const credentials = await listRaw(run, AZURE_OPERATIONS.credentials, (o) => msi.federatedIdentityCredentials.list(rg, r.name, o));
-          for (const c of credentials) {
-            const fic = armResource('azure.msi.FederatedIdentityCredential', c, { identityId: id, parentType: 'userAssignedIdentity' });
-            if (fic) run.resources.push(fic);
-          }
-        });
-        run.progress.update(`azure ${subscription}`, 'identities', run.resources.length - count);
-      }
-    });
-    await attempt(run, 'role assignments', async () => {
-      for (const a of await listRaw(run, AZURE_OPERATIONS.roleAssignments, (o) => authz.roleAssignments.listForSubscription(o))) {
-        const scope = isObject(a.properties) ? a.properties.scope : undefined;
-        const info = typeof scope === 'string' ? parseScope(scope) : undefined;
-        const r = armResource('azure.authorization.RoleAssignment', a, info ? { scopeInfo: info as unknown as JsonValue } : {});
-        if (r) run.resources.push(r);
-      }
-    });
-    await attempt(run, 'custom role definitions', async () => {
-      const list = await listRaw(run, AZURE_OPERATIONS.roleDefinitions, (o) => authz.roleDefinitions.list(`subscriptions/${subscription}`, { ...o, filter: "type eq 'CustomRole'" }));
-      for (const d of list) {
-        const r = armResource('azure.authorization.RoleDefinition', d);
-        if (r) run.resources.push(r);
-      }
-    });
-    await attempt(run, 'AKS clusters', async () => {
-      for (const c of await listRaw(run, AZURE_OPERATIONS.clusters, (o) => aks.managedClusters.list(o))) {
-        dropClusterSecrets(c);
-        const r = armResource('azure.aks.ManagedCluster', c);
-        if (!r) continue;
-        run.resources.push(r);
-        run.clusters.push({ ...aksClusterInfo(r), account: subscription });
-      }
-    });
-    const summary = collectionSummary(`azure subscription ${subscription}`, result.resources.slice(count), calls.count('azure') - before, Date.now() - started);
-    run.progress.done(`azure ${subscription}`, summary);
-    options.onSummary?.(summary);
-  }
+  const started = Date.now();
+  const result = emptyResult();
+  const run: Run = { subscription, calls, callCount: 0, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
+  const msi = new sdk.msi.ManagedServiceIdentityClient(sdk.credential, subscription, clientOptions);
+  const authz = new sdk.authz.AuthorizationManagementClient(sdk.credential, subscription, clientOptions);
+  const aks = new sdk.aks.ContainerServiceClient(sdk.credential, subscription, clientOptions);
+  await attempt(run, 'user-assigned managed identities', async () => {
+    const identities = await listRaw(run, AZURE_OPERATIONS.identities, (o) => msi.userAssignedIdentities.listBySubscription(o));
+    for (const identity of identities) {
+      const r = armResource('azure.msi.UserAssignedIdentity', identity);
+      if (!r) continue;
+      run.resources.push(r);
+      const id = String(identity.id);
+      const rg = resourceGroupOf(id);
+      if (rg === undefined) continue;
+      await attempt(run, `federated identity credentials of ${r.name}`, async () => {
+        const credentials = await listRaw(run, AZURE_OPERATIONS.credentials, (o) => msi.federatedIdentityCredentials.list(rg, r.name, o));
+        for (const c of credentials) {
+          const fic = armResource('azure.msi.FederatedIdentityCredential', c, { identityId: id, parentType: 'userAssignedIdentity' });
+          if (fic) run.resources.push(fic);
+        }
+      });
+      run.progress.update(`azure ${subscription}`, 'identities', run.resources.length);
+    }
+  });
+  await attempt(run, 'role assignments', async () => {
+    for (const a of await listRaw(run, AZURE_OPERATIONS.roleAssignments, (o) => authz.roleAssignments.listForSubscription(o))) {
+      const scope = isObject(a.properties) ? a.properties.scope : undefined;
+      const info = typeof scope === 'string' ? parseScope(scope) : undefined;
+      const r = armResource('azure.authorization.RoleAssignment', a, info ? { scopeInfo: info as unknown as JsonValue } : {});
+      if (r) run.resources.push(r);
+    }
+  });
+  await attempt(run, 'custom role definitions', async () => {
+    const list = await listRaw(run, AZURE_OPERATIONS.roleDefinitions, (o) => authz.roleDefinitions.list(`subscriptions/${subscription}`, { ...o, filter: "type eq 'CustomRole'" }));
+    for (const d of list) {
+      const r = armResource('azure.authorization.RoleDefinition', d);
+      if (r) run.resources.push(r);
+    }
+  });
+  await attempt(run, 'AKS clusters', async () => {
+    for (const c of await listRaw(run, AZURE_OPERATIONS.clusters, (o) => aks.managedClusters.list(o))) {
+      dropClusterSecrets(c);
+      const r = armResource('azure.aks.ManagedCluster', c);
+      if (!r) continue;
+      run.resources.push(r);
+      run.clusters.push({ ...aksClusterInfo(r), account: subscription });
+    }
+  });
+  const summary = collectionSummary(`azure subscription ${subscription}`, result.resources, run.callCount, Date.now() - started);
+  run.progress.done(`azure ${subscription}`, summary);
+  options.onSummary?.(summary);
   return result;
 }

@@ -6,7 +6,8 @@
  * `--gcp-endpoint`. 429 and 5xx answers are retried with backoff honouring `Retry-After`.
  */
 import type { ClusterInfo, CoverageNote, JsonObject, JsonValue, Resource } from '../../model/types.js';
-import type { CollectResult } from '../../collectors/types.js';
+import { emptyResult, mergeResults, type CollectResult } from '../../collectors/types.js';
+import { TargetLimit } from '../target-limit.js';
 import { gkeClusterInfo } from '../../collectors/gcp/normalize.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
@@ -26,6 +27,8 @@ export interface GcpLiveOptions {
   requestTimeoutMs?: number;
   /** The scan's cancellation (SIGINT/SIGTERM): stops the calls in flight; what was read is kept. */
   signal?: AbortSignal;
+  /** Projects read at once, shared with the scan's other live targets (`--concurrency`). */
+  targetLimit?: TargetLimit;
 }
 
 export const DEFAULT_GCP_REQUEST_TIMEOUT_MS = 30_000;
@@ -49,6 +52,8 @@ const MAX_PAGES = 100_000;
 interface Run {
   project: string;
   calls: ApiCallLog;
+  /** Calls made for this project (the log is shared by projects read side by side). */
+  callCount: number;
   retry: RetryOptions;
   notes: CoverageNote[];
   resources: Resource[];
@@ -71,6 +76,7 @@ function statusOf(e: unknown): number | undefined {
 async function call<T>(run: Run, operation: string, request: (options: CallOptions) => Promise<{ data: T }>): Promise<T> {
   return withRetry(async () => {
     run.calls.record('gcp', operation);
+    run.callCount++;
     try {
       return (await request(run.callOptions)).data;
     } catch (e) {
@@ -123,73 +129,84 @@ function addBindings(run: Run, policy: unknown, target: { type: string; name: st
   }
 }
 
+async function loadApis(options: GcpLiveOptions) {
+  const [iamPkg, crmPkg, containerPkg] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager'), import('@googleapis/container')]);
+  const auth = new iamPkg.auth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  const common = { auth, retry: false, ...(options.endpoint ? { rootUrl: options.endpoint.replace(/\/*$/, '/') } : {}) };
+  return {
+    iam: iamPkg.iam({ version: 'v1', ...common }),
+    crm: crmPkg.cloudresourcemanager({ version: 'v1', ...common }),
+    container: containerPkg.container({ version: 'v1', ...common }),
+  };
+}
+
+type GoogleApis = Awaited<ReturnType<typeof loadApis>>;
+
 export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectResult> {
-  const started = Date.now();
-  const result: CollectResult = { resources: [], clusters: [], notes: [] };
+  const result = emptyResult();
   const calls = options.calls ?? new ApiCallLog();
-  let apis;
+  let apis: GoogleApis;
   try {
-    const [iamPkg, crmPkg, containerPkg] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager'), import('@googleapis/container')]);
-    const auth = new iamPkg.auth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
-    const common = { auth, retry: false, ...(options.endpoint ? { rootUrl: options.endpoint.replace(/\/*$/, '/') } : {}) };
-    apis = {
-      iam: iamPkg.iam({ version: 'v1', ...common }),
-      crm: crmPkg.cloudresourcemanager({ version: 'v1', ...common }),
-      container: containerPkg.container({ version: 'v1', ...common }),
-    };
+    apis = await loadApis(options);
   } catch (e) {
     result.notes.push({ kind: 'skipped', level: 'error', message: `gcp: cannot load the Google API clients: ${errorText(e)}` });
     return result;
   }
-  for (const project of options.projects) {
-    const before = calls.count('gcp');
-    const count = result.resources.length;
-    const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
-    const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
-    const run: Run = { project, calls, retry, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, callOptions };
-    await attempt(run, `the IAM policy of project ${project}`, async () => {
-      const policy = await call(run, GCP_OPERATIONS.projectPolicy, (o) => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }, o));
-      addBindings(run, policy, { type: 'project', name: project }, `projects/${project}`, (key) => gcpPath(project, 'iam', 'project-policy', key));
-    });
-    await attempt(run, 'service accounts', async () => {
-      let pageToken: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await call(run, GCP_OPERATIONS.serviceAccounts, (o) => apis.iam.projects.serviceAccounts.list({ name: `projects/${project}`, pageSize: 100, ...(pageToken ? { pageToken } : {}) }, o));
-        for (const sa of out.accounts ?? []) {
-          const body = plain(sa);
-          const email = typeof body.email === 'string' ? body.email : undefined;
-          if (!email) continue;
-          const name = typeof body.name === 'string' ? body.name : `projects/${project}/serviceAccounts/${email}`;
-          delete body.etag;
-          run.resources.push(liveResource({ id: `gcp:serviceAccount:${email}`, type: 'gcp.iam.ServiceAccount', name: email, file: gcpPath(project, 'iam', 'serviceAccounts', email), logicalLocation: name, body }));
-          await attempt(run, `the IAM policy of service account ${email}`, async () => {
-            const policy = await call(run, GCP_OPERATIONS.serviceAccountPolicy, (o) => apis.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, o));
-            addBindings(run, policy, { type: 'serviceAccount', name: email }, name, (key) => gcpPath(project, 'iam', 'serviceAccounts', email, 'policy', key));
-          });
-        }
-        run.progress.update(`gcp ${project}`, 'service accounts', run.resources.filter((r) => r.type === 'gcp.iam.ServiceAccount').length);
-        pageToken = out.nextPageToken ?? undefined;
-        if (!pageToken) break;
+  const limit = options.targetLimit ?? new TargetLimit();
+  // Projects are read side by side, each into its own lists, and joined in the order given.
+  const parts = await Promise.all(options.projects.map((project) => limit.run(() => collectProject(project, apis, options, calls))));
+  for (const part of parts) mergeResults(result, part);
+  return result;
+}
+
+async function collectProject(project: string, apis: GoogleApis, options: GcpLiveOptions, calls: ApiCallLog): Promise<CollectResult> {
+  const started = Date.now();
+  const result = emptyResult();
+  const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
+  const run: Run = { project, calls, callCount: 0, retry, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, callOptions };
+  await attempt(run, `the IAM policy of project ${project}`, async () => {
+    const policy = await call(run, GCP_OPERATIONS.projectPolicy, (o) => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }, o));
+    addBindings(run, policy, { type: 'project', name: project }, `projects/${project}`, (key) => gcpPath(project, 'iam', 'project-policy', key));
+  });
+  await attempt(run, 'service accounts', async () => {
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const out = await call(run, GCP_OPERATIONS.serviceAccounts, (o) => apis.iam.projects.serviceAccounts.list({ name: `projects/${project}`, pageSize: 100, ...(pageToken ? { pageToken } : {}) }, o));
+      for (const sa of out.accounts ?? []) {
+        const body = plain(sa);
+        const email = typeof body.email === 'string' ? body.email : undefined;
+        if (!email) continue;
+        const name = typeof body.name === 'string' ? body.name : `projects/${project}/serviceAccounts/${email}`;
+        delete body.etag;
+        run.resources.push(liveResource({ id: `gcp:serviceAccount:${email}`, type: 'gcp.iam.ServiceAccount', name: email, file: gcpPath(project, 'iam', 'serviceAccounts', email), logicalLocation: name, body }));
+        await attempt(run, `the IAM policy of service account ${email}`, async () => {
+          const policy = await call(run, GCP_OPERATIONS.serviceAccountPolicy, (o) => apis.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, o));
+          addBindings(run, policy, { type: 'serviceAccount', name: email }, name, (key) => gcpPath(project, 'iam', 'serviceAccounts', email, 'policy', key));
+        });
       }
-    });
-    await attempt(run, 'GKE clusters', async () => {
-      const out = await call(run, GCP_OPERATIONS.clusters, (o) => apis.container.projects.locations.clusters.list({ parent: `projects/${project}/locations/-` }, o));
-      for (const c of out.clusters ?? []) {
-        const body = plain(c);
-        delete body.masterAuth;
-        body.project = project;
-        const name = String(body.name ?? '');
-        const location = String(body.location ?? body.zone ?? '-');
-        const fullName = `projects/${project}/locations/${location}/clusters/${name}`;
-        const r = liveResource({ id: `gcp:${fullName}`, type: 'gcp.container.Cluster', name, file: gcpPath(project, 'container', location, 'clusters', name), logicalLocation: fullName, body });
-        run.resources.push(r);
-        run.clusters.push(gkeClusterInfo(r));
-      }
-      for (const missing of out.missingZones ?? []) run.notes.push({ kind: 'skipped', level: 'warning', message: `gcp project ${project}: GKE did not answer for zone ${missing}: clusters there are missing` });
-    });
-    const summary = collectionSummary(`gcp project ${project}`, result.resources.slice(count), calls.count('gcp') - before, Date.now() - started);
-    run.progress.done(`gcp ${project}`, summary);
-    options.onSummary?.(summary);
-  }
+      run.progress.update(`gcp ${project}`, 'service accounts', run.resources.filter((r) => r.type === 'gcp.iam.ServiceAccount').length);
+      pageToken = out.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+  });
+  await attempt(run, 'GKE clusters', async () => {
+    const out = await call(run, GCP_OPERATIONS.clusters, (o) => apis.container.projects.locations.clusters.list({ parent: `projects/${project}/locations/-` }, o));
+    for (const c of out.clusters ?? []) {
+      const body = plain(c);
+      delete body.masterAuth;
+      body.project = project;
+      const name = String(body.name ?? '');
+      const location = String(body.location ?? body.zone ?? '-');
+      const fullName = `projects/${project}/locations/${location}/clusters/${name}`;
+      const r = liveResource({ id: `gcp:${fullName}`, type: 'gcp.container.Cluster', name, file: gcpPath(project, 'container', location, 'clusters', name), logicalLocation: fullName, body });
+      run.resources.push(r);
+      run.clusters.push(gkeClusterInfo(r));
+    }
+    for (const missing of out.missingZones ?? []) run.notes.push({ kind: 'skipped', level: 'warning', message: `gcp project ${project}: GKE did not answer for zone ${missing}: clusters there are missing` });
+  });
+  const summary = collectionSummary(`gcp project ${project}`, result.resources, run.callCount, Date.now() - started);
+  run.progress.done(`gcp ${project}`, summary);
+  options.onSummary?.(summary);
   return result;
 }

@@ -12,6 +12,7 @@ import { redactBody } from '../../credentials/redact.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';
 import { isCancelled } from '../cancel.js';
 import { mapLimit } from '../concurrency.js';
+import { TargetLimit } from '../target-limit.js';
 import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, ResponseTooLarge, withRetry, type RetryOptions } from '../retry.js';
@@ -37,6 +38,8 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   signal?: AbortSignal;
   /** Lists in flight per cluster. */
   concurrency?: number;
+  /** Clusters read at once, shared with the scan's other live sources (`--concurrency`; default 8). */
+  targetLimit?: TargetLimit;
   retry?: Partial<RetryOptions>;
   progress?: Progress;
   /** Writes each object's YAML to `<objectsDir>/k8s/<context>/...` (the paths findings point at). */
@@ -103,37 +106,46 @@ export async function collectLiveKubernetes(options: KubernetesLiveOptions): Pro
   const timer = options.timeoutSeconds !== undefined ? setTimeout(() => deadline.abort(new Error('timed out')), options.timeoutSeconds * 1000) : undefined;
   timer?.unref();
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const limit = options.targetLimit ?? new TargetLimit();
   try {
-    for (const target of resolved.targets) {
-      if (isCancelled(signal)) {
-        result.notes.push({ kind: 'skipped', level: 'error', message: `cluster ${target.context}: cancelled before it was read` });
-        continue;
-      }
-      const run: ClusterRun = {
-        target,
-        options,
-        retry: { ...DEFAULT_RETRY, ...options.retry, signal },
-        requestTimeoutMs: (options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
-        signal,
-        progress: options.progress ?? SILENT_PROGRESS,
-        notes: result.notes,
-        resources: result.resources,
-        objectsDirFailed: false,
-      };
-      // One cluster that fails unexpectedly is named in a note, and what was read of it left out: the other clusters still count.
-      const before = result.resources.length;
-      try {
-        const cluster = await collectCluster(run);
-        if (cluster) result.clusters.push(cluster);
-      } catch (e) {
-        result.resources.length = before;
-        result.notes.push(internalErrorNote(errorSummary(e), undefined, undefined, `cluster ${target.context}; what was read of it is left out`));
-      }
+    // Clusters are read side by side, each into its own lists, and joined in the kubeconfig's order.
+    const clusters = await Promise.all(resolved.targets.map((target) => limit.run(() => collectTarget(target, options, signal))));
+    for (const c of clusters) {
+      for (const r of c.resources) result.resources.push(r);
+      for (const n of c.notes) result.notes.push(n);
+      if (c.cluster) result.clusters.push(c.cluster);
     }
   } finally {
     if (timer) clearTimeout(timer);
   }
   return result;
+}
+
+async function collectTarget(target: KubeTarget, options: KubernetesLiveOptions, signal: AbortSignal): Promise<{ cluster?: ClusterInfo; resources: Resource[]; notes: CoverageNote[] }> {
+  const notes: CoverageNote[] = [];
+  if (isCancelled(signal)) {
+    notes.push({ kind: 'skipped', level: 'error', message: `cluster ${target.context}: cancelled before it was read` });
+    return { resources: [], notes };
+  }
+  const run: ClusterRun = {
+    target,
+    options,
+    retry: { ...DEFAULT_RETRY, ...options.retry, signal },
+    requestTimeoutMs: (options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+    signal,
+    progress: options.progress ?? SILENT_PROGRESS,
+    notes,
+    resources: [],
+    objectsDirFailed: false,
+  };
+  // One cluster that fails unexpectedly is named in a note, and what was read of it left out: the other clusters still count.
+  try {
+    const cluster = await collectCluster(run);
+    return { ...(cluster ? { cluster } : {}), resources: run.resources, notes };
+  } catch (e) {
+    notes.push(internalErrorNote(errorSummary(e), undefined, undefined, `cluster ${target.context}; what was read of it is left out`));
+    return { resources: [], notes };
+  }
 }
 
 async function get(run: ClusterRun, path: string): Promise<unknown> {
