@@ -52,6 +52,8 @@ export interface IdentityLink {
   /** Inventory id of the cloud identity when it is in the scan. */
   identityResourceId?: string;
   identityName?: string;
-  /** What the identity can do: the policies it carries (names only). */
+  /** What the identity can do, most powerful first: admin-equivalent and broad AWS grants, then policies by name; the roles a Google service account or an Azure managed identity holds and where. */
   permissions?: string[];
+  /** The AWS account, GCP project or Azure subscription the identity lives in, when the scan tells (`AWS account 111122223333`). */
+  scope?: string;
 }

@@ -26,16 +26,17 @@ export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
 };
 
 /**
- * The positions of unsuppressed findings by the resources they are about. A finding about an
- * identity may sit on another resource (a GCP binding, an Azure role assignment) that names the
- * identity as a related location: it is filed under that identity too.
+ * The positions of unsuppressed findings by the resource each is about. A finding on a
+ * ServiceAccount or an identity of the map belongs to that end alone, whatever it names as
+ * related (a ServiceAccount's trust mismatch names the role, which other ServiceAccounts use
+ * too). A finding about an identity may sit on another resource (a GCP binding, an Azure role
+ * assignment) that names the identity as a related location: it is filed under that identity.
  */
-function findingsByResource(findings: readonly Finding[]): Map<string, number[]> {
+function findingsByResource(findings: readonly Finding[], ends: ReadonlySet<string>): Map<string, number[]> {
   const index = new Map<string, number[]>();
   findings.forEach((f, i) => {
     if (f.suppression) return;
-    const ids = new Set([f.resource.id]);
-    for (const r of f.related) if (r.resourceId !== undefined) ids.add(r.resourceId);
+    const ids = ends.has(f.resource.id) ? [f.resource.id] : new Set(f.related.map((r) => r.resourceId).filter((id): id is string => id !== undefined && ends.has(id)));
     for (const id of ids) {
       const list = index.get(id);
       if (list) list.push(i);
@@ -56,8 +57,14 @@ function activeOn(findings: readonly Finding[], index: Map<string, number[]>, id
 }
 
 export function identityRows(result: ScanResult): IdentityRow[] {
-  const index = findingsByResource(result.findings);
-  return (result.identities ?? []).map((link) => ({
+  const links = result.identities ?? [];
+  const ends = new Set<string>();
+  for (const link of links) {
+    if (link.serviceAccount) ends.add(link.serviceAccount.id);
+    if (link.identityResourceId !== undefined) ends.add(link.identityResourceId);
+  }
+  const index = findingsByResource(result.findings, ends);
+  return links.map((link) => ({
     ...(link.serviceAccount ? { serviceAccount: link.serviceAccount } : {}),
     provider: link.provider,
     mechanism: link.mechanism,
