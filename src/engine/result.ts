@@ -39,6 +39,17 @@ export interface ScanResult {
   identities?: IdentityLink[];
   /** Resource id → cluster names (the cluster of a Kubernetes object, the clusters a role trusts). */
   resourceClusters?: Record<string, string[]>;
+  /** What was scanned, for the reports' headers. */
+  scanned?: ScannedInputs;
+}
+
+export interface ScannedInputs {
+  /** The paths given, relative to the root (`.` the root itself, `-` standard input; absolute when outside it). */
+  paths: string[];
+  /** Saved inventories audited with them. */
+  inventories: number;
+  /** The commit the root's git work tree had checked out, when it could be read. */
+  commit?: string;
 }
 
 /** One ServiceAccount meant to get one cloud identity, or a federated identity no scanned ServiceAccount names. */

@@ -11,8 +11,8 @@ import { countFindings, findingsByRule, ledgerLines, summaryLine } from './count
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
-import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, type Breakdown } from './html/identity-map.js';
-import { graphSvg } from './html/graph-svg.js';
+import { byCluster, byProvider, type Breakdown } from './html/identity-map.js';
+import { identitySection, sev } from './html/identity-section.js';
 import { SCRIPT, STYLE } from './html/assets.js';
 
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
@@ -21,10 +21,6 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
 function shownLocation(root: string, location: Location): string {
   const file = displayPath(root, locationFile(location)).path;
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
-}
-
-function sev(severity: string): string {
-  return `<span class="sev ${severity}">${severity}</span>`;
 }
 
 function cards(result: ScanResult, counts: ReturnType<typeof countFindings>): string {
@@ -45,28 +41,6 @@ function breakdownTable(heading: string, entries: Breakdown[]): string {
     .map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`)
     .join('\n');
   return `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`;
-}
-
-function identitySection(result: ScanResult): string {
-  const rows = identityRows(result);
-  if (rows.length === 0) return '';
-  const body = rows
-    .map((r) => {
-      const findings = r.findings.map((f) => `${sev(f.severity)} ${escapeHtml(f.ruleId)}`).join('<br>') || 'none';
-      return (
-        `<tr><td>${r.serviceAccount ? escapeHtml(r.serviceAccount.name) : '<em>(none scanned)</em>'}</td>` +
-        `<td>${escapeHtml(r.serviceAccount?.cluster ?? '')}</td><td>${MECHANISM_LABEL[r.mechanism]}</td>` +
-        `<td>${escapeHtml(r.identity)}</td><td>${escapeHtml(r.permissions.join(', '))}</td><td>${findings}</td></tr>`
-      );
-    })
-    .join('\n');
-  return [
-    '<h2 id="identity-map">Identity map</h2>',
-    '<p class="muted">ServiceAccount → cloud identity → what it can do → findings.</p>',
-    '<table id="identities"><thead><tr><th>ServiceAccount</th><th>Cluster</th><th>Mechanism</th><th>Cloud identity</th><th>Can do</th><th>Findings</th></tr></thead>',
-    `<tbody>${body}</tbody></table>`,
-    `<div class="graph-wrap">${graphSvg(identityGraph(rows))}</div>`,
-  ].join('\n');
 }
 
 function findingRow(result: ScanResult, f: Finding): string {
@@ -137,14 +111,38 @@ function notesSection(result: ScanResult): string {
   return `<h2 id="coverage">Coverage notes</h2><p class="muted">What the scan could not read or decide.</p><ul id="notes">${items}</ul>`;
 }
 
-export function renderHtml(result: ScanResult): string {
+/** Paths the header lists; a shell glob can expand to thousands, and the ledger counts them all. */
+const HEADER_PATHS = 20;
+
+/** When, with what, on what: the scan date, podtrust's version, the paths given and the commit they are at. */
+function header(result: ScanResult, at: Date): string {
+  const scanned = result.scanned;
+  const paths = scanned?.paths ?? [];
+  const shownPaths = paths.slice(0, HEADER_PATHS).map((p) => `<code>${escapeHtml(p === '-' ? '(standard input)' : p)}</code>`);
+  if (paths.length > HEADER_PATHS) shownPaths.push(`and ${paths.length - HEADER_PATHS} more`);
+  if (scanned && scanned.inventories > 0) shownPaths.push(`${scanned.inventories} saved inventor${scanned.inventories === 1 ? 'y' : 'ies'}`);
+  const iso = at.toISOString();
+  const items: [string, string][] = [
+    ['Scanned', `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`],
+    ['podtrust', escapeHtml(result.tool.version)],
+    ['Paths', shownPaths.join(', ') || '<span class="muted">none</span>'],
+    ['Commit', scanned?.commit !== undefined ? `<code>${escapeHtml(scanned.commit)}</code>` : '<span class="muted">not a git work tree</span>'],
+  ];
+  return `<header><h1>podtrust report</h1><dl class="meta" id="scan-meta">${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`;
+}
+
+export interface HtmlOptions {
+  /** When the scan ran (default: now). */
+  startedAt?: Date;
+}
+
+export function renderHtml(result: ScanResult, opts: HtmlOptions = {}): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
   const byRule = findingsByRule(counts.active);
   const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const body = [
-    '<h1>podtrust report</h1>',
-    `<p class="muted">${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>`,
+    header(result, opts.startedAt ?? new Date()),
     `<p id="summary">${escapeHtml(summary)}</p>`,
     ...ledgerLines(result.summary).map((line) => `<p class="muted ledger">${escapeHtml(line)}</p>`),
     cards(result, counts),

@@ -12,6 +12,8 @@ export interface IdentityRow {
   mechanism: IdentityLink['mechanism'];
   identity: string;
   identityResourceId?: string;
+  /** The account, project or subscription of the identity, when the scan tells. */
+  scope?: string;
   permissions: string[];
   /** Unsuppressed findings on the ServiceAccount or on the identity. */
   findings: Finding[];
@@ -70,9 +72,89 @@ export function identityRows(result: ScanResult): IdentityRow[] {
     mechanism: link.mechanism,
     identity: link.identityName ?? link.identity,
     ...(link.identityResourceId !== undefined ? { identityResourceId: link.identityResourceId } : {}),
+    ...(link.scope !== undefined ? { scope: link.scope } : {}),
     permissions: link.permissions ?? [],
     findings: activeOn(result.findings, index, [link.serviceAccount?.id, link.identityResourceId]),
   }));
+}
+
+/** The rows of one account, project or subscription within a cluster. */
+export interface AccountGroup {
+  label: string;
+  rows: IdentityRow[];
+}
+
+export interface ClusterGroup {
+  label: string;
+  accounts: AccountGroup[];
+  /** Rows with at least one finding. */
+  withFindings: number;
+  total: number;
+  /** Distinct findings beside the rows, by severity. */
+  counts: Record<Severity, number>;
+}
+
+export const NO_ACCOUNT = '(account not in the scan)';
+
+/** A row's cluster: its ServiceAccount's, else the clusters its identity trusts. */
+function rowCluster(row: IdentityRow, clusters: Record<string, string[]>): string {
+  if (row.serviceAccount?.cluster !== undefined) return row.serviceAccount.cluster;
+  const id = row.identityResourceId;
+  const names = id !== undefined && Object.hasOwn(clusters, id) ? clusters[id]! : [];
+  return names.length > 0 ? names.join(', ') : NO_CLUSTER;
+}
+
+function worstRank(row: IdentityRow): number {
+  return row.findings.length > 0 ? SEVERITY_RANK[row.findings[0]!.severity] : SEVERITIES.length;
+}
+
+function byLabel(a: { label: string }, b: { label: string }): number {
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+}
+
+/**
+ * The identity map grouped by cluster, then by account: clusters with the most severe findings
+ * first, rows with findings first within an account (most severe first), then by name.
+ */
+export function identityGroups(result: ScanResult, rows: readonly IdentityRow[] = identityRows(result)): ClusterGroup[] {
+  const clusters = result.resourceClusters ?? {};
+  const groups = new Map<string, Map<string, IdentityRow[]>>();
+  for (const row of rows) {
+    const cluster = rowCluster(row, clusters);
+    let accounts = groups.get(cluster);
+    if (!accounts) groups.set(cluster, (accounts = new Map()));
+    const account = row.scope ?? NO_ACCOUNT;
+    const list = accounts.get(account);
+    if (list) list.push(row);
+    else accounts.set(account, [row]);
+  }
+  const name = (row: IdentityRow): string => `${row.serviceAccount?.name ?? ''}\u0000${row.identity}`;
+  const out: ClusterGroup[] = [];
+  for (const [label, accounts] of groups) {
+    const counts = emptyCounts();
+    // A finding on a role shows beside each ServiceAccount of the role: count it once.
+    const counted = new Set<Finding>();
+    let withFindings = 0;
+    let total = 0;
+    const accountGroups: AccountGroup[] = [];
+    for (const [account, list] of accounts) {
+      list.sort((a, b) => worstRank(a) - worstRank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+      for (const row of list) {
+        total += 1;
+        if (row.findings.length > 0) withFindings += 1;
+        for (const f of row.findings) {
+          if (counted.has(f)) continue;
+          counted.add(f);
+          counts[f.severity] += 1;
+        }
+      }
+      accountGroups.push({ label: account, rows: list });
+    }
+    accountGroups.sort(byLabel);
+    out.push({ label, accounts: accountGroups, withFindings, total, counts });
+  }
+  const rank = (g: ClusterGroup): number => SEVERITIES.findIndex((s) => g.counts[s] > 0) + 1 || SEVERITIES.length + 1;
+  return out.sort((a, b) => rank(a) - rank(b) || byLabel(a, b));
 }
 
 export interface Breakdown {
