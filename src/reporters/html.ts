@@ -34,13 +34,21 @@ function cards(result: ScanResult, counts: ReturnType<typeof countFindings>): st
   return `<div class="cards">${items.join('')}</div>`;
 }
 
+/** Rows of a breakdown, or findings of a rule's details, shown before the rest fold away. */
+const SHOWN_ENTRIES = 10;
+
+/** Items shown in full up to SHOWN_ENTRIES; the rest in a collapsed block that says how many. */
+function folded(items: string[], wrap: (inner: string) => string, what: string): string {
+  if (items.length <= SHOWN_ENTRIES) return wrap(items.join('\n'));
+  const rest = items.length - SHOWN_ENTRIES;
+  return `${wrap(items.slice(0, SHOWN_ENTRIES).join('\n'))}<details class="more"><summary>${rest} more ${what}</summary>${wrap(items.slice(SHOWN_ENTRIES).join('\n'))}</details>`;
+}
+
 function breakdownTable(heading: string, entries: Breakdown[]): string {
   if (entries.length === 0) return '';
   const head = `<tr><th>${heading}</th>${SEVERITIES.map((s) => `<th class="num">${s}</th>`).join('')}<th class="num">total</th></tr>`;
-  const body = entries
-    .map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`)
-    .join('\n');
-  return `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  const rows = entries.map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`);
+  return folded(rows, (body) => `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`, `${heading.toLowerCase()} rows`);
 }
 
 function findingRow(result: ScanResult, f: Finding): string {
@@ -72,15 +80,13 @@ function findingsSection(result: ScanResult, active: Finding[]): string {
 }
 
 function ruleDetails(result: ScanResult, rule: RuleMeta | undefined, ruleId: string, findings: Finding[]): string {
-  const items = findings
-    .map((f) => {
-      const related = f.related
-        .map((rel) => `<li>related: ${rel.message !== undefined ? `${escapeHtml(rel.message)}: ` : ''}${escapeHtml(shownLocation(result.root, rel))}</li>`)
-        .join('');
-      return `<li>${sev(f.severity)} ${escapeHtml(f.resource.name)} at ${escapeHtml(shownLocation(result.root, f.location))}: ${escapeHtml(f.message)}${related ? `<ul>${related}</ul>` : ''}</li>`;
-    })
-    .join('\n');
-  const parts = [`<section class="rule" id="rule-${escapeHtml(ruleId)}">`, `<h3>${escapeHtml(ruleId)}${rule ? `: ${escapeHtml(rule.title)}` : ''}</h3>`, `<ul>${items}</ul>`];
+  const items = findings.map((f) => {
+    const related = f.related
+      .map((rel) => `<li>related: ${rel.message !== undefined ? `${escapeHtml(rel.message)}: ` : ''}${escapeHtml(shownLocation(result.root, rel))}</li>`)
+      .join('');
+    return `<li>${sev(f.severity)} ${escapeHtml(f.resource.name)} at ${escapeHtml(shownLocation(result.root, f.location))}: ${escapeHtml(f.message)}${related ? `<ul>${related}</ul>` : ''}</li>`;
+  });
+  const parts = [`<section class="rule" id="rule-${escapeHtml(ruleId)}">`, `<h3>${escapeHtml(ruleId)}${rule ? `: ${escapeHtml(rule.title)}` : ''}</h3>`, folded(items, (list) => `<ul>${list}</ul>`, 'findings')];
   if (rule) {
     parts.push(`<p><strong>Why it matters.</strong> ${inlineMarkdown(rule.description)}</p>`, `<p><strong>How to fix.</strong> ${inlineMarkdown(rule.remediation)}</p>`);
     if (rule.references.length > 0) parts.push(`<p><strong>References:</strong></p><ul>${rule.references.map((r) => `<li>${safeLink(r)}</li>`).join('')}</ul>`);
@@ -126,7 +132,7 @@ function header(result: ScanResult, at: Date): string {
     ['Scanned', `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`],
     ['podtrust', escapeHtml(result.tool.version)],
     ['Paths', shownPaths.join(', ') || '<span class="muted">none</span>'],
-    ['Commit', scanned?.commit !== undefined ? `<code>${escapeHtml(scanned.commit)}</code>` : '<span class="muted">not a git work tree</span>'],
+    ['Commit', scanned?.commit !== undefined ? `<code>${escapeHtml(scanned.commit)}</code>` : '<span class="muted">unknown (no git commit at the root)</span>'],
   ];
   return `<header><h1>podtrust report</h1><dl class="meta" id="scan-meta">${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`;
 }

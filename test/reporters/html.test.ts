@@ -117,7 +117,7 @@ describe('the HTML identity map', () => {
     expect(meta).toContain(`<dt>podtrust</dt><dd>${result.tool.version}</dd>`);
     expect(meta).toContain('<code>.</code>, <code>infra/&#60;b&#62;</code>, <code>(standard input)</code>, 1 saved inventory');
     expect(meta).toContain(`<dt>Commit</dt><dd><code>${'a'.repeat(40)}</code></dd>`);
-    expect(renderHtml(withIdentities())).toContain('<dt>Commit</dt><dd><span class="muted">not a git work tree</span>');
+    expect(renderHtml(withIdentities())).toContain('<dt>Commit</dt><dd><span class="muted">unknown (no git commit at the root)</span>');
   });
 
   it('groups identities by cluster, then by account, most severe cluster first', () => {
@@ -161,6 +161,15 @@ describe('the HTML identity map', () => {
     expect(row).not.toContain(`policy-${ROW_ITEMS}`);
     expect(row.match(/<a href="#rule-/g)).toHaveLength(ROW_ITEMS);
     expect(row).toMatch(/<span class="muted">and 5 more<\/span><\/td>$/);
+  });
+
+  it('folds a rule with many findings after the first ten', () => {
+    const result = sampleResult();
+    const many: Finding[] = Array.from({ length: 15 }, (_, i) => ({ ...result.findings[0]!, fingerprint: `many-${i}` }));
+    const html = renderHtml({ ...result, findings: many });
+    const section = html.slice(html.indexOf(`<section class="rule" id="rule-${many[0]!.ruleId}">`), html.indexOf('</section>'));
+    expect(section.match(/<li><span class="sev/g)).toHaveLength(15);
+    expect(section).toMatch(/<\/ul><details class="more"><summary>5 more findings<\/summary><ul>(<li>.*<\/li>\n?){5}<\/ul><\/details>/);
   });
 
   it('escapes names, clusters, accounts and grants from the input', () => {

@@ -42,9 +42,11 @@ details.cluster>summary{cursor:pointer;padding:4px 0}
 details.cluster .group-name{font-weight:700}
 details.cluster h4{margin:8px 0 0}
 details.graph>summary{cursor:pointer;color:var(--muted);margin:4px 0}
+table.identities{table-layout:fixed}
 table.identities td{overflow-wrap:anywhere}
-table.identities td:nth-child(1),table.identities td:nth-child(3){width:22%}
-table.identities td:nth-child(2){width:10%}
+table.identities th:nth-child(1),table.identities th:nth-child(3),table.identities th:nth-child(4){width:21%}
+table.identities th:nth-child(2){width:11%}
+details.more>summary{cursor:pointer;color:var(--muted);margin:4px 0}
 @media print{.filters{display:none}}
 `;
 
