@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempTree } from '../helpers/temp-tree.js';
 import { gitHead } from '../../src/util/git-head.js';
 import { scannedInputs } from '../../src/engine/scanned.js';
 
@@ -9,12 +9,7 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 
 function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podtrust-git-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return tempTree('podtrust-git-', files);
 }
 
 describe('the commit a work tree has checked out', () => {
