@@ -74,8 +74,9 @@ function findingsSection(result: ScanResult, active: Finding[]): string {
     hasBaseline ? '<label><input type="checkbox" id="filter-new"> new only</label>' : '',
     `<span class="muted">showing <span id="shown-count">${active.length}</span> of <span id="total-count">${active.length}</span></span>`,
     '</div>',
-    '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead>',
-    `<tbody>${active.map((f) => findingRow(result, f)).join('\n')}</tbody></table>`,
+    // Scrolls in its own box: a long list of findings does not push the details off the page.
+    '<div class="table-scroll"><table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead>',
+    `<tbody>${active.map((f) => findingRow(result, f)).join('\n')}</tbody></table></div>`,
   ].join('\n');
 }
 

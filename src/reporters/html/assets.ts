@@ -47,7 +47,10 @@ table.identities td{overflow-wrap:anywhere}
 table.identities th:nth-child(1),table.identities th:nth-child(3),table.identities th:nth-child(4){width:21%}
 table.identities th:nth-child(2){width:11%}
 details.more>summary{cursor:pointer;color:var(--muted);margin:4px 0}
-@media print{.filters{display:none}}
+.table-scroll{max-height:80vh;overflow:auto;border:1px solid var(--border)}
+.table-scroll table{margin:0}
+.table-scroll thead th{position:sticky;top:0;z-index:1}
+@media print{.filters{display:none}.table-scroll{max-height:none;overflow:visible}}
 `;
 
 export const SCRIPT = `
