@@ -122,13 +122,17 @@ describe('the HTML identity map', () => {
 
   it('groups identities by cluster, then by account, most severe cluster first', () => {
     const result = estate(6);
-    result.identities!.push({ serviceAccount: { id: 'k8s/quiet', name: 'team/quiet', cluster: 'a-quiet' }, provider: 'aws', mechanism: 'irsa', identity: 'quiet' });
+    result.identities!.push(
+      { serviceAccount: { id: 'k8s/quiet', name: 'team/quiet', cluster: 'a-quiet' }, provider: 'aws', mechanism: 'irsa', identity: 'quiet' },
+      { serviceAccount: { id: 'k8s/nowhere', name: 'team/nowhere', cluster: 'cluster-0' }, provider: 'aws', mechanism: 'irsa', identity: 'nowhere' },
+    );
     const groups = identityGroups(result);
     expect(groups.map((g) => g.label)).toEqual(['cluster-0', 'cluster-1', 'cluster-2', 'a-quiet']);
     // cluster-0 holds copies 0 and 3: one on the role with the findings (account 000…), one on another role (account 111…).
     expect(groups[0]!.accounts.map((a) => [a.label, a.rows.map((r) => r.serviceAccount?.name)])).toEqual([
       [`AWS account ${'0'.repeat(12)}`, ['team/app-0']],
       [`AWS account ${'1'.repeat(12)}`, ['team/app-3']],
+      [NO_ACCOUNT, ['team/nowhere']],
     ]);
     expect(groups[0]!.withFindings).toBe(1);
     // A finding beside several rows counts once in its cluster.

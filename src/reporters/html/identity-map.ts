@@ -150,7 +150,7 @@ export function identityGroups(result: ScanResult, rows: readonly IdentityRow[] 
       }
       accountGroups.push({ label: account, rows: list });
     }
-    accountGroups.sort(byLabel);
+    accountGroups.sort((a, b) => Number(a.label === NO_ACCOUNT) - Number(b.label === NO_ACCOUNT) || byLabel(a, b));
     out.push({ label, accounts: accountGroups, withFindings, total, counts });
   }
   const rank = (g: ClusterGroup): number => SEVERITIES.findIndex((s) => g.counts[s] > 0) + 1 || SEVERITIES.length + 1;
