@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.js';
 import { renderHtml } from '../../src/reporters/html.js';
-import { OPEN_ROWS, ROW_ITEMS } from '../../src/reporters/html/identity-section.js';
+import { OPEN_ROWS } from '../../src/reporters/html/identity-section.js';
 import type { Finding } from '../../src/model/types.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
-import { identityGraph, identityGroups, identityRows, mermaidGraph, mermaidLabel, NO_ACCOUNT } from '../../src/reporters/html/identity-map.js';
+import { identityGraph, identityGroups, identityRows, mermaidGraph, mermaidLabel, NO_ACCOUNT, ROW_ITEMS } from '../../src/reporters/html/identity-map.js';
 import { sampleResult } from './sample-result.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>"]-->x["`';
@@ -83,14 +83,14 @@ describe('the identity map', () => {
 });
 
 /** One cluster and account per copy: `copies` ServiceAccounts sharing one role that carries every finding of the sample. */
-function estate(copies: number, grants = 3): ScanResult {
+function estate(copies: number, grants = 3, clusters = 3): ScanResult {
   const result = sampleResult();
   const roleId = result.findings[0]!.resource.id;
   const permissions = Array.from({ length: grants }, (_, i) => `policy-${i}`);
   return {
     ...result,
     identities: Array.from({ length: copies }, (_, i) => ({
-      serviceAccount: { id: `k8s/sa-${i}`, name: `team/app-${i}`, cluster: `cluster-${i % 3}` },
+      serviceAccount: { id: `k8s/sa-${i}`, name: `team/app-${i}`, cluster: `cluster-${i % clusters}` },
       provider: 'aws' as const,
       mechanism: 'irsa' as const,
       identity: 'app',
@@ -191,5 +191,8 @@ describe('the HTML identity map', () => {
     const large = size(400) - base;
     expect(large / small).toBeGreaterThan(3.5);
     expect(large / small).toBeLessThan(4.5);
+    // Grants past the ones a row lists cost nothing more, in the tables or in each cluster's graph.
+    const perCluster = (grants: number) => renderHtml(estate(100, grants, 100)).length;
+    expect(perCluster(200) - perCluster(ROW_ITEMS + 1)).toBeLessThan(100 * 10);
   });
 });

@@ -19,6 +19,9 @@ export interface IdentityRow {
   findings: Finding[];
 }
 
+/** Grants and findings one row or graph node lists; the rest are counted. */
+export const ROW_ITEMS = 8;
+
 export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
   irsa: 'IRSA',
   'pod-identity': 'EKS Pod Identity',
@@ -229,7 +232,8 @@ export function identityGraph(rows: readonly IdentityRow[]): IdentityGraph {
   for (const row of rows) {
     const identityKey = `i:${row.identityResourceId ?? row.identity}`;
     if (!nodes.has(identityKey)) {
-      const can = row.permissions.length > 0 ? ` [${row.permissions.join(', ')}]` : '';
+      const rest = row.permissions.length - ROW_ITEMS;
+      const can = row.permissions.length > 0 ? ` [${row.permissions.slice(0, ROW_ITEMS).join(', ')}${rest > 0 ? `, and ${rest} more` : ''}]` : '';
       const identityFindings = row.findings.filter((f) => f.resource.id === row.identityResourceId);
       nodes.set(identityKey, {
         key: identityKey,

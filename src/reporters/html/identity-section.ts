@@ -8,11 +8,9 @@
 import { SEVERITIES, type Finding } from '../../model/types.js';
 import type { ScanResult } from '../../engine/result.js';
 import { escapeHtml } from './escape.js';
-import { identityGraph, identityGroups, identityRows, MECHANISM_LABEL, type ClusterGroup, type IdentityRow } from './identity-map.js';
+import { identityGraph, identityGroups, identityRows, MECHANISM_LABEL, ROW_ITEMS, type ClusterGroup, type IdentityRow } from './identity-map.js';
 import { graphSvg } from './graph-svg.js';
 
-/** Grants and findings one row lists; the rest are counted. */
-export const ROW_ITEMS = 8;
 /** Rows with findings above which every cluster starts collapsed. */
 export const OPEN_ROWS = 40;
 
