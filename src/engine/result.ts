@@ -48,6 +48,8 @@ export interface ScannedInputs {
   paths: string[];
   /** Saved inventories audited with them. */
   inventories: number;
+  /** Live clusters and cloud accounts read, in words (`Kubernetes context prod`, `GCP project acme`). */
+  live?: string[];
   /** The commit the root's git work tree had checked out, when it could be read. */
   commit?: string;
 }

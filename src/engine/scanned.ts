@@ -1,4 +1,4 @@
-/** What a scan read, as the reports' headers name it: the paths given and the commit they are at. */
+/** What a scan read, as the reports' headers name it: the paths given, the live sources and the commit. */
 import { resolve } from 'node:path';
 import type { ScannedInputs } from './result.js';
 import { gitHead } from '../util/git-head.js';
@@ -13,7 +13,42 @@ function fromRoot(root: string, given: string): string {
   return rel === '..' || rel.startsWith('../') || isAbsoluteAnywhere(rel) ? toPosix(absolute) : rel;
 }
 
-export function scannedInputs(options: { paths: string[]; root: string; inventories?: readonly unknown[]; commit?: string }): ScannedInputs {
+/** The parts of the scan's options the header names (ScanOptions fits; the engine does not import the live sources). */
+interface ScannedOptions {
+  paths: string[];
+  root: string;
+  inventories?: readonly unknown[];
+  commit?: string;
+  live?: {
+    kubernetes?: { contexts?: string[]; allContexts?: boolean };
+    aws?: { regions: string[] };
+    azure?: { subscriptions: string[] };
+    gcp?: { projects: string[] };
+  };
+}
+
+function liveSources(live: ScannedOptions['live']): string[] {
+  if (!live) return [];
+  const out: string[] = [];
+  const k8s = live.kubernetes;
+  if (k8s) {
+    if (k8s.allContexts) out.push('Kubernetes: every context of the kubeconfig');
+    else if (k8s.contexts && k8s.contexts.length > 0) out.push(...k8s.contexts.map((c) => `Kubernetes context ${c}`));
+    else out.push('Kubernetes: the current context');
+  }
+  if (live.aws) out.push(`AWS: the account of the current credentials${live.aws.regions.length > 0 ? ` (${live.aws.regions.join(', ')})` : ''}`);
+  for (const s of live.azure?.subscriptions ?? []) out.push(`Azure subscription ${s}`);
+  for (const p of live.gcp?.projects ?? []) out.push(`GCP project ${p}`);
+  return out;
+}
+
+export function scannedInputs(options: ScannedOptions): ScannedInputs {
   const commit = options.commit ?? (options.paths.length > 0 ? gitHead(options.root) : undefined);
-  return { paths: options.paths.map((p) => fromRoot(options.root, p)), inventories: options.inventories?.length ?? 0, ...(commit !== undefined ? { commit } : {}) };
+  const live = liveSources(options.live);
+  return {
+    paths: options.paths.map((p) => fromRoot(options.root, p)),
+    inventories: options.inventories?.length ?? 0,
+    ...(live.length > 0 ? { live } : {}),
+    ...(commit !== undefined ? { commit } : {}),
+  };
 }

@@ -133,6 +133,7 @@ function header(result: ScanResult, at: Date): string {
     ['Scanned', `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`],
     ['podtrust', escapeHtml(result.tool.version)],
     ['Paths', shownPaths.join(', ') || '<span class="muted">none</span>'],
+    ...(scanned?.live ? [['Live sources', scanned.live.map((l) => escapeHtml(l)).join(', ')] as [string, string]] : []),
     ['Commit', scanned?.commit !== undefined ? `<code>${escapeHtml(scanned.commit)}</code>` : '<span class="muted">unknown (no git commit at the root)</span>'],
   ];
   return `<header><h1>podtrust report</h1><dl class="meta" id="scan-meta">${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`;

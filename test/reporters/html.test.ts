@@ -117,6 +117,8 @@ describe('the HTML identity map', () => {
     expect(meta).toContain(`<dt>podtrust</dt><dd>${result.tool.version}</dd>`);
     expect(meta).toContain('<code>.</code>, <code>infra/&#60;b&#62;</code>, <code>(standard input)</code>, 1 saved inventory');
     expect(meta).toContain(`<dt>Commit</dt><dd><code>${'a'.repeat(40)}</code></dd>`);
+    const live = renderHtml({ ...withIdentities(), scanned: { paths: [], inventories: 0, live: ['Kubernetes context <x>', 'GCP project acme'] } });
+    expect(live).toContain('<dt>Live sources</dt><dd>Kubernetes context &#60;x&#62;, GCP project acme</dd>');
     expect(renderHtml(withIdentities())).toContain('<dt>Commit</dt><dd><span class="muted">unknown (no git commit at the root)</span>');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempTree } from '../helpers/temp-tree.js';
 import { gitHead } from '../../src/util/git-head.js';
@@ -37,5 +38,18 @@ describe('the commit a work tree has checked out', () => {
     const root = repo({ '.git/HEAD': `${A}\n`, 'infra/main.tf': '' });
     expect(scannedInputs({ paths: [root, join(root, 'infra'), '-'], root })).toEqual({ paths: ['.', 'infra', '-'], inventories: 0, commit: A });
     expect(scannedInputs({ paths: [], root, inventories: [{}], commit: B })).toEqual({ paths: [], inventories: 1, commit: B });
+  });
+
+  it('names the live sources read', () => {
+    const live = { kubernetes: { contexts: ['prod', 'staging'] }, aws: { regions: ['eu-west-1'] }, azure: { subscriptions: ['sub-1'] }, gcp: { projects: ['acme'] } };
+    expect(scannedInputs({ paths: [], root: tmpdir(), live }).live).toEqual([
+      'Kubernetes context prod',
+      'Kubernetes context staging',
+      'AWS: the account of the current credentials (eu-west-1)',
+      'Azure subscription sub-1',
+      'GCP project acme',
+    ]);
+    expect(scannedInputs({ paths: [], root: tmpdir(), live: { kubernetes: { allContexts: true } } }).live).toEqual(['Kubernetes: every context of the kubeconfig']);
+    expect(scannedInputs({ paths: [], root: tmpdir(), live: {} }).live).toBeUndefined();
   });
 });
