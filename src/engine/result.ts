@@ -50,7 +50,7 @@ export interface ScannedInputs {
   inventories: number;
   /** Live clusters and cloud accounts read, in words (`Kubernetes context prod`, `GCP project acme`). */
   live?: string[];
-  /** The commit the root's git work tree had checked out, when it could be read. */
+  /** The commit the files are at: the one the scan was told (the Action's pull request head), else the root's git HEAD, when it could be read. */
   commit?: string;
 }
 
