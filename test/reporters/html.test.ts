@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.js';
 import { renderHtml } from '../../src/reporters/html.js';
-import { OPEN_ROWS } from '../../src/reporters/html/identity-section.js';
+import { GRAPH_ROWS, OPEN_ROWS } from '../../src/reporters/html/identity-section.js';
 import type { Finding } from '../../src/model/types.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { identityGraph, identityGroups, identityRows, mermaidGraph, mermaidLabel, NO_ACCOUNT, ROW_ITEMS } from '../../src/reporters/html/identity-map.js';
@@ -158,6 +158,14 @@ describe('the HTML identity map', () => {
     expect(html.match(/<details class="cluster"[^>]*>/g)!.every((d) => !d.includes(' open'))).toBe(true);
   });
 
+  it('draws a graph per cluster, none for a cluster too large to read as one', () => {
+    const small = renderHtml(estate(GRAPH_ROWS, 3, 1));
+    expect(small.match(/<svg /g)).toHaveLength(1);
+    const large = renderHtml(estate(GRAPH_ROWS + 1, 3, 1));
+    expect(large).not.toContain('<svg ');
+    expect(large).toContain(`<p class="muted">No graph for more than ${GRAPH_ROWS} identities: the tables say the same.</p>`);
+  });
+
   it('lists a bounded number of grants and findings per row', () => {
     const result = estate(1, ROW_ITEMS + 5);
     const many: Finding[] = Array.from({ length: ROW_ITEMS + 2 }, (_, i) => ({ ...result.findings[0]!, fingerprint: `many-${i}` }));
@@ -187,7 +195,8 @@ describe('the HTML identity map', () => {
   });
 
   it('grows linearly with the identities, however many share a role and its grants', () => {
-    const size = (n: number) => renderHtml(estate(n, 200)).length;
+    // Ten identities a cluster: each cluster has its graph at every size.
+    const size = (n: number) => renderHtml(estate(n, 200, Math.max(1, n / 10))).length;
     const base = size(0);
     const small = size(100) - base;
     const large = size(400) - base;

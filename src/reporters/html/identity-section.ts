@@ -11,6 +11,8 @@ import { escapeHtml } from './escape.js';
 import { identityGraph, identityGroups, identityRows, MECHANISM_LABEL, ROW_ITEMS, type ClusterGroup, type IdentityRow } from './identity-map.js';
 import { graphSvg } from './graph-svg.js';
 
+/** Identities of a cluster above which it has no graph. */
+export const GRAPH_ROWS = 40;
 /** Rows with findings above which every cluster starts collapsed. */
 export const OPEN_ROWS = 40;
 
@@ -62,7 +64,11 @@ function clusterGroup(group: ClusterGroup, open: boolean): string {
       `<tbody>${account.rows.map(identityRow).join('\n')}</tbody></table>`,
   );
   const rows = group.accounts.flatMap((a) => a.rows);
-  const graph = `<details class="graph"><summary>Graph</summary><div class="graph-wrap">${graphSvg(identityGraph(rows))}</div></details>`;
+  // A graph of more identities than a screen holds is the tangle the tables replace.
+  const graph =
+    rows.length <= GRAPH_ROWS
+      ? `<details class="graph"><summary>Graph</summary><div class="graph-wrap">${graphSvg(identityGraph(rows))}</div></details>`
+      : `<p class="muted">No graph for more than ${GRAPH_ROWS} identities: the tables say the same.</p>`;
   return `<details class="cluster" data-with-findings="${group.withFindings}"${open && group.withFindings > 0 ? ' open' : ''}${group.withFindings === 0 ? ' hidden' : ''}>${groupSummary(group)}\n${tables.join('\n')}\n${graph}</details>`;
 }
 
