@@ -175,6 +175,9 @@ describe('the HTML identity map', () => {
     expect(row).not.toContain(`policy-${ROW_ITEMS}`);
     expect(row.match(/<a href="#rule-/g)).toHaveLength(ROW_ITEMS);
     expect(row).toMatch(/<span class="muted">and 5 more<\/span><\/td>$/);
+    const md = renderMarkdown({ ...result, findings: [...result.findings, ...many] });
+    expect(md).toContain(`policy-${ROW_ITEMS - 1}, and 5 more |`);
+    expect(md).not.toContain(`policy-${ROW_ITEMS},`);
   });
 
   it('folds a rule with many findings after the first ten', () => {

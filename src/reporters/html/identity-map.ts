@@ -22,6 +22,13 @@ export interface IdentityRow {
 /** Grants and findings one row or graph node lists; the rest are counted. */
 export const ROW_ITEMS = 8;
 
+/** The first ROW_ITEMS of a list, each shown, then how many more there are, joined. */
+export function firstItems<T>(items: readonly T[], show: (item: T) => string, counted: (more: number) => string, joiner: string): string {
+  const lines = items.slice(0, ROW_ITEMS).map((item) => show(item));
+  if (items.length > ROW_ITEMS) lines.push(counted(items.length - ROW_ITEMS));
+  return lines.join(joiner);
+}
+
 export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
   irsa: 'IRSA',
   'pod-identity': 'EKS Pod Identity',
@@ -232,8 +239,7 @@ export function identityGraph(rows: readonly IdentityRow[]): IdentityGraph {
   for (const row of rows) {
     const identityKey = `i:${row.identityResourceId ?? row.identity}`;
     if (!nodes.has(identityKey)) {
-      const rest = row.permissions.length - ROW_ITEMS;
-      const can = row.permissions.length > 0 ? ` [${row.permissions.slice(0, ROW_ITEMS).join(', ')}${rest > 0 ? `, and ${rest} more` : ''}]` : '';
+      const can = row.permissions.length > 0 ? ` [${firstItems(row.permissions, (p) => p, (n) => `and ${n} more`, ', ')}]` : '';
       const identityFindings = row.findings.filter((f) => f.resource.id === row.identityResourceId);
       nodes.set(identityKey, {
         key: identityKey,

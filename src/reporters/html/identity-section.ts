@@ -8,7 +8,7 @@
 import { SEVERITIES, type Finding } from '../../model/types.js';
 import type { ScanResult } from '../../engine/result.js';
 import { escapeHtml } from './escape.js';
-import { identityGraph, identityGroups, identityRows, MECHANISM_LABEL, ROW_ITEMS, type ClusterGroup, type IdentityRow } from './identity-map.js';
+import { identityGraph, identityGroups, identityRows, firstItems, MECHANISM_LABEL, type ClusterGroup, type IdentityRow } from './identity-map.js';
 import { graphSvg } from './graph-svg.js';
 
 /** Identities of a cluster above which it has no graph. */
@@ -20,24 +20,18 @@ export function sev(severity: string): string {
   return `<span class="sev ${severity}">${severity}</span>`;
 }
 
-function bounded<T>(items: readonly T[], show: (item: T) => string, more: (n: number) => string): string {
-  const shown = items.slice(0, ROW_ITEMS).map(show);
-  if (items.length > ROW_ITEMS) shown.push(more(items.length - ROW_ITEMS));
-  return shown.join('<br>');
+function more(n: number): string {
+  return `<span class="muted">and ${n} more</span>`;
 }
 
 function findingsCell(findings: readonly Finding[]): string {
   if (findings.length === 0) return '<span class="muted">none</span>';
-  return bounded(
-    findings,
-    (f) => `${sev(f.severity)} <a href="#rule-${escapeHtml(f.ruleId)}">${escapeHtml(f.ruleId)}</a>`,
-    (n) => `<span class="muted">and ${n} more</span>`,
-  );
+  return firstItems(findings, (f) => `${sev(f.severity)} <a href="#rule-${escapeHtml(f.ruleId)}">${escapeHtml(f.ruleId)}</a>`, more, '<br>');
 }
 
 function canDoCell(permissions: readonly string[]): string {
   if (permissions.length === 0) return '<span class="muted">no grant in the scan</span>';
-  return bounded(permissions, (p) => escapeHtml(p), (n) => `<span class="muted">and ${n} more</span>`);
+  return firstItems(permissions, escapeHtml, more, '<br>');
 }
 
 function identityRow(row: IdentityRow): string {
