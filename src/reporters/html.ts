@@ -1,7 +1,8 @@
 /**
  * `--format html`: one self-contained file for a security team (no network, no external
- * assets) with the Markdown report's content, a sortable and filterable findings table and
- * the identity graph as inline SVG.
+ * assets) with the Markdown report's content: a header saying when, with what and on what the
+ * scan ran, the identity map grouped by cluster and account (html/identity-section.ts), a
+ * sortable and filterable findings table, and each rule's findings with why and how to fix.
  */
 import { createHash } from 'node:crypto';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Location } from '../model/types.js';

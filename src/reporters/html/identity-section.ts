@@ -1,6 +1,7 @@
 /**
  * The HTML report's identity map: one collapsible group per cluster, a table per account,
- * project or subscription inside it, and the group's graph on demand. Identities without
+ * project or subscription inside it, and the group's graph on demand (none for a cluster too
+ * large for a graph to be read). Identities without
  * findings are hidden until asked for, and large maps start collapsed, so a map of hundreds
  * of identities opens as a list of clusters. Each row shows a bounded number of grants and
  * findings: the page grows with the rows, not with rows times what an identity shares.
