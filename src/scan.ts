@@ -29,6 +29,7 @@ import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-re
 import type { ExternalToolOptions } from './util/external-tool.js';
 import { buildLedger, ledgerCounts, ledgerNotes } from './collect/ledger.js';
 import { unreadObjects } from './model/read-kinds.js';
+import { scannedInputs } from './engine/scanned.js';
 
 export interface ScanOptions {
   /** Files and folders; `-` is standard input. */
@@ -54,6 +55,8 @@ export interface ScanOptions {
   /** Not these rules (`--skip-rule`). */
   skipRuleIds?: string[];
   now?: Date;
+  /** The commit the scanned files are at (the Action's pull request head); default: read from the root's git work tree. */
+  commit?: string;
 }
 
 export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
@@ -190,6 +193,7 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
     configuration: scanConfiguration(config, catalog.map((r) => r.meta)),
     identities: identityLinks(model),
     resourceClusters: resourceClusters(model),
+    scanned: scannedInputs(options),
   };
 }
 

@@ -1,17 +1,12 @@
 /** How rule fixture cases are read: case folders and cases.yaml alike. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseFolder, listFixtureCases } from './helpers/fixtures.js';
+import { tempTree } from './helpers/temp-tree.js';
 
 function repoWith(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'podtrust-fixture-cases-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
+  return tempTree('podtrust-fixture-cases-', files);
 }
 
 const CASES = `- name: fail-inline

@@ -79,7 +79,8 @@ export function stepFails(verdict: Verdict, inputs: Pick<ActionInputs, 'failOn' 
 
 async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promise<ScanResult> {
   const config = loadConfig(workspace, inputs.config);
-  const result = await scan({ paths: inputs.paths, root: workspace, config, exclude: inputs.exclude });
+  const commit = linkedCommit();
+  const result = await scan({ paths: inputs.paths, root: workspace, config, exclude: inputs.exclude, ...(commit !== undefined ? { commit } : {}) });
   if (inputs.baseline === undefined) return result;
   if (!existsSync(inputs.baseline)) {
     warn(`baseline ${shownPath(workspace, inputs.baseline)} not found: every finding counts as new`);

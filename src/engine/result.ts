@@ -39,6 +39,19 @@ export interface ScanResult {
   identities?: IdentityLink[];
   /** Resource id → cluster names (the cluster of a Kubernetes object, the clusters a role trusts). */
   resourceClusters?: Record<string, string[]>;
+  /** What was scanned, for the reports' headers. */
+  scanned?: ScannedInputs;
+}
+
+export interface ScannedInputs {
+  /** The paths given, relative to the root (`.` the root itself, `-` standard input; absolute when outside it). */
+  paths: string[];
+  /** Saved inventories audited with them. */
+  inventories: number;
+  /** Live clusters and cloud accounts read, in words (`Kubernetes context prod`, `GCP project acme`). */
+  live?: string[];
+  /** The commit the files are at: the one the scan was told (the Action's pull request head), else the root's git HEAD, when it could be read. */
+  commit?: string;
 }
 
 /** One ServiceAccount meant to get one cloud identity, or a federated identity no scanned ServiceAccount names. */
@@ -52,6 +65,8 @@ export interface IdentityLink {
   /** Inventory id of the cloud identity when it is in the scan. */
   identityResourceId?: string;
   identityName?: string;
-  /** What the identity can do: the policies it carries (names only). */
+  /** What the identity can do, most powerful first: admin-equivalent and broad AWS grants, then policies by name; the roles a Google service account or an Azure managed identity holds and where. */
   permissions?: string[];
+  /** The AWS account, GCP project or Azure subscription the identity lives in, when the scan tells (`AWS account 111122223333`). */
+  scope?: string;
 }

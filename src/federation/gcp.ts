@@ -26,7 +26,7 @@ export function gsaEmail(gsa: Resource): string | undefined {
   return typeof email === 'string' ? email.toLowerCase() : undefined;
 }
 
-function gsaProject(gsa: Resource): string | undefined {
+export function gsaProject(gsa: Resource): string | undefined {
   const body = obj(gsa.body) ?? {};
   if (typeof body.projectId === 'string') return body.projectId;
   const email = gsaEmail(gsa);

@@ -50,7 +50,19 @@ function locate(policy: PolicyInput, statementPointer: string): GrantLocation {
   return out;
 }
 
+/** One view per role and inventory: a rule and the reports' identity map read the same role. */
+const shared = new WeakMap<InventoryIndex, WeakMap<Resource, EffectivePermissions>>();
+
 export function effectivePermissions(role: Resource, index: InventoryIndex, options: { exempt?: readonly string[] } = {}): EffectivePermissions {
+  if (options.exempt !== undefined) return computeEffectivePermissions(role, index, options);
+  let byRole = shared.get(index);
+  if (!byRole) shared.set(index, (byRole = new WeakMap()));
+  let view = byRole.get(role);
+  if (!view) byRole.set(role, (view = computeEffectivePermissions(role, index, options)));
+  return view;
+}
+
+function computeEffectivePermissions(role: Resource, index: InventoryIndex, options: { exempt?: readonly string[] }): EffectivePermissions {
   const policies = rolePolicies(role, index);
   // Each rule reads one of these: compute them on first use.
   let adminEquivalent: AdminEquivalent[] | undefined;

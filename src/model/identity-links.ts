@@ -9,6 +9,7 @@ import { RoleIndex } from '../rules-support/aws.js';
 import { clusterOfResource } from '../federation/issuers.js';
 import { AWS_ROLE_ARN_ANNOTATION, AZURE_CLIENT_ID_ANNOTATION, GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
 import type { IdentityLink } from '../engine/result.js';
+import { identityPermissionReader, identityScope } from './identity-permissions.js';
 
 const ANNOTATIONS: { key: string; provider: IdentityLink['provider']; mechanism: IdentityLink['mechanism'] }[] = [
   { key: AWS_ROLE_ARN_ANNOTATION, provider: 'aws', mechanism: 'irsa' },
@@ -26,30 +27,23 @@ function shown(value: JsonValue | undefined): string {
   return '(unresolved)';
 }
 
-/** Policy names a role carries: managed policy names or ARNs, and inline policy names. */
-function rolePermissions(role: Resource): string[] {
-  const out: string[] = [];
-  const attached = field(role.body, 'AttachedManagedPolicies');
-  if (Array.isArray(attached)) {
-    for (const p of attached) {
-      const name = field(p, 'PolicyName') ?? field(p, 'PolicyArn');
-      if (typeof name === 'string') out.push(name.replace(/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\//, ''));
-    }
-  }
-  const inline = field(role.body, 'RolePolicyList');
-  if (Array.isArray(inline)) {
-    for (const p of inline) {
-      const name = field(p, 'PolicyName');
-      out.push(typeof name === 'string' ? `inline: ${name}` : 'inline policy');
-    }
-  }
-  return out;
-}
-
-function identityEnd(role: Resource | undefined): Pick<IdentityLink, 'identityResourceId' | 'identityName' | 'permissions'> {
-  if (!role) return {};
-  const name = field(role.body, 'RoleName');
-  return { identityResourceId: role.id, identityName: typeof name === 'string' ? name : role.name, permissions: rolePermissions(role) };
+/** The identity end of a link: the scanned identity, what it can do and where it lives. */
+function identityEnd(
+  canDo: (identity: Resource) => string[],
+  provider: IdentityLink['provider'],
+  identity: Resource | undefined,
+  named: JsonValue | undefined,
+): Pick<IdentityLink, 'identityResourceId' | 'identityName' | 'permissions' | 'scope'> {
+  const scope = identityScope(provider, identity, named);
+  const where = scope !== undefined ? { scope } : {};
+  if (!identity) return where;
+  const name = identity.type === 'aws.iam.Role' ? field(identity.body, 'RoleName') : undefined;
+  return {
+    identityResourceId: identity.id,
+    ...(identity.type === 'aws.iam.Role' ? { identityName: typeof name === 'string' ? name : identity.name } : {}),
+    permissions: canDo(identity),
+    ...where,
+  };
 }
 
 function clustersTrusting(model: Model, role: Resource): string[] {
@@ -71,6 +65,8 @@ function otherCloudIdentity(model: Model, provider: IdentityLink['provider'], va
 
 export function identityLinks(model: Model): IdentityLink[] {
   const roles = new RoleIndex(model);
+  const canDo = identityPermissionReader(model);
+  const end = (provider: IdentityLink['provider'], identity: Resource | undefined, named: JsonValue | undefined) => identityEnd(canDo, provider, identity, named);
   const links: IdentityLink[] = [];
   const linkedRoles = new Set<string>();
   for (const sa of model.ofType('k8s.ServiceAccount')) {
@@ -80,14 +76,14 @@ export function identityLinks(model: Model): IdentityLink[] {
       if (value === undefined) continue;
       const role = a.provider === 'aws' ? roles.find(value) : undefined;
       if (role) linkedRoles.add(role.id);
-      const other = a.provider === 'aws' ? undefined : otherCloudIdentity(model, a.provider, value);
+      const identity = role ?? (a.provider === 'aws' ? undefined : otherCloudIdentity(model, a.provider, value));
+      const ends = end(a.provider, identity, value);
       links.push({
         serviceAccount: { id: sa.id, name: sa.name, ...(sa.cluster !== undefined ? { cluster: sa.cluster } : {}) },
         provider: a.provider,
         mechanism: a.mechanism,
-        identity: typeof value === 'string' || !role ? shown(value) : (identityEnd(role).identityName ?? shown(value)),
-        ...identityEnd(role),
-        ...(other ? { identityResourceId: other.id } : {}),
+        identity: typeof value === 'string' || !role ? shown(value) : (ends.identityName ?? shown(value)),
+        ...ends,
       });
     }
   }
@@ -98,6 +94,7 @@ export function identityLinks(model: Model): IdentityLink[] {
     const roleArn = field(assoc.body, 'roleArn');
     const role = roles.find(roleArn);
     if (role) linkedRoles.add(role.id);
+    const ends = end('aws', role, roleArn);
     links.push({
       serviceAccount: {
         id: assoc.id,
@@ -106,15 +103,15 @@ export function identityLinks(model: Model): IdentityLink[] {
       },
       provider: 'aws',
       mechanism: 'pod-identity',
-      identity: typeof roleArn === 'string' || !role ? shown(roleArn) : (identityEnd(role).identityName ?? shown(roleArn)),
-      ...identityEnd(role),
+      identity: typeof roleArn === 'string' || !role ? shown(roleArn) : (ends.identityName ?? shown(roleArn)),
+      ...ends,
     });
   }
   // Roles that federate to a cluster or an OIDC issuer but that no scanned ServiceAccount names.
   for (const role of model.ofType('aws.iam.Role')) {
     if (linkedRoles.has(role.id) || model.federationsOf(role).length === 0) continue;
-    const end = identityEnd(role);
-    links.push({ provider: 'aws', mechanism: model.federationsOf(role)[0]!.mechanism, identity: end.identityName ?? role.name, ...end });
+    const ends = end('aws', role, undefined);
+    links.push({ provider: 'aws', mechanism: model.federationsOf(role)[0]!.mechanism, identity: ends.identityName ?? role.name, ...ends });
   }
   return links;
 }

@@ -1,7 +1,8 @@
 /**
  * `--format html`: one self-contained file for a security team (no network, no external
- * assets) with the Markdown report's content, a sortable and filterable findings table and
- * the identity graph as inline SVG.
+ * assets) with the Markdown report's content: a header saying when, with what and on what the
+ * scan ran, the identity map grouped by cluster and account (html/identity-section.ts), a
+ * sortable and filterable findings table, and each rule's findings with why and how to fix.
  */
 import { createHash } from 'node:crypto';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Location } from '../model/types.js';
@@ -11,8 +12,8 @@ import { countFindings, findingsByRule, ledgerLines, summaryLine } from './count
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { escapeHtml, inlineMarkdown, safeLink } from './html/escape.js';
-import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, type Breakdown } from './html/identity-map.js';
-import { graphSvg } from './html/graph-svg.js';
+import { byCluster, byProvider, type Breakdown } from './html/identity-map.js';
+import { identitySection, sev } from './html/identity-section.js';
 import { SCRIPT, STYLE } from './html/assets.js';
 
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
@@ -21,10 +22,6 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
 function shownLocation(root: string, location: Location): string {
   const file = displayPath(root, locationFile(location)).path;
   return location.position ? `${file}:${Math.max(1, location.position.line)}` : file;
-}
-
-function sev(severity: string): string {
-  return `<span class="sev ${severity}">${severity}</span>`;
 }
 
 function cards(result: ScanResult, counts: ReturnType<typeof countFindings>): string {
@@ -38,35 +35,21 @@ function cards(result: ScanResult, counts: ReturnType<typeof countFindings>): st
   return `<div class="cards">${items.join('')}</div>`;
 }
 
+/** Rows of a breakdown, or findings of a rule's details, shown before the rest fold away. */
+const SHOWN_ENTRIES = 10;
+
+/** Items shown in full up to SHOWN_ENTRIES; the rest in a collapsed block that says how many. */
+function folded(items: string[], wrap: (inner: string) => string, what: string): string {
+  if (items.length <= SHOWN_ENTRIES) return wrap(items.join('\n'));
+  const rest = items.length - SHOWN_ENTRIES;
+  return `${wrap(items.slice(0, SHOWN_ENTRIES).join('\n'))}<details class="more"><summary>${rest} more ${what}</summary>${wrap(items.slice(SHOWN_ENTRIES).join('\n'))}</details>`;
+}
+
 function breakdownTable(heading: string, entries: Breakdown[]): string {
   if (entries.length === 0) return '';
   const head = `<tr><th>${heading}</th>${SEVERITIES.map((s) => `<th class="num">${s}</th>`).join('')}<th class="num">total</th></tr>`;
-  const body = entries
-    .map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`)
-    .join('\n');
-  return `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`;
-}
-
-function identitySection(result: ScanResult): string {
-  const rows = identityRows(result);
-  if (rows.length === 0) return '';
-  const body = rows
-    .map((r) => {
-      const findings = r.findings.map((f) => `${sev(f.severity)} ${escapeHtml(f.ruleId)}`).join('<br>') || 'none';
-      return (
-        `<tr><td>${r.serviceAccount ? escapeHtml(r.serviceAccount.name) : '<em>(none scanned)</em>'}</td>` +
-        `<td>${escapeHtml(r.serviceAccount?.cluster ?? '')}</td><td>${MECHANISM_LABEL[r.mechanism]}</td>` +
-        `<td>${escapeHtml(r.identity)}</td><td>${escapeHtml(r.permissions.join(', '))}</td><td>${findings}</td></tr>`
-      );
-    })
-    .join('\n');
-  return [
-    '<h2 id="identity-map">Identity map</h2>',
-    '<p class="muted">ServiceAccount → cloud identity → what it can do → findings.</p>',
-    '<table id="identities"><thead><tr><th>ServiceAccount</th><th>Cluster</th><th>Mechanism</th><th>Cloud identity</th><th>Can do</th><th>Findings</th></tr></thead>',
-    `<tbody>${body}</tbody></table>`,
-    `<div class="graph-wrap">${graphSvg(identityGraph(rows))}</div>`,
-  ].join('\n');
+  const rows = entries.map((e) => `<tr><td>${escapeHtml(e.label)}</td>${SEVERITIES.map((s) => `<td class="num">${e.counts[s]}</td>`).join('')}<td class="num">${e.total}</td></tr>`);
+  return folded(rows, (body) => `<table class="breakdown"><thead>${head}</thead><tbody>${body}</tbody></table>`, `${heading.toLowerCase()} rows`);
 }
 
 function findingRow(result: ScanResult, f: Finding): string {
@@ -92,21 +75,20 @@ function findingsSection(result: ScanResult, active: Finding[]): string {
     hasBaseline ? '<label><input type="checkbox" id="filter-new"> new only</label>' : '',
     `<span class="muted">showing <span id="shown-count">${active.length}</span> of <span id="total-count">${active.length}</span></span>`,
     '</div>',
-    '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead>',
-    `<tbody>${active.map((f) => findingRow(result, f)).join('\n')}</tbody></table>`,
+    // Scrolls in its own box: a long list of findings does not push the details off the page.
+    '<div class="table-scroll"><table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Location</th><th>Message</th></tr></thead>',
+    `<tbody>${active.map((f) => findingRow(result, f)).join('\n')}</tbody></table></div>`,
   ].join('\n');
 }
 
 function ruleDetails(result: ScanResult, rule: RuleMeta | undefined, ruleId: string, findings: Finding[]): string {
-  const items = findings
-    .map((f) => {
-      const related = f.related
-        .map((rel) => `<li>related: ${rel.message !== undefined ? `${escapeHtml(rel.message)}: ` : ''}${escapeHtml(shownLocation(result.root, rel))}</li>`)
-        .join('');
-      return `<li>${sev(f.severity)} ${escapeHtml(f.resource.name)} at ${escapeHtml(shownLocation(result.root, f.location))}: ${escapeHtml(f.message)}${related ? `<ul>${related}</ul>` : ''}</li>`;
-    })
-    .join('\n');
-  const parts = [`<section class="rule" id="rule-${escapeHtml(ruleId)}">`, `<h3>${escapeHtml(ruleId)}${rule ? `: ${escapeHtml(rule.title)}` : ''}</h3>`, `<ul>${items}</ul>`];
+  const items = findings.map((f) => {
+    const related = f.related
+      .map((rel) => `<li>related: ${rel.message !== undefined ? `${escapeHtml(rel.message)}: ` : ''}${escapeHtml(shownLocation(result.root, rel))}</li>`)
+      .join('');
+    return `<li>${sev(f.severity)} ${escapeHtml(f.resource.name)} at ${escapeHtml(shownLocation(result.root, f.location))}: ${escapeHtml(f.message)}${related ? `<ul>${related}</ul>` : ''}</li>`;
+  });
+  const parts = [`<section class="rule" id="rule-${escapeHtml(ruleId)}">`, `<h3>${escapeHtml(ruleId)}${rule ? `: ${escapeHtml(rule.title)}` : ''}</h3>`, folded(items, (list) => `<ul>${list}</ul>`, 'findings')];
   if (rule) {
     parts.push(`<p><strong>Why it matters.</strong> ${inlineMarkdown(rule.description)}</p>`, `<p><strong>How to fix.</strong> ${inlineMarkdown(rule.remediation)}</p>`);
     if (rule.references.length > 0) parts.push(`<p><strong>References:</strong></p><ul>${rule.references.map((r) => `<li>${safeLink(r)}</li>`).join('')}</ul>`);
@@ -137,14 +119,39 @@ function notesSection(result: ScanResult): string {
   return `<h2 id="coverage">Coverage notes</h2><p class="muted">What the scan could not read or decide.</p><ul id="notes">${items}</ul>`;
 }
 
-export function renderHtml(result: ScanResult): string {
+/** Paths the header lists; a shell glob can expand to thousands, and the ledger counts them all. */
+const HEADER_PATHS = 20;
+
+/** When, with what, on what: the scan date, podtrust's version, the paths given and the commit they are at. */
+function header(result: ScanResult, at: Date): string {
+  const scanned = result.scanned;
+  const paths = scanned?.paths ?? [];
+  const shownPaths = paths.slice(0, HEADER_PATHS).map((p) => `<code>${escapeHtml(p === '-' ? '(standard input)' : p)}</code>`);
+  if (paths.length > HEADER_PATHS) shownPaths.push(`and ${paths.length - HEADER_PATHS} more`);
+  if (scanned && scanned.inventories > 0) shownPaths.push(`${scanned.inventories} saved inventor${scanned.inventories === 1 ? 'y' : 'ies'}`);
+  const iso = at.toISOString();
+  const items: [string, string][] = [
+    ['Scanned', `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`],
+    ['podtrust', escapeHtml(result.tool.version)],
+    ['Paths', shownPaths.join(', ') || '<span class="muted">none</span>'],
+    ...(scanned?.live ? [['Live sources', scanned.live.map((l) => escapeHtml(l)).join(', ')] as [string, string]] : []),
+    ['Commit', scanned?.commit !== undefined ? `<code>${escapeHtml(scanned.commit)}</code>` : '<span class="muted">unknown (no git commit at the root)</span>'],
+  ];
+  return `<header><h1>podtrust report</h1><dl class="meta" id="scan-meta">${items.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`;
+}
+
+export interface HtmlOptions {
+  /** When the scan ran (default: now). */
+  startedAt?: Date;
+}
+
+export function renderHtml(result: ScanResult, opts: HtmlOptions = {}): string {
   const counts = countFindings(result.findings);
   const rules = new Map(result.rules.map((rule) => [rule.id, rule]));
   const byRule = findingsByRule(counts.active);
   const summary = summaryLine(counts, result.summary.files, result.summary.resources, result.summary.partial, result.summary.warnings);
   const body = [
-    '<h1>podtrust report</h1>',
-    `<p class="muted">${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>`,
+    header(result, opts.startedAt ?? new Date()),
     `<p id="summary">${escapeHtml(summary)}</p>`,
     ...ledgerLines(result.summary).map((line) => `<p class="muted ledger">${escapeHtml(line)}</p>`),
     cards(result, counts),

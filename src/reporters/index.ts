@@ -35,7 +35,7 @@ export function render(format: ReportFormat, result: ScanResult, opts: RenderOpt
     case 'markdown':
       return renderMarkdown(result);
     case 'html':
-      return renderHtml(result);
+      return renderHtml(result, opts.startedAt ? { startedAt: opts.startedAt } : {});
     case 'table':
       return renderTable(result, { color: opts.color ?? false, width: opts.width ?? 80 });
     case 'junit':

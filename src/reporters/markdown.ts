@@ -5,7 +5,7 @@ import { countFindings, findingsByRule, ledgerLines, summaryLine } from './count
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
 import { sanitizeTerminal } from './sanitize.js';
-import { byCluster, byProvider, identityGraph, identityRows, MECHANISM_LABEL, mermaidGraph, type Breakdown } from './html/identity-map.js';
+import { byCluster, byProvider, firstItems, identityGraph, identityRows, MECHANISM_LABEL, mermaidGraph, type Breakdown } from './html/identity-map.js';
 
 /**
  * Text from scanned input rendered inert: no table breaks, HTML, code spans, links or emphasis,
@@ -83,15 +83,17 @@ function identityMapSection(result: ScanResult): string[] {
     row(['ServiceAccount', 'Cluster', 'Mechanism', 'Cloud identity', 'Can do', 'Findings']),
     row(['---', '---', '---', '---', '---', '---']),
   ];
+  // Bounded per row, as in the HTML report: a role shared by many ServiceAccounts repeats on each row.
+  const more = (n: number) => `and ${n} more`;
   for (const r of rows) {
-    const findings = r.findings.map((f) => `${f.severity}: ${escapeMarkdown(f.ruleId)}`).join('<br>');
+    const findings = firstItems(r.findings, (f) => `${f.severity}: ${escapeMarkdown(f.ruleId)}`, more, '<br>');
     lines.push(
       row([
         r.serviceAccount ? escapeMarkdown(r.serviceAccount.name) : '_(none scanned)_',
         escapeMarkdown(r.serviceAccount?.cluster ?? ''),
         MECHANISM_LABEL[r.mechanism],
         escapeMarkdown(r.identity),
-        escapeMarkdown(r.permissions.join(', ')),
+        firstItems(r.permissions, escapeMarkdown, more, ', '),
         findings || 'none',
       ]),
     );

@@ -89,7 +89,10 @@ describe.each(nodeBinaries())('the bundled action on $name', ({ path: node }) =>
     const run = runAction(node, ws, { 'fail-on': 'none', format: 'html', annotations: 'off' });
     expect(run.status).toBe(0);
     expect(annotationsOf(run.stdout)).toEqual([]);
-    expect(readFileSync(join(ws, 'podtrust-report.html'), 'utf8')).toContain('<span class="n" id="count-critical">1</span>');
+    const html = readFileSync(join(ws, 'podtrust-report.html'), 'utf8');
+    expect(html).toContain('<span class="n" id="count-critical">1</span>');
+    // The commit the job links into, not whatever the workspace's git files say.
+    expect(html).toContain('<dt>Commit</dt><dd><code>0123456789abcdef0123456789abcdef01234567</code></dd>');
     expect(run.outputs['report-file']).toBe(join(ws, 'podtrust-report.html'));
     const bad = runAction(node, ws, { 'fail-on': 'severe' });
     expect(bad.status).toBe(1);

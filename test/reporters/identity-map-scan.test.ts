@@ -29,3 +29,35 @@ describe('identity map of a real scan', () => {
     expect(row?.findings.map((f) => f.ruleId)).toEqual(['gcp-gsa-primitive-role']);
   });
 });
+
+describe('identity map of the demo estate', () => {
+  const demo = scan({ paths: ['fixtures/demo'], root: process.cwd() });
+  const row = async (sa: string | undefined, identity: string) => {
+    const rows = identityRows(await demo).filter((r) => r.serviceAccount?.name === sa && r.identity === identity);
+    expect(rows).toHaveLength(1);
+    return rows[0]!;
+  };
+
+  it('files a finding on a ServiceAccount beside that ServiceAccount only, not beside others that share its role', async () => {
+    expect((await row('payments/ledger', 'shop-prod-payments')).findings.map((f) => f.ruleId)).toEqual(['aws-irsa-trust-mismatch']);
+    expect((await row('payments/payments-api', 'shop-prod-payments')).findings).toEqual([]);
+    // The KSA collision sits on the staging ServiceAccount and names the production one as related.
+    const checkout = identityRows(await demo).filter((r) => r.identity === 'checkout@acme-shop.iam.gserviceaccount.com');
+    expect(checkout.map((r) => [r.serviceAccount?.cluster, r.findings.map((f) => f.ruleId)])).toEqual([
+      ['shop-gke-prod', []],
+      ['shop-gke-staging', ['gcp-ksa-identity-collision']],
+    ]);
+  });
+
+  it('files a finding on a role beside every ServiceAccount that uses the role', async () => {
+    expect((await row('platform/default', 'shop-prod-backup')).findings.map((f) => f.ruleId).sort()).toEqual(['aws-trust-sub-missing', 'k8s-identity-on-default-sa']);
+  });
+
+  it('says what each identity can do, from its effective permissions', async () => {
+    expect((await row('platform/default', 'shop-prod-backup')).permissions).toEqual(['AmazonS3FullAccess (broad)']);
+    expect((await row(undefined, 'shop-prod-reporting')).permissions).toEqual(['inline policy reporting-read']);
+    expect((await row('payments/ledger', 'shop-prod-payments')).permissions).toEqual(['AmazonDynamoDBReadOnlyAccess']);
+    const checkout = identityRows(await demo).filter((r) => r.identity === 'checkout@acme-shop.iam.gserviceaccount.com');
+    expect(checkout.map((r) => r.permissions)).toEqual([['roles/cloudsql.client on project acme-shop'], ['roles/cloudsql.client on project acme-shop']]);
+  });
+});

@@ -34,11 +34,53 @@ svg.graph .sev-critical rect{fill:#fee2e2;stroke:var(--critical)}
 svg.graph .sev-high rect{fill:#ffedd5;stroke:var(--high)}
 svg.graph .sev-medium rect{fill:#fef9c3;stroke:var(--medium)}
 svg.graph .sev-low rect{fill:#dbeafe;stroke:var(--low)}
-tr[hidden]{display:none}
-@media print{.filters{display:none}}
+tr[hidden],details[hidden]{display:none}
+header .meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}
+header .meta dt{color:var(--muted)}header .meta dd{margin:0;overflow-wrap:anywhere}
+details.cluster{border:1px solid var(--border);border-radius:8px;padding:4px 12px;margin:8px 0}
+details.cluster>summary{cursor:pointer;padding:4px 0}
+details.cluster .group-name{font-weight:700}
+details.cluster h4{margin:8px 0 0}
+details.graph>summary{cursor:pointer;color:var(--muted);margin:4px 0}
+table.identities{table-layout:fixed}
+table.identities td{overflow-wrap:anywhere}
+table.identities th:nth-child(1),table.identities th:nth-child(3),table.identities th:nth-child(4){width:21%}
+table.identities th:nth-child(2){width:11%}
+details.more>summary{cursor:pointer;color:var(--muted);margin:4px 0}
+.table-scroll{max-height:80vh;overflow:auto;border:1px solid var(--border)}
+.table-scroll table{margin:0}
+.table-scroll thead th{position:sticky;top:0;z-index:1}
+@media print{.filters{display:none}.table-scroll{max-height:none;overflow:visible}}
 `;
 
 export const SCRIPT = `
+(function () {
+  var map = document.getElementById('identities');
+  if (!map) return;
+  var search = document.getElementById('identity-filter');
+  var all = document.getElementById('identity-all');
+  var shown = document.getElementById('identity-shown');
+  var groups = Array.prototype.slice.call(map.querySelectorAll('details.cluster'));
+  function apply() {
+    var q = search.value.trim().toLowerCase();
+    var n = 0;
+    groups.forEach(function (group) {
+      var visible = 0;
+      Array.prototype.forEach.call(group.querySelectorAll('tbody tr'), function (row) {
+        var ok = (all.checked || row.getAttribute('data-findings') !== '0') &&
+          (!q || row.textContent.toLowerCase().indexOf(q) !== -1 || group.querySelector('summary').textContent.toLowerCase().indexOf(q) !== -1);
+        row.hidden = !ok;
+        if (ok) visible++;
+      });
+      group.hidden = visible === 0;
+      if (q && visible > 0) group.open = true;
+      n += visible;
+    });
+    shown.textContent = String(n);
+  }
+  search.addEventListener('input', apply);
+  all.addEventListener('change', apply);
+})();
 (function () {
   var table = document.getElementById('findings');
   if (!table) return;

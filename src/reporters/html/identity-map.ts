@@ -12,9 +12,21 @@ export interface IdentityRow {
   mechanism: IdentityLink['mechanism'];
   identity: string;
   identityResourceId?: string;
+  /** The account, project or subscription of the identity, when the scan tells. */
+  scope?: string;
   permissions: string[];
   /** Unsuppressed findings on the ServiceAccount or on the identity. */
   findings: Finding[];
+}
+
+/** Grants and findings one row or graph node lists; the rest are counted. */
+export const ROW_ITEMS = 8;
+
+/** The first ROW_ITEMS of a list, each shown, then how many more there are, joined. */
+export function firstItems<T>(items: readonly T[], show: (item: T) => string, counted: (more: number) => string, joiner: string): string {
+  const lines = items.slice(0, ROW_ITEMS).map((item) => show(item));
+  if (items.length > ROW_ITEMS) lines.push(counted(items.length - ROW_ITEMS));
+  return lines.join(joiner);
 }
 
 export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
@@ -26,16 +38,17 @@ export const MECHANISM_LABEL: Record<IdentityLink['mechanism'], string> = {
 };
 
 /**
- * The positions of unsuppressed findings by the resources they are about. A finding about an
- * identity may sit on another resource (a GCP binding, an Azure role assignment) that names the
- * identity as a related location: it is filed under that identity too.
+ * The positions of unsuppressed findings by the resource each is about. A finding on a
+ * ServiceAccount or an identity of the map belongs to that end alone, whatever it names as
+ * related (a ServiceAccount's trust mismatch names the role, which other ServiceAccounts use
+ * too). A finding about an identity may sit on another resource (a GCP binding, an Azure role
+ * assignment) that names the identity as a related location: it is filed under that identity.
  */
-function findingsByResource(findings: readonly Finding[]): Map<string, number[]> {
+function findingsByResource(findings: readonly Finding[], ends: ReadonlySet<string>): Map<string, number[]> {
   const index = new Map<string, number[]>();
   findings.forEach((f, i) => {
     if (f.suppression) return;
-    const ids = new Set([f.resource.id]);
-    for (const r of f.related) if (r.resourceId !== undefined) ids.add(r.resourceId);
+    const ids = ends.has(f.resource.id) ? [f.resource.id] : new Set(f.related.map((r) => r.resourceId).filter((id): id is string => id !== undefined && ends.has(id)));
     for (const id of ids) {
       const list = index.get(id);
       if (list) list.push(i);
@@ -56,16 +69,102 @@ function activeOn(findings: readonly Finding[], index: Map<string, number[]>, id
 }
 
 export function identityRows(result: ScanResult): IdentityRow[] {
-  const index = findingsByResource(result.findings);
-  return (result.identities ?? []).map((link) => ({
+  const links = result.identities ?? [];
+  const ends = new Set<string>();
+  for (const link of links) {
+    if (link.serviceAccount) ends.add(link.serviceAccount.id);
+    if (link.identityResourceId !== undefined) ends.add(link.identityResourceId);
+  }
+  const index = findingsByResource(result.findings, ends);
+  return links.map((link) => ({
     ...(link.serviceAccount ? { serviceAccount: link.serviceAccount } : {}),
     provider: link.provider,
     mechanism: link.mechanism,
     identity: link.identityName ?? link.identity,
     ...(link.identityResourceId !== undefined ? { identityResourceId: link.identityResourceId } : {}),
+    ...(link.scope !== undefined ? { scope: link.scope } : {}),
     permissions: link.permissions ?? [],
     findings: activeOn(result.findings, index, [link.serviceAccount?.id, link.identityResourceId]),
   }));
+}
+
+/** The rows of one account, project or subscription within a cluster. */
+export interface AccountGroup {
+  label: string;
+  rows: IdentityRow[];
+}
+
+export interface ClusterGroup {
+  label: string;
+  accounts: AccountGroup[];
+  /** Rows with at least one finding. */
+  withFindings: number;
+  total: number;
+  /** Distinct findings beside the rows, by severity. */
+  counts: Record<Severity, number>;
+}
+
+export const NO_ACCOUNT = '(account not in the scan)';
+
+/** A row's cluster: its ServiceAccount's, else the clusters its identity trusts. */
+function rowCluster(row: IdentityRow, clusters: Record<string, string[]>): string {
+  if (row.serviceAccount?.cluster !== undefined) return row.serviceAccount.cluster;
+  const id = row.identityResourceId;
+  const names = id !== undefined && Object.hasOwn(clusters, id) ? clusters[id]! : [];
+  return names.length > 0 ? names.join(', ') : NO_CLUSTER;
+}
+
+function worstRank(row: IdentityRow): number {
+  return row.findings.length > 0 ? SEVERITY_RANK[row.findings[0]!.severity] : SEVERITIES.length;
+}
+
+function byLabel(a: { label: string }, b: { label: string }): number {
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+}
+
+/**
+ * The identity map grouped by cluster, then by account: clusters with the most severe findings
+ * first, rows with findings first within an account (most severe first), then by name.
+ */
+export function identityGroups(result: ScanResult, rows: readonly IdentityRow[] = identityRows(result)): ClusterGroup[] {
+  const clusters = result.resourceClusters ?? {};
+  const groups = new Map<string, Map<string, IdentityRow[]>>();
+  for (const row of rows) {
+    const cluster = rowCluster(row, clusters);
+    let accounts = groups.get(cluster);
+    if (!accounts) groups.set(cluster, (accounts = new Map()));
+    const account = row.scope ?? NO_ACCOUNT;
+    const list = accounts.get(account);
+    if (list) list.push(row);
+    else accounts.set(account, [row]);
+  }
+  const name = (row: IdentityRow): string => `${row.serviceAccount?.name ?? ''}\u0000${row.identity}`;
+  const out: ClusterGroup[] = [];
+  for (const [label, accounts] of groups) {
+    const counts = emptyCounts();
+    // A finding on a role shows beside each ServiceAccount of the role: count it once.
+    const counted = new Set<Finding>();
+    let withFindings = 0;
+    let total = 0;
+    const accountGroups: AccountGroup[] = [];
+    for (const [account, list] of accounts) {
+      list.sort((a, b) => worstRank(a) - worstRank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+      for (const row of list) {
+        total += 1;
+        if (row.findings.length > 0) withFindings += 1;
+        for (const f of row.findings) {
+          if (counted.has(f)) continue;
+          counted.add(f);
+          counts[f.severity] += 1;
+        }
+      }
+      accountGroups.push({ label: account, rows: list });
+    }
+    accountGroups.sort((a, b) => Number(a.label === NO_ACCOUNT) - Number(b.label === NO_ACCOUNT) || byLabel(a, b));
+    out.push({ label, accounts: accountGroups, withFindings, total, counts });
+  }
+  const rank = (g: ClusterGroup): number => SEVERITIES.findIndex((s) => g.counts[s] > 0) + 1 || SEVERITIES.length + 1;
+  return out.sort((a, b) => rank(a) - rank(b) || byLabel(a, b));
 }
 
 export interface Breakdown {
@@ -140,7 +239,7 @@ export function identityGraph(rows: readonly IdentityRow[]): IdentityGraph {
   for (const row of rows) {
     const identityKey = `i:${row.identityResourceId ?? row.identity}`;
     if (!nodes.has(identityKey)) {
-      const can = row.permissions.length > 0 ? ` [${row.permissions.join(', ')}]` : '';
+      const can = row.permissions.length > 0 ? ` [${firstItems(row.permissions, (p) => p, (n) => `and ${n} more`, ', ')}]` : '';
       const identityFindings = row.findings.filter((f) => f.resource.id === row.identityResourceId);
       nodes.set(identityKey, {
         key: identityKey,
