@@ -3,7 +3,8 @@ import type { JsonValue } from '../../src/model/types.js';
 import { findIdentity, issuerResolved } from '../../src/federation/azure.js';
 import { admits } from '../../src/federation/matcher.js';
 import { escapeToken } from '../../src/util/pointer.js';
-import { annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, namespaceOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { joinNamespaceOf } from '../../src/rules-support/kubernetes.js';
 import { AZURE_CLIENT_ID_ANNOTATION } from '../../src/model/annotations.js';
 
 const rule: CodeRule = {
@@ -34,7 +35,11 @@ Identities whose credentials are partly unresolved are not judged.`,
       if (!identity) continue;
       const feds = ctx.model.federationsOf(identity);
       if (feds.some((f) => f.subject.unknown || !issuerResolved(f.issuer))) continue;
-      const namespace = namespaceOf(sa);
+      const namespace = joinNamespaceOf(sa);
+      if (namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${name}, which ${identityDisplayName(identity)}'s federated credentials must name`);
+        continue;
+      }
       const subject = `system:serviceaccount:${namespace}:${name}`;
       const cluster = ctx.model.cluster(sa.cluster);
       const knownCluster = clusterIssuerKnown(cluster) ? cluster : undefined;

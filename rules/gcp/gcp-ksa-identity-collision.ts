@@ -57,6 +57,10 @@ intended but still worth knowing.`,
       const cluster = ctx.model.cluster(sa.cluster);
       const pool = poolOfCluster(ctx.model, cluster);
       if (!ksa || !cluster || !pool) continue;
+      if (ksa.namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${ksa.name}, which decides the identity it shares in ${pool}`);
+        continue;
+      }
       const key = `${pool}\u0000${ksa.namespace}\u0000${ksa.name}`;
       groups.set(key, [...(groups.get(key) ?? []), { sa, cluster, environment: environmentOf(ctx.model, cluster) }]);
     }

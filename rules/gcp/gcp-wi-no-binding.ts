@@ -57,6 +57,10 @@ node service account).`,
       const ksa = ksaOf(sa);
       const gsa = findGsa(ctx.model, annotatedGsa(sa));
       if (!ksa || !gsa) continue;
+      if (ksa.namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${ksa.name}, which a workload identity binding on ${gsaName(gsa)} must name`);
+        continue;
+      }
       const info = ctx.model.cluster(sa.cluster);
       const pool = poolOfCluster(ctx.model, info);
       const subject = `${SUBJECT_PREFIX}${ksa.namespace}:${ksa.name}`;

@@ -32,6 +32,17 @@ export function namespaceOf(r: Resource): string {
   return typeof ns === 'string' ? ns : 'default';
 }
 
+/**
+ * The namespace a join on this object must use: the one written (or the collector's, else `default` when
+ * unset), and `undefined` when it is written but unresolved (`kubernetes_namespace.x.metadata[0].name`):
+ * a rule joining on it is then undecided, never guessing `default`.
+ */
+export function joinNamespaceOf(r: Resource): string | undefined {
+  const ns = metadataOf(r).namespace;
+  if (ns === undefined || ns === null || ns === '') return r.namespace ?? 'default';
+  return typeof ns === 'string' ? ns : undefined;
+}
+
 export function nameOf(r: Resource): string | undefined {
   const n = metadataOf(r).name;
   return typeof n === 'string' ? n : undefined;
