@@ -49,8 +49,12 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
         },
         report: (r: Report) => {
           const finding = toFinding(rule.meta, r, forced);
-          if (seen.has(finding.fingerprint)) return;
+          // The same message at the same place once: a module's statements all anchored at its call read as one.
+          const at = finding.location;
+          const place = `${finding.resource.id}\u0000${at.file}\u0000${at.position?.line ?? ''}:${at.position?.column ?? ''}\u0000${finding.message}`;
+          if (seen.has(finding.fingerprint) || seen.has(place)) return;
           seen.add(finding.fingerprint);
+          seen.add(place);
           applySuppressions(finding, r.resource, config, root, now, notes);
           findings.push(finding);
         },
