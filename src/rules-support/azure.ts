@@ -6,6 +6,8 @@ import { normalizeIssuer } from '../federation/issuers.js';
 import { builtinRoleName } from '../iam/azure-roles.js';
 import type { ScopeInfo } from '../iam/azure-scope.js';
 import { shown } from '../util/input-text.js';
+import type { Model } from '../model/model.js';
+import { joinNamespaceOf } from './kubernetes.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 
@@ -101,4 +103,47 @@ export function clusterIssuerKnown(cluster: ClusterInfo | undefined): cluster is
 export function identityDisplayName(identity: Resource): string {
   const name = obj(identity.body)?.['name'];
   return shown(typeof name === 'string' ? name : identity.name);
+}
+
+/** A Secret an AAD Pod Identity `AzureIdentity` of type 1 (a service principal) names in `spec.clientPassword`. */
+export interface PodIdentitySecretReference {
+  identity: Resource;
+  /** Pointer to the identity's `clientPassword`. */
+  at: string;
+  /** The Secret, when the reference is resolved and the Secret is in the scan. */
+  secret?: Resource;
+  /** True when the reference's name or namespace is unresolved. */
+  unresolved: boolean;
+}
+
+/**
+ * A field of an AAD Pod Identity object, matched as its controller decodes it: Go's JSON decoding
+ * ignores case, and charts write `ClientID`, `ResourceID` beside the documented `clientID`.
+ */
+function field(o: JsonObject, name: string): [string, JsonValue] | undefined {
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return [k, o[k]!];
+  return undefined;
+}
+
+export function podIdentitySecretReferences(model: Model): PodIdentitySecretReference[] {
+  const out: PodIdentitySecretReference[] = [];
+  for (const identity of model.ofType('k8s.AzureIdentity')) {
+    const spec = obj(obj(identity.body)?.['spec']);
+    const type = spec && field(spec, 'type')?.[1];
+    if (!spec || (type !== 1 && type !== '1')) continue;
+    const password = field(spec, 'clientPassword');
+    if (!password) continue;
+    const at = `/spec/${password[0]}`;
+    const ref = obj(password[1]);
+    const name = ref && field(ref, 'name')?.[1];
+    const ns = (ref && field(ref, 'namespace')?.[1]) ?? joinNamespaceOf(identity);
+    if (typeof name !== 'string' || typeof ns !== 'string') {
+      out.push({ identity, at, unresolved: true });
+      continue;
+    }
+    const secret = model.ofType('k8s.Secret').find((s) => s.cluster === identity.cluster && nameOf(s) === name && joinNamespaceOf(s) === ns);
+    out.push({ identity, at, unresolved: false, ...(secret ? { secret } : {}) });
+  }
+  return out;
 }
