@@ -2,7 +2,7 @@
  * The one generic rule test: every fixture case under fixtures/rules/<rule-id>/ (a case folder,
  * or an entry of cases.yaml scanned as a folder holding its one file) runs through the real
  * scan(), and the rule's findings must equal its expectations exactly (file, line, resource,
- * severity). Pass cases expect none.
+ * severity, and for a rule that declares `meta.messages` the message id). Pass cases expect none.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,11 +15,12 @@ import { actualOf, caseFolder, listFixtureCases, type ExpectedFinding, type Fixt
 
 const cases = listFixtureCases();
 
-function normalize(list: ExpectedFinding[]): ExpectedFinding[] {
+function normalize(list: ExpectedFinding[], withMessageId: boolean): ExpectedFinding[] {
   return list
     .map((e) => {
       const out: ExpectedFinding = { file: e.file, line: e.line, resource: e.resource, severity: e.severity };
       if (e.suppressed) out.suppressed = true;
+      if (withMessageId) out.messageId = e.messageId;
       return out;
     })
     .sort((a, b) => (a.file + a.line + a.resource < b.file + b.line + b.resource ? -1 : 1));
@@ -36,6 +37,21 @@ describe('rule fixtures', () => {
     for (const id of ids) {
       expect(byRule.get(id)?.has('fail'), `${id} has no fail- fixture`).toBe(true);
       expect(byRule.get(id)?.has('pass'), `${id} has no pass- fixture`).toBe(true);
+    }
+  });
+
+  it('every message a rule declares is a fixture\'s, and every expectation of such a rule names its message', () => {
+    for (const { meta } of allRules()) {
+      if (!meta.messages) continue;
+      const ofRule = cases.filter((c) => c.ruleId === meta.id);
+      const named = new Set(ofRule.flatMap((c) => c.expected.map((e) => e.messageId)));
+      for (const id of Object.keys(meta.messages)) expect(named.has(id), `${meta.id}: no fixture expects message ${id}`).toBe(true);
+      for (const c of ofRule) {
+        for (const e of c.expected) {
+          expect(e.messageId, `${c.source}: the finding at line ${e.line} names no messageId (one of ${Object.keys(meta.messages).join(', ')})`).toBeDefined();
+          expect(Object.keys(meta.messages), `${c.source}: line ${e.line}`).toContain(e.messageId);
+        }
+      }
     }
   });
 
@@ -67,8 +83,11 @@ async function expectCase(c: FixtureCase, dir: string): Promise<void> {
   const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
   expect(ruleErrors).toEqual([]);
   if (!c.name.includes('invalid')) expect(errors).toEqual([]);
-  const actual = normalize(result.findings.filter((f) => f.ruleId === c.ruleId).map((f) => actualOf(f, dir)));
+  const withMessageId = allRules().find((r) => r.meta.id === c.ruleId)?.meta.messages !== undefined;
+  const findings = result.findings.filter((f) => f.ruleId === c.ruleId);
+  for (const f of findings) expect(f.message, 'a message shows an unresolved value as its expression').not.toContain('"$unknown"');
+  const actual = normalize(findings.map((f) => actualOf(f, dir)), withMessageId);
   if (c.kind === 'pass') expect(actual).toEqual([]);
   else expect(c.expected.length, `a fail- case lists its findings (${c.source})`).toBeGreaterThan(0);
-  expect(actual).toEqual(normalize(c.expected));
+  expect(actual).toEqual(normalize(c.expected, withMessageId));
 }

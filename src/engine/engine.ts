@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import type { CodeRule, Report, RuleMeta } from './rule-api.js';
 import { locate, positionOf } from '../model/locate.js';
 import { fingerprint } from './fingerprint.js';
+import { reportMessage } from './messages.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';
 import { cutText, MESSAGE_CHARACTERS, shown } from '../util/input-text.js';
@@ -80,7 +81,7 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
     ruleId: meta.id,
     severity: forced ?? r.severity ?? meta.severity,
     // Rules quote input through src/util/input-text.ts; this bounds what they may have missed.
-    message: cutText(r.message, MESSAGE_CHARACTERS),
+    message: cutText(reportMessage(meta, r), MESSAGE_CHARACTERS),
     resource: { id: res.id, type: res.type, name: res.name },
     pointer: r.at,
     location: locate(res, r.at),
@@ -94,6 +95,7 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
   if (res.via?.definedAt) finding.related.push({ file: res.via.definedAt.file, position: res.via.definedAt.position, message: `defined in module ${res.via.module}` });
   if (res.via?.assumption) finding.message += ` (${res.via.assumption})`;
   if (r.evidence) finding.evidence = r.evidence;
+  if (r.messageId !== undefined) finding.messageId = r.messageId;
   return finding;
 }
 

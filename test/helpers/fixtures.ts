@@ -18,6 +18,8 @@ export interface ExpectedFinding {
   severity?: string;
   suppressed?: boolean;
   message?: string;
+  /** Which of the rule's `meta.messages` the finding uses. */
+  messageId?: string;
 }
 
 export interface FixtureCase {
@@ -124,5 +126,6 @@ export function actualOf(f: Finding, dir: string): ExpectedFinding {
     severity: f.severity,
   };
   if (f.suppression) out.suppressed = true;
+  if (f.messageId !== undefined) out.messageId = f.messageId;
   return out;
 }
