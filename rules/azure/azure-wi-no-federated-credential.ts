@@ -21,6 +21,9 @@ the scan, but none of that identity's federated credentials trusts this ServiceA
 ServiceAccount. When the ServiceAccount's cluster issuer is not known, any Kubernetes issuer counts.
 Identities whose credentials are partly unresolved are not judged.`,
     remediation: 'Create a federated identity credential on the identity with the cluster\'s OIDC issuer URL (`oidc_issuer_url` of the AKS cluster), subject `system:serviceaccount:<namespace>:<name>` and audience `api://AzureADTokenExchange`, or point the annotation at the identity meant for this ServiceAccount.',
+    messages: {
+      noFederatedCredential: 'ServiceAccount {{serviceAccount}} names managed identity {{identity}}, which has no federated credential for {{subject}}{{where}}: its pods cannot exchange their token.',
+    },
     references: [
       'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster#establish-federated-identity-credential',
       'https://azure.github.io/azure-workload-identity/docs/topics/federated-identity-credential.html',
@@ -49,7 +52,8 @@ Identities whose credentials are partly unresolved are not judged.`,
       ctx.report({
         resource: sa,
         at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`,
-        message: `ServiceAccount ${namespace}/${name} names managed identity ${identityDisplayName(identity)}, which has no federated credential for ${subject}${where}: its pods cannot exchange their token.`,
+        messageId: 'noFederatedCredential',
+        data: { serviceAccount: `${namespace}/${name}`, identity: identityDisplayName(identity), subject, where },
         related: [{ resource: identity, at: '', message: `managed identity ${identityDisplayName(identity)} (${feds.length} federated credential${feds.length === 1 ? '' : 's'})` }],
       });
     }

@@ -29,6 +29,11 @@ service account (Autopilot clusters always run workload identity) — and KSAs a
 \`iam.gke.io/gcp-service-account\` there silently run as the node.
 An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.`,
     remediation: 'Enable workload identity on the cluster (`workload_identity_config { workload_pool = "<project>.svc.id.goog" }`) and set `workload_metadata_config { mode = "GKE_METADATA" }` on every node pool (or remove the override).',
+    messages: {
+      poolGceMetadata: "Node pool {{pool}}{{where}} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.",
+      poolLegacyMetadata: "Node pool {{pool}}{{where}} uses the deprecated node_metadata = {{legacy}}, which does not run the GKE metadata server: pods get the node's service account.",
+      clusterWithoutWorkloadIdentity: 'Cluster {{cluster}} has no workload identity: every pod can take {{runsAs}} from the metadata server.{{expecting}}',
+    },
     references: [
       'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
       'https://cloud.google.com/kubernetes-engine/docs/how-to/protecting-cluster-metadata',
@@ -49,13 +54,15 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
         ctx.report({
           resource: pool.resource,
           at: `${pool.configPointer}/workloadMetadataConfig/mode`,
-          message: `Node pool ${pool.name}${where} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.`,
+          messageId: 'poolGceMetadata',
+          data: { pool: pool.name, where },
         });
       } else if (mode === undefined && legacy !== undefined && EXPOSING_NODE_METADATA.has(legacy)) {
         ctx.report({
           resource: pool.resource,
           at: `${pool.configPointer}/workloadMetadataConfig/nodeMetadata`,
-          message: `Node pool ${pool.name}${where} uses the deprecated node_metadata = ${legacy}, which does not run the GKE metadata server: pods get the node's service account.`,
+          messageId: 'poolLegacyMetadata',
+          data: { pool: pool.name, where, legacy },
         });
       }
     }
@@ -77,7 +84,8 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
       ctx.report({
         resource: cluster,
         at: '/workloadIdentityConfig',
-        message: `Cluster ${cluster.name} has no workload identity: every pod can take ${runsAs} from the metadata server.${expecting}`,
+        messageId: 'clusterWithoutWorkloadIdentity',
+        data: { cluster: cluster.name, runsAs, expecting },
         related: sas.map((sa) => ({ resource: sa, at: GSA_ANNOTATION_POINTER, message: `${sa.name} expects workload identity` })),
       });
     }

@@ -26,6 +26,10 @@ says which accounts remain (medium). A time-only condition (\`request.time\`) le
 on another \`resource.type\` or \`resource.service\` admits none; a condition podtrust cannot read is reported
 as undecided in the coverage notes.`,
     remediation: 'Grant `roles/iam.workloadIdentityUser` (or `roles/iam.serviceAccountTokenCreator`) on the one Google service account the member needs (`google_service_account_iam_member` with `service_account_id`), never on the project, folder or organization.',
+    messages: {
+      workloadMember: '{{role}} is granted on {{where}} to workload identity member {{member}}: those workloads can impersonate {{reach}}.',
+      otherMember: '{{role}} is granted on {{where}} to {{member}}: it can impersonate {{reach}}.',
+    },
     references: [
       'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
       'https://cloud.google.com/iam/docs/service-account-permissions#user-role',
@@ -62,12 +66,12 @@ as undecided in the coverage notes.`,
       members.forEach((member, i) => {
         const m = parseMember(member);
         const workload = isWorkloadMember(m) || (m.kind === 'other' && m.value.includes('/workloadIdentityPools/'));
-        const who = workload ? `workload identity member ${describeMember(member)}: those workloads` : `${describeMember(member)}: it`;
         ctx.report({
           resource: binding,
           at: `/members/${i}`,
           severity: scope.kind === 'some' ? 'medium' : workload ? 'critical' : 'high',
-          message: `${role} is granted on ${where} to ${who} can impersonate ${reach}.`,
+          messageId: workload ? 'workloadMember' : 'otherMember',
+          data: { role, where, member: describeMember(member), reach },
           evidence: { role, level, member: workload ? 'workload' : 'other', condition: scope.kind },
         });
       });

@@ -64,6 +64,11 @@ the inventory or any report.`,
     remediation: `Delete the stored credential and revoke it at the provider, then give the workload a federated identity:
 IRSA or EKS Pod Identity on EKS, Azure Workload Identity on AKS, GKE Workload Identity Federation on GKE. Workloads
 outside these platforms can exchange the cluster's ServiceAccount token through the same federation.`,
+    messages: {
+      stored: '{{object}} holds {{credential}} in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
+      keyIdOnly: '{{object}} holds an AWS access key id whose secret key is stored elsewhere in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
+      podIdentitySecret: '{{object}} holds the service principal secret of AzureIdentity {{identity}} in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html',
       'https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview',
@@ -109,14 +114,19 @@ metadata:
         const idPrefix = list.find((e) => e.idPrefix)?.idPrefix;
         const evidence: Record<string, string> = { kind, key: keys.join(', ') };
         if (idPrefix) evidence.idPrefix = `${idPrefix}…`;
-        const usedBy = kind === 'azure-client-secret' && identity ? ` (the service principal secret of AzureIdentity ${identity.name})` : '';
+        const data = { object: `${r.type.slice(4)} ${r.name}`, keys: quoteEach(keys), id: idPrefix ? ` (id ${idPrefix}…)` : '', instead: INSTEAD[kind] };
+        const usedBy = kind === 'azure-client-secret' ? identity : undefined;
         ctx.report({
           resource: r,
           at: first.pointer,
           key: kind,
           evidence,
-          message: `${r.type.slice(4)} ${r.name} holds ${idOnly(list) ? 'an AWS access key id whose secret key is stored elsewhere' : LABEL[kind]} in ${quoteEach(keys)}${idPrefix ? ` (id ${idPrefix}…)` : ''}${usedBy} (value redacted): revoke it and use ${INSTEAD[kind]} instead.`,
-          ...(usedBy ? { related: [{ resource: identity!, at: reference!.at, message: `AzureIdentity ${identity!.name} reads its client secret here` }] } : {}),
+          ...(usedBy
+            ? { messageId: 'podIdentitySecret', data: { ...data, identity: usedBy.name } }
+            : idOnly(list)
+              ? { messageId: 'keyIdOnly', data }
+              : { messageId: 'stored', data: { ...data, credential: LABEL[kind] } }),
+          ...(usedBy ? { related: [{ resource: usedBy, at: reference!.at, message: `AzureIdentity ${usedBy.name} reads its client secret here` }] } : {}),
         });
       }
     }
