@@ -40,6 +40,10 @@ a wildcard) gives it credentials. When the ServiceAccount's cluster issuer is no
 checked against every issuer the role trusts. A manifest that names no namespace (rendered Helm output, whose
 namespace is chosen at install) is not decided and is counted in the coverage notes.`,
     remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount.',
+    messages: {
+      associationRoleUntrusted: 'Pod Identity association for {{namespace}}/{{name}} names role {{role}}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.',
+      trustDoesNotAdmit: 'ServiceAccount {{namespace}}/{{name}} names role {{role}}, whose trust does not admit {{subject}}{{where}}: its pods cannot assume the role.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
@@ -65,7 +69,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       ctx.report({
         resource: sa,
         at: `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`,
-        message: `ServiceAccount ${namespace}/${name} names role ${roleDisplayName(role)}, whose trust does not admit ${subject}${cluster ? ` from cluster ${cluster.name}` : ''}: its pods cannot assume the role.`,
+        messageId: 'trustDoesNotAdmit', data: { namespace, name, role: roleDisplayName(role), subject, where: cluster ? ` from cluster ${cluster.name}` : '' },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });
     }
@@ -78,7 +82,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       ctx.report({
         resource: assoc,
         at: '/roleArn',
-        message: `Pod Identity association for ${String(body.namespace)}/${String(body.serviceAccount)} names role ${roleDisplayName(role)}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.`,
+        messageId: 'associationRoleUntrusted', data: { namespace: String(body.namespace), name: String(body.serviceAccount), role: roleDisplayName(role) },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });
     }
