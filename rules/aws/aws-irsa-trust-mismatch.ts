@@ -1,4 +1,5 @@
 import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
+import { valueText } from '../../src/model/unknown.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import type { Federation } from '../../src/federation/types.js';
 import { admits } from '../../src/federation/matcher.js';
@@ -82,7 +83,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       ctx.report({
         resource: assoc,
         at: '/roleArn',
-        messageId: 'associationRoleUntrusted', data: { namespace: String(body.namespace), name: String(body.serviceAccount), role: roleDisplayName(role) },
+        messageId: 'associationRoleUntrusted', data: { namespace: valueText(body.namespace), name: valueText(body.serviceAccount), role: roleDisplayName(role) },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });
     }

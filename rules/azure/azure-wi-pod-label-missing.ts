@@ -19,6 +19,10 @@ runs as a ServiceAccount annotated \`azure.workload.identity/client-id\` without
 of them: the workload cannot obtain its identity, and teams then "fix" it with a client secret in a
 Secret or with a node-level identity — both wider than the federated identity meant for it.`,
     remediation: 'Add the label `azure.workload.identity/use: "true"` to the pod template\'s `metadata.labels` (not to the Deployment\'s own metadata).',
+    messages: {
+      labelMissing: 'Pods of {{workload}} run as ServiceAccount {{serviceAccount}}, annotated with an Azure Workload Identity client id, but lack the label {{label}}: "true": no token is injected.',
+      labelNotTrue: 'Pods of {{workload}} set {{label}} to {{value}} instead of "true": no token is injected for ServiceAccount {{serviceAccount}}.',
+    },
     references: [
       'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
       'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster',
@@ -73,9 +77,9 @@ Secret or with a node-level identity — both wider than the federated identity 
       ctx.report({
         resource: workload,
         at,
-        message: value === undefined
-          ? `Pods of ${workload.name} run as ServiceAccount ${namespaceOf(sa)}/${saName}, annotated with an Azure Workload Identity client id, but lack the label ${USE_LABEL}: "true": no token is injected.`
-          : `Pods of ${workload.name} set ${USE_LABEL} to ${quote(value)} instead of "true": no token is injected for ServiceAccount ${namespaceOf(sa)}/${saName}.`,
+        ...(value === undefined
+          ? { messageId: 'labelMissing', data: { workload: workload.name, serviceAccount: `${namespaceOf(sa)}/${saName}`, label: USE_LABEL } }
+          : { messageId: 'labelNotTrue', data: { workload: workload.name, serviceAccount: `${namespaceOf(sa)}/${saName}`, label: USE_LABEL, value: quote(value) } }),
         related: [{ resource: sa, at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`, message: `ServiceAccount ${namespaceOf(sa)}/${saName}` }],
       });
     }

@@ -50,6 +50,9 @@ scan, but no \`roles/iam.workloadIdentityUser\` binding on that account admits \
 get permission errors, or the workload only works through a broader grant elsewhere (a project-level binding, a
 node service account).`,
     remediation: 'Grant `roles/iam.workloadIdentityUser` on the Google service account to `serviceAccount:<project>.svc.id.goog[<namespace>/<name>]`, or fix the annotation.',
+    messages: {
+      noBinding: 'ServiceAccount {{namespace}}/{{name}} names Google service account {{gsa}}, which grants roles/iam.workloadIdentityUser to no member matching {{member}}: its pods cannot use it.',
+    },
     references: ['https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#authenticating_to'],
   },
   check(ctx) {
@@ -71,7 +74,7 @@ node service account).`,
       ctx.report({
         resource: sa,
         at: GSA_ANNOTATION_POINTER,
-        message: `ServiceAccount ${ksa.namespace}/${ksa.name} names Google service account ${gsaName(gsa)}, which grants roles/iam.workloadIdentityUser to no member matching ${member}: its pods cannot use it.`,
+        messageId: 'noBinding', data: { namespace: ksa.namespace, name: ksa.name, gsa: gsaName(gsa), member },
         related: [{ resource: gsa, at: '', message: `Google service account ${gsaName(gsa)}` }],
       });
     }
