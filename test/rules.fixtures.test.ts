@@ -59,7 +59,8 @@ describe('rule fixtures', () => {
 
   it('every rule\'s metadata is written (no TODO left by npm run new-rule)', () => {
     for (const { meta } of allRules()) {
-      const text = JSON.stringify([meta.title, meta.description, meta.remediation, meta.examples ?? {}]);
+      expect(meta.messages, `${meta.id} declares no meta.messages`).toBeDefined();
+      const text = JSON.stringify([meta.title, meta.description, meta.remediation, meta.examples ?? {}, meta.messages ?? {}]);
       expect(text, `${meta.id}: its metadata still holds a TODO of npm run new-rule`).not.toMatch(/\bTODO\b/);
     }
   });
