@@ -2,18 +2,42 @@
  * The one generic rule test: every fixture case under fixtures/rules/<rule-id>/ (a case folder,
  * or an entry of cases.yaml scanned as a folder holding its one file) runs through the real
  * scan(), and the rule's findings must equal its expectations exactly (file, line, resource,
- * severity, and for a rule that declares `meta.messages` the message id). Pass cases expect none.
+ * severity, and for a rule that declares `meta.messages` the message id). Pass cases expect none,
+ * and must hold at least one resource of a type the rule reads (a pass case the rule never looks at
+ * proves nothing).
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scan } from '../src/scan.js';
-import type { Inventory } from '../src/model/types.js';
+import { auditInventory, collectInventory } from '../src/scan.js';
+import type { Inventory, Resource, ResourceType } from '../src/model/types.js';
+import { Model } from '../src/model/model.js';
 import { allRules } from '../src/engine/rules.js';
-import { loadConfig } from '../src/engine/config.js';
+import { runRules } from '../src/engine/engine.js';
+import { emptyConfig, loadConfig } from '../src/engine/config.js';
 import { actualOf, caseFolder, listFixtureCases, type ExpectedFinding, type FixtureCase } from './helpers/fixtures.js';
 
 const cases = listFixtureCases();
+
+/** A model that counts the resources a rule is handed, through any lookup (its own or the model's views). */
+class ReadingModel extends Model {
+  read = 0;
+  override get resources(): readonly Resource[] {
+    const all = super.resources;
+    this.read += all.length;
+    return all;
+  }
+  override ofType(type: ResourceType): readonly Resource[] {
+    const list = super.ofType(type);
+    this.read += list.length;
+    return list;
+  }
+  override ofTypePrefix(prefix: string): Resource[] {
+    const list = super.ofTypePrefix(prefix);
+    this.read += list.length;
+    return list;
+  }
+}
 
 function normalize(list: ExpectedFinding[], withMessageId: boolean): ExpectedFinding[] {
   return list
@@ -81,7 +105,9 @@ async function expectCase(c: FixtureCase, dir: string): Promise<void> {
   // A saved inventory (a live cluster snapshot) in the case folder is audited with it, as `--inventory` would.
   const inventoryFile = join(dir, 'inventory.json');
   const inventories = existsSync(inventoryFile) ? [JSON.parse(readFileSync(inventoryFile, 'utf8')) as Inventory] : undefined;
-  const result = await scan({ paths: [dir], root: dir, ...(config ? { config } : {}), ...(inventories ? { inventories } : {}), now: new Date('2026-11-01T00:00:00Z') });
+  const options = { paths: [dir], root: dir, ...(config ? { config } : {}), ...(inventories ? { inventories } : {}), now: new Date('2026-11-01T00:00:00Z') };
+  const inventory = await collectInventory(options);
+  const result = auditInventory(inventory, options);
   const errors = result.notes.filter((n) => n.level === 'error' && n.kind !== 'rule-error');
   const ruleErrors = result.notes.filter((n) => n.kind === 'rule-error');
   expect(ruleErrors).toEqual([]);
@@ -90,7 +116,12 @@ async function expectCase(c: FixtureCase, dir: string): Promise<void> {
   const findings = result.findings.filter((f) => f.ruleId === c.ruleId);
   for (const f of findings) expect(f.message, 'a message shows an unresolved value as its expression').not.toContain('"$unknown"');
   const actual = normalize(findings.map((f) => actualOf(f, dir)), withMessageId);
-  if (c.kind === 'pass') expect(actual).toEqual([]);
+  if (c.kind === 'pass') {
+    expect(actual).toEqual([]);
+    const reading = new ReadingModel(inventory);
+    runRules(reading, allRules().filter((r) => r.meta.id === c.ruleId), config ?? emptyConfig(), dir, options.now);
+    expect(reading.read, `${c.source}: holds no resource of a type ${c.ruleId} reads`).toBeGreaterThan(0);
+  }
   else expect(c.expected.length, `a fail- case lists its findings (${c.source})`).toBeGreaterThan(0);
   expect(actual).toEqual(normalize(c.expected, withMessageId));
 }
