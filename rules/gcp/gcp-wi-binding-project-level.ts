@@ -18,9 +18,9 @@ const rule: CodeRule = {
     description: `\`roles/iam.workloadIdentityUser\` or \`roles/iam.serviceAccountTokenCreator\` granted at project, folder or
 organization level applies to every Google service account below it. Granted to a workload-pool member
 (\`serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]\`, \`principal://…\` or \`principalSet://…\`), it lets those
-Kubernetes workloads impersonate every service account there — including the most privileged ones created later
-(critical); granted to any other member (a user, a group, a service account) it does the same for that member (high).
-An IAM Condition narrows it only through resource attributes, which IAM honours for service accounts
+Kubernetes workloads impersonate every service account there, including the most privileged ones created later;
+granted to any other member (a user, a group, a service account) it does the same for that member. Either is
+critical. An IAM Condition narrows it only through resource attributes, which IAM honours for service accounts
 (\`resource.name == 'projects/-/serviceAccounts/<email>'\`, \`resource.name.startsWith(...)\`): the finding then
 says which accounts remain (medium). A time-only condition (\`request.time\`) leaves every account; a condition
 on another \`resource.type\` or \`resource.service\` admits none; a condition podtrust cannot read is reported
@@ -69,7 +69,7 @@ as undecided in the coverage notes.`,
         ctx.report({
           resource: binding,
           at: `/members/${i}`,
-          severity: scope.kind === 'some' ? 'medium' : workload ? 'critical' : 'high',
+          severity: scope.kind === 'some' ? 'medium' : 'critical',
           messageId: workload ? 'workloadMember' : 'otherMember',
           data: { role, where, member: describeMember(member), reach },
           evidence: { role, level, member: workload ? 'workload' : 'other', condition: scope.kind },

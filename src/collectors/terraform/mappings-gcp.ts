@@ -280,6 +280,14 @@ const RESOURCE_IAM: Record<string, Target> = {
   google_billing_account: { type: 'cloudbilling.googleapis.com/BillingAccount', attribute: 'billing_account_id' },
   google_cloud_tasks_queue: { type: 'cloudtasks.googleapis.com/Queue', attribute: 'name' },
   google_iap_web_backend_service: { type: 'iap.googleapis.com/WebBackendService', attribute: 'web_backend_service' },
+  google_compute_subnetwork: { type: 'compute.googleapis.com/Subnetwork', attribute: 'subnetwork' },
+  google_compute_image: { type: 'compute.googleapis.com/Image', attribute: 'image' },
+  google_compute_disk: { type: 'compute.googleapis.com/Disk', attribute: 'name' },
+  google_dataproc_cluster: { type: 'dataproc.googleapis.com/Cluster', attribute: 'cluster' },
+  google_healthcare_dataset: { type: 'healthcare.googleapis.com/Dataset', attribute: 'dataset_id' },
+  google_secret_manager_regional_secret: { type: 'secretmanager.googleapis.com/RegionalSecret', attribute: 'secret_id' },
+  google_tags_tag_key: { type: 'cloudresourcemanager.googleapis.com/TagKey', attribute: 'tag_key' },
+  google_tags_tag_value: { type: 'cloudresourcemanager.googleapis.com/TagValue', attribute: 'tag_value' },
 };
 
 function resourceIamMappers(): Record<string, GcpMapper> {
