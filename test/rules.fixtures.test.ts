@@ -116,6 +116,11 @@ async function expectCase(c: FixtureCase, dir: string): Promise<void> {
   const findings = result.findings.filter((f) => f.ruleId === c.ruleId);
   for (const f of findings) expect(f.message, 'a message shows an unresolved value as its expression').not.toContain('"$unknown"');
   const actual = normalize(findings.map((f) => actualOf(f, dir)), withMessageId);
+  // An expectation may also spell the message out, where the wording itself is the point.
+  for (const e of c.expected.filter((x) => x.message !== undefined)) {
+    const f = findings.find((x) => actualOf(x, dir).file === e.file && x.location.position?.line === e.line && x.resource.name === e.resource);
+    expect(f?.message, `${c.source}: the message at line ${e.line}`).toBe(e.message);
+  }
   if (c.kind === 'pass') {
     expect(actual).toEqual([]);
     const reading = new ReadingModel(inventory);
