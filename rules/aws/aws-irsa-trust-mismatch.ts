@@ -1,5 +1,5 @@
 import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
-import { valueText } from '../../src/model/unknown.js';
+import { isUnknown, valueText } from '../../src/model/unknown.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import type { Federation } from '../../src/federation/types.js';
 import { admits } from '../../src/federation/matcher.js';
@@ -55,7 +55,10 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       if (!role) continue;
       const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue>;
       const name = typeof md.name === 'string' ? md.name : undefined;
-      if (!name) continue;
+      if (!name) {
+        if (isUnknown(md.name)) ctx.undecided(sa, `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`, 'the name of this ServiceAccount');
+        continue;
+      }
       // A manifest without a namespace (rendered Helm output) is installed into one chosen later.
       if (typeof md.namespace !== 'string' && sa.format !== 'live') {
         ctx.undecided(sa, `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`, 'the namespace of this ServiceAccount');
