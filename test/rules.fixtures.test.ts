@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { auditInventory, collectInventory } from '../src/scan.js';
 import type { Inventory, Resource, ResourceType } from '../src/model/types.js';
 import { Model } from '../src/model/model.js';
@@ -116,6 +116,12 @@ async function expectCase(c: FixtureCase, dir: string): Promise<void> {
   const findings = result.findings.filter((f) => f.ruleId === c.ruleId);
   for (const f of findings) expect(f.message, 'a message shows an unresolved value as its expression').not.toContain('"$unknown"');
   const actual = normalize(findings.map((f) => actualOf(f, dir)), withMessageId);
+  if (c.undecided) {
+    const undecided = result.notes
+      .filter((n) => n.kind === 'unresolved' && n.message.endsWith(`; ${c.ruleId} did not decide it`))
+      .map((n) => ({ file: relative(dir, n.file ?? '').split(sep).join('/'), line: n.line ?? 0 }));
+    expect(undecided, `${c.source}: the values the rule left undecided`).toEqual(c.undecided);
+  }
   // An expectation may also spell the message out, where the wording itself is the point.
   for (const e of c.expected.filter((x) => x.message !== undefined)) {
     const f = findings.find((x) => actualOf(x, dir).file === e.file && x.location.position?.line === e.line && x.resource.name === e.resource);

@@ -56,7 +56,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue>;
       const name = typeof md.name === 'string' ? md.name : undefined;
       if (!name) {
-        if (isUnknown(md.name)) ctx.undecided(sa, `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`, 'the name of this ServiceAccount');
+        if (isUnknown(md.name)) ctx.undecided(sa, '/metadata/name', 'the name of this ServiceAccount');
         continue;
       }
       // A manifest without a namespace (rendered Helm output) is installed into one chosen later.
