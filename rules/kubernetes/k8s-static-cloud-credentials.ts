@@ -1,6 +1,5 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { CredentialEvidence, CredentialKind, JsonValue, Resource } from '../../src/model/types.js';
-import { AZURE_IDENTITY_SECRET_KEY } from '../../src/credentials/azure.js';
 import { type PodIdentitySecretReference, podIdentitySecretReferences } from '../../src/rules-support/azure.js';
 import { ACCESS_KEY_ID } from '../../src/credentials/detect.js';
 import { quoteEach } from '../../src/util/input-text.js';
@@ -45,10 +44,11 @@ or command-line argument (\`args\`, \`command\`, a \`sh -c\` script), an annotat
 kubeconfig file committed with the manifests (its exec plugin's environment), or a Terraform
 \`kubernetes_secret\`/\`kubernetes_config_map\` holds a long-lived cloud credential: an AWS access key (an
 \`AKIA\`/\`ASIA\` key id, a secret access key, or a shared-credentials file), an Azure client secret
-(\`AZURE_CLIENT_SECRET\`, service-principal JSON with \`clientSecret\`/\`password\`, the \`clientSecret\` of a Secret
-that an AAD Pod Identity \`AzureIdentity\` of type 1 names in \`clientPassword\`, the \`ClientSecret\` of the AAD Pod
-Identity admin Secret beside \`ClientID\` and \`TenantID\`: known by that reference and those keys, whatever format the
-secret has, including the pre-2021 formats without \`Q~\`), or a GCP service-account key
+(\`AZURE_CLIENT_SECRET\`, service-principal JSON with \`clientSecret\`/\`password\`; the \`clientSecret\` (type 1) or
+the \`certificate\` and \`password\` (type 2) of a Secret an AAD Pod Identity \`AzureIdentity\` names in
+\`clientPassword\`; the \`ClientSecret\` of the AAD Pod Identity admin Secret beside \`ClientID\` and \`TenantID\` —
+these known by the reference and the keys, whatever format the secret has, including the pre-2021 formats without
+\`Q~\`), or a GCP service-account key
 (JSON with \`"type": "service_account"\` and \`private_key\`). Anyone who can read the object or the repository, or
 exec into a pod that mounts it, holds the credential until someone rotates it, from anywhere. Terraform values that
 reference \`aws_iam_access_key\`, \`google_service_account_key\` or \`azuread_application_password\` are credentials
@@ -67,7 +67,7 @@ outside these platforms can exchange the cluster's ServiceAccount token through 
     messages: {
       stored: '{{object}} holds {{credential}} in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
       keyIdOnly: '{{object}} holds an AWS access key id whose secret key is stored elsewhere in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
-      podIdentitySecret: '{{object}} holds the service principal secret of AzureIdentity {{identity}} in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
+      podIdentitySecret: '{{object}} holds the service principal credential of AzureIdentity {{identity}} in {{keys}}{{id}} (value redacted): revoke it and use {{instead}} instead.',
     },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html',
@@ -95,7 +95,7 @@ metadata:
   check(ctx) {
     const referenced = new Map<string, PodIdentitySecretReference>();
     for (const ref of podIdentitySecretReferences(ctx.model)) {
-      if (ref.unresolved) ctx.undecided(ref.identity, ref.at, 'the Secret this AzureIdentity takes its service principal secret from');
+      if (ref.unresolved) ctx.undecided(ref.identity, ref.at, 'the Secret this AzureIdentity takes its service principal credential from');
       else if (ref.secret) referenced.set(ref.secret.id, ref);
     }
     const all = ctx.model.resources;
@@ -104,7 +104,7 @@ metadata:
       if (!r.type.startsWith('k8s.')) continue;
       const reference = referenced.get(r.id);
       const identity = reference?.identity;
-      const credentials = identity ? [...(r.credentials ?? []), ...referencedSecret(r)] : r.credentials;
+      const credentials = reference ? [...(r.credentials ?? []), ...referencedSecret(r, reference.keys)] : r.credentials;
       if (!credentials) continue;
       const byKind = new Map<CloudCredentialKind, CredentialEvidence[]>();
       for (const e of credentials) if (isCloudCredential(e.kind)) (byKind.get(e.kind) ?? byKind.set(e.kind, []).get(e.kind)!).push(e);
@@ -126,7 +126,7 @@ metadata:
             : idOnly(list)
               ? { messageId: 'keyIdOnly', data }
               : { messageId: 'stored', data: { ...data, credential: LABEL[kind] } }),
-          ...(usedBy ? { related: [{ resource: usedBy, at: reference!.at, message: `AzureIdentity ${usedBy.name} reads its client secret here` }] } : {}),
+          ...(usedBy ? { related: [{ resource: usedBy, at: reference!.at, message: `AzureIdentity ${usedBy.name} reads its service principal credential here` }] } : {}),
         });
       }
     }
@@ -134,20 +134,22 @@ metadata:
 };
 
 /**
- * The `clientSecret` key of a Secret an AzureIdentity names: a service principal's secret by that
- * reference, whatever format its value has (the value itself was redacted with every Secret value).
+ * The keys of a Secret an AzureIdentity names that hold its service principal's credential: one by
+ * that reference, whatever format its value has (the value itself was redacted with every Secret value).
  */
-function referencedSecret(secret: Resource): CredentialEvidence[] {
+function referencedSecret(secret: Resource, keys: readonly string[]): CredentialEvidence[] {
   if (secret.credentials?.some((e) => e.kind === 'azure-client-secret')) return [];
   const body = secret.body as Record<string, JsonValue>;
+  const out: CredentialEvidence[] = [];
   for (const field of ['data', 'stringData']) {
     const values = body[field];
     if (values === null || typeof values !== 'object' || Array.isArray(values)) continue;
-    const v = (values as Record<string, JsonValue>)[AZURE_IDENTITY_SECRET_KEY];
-    if (v === undefined || v === null || v === '') continue;
-    return [{ kind: 'azure-client-secret', key: AZURE_IDENTITY_SECRET_KEY, pointer: `/${field}/${AZURE_IDENTITY_SECRET_KEY}`, form: 'AzureIdentity clientPassword' }];
+    for (const key of keys) {
+      const v = (values as Record<string, JsonValue>)[key];
+      if (v !== undefined && v !== null && v !== '') out.push({ kind: 'azure-client-secret', key, pointer: `/${field}/${key}`, form: 'AzureIdentity clientPassword' });
+    }
   }
-  return [];
+  return out;
 }
 
 export default rule;

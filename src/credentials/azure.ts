@@ -79,5 +79,9 @@ export function podIdentityAdminSecretKey(keys: readonly string[]): string | und
   return has.has('ClientSecret') && has.has('ClientID') && (has.has('TenantID') || has.has('SubscriptionID')) ? 'ClientSecret' : undefined;
 }
 
-/** The key of the Secret an `AzureIdentity` of type 1 (service principal) names in `clientPassword`. */
-export const AZURE_IDENTITY_SECRET_KEY = 'clientSecret';
+/**
+ * The keys of the Secret an AAD Pod Identity `AzureIdentity` names in `clientPassword`, by its type:
+ * 1, a service principal with a secret (`clientSecret`); 2, one with a certificate (`certificate`,
+ * the PKCS#12 file, and its `password`). Type 0, a managed identity, names no Secret.
+ */
+export const AZURE_IDENTITY_SECRET_KEYS: Readonly<Record<string, readonly string[]>> = { 1: ['clientSecret'], 2: ['certificate', 'password'] };

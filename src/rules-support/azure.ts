@@ -8,6 +8,7 @@ import type { ScopeInfo } from '../iam/azure-scope.js';
 import { shown } from '../util/input-text.js';
 import type { Model } from '../model/model.js';
 import { joinNamespaceOf } from './kubernetes.js';
+import { AZURE_IDENTITY_SECRET_KEYS } from '../credentials/azure.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 
@@ -105,9 +106,11 @@ export function identityDisplayName(identity: Resource): string {
   return shown(typeof name === 'string' ? name : identity.name);
 }
 
-/** A Secret an AAD Pod Identity `AzureIdentity` of type 1 (a service principal) names in `spec.clientPassword`. */
+/** A Secret an AAD Pod Identity `AzureIdentity` of a service principal (type 1 or 2) names in `spec.clientPassword`. */
 export interface PodIdentitySecretReference {
   identity: Resource;
+  /** The Secret's keys that hold the service principal's credential. */
+  keys: readonly string[];
   /** Pointer to the identity's `clientPassword`. */
   at: string;
   /** The Secret, when the reference is resolved and the Secret is in the scan. */
@@ -131,7 +134,8 @@ export function podIdentitySecretReferences(model: Model): PodIdentitySecretRefe
   for (const identity of model.ofType('k8s.AzureIdentity')) {
     const spec = obj(obj(identity.body)?.['spec']);
     const type = spec && field(spec, 'type')?.[1];
-    if (!spec || (type !== 1 && type !== '1')) continue;
+    const keys = spec && (typeof type === 'number' || typeof type === 'string') ? AZURE_IDENTITY_SECRET_KEYS[String(type)] : undefined;
+    if (!spec || !keys) continue;
     const password = field(spec, 'clientPassword');
     if (!password) continue;
     const at = `/spec/${password[0]}`;
@@ -139,11 +143,11 @@ export function podIdentitySecretReferences(model: Model): PodIdentitySecretRefe
     const name = ref && field(ref, 'name')?.[1];
     const ns = (ref && field(ref, 'namespace')?.[1]) ?? joinNamespaceOf(identity);
     if (typeof name !== 'string' || typeof ns !== 'string') {
-      out.push({ identity, at, unresolved: true });
+      out.push({ identity, keys, at, unresolved: true });
       continue;
     }
     const secret = model.ofType('k8s.Secret').find((s) => s.cluster === identity.cluster && nameOf(s) === name && joinNamespaceOf(s) === ns);
-    out.push({ identity, at, unresolved: false, ...(secret ? { secret } : {}) });
+    out.push({ identity, keys, at, unresolved: false, ...(secret ? { secret } : {}) });
   }
   return out;
 }
