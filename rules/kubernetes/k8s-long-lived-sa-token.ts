@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { valueText } from '../../src/model/unknown.js';
-import { asObject, cloudIdentities, metadataOf, namespaceOf, podSpecsOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
+import { isUnknown, valueText } from '../../src/model/unknown.js';
+import { escapeToken } from '../../src/util/pointer.js';
+import { asObject, cloudIdentities, joinNamespaceOf, metadataOf, podSpecsOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
 
 const MAX_EXPIRATION = 86400;
 
@@ -38,7 +39,11 @@ long after it leaks. Token Secrets for ServiceAccounts without a known cloud ide
       const body = asObject(secret.body) ?? {};
       if (body.type !== 'kubernetes.io/service-account-token') continue;
       const sa = asObject(metadataOf(secret).annotations)?.['kubernetes.io/service-account.name'];
-      const ns = namespaceOf(secret);
+      const ns = joinNamespaceOf(secret);
+      if (ns === undefined || isUnknown(sa)) {
+        if (identities.size > 0) ctx.undecided(secret, ns === undefined ? '/metadata/namespace' : `/metadata/annotations/${escapeToken('kubernetes.io/service-account.name')}`, 'which ServiceAccount this token Secret belongs to');
+        continue;
+      }
       const identity = typeof sa === 'string' ? identities.get(ns)?.get(sa) : undefined;
       if (!identity) continue;
       ctx.report({
