@@ -1,7 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import { valueText } from '../../src/model/unknown.js';
-import { type CloudIdentity, asObject, cloudIdentities, metadataOf, namespaceOf, nameOf } from '../../src/rules-support/kubernetes.js';
+import { type CloudIdentity, asObject, cloudIdentities, namespaceJoinKey, metadataOf, nameOf } from '../../src/rules-support/kubernetes.js';
 import { BUILTIN_CLUSTER_ROLES, dangerousGrants } from '../../src/rules-support/rbac.js';
 
 const ADMIN_GROUPS = new Set(['system:masters']);
@@ -66,7 +66,7 @@ write to, or deploy through a pipeline whose identity is the only subject with t
     const byNamespace = new Map<string, CloudIdentity[]>();
     for (const i of identities) (byNamespace.get(i.namespace) ?? byNamespace.set(i.namespace, []).get(i.namespace)!).push(i);
     const roles = new Map<string, Resource>();
-    for (const r of ctx.model.ofType('k8s.Role')) roles.set(`Role/${namespaceOf(r)}/${nameOf(r) ?? ''}`, r);
+    for (const r of ctx.model.ofType('k8s.Role')) roles.set(`Role/${namespaceJoinKey(r)}/${nameOf(r) ?? ''}`, r);
     for (const r of ctx.model.ofType('k8s.ClusterRole')) roles.set(`ClusterRole/${nameOf(r) ?? ''}`, r);
 
     for (const binding of [...ctx.model.ofType('k8s.RoleBinding'), ...ctx.model.ofType('k8s.ClusterRoleBinding')]) {
@@ -76,7 +76,7 @@ write to, or deploy through a pipeline whose identity is the only subject with t
       if (!roleRef || typeof roleRef.kind !== 'string' || typeof roleRef.name !== 'string') continue;
       const clusterWide = binding.type === 'k8s.ClusterRoleBinding';
       if (clusterWide && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') continue;
-      const namespace = namespaceOf(binding);
+      const namespace = namespaceJoinKey(binding);
       const granted = grantsOf(roles, roleRef.kind, roleRef.name, namespace);
       if (!granted || granted.grants.length === 0) continue;
       const reachable = clusterWide ? identities : (byNamespace.get(namespace) ?? []);
