@@ -1,6 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonObject, Resource } from '../../src/model/types.js';
-import { asObject, metadataOf, namespaceOf, podSpecsOf } from '../../src/rules-support/kubernetes.js';
+import { asObject, metadataOf, namespaceJoinKey, podSpecsOf } from '../../src/rules-support/kubernetes.js';
 import { WINDOWS_SUPPORT } from '../../src/rules-support/windows-support.js';
 import { escapeToken } from '../../src/util/pointer.js';
 
@@ -68,7 +68,7 @@ associations for the same cluster; AKS Windows node pools in a scan that uses AA
         const at = windowsScheduling(spec, pointer);
         if (!at) continue;
         const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default';
-        const ns = namespaceOf(r);
+        const ns = namespaceJoinKey(r);
         const assoc = associations.find((a) => asObject(a.body)?.namespace === ns && asObject(a.body)?.serviceAccount === sa);
         if (assoc) {
           ctx.report({
