@@ -3,11 +3,6 @@ import type { Report, RuleMeta } from './rule-api.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
-/** The names a template's `{{name}}` placeholders use. */
-export function placeholders(template: string): string[] {
-  return [...new Set(Array.from(template.matchAll(PLACEHOLDER), (m) => m[1]!))];
-}
-
 /**
  * The text of a report: its `message`, or its `messageId`'s template with every placeholder
  * filled. An id the rule does not declare, or a placeholder without data, is the rule's bug: it throws.

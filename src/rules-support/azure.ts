@@ -6,6 +6,7 @@ import { normalizeIssuer } from '../federation/issuers.js';
 import { builtinRoleName } from '../iam/azure-roles.js';
 import type { ScopeInfo } from '../iam/azure-scope.js';
 import { shown } from '../util/input-text.js';
+import { escapeToken } from '../util/pointer.js';
 import type { Model } from '../model/model.js';
 import { joinNamespaceOf } from './kubernetes.js';
 import { AZURE_IDENTITY_SECRET_KEYS } from '../credentials/azure.js';
@@ -134,11 +135,11 @@ export function podIdentitySecretReferences(model: Model): PodIdentitySecretRefe
   for (const identity of model.ofType('k8s.AzureIdentity')) {
     const spec = obj(obj(identity.body)?.['spec']);
     const type = spec && field(spec, 'type')?.[1];
-    const keys = spec && (typeof type === 'number' || typeof type === 'string') ? AZURE_IDENTITY_SECRET_KEYS[String(type)] : undefined;
+    const keys = spec && (typeof type === 'number' || typeof type === 'string') && Object.hasOwn(AZURE_IDENTITY_SECRET_KEYS, String(type)) ? AZURE_IDENTITY_SECRET_KEYS[String(type)] : undefined;
     if (!spec || !keys) continue;
     const password = field(spec, 'clientPassword');
     if (!password) continue;
-    const at = `/spec/${password[0]}`;
+    const at = `/spec/${escapeToken(password[0])}`;
     const ref = obj(password[1]);
     const name = ref && field(ref, 'name')?.[1];
     const ns = (ref && field(ref, 'namespace')?.[1]) ?? joinNamespaceOf(identity);
