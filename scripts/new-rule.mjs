@@ -50,6 +50,9 @@ const rule: CodeRule = {
     description: \`TODO: why it matters (Markdown): who can get which cloud credentials, and how.\`,
     remediation: 'TODO: how to fix it (Markdown).',
     references: [],
+    messages: {
+      problem: 'TODO: what a finding says, in one sentence: {{name}} stands for the report\\'s data.name.',
+    },
     examples: {
       bad: \`TODO: a short input that is reported\`,
       good: \`TODO: the same input, fixed\`,
@@ -59,7 +62,7 @@ const rule: CodeRule = {
     for (const resource of ctx.model.ofType('${type}')) {
       // TODO: find the problem in resource.body (the provider's API shape; see src/model/types.ts)
       // and report the JSON pointer of the value to change; the engine finds its file and line:
-      // ctx.report({ resource, at: '/pointer/into/body', message: \`\${resource.name} ...\` });
+      // ctx.report({ resource, at: '/pointer/into/body', messageId: 'problem', data: { name: resource.name } });
     }
   },
 };
@@ -75,7 +78,7 @@ const cases = `# yaml-language-server: $schema=../../../test/helpers/rule-cases.
   file: ${file}
   content: |
     ${comment} An input with the problem.
-  todo: write an input the rule must report, list its findings under expect (line, resource, severity), and remove this todo
+  todo: write an input the rule must report, list its findings under expect (line, resource, severity, messageId), and remove this todo
   expect: []
 
 - name: pass-todo

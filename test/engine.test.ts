@@ -44,6 +44,33 @@ describe('engine', () => {
     expect(out.findings.map((f) => f.message)).toEqual(['sa ns/a', 'sa ns/b']);
   });
 
+  it('fills a declared message template from the report\'s data, and names its id on the finding', () => {
+    const templated: CodeRule = {
+      meta: { ...reportEvery.meta, id: 'test-templated', messages: { carries: 'ServiceAccount {{ name }} carries {{what}}.', bare: 'No data.' } },
+      check(ctx) {
+        const [a, b] = ctx.model.ofType('k8s.ServiceAccount');
+        ctx.report({ resource: a!, at: '', messageId: 'carries', data: { name: a!.name, what: 'an identity {{name}}' } });
+        ctx.report({ resource: b!, at: '', messageId: 'bare' });
+      },
+    };
+    const out = runRules(new Model(inventory), [templated], emptyConfig(), '/repo');
+    expect(out.findings.map((f) => [f.messageId, f.message])).toEqual([
+      ['carries', 'ServiceAccount ns/a carries an identity {{name}}.'],
+      ['bare', 'No data.'],
+    ]);
+  });
+
+  it('reports a message id the rule does not declare, or a placeholder without data, as the rule\'s error', () => {
+    const wrongId: CodeRule = { meta: { ...reportEvery.meta, id: 'test-wrong-id', messages: { a: 'A' } }, check: (ctx) => ctx.report({ resource: ctx.model.ofType('k8s.ServiceAccount')[0]!, at: '', messageId: 'b' }) };
+    const noData: CodeRule = { meta: { ...reportEvery.meta, id: 'test-no-data', messages: { a: 'A {{x}}' } }, check: (ctx) => ctx.report({ resource: ctx.model.ofType('k8s.ServiceAccount')[0]!, at: '', messageId: 'a', data: { y: 1 } }) };
+    const out = runRules(new Model(inventory), [wrongId, noData], emptyConfig(), '/repo');
+    expect(out.findings).toEqual([]);
+    expect(out.notes.map((n) => [n.kind, n.message])).toEqual([
+      ['rule-error', expect.stringContaining('messageId b is not one of')],
+      ['rule-error', expect.stringContaining('no data for {{x}}')],
+    ]);
+  });
+
   it('resolves a pointer to its closest known position', () => {
     const out = runRules(new Model(inventory), [reportEvery], emptyConfig(), '/repo');
     expect(out.findings[0]!.location).toEqual({ file: '/repo/sa.yaml', position: { line: 3, column: 1, endLine: 6, endColumn: 1 } });

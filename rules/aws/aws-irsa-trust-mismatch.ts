@@ -1,4 +1,5 @@
 import type { CodeRule, RuleContext } from '../../src/engine/rule-api.js';
+import { isUnknown, valueText } from '../../src/model/unknown.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
 import type { Federation } from '../../src/federation/types.js';
 import { admits } from '../../src/federation/matcher.js';
@@ -40,6 +41,10 @@ a wildcard) gives it credentials. When the ServiceAccount's cluster issuer is no
 checked against every issuer the role trusts. A manifest that names no namespace (rendered Helm output, whose
 namespace is chosen at install) is not decided and is counted in the coverage notes.`,
     remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount.',
+    messages: {
+      associationRoleUntrusted: 'Pod Identity association for {{namespace}}/{{name}} names role {{role}}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.',
+      trustDoesNotAdmit: 'ServiceAccount {{namespace}}/{{name}} names role {{role}}, whose trust does not admit {{subject}}{{where}}: its pods cannot assume the role.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
@@ -50,7 +55,10 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       if (!role) continue;
       const md = (sa.body as Record<string, JsonValue>).metadata as Record<string, JsonValue>;
       const name = typeof md.name === 'string' ? md.name : undefined;
-      if (!name) continue;
+      if (!name) {
+        if (isUnknown(md.name)) ctx.undecided(sa, '/metadata/name', 'the name of this ServiceAccount');
+        continue;
+      }
       // A manifest without a namespace (rendered Helm output) is installed into one chosen later.
       if (typeof md.namespace !== 'string' && sa.format !== 'live') {
         ctx.undecided(sa, `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`, 'the namespace of this ServiceAccount');
@@ -65,7 +73,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       ctx.report({
         resource: sa,
         at: `/metadata/annotations/${escapeToken(AWS_ROLE_ARN_ANNOTATION)}`,
-        message: `ServiceAccount ${namespace}/${name} names role ${roleDisplayName(role)}, whose trust does not admit ${subject}${cluster ? ` from cluster ${cluster.name}` : ''}: its pods cannot assume the role.`,
+        messageId: 'trustDoesNotAdmit', data: { namespace, name, role: roleDisplayName(role), subject, where: cluster ? ` from cluster ${cluster.name}` : '' },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });
     }
@@ -78,7 +86,7 @@ namespace is chosen at install) is not decided and is counted in the coverage no
       ctx.report({
         resource: assoc,
         at: '/roleArn',
-        message: `Pod Identity association for ${String(body.namespace)}/${String(body.serviceAccount)} names role ${roleDisplayName(role)}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.`,
+        messageId: 'associationRoleUntrusted', data: { namespace: valueText(body.namespace), name: valueText(body.serviceAccount), role: roleDisplayName(role) },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
       });
     }

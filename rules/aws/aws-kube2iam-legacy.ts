@@ -38,6 +38,9 @@ reachable directly) — holds all of them. kiam is archived and kube2iam is unma
 issue credentials to the pod itself. Pods owned by a controller are reported at the controller's template, not at
 each pod.`,
     remediation: 'Move the workload to IRSA (annotate its ServiceAccount with `eks.amazonaws.com/role-arn` and trust the cluster\'s OIDC issuer for that ServiceAccount) or to EKS Pod Identity, then remove the `iam.amazonaws.com/role` annotation and the proxy DaemonSet.',
+    messages: {
+      nodeProxy: '{{kind}} {{name}} gets AWS credentials for {{role}} through kube2iam/kiam (`{{annotation}}`): a node-level proxy whose node role can assume every role it serves. Use IRSA or EKS Pod Identity.',
+    },
     references: ['https://github.com/jtblin/kube2iam', 'https://github.com/uswitch/kiam', 'https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html'],
     examples: {
       bad: 'template:\n  metadata:\n    annotations:\n      iam.amazonaws.com/role: app-role',
@@ -55,7 +58,7 @@ each pod.`,
         ctx.report({
           resource,
           at: `${metadataPointer}/annotations/${escapeToken(ANNOTATION)}`,
-          message: `${type.slice(4)} ${resource.name} gets AWS credentials for ${role} through kube2iam/kiam (\`${ANNOTATION}\`): a node-level proxy whose node role can assume every role it serves. Use IRSA or EKS Pod Identity.`,
+          messageId: 'nodeProxy', data: { kind: type.slice(4), name: resource.name, role, annotation: ANNOTATION },
         });
       }
     }

@@ -58,7 +58,7 @@ function report(ctx: RuleContext, resource: Resource, exposure: Exposure, subjec
     resource,
     at: exposure.at,
     severity: exposure.severity,
-    message: `${subject}: ${exposure.what}, so pods can take the credentials of ${roleText}.`,
+    messageId: 'nodeCredentialsReachable', data: { subject, what: exposure.what, role: roleText },
     ...(role ? { related: [{ resource: role, at: '', message: 'the node role pods can reach' }] } : {}),
   });
 }
@@ -86,6 +86,9 @@ credentials: every pod then holds the node role, whatever its own identity.
 \`HttpEndpoint: disabled\` is never reported. Unresolved values are not guessed. The message names the node role
 and what it grants: a hop limit alone is noise when the node role holds only the baseline.`,
     remediation: 'Set `http_tokens = "required"` and `http_put_response_hop_limit = 1` in the node launch template\'s `metadata_options` (CloudFormation: `MetadataOptions: {HttpTokens: required, HttpPutResponseHopLimit: 1}`), and give pods their own identities with IRSA or EKS Pod Identity. Node groups without a launch template need one to change these options.',
+    messages: {
+      nodeCredentialsReachable: '{{subject}}: {{what}}, so pods can take the credentials of {{role}}.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node',
       'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html',

@@ -22,6 +22,9 @@ PowerUserAccess, ReadOnlyAccess, \`*FullAccess\`), \`Action: "*"\` or \`NotActio
 evaluator sees them, so a Deny or a permissions boundary that removes a grant removes the finding. Policies whose
 content is not known (an unresolved ARN, an AWS managed policy podtrust does not model) are not guessed at.`,
     remediation: 'Keep only the worker baseline on the node role. Give workloads that need AWS access their own role through IRSA or EKS Pod Identity; move add-on permissions (EBS CSI, load balancer controller, autoscaler) to their service accounts.',
+    messages: {
+      broadNodeRole: 'Node role {{role}}{{usedBy}} grants {{grants}}{{through}}{{conditional}}: every pod on these nodes inherits it.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html',
       'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
@@ -42,7 +45,7 @@ content is not known (an unresolved ARN, an AWS managed policy podtrust does not
           resource: role,
           at: excess.pointer,
           key: excess.pointer,
-          message: `Node role ${roleName(role)}${usedBy} grants ${excess.whats.join(', ')}${excess.whats.some((w) => w.endsWith(excess.policyName)) ? '' : ` through ${excess.policyName}`}${excess.conditional ? ' (under conditions)' : ''}: every pod on these nodes inherits it.`,
+          messageId: 'broadNodeRole', data: { role: roleName(role), usedBy, grants: excess.whats.join(', '), through: excess.whats.some((w) => w.endsWith(excess.policyName)) ? '' : ` through ${excess.policyName}`, conditional: excess.conditional ? ' (under conditions)' : '' },
           related,
           evidence: { grants: excess.whats.join('; '), policy: excess.policyName },
         });

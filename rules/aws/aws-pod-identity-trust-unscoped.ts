@@ -20,6 +20,9 @@ identity association in any cluster can hand the role to a ServiceAccount there.
 Pod Identity is unscoped and the association itself needs \`iam:PassRole\`; the condition is defence in depth.
 A trust whose conditions are unresolved is not reported.`,
     remediation: 'Add `"Condition": {"StringEquals": {"aws:SourceAccount": "<account-id>"}, "ArnEquals": {"aws:SourceArn": "arn:aws:eks:<region>:<account-id>:cluster/<cluster>"}}` (or `aws:RequestTag/eks-cluster-arn`) to the Pod Identity trust statement.',
+    messages: {
+      unscoped: 'Role {{role}} trusts pods.eks.amazonaws.com without an aws:SourceAccount, aws:SourceArn or eks-cluster-arn condition: a pod identity association in any cluster can hand it out.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html', 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html'],
     examples: {
       bad: '{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}',
@@ -37,7 +40,7 @@ A trust whose conditions are unresolved is not reported.`,
         ctx.report({
           resource: role,
           at: f.conditionPointer,
-          message: `Role ${roleDisplayName(role)} trusts pods.eks.amazonaws.com without an aws:SourceAccount, aws:SourceArn or eks-cluster-arn condition: a pod identity association in any cluster can hand it out.`,
+          messageId: 'unscoped', data: { role: roleDisplayName(role) },
         });
       }
     }

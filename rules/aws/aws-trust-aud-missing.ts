@@ -19,6 +19,11 @@ provider is not in the scan or accepts other audiences too. A statement no token
 a key web-identity requests never carry, such as \`clusterID\`) is left to \`aws-trust-unsatisfiable\`.`,
     remediation: `Add \`"StringEquals": { "<issuer>:aud": "${STS_AUDIENCE}" }\` to the statement's conditions, and keep the OIDC
 provider's client-ID list to \`${STS_AUDIENCE}\`.`,
+    messages: {
+      noAudience: 'Role {{role}} does not check the "aud" of tokens from {{issuer}}.',
+      providerAcceptsOnlySts: 'Role {{role}} does not check the "aud" of tokens from {{issuer}} (the OIDC provider accepts only {{sts}}, which limits the exposure).',
+      providerAcceptsOthers: 'Role {{role}} does not check the "aud" of tokens from {{issuer}} and the OIDC provider accepts {{audiences}}.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
@@ -32,9 +37,11 @@ provider's client-ID list to \`${STS_AUDIENCE}\`.`,
         resource: role,
         at: f.conditionPointer,
         severity: onlySts ? 'low' : 'medium',
-        message: `Role ${roleDisplayName(role)} does not check the "aud" of tokens from ${displayIssuer(f)}${
-          onlySts ? ` (the OIDC provider accepts only ${STS_AUDIENCE}, which limits the exposure)` : audiences ? ` and the OIDC provider accepts ${audiences.join(', ')}` : ''
-        }.`,
+        ...(onlySts
+          ? { messageId: 'providerAcceptsOnlySts', data: { role: roleDisplayName(role), issuer: displayIssuer(f), sts: STS_AUDIENCE } }
+          : audiences
+            ? { messageId: 'providerAcceptsOthers', data: { role: roleDisplayName(role), issuer: displayIssuer(f), audiences: audiences.join(', ') } }
+            : { messageId: 'noAudience', data: { role: roleDisplayName(role), issuer: displayIssuer(f) } }),
       });
     }
   },

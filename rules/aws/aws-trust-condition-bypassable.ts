@@ -23,6 +23,9 @@ compares the claim with itself (\`"\${<issuer>:sub}"\`). The role looks restrict
 nearly every token of the issuer. \`…IfExists\` and \`ForAllValues:\` on \`sub\`/\`aud\` are not reported:
 Kubernetes tokens always carry both claims.`,
     remediation: 'Replace the condition with a positive `StringEquals` listing the exact ServiceAccounts (`sub`) and `sts.amazonaws.com` (`aud`); keep negated conditions only as an extra exclusion.',
+    messages: {
+      bypassable: 'Role {{role}}: {{why}}.',
+    },
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
@@ -42,7 +45,7 @@ Kubernetes tokens always carry both claims.`,
           resource: role,
           at: first.pointer,
           key: claim,
-          message: `Role ${roleDisplayName(role)}: ${why(first)}.`,
+          messageId: 'bypassable', data: { role: roleDisplayName(role), why: why(first) },
         });
       }
     }

@@ -89,6 +89,10 @@ guessed at; a \`sub\` constrained only by negated operators is left to \`aws-tru
 self-hosted GitLab or Terraform Enterprise is a single-tenant issuer of its own: \`aws-trust-sub-missing\` covers
 it. The Kubernetes \`sub\` rules do not apply to CI issuers.`,
     remediation: 'Pin `sub` with `StringEquals` (or `StringLike` with a wildcard only after the repository, e.g. `repo:acme/deploy:ref:refs/heads/main` or `repo:acme/deploy:environment:prod`; `organization:acme:project:*:workspace:prod:run_phase:*` for HCP Terraform; `org/<org-id>/project/<project-id>/*` for CircleCI), keep the repository or owner claim first in a customised GitHub `sub`, and check `aud`.',
+    messages: {
+      loosePattern: 'Role {{role}} trusts {{issuer}} for {{claim}}{{patterns}}{{freeText}}: {{who}} can match.',
+      noSubject: 'Role {{role}} trusts {{issuer}} with no "sub" condition: {{who}} can assume it.',
+    },
     references: [
       'https://docs.github.com/en/actions/reference/security/oidc',
       'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services',
@@ -111,7 +115,7 @@ it. The Kubernetes \`sub\` rules do not apply to CI issuers.`,
           resource: role,
           at: f.conditionPointer,
           severity: perTenant ? 'high' : 'critical',
-          message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} with no "sub" condition: ${exposure(ci, perTenant, 'none', undefined)} can assume it.`,
+          messageId: 'noSubject', data: { role: roleDisplayName(role), issuer: displayIssuer(f), who: exposure(ci, perTenant, 'none', undefined) },
         });
         continue;
       }
@@ -125,7 +129,7 @@ it. The Kubernetes \`sub\` rules do not apply to CI issuers.`,
         resource: role,
         at: at.condition.pointer,
         severity,
-        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} for ${at.condition.claim === 'sub' ? '' : `${at.condition.claim} `}${quoteEach(at.offending)}${freeText}: ${exposure(ci, perTenant, level, at.owner)} can match.`,
+        messageId: 'loosePattern', data: { role: roleDisplayName(role), issuer: displayIssuer(f), claim: at.condition.claim === 'sub' ? '' : `${at.condition.claim} `, patterns: quoteEach(at.offending), freeText, who: exposure(ci, perTenant, level, at.owner) },
       });
     }
   },

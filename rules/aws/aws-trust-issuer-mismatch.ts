@@ -15,6 +15,10 @@ different issuer — usually a trust policy copied from another cluster. With po
 trusted provider satisfies the statement, so the role is broken for that cluster; with negated operators the
 restriction never applies (then \`aws-trust-condition-bypassable\` is reported too).`,
     remediation: "Make the condition keys use the same issuer as `Principal.Federated` (the OIDC provider's URL without `https://`).",
+    messages: {
+      neverSatisfied: 'Role {{role}} trusts {{issuer}} but its condition {{key}} names {{other}}: no token of the trusted provider satisfies it.',
+      neverApplies: 'Role {{role}} trusts {{issuer}} but its condition {{key}} names {{other}}: the restriction never applies to these tokens.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
@@ -26,9 +30,8 @@ restriction never applies (then \`aws-trust-condition-bypassable\` is reported t
       ctx.report({
         resource: role,
         at: first.pointer,
-        message: `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} but its condition ${quote(first.key)} names ${shown(other)}: ${
-          requiresKeyPresent(first) ? 'no token of the trusted provider satisfies it' : 'the restriction never applies to these tokens'
-        }.`,
+        messageId: requiresKeyPresent(first) ? 'neverSatisfied' : 'neverApplies',
+        data: { role: roleDisplayName(role), issuer: displayIssuer(f), key: quote(first.key), other: shown(other) },
       });
     }
   },

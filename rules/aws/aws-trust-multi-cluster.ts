@@ -14,6 +14,9 @@ const rule: CodeRule = {
 clusters), but it joins their blast radius: a compromise of the weaker cluster (often staging) yields the
 role in both, and the same ServiceAccount name means different things in each.`,
     remediation: 'Give each cluster its own role, or make sure every trusted cluster is held to the same standard and the subjects are exact in each.',
+    messages: {
+      multipleClusters: 'Role {{role}} trusts {{count}} cluster issuers: {{issuers}}.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/cross-account-access.html'],
   },
   check(ctx) {
@@ -30,7 +33,7 @@ role in both, and the same ServiceAccount name means different things in each.`,
       ctx.report({
         resource: role,
         at: feds[1]!.pointer,
-        message: `Role ${roleDisplayName(role)} trusts ${issuers.size} cluster issuers: ${feds.map(displayIssuer).join(', ')}.`,
+        messageId: 'multipleClusters', data: { role: roleDisplayName(role), count: issuers.size, issuers: feds.map(displayIssuer).join(', ') },
       });
     }
   },

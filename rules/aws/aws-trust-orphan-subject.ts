@@ -40,6 +40,9 @@ inventory. A scan of IaC files never reports it: a ServiceAccount missing from t
 (created by a Helm chart, an operator, or another repository). Wildcard subjects are the concern of
 \`aws-trust-sub-wildcard\`, not this rule.`,
     remediation: 'Remove the subject from the role\'s trust policy (or delete the role) when the workload is gone; if the ServiceAccount was renamed, trust the new name.',
+    messages: {
+      orphanSubject: 'Role {{role}} trusts {{subject}} from cluster {{cluster}}, where ServiceAccount {{namespace}}/{{name}} does not exist: whoever creates it gets the role.',
+    },
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
   },
   check(ctx) {
@@ -61,7 +64,7 @@ inventory. A scan of IaC files never reports it: a ServiceAccount missing from t
               resource: role,
               at: valuePointer(role, c.pointer, i),
               key: v,
-              message: `Role ${roleDisplayName(role)} trusts ${quote(v)} from cluster ${cluster.name}, where ServiceAccount ${m[1]}/${m[2]} does not exist: whoever creates it gets the role.`,
+              messageId: 'orphanSubject', data: { role: roleDisplayName(role), subject: quote(v), cluster: cluster.name, namespace: m[1]!, name: m[2]! },
             });
           });
         }

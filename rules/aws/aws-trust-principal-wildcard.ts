@@ -44,6 +44,9 @@ whose values has a wildcard before the account or organization is fixed (\`arn:a
 caller key is dead rather than open (such keys are never in a web-identity request): \`aws-trust-unsatisfiable\`
 reports it. A statement whose conditions, or the values of a caller key, cannot be resolved is not reported.`,
     remediation: 'Name the principal: the OIDC provider ARN of the cluster for IRSA, `pods.eks.amazonaws.com` for EKS Pod Identity, or the exact account/role ARN; then add the `sub`/`aud` or `aws:SourceAccount` conditions. If the wildcard must stay, bound the caller with `aws:PrincipalOrgID` or `aws:PrincipalAccount`.',
+    messages: {
+      wildcardPrincipal: "Role {{role}} can be assumed by {{who}}: the statement's Principal is a wildcard and no condition bounds who calls.",
+    },
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
@@ -61,7 +64,7 @@ reports it. A statement whose conditions, or the values of a caller key, cannot 
         ctx.report({
           resource: role,
           at: st.principal.pointer,
-          message: `Role ${roleDisplayName(role)} can be assumed by ${who}: the statement's Principal is a wildcard and no condition bounds who calls.`,
+          messageId: 'wildcardPrincipal', data: { role: roleDisplayName(role), who },
         });
       }
     }

@@ -14,6 +14,7 @@ const rule: CodeRule = {
 operator already allows it, and reviewers cannot tell intent from the operator. Not reported where a
 module applies the operator chosen for a wildcard \`sub\` to a literal it generates itself.`,
     remediation: 'Use `StringEquals` for exact values; keep `StringLike` for the values that really are patterns.',
+    messages: { literalPattern: 'Role {{role}} matches {{claim}} with {{operator}} but no wildcard: use StringEquals.' },
     references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String'],
   },
   check(ctx) {
@@ -26,7 +27,8 @@ module applies the operator chosen for a wildcard \`sub\` to a literal it genera
         ctx.report({
           resource: role,
           at: c.pointer,
-          message: `Role ${roleDisplayName(role)} matches ${quote(c.claim ?? '')} with ${c.operator} but no wildcard: use StringEquals.`,
+          messageId: 'literalPattern',
+          data: { role: roleDisplayName(role), claim: quote(c.claim ?? ''), operator: c.operator },
         });
       }
     }

@@ -27,6 +27,11 @@ key, so that statement is open and reported here.`,
 role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\` condition
 (\`sts.amazonaws.com\`). With Terraform's \`aws_iam_policy_document\`, add a \`condition\` block with
 \`test = "StringEquals"\` and \`variable = "\${local.oidc_issuer}:sub"\`.`,
+    messages: {
+      kubernetesIssuer: 'Role {{role}} trusts {{issuer}} with no condition on the token\'s "sub": every ServiceAccount of the cluster can assume it.',
+      unknownIssuer: 'Role {{role}} trusts the OIDC issuer {{host}}, which is not a known Kubernetes or CI issuer, with no condition on the token\'s "sub": every identity that issuer vouches for can assume it.',
+      unresolvedIssuer: 'Role {{role}} trusts {{issuer}} with no condition on the token\'s "sub": every identity that issuer vouches for can assume it.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif',
@@ -48,9 +53,11 @@ role, \`system:serviceaccount:<namespace>:<name>\`, next to the \`<issuer>:aud\`
         resource: role,
         at: f.conditionPointer,
         severity: known ? 'critical' : 'high',
-        message: known
-          ? `Role ${roleDisplayName(role)} trusts ${displayIssuer(f)} with no condition on the token's "sub": every ServiceAccount of the cluster can assume it.`
-          : `Role ${roleDisplayName(role)} trusts ${f.issuer.host ? `the OIDC issuer ${f.issuer.host}, which is not a known Kubernetes or CI issuer,` : displayIssuer(f)} with no condition on the token's "sub": every identity that issuer vouches for can assume it.`,
+        ...(known
+          ? { messageId: 'kubernetesIssuer', data: { role: roleDisplayName(role), issuer: displayIssuer(f) } }
+          : f.issuer.host
+            ? { messageId: 'unknownIssuer', data: { role: roleDisplayName(role), host: f.issuer.host } }
+            : { messageId: 'unresolvedIssuer', data: { role: roleDisplayName(role), issuer: displayIssuer(f) } }),
       });
     }
   },

@@ -23,6 +23,9 @@ on the same claim narrows the pattern (IAM requires both).`,
     remediation: `List the exact ServiceAccounts with \`StringEquals\`: \`system:serviceaccount:<namespace>:<name>\` (several
 values are fine). If several workloads really need the same permissions, give each its own role or use one
 dedicated ServiceAccount for them.`,
+    messages: {
+      wildcardSubject: 'Role {{role}} admits tokens of {{issuer}} whose subject matches {{patterns}}: {{who}}, present or future, can assume it.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String',
@@ -59,7 +62,7 @@ dedicated ServiceAccount for them.`,
           at: valuePointer(role, c, patterns[0]!),
           key: c.pointer,
           severity: wide ? 'critical' : 'high',
-          message: `Role ${roleDisplayName(role)} admits tokens of ${displayIssuer(f)} whose subject matches ${quoteEach(patterns)}: ${who}, present or future, can assume it.`,
+          messageId: 'wildcardSubject', data: { role: roleDisplayName(role), issuer: displayIssuer(f), patterns: quoteEach(patterns), who },
         });
       }
     }

@@ -28,6 +28,9 @@ key are true: such a statement is open, and the \`sub\`/\`aud\` rules judge it. 
 will break silently when someone "fixes" it. When the cause is a condition on another issuer's keys, only
 \`aws-trust-issuer-mismatch\` is reported.`,
     remediation: 'Fix the conditions so they name the intended subject exactly (`StringEquals` for values, `StringLike` for patterns) on the issuer\'s `sub` and `aud` keys, or remove the statement if the trust is not needed.',
+    messages: {
+      unsatisfiable: 'Role {{role}}: no token can satisfy this statement: {{reason}}.',
+    },
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
@@ -38,7 +41,7 @@ will break silently when someone "fixes" it. When the cause is a condition on an
     for (const { role, federation: f } of roleFederations(ctx.model)) {
       if (!f.unsatisfiable) continue;
       if (f.conditions.some((c) => c.issuerMismatch && requiresKeyPresent(c))) continue;
-      ctx.report({ resource: role, at: f.pointer, message: `Role ${roleDisplayName(role)}: no token can satisfy this statement: ${f.unsatisfiable}.` });
+      ctx.report({ resource: role, at: f.pointer, messageId: 'unsatisfiable', data: { role: roleDisplayName(role), reason: f.unsatisfiable } });
     }
   },
 };

@@ -31,6 +31,9 @@ an escalation path: \`iam:PassRole\` on \`*\` with a compute service, \`iam:Crea
 on \`*\`. An allow under conditions is still reported (the conditions are named in the message). Policies whose
 content is unknown are not guessed at.`,
     remediation: 'Grant the workload only the actions and resources it uses. Remove broad managed policies (AdministratorAccess, PowerUserAccess, IAMFullAccess) from roles that pods assume, scope `iam:PassRole` and `sts:AssumeRole` to named role ARNs, and set a permissions boundary on workload roles.',
+    messages: {
+      adminEquivalent: 'Role {{role}}, assumable by pods through {{via}}, is admin-equivalent: {{grants}} through {{policy}}{{conditional}}.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
@@ -58,7 +61,7 @@ content is unknown are not guessed at.`,
           resource: role,
           at: pointer,
           key: pointer,
-          message: `Role ${roleDisplayName(role)}, assumable by pods through ${via}, is admin-equivalent: ${grants.map((g) => g.reason).join('; ')} through ${first.policyName}${conditional ? ' (under conditions)' : ''}.`,
+          messageId: 'adminEquivalent', data: { role: roleDisplayName(role), via, grants: grants.map((g) => g.reason).join('; '), policy: first.policyName, conditional: conditional ? ' (under conditions)' : '' },
           related,
           evidence: { grants: grants.map((g) => g.reason).join('; '), policy: first.policyName },
         });

@@ -28,6 +28,11 @@ Any other audience (a cluster's API server audience, \`https://kubernetes.defaul
 lets tokens minted for a different purpose be exchanged for the identity: a token a workload sends to
 another service can then be replayed against Microsoft Entra ID. Several audiences widen that further.`,
     remediation: 'Set the audience list to the single token-exchange audience of the cloud the identity lives in (`api://AzureADTokenExchange` in the public cloud), and have the workload request tokens for that audience (Azure Workload Identity does this by default).',
+    messages: {
+      noAudience: 'Federated credential {{credential}} lists no audience: set api://AzureADTokenExchange (or the audience of its cloud).',
+      severalAudiences: 'Federated credential {{credential}} accepts {{count}} token-exchange audiences ({{audiences}}): accept only the one of the cloud the identity lives in.',
+      nonstandardAudience: "Federated credential {{credential}} accepts the audience {{audience}}: only the cloud's token-exchange audience (api://AzureADTokenExchange in the public cloud) should be accepted.",
+    },
     references: [
       'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity',
       'https://azure.github.io/azure-workload-identity/docs/topics/federated-identity-credential.html',
@@ -53,16 +58,16 @@ another service can then be replayed against Microsoft Entra ID. Several audienc
         ctx.report({
           resource: credential,
           at: `/properties/audiences/${offending}`,
-          message: `Federated credential ${credential.name} accepts the audience ${quote(values[offending]!)}: only the cloud's token-exchange audience (api://AzureADTokenExchange in the public cloud) should be accepted.`,
+          messageId: 'nonstandardAudience', data: { credential: credential.name, audience: quote(values[offending]!) },
         });
       } else if (values.length > 1) {
         ctx.report({
           resource: credential,
           at: '/properties/audiences/1',
-          message: `Federated credential ${credential.name} accepts ${values.length} token-exchange audiences (${quoteEach(values)}): accept only the one of the cloud the identity lives in.`,
+          messageId: 'severalAudiences', data: { credential: credential.name, count: values.length, audiences: quoteEach(values) },
         });
       } else if (values.length === 0) {
-        ctx.report({ resource: credential, at: '/properties/audiences', message: `Federated credential ${credential.name} lists no audience: set api://AzureADTokenExchange (or the audience of its cloud).` });
+        ctx.report({ resource: credential, at: '/properties/audiences', messageId: 'noAudience', data: { credential: credential.name } });
       }
     }
   },

@@ -21,6 +21,10 @@ reports any issuer the configuration names.`,
 (\`subject = "repo:contoso/app:environment:production"\`), or narrow the \`sub\` term to one repository and
 one branch or environment. Keep additional claim terms (\`job_workflow_ref\`) as defence in depth, not
 as the only restriction.`,
+    messages: {
+      anySubject: 'Flexible federated credential {{credential}} does not constrain the subject: every token of {{issuer}} with the right audience obtains the identity.',
+      subjectPattern: 'Flexible federated credential {{credential}} admits every subject matching {{pattern}} from {{issuer}}: each of those workloads obtains the identity.',
+    },
     references: [
       'https://learn.microsoft.com/entra/workload-id/workload-identities-flexible-federated-identity-credentials',
       'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
@@ -51,10 +55,10 @@ as the only restriction.`,
       const wildcard = f.subject.allow?.find((p) => p.wildcard);
       if (f.subject.allow !== null && !wildcard) continue;
       const issuer = f.issuer.host ?? 'its issuer';
-      const message = f.subject.allow === null
-        ? `Flexible federated credential ${credential.name} does not constrain the subject: every token of ${shown(issuer)} with the right audience obtains the identity.`
-        : `Flexible federated credential ${credential.name} admits every subject matching ${quote(wildcard!.value)} from ${shown(issuer)}: each of those workloads obtains the identity.`;
-      ctx.report({ resource: credential, at: '/properties/claimsMatchingExpression/value', message, evidence: { issuer } });
+      const message: { messageId: string; data: Record<string, string> } = f.subject.allow === null
+        ? { messageId: 'anySubject', data: { credential: credential.name, issuer: shown(issuer) } }
+        : { messageId: 'subjectPattern', data: { credential: credential.name, pattern: quote(wildcard!.value), issuer: shown(issuer) } };
+      ctx.report({ resource: credential, at: '/properties/claimsMatchingExpression/value', ...message, evidence: { issuer } });
     }
   },
 };

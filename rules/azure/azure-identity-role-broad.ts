@@ -35,6 +35,9 @@ pipeline) holds Owner, Contributor or User Access Administrator at subscription 
 can then change or delete every resource in that scope, and with Owner or User Access Administrator
 grant themselves any further access.`,
     remediation: 'Assign the narrowest built-in or custom role the workload needs (`Storage Blob Data Contributor`, `Key Vault Secrets User`, ...) on the specific resources it uses, and remove the broad assignment.',
+    messages: {
+      broadRole: 'Federated managed identity {{identity}} holds {{role}} at {{scope}}: every workload its {{count}} federated credential{{plural}} admit{{verbEnding}} {{allows}}.',
+    },
     references: [
       'https://learn.microsoft.com/azure/role-based-access-control/best-practices',
       'https://learn.microsoft.com/azure/role-based-access-control/built-in-roles',
@@ -69,7 +72,7 @@ grant themselves any further access.`,
       ctx.report({
         resource: assignment,
         at,
-        message: `Federated managed identity ${identityDisplayName(identity)} holds ${broadRole} at ${scopeText}: every workload its ${feds.length} federated credential${feds.length === 1 ? '' : 's'} admit${feds.length === 1 ? 's' : ''} ${WHAT_IT_ALLOWS[broadRole] ?? 'can manage all resources there'}.`,
+        messageId: 'broadRole', data: { identity: identityDisplayName(identity), role: broadRole, scope: scopeText, count: feds.length, plural: feds.length === 1 ? '' : 's', verbEnding: feds.length === 1 ? 's' : '', allows: WHAT_IT_ALLOWS[broadRole] ?? 'can manage all resources there' },
         related: [{ resource: identity, at: '', message: `managed identity ${identityDisplayName(identity)}` }],
         evidence: { role: broadRole, scope: level },
       });

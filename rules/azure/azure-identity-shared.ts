@@ -17,6 +17,9 @@ pipelines) or issuers (clusters, CI systems) is shared: each of those workloads 
 any of them needs, a compromise of one is a compromise of all, and its sign-in logs no longer say which
 workload acted. Subjects and issuers that are not resolved in the scan are not counted.`,
     remediation: 'Give each workload its own user-assigned managed identity with one federated credential and only the role assignments that workload needs.',
+    messages: {
+      sharedIdentity: 'Managed identity {{identity}} is federated to {{subjects}} distinct subject{{subjectsPlural}} from {{issuers}} issuer{{issuersPlural}}: every one of those workloads holds all of its permissions.',
+    },
     references: [
       'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations',
       'https://learn.microsoft.com/azure/aks/workload-identity-overview',
@@ -39,7 +42,7 @@ workload acted. Subjects and issuers that are not resolved in the scan are not c
       ctx.report({
         resource: identity,
         at: '',
-        message: `Managed identity ${identityDisplayName(identity)} is federated to ${subjects.size} distinct subject${subjects.size === 1 ? '' : 's'} from ${issuers.size} issuer${issuers.size === 1 ? '' : 's'}: every one of those workloads holds all of its permissions.`,
+        messageId: 'sharedIdentity', data: { identity: identityDisplayName(identity), subjects: subjects.size, subjectsPlural: subjects.size === 1 ? '' : 's', issuers: issuers.size, issuersPlural: issuers.size === 1 ? '' : 's' },
         related,
       });
     }

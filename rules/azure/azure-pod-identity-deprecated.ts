@@ -19,6 +19,11 @@ intercepts calls to the instance metadata endpoint with iptables rules: any pod 
 metadata endpoint around NMI, or that matches an \`AzureIdentityBinding\` selector, can obtain identities
 assigned to the node pool. Azure Workload Identity replaces it with per-ServiceAccount federation.`,
     remediation: 'Migrate to Azure Workload Identity: create a federated credential for each identity, annotate a dedicated ServiceAccount with `azure.workload.identity/client-id`, label the pod template `azure.workload.identity/use: "true"`, then remove the `AzureIdentity`/`AzureIdentityBinding` objects, the `aadpodidbinding` labels and the AAD Pod Identity add-on or chart.',
+    messages: {
+      addon: 'AKS cluster {{cluster}} enables the AAD Pod Identity add-on, which is deprecated: migrate to Azure Workload Identity.',
+      bindingLabel: 'Pods of {{workload}} select an AAD Pod Identity binding (label {{label}}: {{value}}): AAD Pod Identity is deprecated, migrate to Azure Workload Identity.',
+      podIdentityObject: '{{kind}} {{name}} configures AAD Pod Identity, which is deprecated: migrate to Azure Workload Identity.',
+    },
     references: [
       'https://github.com/Azure/aad-pod-identity#-announcement',
       'https://learn.microsoft.com/azure/aks/workload-identity-migrate-from-pod-identity',
@@ -29,7 +34,7 @@ assigned to the node pool. Azure Workload Identity replaces it with per-ServiceA
       for (const r of ctx.model.ofType(`k8s.${kind}`)) {
         const apiVersion = obj(r.body)?.['apiVersion'];
         if (typeof apiVersion !== 'string' || !apiVersion.startsWith('aadpodidentity.k8s.io/')) continue;
-        ctx.report({ resource: r, at: '', message: `${kind} ${r.name} configures AAD Pod Identity, which is deprecated: migrate to Azure Workload Identity.` });
+        ctx.report({ resource: r, at: '', messageId: 'podIdentityObject', data: { kind, name: r.name } });
       }
     }
     for (const workload of ctx.model.ofTypePrefix('k8s.')) {
@@ -38,13 +43,13 @@ assigned to the node pool. Azure Workload Identity replaces it with per-ServiceA
       ctx.report({
         resource: workload,
         at: `${template.pointer}/metadata/labels/${escapeToken(BINDING_LABEL)}`,
-        message: `Pods of ${workload.name} select an AAD Pod Identity binding (label ${BINDING_LABEL}: ${quote(template.labels[BINDING_LABEL])}): AAD Pod Identity is deprecated, migrate to Azure Workload Identity.`,
+        messageId: 'bindingLabel', data: { workload: workload.name, label: BINDING_LABEL, value: quote(template.labels[BINDING_LABEL]) },
       });
     }
     for (const cluster of ctx.model.ofType('azure.aks.ManagedCluster')) {
       const profile = obj(obj(obj(cluster.body)?.['properties'])?.['podIdentityProfile']);
       if (profile?.['enabled'] !== true) continue;
-      ctx.report({ resource: cluster, at: '/properties/podIdentityProfile/enabled', message: `AKS cluster ${cluster.name} enables the AAD Pod Identity add-on, which is deprecated: migrate to Azure Workload Identity.` });
+      ctx.report({ resource: cluster, at: '/properties/podIdentityProfile/enabled', messageId: 'addon', data: { cluster: cluster.name } });
     }
   },
 };

@@ -3,7 +3,8 @@ import type { JsonValue } from '../../src/model/types.js';
 import { findIdentity, issuerResolved } from '../../src/federation/azure.js';
 import { admits } from '../../src/federation/matcher.js';
 import { escapeToken } from '../../src/util/pointer.js';
-import { annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, namespaceOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { annotationsOf, clusterIssuerKnown, identityDisplayName, nameOf, trustsCluster } from '../../src/rules-support/azure.js';
+import { joinNamespaceOf } from '../../src/rules-support/kubernetes.js';
 import { AZURE_CLIENT_ID_ANNOTATION } from '../../src/model/annotations.js';
 
 const rule: CodeRule = {
@@ -20,6 +21,9 @@ the scan, but none of that identity's federated credentials trusts this ServiceA
 ServiceAccount. When the ServiceAccount's cluster issuer is not known, any Kubernetes issuer counts.
 Identities whose credentials are partly unresolved are not judged.`,
     remediation: 'Create a federated identity credential on the identity with the cluster\'s OIDC issuer URL (`oidc_issuer_url` of the AKS cluster), subject `system:serviceaccount:<namespace>:<name>` and audience `api://AzureADTokenExchange`, or point the annotation at the identity meant for this ServiceAccount.',
+    messages: {
+      noFederatedCredential: 'ServiceAccount {{serviceAccount}} names managed identity {{identity}}, which has no federated credential for {{subject}}{{where}}: its pods cannot exchange their token.',
+    },
     references: [
       'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster#establish-federated-identity-credential',
       'https://azure.github.io/azure-workload-identity/docs/topics/federated-identity-credential.html',
@@ -34,7 +38,11 @@ Identities whose credentials are partly unresolved are not judged.`,
       if (!identity) continue;
       const feds = ctx.model.federationsOf(identity);
       if (feds.some((f) => f.subject.unknown || !issuerResolved(f.issuer))) continue;
-      const namespace = namespaceOf(sa);
+      const namespace = joinNamespaceOf(sa);
+      if (namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${name}, which ${identityDisplayName(identity)}'s federated credentials must name`);
+        continue;
+      }
       const subject = `system:serviceaccount:${namespace}:${name}`;
       const cluster = ctx.model.cluster(sa.cluster);
       const knownCluster = clusterIssuerKnown(cluster) ? cluster : undefined;
@@ -44,7 +52,8 @@ Identities whose credentials are partly unresolved are not judged.`,
       ctx.report({
         resource: sa,
         at: `/metadata/annotations/${escapeToken(AZURE_CLIENT_ID_ANNOTATION)}`,
-        message: `ServiceAccount ${namespace}/${name} names managed identity ${identityDisplayName(identity)}, which has no federated credential for ${subject}${where}: its pods cannot exchange their token.`,
+        messageId: 'noFederatedCredential',
+        data: { serviceAccount: `${namespace}/${name}`, identity: identityDisplayName(identity), subject, where },
         related: [{ resource: identity, at: '', message: `managed identity ${identityDisplayName(identity)} (${feds.length} federated credential${feds.length === 1 ? '' : 's'})` }],
       });
     }

@@ -77,7 +77,7 @@ function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): voi
         resource: iacResource,
         at: iac.federations[0]?.pointer ?? '',
         key: `issuer:${host}`,
-        message: `The live trust of ${identity} admits tokens of ${shown(host)}, an issuer its IaC definition does not trust: it was changed outside the IaC, or the IaC is not what is deployed.`,
+        messageId: 'issuerNotInIac', data: { identity, issuer: shown(host) },
         related,
       });
       continue;
@@ -95,7 +95,7 @@ function compare(ctx: RuleContext, identity: string, iac: Side, live: Side): voi
       resource: iacResource,
       at: subjects?.text ? claimPointer(at!, 'sub') : claimPointer(at!, 'aud'),
       key: `issuer:${host}`,
-      message: `The live trust of ${identity} admits ${parts.join(' and ')} of ${shown(host)} that its IaC definition does not: it was changed outside the IaC, or the IaC is not what is deployed.`,
+      messageId: 'subjectsNotInIac', data: { identity, what: parts.join(' and '), issuer: shown(host) },
       related,
     });
   }
@@ -184,6 +184,10 @@ not compared.`,
 and find out who changed it. If the change was intended, write it into the IaC so reviews see it. Restrict
 manual edits of trust policies and federated credentials (an SCP or Azure Policy), and run a live scan on a
 schedule to catch drift.`,
+    messages: {
+      subjectsNotInIac: 'The live trust of {{identity}} admits {{what}} of {{issuer}} that its IaC definition does not: it was changed outside the IaC, or the IaC is not what is deployed.',
+      issuerNotInIac: 'The live trust of {{identity}} admits tokens of {{issuer}}, an issuer its IaC definition does not trust: it was changed outside the IaC, or the IaC is not what is deployed.',
+    },
     references: [
       'https://developer.hashicorp.com/terraform/tutorials/state/resource-drift',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html',

@@ -25,6 +25,9 @@ const rule: CodeRule = {
 role \`roles/owner\` or \`roles/editor\`: a compromise of one pod yields (nearly) full control of the project.
 Basic roles predate IAM's fine-grained roles and grant thousands of permissions.`,
     remediation: 'Replace the basic role with the predefined roles the workload needs (for example `roles/storage.objectViewer` on one bucket).',
+    messages: {
+      primitiveRole: 'Google service account {{gsa}} holds {{role}}{{on}}, and Kubernetes workloads can impersonate it ({{users}}{{more}}).',
+    },
     references: ['https://cloud.google.com/iam/docs/understanding-roles#basic'],
   },
   check(ctx) {
@@ -48,7 +51,7 @@ Basic roles predate IAM's fine-grained roles and grant thousands of permissions.
           ctx.report({
             resource: binding,
             at: `/members/${i}`,
-            message: `Google service account ${gsaName(gsa)} holds ${role}${on}, and Kubernetes workloads can impersonate it (${users.slice(0, 3).join(', ')}${users.length > 3 ? ', …' : ''}).`,
+            messageId: 'primitiveRole', data: { gsa: gsaName(gsa), role, on, users: users.slice(0, 3).join(', '), more: users.length > 3 ? ', …' : '' },
             related: [
               { resource: gsa, at: '', message: `Google service account ${gsaName(gsa)}` },
               ...feds.slice(0, 5).flatMap((f) => {

@@ -46,6 +46,9 @@ that name in a development cluster. High when the clusters differ in environment
 \`environment\`, or names and labels saying prod vs dev/test/staging/sandbox); medium otherwise, where it is often
 intended but still worth knowing.`,
     remediation: 'Keep environments in separate projects (separate pools), or give the workloads distinct namespaces or ServiceAccount names per environment and bind each Google service account to the one it is meant for.',
+    messages: {
+      sharedIdentity: 'ServiceAccount {{namespace}}/{{name}} exists in clusters {{clusters}}, which share the workload pool {{pool}}: it is one identity ({{pool}}[{{namespace}}/{{name}}]), so workloads in every one of them can use {{accounts}}{{environments}}.',
+    },
     references: [
       'https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity#identity_sameness',
       'https://cloud.google.com/kubernetes-engine/fleet-management/docs/about-fleet-workload-identity-federation',
@@ -58,6 +61,10 @@ intended but still worth knowing.`,
       const cluster = ctx.model.cluster(sa.cluster);
       const pool = poolOfCluster(ctx.model, cluster);
       if (!ksa || !cluster || !pool) continue;
+      if (ksa.namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${ksa.name}, which decides the identity it shares in ${pool}`);
+        continue;
+      }
       const key = `${pool}\u0000${ksa.namespace}\u0000${ksa.name}`;
       groups.set(key, [...(groups.get(key) ?? []), { sa, cluster, environment: environmentOf(ctx.model, cluster) }]);
     }
@@ -97,7 +104,7 @@ intended but still worth knowing.`,
         resource: primary.sa,
         at: pointerOf(primary.sa),
         severity: differ ? 'high' : 'medium',
-        message: `ServiceAccount ${namespace}/${name} exists in clusters ${clusterList}, which share the workload pool ${pool}: it is one identity (${pool}[${namespace}/${name}]), so workloads in every one of them can use ${[...accounts].sort().join(', ')}${differ ? ' — across environments' : ''}.`,
+        messageId: 'sharedIdentity', data: { namespace, name, clusters: clusterList, pool, accounts: [...accounts].sort().join(', '), environments: differ ? ' — across environments' : '' },
         related,
         evidence: { pool, clusters: [...clusters].sort().join(',') },
       });

@@ -15,6 +15,10 @@ const rule: CodeRule = {
 holds the Editor role on the project unless that default was changed. Anything that reaches the node's credentials
 — a pod on a pool without the GKE metadata server, a container escape — gets it.`,
     remediation: 'Create a dedicated least-privilege service account for the nodes (`roles/container.defaultNodeServiceAccount`) and set it as `node_config.service_account` on every node pool.',
+    messages: {
+      defaultAccountNamed: 'Node pool {{pool}}{{where}} runs as the default Compute Engine service account {{account}}.',
+      defaultAccountImplied: 'Node pool {{pool}}{{where}} {{setting}}: its nodes run as the default Compute Engine service account.',
+    },
     references: ['https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa'],
   },
   check(ctx) {
@@ -26,13 +30,13 @@ holds the Editor role on the project unless that default was changed. Anything t
         ctx.report({
           resource: pool.resource,
           at: pool.config?.serviceAccount === undefined ? pool.configPointer : `${pool.configPointer}/serviceAccount`,
-          message: `Node pool ${pool.name}${where} ${sa === 'default' ? 'sets service account "default"' : 'sets no service account'}: its nodes run as the default Compute Engine service account.`,
+          messageId: 'defaultAccountImplied', data: { pool: pool.name, where, setting: sa === 'default' ? 'sets service account "default"' : 'sets no service account' },
         });
       } else if (typeof sa === 'string' && DEFAULT_COMPUTE_SA.test(sa)) {
         ctx.report({
           resource: pool.resource,
           at: `${pool.configPointer}/serviceAccount`,
-          message: `Node pool ${pool.name}${where} runs as the default Compute Engine service account ${sa}.`,
+          messageId: 'defaultAccountNamed', data: { pool: pool.name, where, account: sa },
         });
       }
     }

@@ -1,7 +1,16 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import type { Resource } from '../../src/model/types.js';
-import { GSA_ANNOTATION_POINTER, annotatedGsa, clusterResource, ksaOf, nodePools, obj, str, workloadIdentityEnabled } from '../../src/rules-support/gcp.js';
-import { isUnknown } from '../../src/model/unknown.js';
+import type { JsonValue, Resource } from '../../src/model/types.js';
+import type { Model } from '../../src/model/model.js';
+import { GSA_ANNOTATION_POINTER, annotatedGsa, findGsa, gsaName, clusterResource, ksaOf, nodePools, obj, str, workloadIdentityEnabled } from '../../src/rules-support/gcp.js';
+import { isUnknown, valueText } from '../../src/model/unknown.js';
+import { shown } from '../../src/util/input-text.js';
+
+/** A node pool's service account as a message names it: unset means the Compute Engine default account. */
+function nodeAccount(model: Model, value: JsonValue | undefined): string {
+  if (value === undefined || value === null || value === '' || value === 'default') return 'the Compute Engine default service account';
+  const gsa = findGsa(model, value);
+  return gsa ? gsaName(gsa) : shown(valueText(value));
+}
 
 const EXPOSING_NODE_METADATA = new Set(['EXPOSE', 'SECURE', 'UNSPECIFIED']);
 
@@ -15,9 +24,16 @@ const rule: CodeRule = {
     description: `Workload identity only isolates pods when their node pool runs the GKE metadata server. A node pool set to
 \`GCE_METADATA\` (or the deprecated \`node_metadata\` values \`EXPOSE\`, \`SECURE\`, \`UNSPECIFIED\`) serves the Compute
 Engine metadata server: every pod on it gets the node's service account token. A cluster without workload identity
-does the same for every pool — and KSAs annotated \`iam.gke.io/gcp-service-account\` there silently run as the node.
+does the same for every pool, whether or not any KSA is annotated: it is reported at the cluster, naming the node
+service account (Autopilot clusters always run workload identity) — and KSAs annotated
+\`iam.gke.io/gcp-service-account\` there silently run as the node.
 An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.`,
     remediation: 'Enable workload identity on the cluster (`workload_identity_config { workload_pool = "<project>.svc.id.goog" }`) and set `workload_metadata_config { mode = "GKE_METADATA" }` on every node pool (or remove the override).',
+    messages: {
+      poolGceMetadata: "Node pool {{pool}}{{where}} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.",
+      poolLegacyMetadata: "Node pool {{pool}}{{where}} uses the deprecated node_metadata = {{legacy}}, which does not run the GKE metadata server: pods get the node's service account.",
+      clusterWithoutWorkloadIdentity: 'Cluster {{cluster}} has no workload identity: every pod can take {{runsAs}} from the metadata server.{{expecting}}',
+    },
     references: [
       'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
       'https://cloud.google.com/kubernetes-engine/docs/how-to/protecting-cluster-metadata',
@@ -38,13 +54,15 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
         ctx.report({
           resource: pool.resource,
           at: `${pool.configPointer}/workloadMetadataConfig/mode`,
-          message: `Node pool ${pool.name}${where} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.`,
+          messageId: 'poolGceMetadata',
+          data: { pool: pool.name, where },
         });
       } else if (mode === undefined && legacy !== undefined && EXPOSING_NODE_METADATA.has(legacy)) {
         ctx.report({
           resource: pool.resource,
           at: `${pool.configPointer}/workloadMetadataConfig/nodeMetadata`,
-          message: `Node pool ${pool.name}${where} uses the deprecated node_metadata = ${legacy}, which does not run the GKE metadata server: pods get the node's service account.`,
+          messageId: 'poolLegacyMetadata',
+          data: { pool: pool.name, where, legacy },
         });
       }
     }
@@ -52,14 +70,22 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
       if (annotatedGsa(sa) === undefined || !ksaOf(sa)) continue;
       const cluster = clusterResource(ctx.model, ctx.model.cluster(sa.cluster));
-      if (!cluster || workloadIdentityEnabled(cluster) !== false) continue;
-      annotated.set(cluster, [...(annotated.get(cluster) ?? []), sa]);
+      if (cluster) annotated.set(cluster, [...(annotated.get(cluster) ?? []), sa]);
     }
-    for (const [cluster, sas] of annotated) {
+    const pools = nodePools(ctx.model);
+    for (const cluster of ctx.model.ofType('gcp.container.Cluster')) {
+      if (workloadIdentityEnabled(cluster) !== false) continue;
+      const accounts = [...new Set(pools.filter((p) => p.cluster === cluster).map((p) => nodeAccount(ctx.model, p.config?.serviceAccount)))];
+      const runsAs = accounts.length === 0 ? "the nodes' service account" : `the node service account${accounts.length === 1 ? '' : 's'} ${accounts.join(', ')}`;
+      const sas = annotated.get(cluster) ?? [];
+      const expecting = sas.length === 0
+        ? ''
+        : ` ${sas.length === 1 ? 'ServiceAccount' : 'ServiceAccounts'} ${sas.map((s) => s.name).join(', ')} ${sas.length === 1 ? 'is' : 'are'} annotated iam.gke.io/gcp-service-account but run as the node instead.`;
       ctx.report({
         resource: cluster,
         at: '/workloadIdentityConfig',
-        message: `Cluster ${cluster.name} has no workload identity, but ${sas.length === 1 ? 'ServiceAccount' : 'ServiceAccounts'} ${sas.map((s) => s.name).join(', ')} ${sas.length === 1 ? 'is' : 'are'} annotated iam.gke.io/gcp-service-account: their pods run as the node's service account instead.`,
+        messageId: 'clusterWithoutWorkloadIdentity',
+        data: { cluster: cluster.name, runsAs, expecting },
         related: sas.map((sa) => ({ resource: sa, at: GSA_ANNOTATION_POINTER, message: `${sa.name} expects workload identity` })),
       });
     }

@@ -59,6 +59,9 @@ scan, but no \`roles/iam.workloadIdentityUser\` binding on that account admits \
 get permission errors, or the workload only works through a broader grant elsewhere (a project-level binding, a
 node service account).`,
     remediation: 'Grant `roles/iam.workloadIdentityUser` on the Google service account to `serviceAccount:<project>.svc.id.goog[<namespace>/<name>]`, or fix the annotation.',
+    messages: {
+      noBinding: 'ServiceAccount {{namespace}}/{{name}} names Google service account {{gsa}}, which grants roles/iam.workloadIdentityUser to no member matching {{member}}: its pods cannot use it.',
+    },
     references: ['https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#authenticating_to'],
   },
   check(ctx) {
@@ -67,6 +70,10 @@ node service account).`,
       const ksa = ksaOf(sa);
       const gsa = findGsa(ctx.model, annotatedGsa(sa));
       if (!ksa || !gsa) continue;
+      if (ksa.namespace === undefined) {
+        ctx.undecided(sa, '/metadata/namespace', `the namespace of ServiceAccount ${ksa.name}, which a workload identity binding on ${gsaName(gsa)} must name`);
+        continue;
+      }
       const info = ctx.model.cluster(sa.cluster);
       const pool = poolOfCluster(ctx.model, info);
       const subject = `${SUBJECT_PREFIX}${ksa.namespace}:${ksa.name}`;
@@ -77,7 +84,7 @@ node service account).`,
       ctx.report({
         resource: sa,
         at: GSA_ANNOTATION_POINTER,
-        message: `ServiceAccount ${ksa.namespace}/${ksa.name} names Google service account ${gsaName(gsa)}, which grants roles/iam.workloadIdentityUser to no member matching ${member}: its pods cannot use it.`,
+        messageId: 'noBinding', data: { namespace: ksa.namespace, name: ksa.name, gsa: gsaName(gsa), member },
         related: [{ resource: gsa, at: '', message: `Google service account ${gsaName(gsa)}` }],
       });
     }

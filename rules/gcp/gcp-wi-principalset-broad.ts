@@ -15,6 +15,7 @@ const rule: CodeRule = {
 \`/kubernetes.cluster/<url>\` (every pod of a cluster) are critical; \`/namespace/<ns>\` (every pod of that
 namespace, in every cluster of the pool) is high. Any pod there — a debug pod, a compromised dependency — gets the access.`,
     remediation: 'Grant the role to the one Kubernetes ServiceAccount that needs it: `principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<project>.svc.id.goog/subject/ns/<ns>/sa/<ksa>` (or `serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]` on a Google service account).',
+    messages: { broadMember: '{{role}} is granted to {{member}}: {{covers}} gets it.' },
     references: ['https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity#principal-identifiers'],
   },
   check(ctx) {
@@ -42,7 +43,8 @@ namespace, in every cluster of the pool) is high. Any pod there — a debug pod,
           resource: binding,
           at: `/members/${i}`,
           severity,
-          message: `${role} is granted to ${describeMember(member)}: ${covers} gets it.`,
+          messageId: 'broadMember',
+          data: { role, member: describeMember(member), covers },
           evidence: { scope: m.scope, role },
         });
       });

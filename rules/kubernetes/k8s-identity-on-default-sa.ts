@@ -34,6 +34,9 @@ annotation there, set \`serviceAccountName\` in that workload's pod template, an
 cloud trust (IAM role trust policy, federated credential subject, or
 \`roles/iam.workloadIdentityUser\` member) to the new ServiceAccount.
 `,
+    messages: {
+      defaultServiceAccount: 'The default ServiceAccount of namespace {{namespace}} carries the cloud identity {{identity}} ({{annotation}}): every pod in the namespace that names no ServiceAccount gets it.',
+    },
     references: [
       'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
       'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
@@ -68,7 +71,7 @@ metadata:
         ctx.report({
           resource: sa,
           at: `/metadata/annotations/${escapeToken(key)}`,
-          message: `The default ServiceAccount of namespace ${sa.namespace ?? '(none set)'} carries the cloud identity ${display(value)} (${key}): every pod in the namespace that names no ServiceAccount gets it.`,
+          messageId: 'defaultServiceAccount', data: { namespace: sa.namespace ?? '(none set)', identity: display(value), annotation: key },
         });
       }
     }

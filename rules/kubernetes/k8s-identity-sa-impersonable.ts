@@ -1,6 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonValue, Resource } from '../../src/model/types.js';
-import { type CloudIdentity, asObject, cloudIdentities, metadataOf, namespaceOf, nameOf } from '../../src/rules-support/kubernetes.js';
+import { valueText } from '../../src/model/unknown.js';
+import { type CloudIdentity, asObject, cloudIdentities, namespaceJoinKey, metadataOf, nameOf } from '../../src/rules-support/kubernetes.js';
 import { BUILTIN_CLUSTER_ROLES, dangerousGrants } from '../../src/rules-support/rbac.js';
 
 const ADMIN_GROUPS = new Set(['system:masters']);
@@ -24,7 +25,7 @@ function grantsOf(roles: Map<string, Resource>, kind: string, name: string, name
 
 function subjectLabel(s: Record<string, JsonValue>): string {
   const ns = typeof s.namespace === 'string' ? `${s.namespace}/` : '';
-  return `${String(s.kind)} ${s.kind === 'ServiceAccount' ? ns : ''}${String(s.name)}`;
+  return `${valueText(s.kind)} ${s.kind === 'ServiceAccount' ? ns : ''}${valueText(s.name)}`;
 }
 
 /** An object of the RBAC API (live objects may carry no apiVersion: they are read from that API). */
@@ -56,6 +57,9 @@ ServiceAccounts are related locations.`,
     remediation: `Bind the subject to a role without these verbs in that namespace (read-only, or a custom role without
 \`create\` on pods and workloads), move the identity-bearing ServiceAccounts to a namespace only their deployer can
 write to, or deploy through a pipeline whose identity is the only subject with these rights.`,
+    messages: {
+      impersonable: '{{subject}} can {{verbs}} {{where}} through {{roleKind}} {{roleName}}, so it can act as ServiceAccounts that carry cloud identities ({{identities}}{{more}}) and use their cloud credentials.',
+    },
     references: [
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation',
       'https://kubernetes.io/docs/reference/access-authn-authz/rbac/',
@@ -69,7 +73,7 @@ write to, or deploy through a pipeline whose identity is the only subject with t
     for (const i of identities) (byNamespace.get(i.namespace) ?? byNamespace.set(i.namespace, []).get(i.namespace)!).push(i);
     const roles = new Map<string, Resource>();
     // Other APIs have kinds named Role too (ACK's and Crossplane's IAM roles): only RBAC's grant in the cluster.
-    for (const r of ctx.model.ofType('k8s.Role')) if (isRbac(r)) roles.set(`Role/${namespaceOf(r)}/${nameOf(r) ?? ''}`, r);
+    for (const r of ctx.model.ofType('k8s.Role')) if (isRbac(r)) roles.set(`Role/${namespaceJoinKey(r)}/${nameOf(r) ?? ''}`, r);
     for (const r of ctx.model.ofType('k8s.ClusterRole')) if (isRbac(r)) roles.set(`ClusterRole/${nameOf(r) ?? ''}`, r);
 
     for (const binding of [...ctx.model.ofType('k8s.RoleBinding'), ...ctx.model.ofType('k8s.ClusterRoleBinding')]) {
@@ -79,7 +83,7 @@ write to, or deploy through a pipeline whose identity is the only subject with t
       if (!roleRef || typeof roleRef.kind !== 'string' || typeof roleRef.name !== 'string') continue;
       const clusterWide = binding.type === 'k8s.ClusterRoleBinding';
       if (clusterWide && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') continue;
-      const namespace = namespaceOf(binding);
+      const namespace = namespaceJoinKey(binding);
       const granted = grantsOf(roles, roleRef.kind, roleRef.name, namespace);
       if (!granted || granted.grants.length === 0) continue;
       const reachable = clusterWide ? identities : (byNamespace.get(namespace) ?? []);
@@ -95,12 +99,12 @@ write to, or deploy through a pipeline whose identity is the only subject with t
         const where = clusterWide ? 'in every namespace' : `in namespace ${namespace}`;
         const shown = others.slice(0, 3).map((id) => `${id.namespace}/${id.serviceAccount}`).join(', ');
         const related = others.slice(0, 3).map((id) => ({ resource: id.resource, at: id.at, message: `${id.namespace}/${id.serviceAccount}: ${id.what}` }));
-        if (granted.role) related.push({ resource: granted.role, at: '/rules', message: `rules of ${roleRef.kind} ${String(roleRef.name)}` });
+        if (granted.role) related.push({ resource: granted.role, at: '/rules', message: `rules of ${valueText(roleRef.kind)} ${valueText(roleRef.name)}` });
         ctx.report({
           resource: binding,
           at: `/subjects/${i}`,
           key: `${String(s.kind)}/${subjectNs}/${s.name}`,
-          message: `${subjectLabel(s as Record<string, JsonValue>)} can ${granted.grants.join(', ')} ${where} through ${roleRef.kind} ${String(roleRef.name)}, so it can act as ServiceAccounts that carry cloud identities (${shown}${others.length > 3 ? `, and ${others.length - 3} more` : ''}) and use their cloud credentials.`,
+          messageId: 'impersonable', data: { subject: subjectLabel(s as Record<string, JsonValue>), verbs: granted.grants.join(', '), where, roleKind: valueText(roleRef.kind), roleName: valueText(roleRef.name), identities: shown, more: others.length > 3 ? `, and ${others.length - 3} more` : '' },
           related,
         });
       });

@@ -1,5 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import { asObject } from '../../src/rules-support/kubernetes.js';
+import { valueText } from '../../src/model/unknown.js';
 
 const ANONYMOUS = new Set(['Group/system:unauthenticated', 'User/system:anonymous']);
 /** What every cluster grants anonymous callers, or what publishing the issuer's discovery documents needs. */
@@ -18,6 +19,9 @@ binds anonymous callers to \`system:public-info-viewer\` (version and health end
 \`system:unauthenticated\` or \`system:anonymous\` to any other role hands that role to everyone who can reach the API
 server, without credentials. Bindings to those two roles are not reported.`,
     remediation: 'Remove the anonymous subject from the binding. To publish the issuer, bind `system:unauthenticated` to the `system:service-account-issuer-discovery` ClusterRole only, or serve the discovery document from a bucket.',
+    messages: {
+      publicBinding: '{{subjectKind}} {{subjectName}} is bound to {{roleKind}} {{roleName}}{{where}}: anyone who can reach the API server gets it without credentials. Only issuer discovery (system:service-account-issuer-discovery) needs to be public.',
+    },
     references: [
       'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#service-account-issuer-discovery',
       'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles',
@@ -36,7 +40,7 @@ server, without credentials. Bindings to those two roles are not reported.`,
         ctx.report({
           resource: binding,
           at: `/subjects/${i}`,
-          message: `${String(s.kind)} ${String(s.name)} is bound to ${String(roleRef.kind)} ${roleRef.name}${binding.namespace ? ` in namespace ${binding.namespace}` : ''}: anyone who can reach the API server gets it without credentials. Only issuer discovery (system:service-account-issuer-discovery) needs to be public.`,
+          messageId: 'publicBinding', data: { subjectKind: valueText(s.kind), subjectName: valueText(s.name), roleKind: valueText(roleRef.kind), roleName: valueText(roleRef.name), where: binding.namespace ? ` in namespace ${binding.namespace}` : '' },
           ...(role ? { related: [{ resource: role, at: '/rules', message: `rules of ${roleRef.name}` }] } : {}),
         });
       });

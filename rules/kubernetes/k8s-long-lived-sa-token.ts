@@ -1,5 +1,7 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
-import { asObject, cloudIdentities, metadataOf, namespaceOf, podSpecsOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
+import { isUnknown, valueText } from '../../src/model/unknown.js';
+import { escapeToken } from '../../src/util/pointer.js';
+import { asObject, cloudIdentities, joinNamespaceOf, metadataOf, podSpecsOf, type CloudIdentity } from '../../src/rules-support/kubernetes.js';
 
 const MAX_EXPIRATION = 86400;
 
@@ -16,6 +18,10 @@ const rule: CodeRule = {
 credentials until the Secret is deleted. A projected token with \`expirationSeconds\` over 86400 (a day) stays usable
 long after it leaks. Token Secrets for ServiceAccounts without a known cloud identity are not reported.`,
     remediation: 'Delete the token Secret and let pods use projected, kubelet-rotated tokens (the default). Keep `expirationSeconds` of projected tokens at 3600 or below (the cloud SDKs re-read the file).',
+    messages: {
+      longProjectedToken: '{{kind}} {{name}} projects a ServiceAccount token{{audience}} valid for {{seconds}} seconds (over a day): a leaked token stays usable that long.',
+      tokenSecret: 'Secret {{secret}} holds a non-expiring token of ServiceAccount {{namespace}}/{{serviceAccount}}, which carries a cloud identity ({{identity}}): whoever reads it can get cloud credentials until the Secret is deleted.',
+    },
     references: [
       'https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token',
       'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#launch-a-pod-using-service-account-token-projection',
@@ -33,14 +39,18 @@ long after it leaks. Token Secrets for ServiceAccounts without a known cloud ide
       const body = asObject(secret.body) ?? {};
       if (body.type !== 'kubernetes.io/service-account-token') continue;
       const sa = asObject(metadataOf(secret).annotations)?.['kubernetes.io/service-account.name'];
-      const ns = namespaceOf(secret);
+      const ns = joinNamespaceOf(secret);
+      if (ns === undefined || isUnknown(sa)) {
+        if (identities.size > 0) ctx.undecided(secret, ns === undefined ? '/metadata/namespace' : `/metadata/annotations/${escapeToken('kubernetes.io/service-account.name')}`, 'which ServiceAccount this token Secret belongs to');
+        continue;
+      }
       const identity = typeof sa === 'string' ? identities.get(ns)?.get(sa) : undefined;
       if (!identity) continue;
       ctx.report({
         resource: secret,
         at: '/type',
-        message: `Secret ${secret.name} holds a non-expiring token of ServiceAccount ${ns}/${String(sa)}, which carries a cloud identity (${identity.what}): whoever reads it can get cloud credentials until the Secret is deleted.`,
-        related: [{ resource: identity.resource, at: identity.at, message: `cloud identity of ${ns}/${String(sa)}` }],
+        messageId: 'tokenSecret', data: { secret: secret.name, namespace: ns, serviceAccount: valueText(sa), identity: identity.what },
+        related: [{ resource: identity.resource, at: identity.at, message: `cloud identity of ${ns}/${valueText(sa)}` }],
       });
     }
     const all = ctx.model.resources;
@@ -61,7 +71,7 @@ long after it leaks. Token Secrets for ServiceAccounts without a known cloud ide
             ctx.report({
               resource: r,
               at: `${pointer}/volumes/${vi}/projected/sources/${si}/serviceAccountToken/expirationSeconds`,
-              message: `${r.type.slice(4)} ${r.name} projects a ServiceAccount token${audience} valid for ${seconds} seconds (over a day): a leaked token stays usable that long.`,
+              messageId: 'longProjectedToken', data: { kind: r.type.slice(4), name: r.name, audience, seconds },
             });
           }
         }

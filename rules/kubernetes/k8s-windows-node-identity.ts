@@ -1,6 +1,6 @@
 import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { JsonObject, Resource } from '../../src/model/types.js';
-import { asObject, metadataOf, namespaceOf, podSpecsOf } from '../../src/rules-support/kubernetes.js';
+import { asObject, metadataOf, namespaceJoinKey, podSpecsOf } from '../../src/rules-support/kubernetes.js';
 import { WINDOWS_SUPPORT } from '../../src/rules-support/windows-support.js';
 import { escapeToken } from '../../src/util/pointer.js';
 
@@ -49,6 +49,12 @@ Reported: Windows-scheduled pod templates whose ServiceAccount has an EKS Pod Id
 that carry the \`aadpodidbinding\` label; EKS node groups with a Windows AMI type in a scan that holds Pod Identity
 associations for the same cluster; AKS Windows node pools in a scan that uses AAD Pod Identity.`,
     remediation: 'Use a mechanism that supports Windows for these workloads: IRSA on EKS (annotate the ServiceAccount with `eks.amazonaws.com/role-arn`), Azure Workload Identity on AKS.',
+    messages: {
+      aadPodIdentityNodePool: 'AKS node pool {{pool}} runs Windows while the cluster uses AAD Pod Identity, which does not work on Windows: pods there get no pod identity. Move to Azure Workload Identity.',
+      podIdentityNodeGroup: 'Node group {{nodeGroup}} runs Windows ({{amiType}}) in a cluster that grants roles through EKS Pod Identity, which does not work on Windows: pods scheduled there get the node role instead. Use IRSA for Windows workloads.',
+      aadPodIdentityWorkload: '{{kind}} {{name}} runs on Windows nodes and uses {{mechanism}} (label aadpodidbinding), which does not work on Windows. Use Azure Workload Identity.',
+      podIdentityOnWindows: '{{kind}} {{name}} runs on Windows nodes with ServiceAccount {{namespace}}/{{serviceAccount}}, which gets its role through {{mechanism}}: that does not work on Windows, so its pods fall back to the node role. Use IRSA for this ServiceAccount.',
+    },
     references: [...new Set(Object.values(WINDOWS_SUPPORT).flatMap((s) => s.sources))],
   },
   check(ctx) {
@@ -62,19 +68,19 @@ associations for the same cluster; AKS Windows node pools in a scan that uses AA
         const at = windowsScheduling(spec, pointer);
         if (!at) continue;
         const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default';
-        const ns = namespaceOf(r);
+        const ns = namespaceJoinKey(r);
         const assoc = associations.find((a) => asObject(a.body)?.namespace === ns && asObject(a.body)?.serviceAccount === sa);
         if (assoc) {
           ctx.report({
             resource: r, at, key: 'eks-pod-identity',
-            message: `${r.type.slice(4)} ${r.name} runs on Windows nodes with ServiceAccount ${ns}/${sa}, which gets its role through ${WINDOWS_SUPPORT['eks-pod-identity'].label}: that does not work on Windows, so its pods fall back to the node role. Use IRSA for this ServiceAccount.`,
+            messageId: 'podIdentityOnWindows', data: { kind: r.type.slice(4), name: r.name, namespace: ns, serviceAccount: sa, mechanism: WINDOWS_SUPPORT['eks-pod-identity'].label },
             related: [{ resource: assoc, at: '/roleArn', message: 'EKS Pod Identity association' }],
           });
         }
         if (typeof templateLabels(r, pointer).aadpodidbinding === 'string') {
           ctx.report({
             resource: r, at, key: 'aad-pod-identity',
-            message: `${r.type.slice(4)} ${r.name} runs on Windows nodes and uses ${WINDOWS_SUPPORT['aad-pod-identity'].label} (label aadpodidbinding), which does not work on Windows. Use Azure Workload Identity.`,
+            messageId: 'aadPodIdentityWorkload', data: { kind: r.type.slice(4), name: r.name, mechanism: WINDOWS_SUPPORT['aad-pod-identity'].label },
           });
         }
       }
@@ -86,7 +92,7 @@ associations for the same cluster; AKS Windows node pools in a scan that uses AA
       if (mine.length === 0) continue;
       ctx.report({
         resource: ng, at: '/amiType',
-        message: `Node group ${ng.name} runs Windows (${body.amiType}) in a cluster that grants roles through EKS Pod Identity, which does not work on Windows: pods scheduled there get the node role instead. Use IRSA for Windows workloads.`,
+        messageId: 'podIdentityNodeGroup', data: { nodeGroup: ng.name, amiType: body.amiType },
         related: mine.slice(0, 3).map((a) => ({ resource: a, at: '/roleArn', message: 'EKS Pod Identity association' })),
       });
     }
@@ -96,7 +102,7 @@ associations for the same cluster; AKS Windows node pools in a scan that uses AA
         if (typeof os !== 'string' || os.toLowerCase() !== 'windows') continue;
         ctx.report({
           resource: pool, at: '/properties/osType',
-          message: `AKS node pool ${pool.name} runs Windows while the cluster uses AAD Pod Identity, which does not work on Windows: pods there get no pod identity. Move to Azure Workload Identity.`,
+          messageId: 'aadPodIdentityNodePool', data: { pool: pool.name },
           related: [{ resource: aadInUse, at: '', message: 'AAD Pod Identity in use' }],
         });
       }

@@ -5,7 +5,11 @@
  * and secrets in the current Entra format (`xxx8Q~` followed by 34 characters: 40 in all) anywhere.
  */
 
-const SECRET_CHARS = /^[A-Za-z0-9_~.+/=-]+$/;
+/**
+ * Characters of client secrets: the current format uses `[A-Za-z0-9_~.-]`; secrets the portal made
+ * before 2021 are 32 or 44 characters that can also hold `+/=` and `[]@?:`.
+ */
+const SECRET_CHARS = /^[A-Za-z0-9_~.+/=@?:[\]-]+$/;
 
 function isSecretChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 126 || c === 46 || c === 45;
@@ -64,3 +68,20 @@ export function namesAzureClientId(normalized: string): boolean {
 export const SP_SECRET_KEYS = ['clientSecret', 'password', 'aadClientSecret'];
 export const SP_ID_KEYS = ['clientId', 'appId', 'aadClientId'];
 export const SP_MARKER_KEYS = ['tenant', 'tenantId', 'subscriptionId', 'activeDirectoryEndpointUrl'];
+
+/**
+ * The AAD Pod Identity admin Secret (`aadpodidentity-admin-secret`, read by MIC): its `ClientSecret`
+ * is a service principal's secret beside `ClientID` and `TenantID`, whatever format the secret has
+ * (secrets created before 2021 have no `Q~`). The key that holds it, when the keys have that shape.
+ */
+export function podIdentityAdminSecretKey(keys: readonly string[]): string | undefined {
+  const has = new Set(keys);
+  return has.has('ClientSecret') && has.has('ClientID') && (has.has('TenantID') || has.has('SubscriptionID')) ? 'ClientSecret' : undefined;
+}
+
+/**
+ * The keys of the Secret an AAD Pod Identity `AzureIdentity` names in `clientPassword`, by its type:
+ * 1, a service principal with a secret (`clientSecret`); 2, one with a certificate (`certificate`,
+ * the PKCS#12 file, and its `password`). Type 0, a managed identity, names no Secret.
+ */
+export const AZURE_IDENTITY_SECRET_KEYS: Readonly<Record<string, readonly string[]>> = { 1: ['clientSecret'], 2: ['certificate', 'password'] };

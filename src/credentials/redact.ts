@@ -17,6 +17,7 @@ import type { CredentialEvidence, JsonObject, JsonValue, Resource, Unknown } fro
 import { isUnknown } from '../model/unknown.js';
 import { escapeToken } from '../util/pointer.js';
 import { isAccessKeyId, isSecretAccessKey } from './aws.js';
+import { containsEntraSecret, isPlausibleClientSecret, podIdentityAdminSecretKey } from './azure.js';
 import { ACCESS_KEY_ID, MIN_CREDENTIAL_LENGTH, detectCredentials, isCredentialName, mayHoldCredential, pairName } from './detect.js';
 import { credentialOfExpression } from './references.js';
 import { type Detection, REDACTED } from './types.js';
@@ -223,6 +224,7 @@ export function redactBody(type: string, body: JsonValue): CredentialEvidence[] 
   if (!isObject(body)) return [];
   const walk = new Walk();
   if (type === 'k8s.Secret') {
+    podIdentityAdminSecret(body, walk.evidence);
     walk.map(body, 'data', { base64: true, always: true });
     walk.map(body, 'stringData', { always: true });
   } else if (type === 'k8s.ConfigMap') {
@@ -237,6 +239,24 @@ export function redactBody(type: string, body: JsonValue): CredentialEvidence[] 
   if (walk.evidence.some((e) => e.kind === 'aws-access-key')) sweepSecretKeys(body);
   redactLastApplied(body, type === 'k8s.Secret' || walk.evidence.length > 0, walk);
   return walk.evidence;
+}
+
+/** The AAD Pod Identity admin Secret's client secret, known by its keys rather than its value's shape. */
+function podIdentityAdminSecret(body: JsonObject, evidence: CredentialEvidence[]): void {
+  for (const [field, base64] of [['data', true], ['stringData', false]] as const) {
+    const values = body[field];
+    if (!isObject(values)) continue;
+    const key = podIdentityAdminSecretKey(Object.keys(values));
+    const v = key === undefined ? undefined : values[key];
+    const secret = typeof v === 'string' ? (base64 ? decodeBase64(v) : v) : undefined;
+    // A secret in the current format is found by its shape when the map is walked.
+    if (key === undefined || secret === undefined || !isPlausibleClientSecret(secret) || containsEntraSecret(secret)) continue;
+    const id = values.ClientID;
+    const idText = typeof id === 'string' ? (base64 ? decodeBase64(id) : id) : '';
+    const e: CredentialEvidence = { kind: 'azure-client-secret', key, pointer: `/${field}/${escapeToken(key)}`, form: 'AAD Pod Identity admin secret' };
+    if (idText.length >= 4) e.idPrefix = idText.slice(0, 4);
+    evidence.push(e);
+  }
 }
 
 /** Redacts every string that is, or holds as a word, a 40-character secret access key; true when one did. */

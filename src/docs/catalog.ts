@@ -52,6 +52,11 @@ export function ruleDoc(rule: RuleMeta): string {
     rule.remediation.trim(),
     '',
   ];
+  if (rule.messages) {
+    out.push('## What a finding says', '', 'Each finding has one of these messages (`messageId` in the fixtures); `{{name}}` is filled from the finding.', '');
+    for (const [id, template] of Object.entries(rule.messages)) out.push(`- \`${id}\`: ${template}`);
+    out.push('');
+  }
   if (rule.examples?.bad) out.push('## Example that is reported', '', '```', rule.examples.bad.trimEnd(), '```', '');
   if (rule.examples?.good) out.push('## Example that passes', '', '```', rule.examples.good.trimEnd(), '```', '');
   if (rule.references.length > 0) {

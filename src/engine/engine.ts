@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import type { CodeRule, Report, RuleMeta } from './rule-api.js';
 import { locate, positionOf } from '../model/locate.js';
 import { fingerprint } from './fingerprint.js';
+import { reportMessage } from './messages.js';
 import type { PodtrustConfig } from './config.js';
 import { externalSuppression } from './config.js';
 import { cutText, MESSAGE_CHARACTERS, shown } from '../util/input-text.js';
@@ -49,8 +50,12 @@ export function runRules(model: Model, rules: readonly CodeRule[], config: Podtr
         },
         report: (r: Report) => {
           const finding = toFinding(rule.meta, r, forced);
-          if (seen.has(finding.fingerprint)) return;
+          // The same message at the same place once: a module's statements all anchored at its call read as one.
+          const at = finding.location;
+          const place = `${finding.resource.id}\u0000${at.file}\u0000${at.position?.line ?? ''}:${at.position?.column ?? ''}\u0000${finding.message}`;
+          if (seen.has(finding.fingerprint) || seen.has(place)) return;
           seen.add(finding.fingerprint);
+          seen.add(place);
           applySuppressions(finding, r.resource, config, root, now, notes);
           findings.push(finding);
         },
@@ -76,7 +81,7 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
     ruleId: meta.id,
     severity: forced ?? r.severity ?? meta.severity,
     // Rules quote input through src/util/input-text.ts; this bounds what they may have missed.
-    message: cutText(r.message, MESSAGE_CHARACTERS),
+    message: cutText(reportMessage(meta, r), MESSAGE_CHARACTERS),
     resource: { id: res.id, type: res.type, name: res.name },
     pointer: r.at,
     location: locate(res, r.at),
@@ -90,6 +95,7 @@ function toFinding(meta: RuleMeta, r: Report, forced: Severity | undefined): Fin
   if (res.via?.definedAt) finding.related.push({ file: res.via.definedAt.file, position: res.via.definedAt.position, message: `defined in module ${res.via.module}` });
   if (res.via?.assumption) finding.message += ` (${res.via.assumption})`;
   if (r.evidence) finding.evidence = r.evidence;
+  if (r.messageId !== undefined) finding.messageId = r.messageId;
   return finding;
 }
 

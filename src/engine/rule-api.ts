@@ -21,14 +21,24 @@ export interface RuleMeta {
   tags?: string[];
   /** Short configuration snippets; shown in the rule docs. */
   examples?: { bad?: string; good?: string };
+  /**
+   * The rule's messages by id (ESLint's `meta.messages`): a report names one with `messageId`,
+   * and `{{name}}` in it stands for `data.name`. Fixtures name the id each finding uses.
+   */
+  messages?: Record<string, string>;
 }
 
 /** What a rule reports. The engine resolves `at` to the closest known file position. */
-export interface Report {
+export type Report = ReportFields & (
+  | { message: string; messageId?: never; data?: never }
+  /** One of the rule's `meta.messages`, its placeholders filled from `data` (text a message shows, already cut by the rule). */
+  | { messageId: string; data?: Record<string, string | number>; message?: never }
+);
+
+interface ReportFields {
   resource: Resource;
   /** JSON pointer into `resource.body`. */
   at: string;
-  message: string;
   /** Defaults to the rule's severity. */
   severity?: Severity;
   related?: { resource: Resource; at: string; message?: string }[];

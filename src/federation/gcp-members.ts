@@ -3,7 +3,7 @@
  * string whose unresolved parts read `${...}`: those parts parse as `null` (unknown), never as a guess.
  */
 import type { JsonValue, Unknown } from '../model/types.js';
-import { isUnknown } from '../model/unknown.js';
+import { isUnknown, templateSegments, unknownSource } from '../model/unknown.js';
 import { shown } from '../util/input-text.js';
 
 /** A Kubernetes ServiceAccount of a workload pool: `serviceAccount:P.svc.id.goog[ns/ksa]` or `principal://…/subject/ns/<ns>/sa/<ksa>`. */
@@ -51,22 +51,27 @@ export interface UnknownMember {
 export type GcpMember = KsaMember | PoolSetMember | GsaMember | OtherMember | UnknownMember;
 
 const POOL_SUFFIX = '.svc.id.goog';
-const UNRESOLVED = /\$\{/;
+/** Stands for one unresolved expression in a member's text once expressions are taken out whole. */
+const HOLE = '\u0000';
 
 function part(s: string | undefined): string | null {
-  if (s === undefined || s === '' || UNRESOLVED.test(s)) return null;
+  if (s === undefined || s === '' || s.includes(HOLE)) return null;
   return s;
 }
 
 /** The text of a member: a literal, or an unresolved template's source (`serviceAccount:${var.p}.svc.id.goog[a/b]`). */
 function memberText(member: JsonValue | Unknown): string | undefined {
   if (typeof member === 'string') return member;
-  if (isUnknown(member)) {
-    const text = member.$unknown;
-    if (text.includes('${')) return text;
-    return member.prefix ? `${member.prefix}\${?}${member.suffix ?? ''}` : undefined;
-  }
+  if (isUnknown(member)) return unknownSource(member);
   return undefined;
+}
+
+/**
+ * The member's text with each unresolved expression replaced by one {@link HOLE}, so the parser reads
+ * only the member's own syntax: the `]` of `${kubernetes_namespace.x.metadata[0].name}` is not a bracket of it.
+ */
+function maskedText(text: string): string {
+  return templateSegments(text).map((s) => ('text' in s ? s.text : HOLE)).join('');
 }
 
 /** Splits `projects/N/locations/global/workloadIdentityPools/<pool>/<rest>` into pool and rest. */
@@ -74,7 +79,7 @@ function poolPath(path: string): { pool: string | null; rest: string } | undefin
   const m = /^projects\/([^/]+)\/locations\/([^/]+)\/workloadIdentityPools\/([^/]+)\/(.*)$/.exec(path);
   if (!m) return undefined;
   const poolId = m[3]!;
-  const pool = poolId.endsWith(POOL_SUFFIX) || UNRESOLVED.test(poolId)
+  const pool = poolId.endsWith(POOL_SUFFIX) || poolId.includes(HOLE)
     ? part(poolId)
     : part(`projects/${m[1]}/locations/${m[2]}/workloadIdentityPools/${poolId}`);
   return { pool, rest: m[4]! };
@@ -108,13 +113,20 @@ function parsePrincipalSet(path: string): GcpMember {
 
 /** Reads one IAM member. */
 export function parseMember(member: JsonValue | Unknown): GcpMember {
+  const m = parseMasked(member);
+  // An unrecognised member is shown as written, expressions and all.
+  return m.kind === 'other' ? { kind: 'other', value: memberText(member) ?? m.value } : m;
+}
+
+function parseMasked(member: JsonValue | Unknown): GcpMember {
   if (isUnknown(member) && member.ref?.attribute === 'member') return { kind: 'gsa', email: null, ref: member.ref };
-  const text = memberText(member);
-  if (text === undefined) return { kind: 'unknown' };
+  const source = memberText(member);
+  if (source === undefined) return { kind: 'unknown' };
+  const text = maskedText(source);
   if (text.startsWith('serviceAccount:')) {
     const rest = text.slice('serviceAccount:'.length);
     const wi = /^(.*)\[([^/\]]*)\/([^\]]*)\]$/.exec(rest);
-    if (wi && (wi[1]!.endsWith(POOL_SUFFIX) || UNRESOLVED.test(wi[1]!))) {
+    if (wi && (wi[1]!.endsWith(POOL_SUFFIX) || wi[1]!.includes(HOLE))) {
       return { kind: 'ksa', form: 'serviceAccount', pool: part(wi[1]), namespace: part(wi[2]), name: part(wi[3]) };
     }
     if (rest.includes('[')) return { kind: 'unknown' };
@@ -124,7 +136,7 @@ export function parseMember(member: JsonValue | Unknown): GcpMember {
   }
   if (text.startsWith('principal://iam.googleapis.com/')) return parsePrincipal(text.slice('principal://iam.googleapis.com/'.length));
   if (text.startsWith('principalSet://iam.googleapis.com/')) return parsePrincipalSet(text.slice('principalSet://iam.googleapis.com/'.length));
-  if (UNRESOLVED.test(text.split(':')[0] ?? text)) return { kind: 'unknown' };
+  if ((text.split(':')[0] ?? text).includes(HOLE)) return { kind: 'unknown' };
   return { kind: 'other', value: text };
 }
 

@@ -293,6 +293,8 @@ export interface Finding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Which of the rule's `meta.messages` the message is, when the rule declares them. */
+  messageId?: string;
   resource: { id: string; type: string; name: string; namespace?: string; address?: string };
   /** JSON pointer into the resource the finding is about. */
   pointer: string;

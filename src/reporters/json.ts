@@ -39,6 +39,7 @@ function jsonFinding(result: ScanResult, titles: Map<string, string>, finding: F
     severity: finding.severity,
     title: titles.get(finding.ruleId) ?? finding.ruleId,
     message: finding.message,
+    ...(finding.messageId !== undefined ? { messageId: finding.messageId } : {}),
     resource: {
       id: resource.id,
       type: resource.type,

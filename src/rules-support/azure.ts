@@ -6,6 +6,10 @@ import { normalizeIssuer } from '../federation/issuers.js';
 import { builtinRoleName } from '../iam/azure-roles.js';
 import type { ScopeInfo } from '../iam/azure-scope.js';
 import { shown } from '../util/input-text.js';
+import { escapeToken } from '../util/pointer.js';
+import type { Model } from '../model/model.js';
+import { joinNamespaceOf } from './kubernetes.js';
+import { AZURE_IDENTITY_SECRET_KEYS } from '../credentials/azure.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 
@@ -104,4 +108,50 @@ export function clusterIssuerKnown(cluster: ClusterInfo | undefined): cluster is
 export function identityDisplayName(identity: Resource): string {
   const name = obj(identity.body)?.['name'];
   return shown(typeof name === 'string' ? name : identity.name);
+}
+
+/** A Secret an AAD Pod Identity `AzureIdentity` of a service principal (type 1 or 2) names in `spec.clientPassword`. */
+export interface PodIdentitySecretReference {
+  identity: Resource;
+  /** The Secret's keys that hold the service principal's credential. */
+  keys: readonly string[];
+  /** Pointer to the identity's `clientPassword`. */
+  at: string;
+  /** The Secret, when the reference is resolved and the Secret is in the scan. */
+  secret?: Resource;
+  /** True when the reference's name or namespace is unresolved. */
+  unresolved: boolean;
+}
+
+/**
+ * A field of an AAD Pod Identity object, matched as its controller decodes it: Go's JSON decoding
+ * ignores case, and charts write `ClientID`, `ResourceID` beside the documented `clientID`.
+ */
+function field(o: JsonObject, name: string): [string, JsonValue] | undefined {
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return [k, o[k]!];
+  return undefined;
+}
+
+export function podIdentitySecretReferences(model: Model): PodIdentitySecretReference[] {
+  const out: PodIdentitySecretReference[] = [];
+  for (const identity of model.ofType('k8s.AzureIdentity')) {
+    const spec = obj(obj(identity.body)?.['spec']);
+    const type = spec && field(spec, 'type')?.[1];
+    const keys = spec && (typeof type === 'number' || typeof type === 'string') && Object.hasOwn(AZURE_IDENTITY_SECRET_KEYS, String(type)) ? AZURE_IDENTITY_SECRET_KEYS[String(type)] : undefined;
+    if (!spec || !keys) continue;
+    const password = field(spec, 'clientPassword');
+    if (!password) continue;
+    const at = `/spec/${escapeToken(password[0])}`;
+    const ref = obj(password[1]);
+    const name = ref && field(ref, 'name')?.[1];
+    const ns = (ref && field(ref, 'namespace')?.[1]) ?? joinNamespaceOf(identity);
+    if (typeof name !== 'string' || typeof ns !== 'string') {
+      out.push({ identity, keys, at, unresolved: true });
+      continue;
+    }
+    const secret = model.ofType('k8s.Secret').find((s) => s.cluster === identity.cluster && nameOf(s) === name && joinNamespaceOf(s) === ns);
+    out.push({ identity, keys, at, unresolved: false, ...(secret ? { secret } : {}) });
+  }
+  return out;
 }

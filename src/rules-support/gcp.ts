@@ -6,6 +6,7 @@ import { gsaEmail, serviceAccountEmail } from '../federation/gcp.js';
 import { escapeToken } from '../util/pointer.js';
 import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../model/annotations.js';
 import { shown } from '../util/input-text.js';
+import { joinNamespaceOf } from './kubernetes.js';
 
 export const GSA_ANNOTATION_POINTER = `/metadata/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`;
 
@@ -17,12 +18,12 @@ export function str(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A Kubernetes ServiceAccount's namespace and name. */
-export function ksaOf(sa: Resource): { namespace: string; name: string } | undefined {
+/** A Kubernetes ServiceAccount's namespace and name; `namespace` undefined when it is unresolved. */
+export function ksaOf(sa: Resource): { namespace: string | undefined; name: string } | undefined {
   const md = obj(obj(sa.body)?.metadata);
   const name = str(md?.name);
   if (!name) return undefined;
-  return { namespace: str(md?.namespace) ?? sa.namespace ?? 'default', name };
+  return { namespace: joinNamespaceOf(sa), name };
 }
 
 /** The `iam.gke.io/gcp-service-account` annotation value (a string or an unresolved value), if set. */

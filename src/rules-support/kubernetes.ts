@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue, Resource } from '../model/types.js';
 import type { Model } from '../model/model.js';
 import { escapeToken } from '../util/pointer.js';
 import { IDENTITY_ANNOTATIONS } from '../model/annotations.js';
+import { isUnknown, valueText } from '../model/unknown.js';
 
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !('$unknown' in v) ? v : undefined;
@@ -32,6 +33,25 @@ export function namespaceOf(r: Resource): string {
   return typeof ns === 'string' ? ns : 'default';
 }
 
+/**
+ * The namespace a join on this object must use: the one written (or the collector's, else `default` when
+ * unset), and `undefined` when it is written but unresolved (`kubernetes_namespace.x.metadata[0].name`):
+ * a rule joining on it is then undecided, never guessing `default`.
+ */
+export function joinNamespaceOf(r: Resource): string | undefined {
+  const ns = metadataOf(r).namespace;
+  if (ns === undefined || ns === null || ns === '') return r.namespace ?? 'default';
+  return typeof ns === 'string' ? ns : undefined;
+}
+
+/**
+ * The namespace two objects are joined on: {@link joinNamespaceOf}, or when that is unresolved the
+ * expression it came from, which only the same expression matches (never a guess of `default`).
+ */
+export function namespaceJoinKey(r: Resource): string {
+  return joinNamespaceOf(r) ?? valueText(metadataOf(r).namespace);
+}
+
 export function nameOf(r: Resource): string | undefined {
   const n = metadataOf(r).name;
   return typeof n === 'string' ? n : undefined;
@@ -52,9 +72,10 @@ export function cloudIdentities(model: Model): CloudIdentity[] {
   for (const sa of model.ofType('k8s.ServiceAccount')) {
     const name = nameOf(sa);
     const annotations = asObject(metadataOf(sa).annotations) ?? {};
-    const key = IDENTITY_ANNOTATIONS.find((k) => typeof annotations[k] === 'string' && annotations[k] !== '');
+    // A value Terraform resolves only at apply time (`aws_iam_role.x.arn`) is still an identity.
+    const key = IDENTITY_ANNOTATIONS.find((k) => (typeof annotations[k] === 'string' && annotations[k] !== '') || isUnknown(annotations[k]));
     if (!name || !key) continue;
-    out.push({ namespace: namespaceOf(sa), serviceAccount: name, resource: sa, at: `/metadata/annotations/${escapeToken(key)}`, what: `${key}: ${String(annotations[key])}` });
+    out.push({ namespace: namespaceJoinKey(sa), serviceAccount: name, resource: sa, at: `/metadata/annotations/${escapeToken(key)}`, what: `${key}: ${valueText(annotations[key])}` });
   }
   for (const assoc of model.ofType('aws.eks.PodIdentityAssociation')) {
     const body = asObject(assoc.body) ?? {};

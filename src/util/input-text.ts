@@ -3,6 +3,8 @@
  * can put a pattern of ten thousand characters in a trust policy, or fifty of them.
  */
 
+import { isUnknown } from '../model/unknown.js';
+
 export const ELLIPSIS = '…';
 
 /** Characters of one value from the input that a message quotes. */
@@ -41,10 +43,12 @@ export function shown(value: string): string {
 
 /**
  * A value from the input as JSON, cut to {@link QUOTED_CHARACTERS}: a string in double quotes
- * (quotes and backslashes inside escaped), `true` or `12` as they are.
+ * (quotes and backslashes inside escaped), `true` or `12` as they are, an unresolved value as the
+ * expression it came from, never its internal shape.
  */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  if (isUnknown(value)) return cutText(value.$unknown, QUOTED_CHARACTERS);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value, (_k, v: unknown) => (isUnknown(v) ? v.$unknown : v)) ?? String(value));
   const cut = cutText(text, QUOTED_CHARACTERS);
   return typeof value === 'string' ? JSON.stringify(cut) : cut;
 }

@@ -5,7 +5,7 @@ import { redactBody } from '../../src/credentials/redact.js';
 import { REDACTED } from '../../src/credentials/types.js';
 import { unknown } from '../../src/model/unknown.js';
 import { get } from '../../src/util/pointer.js';
-import { accessKeyId, b64, entraSecret, secretAccessKey, secretWindows } from '../helpers/credentials.js';
+import { accessKeyId, b64, entraSecret, legacyAzureSecret, secretAccessKey, secretWindows } from '../helpers/credentials.js';
 
 describe('redactBody', () => {
   it('scans container args under the flag that names them, and sh -c scripts', () => {
@@ -101,6 +101,21 @@ describe('redactBody', () => {
     const changed = { kind: 'Deployment', metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } }, spec: {} } as JsonObject;
     expect(redactBody('k8s.Deployment', changed).map((e) => [e.kind, e.pointer])).toEqual([['azure-client-secret', '/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration']]);
     expect(JSON.stringify(changed)).not.toContain(secret.slice(6));
+  });
+
+  it("knows the AAD Pod Identity admin Secret's client secret by its keys, whatever the secret's format", () => {
+    const admin = (secret: string) => ({ kind: 'Secret', data: { Cloud: b64('AzurePublicCloud'), TenantID: b64('e1d7c4b2-3a9f-4c6e-8b15-9f2a7d6c0e83'), ClientID: b64('3f6b2d1e-8c4a-4e2b-9d7f-1a5c6e8b0d24'), ClientSecret: b64(secret) } }) as JsonObject;
+    const legacy = admin(legacyAzureSecret());
+    expect(redactBody('k8s.Secret', legacy)).toEqual([{ kind: 'azure-client-secret', key: 'ClientSecret', pointer: '/data/ClientSecret', form: 'AAD Pod Identity admin secret', idPrefix: '3f6b' }]);
+    expect(get(legacy, '/data/ClientSecret')).toBe(REDACTED);
+    expect(redactBody('k8s.Secret', legacy)).toEqual([]);
+    // A secret of the current format is found once, by its shape.
+    expect(redactBody('k8s.Secret', admin(entraSecret())).map((e) => e.form)).toEqual(['client secret']);
+    // MIC using the cluster's managed identity: the chart's `msi` is no secret.
+    expect(redactBody('k8s.Secret', admin('msi'))).toEqual([]);
+    // The same keys without a client id are not the admin Secret.
+    const other = { kind: 'Secret', stringData: { ClientSecret: legacyAzureSecret(), TenantID: 't' } } as JsonObject;
+    expect(redactBody('k8s.Secret', other)).toEqual([]);
   });
 
   it('redacts unresolved Terraform values that reference a credential attribute anywhere', () => {

@@ -31,6 +31,17 @@ describe('parseMember', () => {
     expect(m).toEqual({ kind: 'ksa', form: 'serviceAccount', pool: null, namespace: null, name: 'web' });
   });
 
+  it('takes each interpolation whole: brackets, slashes and strings inside it are not the member\'s', () => {
+    const ns = unknown('serviceAccount:acme.svc.id.goog[${kubernetes_namespace.apps.metadata[0].name}/web]', { prefix: 'serviceAccount:acme.svc.id.goog[', suffix: '/web]' });
+    expect(parseMember(ns)).toEqual({ kind: 'ksa', form: 'serviceAccount', pool: 'acme.svc.id.goog', namespace: null, name: 'web' });
+    const nested = unknown('serviceAccount:acme.svc.id.goog[apps/${lookup(var.names, "a/b]}", "web")}]', { prefix: 'serviceAccount:acme.svc.id.goog[apps/', suffix: ']' });
+    expect(parseMember(nested)).toEqual({ kind: 'ksa', form: 'serviceAccount', pool: 'acme.svc.id.goog', namespace: 'apps', name: null });
+    const set = unknown(`principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/\${google_iam_workload_identity_pool.p[0].workload_identity_pool_id}/*`);
+    expect(parseMember(set)).toMatchObject({ kind: 'pool-set', scope: 'pool', pool: null });
+    const other = unknown('group:${local.groups["ops/a"]}@acme.example');
+    expect(parseMember(other)).toEqual({ kind: 'other', value: 'group:${local.groups["ops/a"]}@acme.example' });
+  });
+
   it('tells Google service accounts, other members and unreadable ones apart', () => {
     expect(parseMember('serviceAccount:app@acme.iam.gserviceaccount.com')).toEqual({ kind: 'gsa', email: 'app@acme.iam.gserviceaccount.com' });
     const ref = { id: 'tf:.:google_service_account.app', attribute: 'email' };

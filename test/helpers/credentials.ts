@@ -23,6 +23,8 @@ export const accessKeyId = (): string => `AKIA${pick(BASE32, 16)}`;
 /** 40 base64 characters with upper and lower case letters and digits, as AWS issues them. */
 export const secretAccessKey = (): string => `a${pick(BASE64, 37)}9Z`;
 export const entraSecret = (): string => `${pick(ENTRA.slice(0, 62), 3)}8Q~${pick(ENTRA, 34)}`;
+/** A client secret as the Azure portal made them before 2021: 32 characters, `[]@?:` among them, no `Q~`. */
+export const legacyAzureSecret = (): string => `a7${pick(ENTRA.slice(0, 62) + '[]@?:=', 28)}]@`;
 
 export function fakeCredentials() {
   const keyId = accessKeyId();

@@ -18,6 +18,14 @@ export interface ExpectedFinding {
   severity?: string;
   suppressed?: boolean;
   message?: string;
+  /** Which of the rule's `meta.messages` the finding uses. */
+  messageId?: string;
+}
+
+/** A value the rule could not decide, named in the coverage notes (`undecided` in expect.yaml). */
+export interface ExpectedUndecided {
+  file: string;
+  line: number;
 }
 
 export interface FixtureCase {
@@ -25,6 +33,8 @@ export interface FixtureCase {
   name: string;
   kind: 'pass' | 'fail';
   expected: ExpectedFinding[];
+  /** When listed, exactly the places where the rule reported an undecided value. */
+  undecided?: ExpectedUndecided[];
   /** Where the case is written, relative to the repository: its folder, or `cases.yaml#name`. */
   source: string;
   /** A folder case: the folder with the inputs. */
@@ -40,6 +50,7 @@ interface InlineCase {
   file: string;
   content: string;
   expect?: (Omit<ExpectedFinding, 'file'> & { file?: string })[];
+  undecided?: (Omit<ExpectedUndecided, 'file'> & { file?: string })[];
   todo?: string;
 }
 
@@ -62,6 +73,7 @@ function inlineCases(ruleId: string, path: string, root: string): FixtureCase[] 
     name: c.name,
     kind: kindOf(c.name)!,
     expected: (c.expect ?? []).map((e) => ({ ...e, file: e.file ?? c.file })),
+    ...(c.undecided ? { undecided: c.undecided.map((u) => ({ ...u, file: u.file ?? c.file })) } : {}),
     source: `${rel}#${c.name}`,
     file: { name: c.file, content: c.content },
     ...(c.todo !== undefined ? { todo: c.todo } : {}),
@@ -91,8 +103,9 @@ export function listFixtureCases(root = REPO): FixtureCase[] {
       const kind = kindOf(name);
       if (!kind) throw new Error(`fixture folder ${rel} must start with pass- or fail-`);
       const expectFile = join(path, 'expect.yaml');
-      const expected = existsSync(expectFile) ? ((parse(readFileSync(expectFile, 'utf8')) as { findings?: ExpectedFinding[] } | null)?.findings ?? []) : [];
-      ofRule.push({ ruleId, name, kind, expected, source: rel, dir: path });
+      const written = existsSync(expectFile) ? (parse(readFileSync(expectFile, 'utf8')) as { findings?: ExpectedFinding[]; undecided?: ExpectedUndecided[] } | null) : null;
+      const expected = written?.findings ?? [];
+      ofRule.push({ ruleId, name, kind, expected, ...(written?.undecided ? { undecided: written.undecided } : {}), source: rel, dir: path });
     }
     const names = ofRule.map((c) => c.name);
     const twice = names.filter((n, i) => names.indexOf(n) !== i);
@@ -124,5 +137,6 @@ export function actualOf(f: Finding, dir: string): ExpectedFinding {
     severity: f.severity,
   };
   if (f.suppression) out.suppressed = true;
+  if (f.messageId !== undefined) out.messageId = f.messageId;
   return out;
 }

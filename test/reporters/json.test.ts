@@ -26,6 +26,14 @@ describe('renderJson', () => {
     expect(report.rules[2]).toEqual({ id: 'k8s-identity-on-default-sa', title: 'Cloud identity on the default ServiceAccount', severity: 'medium', provider: 'kubernetes' });
   });
 
+  it("names the rule's message a finding uses, right after its text", () => {
+    const result = sampleResult();
+    result.findings[0]!.messageId = 'kubernetesIssuer';
+    const [first] = JSON.parse(renderJson(result)).findings;
+    expect(Object.keys(first).slice(3, 5)).toEqual(['message', 'messageId']);
+    expect(first.messageId).toBe('kubernetesIssuer');
+  });
+
   it('writes each finding with root-relative locations', () => {
     const [first, outside, withEvidence, live, suppressed] = report.findings;
     expect(Object.keys(first)).toEqual(['ruleId', 'severity', 'title', 'message', 'resource', 'location', 'related', 'fingerprint', 'origin']);

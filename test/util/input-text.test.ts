@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { unknown } from '../../src/model/unknown.js';
 import { cutText, ELLIPSIS, QUOTED_CHARACTERS, QUOTED_VALUES, quote, quoteEach } from '../../src/util/input-text.js';
 
 describe('cutText', () => {
@@ -31,6 +32,11 @@ describe('quote / quoteEach', () => {
     expect(quote('x'.repeat(QUOTED_CHARACTERS))).toBe(`"${'x'.repeat(QUOTED_CHARACTERS)}"`);
     expect(quote('x'.repeat(QUOTED_CHARACTERS + 1))).toBe(`"${'x'.repeat(QUOTED_CHARACTERS - 1)}${ELLIPSIS}"`);
     expect(quote(true)).toBe('true');
+  });
+
+  it('quotes an unresolved value as the expression it came from, inside a list too', () => {
+    expect(quote(unknown('azurerm_user_assigned_identity.x.client_id'))).toBe('azurerm_user_assigned_identity.x.client_id');
+    expect(quote(['a', unknown('var.ns')])).toBe('["a","var.ns"]');
   });
 
   it('lists the first values and counts the others', () => {

@@ -388,6 +388,11 @@ function toResource(inst: ResourceInstance, notes: CoverageNote[], project: Proj
  */
 const CONDITION_KEY = /^\/AssumeRolePolicyDocument\/Statement\/\d+\/Condition\/[^/]+\/[^/]+$/;
 
+function conditionValuesInModule(r: Resource, key: string, inModule: (pos: { file?: string }) => boolean): boolean {
+  const values = Object.entries(r.positions).filter(([p]) => p.startsWith(`${key}/`) && /^\d+$/.test(p.slice(key.length + 1)));
+  return values.length > 0 && values.every(([, pos]) => inModule(pos));
+}
+
 function anchorAtCaller(r: Resource): void {
   if (!r.via) return;
   const via = r.via;
@@ -399,10 +404,14 @@ function anchorAtCaller(r: Resource): void {
     if (own) r.via = { ...via, definedAt: { file: defined, position: { line: own.line, column: own.column, endLine: own.endLine, endColumn: own.endColumn } } };
     r.file = via.file;
   }
+  const inModule = (pos: { file?: string }): boolean => isUnderDotTerraform(pos.file ?? defined);
+  for (const [p, pos] of Object.entries(r.positions)) {
+    // A condition whose values are written in the module itself (the IRSA modules' `aud`) is the module's, not the
+    // caller's, even when its key is built from a value the caller wrote (a provider ARN).
+    if (CONDITION_KEY.test(p) && (inModule(pos) || conditionValuesInModule(r, p, inModule))) (r.generated ??= []).push(p);
+  }
   for (const [p, pos] of Object.entries(r.positions)) {
     const file = pos.file ?? defined;
-    // A condition whose values are written in the module itself (the IRSA modules' `aud`) is the module's, not the caller's.
-    if (CONDITION_KEY.test(p) && isUnderDotTerraform(file)) (r.generated ??= []).push(p);
     const region: Position = isUnderDotTerraform(file)
       ? { line: via.position.line, column: via.position.column, endLine: via.position.endLine, endColumn: via.position.endColumn }
       : { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };

@@ -167,7 +167,8 @@ function service_account(ctx: MappingContext, b: BodyPositions): ReturnType<GcpM
   return { type: 'gcp.iam.ServiceAccount', name: typeof body.email === 'string' ? body.email : typeof accountId === 'string' ? accountId : ctx.address, body };
 }
 
-type Target = { type: 'project' | 'folder' | 'organization' | 'serviceAccount'; attribute: string };
+/** What an IAM resource grants on: a resource-manager level, a service account, or another resource (its Cloud Asset type). */
+type Target = { type: string; attribute: string };
 
 function condition(v: ObjectValue, b: BodyPositions, to: string, from: string): Value | undefined {
   const c = firstBlock(v, 'condition');
@@ -251,7 +252,56 @@ const FOLDER: Target = { type: 'folder', attribute: 'folder' };
 const ORGANIZATION: Target = { type: 'organization', attribute: 'org_id' };
 const SERVICE_ACCOUNT: Target = { type: 'serviceAccount', attribute: 'service_account_id' };
 
+/**
+ * Resource-level IAM (`google_<x>_iam_binding|member|policy`): the attribute naming the resource, and its
+ * Cloud Asset type, so a `principalSet` on a bucket or a secret reads like one on a project.
+ */
+const RESOURCE_IAM: Record<string, Target> = {
+  google_storage_bucket: { type: 'storage.googleapis.com/Bucket', attribute: 'bucket' },
+  google_storage_managed_folder: { type: 'storage.googleapis.com/ManagedFolder', attribute: 'managed_folder' },
+  google_bigquery_dataset: { type: 'bigquery.googleapis.com/Dataset', attribute: 'dataset_id' },
+  google_bigquery_table: { type: 'bigquery.googleapis.com/Table', attribute: 'table_id' },
+  google_secret_manager_secret: { type: 'secretmanager.googleapis.com/Secret', attribute: 'secret_id' },
+  google_pubsub_topic: { type: 'pubsub.googleapis.com/Topic', attribute: 'topic' },
+  google_pubsub_subscription: { type: 'pubsub.googleapis.com/Subscription', attribute: 'subscription' },
+  google_kms_key_ring: { type: 'cloudkms.googleapis.com/KeyRing', attribute: 'key_ring_id' },
+  google_kms_crypto_key: { type: 'cloudkms.googleapis.com/CryptoKey', attribute: 'crypto_key_id' },
+  google_artifact_registry_repository: { type: 'artifactregistry.googleapis.com/Repository', attribute: 'repository' },
+  google_cloud_run_service: { type: 'run.googleapis.com/Service', attribute: 'service' },
+  google_cloud_run_v2_service: { type: 'run.googleapis.com/Service', attribute: 'name' },
+  google_cloud_run_v2_job: { type: 'run.googleapis.com/Job', attribute: 'name' },
+  google_cloudfunctions_function: { type: 'cloudfunctions.googleapis.com/CloudFunction', attribute: 'cloud_function' },
+  google_cloudfunctions2_function: { type: 'cloudfunctions.googleapis.com/Function', attribute: 'cloud_function' },
+  google_spanner_instance: { type: 'spanner.googleapis.com/Instance', attribute: 'instance' },
+  google_spanner_database: { type: 'spanner.googleapis.com/Database', attribute: 'database' },
+  google_bigtable_instance: { type: 'bigtableadmin.googleapis.com/Instance', attribute: 'instance' },
+  google_compute_instance: { type: 'compute.googleapis.com/Instance', attribute: 'instance_name' },
+  google_sourcerepo_repository: { type: 'sourcerepo.googleapis.com/Repo', attribute: 'repository' },
+  google_billing_account: { type: 'cloudbilling.googleapis.com/BillingAccount', attribute: 'billing_account_id' },
+  google_cloud_tasks_queue: { type: 'cloudtasks.googleapis.com/Queue', attribute: 'name' },
+  google_iap_web_backend_service: { type: 'iap.googleapis.com/WebBackendService', attribute: 'web_backend_service' },
+  google_compute_subnetwork: { type: 'compute.googleapis.com/Subnetwork', attribute: 'subnetwork' },
+  google_compute_image: { type: 'compute.googleapis.com/Image', attribute: 'image' },
+  google_compute_disk: { type: 'compute.googleapis.com/Disk', attribute: 'name' },
+  google_dataproc_cluster: { type: 'dataproc.googleapis.com/Cluster', attribute: 'cluster' },
+  google_healthcare_dataset: { type: 'healthcare.googleapis.com/Dataset', attribute: 'dataset_id' },
+  google_secret_manager_regional_secret: { type: 'secretmanager.googleapis.com/RegionalSecret', attribute: 'secret_id' },
+  google_tags_tag_key: { type: 'cloudresourcemanager.googleapis.com/TagKey', attribute: 'tag_key' },
+  google_tags_tag_value: { type: 'cloudresourcemanager.googleapis.com/TagValue', attribute: 'tag_value' },
+};
+
+function resourceIamMappers(): Record<string, GcpMapper> {
+  const out: Record<string, GcpMapper> = {};
+  for (const [prefix, target] of Object.entries(RESOURCE_IAM)) {
+    out[`${prefix}_iam_binding`] = iamBinding(target);
+    out[`${prefix}_iam_member`] = iamMember(target);
+    out[`${prefix}_iam_policy`] = iamPolicy(target);
+  }
+  return out;
+}
+
 export const GCP_MAPPERS: Record<string, GcpMapper> = {
+  ...resourceIamMappers(),
   google_container_cluster: container_cluster,
   google_container_node_pool: container_node_pool,
   google_service_account: service_account,
