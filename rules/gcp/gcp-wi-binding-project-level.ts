@@ -13,6 +13,7 @@ const rule: CodeRule = {
     id: 'gcp-wi-binding-project-level',
     title: 'Service account impersonation granted on a whole project, folder or organization',
     severity: 'critical',
+    lowestSeverity: 'medium',
     provider: 'gcp',
     tags: ['gke-workload-identity', 'iam'],
     description: `\`roles/iam.workloadIdentityUser\` or \`roles/iam.serviceAccountTokenCreator\` granted at project, folder or
