@@ -17,6 +17,9 @@ export function bundleOptions(repo) {
     // the cloud SDKs, tree-sitter and the reporters out of start-up.
     // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow; its `module` build is plain ESM.
     mainFields: ['module', 'main'],
+    // The Kubernetes client's URL parser asks for Node's own punycode, deprecated since Node 21
+    // (a warning on every live scan); the package of the same name is the maintained copy.
+    alias: { punycode: 'punycode/' },
     // CommonJS packages inside an ESM bundle call require() for Node built-ins.
     banner: { js: "import { createRequire as __podtrustCreateRequire } from 'node:module';\nconst require = __podtrustCreateRequire(import.meta.url);" },
     // Chunks sit beside the entry points so `new URL('./worker.js', import.meta.url)` resolves from any of them.

@@ -42,8 +42,11 @@ export function standInTool(name: 'helm' | 'bicep', behaviour: string): StandIn 
   const script = `#!/usr/bin/env node
 // A stand-in for ${name}, written by podtrust's tests. It is not ${name}.
 const fs = require('fs'), path = require('path'), os = require('os'), cp = require('child_process');
-const YAML = require(${JSON.stringify(yamlModule)});
 const behaviour = ${JSON.stringify(behaviour)};
+// The child comes first, so a time cap that stops the tool early still finds one to stop.
+const sleeper = behaviour === 'sleep' ? cp.spawn('sleep', ['600'], { stdio: 'ignore' }) : undefined;
+if (sleeper) fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify({ child: sleeper.pid }) + '\\n');
+const YAML = require(${JSON.stringify(yamlModule)});
 function list(dir, base) {
   const out = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -59,8 +62,6 @@ try { limits = fs.readFileSync('/proc/self/limits', 'utf8').split('\\n').find((l
 const note = (o) => fs.appendFileSync(${JSON.stringify(record)}, JSON.stringify(o) + '\\n');
 note({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), files: list(process.cwd(), ''), limits, interfaces: Object.keys(os.networkInterfaces()) });
 if (behaviour === 'sleep') {
-  const child = cp.spawn('sleep', ['600'], { stdio: 'ignore' });
-  note({ child: child.pid });
   setInterval(() => {}, 1000);
 } else if (behaviour === 'flood') {
   const chunk = 'x'.repeat(65536) + '\\n';
