@@ -20,6 +20,9 @@ import { linkRoleAttachments } from './joins.js';
 import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './modules-json.js';
 import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
+import { isLocalSource, sourceOf, versionOf } from './module-call.js';
+import { fetchCalledModules, withModuleCache } from './fetch/called-modules.js';
+import { ModuleFetcher } from './fetch/fetcher.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
@@ -30,20 +33,6 @@ export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
 
 const MAX_DEPTH = 16;
-
-function isLocalSource(source: string): boolean {
-  return source.startsWith('./') || source.startsWith('../');
-}
-
-function sourceOf(call: Block): string | undefined {
-  const a = call.body.attributes.find((x) => x.name === 'source');
-  return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
-}
-
-function versionOf(call: Block): string | undefined {
-  const a = call.body.attributes.find((x) => x.name === 'version');
-  return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
-}
 
 function posix(p: string): string {
   return p.split(sep).join('/');
@@ -67,7 +56,8 @@ class Project {
   private readonly nesting: EvaluationNesting;
 
   constructor(private readonly opts: CollectOptions) {
-    this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
+    const policy = opts.read ?? readPolicy(opts.root);
+    this.reader = new InputReader(opts.modules ? withModuleCache(policy, opts.modules.cacheDir) : policy);
     this.nesting = { depth: 0, max: opts.limits.maxDepth };
   }
 
@@ -171,6 +161,13 @@ class Project {
     return m;
   }
 
+  /** `--download-modules`: a root folder `terraform init` did not prepare gets its modules fetched. */
+  private async fetchModules(fetcher: ModuleFetcher): Promise<void> {
+    for (const root of this.moduleDirs()) {
+      if (this.manifest(root).size === 0) this.manifests.set(root, await fetchCalledModules(this, root, fetcher));
+    }
+  }
+
   idFor(rootDir: string, address: string): string {
     let prefix = this.idPrefixes.get(rootDir);
     if (prefix === undefined) this.idPrefixes.set(rootDir, (prefix = `tf:${this.rootName(rootDir)}:`));
@@ -184,6 +181,7 @@ class Project {
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
   async loadCalledModules(): Promise<Set<string>> {
+    if (this.opts.modules) await this.fetchModules(await ModuleFetcher.create(this.opts.modules));
     const called = new Set<string>();
     const queue = this.moduleDirs();
     const seen = new Set(queue);

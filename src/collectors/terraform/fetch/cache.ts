@@ -1,0 +1,72 @@
+/**
+ * The module cache: one folder per source and version, filled once and then only read. A package
+ * is unpacked into a fresh `.partial-` folder and renamed into place, so a reader (another worker,
+ * another scan) sees a whole package or none.
+ *
+ * Packages live under a `.terraform/` segment (`<cache>/modules/.terraform/<key>`), as `terraform
+ * init` places them: every file there is a downloaded module's, so findings move to the caller's
+ * line and the cached file is only a related location (see `isUnderDotTerraform`).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { safeEntryPath } from './archive.js';
+
+/** `$XDG_CACHE_HOME/podtrust`, else `~/.cache/podtrust`. */
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(env.HOME ?? homedir(), '.cache'), 'podtrust');
+}
+
+export class ModuleCache {
+  private readonly packages: string;
+
+  constructor(readonly dir: string) {
+    this.packages = join(dir, 'modules', '.terraform');
+  }
+
+  /** The folder of a package, by what names it (source and version). */
+  pathFor(key: string): string {
+    return join(this.packages, createHash('sha256').update(key).digest('hex').slice(0, 40));
+  }
+
+  /** The cached package, if a whole one is there. */
+  lookup(key: string): string | undefined {
+    const path = this.pathFor(key);
+    return existsSync(path) ? path : undefined;
+  }
+
+  /** Fills a fresh folder with `fill` and puts it in place; a package another process put first wins. */
+  async install(key: string, fill: (dir: string) => Promise<void>): Promise<string> {
+    const final = this.pathFor(key);
+    mkdirSync(this.packages, { recursive: true, mode: 0o700 });
+    const partial = mkdtempSync(join(this.packages, '.partial-'));
+    try {
+      await fill(partial);
+      try {
+        renameSync(partial, final);
+      } catch (e) {
+        if (!existsSync(final)) throw e;
+      }
+    } finally {
+      rmSync(partial, { recursive: true, force: true });
+    }
+    return final;
+  }
+}
+
+/** The module folder inside a package: `subdir` must stay inside it and be a folder. */
+export function moduleFolder(pkg: string, subdir: string): string {
+  if (subdir === '') return pkg;
+  const dir = safeEntryPath(pkg, subdir);
+  if (dir === undefined) throw new Error(`the subdirectory ${JSON.stringify(subdir.slice(0, 200))} leads outside the module package`);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new Error(`the package has no subdirectory ${JSON.stringify(subdir.slice(0, 200))}`);
+  return dir;
+}

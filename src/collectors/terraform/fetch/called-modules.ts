@@ -1,0 +1,67 @@
+/**
+ * `--download-modules` for one root module folder without `.terraform/modules/modules.json`: every
+ * remote module call, in the root and (transitively) in the modules it calls, is fetched into the
+ * module cache, and the result takes the place of the manifest `terraform init` would have written.
+ * A call that cannot be fetched is named in a warning with the reason; the models take over.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CoverageNote } from '../../../model/types.js';
+import { type ReadPolicy, isInside, readPolicy } from '../../../util/input-reader.js';
+import type { ModuleDef } from '../module.js';
+import type { DownloadedModule } from '../modules-json.js';
+import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
+import type { ModuleFetcher } from './fetcher.js';
+
+export interface ModuleTree {
+  loadDir(dir: string, report: boolean): Promise<boolean>;
+  def(dir: string): ModuleDef;
+  note(n: CoverageNote): void;
+}
+
+/** Calls nested deeper than this are not fetched (Terraform has no limit; a hostile tree must have one). */
+const MAX_DEPTH = 16;
+
+/** The downloaded modules of a root folder, by call key (`eks`, `eks.kms`), as `modules.json` would list them. */
+export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: ModuleFetcher): Promise<Map<string, DownloadedModule>> {
+  const out = new Map<string, DownloadedModule>();
+  const queue: { dir: string; keys: string[]; package?: string }[] = [{ dir: rootDir, keys: [] }];
+  const visited = new Set<string>();
+  while (queue.length > 0) {
+    const { dir, keys, package: pkg } = queue.shift()!;
+    const visit = `${dir}\u0000${keys.join('.')}`;
+    if (visited.has(visit) || keys.length > MAX_DEPTH) continue;
+    visited.add(visit);
+    for (const call of tree.def(dir).calls) {
+      const name = call.labels[0] ?? '';
+      const source = sourceOf(call);
+      if (source === undefined) continue;
+      const callKeys = [...keys, name];
+      if (isLocalSource(source)) {
+        const target = resolve(dir, source);
+        // Inside a fetched package, a local call stays inside that package.
+        if (pkg !== undefined && !isInside(target, pkg)) continue;
+        if (target !== dir && (await tree.loadDir(target, false))) queue.push({ dir: target, keys: callKeys, ...(pkg !== undefined ? { package: pkg } : {}) });
+        continue;
+      }
+      const version = versionOf(call);
+      try {
+        const fetched = await fetcher.fetch(source, version);
+        const entry: DownloadedModule = { key: callKeys.join('.'), source, dir: fetched.dir };
+        if (fetched.version !== undefined) entry.version = fetched.version;
+        out.set(entry.key, entry);
+        if (await tree.loadDir(fetched.dir, true)) queue.push({ dir: fetched.dir, keys: callKeys, package: fetched.package });
+      } catch (e) {
+        tree.note({ kind: 'module', level: 'warning', file: call.file, line: call.pos.line, message: `module "${name}" (${source}) could not be downloaded: ${(e as Error).message}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** The read policy with the module cache added: files there are read like the repository's. */
+export function withModuleCache(policy: ReadPolicy, cacheDir: string): ReadPolicy {
+  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const extended = readPolicy(cacheDir, [], policy);
+  return { ...policy, allowed: [...new Set([...policy.allowed, ...extended.allowed])] };
+}
