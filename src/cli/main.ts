@@ -16,6 +16,7 @@ import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
 import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
+import { MODULE_OPTIONS, moduleOptionsFrom } from './module-options.js';
 import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
@@ -148,6 +149,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     ...CLOUD_OPTIONS,
     ...LIMIT_OPTIONS,
     ...TOOL_OPTIONS,
+    ...MODULE_OPTIONS,
     ...LIVE_CONTROL_OPTIONS,
   });
   if (values.help) {
@@ -198,6 +200,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const { loadInventory } = await import('../model/snapshot.js');
   const inventories: Inventory[] = inventoryFiles.map((f) => loadInventory(resolve(f), { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
+  const modules = moduleOptionsFrom(values, root);
   const scanOptions = {
     paths,
     root,
@@ -210,6 +213,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     maxTotalBytes,
     limits,
     tools: toolOptionsFrom(values),
+    ...(modules ? { modules } : {}),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };
