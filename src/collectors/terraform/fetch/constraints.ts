@@ -61,6 +61,8 @@ export function compareVersions(a: ModuleVersion, b: ModuleVersion): number {
 
 interface Term {
   op: string;
+  /** No operator written (`1.2.0`, not `= 1.2.0`). */
+  bare: boolean;
   version: ModuleVersion;
 }
 
@@ -72,7 +74,7 @@ export function parseConstraint(text: string | undefined): Term[] | undefined {
     const m = /^\s*(~>|>=|<=|!=|=|>|<)?\s*(\S+)\s*$/.exec(part);
     const version = m ? parseModuleVersion(m[2]!) : undefined;
     if (!m || !version) return undefined;
-    terms.push({ op: m[1] ?? '=', version });
+    terms.push({ op: m[1] ?? '=', bare: m[1] === undefined, version });
   }
   return terms;
 }
@@ -93,18 +95,29 @@ function meets(v: ModuleVersion, t: Term): boolean {
     case '<=':
       return c <= 0;
     default: {
-      // `~> 1.2` admits 1.x from 1.2; `~> 1.2.3` admits 1.2.x from 1.2.3; `~> 1` admits 1.x.
+      // `~> 1.2` admits 1.x from 1.2; `~> 1.2.3` admits 1.2.x from 1.2.3; `~> 1` fixes nothing
+      // (hashicorp/go-version: it admits 2.0 too, and terraform get takes it).
       if (c < 0) return false;
-      const fixed = Math.max(1, t.version.written - 1);
+      const fixed = t.version.written - 1;
       return compareSegments(v.segments.slice(0, fixed), t.version.segments.slice(0, fixed)) === 0;
     }
   }
 }
 
-/** Whether a version meets every term; a pre-release only when a term pins exactly it. */
+/**
+ * Whether a version meets every term. A pre-release only when the constraint is exactly that
+ * version as Terraform writes it, alone and without an operator: Terraform (1.11) compares the
+ * strings, so `= 1.2.0-rc1`, `v1.2.0-rc1` and `1.2.0-rc1, >= 1.0` admit no pre-release.
+ */
 export function satisfies(v: ModuleVersion, terms: readonly Term[]): boolean {
-  if (v.prerelease !== '' && !terms.some((t) => t.op === '=' && compareVersions(v, t.version) === 0)) return false;
+  if (v.prerelease !== '') return terms.length === 1 && terms[0]!.bare && terms[0]!.version.text === versionText(v);
   return terms.every((t) => meets(v, t));
+}
+
+/** A version as Terraform writes it (hashicorp/go-version's String): no `v`, at least three segments. */
+export function versionText(v: ModuleVersion): string {
+  const meta = /\+([0-9A-Za-z.-]+)$/.exec(v.text)?.[1];
+  return v.segments.join('.') + (v.prerelease !== '' ? `-${v.prerelease}` : '') + (meta !== undefined ? `+${meta}` : '');
 }
 
 /** The newest of `available` that meets the constraint, as `terraform init` chooses. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { extractArchive, type ExtractLimits } from './archive.js';
 import { ModuleCache, moduleFolder } from './cache.js';
 import { type TerraformCliConfig, hostKey, readCliConfig } from './cli-config.js';
-import { chooseVersion, parseConstraint } from './constraints.js';
+import { chooseVersion, parseConstraint, versionText } from './constraints.js';
 import { fetchGit } from './git.js';
 import { FetchRefused, type NetworkPolicy, httpsGet } from './https-get.js';
 import { type RegistryContext, downloadLocation, listVersions } from './registry.js';
@@ -110,7 +110,8 @@ export class ModuleFetcher {
     const available = await listVersions(classified, this.ctx);
     const chosen = chooseVersion(available, terms);
     if (!chosen) throw new FetchRefused(`no published version of ${classified.address} meets ${constraint === undefined ? 'no constraint' : `"${constraint}"`} (${available.length} versions published)`);
-    const version = chosen.text;
+    // Asked for as Terraform asks: `v1.2.0` published is downloaded as `1.2.0`.
+    const version = versionText(chosen);
     const registryKey = `registry ${hostKey(classified.host)}/${classified.address} ${version}`;
     const cached = this.cache.lookup(registryKey);
     const pkgRoot = cached ?? (await this.once(registryKey, () => this.fetchRegistryPackage(registryKey, classified.address, version, () => downloadLocation(classified, version, this.ctx))));

@@ -61,7 +61,8 @@ function registryModule(source: string): RegistryModule | undefined {
   let host = DEFAULT_REGISTRY;
   if (parts.length === 4) {
     host = parts.shift()!;
-    if (!HOST.test(host) || NOT_REGISTRIES.has(host.toLowerCase())) return undefined;
+    // Terraform takes a first part as a registry host only when it has a dot ("must contain at least one dot").
+    if (!HOST.test(host) || !host.includes('.') || NOT_REGISTRIES.has(host.toLowerCase())) return undefined;
   }
   if (parts.length !== 3) return undefined;
   const [namespace, name, provider] = parts as [string, string, string];

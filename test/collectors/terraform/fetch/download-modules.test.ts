@@ -35,7 +35,7 @@ describe('--download-modules against a loopback HTTPS registry', () => {
       { address: 'acme/json/aws', versions: { '3.1.0': await version('3.1.0', 'StringLike') }, jsonLocation: true },
       { address: 'acme/escape/aws', versions: { '1.0.0': await tarGz([{ name: 'main.tf', body: irsaModule('1.0.0', 'StringLike') }, { name: '../../escaped.tf', body: 'x' }]) } },
       { address: 'acme/link/aws', versions: { '1.0.0': await tarGz([{ name: 'main.tf', body: irsaModule('1.0.0', 'StringLike') }, { name: 'secrets.tf', type: 'symlink', linkname: '/etc/passwd' }]) } },
-      { address: 'acme/elsewhere/aws', versions: { '1.0.0': await version('1.0.0', 'StringLike') }, location: (v, base) => `${base.replace('localhost', '127.0.0.1')}/archives/acme/elsewhere/aws/${v}.tar.gz` },
+      { address: 'acme/elsewhere/aws', versions: { '1.0.0': await version('1.0.0', 'StringLike') }, location: (v, base) => `${base.replace('127.0.0.1', 'localhost')}/archives/acme/elsewhere/aws/${v}.tar.gz` },
       { address: 'acme/sub/aws', versions: { '1.0.0': await tarGz([{ name: 'modules/role/main.tf', body: irsaModule('1.0.0', 'StringLike') }]) } },
     ]);
   });
@@ -129,7 +129,7 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     const dir = repo(caller(registry.host, 'app', 'HOST/acme/elsewhere/aws'));
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
     const note = result.notes.find((n) => n.kind === 'module');
-    expect(note?.message).toMatch(/module "app" .* could not be downloaded: 127\.0\.0\.1:\d+ is a private or loopback address/);
+    expect(note?.message).toMatch(/module "app" .* could not be downloaded: localhost resolves to a private or loopback address/);
     expect(registry.requests.some((r) => r.path.startsWith('/archives/acme/elsewhere/'))).toBe(false);
   });
 
@@ -170,7 +170,7 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     const dir = repo(caller(host, 'gone', 'HOST/acme/irsa/aws', '~> 1.0'));
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ trustedHosts: [host] }) });
     const notes = result.notes.filter((n) => n.kind === 'module' && n.file === join(dir, 'main.tf'));
-    expect(notes.find((n) => n.message.includes('could not be downloaded'))?.message).toMatch(/module "gone" \(localhost:\d+\/acme\/irsa\/aws\) could not be downloaded: localhost:\d+: ECONNREFUSED/);
+    expect(notes.find((n) => n.message.includes('could not be downloaded'))?.message).toMatch(/module "gone" \(127\.0\.0\.1:\d+\/acme\/irsa\/aws\) could not be downloaded: 127\.0\.0\.1:\d+: ECONNREFUSED/);
     expect(result.summary.partial).toBe(false);
   });
 });

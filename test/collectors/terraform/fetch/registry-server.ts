@@ -43,7 +43,7 @@ export interface RegistryModuleStandIn {
 }
 
 export interface TestRegistry {
-  /** `localhost:<port>`: the registry host as a module source names it. */
+  /** `127.0.0.1:<port>`: the registry host as a module source names it (Terraform wants a dot in it). */
   host: string;
   base: string;
   requests: { path: string; authorization?: string }[];
@@ -80,8 +80,10 @@ export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn
         return;
       }
       const dl = /^([^/]+)\/download$/.exec(rest);
-      if (dl && m.versions[decodeURIComponent(dl[1]!)]) {
-        const v = decodeURIComponent(dl[1]!);
+      const asked = dl ? decodeURIComponent(dl[1]!) : '';
+      // Terraform asks for a published `v1.2.0` as `1.2.0`.
+      const v = m.versions[asked] ? asked : `v${asked}`;
+      if (dl && m.versions[v]) {
         const location = m.location?.(v, base) ?? `/archives/${m.address}/${v}.tar.gz`;
         if (m.jsonLocation) {
           res.setHeader('content-type', 'application/json');
@@ -104,9 +106,9 @@ export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
-  base = `https://localhost:${port}`;
+  base = `https://127.0.0.1:${port}`;
   return {
-    host: `localhost:${port}`,
+    host: `127.0.0.1:${port}`,
     base,
     requests,
     archiveHits: () => requests.filter((r) => r.path.startsWith('/archives/')).length,
