@@ -12,6 +12,7 @@ import type { ModuleFetchOptions } from '../../../../src/collectors/terraform/fe
 import { makeTestTls, type TestTls } from '../../../live/tls.js';
 import { type TestRegistry, startRegistry, tarGz } from './registry-server.js';
 import { caller, irsaModule } from './stand-ins.js';
+import { type TestGitServer, makeRepository, startGitServer } from './git-server.js';
 
 const TOKEN = 'registry-token-0123456789';
 
@@ -175,3 +176,48 @@ describe('--download-modules against a loopback HTTPS registry', () => {
   });
 });
 
+
+describe('--download-modules with a git source over loopback HTTPS (git http-backend)', () => {
+  let tls: TestTls;
+  let git: TestGitServer;
+  beforeAll(async () => {
+    tls = makeTestTls();
+    git = await startGitServer(tls, makeRepository({ 'modules/role/main.tf': irsaModule('git', 'StringLike'), 'README.md': 'stand-in' }, 'v1.0.0'));
+  });
+  afterAll(async () => git?.close());
+
+  function gitRepo(source: string): string {
+    const dir = tempDir('podtrust-repo-');
+    writeFileSync(join(dir, 'main.tf'), caller(git.host, 'app', source));
+    return dir;
+  }
+
+  it('clones the ref and evaluates the subdirectory, once per cache', async () => {
+    const dir = gitRepo(`git::${git.url}//modules/role?ref=v1.0.0`);
+    const modules: ModuleFetchOptions = { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 };
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules });
+    expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
+    const finding = result.findings.find((f) => f.ruleId === 'aws-trust-sub-wildcard');
+    expect(finding?.resource.name).toBe('app-vgit');
+    expect(finding?.location.file).toBe(join(dir, 'main.tf'));
+    const served = git.requests.length;
+    await scan({ paths: [dir], root: dir, workers: 0, modules });
+    expect(git.requests.length).toBe(served);
+    // No .git folder and no link is kept in the cache.
+    expect(listTree(modules.cacheDir).some((p) => p.split('/').includes('.git'))).toBe(false);
+  });
+
+  it('does not clone from a loopback host the user did not name', async () => {
+    const dir = gitRepo(`git::${git.url}?ref=v1.0.0`);
+    const served = git.requests.length;
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, env: { HOME: tempDir('podtrust-home-') } } });
+    expect(git.requests.length).toBe(served);
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toContain('resolves to a private or loopback address');
+  });
+
+  it('names a ref that does not exist', async () => {
+    const dir = gitRepo(`git::${git.url}?ref=v9.9.9`);
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 } });
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/module "app" \(git::https:\/\/127\.0\.0\.1:\d+\/module\.git\?ref=v9\.9\.9\) could not be downloaded: git: .*v9\.9\.9/);
+  });
+});
