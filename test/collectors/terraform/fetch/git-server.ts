@@ -5,10 +5,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestTls } from '../../../live/tls.js';
+import { listenLoopback } from './registry-server.js';
 
 export interface TestGitServer {
   /** `https://127.0.0.1:<port>/<name>.git` */
@@ -76,21 +76,12 @@ export async function startGitServer(tls: TestTls, repo: { root: string; name: s
       res.end(out.subarray(split + 4));
     });
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port, close } = await listenLoopback(server);
+  const host = `127.0.0.1:${port}`;
   return {
     url: `https://${host}/${repo.name}`,
     host,
     requests,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => done());
-      }),
+    close,
   };
 }

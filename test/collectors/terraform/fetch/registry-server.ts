@@ -4,6 +4,7 @@
  * test time from module stand-ins. It records every request (path and Authorization header).
  */
 import { createServer } from 'node:https';
+import type { Server } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
@@ -14,6 +15,22 @@ export interface TarEntry {
   body?: string;
   type?: 'file' | 'directory' | 'symlink' | 'link';
   linkname?: string;
+}
+
+/** Listens on a loopback port; `close` ends open connections too. */
+export async function listenLoopback(server: Server): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const close = (): Promise<void> =>
+    new Promise<void>((done) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => done());
+    });
+  return { port: (server.address() as AddressInfo).port, close };
 }
 
 export async function tarGz(entries: TarEntry[]): Promise<Buffer> {
@@ -99,23 +116,13 @@ export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn
     res.statusCode = 404;
     res.end('not found');
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenLoopback(server);
   base = `https://127.0.0.1:${port}`;
   return {
     host: `127.0.0.1:${port}`,
     base,
     requests,
     archiveHits: () => requests.filter((r) => r.path.startsWith('/archives/')).length,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => done());
-      }),
+    close,
   };
 }
