@@ -21,7 +21,7 @@ import { countFindings } from '../reporters/counts.js';
 import { shownPath } from '../reporters/paths.js';
 import { SEVERITIES } from '../model/types.js';
 import { readInputs, type ActionInputs } from './inputs.js';
-import type { ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
+import { FETCH_TIME_MS, type ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
 import { defaultCacheDir } from '../collectors/terraform/fetch/cache.js';
 import { isInside } from '../util/input-reader.js';
 import { planAnnotations } from './annotations.js';
@@ -84,7 +84,7 @@ export function stepFails(verdict: Verdict, inputs: Pick<ActionInputs, 'failOn' 
 /** The runner's cache folder for fetched modules, never inside the workspace. */
 function actionModuleCache(workspace: string): ModuleFetchOptions {
   const cacheDir = defaultCacheDir();
-  return { cacheDir: isInside(cacheDir, workspace) ? join(process.env.RUNNER_TEMP || tmpdir(), 'podtrust') : cacheDir };
+  return { cacheDir: isInside(cacheDir, workspace) ? join(process.env.RUNNER_TEMP || tmpdir(), 'podtrust') : cacheDir, deadline: Date.now() + FETCH_TIME_MS };
 }
 
 async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promise<ScanResult> {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
-import type { ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
+import { FETCH_TIME_MS, type ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
 import { defaultCacheDir } from '../collectors/terraform/fetch/cache.js';
 import { isInside } from '../util/input-reader.js';
 
@@ -25,5 +25,6 @@ export function moduleOptionsFrom(values: Values, root: string): ModuleFetchOpti
   const cacheDir = typeof cache === 'string' ? resolve(cache) : defaultCacheDir();
   if (isInside(cacheDir, root)) throw new PodtrustError('usage', `the module cache ${cacheDir} is inside the scanned root: podtrust writes nothing there; give --module-cache a folder outside it`);
   for (const h of trusted) if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(h) && !/^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(h)) throw new PodtrustError('usage', `--trusted-module-host ${JSON.stringify(h)}: a host name or address, with an optional :port`);
-  return { cacheDir, ...(trusted.length > 0 ? { trustedHosts: trusted } : {}) };
+  // One deadline for every collector thread of the scan.
+  return { cacheDir, deadline: Date.now() + FETCH_TIME_MS, ...(trusted.length > 0 ? { trustedHosts: trusted } : {}) };
 }

@@ -11,7 +11,7 @@ import { ModuleCache, moduleFolder } from './cache.js';
 import { type TerraformCliConfig, hostKey, readCliConfig } from './cli-config.js';
 import { chooseVersion, parseConstraint, versionText } from './constraints.js';
 import { fetchGit } from './git.js';
-import { FetchRefused, type NetworkPolicy, httpsGet } from './https-get.js';
+import { FetchRefused, type NetworkPolicy, httpsGet, requestTimeout } from './https-get.js';
 import { type RegistryContext, downloadLocation, listVersions } from './registry.js';
 import { type ArchiveModule, type GitModule, classifyGetterAddress, classifySource } from './source.js';
 
@@ -30,9 +30,14 @@ export interface ModuleFetchOptions {
   maxArchiveBytes?: number;
   maxFiles?: number;
   maxUnpackedBytes?: number;
-  /** Packages fetched in one scan at most. */
+  /** Packages fetched for one module tree at most. */
   maxPackages?: number;
+  /** When all fetching must be over (epoch ms), shared by every collector thread of the scan; default: {@link FETCH_TIME_MS} from the first fetch. */
+  deadline?: number;
 }
+
+/** The time all fetching of one scan may take. */
+export const FETCH_TIME_MS = 300_000;
 
 export interface FetchedModule {
   /** The module's folder in the cache. */
@@ -67,7 +72,12 @@ export class ModuleFetcher {
         }
       }
     }
-    const policy: NetworkPolicy = { trustedHosts: [...trusted], timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs, ...(options.ca ? { ca: options.ca } : {}) };
+    const policy: NetworkPolicy = {
+      trustedHosts: [...trusted],
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      deadline: options.deadline ?? Date.now() + FETCH_TIME_MS,
+      ...(options.ca ? { ca: options.ca } : {}),
+    };
     this.ctx = { cli, policy, discovered: new Map() };
     this.cache = new ModuleCache(options.cacheDir);
     this.limits = { maxFiles: options.maxFiles ?? DEFAULTS.maxFiles, maxBytes: options.maxUnpackedBytes ?? DEFAULTS.maxUnpackedBytes };
@@ -97,6 +107,7 @@ export class ModuleFetcher {
   }
 
   private async resolve(source: string, constraint: string | undefined): Promise<FetchedModule> {
+    requestTimeout(this.ctx.policy);
     const classified = classifySource(source);
     if (classified.kind === 'local') throw new FetchRefused('a local source is not fetched');
     if (classified.kind === 'refused') throw new FetchRefused(classified.why);

@@ -9,7 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted } from './https-get.js';
+import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted, requestTimeout } from './https-get.js';
 import type { ExtractLimits } from './archive.js';
 import { ArchiveRefused } from './archive.js';
 
@@ -80,10 +80,9 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     '-c', 'credential.helper=',
     '-c', 'submodule.recurse=false',
   ];
-  const timeout = policy.timeoutMs;
-  await run([...config, 'init', '-q', work], into, env, timeout);
-  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], work, env, timeout);
-  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], work, env, timeout);
+  await run([...config, 'init', '-q', work], into, env, requestTimeout(policy));
+  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], work, env, requestTimeout(policy));
+  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], work, env, requestTimeout(policy));
   rmSync(join(work, '.git'), { recursive: true, force: true });
   rmSync(join(into, 'ca.pem'), { force: true });
   boundTree(work, limits);

@@ -17,6 +17,8 @@ export interface NetworkPolicy {
   /** An extra CA (PEM) next to Node's roots; NODE_EXTRA_CA_CERTS works too, read by Node at start. */
   ca?: string;
   timeoutMs: number;
+  /** When all fetching of the scan must be over (epoch ms): no request outlives it. */
+  deadline?: number;
 }
 
 export interface GetOptions {
@@ -35,6 +37,14 @@ export interface GetAnswer {
 }
 
 export class FetchRefused extends Error {}
+
+/** How long the next request (or git step) may take: its own limit, cut to what is left of the scan's time. */
+export function requestTimeout(policy: NetworkPolicy): number {
+  if (policy.deadline === undefined) return policy.timeoutMs;
+  const left = policy.deadline - Date.now();
+  if (left <= 0) throw new FetchRefused('the time for fetching modules is spent (see --download-modules)');
+  return Math.min(policy.timeoutMs, left);
+}
 
 const MAX_REDIRECTS = 5;
 
@@ -80,6 +90,12 @@ function guardedLookup(trusted: boolean) {
 }
 
 function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<GetAnswer> {
+  let timeoutMs: number;
+  try {
+    timeoutMs = requestTimeout(policy);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
   const trusted = isTrusted(url, policy);
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) && isPrivateAddress(literal) && !trusted) {
@@ -97,7 +113,7 @@ function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<Get
         // A fresh connection each time: a kept-alive socket would skip the address check of this request.
         agent: false,
         lookup: guardedLookup(trusted) as never,
-        signal: AbortSignal.timeout(policy.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         ...(policy.ca ? { ca: [...rootCertificates, policy.ca] } : {}),
       },
       (res) => {
@@ -122,7 +138,7 @@ function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<Get
         res.on('error', reject);
       },
     );
-    req.on('error', (e) => reject(e instanceof FetchRefused ? e : new Error(describeError(url, e, policy.timeoutMs))));
+    req.on('error', (e) => reject(e instanceof FetchRefused ? e : new Error(describeError(url, e, timeoutMs))));
     req.end();
   });
 }

@@ -164,6 +164,14 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(registry.requests.length).toBe(seen);
   });
 
+  it('fetches nothing once the time for fetching of the scan is spent', async () => {
+    const dir = repo(caller(registry.host, 'late', 'HOST/acme/irsa/aws', '~> 1.0'));
+    const seen = registry.requests.length;
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ deadline: 0 }) });
+    expect(registry.requests.length).toBe(seen);
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toContain('could not be downloaded: the time for fetching modules is spent');
+  });
+
   it('offline: the call keeps its model (or none) and a warning names the module and why', async () => {
     const closed = await startRegistry(tls, []);
     const host = closed.host;
