@@ -4,10 +4,10 @@
  * module cache, and the result takes the place of the manifest `terraform init` would have written.
  * A call that cannot be fetched is named in a warning with the reason; the models take over.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CoverageNote } from '../../../model/types.js';
-import { type ReadPolicy, isInside, readPolicy } from '../../../util/input-reader.js';
+import { type ReadPolicy, isInside } from '../../../util/input-reader.js';
 import type { ModuleDef } from '../module.js';
 import type { DownloadedModule } from '../modules-json.js';
 import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
@@ -59,9 +59,23 @@ export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetc
   return out;
 }
 
-/** The read policy with the module cache added: files there are read like the repository's. */
+/** The read policy with the module cache added (created only when something is fetched): files there are read like the repository's. */
 export function withModuleCache(policy: ReadPolicy, cacheDir: string): ReadPolicy {
-  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-  const extended = readPolicy(cacheDir, [], policy);
-  return { ...policy, allowed: [...new Set([...policy.allowed, ...extended.allowed])] };
+  return { ...policy, allowed: [...new Set([...policy.allowed, realPathToBe(resolve(cacheDir))])] };
+}
+
+/** The real path a folder has, or will have once created: its nearest existing ancestor resolved. */
+function realPathToBe(path: string): string {
+  const rest: string[] = [];
+  let at = path;
+  for (;;) {
+    try {
+      return join(realpathSync.native(at), ...rest.reverse());
+    } catch {
+      const up = dirname(at);
+      if (up === at) return path;
+      rest.push(basename(at));
+      at = up;
+    }
+  }
 }

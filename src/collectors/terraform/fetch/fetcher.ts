@@ -86,7 +86,6 @@ export class ModuleFetcher {
   }
 
   static async create(options: ModuleFetchOptions): Promise<ModuleFetcher> {
-    mkdirSync(options.cacheDir, { recursive: true, mode: 0o700 });
     return new ModuleFetcher(options, await readCliConfig(options.env ?? process.env));
   }
 
