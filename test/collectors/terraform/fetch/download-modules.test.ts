@@ -164,6 +164,41 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(registry.requests.length).toBe(seen);
   });
 
+  it('fetches the registry modules a fetched module calls, directly and through its local modules', async () => {
+    const inner = (name: string): string => `module "${name}" {\n  source  = "${registry.host}/acme/irsa/aws"\n  version = "1.0.0"\n  role_name = "${name}"\n  oidc_provider_arn = var.arn\n  oidc_issuer = var.issuer\n  namespace_service_accounts = var.sas\n}\n`;
+    const vars = 'variable "arn" {}\nvariable "issuer" {}\nvariable "sas" {}\n';
+    const pass = 'arn = var.arn\n  issuer = var.issuer\n  sas = var.sas\n';
+    registry.add({
+      address: 'acme/outer/aws',
+      versions: {
+        '1.0.0': await tarGz([
+          { name: 'main.tf', body: `${vars}${inner('direct')}module "wrapped" {\n  source = "./modules/wrap"\n  ${pass}}\n` },
+          { name: 'modules/wrap/main.tf', body: `${vars}${inner('nested')}` },
+        ]),
+      },
+    });
+    const dir = repo(`module "outer" {\n  source = "${registry.host}/acme/outer/aws"\n  arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"\n  issuer = "oidc.eks.eu-west-1.amazonaws.com/id/ABC"\n  sas = ["team-*:app"]\n}\n`);
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
+    expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
+    const found = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard');
+    expect(found.map((f) => f.resource.address).sort()).toEqual(['module.outer.module.direct.aws_iam_role.this', 'module.outer.module.wrapped.module.nested.aws_iam_role.this']);
+    expect(found.every((f) => f.location.file === join(dir, 'main.tf'))).toBe(true);
+  });
+
+  it('follows a redirect only through the same checks', async () => {
+    registry.add({ address: 'acme/moved/aws', versions: { '1.0.0': Buffer.alloc(0), '2.0.0': Buffer.alloc(0) }, location: (v) => `/archives/moved-${v}.tar.gz` });
+    registry.redirect('/archives/moved-1.0.0.tar.gz', `${registry.base.replace('127.0.0.1', 'localhost')}/archives/acme/irsa/aws/1.0.0.tar.gz`);
+    registry.redirect('/archives/moved-2.0.0.tar.gz', `http://${registry.host}/archives/acme/irsa/aws/1.0.0.tar.gz`);
+    const dir = repo(caller(registry.host, 'one', 'HOST/acme/moved/aws', '1.0.0') + caller(registry.host, 'two', 'HOST/acme/moved/aws', '2.0.0'));
+    const seen = registry.archiveHits();
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
+    const messages = result.notes.filter((n) => n.kind === 'module').map((n) => n.message);
+    expect(messages.find((m) => m.includes('"one"'))).toContain('localhost resolves to a private or loopback address');
+    expect(messages.find((m) => m.includes('"two"'))).toContain('http is not fetched (https only)');
+    // Only the two redirecting requests reached the server.
+    expect(registry.archiveHits() - seen).toBe(2);
+  });
+
   it('fetches nothing once the time for fetching of the scan is spent', async () => {
     const dir = repo(caller(registry.host, 'late', 'HOST/acme/irsa/aws', '~> 1.0'));
     const seen = registry.requests.length;

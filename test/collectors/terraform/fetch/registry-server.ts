@@ -65,13 +65,21 @@ export interface TestRegistry {
   base: string;
   requests: { path: string; authorization?: string }[];
   archiveHits(): number;
+  /** Serves one more module (its archives may name this registry's host). */
+  add(module: RegistryModuleStandIn): void;
+  /** Answers a path with a redirect. */
+  redirect(path: string, location: string): void;
   close(): Promise<void>;
 }
 
 export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn[], extra: Record<string, Buffer> = {}): Promise<TestRegistry> {
   const requests: TestRegistry['requests'] = [];
   const archives = new Map<string, Buffer>(Object.entries(extra));
-  for (const m of modules) for (const [v, data] of Object.entries(m.versions)) archives.set(`/archives/${m.address}/${v}.tar.gz`, data);
+  const redirects = new Map<string, string>();
+  const add = (m: RegistryModuleStandIn): void => {
+    for (const [v, data] of Object.entries(m.versions)) archives.set(`/archives/${m.address}/${v}.tar.gz`, data);
+  };
+  modules.forEach(add);
   let base = '';
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -79,6 +87,13 @@ export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn
     if (path === '/.well-known/terraform.json') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ 'modules.v1': '/v1/modules/' }));
+      return;
+    }
+    const moved = redirects.get(path);
+    if (moved !== undefined) {
+      res.statusCode = 302;
+      res.setHeader('location', moved);
+      res.end();
       return;
     }
     const archive = archives.get(path);
@@ -123,6 +138,11 @@ export async function startRegistry(tls: TestTls, modules: RegistryModuleStandIn
     base,
     requests,
     archiveHits: () => requests.filter((r) => r.path.startsWith('/archives/')).length,
+    add: (m) => {
+      modules.push(m);
+      add(m);
+    },
+    redirect: (path, location) => redirects.set(path, location),
     close,
   };
 }
