@@ -8,10 +8,11 @@
  * line and the cached file is only a related location (see `isUnderDotTerraform`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { safeEntryPath } from './archive.js';
+import { globMatch } from '../../../util/glob.js';
 
 /** `$XDG_CACHE_HOME/podtrust`, else `~/.cache/podtrust`. */
 export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
@@ -56,17 +57,39 @@ export class ModuleCache {
   }
 }
 
-/** The module folder inside a package: `subdir` must stay inside it and be a folder. */
+/**
+ * The module folder inside a package: `subdir` must stay inside it and be a folder. A part with a
+ * glob (`//*` for the one top folder of a GitHub archive) must match exactly one folder, as in go-getter.
+ */
 export function moduleFolder(pkg: string, subdir: string): string {
   if (subdir === '') return pkg;
-  const dir = safeEntryPath(pkg, subdir);
-  if (dir === undefined) throw new Error(`the subdirectory ${JSON.stringify(subdir.slice(0, 200))} leads outside the module package`);
+  const shown = JSON.stringify(subdir.slice(0, 200));
+  let dir = pkg;
+  for (const part of subdir.split('/').filter((p) => p !== '' && p !== '.')) {
+    let name = part;
+    if (/[*?[]/.test(part)) {
+      const matches = listFolders(dir).filter((n) => globMatch(part, n));
+      if (matches.length !== 1) throw new Error(`the subdirectory ${shown} matches ${matches.length === 0 ? 'no folder' : 'several folders'} of the package`);
+      name = matches[0]!;
+    }
+    const next = safeEntryPath(pkg, relative(pkg, join(dir, name)));
+    if (next === undefined) throw new Error(`the subdirectory ${shown} leads outside the module package`);
+    dir = next;
+  }
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new Error(`the package has no subdirectory ${JSON.stringify(subdir.slice(0, 200))}`);
+  if (!isDir) throw new Error(`the package has no subdirectory ${shown}`);
   return dir;
+}
+
+function listFolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
 }

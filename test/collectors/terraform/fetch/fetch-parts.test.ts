@@ -8,7 +8,7 @@ import { classifyGetterAddress, classifySource } from '../../../../src/collector
 import { chooseVersion, parseConstraint } from '../../../../src/collectors/terraform/fetch/constraints.js';
 import { readCliConfig, tokenVariableHost } from '../../../../src/collectors/terraform/fetch/cli-config.js';
 import { extractArchive } from '../../../../src/collectors/terraform/fetch/archive.js';
-import { defaultCacheDir } from '../../../../src/collectors/terraform/fetch/cache.js';
+import { defaultCacheDir, moduleFolder } from '../../../../src/collectors/terraform/fetch/cache.js';
 import { isPrivateAddress } from '../../../../src/collectors/terraform/fetch/https-get.js';
 import { tarGz } from './registry-server.js';
 
@@ -128,6 +128,16 @@ describe('addresses and the cache folder', () => {
   it('knows loopback, private, link-local and mapped addresses', () => {
     for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) expect(isPrivateAddress(a), a).toBe(true);
     for (const a of ['140.82.112.3', '2606:50c0:8000::153', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
+  });
+
+  it('finds the module folder of a package: a glob part must match one folder, and nothing leads out', () => {
+    const pkg = temp('podtrust-pkg-');
+    mkdirSync(join(pkg, 'repo-1.0.0', 'modules', 'role'), { recursive: true });
+    expect(moduleFolder(pkg, '*/modules/role')).toBe(join(pkg, 'repo-1.0.0', 'modules', 'role'));
+    expect(() => moduleFolder(pkg, '../x')).toThrow('leads outside');
+    expect(() => moduleFolder(pkg, '*/missing')).toThrow('has no subdirectory');
+    mkdirSync(join(pkg, 'repo-2.0.0'));
+    expect(() => moduleFolder(pkg, '*')).toThrow('several folders');
   });
 
   it('lives under XDG_CACHE_HOME, else ~/.cache', () => {
