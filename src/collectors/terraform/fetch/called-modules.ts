@@ -9,6 +9,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CoverageNote } from '../../../model/types.js';
 import { type ReadPolicy, isInside } from '../../../util/input-reader.js';
 import type { ModuleDef } from '../module.js';
+import type { Block } from '../ast.js';
+import { mapLimit } from '../../../live/concurrency.js';
 import type { DownloadedModule } from '../modules-json.js';
 import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
 import type { ModuleFetcher } from './fetcher.js';
@@ -18,6 +20,8 @@ export interface ModuleTree {
   def(dir: string): ModuleDef;
   note(n: CoverageNote): void;
 }
+
+const PARALLEL_FETCHES = 6;
 
 /** Calls nested deeper than this are not fetched (Terraform has no limit; a hostile tree must have one). */
 const MAX_DEPTH = 16;
@@ -32,28 +36,36 @@ export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetc
     const visit = `${dir}\u0000${keys.join('.')}`;
     if (visited.has(visit) || keys.length > MAX_DEPTH) continue;
     visited.add(visit);
+    const remote: { call: Block; name: string; source: string; callKeys: string[] }[] = [];
     for (const call of tree.def(dir).calls) {
       const name = call.labels[0] ?? '';
       const source = sourceOf(call);
       if (source === undefined) continue;
       const callKeys = [...keys, name];
-      if (isLocalSource(source)) {
-        const target = resolve(dir, source);
-        // Inside a fetched package, a local call stays inside that package.
-        if (pkg !== undefined && !isInside(target, pkg)) continue;
-        if (target !== dir && (await tree.loadDir(target, false))) queue.push({ dir: target, keys: callKeys, ...(pkg !== undefined ? { package: pkg } : {}) });
+      if (!isLocalSource(source)) {
+        remote.push({ call, name, source, callKeys });
         continue;
       }
-      const version = versionOf(call);
-      try {
-        const fetched = await fetcher.fetch(source, version);
-        const entry: DownloadedModule = { key: callKeys.join('.'), source, dir: fetched.dir };
-        if (fetched.version !== undefined) entry.version = fetched.version;
-        out.set(entry.key, entry);
-        if (await tree.loadDir(fetched.dir, true)) queue.push({ dir: fetched.dir, keys: callKeys, package: fetched.package });
-      } catch (e) {
-        tree.note({ kind: 'module', level: 'warning', file: call.file, line: call.pos.line, message: `module "${name}" (${source}) could not be downloaded: ${(e as Error).message}` });
+      const target = resolve(dir, source);
+      // Inside a fetched package, a local call stays inside that package.
+      if (pkg !== undefined && !isInside(target, pkg)) continue;
+      if (target !== dir && (await tree.loadDir(target, false))) queue.push({ dir: target, keys: callKeys, ...(pkg !== undefined ? { package: pkg } : {}) });
+    }
+    // The calls of one folder are fetched side by side; what they give is taken in their order.
+    const fetched = await mapLimit(remote, PARALLEL_FETCHES, ({ call, source }) => fetcher.fetch(source, versionOf(call)).then(
+      (m) => m,
+      (e: unknown) => e as Error,
+    ));
+    for (const [i, { call, name, source, callKeys }] of remote.entries()) {
+      const got = fetched[i]!;
+      if (got instanceof Error) {
+        tree.note({ kind: 'module', level: 'warning', file: call.file, line: call.pos.line, message: `module "${name}" (${source}) could not be downloaded: ${got.message}` });
+        continue;
       }
+      const entry: DownloadedModule = { key: callKeys.join('.'), source, dir: got.dir };
+      if (got.version !== undefined) entry.version = got.version;
+      out.set(entry.key, entry);
+      if (await tree.loadDir(got.dir, true)) queue.push({ dir: got.dir, keys: callKeys, package: got.package });
     }
   }
   return out;

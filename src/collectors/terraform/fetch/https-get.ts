@@ -7,7 +7,7 @@
 import { request } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { rootCertificates } from 'node:tls';
+import { type SecureContext, createSecureContext, rootCertificates } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostKey } from './cli-config.js';
 
@@ -76,6 +76,18 @@ export function refusal(url: URL): string | undefined {
   return undefined;
 }
 
+const contexts = new WeakMap<NetworkPolicy, SecureContext>();
+
+/** Node's roots and the extra CA, built once per policy: parsing every root per request costs ~0.1 s. */
+function secureContext(policy: NetworkPolicy & { ca: string }): SecureContext {
+  let found = contexts.get(policy);
+  if (!found) {
+    found = createSecureContext({ ca: [...rootCertificates, policy.ca] });
+    contexts.set(policy, found);
+  }
+  return found;
+}
+
 function guardedLookup(trusted: boolean) {
   return (hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
     dnsLookup(hostname, { all: true }, (err, addresses) => {
@@ -114,7 +126,7 @@ function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<Get
         agent: false,
         lookup: guardedLookup(trusted) as never,
         signal: AbortSignal.timeout(timeoutMs),
-        ...(policy.ca ? { ca: [...rootCertificates, policy.ca] } : {}),
+        ...(policy.ca ? { secureContext: secureContext(policy as NetworkPolicy & { ca: string }) } : {}),
       },
       (res) => {
         const declared = Number(res.headers['content-length']);
