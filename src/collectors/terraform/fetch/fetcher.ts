@@ -148,11 +148,11 @@ export class ModuleFetcher {
     return this.once(key, () => this.cache.install(key, (dir) => this.fill(source, dir))).then((p) => join(p, 'pkg'));
   }
 
-  /** One download per package per scan, and no more packages than the scan allows. */
+  /** One download per package, and no more packages than one module tree may fetch. */
   private once(key: string, run: () => Promise<string>): Promise<string> {
     let found = this.packages.get(key);
     if (!found) {
-      found = this.packages.size >= this.maxPackages ? Promise.reject(new FetchRefused(`the scan already fetched ${this.maxPackages} module packages (the limit)`)) : run();
+      found = this.packages.size >= this.maxPackages ? Promise.reject(new FetchRefused(`${this.maxPackages} module packages were already fetched for this module tree (the limit)`)) : run();
       this.packages.set(key, found);
     }
     return found;

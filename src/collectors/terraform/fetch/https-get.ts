@@ -42,7 +42,7 @@ export class FetchRefused extends Error {}
 export function requestTimeout(policy: NetworkPolicy): number {
   if (policy.deadline === undefined) return policy.timeoutMs;
   const left = policy.deadline - Date.now();
-  if (left <= 0) throw new FetchRefused('the time for fetching modules is spent (see --download-modules)');
+  if (left <= 0) throw new FetchRefused('the time for fetching modules in this scan is spent');
   return Math.min(policy.timeoutMs, left);
 }
 
@@ -52,7 +52,7 @@ const PRIVATE = new BlockList();
 for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
   PRIVATE.addSubnet(net, bits, 'ipv4');
 }
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [['::', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
 
 /** Loopback, private, link-local, multicast or unspecified: not for a host the repository names. */
 export function isPrivateAddress(address: string): boolean {

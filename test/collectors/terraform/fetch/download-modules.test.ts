@@ -204,7 +204,7 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     const seen = registry.requests.length;
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ deadline: 0 }) });
     expect(registry.requests.length).toBe(seen);
-    expect(result.notes.find((n) => n.kind === 'module')?.message).toContain('could not be downloaded: the time for fetching modules is spent');
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toContain('could not be downloaded: the time for fetching modules in this scan is spent');
   });
 
   it('offline: the call keeps its model (or none) and a warning names the module and why', async () => {

@@ -126,7 +126,7 @@ describe('archives', () => {
 
 describe('addresses and the cache folder', () => {
   it('knows loopback, private, link-local and mapped addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::127.0.0.1', 'fec0::1', '0.0.0.0', '100.64.0.1']) expect(isPrivateAddress(a), a).toBe(true);
     for (const a of ['140.82.112.3', '2606:50c0:8000::153', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
   });
 
