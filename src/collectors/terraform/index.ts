@@ -162,9 +162,17 @@ class Project {
   }
 
   /** `--download-modules`: a root folder `terraform init` did not prepare gets its modules fetched. */
-  private async fetchModules(fetcher: ModuleFetcher): Promise<void> {
+  private async fetchModules(fetcher: ModuleFetcher, units: readonly { dir: string; call: Block }[]): Promise<void> {
+    const fetched = new Set<string>();
     for (const root of this.moduleDirs()) {
-      if (this.manifest(root).size === 0) this.manifests.set(root, await fetchCalledModules(this, root, fetcher));
+      if (this.manifest(root).size > 0) continue;
+      this.manifests.set(root, await fetchCalledModules(this, root, fetcher));
+      fetched.add(root);
+    }
+    // A unit's calls are keyed under the unit's own call, next to what its folder fetched as a root.
+    for (const unit of units) {
+      if (this.manifest(unit.dir).size > 0 && !fetched.has(unit.dir)) continue;
+      for (const [key, m] of await fetchCalledModules(this, unit.dir, fetcher, [unit.call])) this.manifest(unit.dir).set(key, m);
     }
   }
 
@@ -180,12 +188,12 @@ class Project {
   }
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
-  async loadCalledModules(): Promise<Set<string>> {
-    if (this.opts.modules) await this.fetchModules(await ModuleFetcher.create(this.opts.modules));
+  async loadCalledModules(units: readonly { dir: string; call: Block }[] = []): Promise<Set<string>> {
+    if (this.opts.modules) await this.fetchModules(await ModuleFetcher.create(this.opts.modules), units);
     const called = new Set<string>();
     const queue = this.moduleDirs();
     const seen = new Set(queue);
-    for (const root of [...queue]) {
+    for (const root of [...queue, ...units.map((u) => u.dir)]) {
       for (const m of this.manifest(root).values()) {
         if (m.dir === root) continue;
         called.add(m.dir);
@@ -409,7 +417,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
   let terragrunt: TerragruntUnits;
   try {
     terragrunt = await readUnits(project, files, opts, result);
-    called = await project.loadCalledModules();
+    called = await project.loadCalledModules(terragrunt.units);
     for (const dir of terragrunt.called) called.add(dir);
   } catch (e) {
     project.notes.push(internalErrorNote(errorSummary(e), files[0]?.path, undefined, 'reading the called Terraform modules'));

@@ -26,8 +26,11 @@ const PARALLEL_FETCHES = 6;
 /** Calls nested deeper than this are not fetched (Terraform has no limit; a hostile tree must have one). */
 const MAX_DEPTH = 16;
 
-/** The downloaded modules of a root folder, by call key (`eks`, `eks.kms`), as `modules.json` would list them. */
-export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: ModuleFetcher): Promise<Map<string, DownloadedModule>> {
+/**
+ * The downloaded modules of a root folder, by call key (`eks`, `eks.kms`), as `modules.json` would
+ * list them. `rootCalls`: the root's calls when it is not a module folder (a Terragrunt unit's call).
+ */
+export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: ModuleFetcher, rootCalls?: readonly Block[]): Promise<Map<string, DownloadedModule>> {
   const out = new Map<string, DownloadedModule>();
   const queue: { dir: string; keys: string[]; package?: string }[] = [{ dir: rootDir, keys: [] }];
   const visited = new Set<string>();
@@ -37,7 +40,7 @@ export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetc
     if (visited.has(visit) || keys.length > MAX_DEPTH) continue;
     visited.add(visit);
     const remote: { call: Block; name: string; source: string; callKeys: string[] }[] = [];
-    for (const call of tree.def(dir).calls) {
+    for (const call of keys.length === 0 && rootCalls ? rootCalls : tree.def(dir).calls) {
       const name = call.labels[0] ?? '';
       const source = sourceOf(call);
       if (source === undefined) continue;
@@ -49,7 +52,8 @@ export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetc
       const target = resolve(dir, source);
       // Inside a fetched package, a local call stays inside that package.
       if (pkg !== undefined && !isInside(target, pkg)) continue;
-      if (target !== dir && (await tree.loadDir(target, false))) queue.push({ dir: target, keys: callKeys, ...(pkg !== undefined ? { package: pkg } : {}) });
+      // A unit without a source calls its own folder (`./`).
+      if ((target !== dir || (keys.length === 0 && rootCalls !== undefined)) && (await tree.loadDir(target, false))) queue.push({ dir: target, keys: callKeys, ...(pkg !== undefined ? { package: pkg } : {}) });
     }
     // The calls of one folder are fetched side by side; what they give is taken in their order.
     const fetched = await mapLimit(remote, PARALLEL_FETCHES, ({ call, source }) => fetcher.fetch(source, versionOf(call)).then(

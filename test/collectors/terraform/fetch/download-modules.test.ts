@@ -3,7 +3,7 @@
  * modules over real HTTPS from a loopback registry (a CA made at test time), evaluates them like a
  * downloaded module, and refuses what a hostile pull request could make it fetch.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +197,22 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(messages.find((m) => m.includes('"two"'))).toContain('http is not fetched (https only)');
     // Only the two redirecting requests reached the server.
     expect(registry.archiveHits() - seen).toBe(2);
+  });
+
+  it('fetches the registry source of a Terragrunt unit (tfr://) and reports at its inputs line, once', async () => {
+    const dir = tempDir('podtrust-repo-');
+    mkdirSync(join(dir, 'live', 'app'), { recursive: true });
+    const unit = join(dir, 'live', 'app', 'terragrunt.hcl');
+    writeFileSync(unit, `terraform {\n  source = "tfr://${registry.host}/acme/irsa/aws?version=1.2.5"\n}\n\ninputs = {\n  role_name                  = "unit"\n  oidc_provider_arn          = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"\n  oidc_issuer                = "oidc.eks.eu-west-1.amazonaws.com/id/ABC"\n  namespace_service_accounts = ["team-*:app"]\n}\n`);
+    // A unit without a source runs its own folder, whose module call is fetched.
+    mkdirSync(join(dir, 'live', 'own'));
+    writeFileSync(join(dir, 'live', 'own', 'terragrunt.hcl'), 'inputs = {}\n');
+    writeFileSync(join(dir, 'live', 'own', 'main.tf'), caller(registry.host, 'own', 'HOST/acme/irsa/aws', '1.0.0'));
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
+    expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
+    const found = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard');
+    // Both at their unit, as every finding through a unit is.
+    expect(found.map((f) => [f.resource.name, f.location.file]).sort()).toEqual([['own-v1.0.0', join(dir, 'live', 'own', 'terragrunt.hcl')], ['unit-v1.2.5', unit]]);
   });
 
   it('fetches nothing once the time for fetching of the scan is spent', async () => {
