@@ -215,6 +215,17 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(found.map((f) => [f.resource.name, f.location.file]).sort()).toEqual([['own-v1.0.0', join(dir, 'live', 'own', 'terragrunt.hcl')], ['unit-v1.2.5', unit]]);
   });
 
+  it('fetches in collector threads as in this one', async () => {
+    const dir = tempDir('podtrust-repo-');
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'main.tf'), caller(registry.host, name, 'HOST/acme/irsa/aws', '1.0.0'));
+    }
+    const result = await scan({ paths: [dir], root: dir, workers: 2, modules: options() });
+    expect(result.notes.filter((n) => n.kind === 'module' || n.kind === 'internal-error')).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard').map((f) => f.resource.name).sort()).toEqual(['a-v1.0.0', 'b-v1.0.0']);
+  });
+
   it('fetches nothing once the time for fetching of the scan is spent', async () => {
     const dir = repo(caller(registry.host, 'late', 'HOST/acme/irsa/aws', '~> 1.0'));
     const seen = registry.requests.length;
