@@ -13,7 +13,7 @@ import { chooseVersion, parseConstraint, versionText } from './constraints.js';
 import { fetchGit } from './git.js';
 import { FetchRefused, type NetworkPolicy, httpsGet, requestTimeout } from './https-get.js';
 import { type RegistryContext, downloadLocation, listVersions } from './registry.js';
-import { type ArchiveModule, type GitModule, classifyGetterAddress, classifySource } from './source.js';
+import { type ArchiveModule, type GitModule, type RegistryModule, classifyGetterAddress, classifySource } from './source.js';
 
 /** `--download-modules` and its settings: plain data, so it crosses into collector threads. */
 export interface ModuleFetchOptions {
@@ -58,6 +58,7 @@ export class ModuleFetcher {
   private readonly maxPackages: number;
   private readonly inFlight = new Map<string, Promise<FetchedModule>>();
   private readonly packages = new Map<string, Promise<string>>();
+  private readonly versionLists = new Map<string, Promise<string[]>>();
 
   private constructor(options: ModuleFetchOptions, readonly cli: TerraformCliConfig) {
     const trusted = new Set(options.trustedHosts ?? []);
@@ -117,7 +118,7 @@ export class ModuleFetcher {
     }
     const terms = parseConstraint(constraint);
     if (terms === undefined) throw new FetchRefused(`the version constraint ${JSON.stringify(constraint)} cannot be read`);
-    const available = await listVersions(classified, this.ctx);
+    const available = await this.versions(classified);
     const chosen = chooseVersion(available, terms);
     if (!chosen) throw new FetchRefused(`no published version of ${classified.address} meets ${constraint === undefined ? 'no constraint' : `"${constraint}"`} (${available.length} versions published)`);
     // Asked for as Terraform asks: `v1.2.0` published is downloaded as `1.2.0`.
@@ -128,6 +129,17 @@ export class ModuleFetcher {
     const located = JSON.parse(readLocationNote(pkgRoot)) as { subdir: string };
     const pkg = join(pkgRoot, 'pkg');
     return { dir: moduleFolder(pkg, joinSubdirs(located.subdir, classified.subdir)), package: pkg, version };
+  }
+
+  /** A module's published versions, asked for once per scan however many calls name it. */
+  private versions(module: RegistryModule): Promise<string[]> {
+    const key = `${hostKey(module.host)}/${module.address}`;
+    let found = this.versionLists.get(key);
+    if (!found) {
+      found = listVersions(module, this.ctx);
+      this.versionLists.set(key, found);
+    }
+    return found;
   }
 
   private async fetchRegistryPackage(key: string, address: string, version: string, locate: () => Promise<string>): Promise<string> {

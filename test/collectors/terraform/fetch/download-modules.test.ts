@@ -91,7 +91,10 @@ describe('--download-modules against a loopback HTTPS registry', () => {
 
   it('takes a pre-release only when the constraint pins it, and the next major only when admitted', async () => {
     const dir = repo(caller(registry.host, 'beta', 'HOST/acme/irsa/aws', '1.5.0-beta1') + caller(registry.host, 'two', 'HOST/acme/irsa/aws', '>= 1.0') + caller(registry.host, 'old', 'HOST/acme/irsa/aws', '~> 1.2.0'));
+    const seen = registry.requests.length;
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
+    // Three calls of one module: its versions are asked for once.
+    expect(registry.requests.slice(seen).filter((r) => r.path.endsWith('/versions'))).toHaveLength(1);
     const roles = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard').map((f) => f.resource.name).sort();
     // `>= 1.0` takes 2.0.0, whose StringEquals has no wildcard: no finding for it.
     expect(roles).toEqual(['beta-v1.5.0-beta1', 'old-v1.2.5']);
