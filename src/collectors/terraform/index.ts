@@ -189,7 +189,16 @@ class Project {
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
   async loadCalledModules(units: readonly { dir: string; call: Block }[] = []): Promise<Set<string>> {
-    if (this.opts.modules) await this.fetchModules(await ModuleFetcher.create(this.opts.modules), units);
+    if (this.opts.modules) {
+      try {
+        const fetcher = await ModuleFetcher.create(this.opts.modules);
+        for (const problem of fetcher.cli.problems) this.note({ kind: 'module', level: 'warning', message: `Terraform CLI configuration ${problem}: what could not be read is not used` });
+        await this.fetchModules(fetcher, units);
+      } catch (e) {
+        // The scan goes on with what is on disk and the models.
+        this.notes.push(internalErrorNote(errorSummary(e), this.moduleDirs()[0], undefined, 'fetching Terraform modules (--download-modules)'));
+      }
+    }
     const called = new Set<string>();
     const queue = this.moduleDirs();
     const seen = new Set(queue);

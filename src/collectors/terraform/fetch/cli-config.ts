@@ -47,7 +47,8 @@ export async function readCliConfig(env: Record<string, string | undefined>): Pr
   const text = readOptional(file, config.problems);
   if (text !== undefined) {
     const parsed = await parseHcl(file, text);
-    if (parsed.error) config.problems.push(`${file}:${parsed.error.line}: ${parsed.error.message}`);
+    // The parser's words may quote the line, and the line may hold a token: the place only.
+    if (parsed.error) config.problems.push(`${file}:${parsed.error.line}: not valid HCL`);
     for (const block of parsed.body.blocks) {
       const host = block.labels[0];
       if (host === undefined) continue;

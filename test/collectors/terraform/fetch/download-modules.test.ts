@@ -229,6 +229,18 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard').map((f) => f.resource.name).sort()).toEqual(['a-v1.0.0', 'b-v1.0.0']);
   });
 
+  it('names a Terraform CLI configuration it cannot read, without quoting it', async () => {
+    const home = tempDir('podtrust-home-');
+    const rc = join(home, 'terraformrc');
+    writeFileSync(rc, `credentials "app.example.com" {\n  token = "${TOKEN}\n}\n`);
+    const dir = repo(caller(registry.host, 'app', 'HOST/acme/irsa/aws', '1.0.0'));
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ env: { HOME: home, TF_CLI_CONFIG_FILE: rc } }) });
+    const note = result.notes.find((n) => n.message.startsWith('Terraform CLI configuration'));
+    expect(note).toMatchObject({ kind: 'module', level: 'warning' });
+    expect(note?.message).toContain(`${rc}:2: not valid HCL`);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
   it('fetches nothing once the time for fetching of the scan is spent', async () => {
     const dir = repo(caller(registry.host, 'late', 'HOST/acme/irsa/aws', '~> 1.0'));
     const seen = registry.requests.length;
