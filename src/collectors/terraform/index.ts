@@ -21,8 +21,7 @@ import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './m
 import { chooseModel } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { isLocalSource, sourceOf, versionOf } from './module-call.js';
-import { fetchCalledModules, withModuleCache } from './fetch/called-modules.js';
-import { ModuleFetcher } from './fetch/fetcher.js';
+import { fetchMissingModules, withModuleCache } from './fetch/called-modules.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
@@ -161,21 +160,6 @@ class Project {
     return m;
   }
 
-  /** `--download-modules`: a root folder `terraform init` did not prepare gets its modules fetched. */
-  private async fetchModules(fetcher: ModuleFetcher, units: readonly { dir: string; call: Block }[]): Promise<void> {
-    const fetched = new Set<string>();
-    for (const root of this.moduleDirs()) {
-      if (this.manifest(root).size > 0) continue;
-      this.manifests.set(root, await fetchCalledModules(this, root, fetcher));
-      fetched.add(root);
-    }
-    // A unit's calls are keyed under the unit's own call, next to what its folder fetched as a root.
-    for (const unit of units) {
-      if (this.manifest(unit.dir).size > 0 && !fetched.has(unit.dir)) continue;
-      for (const [key, m] of await fetchCalledModules(this, unit.dir, fetcher, [unit.call])) this.manifest(unit.dir).set(key, m);
-    }
-  }
-
   idFor(rootDir: string, address: string): string {
     let prefix = this.idPrefixes.get(rootDir);
     if (prefix === undefined) this.idPrefixes.set(rootDir, (prefix = `tf:${this.rootName(rootDir)}:`));
@@ -189,16 +173,7 @@ class Project {
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
   async loadCalledModules(units: readonly { dir: string; call: Block }[] = []): Promise<Set<string>> {
-    if (this.opts.modules) {
-      try {
-        const fetcher = await ModuleFetcher.create(this.opts.modules);
-        for (const problem of fetcher.cli.problems) this.note({ kind: 'module', level: 'warning', message: `Terraform CLI configuration ${problem}: what could not be read is not used` });
-        await this.fetchModules(fetcher, units);
-      } catch (e) {
-        // The scan goes on with what is on disk and the models.
-        this.notes.push(internalErrorNote(errorSummary(e), this.moduleDirs()[0], undefined, 'fetching Terraform modules (--download-modules)'));
-      }
-    }
+    if (this.opts.modules) await fetchMissingModules(this, this.opts.modules, units);
     const called = new Set<string>();
     const queue = this.moduleDirs();
     const seen = new Set(queue);

@@ -13,12 +13,44 @@ import type { Block } from '../ast.js';
 import { mapLimit } from '../../../live/concurrency.js';
 import type { DownloadedModule } from '../modules-json.js';
 import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
-import type { ModuleFetcher } from './fetcher.js';
+import { ModuleFetcher, type ModuleFetchOptions } from './fetcher.js';
+import { errorSummary, internalErrorNote } from '../../isolate.js';
 
 export interface ModuleTree {
   loadDir(dir: string, report: boolean): Promise<boolean>;
   def(dir: string): ModuleDef;
   note(n: CoverageNote): void;
+  /** The scanned module folders: each may be a root. */
+  moduleDirs(): string[];
+  /** What `modules.json` of a root lists (a map this fills when it is empty). */
+  manifest(rootDir: string): Map<string, DownloadedModule>;
+}
+
+/**
+ * `--download-modules` for every root folder (and Terragrunt unit) `terraform init` did not prepare.
+ * Never throws: an unexpected failure is an internal-error note, and the scan goes on with what is
+ * on disk and the models.
+ */
+export async function fetchMissingModules(tree: ModuleTree, options: ModuleFetchOptions, units: readonly { dir: string; call: Block }[]): Promise<void> {
+  try {
+    const fetcher = await ModuleFetcher.create(options);
+    for (const problem of fetcher.cli.problems) tree.note({ kind: 'module', level: 'warning', message: `Terraform CLI configuration ${problem}: what could not be read is not used` });
+    const fetched = new Set<string>();
+    for (const root of tree.moduleDirs()) {
+      const manifest = tree.manifest(root);
+      if (manifest.size > 0) continue;
+      for (const [key, m] of await fetchCalledModules(tree, root, fetcher)) manifest.set(key, m);
+      fetched.add(root);
+    }
+    // A unit's calls are keyed under the unit's own call, next to what its folder fetched as a root.
+    for (const unit of units) {
+      const manifest = tree.manifest(unit.dir);
+      if (manifest.size > 0 && !fetched.has(unit.dir)) continue;
+      for (const [key, m] of await fetchCalledModules(tree, unit.dir, fetcher, [unit.call])) manifest.set(key, m);
+    }
+  } catch (e) {
+    tree.note(internalErrorNote(errorSummary(e), tree.moduleDirs()[0], undefined, 'fetching Terraform modules (--download-modules)'));
+  }
 }
 
 const PARALLEL_FETCHES = 6;
@@ -30,7 +62,7 @@ const MAX_DEPTH = 16;
  * The downloaded modules of a root folder, by call key (`eks`, `eks.kms`), as `modules.json` would
  * list them. `rootCalls`: the root's calls when it is not a module folder (a Terragrunt unit's call).
  */
-export async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: ModuleFetcher, rootCalls?: readonly Block[]): Promise<Map<string, DownloadedModule>> {
+async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: ModuleFetcher, rootCalls?: readonly Block[]): Promise<Map<string, DownloadedModule>> {
   const out = new Map<string, DownloadedModule>();
   const queue: { dir: string; keys: string[]; package?: string }[] = [{ dir: rootDir, keys: [] }];
   const visited = new Set<string>();
