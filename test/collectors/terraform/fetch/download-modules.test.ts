@@ -241,6 +241,23 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
+  it('offline, a modelled public module is evaluated with its model, and the warning says why the fetch failed', async () => {
+    const closed = await startRegistry(tls, []);
+    await closed.close();
+    // The public registry, redirected by the user's CLI configuration to a port nobody listens on.
+    const home = tempDir('podtrust-home-');
+    const rc = join(home, 'terraformrc');
+    writeFileSync(rc, `host "registry.terraform.io" {\n  services = {\n    "modules.v1" = "${closed.base}/v1/modules/"\n  }\n}\n`);
+    const dir = repo(`module "irsa" {\n  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks"\n  version = "~> 5.0"\n\n  role_name = "app"\n  oidc_providers = {\n    a = {\n      provider_arn               = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AAA"\n      namespace_service_accounts = ["team-*:app"]\n    }\n  }\n}\n`);
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ env: { HOME: home, TF_CLI_CONFIG_FILE: rc } }) });
+    const warning = result.notes.find((n) => n.message.includes('could not be downloaded'));
+    expect(warning).toMatchObject({ kind: 'module', level: 'warning', file: join(dir, 'main.tf'), line: 1 });
+    expect(warning?.message).toMatch(/ECONNREFUSED/);
+    expect(result.notes.find((n) => n.message.includes("is analysed with podtrust's model"))).toMatchObject({ kind: 'module', line: 1 });
+    // The model's StringEquals cannot match a wildcard: the role is reported, at the caller.
+    expect(result.findings.map((f) => [f.ruleId, f.location.file, f.resource.address])).toEqual([['aws-trust-unsatisfiable', join(dir, 'main.tf'), 'module.irsa.aws_iam_role.this[0]']]);
+  });
+
   it('fetches nothing once the time for fetching of the scan is spent', async () => {
     const dir = repo(caller(registry.host, 'late', 'HOST/acme/irsa/aws', '~> 1.0'));
     const seen = registry.requests.length;
