@@ -27,6 +27,7 @@ import { isolatedSource } from './collectors/isolate.js';
 import { VERSION, INFORMATION_URI } from './version.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './util/input-reader.js';
 import type { ExternalToolOptions } from './util/external-tool.js';
+import type { ModuleFetchOptions } from './collectors/terraform/fetch/fetcher.js';
 import { buildLedger, ledgerCounts, ledgerNotes } from './collect/ledger.js';
 import { unreadObjects } from './model/read-kinds.js';
 import { scannedInputs } from './engine/scanned.js';
@@ -48,6 +49,8 @@ export interface ScanOptions {
   live?: { kubernetes?: Omit<KubernetesLiveOptions, 'root' | 'targetLimit'>; concurrency?: number } & CloudLiveOptions;
   /** Threads that collect, this one included (default: the machine's parallelism; 0 or 1: this thread alone). */
   workers?: number;
+  /** `--download-modules`: Terraform module sources fetched as `terraform init` would. */
+  modules?: ModuleFetchOptions;
   /** How external tools (helm, bicep) run, if at all. */
   tools?: ExternalToolOptions;
   /** Only these rules (`--rule`); `.podtrust.yaml` may still turn some of them off. */
@@ -81,7 +84,7 @@ export async function collectInventory(options: ScanOptions): Promise<Inventory>
   // A refused config file is named once, as the config (the walk meets `.podtrust.yaml` too).
   const configNotes = config.notes ?? [];
   collected.notes.push(...configNotes, ...inputs.notes.filter((n) => !configNotes.some((c) => c.file === n.file)));
-  const collectOptions: CollectOptions = { root: options.root, limits, read: inputs.policy };
+  const collectOptions: CollectOptions = { root: options.root, limits, read: inputs.policy, ...(options.modules ? { modules: options.modules } : {}) };
   const parallel = await collectInParallel(inputs.structured, inputs.terraform, collectOptions, workers, minBytes, undefined, early);
   if (parallel) mergeResults(collected, parallel);
   else {

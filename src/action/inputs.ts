@@ -21,6 +21,8 @@ export interface ActionInputs {
   exclude: string[];
   /** Extra reports, `FORMAT=PATH` each. */
   reports: { format: ReportFormat; file: string }[];
+  /** Fetch Terraform module sources as `terraform init` would (`--download-modules`). */
+  downloadModules: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export const INPUT_DEFAULTS = {
   'fail-on-incomplete': 'on',
   exclude: '',
   reports: '',
+  'download-modules': 'on',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -105,5 +108,6 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     failOnIncomplete: flag('fail-on-incomplete', input('fail-on-incomplete')),
     exclude,
     reports,
+    downloadModules: flag('download-modules', input('download-modules')),
   };
 }

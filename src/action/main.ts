@@ -5,7 +5,8 @@
  * `run()` themselves (`@github/local-action`) run it once.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { PodtrustError } from '../errors.js';
 import { loadConfig } from '../engine/config.js';
@@ -20,6 +21,9 @@ import { countFindings } from '../reporters/counts.js';
 import { shownPath } from '../reporters/paths.js';
 import { SEVERITIES } from '../model/types.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { FETCH_TIME_MS, type ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
+import { defaultCacheDir } from '../collectors/terraform/fetch/cache.js';
+import { isInside } from '../util/input-reader.js';
 import { planAnnotations } from './annotations.js';
 import { renderJobSummary } from './summary.js';
 import { annotate, fail, printInert, warn } from './log.js';
@@ -77,10 +81,17 @@ export function stepFails(verdict: Verdict, inputs: Pick<ActionInputs, 'failOn' 
   return undefined;
 }
 
+/** The runner's cache folder for fetched modules, never inside the workspace. */
+function actionModuleCache(workspace: string): ModuleFetchOptions {
+  const cacheDir = defaultCacheDir();
+  return { cacheDir: isInside(cacheDir, workspace) ? join(process.env.RUNNER_TEMP || tmpdir(), 'podtrust') : cacheDir, deadline: Date.now() + FETCH_TIME_MS };
+}
+
 async function scanWithBaseline(inputs: ActionInputs, workspace: string): Promise<ScanResult> {
   const config = loadConfig(workspace, inputs.config);
   const commit = linkedCommit();
-  const result = await scan({ paths: inputs.paths, root: workspace, config, exclude: inputs.exclude, ...(commit !== undefined ? { commit } : {}) });
+  const modules = inputs.downloadModules ? actionModuleCache(workspace) : undefined;
+  const result = await scan({ paths: inputs.paths, root: workspace, config, exclude: inputs.exclude, ...(commit !== undefined ? { commit } : {}), ...(modules ? { modules } : {}) });
   if (inputs.baseline === undefined) return result;
   if (!existsSync(inputs.baseline)) {
     warn(`baseline ${shownPath(workspace, inputs.baseline)} not found: every finding counts as new`);

@@ -54,6 +54,15 @@ Inputs:
                            the programs that render charts and compile Bicep (default: helm and
                            bicep on PATH); each runs on a copy, without network or credentials
   --tool-timeout SECONDS   longest one helm or bicep run may take (default 60)
+  --download-modules       fetch Terraform registry, git (https) and https-archive module sources
+                           as terraform init would, where no .terraform/modules is present:
+                           Terraform CLI config host and credentials blocks, TF_TOKEN_<host>;
+                           a source that cannot be fetched is a warning and its model is used
+  --module-cache DIR       where fetched modules are kept (default $XDG_CACHE_HOME/podtrust, else
+                           ~/.cache/podtrust); never inside the scanned root
+  --trusted-module-host HOST
+                           a module host that may be loopback or private (repeatable); hosts of the
+                           Terraform CLI config's host blocks are trusted too
 
 Live clusters (read-only; see docs/live-kubernetes.md):
   --kubeconfig FILE        kubeconfig to read (default: KUBECONFIG, ~/.kube/config, in-cluster)

@@ -17,6 +17,7 @@ import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
 import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
 import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
 import { SHARD_OPTIONS, shardFrom } from './shard-options.js';
+import { MODULE_OPTIONS, moduleOptionsFrom } from './module-options.js';
 import { LIVE_CONTROL_OPTIONS, maxResponseBytes, requestTimeoutSeconds, targetConcurrency, withLiveControls } from './live-controls.js';
 import { cancelOnSignals, cancellationNote, createCancellation, type Cancellation } from '../live/cancel.js';
 import { didYouMean } from '../util/suggest.js';
@@ -149,6 +150,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     ...CLOUD_OPTIONS,
     ...LIMIT_OPTIONS,
     ...TOOL_OPTIONS,
+    ...MODULE_OPTIONS,
     ...LIVE_CONTROL_OPTIONS,
     ...SHARD_OPTIONS,
   });
@@ -207,6 +209,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const { inventoryFiles: expandInventories } = await import('../fleet/inventory-files.js');
   const inventories: Inventory[] = expandInventories(inventoryFiles).map((f) => loadInventory(f, { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
   const stdin = paths.includes('-') ? await readStdin(maxFileBytes) : undefined;
+  const modules = moduleOptionsFrom(values, root);
   const scanOptions = {
     paths,
     root,
@@ -219,6 +222,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     maxTotalBytes,
     limits,
     tools: toolOptionsFrom(values),
+    ...(modules ? { modules } : {}),
     ...(stdin !== undefined ? { stdin } : {}),
     ...(live ? { live } : {}),
   };

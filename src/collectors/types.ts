@@ -1,6 +1,7 @@
 import type { ClusterInfo, CoverageNote, Resource } from '../model/types.js';
 import type { StructuredLimits } from '../util/structured.js';
 import type { ReadPolicy } from '../util/input-reader.js';
+import type { ModuleFetchOptions } from './terraform/fetch/fetcher.js';
 import { NestingTooDeep, noteNesting, valueNestingOverflow } from '../util/nesting.js';
 
 /** One input file, already read. `path` is absolute (or `<stdin>`). */
@@ -15,6 +16,8 @@ export interface CollectOptions {
   limits: StructuredLimits;
   /** What collectors that read more files (Terraform module folders) may reach; default: the root, default caps. */
   read?: ReadPolicy;
+  /** `--download-modules`: remote Terraform module sources are fetched into this cache. */
+  modules?: ModuleFetchOptions;
 }
 
 /**

@@ -26,7 +26,7 @@ describe('readInputs', () => {
 
   it('gives every input that arrives empty its default', () => {
     const empty = inputs(Object.fromEntries(Object.keys(INPUT_DEFAULTS).map((name) => [name, ''])));
-    expect(empty).toEqual({ paths: [WS], failOn: 'high', format: 'sarif', sarifFile: `${WS}/podtrust.sarif`, onlyNew: false, annotations: true, failOnIncomplete: true, exclude: [], reports: [] });
+    expect(empty).toEqual({ paths: [WS], failOn: 'high', format: 'sarif', sarifFile: `${WS}/podtrust.sarif`, onlyNew: false, annotations: true, failOnIncomplete: true, exclude: [], reports: [], downloadModules: true });
     expect(inputs({ format: 'json', 'report-file': '' }).reportFile).toBe(`${WS}/podtrust-report.json`);
   });
 

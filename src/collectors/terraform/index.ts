@@ -20,6 +20,8 @@ import { linkRoleAttachments } from './joins.js';
 import { type DownloadedModule, isUnderDotTerraform, readModulesJson } from './modules-json.js';
 import { chooseModel, outOfRangeReason } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
+import { isLocalSource, sourceOf, versionOf } from './module-call.js';
+import { fetchMissingModules, withModuleCache } from './fetch/called-modules.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { viaForElement } from './caller-anchor.js';
@@ -32,20 +34,6 @@ export { mapTerraformResource } from './mapping.js';
 export { parseHcl } from './hcl-parser.js';
 
 const MAX_DEPTH = 16;
-
-function isLocalSource(source: string): boolean {
-  return source.startsWith('./') || source.startsWith('../');
-}
-
-function sourceOf(call: Block): string | undefined {
-  const a = call.body.attributes.find((x) => x.name === 'source');
-  return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
-}
-
-function versionOf(call: Block): string | undefined {
-  const a = call.body.attributes.find((x) => x.name === 'version');
-  return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
-}
 
 function posix(p: string): string {
   return p.split(sep).join('/');
@@ -73,7 +61,8 @@ class Project {
   private readonly nesting: EvaluationNesting;
 
   constructor(private readonly opts: CollectOptions) {
-    this.reader = new InputReader(opts.read ?? readPolicy(opts.root));
+    const policy = opts.read ?? readPolicy(opts.root);
+    this.reader = new InputReader(opts.modules ? withModuleCache(policy, opts.modules.cacheDir) : policy);
     this.nesting = { depth: 0, max: opts.limits.maxDepth };
   }
 
@@ -205,11 +194,12 @@ class Project {
   }
 
   /** Loads every local module called from the scanned folders, and every downloaded one, transitively. */
-  async loadCalledModules(): Promise<Set<string>> {
+  async loadCalledModules(units: readonly { dir: string; call: Block }[] = []): Promise<Set<string>> {
+    if (this.opts.modules) await fetchMissingModules(this, this.opts.modules, units);
     const called = new Set<string>();
     const queue = [...this.moduleDirs()];
     const seen = new Set(queue);
-    for (const root of [...queue]) {
+    for (const root of [...queue, ...units.map((u) => u.dir)]) {
       for (const m of this.manifest(root).values()) {
         if (m.dir === root) continue;
         called.add(m.dir);
@@ -442,7 +432,7 @@ export async function collectTerraform(files: SourceFile[], opts: CollectOptions
   let terragrunt: TerragruntUnits;
   try {
     terragrunt = await readUnits(project, files, opts, result);
-    called = await project.loadCalledModules();
+    called = await project.loadCalledModules(terragrunt.units);
     for (const dir of terragrunt.called) called.add(dir);
   } catch (e) {
     project.notes.push(internalErrorNote(errorSummary(e), files[0]?.path, undefined, 'reading the called Terraform modules'));

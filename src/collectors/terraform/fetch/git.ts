@@ -1,0 +1,107 @@
+/**
+ * A git module source (`git::https://host/repo.git?ref=v1`) fetched with the `git` program, safely:
+ * https only, to an address podtrust checked (the connection is pinned to it), no redirects, no
+ * credentials, no hooks, filters or submodules, links checked out as plain files; the work tree is
+ * then bounded like an archive and its `.git` folder dropped. Nothing in it is run.
+ */
+import { execFile } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
+import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted, requestTimeout } from './https-get.js';
+import type { ExtractLimits } from './archive.js';
+import { ArchiveRefused } from './archive.js';
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, env, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return reject(new FetchRefused('git is not installed'));
+      if ((err as { killed?: boolean }).killed) return reject(new FetchRefused(`git did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      // git's own words, first line only and bounded: never the URL's query.
+      const first = String(stderr).split('\n').find((l) => l.trim() !== '') ?? 'failed';
+      reject(new FetchRefused(`git: ${first.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`));
+    });
+  });
+}
+
+/** The address git must connect to: every address of the host checked, the first one pinned. */
+async function pinnedAddress(url: URL, policy: NetworkPolicy): Promise<string> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch (e) {
+    throw new FetchRefused(`${url.host}: ${(e as NodeJS.ErrnoException).code ?? 'cannot resolve'}`);
+  }
+  const bad = addresses.find((a) => isPrivateAddress(a.address));
+  if (bad && !isTrusted(url, policy)) throw new FetchRefused(`${url.hostname} resolves to a private or loopback address (${bad.address}); trust it with --trusted-module-host or a host block in the Terraform CLI configuration`);
+  const first = addresses[0]!.address;
+  return first.includes(':') ? `[${first}]` : first;
+}
+
+/** Clones `ref` (a branch, tag or commit; the default branch when absent) into `<into>/pkg`. */
+export async function fetchGit(url: URL, ref: string | undefined, into: string, policy: NetworkPolicy, limits: ExtractLimits): Promise<void> {
+  if (url.protocol !== 'https:') throw new FetchRefused(`git over ${url.protocol.replace(/:$/, '')} is not fetched (https only)`);
+  if (url.username || url.password) throw new FetchRefused('a URL with credentials in it is not fetched');
+  if (ref !== undefined && (ref.startsWith('-') || /[\s\\:~^?*[]|\.\./.test(ref))) throw new FetchRefused(`the ref ${JSON.stringify(ref.slice(0, 100))} is not a plain branch, tag or commit`);
+  const port = url.port || '443';
+  const address = await pinnedAddress(url, policy);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: into,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '/bin/false',
+    GIT_ALLOW_PROTOCOL: 'https',
+    GIT_LFS_SKIP_SMUDGE: '1',
+  };
+  const work = join(into, 'pkg');
+  if (policy.ca) {
+    const bundle = join(into, 'ca.pem');
+    writeFileSync(bundle, [...rootCertificates, policy.ca].join('\n'));
+    env.GIT_SSL_CAINFO = bundle;
+  } else if (process.env.NODE_EXTRA_CA_CERTS) {
+    const bundle = join(into, 'ca.pem');
+    writeFileSync(bundle, [...rootCertificates, readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')].join('\n'));
+    env.GIT_SSL_CAINFO = bundle;
+  }
+  const config = [
+    '-c', 'protocol.allow=never',
+    '-c', 'protocol.https.allow=always',
+    '-c', 'http.followRedirects=false',
+    '-c', `http.curloptResolve=${url.hostname}:${port}:${address}`,
+    '-c', 'core.hooksPath=/dev/null',
+    '-c', 'core.symlinks=false',
+    '-c', 'core.fsmonitor=false',
+    '-c', 'credential.helper=',
+    '-c', 'submodule.recurse=false',
+  ];
+  await run([...config, 'init', '-q', work], into, env, requestTimeout(policy));
+  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], work, env, requestTimeout(policy));
+  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], work, env, requestTimeout(policy));
+  rmSync(join(work, '.git'), { recursive: true, force: true });
+  rmSync(join(into, 'ca.pem'), { force: true });
+  boundTree(work, limits);
+}
+
+/** Refuses a checked-out tree over the limits; removes anything that is not a file or folder. */
+function boundTree(dir: string, limits: ExtractLimits): void {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        if (++files > limits.maxFiles) throw new ArchiveRefused(`more than ${limits.maxFiles} files`);
+        bytes += lstatSync(p).size;
+        if (bytes > limits.maxBytes) throw new ArchiveRefused(`more than ${limits.maxBytes} bytes`);
+      } else rmSync(p, { force: true });
+    }
+  };
+  walk(dir);
+}

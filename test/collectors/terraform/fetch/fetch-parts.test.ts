@@ -1,0 +1,148 @@
+/** The parts of module fetching on their own: sources, constraints, the CLI configuration, archives, addresses. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { classifyGetterAddress, classifySource } from '../../../../src/collectors/terraform/fetch/source.js';
+import { chooseVersion, parseConstraint } from '../../../../src/collectors/terraform/fetch/constraints.js';
+import { readCliConfig, tokenVariableHost } from '../../../../src/collectors/terraform/fetch/cli-config.js';
+import { extractArchive } from '../../../../src/collectors/terraform/fetch/archive.js';
+import { defaultCacheDir, moduleFolder } from '../../../../src/collectors/terraform/fetch/cache.js';
+import { isPrivateAddress } from '../../../../src/collectors/terraform/fetch/https-get.js';
+import { tarGz } from './registry-server.js';
+
+function temp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+describe('module sources', () => {
+  it('reads registry addresses as Terraform does (a host needs a dot)', () => {
+    expect(classifySource('terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts')).toEqual({ kind: 'registry', host: 'registry.terraform.io', address: 'terraform-aws-modules/iam/aws', subdir: 'modules/iam-role-for-service-accounts' });
+    expect(classifySource('app.terraform.io/acme/eks/aws')).toMatchObject({ kind: 'registry', host: 'app.terraform.io', address: 'acme/eks/aws' });
+    expect(classifySource('localhost:8443/acme/eks/aws').kind).toBe('refused');
+    expect(classifySource('./modules/x')).toEqual({ kind: 'local' });
+  });
+
+  it('reads go-getter addresses: GitHub shorthand, git over https with ref and subdir, archives', () => {
+    const gh = classifySource('github.com/terraform-aws-modules/terraform-aws-iam//modules/x?ref=v5.1.0');
+    expect(gh).toMatchObject({ kind: 'git', ref: 'v5.1.0', subdir: 'modules/x' });
+    expect(gh.kind === 'git' && gh.url.toString()).toBe('https://github.com/terraform-aws-modules/terraform-aws-iam');
+    const archive = classifyGetterAddress('https://example.com/m/v1?archive=tar.gz');
+    expect(archive).toMatchObject({ kind: 'archive', archive: 'tar.gz' });
+    expect(archive.kind === 'archive' && archive.url.search).toBe('');
+    expect(classifyGetterAddress('https://example.com/m.zip//sub')).toMatchObject({ kind: 'archive', archive: 'zip', subdir: 'sub' });
+  });
+
+  it('refuses every other scheme with the reason', () => {
+    const why = (s: string): string => {
+      const c = classifySource(s);
+      return c.kind === 'refused' ? c.why : c.kind;
+    };
+    expect(why('git::ssh://git@github.com/org/repo.git')).toContain('git over ssh');
+    expect(why('git::http://example.com/repo.git')).toContain('https only');
+    expect(why('hg::https://example.com/repo')).toContain('hg sources are not fetched');
+    expect(why('https://example.com/module')).toContain('not an archive');
+    expect(why('git::https://example.com/r.git?sshkey=abc')).toContain('ssh key');
+    expect(why('bitbucket.org/org/repo')).toContain('bitbucket');
+  });
+});
+
+describe('version constraints', () => {
+  const published = ['1.0.0', '1.2.0', '1.2.5', '1.3.0-rc1', '2.0.0'];
+  const pick = (c: string | undefined): string | undefined => chooseVersion(published, parseConstraint(c)!)?.text;
+
+  it('takes the newest version every term admits', () => {
+    expect(pick('~> 1.2')).toBe('1.2.5');
+    expect(pick('~> 1.2.0')).toBe('1.2.5');
+    expect(pick('>= 1.0, != 1.2.5, < 2')).toBe('1.2.0');
+    expect(pick(undefined)).toBe('2.0.0');
+    expect(pick('> 2.0.0')).toBeUndefined();
+  });
+
+  it('takes a pre-release only when the constraint is exactly it', () => {
+    expect(pick('1.3.0-rc1')).toBe('1.3.0-rc1');
+    expect(pick('= 1.3.0-rc1')).toBeUndefined();
+    expect(pick('~> 1.3.0-rc1')).toBeUndefined();
+  });
+
+  it('refuses a constraint it cannot read', () => {
+    expect(parseConstraint('~> banana')).toBeUndefined();
+    expect(parseConstraint('>= 1.0,')).toBeUndefined();
+  });
+});
+
+describe('the Terraform CLI configuration', () => {
+  it('decodes TF_TOKEN_<host> names as Terraform does', () => {
+    expect(tokenVariableHost('TF_TOKEN_app_terraform_io')).toBe('app.terraform.io');
+    expect(tokenVariableHost('TF_TOKEN_my__registry_example_com')).toBe('my-registry.example.com');
+    expect(tokenVariableHost('TF_TOKEN_')).toBeUndefined();
+    expect(tokenVariableHost('AWS_TOKEN_x')).toBeUndefined();
+  });
+
+  it('reads host and credentials blocks, credentials.tfrc.json, and lets the environment win', async () => {
+    const home = temp('podtrust-home-');
+    const rc = join(home, 'rc');
+    writeFileSync(rc, 'host "Registry.Example.com:443" {\n  services = {\n    "modules.v1" = "https://mirror.example.com/modules/"\n  }\n}\ncredentials "a.example.com" {\n  token = "from-block"\n}\n');
+    mkdirSync(join(home, '.terraform.d'));
+    writeFileSync(join(home, '.terraform.d', 'credentials.tfrc.json'), JSON.stringify({ credentials: { 'a.example.com': { token: 'from-json' }, 'b.example.com': { token: 'json-b' } } }));
+    const config = await readCliConfig({ HOME: home, TF_CLI_CONFIG_FILE: rc, TF_TOKEN_b_example_com: 'from-env' });
+    expect(config.hosts.get('registry.example.com')).toEqual({ 'modules.v1': 'https://mirror.example.com/modules/' });
+    expect(config.tokens.get('a.example.com')).toBe('from-block');
+    expect(config.tokens.get('b.example.com')).toBe('from-env');
+    expect(config.problems).toEqual([]);
+  });
+});
+
+describe('archives', () => {
+  const limits = { maxFiles: 10, maxBytes: 1024 * 1024 };
+
+  it('unpacks plain files, never executable, and skips links that stay inside', async () => {
+    const into = temp('podtrust-x-');
+    const data = await tarGz([{ name: 'a/main.tf', body: 'x' }, { name: 'a/link.tf', type: 'symlink', linkname: 'main.tf' }]);
+    expect(await extractArchive('tar.gz', data, into, limits)).toEqual({ files: 1, bytes: 1, skipped: 1 });
+    expect(readdirSync(join(into, 'a'))).toEqual(['main.tf']);
+    expect(statSync(join(into, 'a', 'main.tf')).mode & 0o111).toBe(0);
+  });
+
+  it('refuses too many files, too many bytes, and a gzip bomb, before writing them all', async () => {
+    await expect(extractArchive('tar.gz', await tarGz(Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.tf`, body: 'x' }))), temp('podtrust-x-'), limits)).rejects.toThrow('more than 10 files');
+    await expect(extractArchive('tar.gz', await tarGz([{ name: 'big.tf', body: 'x'.repeat(2 * 1024 * 1024) }]), temp('podtrust-x-'), limits)).rejects.toThrow(/more than 1048576 bytes/);
+    // 64 MB of zeros compress to ~64 kB: refused while inflating.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const into = temp('podtrust-x-');
+    await expect(extractArchive('tar.gz', bomb, into, limits)).rejects.toThrow(/unpacks to more than/);
+    expect(readdirSync(into)).toEqual([]);
+  });
+
+  it('refuses hard links out, absolute names, and zip (not read yet)', async () => {
+    const into = temp('podtrust-x-');
+    await expect(extractArchive('tar.gz', await tarGz([{ name: 'h.tf', type: 'link', linkname: '../../etc/passwd' }]), into, limits)).rejects.toThrow('leads outside');
+    await expect(extractArchive('tar.gz', await tarGz([{ name: '/abs.tf', body: 'x' }]), into, limits)).rejects.toThrow('leads outside');
+    expect(existsSync('/abs.tf')).toBe(false);
+    await expect(extractArchive('zip', Buffer.from('PK'), into, limits)).rejects.toThrow('zip archives are not read');
+  });
+});
+
+describe('addresses and the cache folder', () => {
+  it('knows loopback, private, link-local and mapped addresses', () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::127.0.0.1', 'fec0::1', '0.0.0.0', '100.64.0.1']) expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['140.82.112.3', '2606:50c0:8000::153', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
+  });
+
+  it('finds the module folder of a package: a glob part must match one folder, and nothing leads out', () => {
+    const pkg = temp('podtrust-pkg-');
+    mkdirSync(join(pkg, 'repo-1.0.0', 'modules', 'role'), { recursive: true });
+    expect(moduleFolder(pkg, '*/modules/role')).toBe(join(pkg, 'repo-1.0.0', 'modules', 'role'));
+    expect(() => moduleFolder(pkg, '../x')).toThrow('leads outside');
+    expect(() => moduleFolder(pkg, '*/missing')).toThrow('has no subdirectory');
+    mkdirSync(join(pkg, 'repo-2.0.0'));
+    expect(() => moduleFolder(pkg, '*')).toThrow('several folders');
+  });
+
+  it('lives under XDG_CACHE_HOME, else ~/.cache', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe('/c/podtrust');
+    expect(defaultCacheDir({ HOME: '/h' })).toBe('/h/.cache/podtrust');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'relative', HOME: '/h' })).toBe('/h/.cache/podtrust');
+  });
+});
