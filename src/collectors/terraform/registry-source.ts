@@ -88,6 +88,8 @@ function constraintRange(op: string, ver: { v: Version; parts: number }): Range 
     case '<=':
       return { lo: [0, 0, 0], loInclusive: true, hi: v, hiInclusive: true };
     case '~>': {
+      // `~> 1` fixes no segment: Terraform (hashicorp/go-version) admits 2.0 and later too.
+      if (ver.parts === 1) return { lo: v, loInclusive: true, hiInclusive: false };
       const hi: Version = ver.parts <= 2 ? [v[0] + 1, 0, 0] : [v[0], v[1] + 1, 0];
       return { lo: v, loInclusive: true, hi, hiInclusive: false };
     }

@@ -21,6 +21,8 @@ describe('module sources and version constraints', () => {
   it('computes the majors a constraint admits', () => {
     expect(admittedMajors('~> 5.0', [4, 5, 6])).toEqual([5]);
     expect(admittedMajors('~> 5.39.1', [5, 6])).toEqual([5]);
+    // `~> 5` fixes no segment: Terraform admits 6.x too (terraform get takes the newest).
+    expect(admittedMajors('~> 5', [4, 5, 6])).toEqual([5, 6]);
     expect(admittedMajors('>= 5.0', [4, 5, 6])).toEqual([5, 6]);
     expect(admittedMajors('>= 5.0, < 6.0', [5, 6])).toEqual([5]);
     expect(admittedMajors('6.0.0', [5, 6])).toEqual([6]);
