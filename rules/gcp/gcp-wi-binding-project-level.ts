@@ -25,7 +25,9 @@ critical. An IAM Condition narrows it only through resource attributes, which IA
 (\`resource.name == 'projects/-/serviceAccounts/<email>'\`, \`resource.name.startsWith(...)\`): the finding then
 says which accounts remain (medium). A time-only condition (\`request.time\`) leaves every account; a condition
 on another \`resource.type\` or \`resource.service\` admits none; a condition podtrust cannot read is reported
-as undecided in the coverage notes.`,
+as undecided in the coverage notes.
+A binding with no members grants nothing and is not reported; \`roles/iam.serviceAccountUser\` (actAs: attach an
+account to a resource) mints no token and is out of scope (Trivy's *_level_service_account_impersonation report both).`,
     remediation: 'Grant `roles/iam.workloadIdentityUser` (or `roles/iam.serviceAccountTokenCreator`) on the one Google service account the member needs (`google_service_account_iam_member` with `service_account_id`), never on the project, folder or organization.',
     messages: {
       workloadMember: '{{role}} is granted on {{where}} to workload identity member {{member}}: those workloads can impersonate {{reach}}.',
