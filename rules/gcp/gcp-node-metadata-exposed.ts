@@ -28,6 +28,7 @@ does the same for every pool, whether or not any KSA is annotated: it is reporte
 service account (Autopilot clusters always run workload identity) — and KSAs annotated
 \`iam.gke.io/gcp-service-account\` there silently run as the node.
 An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.
+A separately managed pool that leaves the mode unset, whose cluster is not in the scan, is named as undecided.
 Disabling the legacy metadata endpoints (\`disable-legacy-endpoints\`) does not help: the v1 endpoint still serves
 the token (Trivy's metadata_endpoints_disabled accepts it). A pool set to \`GKE_METADATA\` in a cluster without
 \`workload_identity_config\` still gets the cluster-level finding: GKE refuses that mode until the cluster has a
@@ -46,7 +47,11 @@ workload pool, and the cluster is where that is set (Trivy's node_metadata_secur
   check(ctx) {
     for (const pool of nodePools(ctx.model)) {
       const wmc = obj(pool.config?.workloadMetadataConfig);
-      if (!wmc) continue;
+      if (!wmc || (wmc.mode === undefined && wmc.nodeMetadata === undefined)) {
+        // An unset mode follows the cluster: without it in the scan, workload identity is unknown.
+        if (!pool.cluster) ctx.undecided(pool.resource, pool.configPointer, 'whether this node pool serves its service account to pods (its cluster, which decides workload identity, is not in the scan)');
+        continue;
+      }
       const mode = str(wmc.mode);
       const legacy = str(wmc.nodeMetadata);
       if (isUnknown(wmc.mode) || isUnknown(wmc.nodeMetadata)) {
