@@ -146,7 +146,7 @@ function resources(call: ModelCall): ModelledResource[] {
   const out: ModelledResource[] = [];
   if (created) out.push(gsa(call, n));
   if (flag(call, 'use_existing_k8s_sa', false) !== true) out.push(ksa(call, n));
-  else if (flag(call, 'annotate_k8s_sa', true) !== false) out.push(annotateExisting(call, n));
+  else if (flag(call, 'annotate_k8s_sa', true) === true) out.push(annotateExisting(call, n));
   out.push(workloadIdentityBinding(call, n, created));
   out.push(...projectRoles(call, n));
   return out;
