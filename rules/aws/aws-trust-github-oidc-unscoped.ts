@@ -87,7 +87,11 @@ Besides \`sub\`, a positive condition on a GitHub issuer's \`repository\`, \`rep
 (\`acme/*\`). The conditions are AND-ed: the narrowest one decides. Values podtrust cannot resolve are not
 guessed at; a \`sub\` constrained only by negated operators is left to \`aws-trust-condition-bypassable\`. A
 self-hosted GitLab or Terraform Enterprise is a single-tenant issuer of its own: \`aws-trust-sub-missing\` covers
-it. The Kubernetes \`sub\` rules do not apply to CI issuers.`,
+it. The Kubernetes \`sub\` rules do not apply to CI issuers.
+Where other scanners differ (docs/peer-comparison.md): \`repo:<owner>/*\` under \`StringLike\` is reported (high), since
+every repository of that owner, present or future, can assume the role; Checkov's CKV_AWS_358 accepts it. A
+wildcard under \`StringEquals\` (\`*\`, \`repo:*\`) is compared literally, so no token matches: that statement is
+\`aws-trust-unsatisfiable\`, not this rule (CKV_AWS_358 reports it as open).`,
     remediation: 'Pin `sub` with `StringEquals` (or `StringLike` with a wildcard only after the repository, e.g. `repo:acme/deploy:ref:refs/heads/main` or `repo:acme/deploy:environment:prod`; `organization:acme:project:*:workspace:prod:run_phase:*` for HCP Terraform; `org/<org-id>/project/<project-id>/*` for CircleCI), keep the repository or owner claim first in a customised GitHub `sub`, and check `aud`.',
     messages: {
       loosePattern: 'Role {{role}} trusts {{issuer}} for {{claim}}{{patterns}}{{freeText}}: {{who}} can match.',

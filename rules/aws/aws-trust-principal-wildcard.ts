@@ -42,7 +42,9 @@ whose values has a wildcard before the account or organization is fixed (\`arn:a
 (the caller's own account sets its tags) do not, nor does a caller key under a negated operator, \`Null\`,
 \`…IfExists\` or \`ForAllValues:\` (a caller without the key passes). A web-identity statement that tests a
 caller key is dead rather than open (such keys are never in a web-identity request): \`aws-trust-unsatisfiable\`
-reports it. A statement whose conditions, or the values of a caller key, cannot be resolved is not reported.`,
+reports it. A statement whose conditions, or the values of a caller key, cannot be resolved is not reported.
+An account principal (\`arn:aws:iam::<account>:root\`) is not a wildcard: it delegates to
+that account's own IAM policies and is out of scope here (Checkov's CKV_AWS_61 reports it).`,
     remediation: 'Name the principal: the OIDC provider ARN of the cluster for IRSA, `pods.eks.amazonaws.com` for EKS Pod Identity, or the exact account/role ARN; then add the `sub`/`aud` or `aws:SourceAccount` conditions. If the wildcard must stay, bound the caller with `aws:PrincipalOrgID` or `aws:PrincipalAccount`.',
     messages: {
       wildcardPrincipal: "Role {{role}} can be assumed by {{who}}: the statement's Principal is a wildcard and no condition bounds who calls.",

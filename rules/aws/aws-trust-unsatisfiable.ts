@@ -13,6 +13,8 @@ const rule: CodeRule = {
 
 - a \`*\` under \`StringEquals\` on \`sub\` or \`aud\`, for any issuer: it matches only the literal star. For a CI issuer also
   a \`*\` or \`?\` where a repository or owner name belongs (\`repo:acme/*\` or \`repo:acme*\` under \`StringEquals\`);
+- a fixed GitHub \`sub\` that is not a run of \`name:value\` claims (\`acme/deploy\` without \`repo:\`, a bare
+  \`production\`, one ending on a claim name): GitHub never issues it;
 - contradictory conditions on the same claim, or a Deny statement that takes away every subject;
 - a positive test of a key STS never puts in an AssumeRoleWithWebIdentity request: a key without a service prefix
   (\`clusterID\`, a bare \`sub\`), another service's key (\`s3:prefix\`, \`ec2:SourceInstanceARN\`), or a key that

@@ -23,7 +23,9 @@ const rule: CodeRule = {
     tags: ['gke-workload-identity', 'iam'],
     description: `A Google service account that Kubernetes ServiceAccounts can impersonate through workload identity holds the basic
 role \`roles/owner\` or \`roles/editor\`: a compromise of one pod yields (nearly) full control of the project.
-Basic roles predate IAM's fine-grained roles and grant thousands of permissions.`,
+Basic roles predate IAM's fine-grained roles and grant thousands of permissions.
+A basic role held by an account no KSA can impersonate, or by a \`user:\` member, is outside podtrust's scope
+(Checkov's CKV_GCP_42 and Trivy's no_privileged_service_accounts report those).`,
     remediation: 'Replace the basic role with the predefined roles the workload needs (for example `roles/storage.objectViewer` on one bucket).',
     messages: {
       primitiveRole: 'Google service account {{gsa}} holds {{role}}{{on}}, and Kubernetes workloads can impersonate it ({{users}}{{more}}).',

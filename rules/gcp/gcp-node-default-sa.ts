@@ -13,7 +13,10 @@ const rule: CodeRule = {
     tags: ['node'],
     description: `A node pool without \`service_account\` runs as \`<project-number>-compute@developer.gserviceaccount.com\`, which
 holds the Editor role on the project unless that default was changed. Anything that reaches the node's credentials
-— a pod on a pool without the GKE metadata server, a container escape — gets it.`,
+— a pod on a pool without the GKE metadata server, a container escape — gets it.
+The cluster's own default pool counts too while \`remove_default_node_pool\` is not set: \`node_config.service_account\`
+sets its account, \`cluster_autoscaling.auto_provisioning_defaults\` only that of auto-provisioned pools (Trivy's
+use_service_account accepts the latter alone).`,
     remediation: 'Create a dedicated least-privilege service account for the nodes (`roles/container.defaultNodeServiceAccount`) and set it as `node_config.service_account` on every node pool.',
     messages: {
       defaultAccountNamed: 'Node pool {{pool}}{{where}} runs as the default Compute Engine service account {{account}}.',

@@ -27,7 +27,12 @@ Engine metadata server: every pod on it gets the node's service account token. A
 does the same for every pool, whether or not any KSA is annotated: it is reported at the cluster, naming the node
 service account (Autopilot clusters always run workload identity) — and KSAs annotated
 \`iam.gke.io/gcp-service-account\` there silently run as the node.
-An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.`,
+An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the default \`GKE_METADATA\` and is fine.
+A separately managed pool that leaves the mode unset, whose cluster is not in the scan, is named as undecided.
+Disabling the legacy metadata endpoints (\`disable-legacy-endpoints\`) does not help: the v1 endpoint still serves
+the token (Trivy's metadata_endpoints_disabled accepts it). A pool set to \`GKE_METADATA\` in a cluster without
+\`workload_identity_config\` still gets the cluster-level finding: GKE refuses that mode until the cluster has a
+workload pool, and the cluster is where that is set (Trivy's node_metadata_security accepts the pool).`,
     remediation: 'Enable workload identity on the cluster (`workload_identity_config { workload_pool = "<project>.svc.id.goog" }`) and set `workload_metadata_config { mode = "GKE_METADATA" }` on every node pool (or remove the override).',
     messages: {
       poolGceMetadata: "Node pool {{pool}}{{where}} serves the Compute Engine metadata server (GCE_METADATA): every pod on it gets the node's service account.",
@@ -42,7 +47,11 @@ An unset mode (or \`MODE_UNSPECIFIED\`) on a workload-identity cluster means the
   check(ctx) {
     for (const pool of nodePools(ctx.model)) {
       const wmc = obj(pool.config?.workloadMetadataConfig);
-      if (!wmc) continue;
+      if (!wmc || (wmc.mode === undefined && wmc.nodeMetadata === undefined)) {
+        // An unset mode follows the cluster: without it in the scan, workload identity is unknown.
+        if (!pool.cluster) ctx.undecided(pool.resource, pool.configPointer, 'whether this node pool serves its service account to pods (its cluster, which decides workload identity, is not in the scan)');
+        continue;
+      }
       const mode = str(wmc.mode);
       const legacy = str(wmc.nodeMetadata);
       if (isUnknown(wmc.mode) || isUnknown(wmc.nodeMetadata)) {

@@ -25,7 +25,11 @@ critical. An IAM Condition narrows it only through resource attributes, which IA
 (\`resource.name == 'projects/-/serviceAccounts/<email>'\`, \`resource.name.startsWith(...)\`): the finding then
 says which accounts remain (medium). A time-only condition (\`request.time\`) leaves every account; a condition
 on another \`resource.type\` or \`resource.service\` admits none; a condition podtrust cannot read is reported
-as undecided in the coverage notes.`,
+as undecided in the coverage notes.
+Only these two roles are read, and a binding with no members grants nothing. Other scanners' wider lists (Checkov's
+CKV_GCP_41/45/48/49, Trivy's *_level_service_account_impersonation) also take \`roles/iam.serviceAccountUser\`,
+\`roles/editor\`, \`roles/owner\` and service-agent roles: those attach an account to a resource (actAs) or administer
+accounts rather than let a workload mint its token, and are out of scope here (docs/peer-comparison.md).`,
     remediation: 'Grant `roles/iam.workloadIdentityUser` (or `roles/iam.serviceAccountTokenCreator`) on the one Google service account the member needs (`google_service_account_iam_member` with `service_account_id`), never on the project, folder or organization.',
     messages: {
       workloadMember: '{{role}} is granted on {{where}} to workload identity member {{member}}: those workloads can impersonate {{reach}}.',

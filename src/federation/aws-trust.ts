@@ -226,6 +226,7 @@ function emptyClaimReason(claim: 'sub' | 'aud', impossible: Pattern[]): string {
   const reason = `no token ${claim === 'sub' ? 'subject' : 'audience'} satisfies the conditions on ${claim}`;
   if (impossible.length === 0) return reason;
   const values = quoteEach(impossible.map((p) => p.value));
+  if (!impossible.some((p) => /[*?]/.test(p.value))) return `${reason}: the issuer never issues ${values}`;
   return `${reason}: ${values} ${impossible.length === 1 ? 'is' : 'are'} compared literally (no wildcard under StringEquals), and no token carries ${impossible.length === 1 ? 'it' : 'them'}`;
 }
 

@@ -284,7 +284,8 @@ function readClaims(claims: Readonly<Record<string, ClaimRole>>, value: string, 
   let pos = 0;
   while (pos < value.length) {
     const colon = value.indexOf(':', pos);
-    if (colon < 0) return out;
+    // Every claim of a GitHub `sub` is `name:value`: a fixed rest without `:` is no subject GitHub issues.
+    if (colon < 0) return [...value.slice(pos)].some((c) => isWild(c, pattern)) ? out : { ...out, level: 'unit', impossible: true };
     const role = claimRole(claims, value.slice(pos, colon));
     if (!role) return out;
     const end = value.indexOf(':', colon + 1);

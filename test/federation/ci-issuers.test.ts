@@ -69,6 +69,7 @@ describe('subjectPin: GitHub subjects', () => {
     ['context:ref:refs/heads/main:repo:acme/deploy', false, 'none'],
     ['head_ref:feature:base_ref:main', false, 'none'],
     ['*:repo:acme/deploy:*', true, 'none'],
+    ['invalid*', true, 'none'],
   ])('%s (pattern %s) → %s', (value, pattern, level) => {
     expect(subjectPin(gh, value, pattern).level).toBe(level);
   });
@@ -80,6 +81,10 @@ describe('subjectPin: GitHub subjects', () => {
     ['repository_id:*', true],
     ['repo:myOrg/myRepo:ref:refs/heads/main', false],
     ['workflow:*', false],
+    // Every claim is `name:value`: a subject without one, or ending on a bare name, is never issued.
+    ['invalid', true],
+    ['repository_owner:acme:ref', true],
+    ['environment:production', false],
   ])('literal %s names no repository or owner that exists: %s', (value, impossible) => {
     expect(subjectPin(gh, value, false).impossible === true).toBe(impossible);
   });

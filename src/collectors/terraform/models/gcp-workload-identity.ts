@@ -8,7 +8,9 @@
  * - `roles/iam.workloadIdentityUser` on the GSA for
  *   `serviceAccount:<k8s_sa_project_id ?? project_id>.svc.id.goog[<namespace>/<ksa name>]`.
  * - Each of `roles` granted on `project_id` (and `additional_projects`' roles on theirs) to the GSA.
- * An existing KSA that the module annotates with kubectl (`annotate_k8s_sa`) is not modelled.
+ * - With `use_existing_k8s_sa` and `annotate_k8s_sa` (default true), `kubectl annotate` of the existing KSA
+ *   (its `module "annotate-sa"`): modelled as the `kubernetes_annotations` resource that does the same, so an
+ *   existing `default` ServiceAccount is seen carrying the GSA.
  */
 import { escapeToken } from '../../../util/pointer.js';
 import { GCP_SERVICE_ACCOUNT_ANNOTATION } from '../../../model/annotations.js';
@@ -84,6 +86,22 @@ function ksa(call: ModelCall, n: Names): ModelledResource {
   return { type: 'kubernetes_service_account', localAddress: KSA, values: b.values, positions: b.positions };
 }
 
+/** The kubectl wrapper's `kubectl annotate --overwrite sa -n <namespace> <ksa name> iam.gke.io/gcp-service-account=<email>`. */
+function annotateExisting(call: ModelCall, n: Names): ModelledResource {
+  const b = new ResourceBuilder(call);
+  b.set('api_version', 'v1', n.ksaNameAt);
+  b.set('kind', 'ServiceAccount', n.ksaNameAt);
+  b.place('/metadata', n.ksaNameAt);
+  b.place('/metadata/0', n.ksaNameAt);
+  b.place('/metadata/0/name', n.ksaNameAt);
+  b.place('/metadata/0/namespace', n.namespaceAt);
+  b.values.metadata = [obj({ name: n.ksaName, namespace: n.namespace })];
+  b.place('/annotations', n.ksaNameAt);
+  b.place(`/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`, n.ksaNameAt);
+  b.values.annotations = obj({ [GCP_SERVICE_ACCOUNT_ANNOTATION]: n.email });
+  return { type: 'kubernetes_annotations', localAddress: 'module.annotate-sa', values: b.values, positions: b.positions };
+}
+
 function workloadIdentityBinding(call: ModelCall, n: Names, created: boolean): ModelledResource {
   const b = new ResourceBuilder(call);
   const target: Value = created
@@ -128,6 +146,7 @@ function resources(call: ModelCall): ModelledResource[] {
   const out: ModelledResource[] = [];
   if (created) out.push(gsa(call, n));
   if (flag(call, 'use_existing_k8s_sa', false) !== true) out.push(ksa(call, n));
+  else if (flag(call, 'annotate_k8s_sa', true) === true) out.push(annotateExisting(call, n));
   out.push(workloadIdentityBinding(call, n, created));
   out.push(...projectRoles(call, n));
   return out;
