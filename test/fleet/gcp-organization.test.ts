@@ -13,6 +13,7 @@ import { ApiCallLog } from '../../src/live/cloud.js';
 import { scan } from '../../src/scan.js';
 import { liveTargets, planShard } from '../../src/fleet/shard-plan.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { cloudOptionsFrom } from '../../src/cli/cloud-options.js';
 import { REPO } from '../helpers/fixtures.js';
 import { startGcpFake, writeExternalAccountCredentials, type GcpData, type GcpFake, type GcpHierarchy } from '../live/gcp-server.js';
 
@@ -140,6 +141,12 @@ describe('GCP projects beneath an organization or folder', () => {
     const projects = new Set(report.findings.filter((f) => f.ruleId === 'gcp-wi-binding-project-level').map((f) => f.location.file.split('/')[1]));
     expect([...projects].sort()).toEqual(ACTIVE);
     expect(report.notes.some((n) => n.level === 'error' && n.message.startsWith('gcp folders/1004: cannot list'))).toBe(true);
+  });
+
+  it('turns the organisation-wide flags into the sources they name', () => {
+    const options = cloudOptionsFrom({ quiet: true, 'gcp-organization': ['123456789012', 'organizations/123456789012'], 'gcp-folder': ['folders/1001,1002'], 'azure-all-subscriptions': true, 'azure-endpoint': 'https://management.example' });
+    expect(options?.gcp).toMatchObject({ projects: [], parents: [ORG, 'folders/1001', 'folders/1002'] });
+    expect(options?.azure).toMatchObject({ subscriptions: [], allSubscriptions: true, endpoint: 'https://management.example' });
   });
 
   it('refuses bad organization and folder ids, naming the flag', async () => {

@@ -46,8 +46,8 @@ const ROUTES: [RegExp, string][] = [
   [/^\/subscriptions\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters$/i, 'Microsoft.ContainerService/managedClusters/read'],
 ];
 
-/** `listed` is what Subscriptions - List answers (by default, the subscriptions served), `listPageSize` entries a page. */
-export async function startArmFake(tls: TestTls, subscriptions: ArmData | ArmData[], listing: { listed?: ListedSubscription[]; listPageSize?: number } = {}): Promise<ArmFake> {
+/** `listed` is what Subscriptions - List answers (by default, the subscriptions served), `listPageSize` entries a page; `refuseList` answers it 403. */
+export async function startArmFake(tls: TestTls, subscriptions: ArmData | ArmData[], listing: { listed?: ListedSubscription[]; listPageSize?: number; refuseList?: boolean } = {}): Promise<ArmFake> {
   const requests: string[] = [];
   const served = Array.isArray(subscriptions) ? subscriptions : [subscriptions];
   const throttles = new Map(served.map((d) => [d.subscription, d.throttleIdentities ?? 0]));
@@ -77,6 +77,7 @@ export async function startArmFake(tls: TestTls, subscriptions: ArmData | ArmDat
       send(200, body);
     };
     if (url.pathname.toLowerCase() === '/subscriptions') {
+      if (listing.refuseList) return send(403, { error: { code: 'AuthorizationFailed', message: "The client '00000000-0000-0000-0000-0000000000aa' does not have authorization to perform action 'Microsoft.Resources/subscriptions/read'." } });
       const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
       const value = listed.map((s) => ({ id: `/subscriptions/${s.subscriptionId}`, authorizationSource: 'RoleBased', managedByTenants: [], subscriptionId: s.subscriptionId, tenantId, displayName: s.displayName, state: s.state, subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' } }));
       return page(value, listing.listPageSize ?? 100);
