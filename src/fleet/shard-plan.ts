@@ -67,10 +67,10 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   if (live.aws && !live.aws.organization && accounts.length > 0) out.aws = { ...live.aws, accounts };
   const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
   const parents = (live.gcp?.parents ?? []).filter((p) => share.has(`gcp:${p}`));
-  if (live.gcp && projects.length + parents.length > 0) out.gcp = { ...live.gcp, projects, parents };
+  if (live.gcp && projects.length + parents.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
   const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));
   const allSubscriptions = share.has(AZURE_ALL_SUBSCRIPTIONS_TARGET);
-  if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, allSubscriptions };
+  if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, ...(live.azure.allSubscriptions ? { allSubscriptions } : {}) };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
   return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] } };
 }

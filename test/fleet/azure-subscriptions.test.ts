@@ -3,19 +3,17 @@
  * Manager: subscriptions listed page by page, the Enabled ones read as `--azure-subscription`
  * reads them, the others named.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TokenCredential } from '@azure/core-auth';
 import { collectLiveAzure } from '../../src/live/azure/collect.js';
 import { ApiCallLog } from '../../src/live/cloud.js';
-import { TargetLimit } from '../../src/live/target-limit.js';
+import { CountingLimit } from '../helpers/counting-limit.js';
 import { scan } from '../../src/scan.js';
 import { AZURE_ALL_SUBSCRIPTIONS_TARGET, liveTargets, planShard } from '../../src/fleet/shard-plan.js';
 import { REPO } from '../helpers/fixtures.js';
-import { makeTestTls, type TestTls } from '../live/tls.js';
-import { startArmFake, type ArmData, type ArmFake, type ListedSubscription } from '../live/azure-server.js';
+import { useArmFake, type ArmData, type ArmFake, type ListedSubscription } from '../live/azure-server.js';
 
 const TOKEN = 'test-arm-token';
 const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/4c1b0e2a-9b6f-4f1e-8d1a-3e5f6a7b8c9d/';
@@ -45,20 +43,9 @@ const listed: ListedSubscription[] = [
   { subscriptionId: OLD, displayName: 'old', state: 'Disabled' },
 ];
 
-const credential: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-let tls: TestTls;
-let fake: ArmFake | undefined;
-
-beforeAll(() => {
-  tls = makeTestTls();
-});
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-const serve = async (): Promise<ArmFake> => (fake = await startArmFake(tls, [PROD, DEV, SANDBOX, OLD].map(subscription), { listed, listPageSize: 3 }));
+const arm = useArmFake(TOKEN);
+const credential = arm.credential;
+const serve = (): Promise<ArmFake> => arm.start([PROD, DEV, SANDBOX, OLD].map(subscription), { listed, listPageSize: 3 });
 const subscriptionsRead = (resources: { type: string; logicalLocation?: string }[]): string[] =>
   [...new Set(resources.filter((r) => r.type === 'azure.msi.UserAssignedIdentity').map((r) => r.logicalLocation!.split('/')[2]!))].sort();
 
@@ -66,16 +53,10 @@ describe('every subscription the Azure identity can list', () => {
   it('lists them page by page and reads each Enabled one in a target slot, naming the others', async () => {
     const server = await serve();
     const calls = new ApiCallLog();
-    let slots = 0;
-    const limit = new (class extends TargetLimit {
-      override run<T>(work: () => Promise<T>): Promise<T> {
-        slots++;
-        return super.run(work);
-      }
-    })(2);
-    const result = await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: tls.ca, calls, targetLimit: limit });
+    const limit = new CountingLimit(2);
+    const result = await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca, calls, targetLimit: limit });
     expect(subscriptionsRead(result.resources)).toEqual([PROD, DEV, SANDBOX].sort());
-    expect(slots).toBe(3);
+    expect(limit.runs).toBe(3);
     expect(result.notes).toEqual([{ kind: 'skipped', level: 'note', message: `azure subscription ${OLD}: Disabled; not read` }]);
     // 4 subscriptions at 3 a page: 2 pages.
     expect(server.requests.filter((r) => r === 'Microsoft.Resources/subscriptions/read')).toHaveLength(2);
@@ -84,14 +65,14 @@ describe('every subscription the Azure identity can list', () => {
 
   it('reads a subscription named and listed once', async () => {
     const server = await serve();
-    const result = await collectLiveAzure({ subscriptions: [DEV], allSubscriptions: true, endpoint: server.url, credential, tlsCa: tls.ca });
+    const result = await collectLiveAzure({ subscriptions: [DEV], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca });
     expect(subscriptionsRead(result.resources)).toEqual([PROD, DEV, SANDBOX].sort());
     expect(server.requests.filter((r) => r === 'Microsoft.ManagedIdentity/userAssignedIdentities/read')).toHaveLength(3);
   });
 
   it('names a listing that fails and still reads the subscriptions named', async () => {
-    fake = await startArmFake(tls, [PROD, DEV].map(subscription), { refuseList: true });
-    const result = await collectLiveAzure({ subscriptions: [PROD], allSubscriptions: true, endpoint: fake.url, credential, tlsCa: tls.ca });
+    const fake = await arm.start([PROD, DEV].map(subscription), { refuseList: true });
+    const result = await collectLiveAzure({ subscriptions: [PROD], allSubscriptions: true, endpoint: fake.url, credential, tlsCa: arm.tls().ca });
     expect(result.notes.map((n) => [n.level, n.message])).toEqual([['error', expect.stringMatching(/^azure: cannot list the subscriptions of the identity \(--azure-all-subscriptions\): HTTP 403\b/)]]);
     expect(subscriptionsRead(result.resources)).toEqual([PROD]);
   });
@@ -99,14 +80,14 @@ describe('every subscription the Azure identity can list', () => {
   it('finds problems in more than one subscription listed', async () => {
     const server = await serve();
     const root = mkdtempSync(join(tmpdir(), 'podtrust-azure-all-'));
-    const result = await scan({ paths: [], root, live: { azure: { subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: tls.ca } }, ruleIds: ['azure-fic-audience-nonstandard'] });
+    const result = await scan({ paths: [], root, live: { azure: { subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca } }, ruleIds: ['azure-fic-audience-nonstandard'] });
     expect(result.findings.map((f) => f.location.file.split('/')[1]).sort()).toEqual([PROD, DEV, SANDBOX].sort());
     expect(result.notes).toContainEqual(expect.objectContaining({ message: `azure subscription ${OLD}: Disabled; not read` }));
   });
 
   it('calls exactly the actions of deploy/azure/podtrust-reader-role-management-group.json', async () => {
     const server = await serve();
-    await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: tls.ca });
+    await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca });
     const role = JSON.parse(readFileSync(join(REPO, 'deploy', 'azure', 'podtrust-reader-role-management-group.json'), 'utf8')) as { Actions: string[]; AssignableScopes: string[] };
     expect([...new Set(server.requests)].sort()).toEqual([...role.Actions].sort());
     expect(role.AssignableScopes).toEqual([expect.stringMatching(/^\/providers\/Microsoft\.Management\/managementGroups\//)]);

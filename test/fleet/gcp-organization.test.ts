@@ -3,23 +3,21 @@
  * Resource Manager v3: nested folders (one the identity cannot list), paged children, projects
  * pending deletion, and every active project found read as `--gcp-project` reads it.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectLiveGcp } from '../../src/live/gcp/collect.js';
-import { TargetLimit } from '../../src/live/target-limit.js';
+import { CountingLimit } from '../helpers/counting-limit.js';
 import { ApiCallLog } from '../../src/live/cloud.js';
 import { scan } from '../../src/scan.js';
 import { liveTargets, planShard } from '../../src/fleet/shard-plan.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cloudOptionsFrom } from '../../src/cli/cloud-options.js';
 import { REPO } from '../helpers/fixtures.js';
-import { startGcpFake, writeExternalAccountCredentials, type GcpData, type GcpFake, type GcpHierarchy } from '../live/gcp-server.js';
+import { useGcpFake, type GcpData, type GcpFake, type GcpHierarchy } from '../live/gcp-server.js';
 
 const ORG = 'organizations/123456789012';
-const saved = { ...process.env };
-let fake: GcpFake | undefined;
 
 /** A project whose every KSA of a namespace can act as any of its service accounts (gcp-wi-binding-project-level). */
 function project(id: string): GcpData {
@@ -54,32 +52,10 @@ const hierarchy: GcpHierarchy = {
   denied: ['folders/1004'],
 };
 
-/** Counts the targets that took a slot. */
-class CountingLimit extends TargetLimit {
-  runs = 0;
-  override run<T>(work: () => Promise<T>): Promise<T> {
-    this.runs++;
-    return super.run(work);
-  }
-}
-
-async function serve(): Promise<GcpFake> {
-  fake = await startGcpFake([...ACTIVE, 'secret-vault'].map(project), hierarchy);
-  process.env.GOOGLE_APPLICATION_CREDENTIALS = writeExternalAccountCredentials(fake);
-  return fake;
-}
+const startFake = useGcpFake();
+const serve = (): Promise<GcpFake> => startFake([...ACTIVE, 'secret-vault'].map(project), hierarchy);
 
 const projectsRead = (resources: { type: string; file: string }[]): string[] => [...new Set(resources.filter((r) => r.type === 'gcp.iam.Binding').map((r) => r.file.split('/')[1]!))].sort();
-
-beforeAll(() => {
-  delete process.env.GOOGLE_CLOUD_PROJECT;
-});
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  process.env = { ...saved };
-});
 
 describe('GCP projects beneath an organization or folder', () => {
   it('reads every active project beneath the organization, through nested and paged folders, each in a target slot', async () => {

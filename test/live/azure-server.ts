@@ -4,9 +4,11 @@
  * reference. Serves one subscription or several, and Subscriptions - List of those the identity
  * can see. Records every request as the RBAC action it needs.
  */
+import { afterEach, beforeAll } from 'vitest';
+import type { TokenCredential } from '@azure/core-auth';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { TestTls } from './tls.js';
+import { makeTestTls, type TestTls } from './tls.js';
 
 export interface ArmFake {
   url: string;
@@ -109,4 +111,30 @@ export async function startArmFake(tls: TestTls, subscriptions: ArmData | ArmDat
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url: base, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export interface ArmFakeHooks {
+  /** The CA made for the file (after its first hook has run). */
+  tls(): TestTls;
+  /** A credential handing out `token` for any scope. */
+  credential: TokenCredential;
+  start(subscriptions: ArmData | ArmData[], listing?: Parameters<typeof startArmFake>[2]): Promise<ArmFake>;
+}
+
+/** The hooks of a test file served by the fake: a CA made once, and the server closed after each test. */
+export function useArmFake(token: string): ArmFakeHooks {
+  let tls: TestTls | undefined;
+  let fake: ArmFake | undefined;
+  beforeAll(() => {
+    tls = makeTestTls();
+  });
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  return {
+    tls: () => tls!,
+    credential: { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    start: async (subscriptions, listing) => (fake = await startArmFake(tls!, subscriptions, listing)),
+  };
 }

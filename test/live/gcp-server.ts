@@ -6,6 +6,7 @@
  * Resource Manager v3 hierarchy (`folders.list` and `projects.list` by `parent`, paged by
  * `nextPageToken`). Records each request as the permission it needs.
  */
+import { afterEach, beforeAll } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -156,4 +157,27 @@ export function writeExternalAccountCredentials(fake: GcpFake): string {
     credential_source: { file: join(dir, 'token'), format: { type: 'text' } },
   }));
   return file;
+}
+
+/**
+ * The hooks of a test file served by the fake: no project from the environment, and after each
+ * test the server closed and the environment restored. The function returned starts a server and
+ * points Application Default Credentials at it.
+ */
+export function useGcpFake(): (projects: GcpData | GcpData[], hierarchy?: GcpHierarchy) => Promise<GcpFake> {
+  const saved = { ...process.env };
+  let fake: GcpFake | undefined;
+  beforeAll(() => {
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+  });
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+    process.env = { ...saved };
+  });
+  return async (projects, hierarchy) => {
+    fake = await startGcpFake(projects, hierarchy);
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = writeExternalAccountCredentials(fake);
+    return fake;
+  };
 }

@@ -4,18 +4,16 @@
  * whose `token_url` points at the server. (A service-account key's `token_uri` is not honoured
  * by google-auth-library 10: its JWT client always posts to oauth2.googleapis.com.)
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectLiveGcp } from '../../src/live/gcp/collect.js';
 import { collectGcloudJson } from '../../src/collectors/gcp/gcloud-json.js';
 import { parseJson } from '../../src/util/structured.js';
 import { ApiCallLog } from '../../src/live/cloud.js';
-import { startGcpFake, writeExternalAccountCredentials, type GcpData, type GcpFake } from './gcp-server.js';
+import { useGcpFake, type GcpData } from './gcp-server.js';
 
 const PROJECT = 'acme-prod';
-const saved = { ...process.env };
-let fake: GcpFake | undefined;
 
 function sa(id: string): Record<string, unknown> {
   const email = `${id}@${PROJECT}.iam.gserviceaccount.com`;
@@ -60,21 +58,7 @@ function data(extra: Partial<GcpData> = {}): GcpData {
   };
 }
 
-async function serve(d: GcpData): Promise<GcpFake> {
-  fake = await startGcpFake(d);
-  process.env.GOOGLE_APPLICATION_CREDENTIALS = writeExternalAccountCredentials(fake);
-  return fake;
-}
-
-beforeAll(() => {
-  delete process.env.GOOGLE_CLOUD_PROJECT;
-});
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  process.env = { ...saved };
-});
+const serve = useGcpFake();
 
 describe('live GCP collection', () => {
   it('reads the project policy, paged service accounts and their policies, and GKE clusters, retrying 429', async () => {
