@@ -41,6 +41,8 @@ const listed: ListedSubscription[] = [
   { subscriptionId: DEV, displayName: 'dev', state: 'Enabled' },
   { subscriptionId: SANDBOX, displayName: 'sandbox', state: 'Enabled' },
   { subscriptionId: OLD, displayName: 'old', state: 'Disabled' },
+  // Not a subscription id: never read, never printed.
+  { subscriptionId: 'x\npodtrust: forged line', displayName: 'forged', state: 'Enabled' },
 ];
 
 const arm = useArmFake(TOKEN);
@@ -57,8 +59,11 @@ describe('every subscription the Azure identity can list', () => {
     const result = await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca, calls, targetLimit: limit });
     expect(subscriptionsRead(result.resources)).toEqual([PROD, DEV, SANDBOX].sort());
     expect(limit.runs).toBe(3);
-    expect(result.notes).toEqual([{ kind: 'skipped', level: 'note', message: `azure subscription ${OLD}: Disabled; not read` }]);
-    // 4 subscriptions at 3 a page: 2 pages.
+    expect(result.notes).toEqual([
+      { kind: 'skipped', level: 'note', message: `azure subscription ${OLD}: Disabled; not read` },
+      { kind: 'skipped', level: 'warning', message: 'azure: 1 listed subscription(s) without a valid subscription id; not read' },
+    ]);
+    // 5 subscriptions at 3 a page: 2 pages.
     expect(server.requests.filter((r) => r === 'Microsoft.Resources/subscriptions/read')).toHaveLength(2);
     expect(calls.operations('azure')).toContain('Microsoft.Resources/subscriptions/read');
   });

@@ -39,6 +39,8 @@ const hierarchy: GcpHierarchy = {
     { name: 'folders/1003', parent: 'folders/1001', displayName: 'payments' },
     { name: 'folders/1004', parent: 'folders/1001', displayName: 'restricted' },
     { name: 'folders/1005', parent: ORG, displayName: 'sandbox' },
+    // Not a folder's name: never listed as a parent.
+    { name: 'organizations/999', parent: 'folders/1002', displayName: 'elsewhere' },
   ],
   projects: [
     { projectId: 'acme-shared', parent: ORG },
@@ -48,6 +50,8 @@ const hierarchy: GcpHierarchy = {
     { projectId: 'pay-ledger', parent: 'folders/1003' },
     { projectId: 'staging-web', parent: 'folders/1002' },
     { projectId: 'secret-vault', parent: 'folders/1004' },
+    // Not a project id: never read, never printed.
+    { projectId: 'evil\npodtrust: forged line', parent: ORG },
   ],
   denied: ['folders/1004'],
 };
@@ -65,9 +69,12 @@ describe('GCP projects beneath an organization or folder', () => {
     expect(projectsRead(result.resources)).toEqual(ACTIVE);
     expect(limit.runs).toBe(ACTIVE.length);
     expect(result.notes.map((n) => [n.level, n.message])).toEqual([
+      ['warning', 'gcp folders/1002: 1 listed folder(s) or project(s) without a valid name or id; not read'],
       ['error', expect.stringMatching(/^gcp folders\/1004: cannot list its folders and projects \(resourcemanager\.folders\.list, resourcemanager\.projects\.list\): .*403.*; the projects beneath it are not read$/)],
+      ['warning', `gcp ${ORG}: 1 listed folder(s) or project(s) without a valid name or id; not read`],
       ['note', 'gcp project pay-old (in folders/1003): delete requested; not read'],
     ]);
+    expect(server.requests.filter((r) => r === 'resourcemanager.projects.getIamPolicy')).toHaveLength(ACTIVE.length);
     // Six parents, each listed once; at 2 a page, the organization's 3 folders and the 4 projects of folders/1003 take a second page.
     expect(server.requests.filter((r) => r === 'resourcemanager.folders.list')).toHaveLength(6 + 1);
     expect(server.requests.filter((r) => r === 'resourcemanager.projects.list')).toHaveLength(6 + 1);

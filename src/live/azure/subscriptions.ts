@@ -29,6 +29,8 @@ export interface ListContext {
 }
 
 const MAX_PAGES = 10_000;
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KNOWN_STATES = new Set(['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted']);
 
 export async function enabledSubscriptions(sdk: SubscriptionsSdk, context: ListContext): Promise<SubscriptionsFound> {
   const { endpoint } = context;
@@ -44,15 +46,20 @@ export async function enabledSubscriptions(sdk: SubscriptionsSdk, context: ListC
       })
       .byPage();
     let count = 0;
+    let malformed = 0;
     for await (const page of pages) {
       for (const s of page) {
-        if (!s.subscriptionId) continue;
+        if (typeof s.subscriptionId !== 'string' || !SUBSCRIPTION_ID.test(s.subscriptionId)) {
+          malformed++;
+          continue;
+        }
         const state = s.state ?? 'Enabled';
         if (state === 'Enabled') subscriptions.push(s.subscriptionId);
-        else notes.push({ kind: 'skipped', level: 'note', message: `azure subscription ${s.subscriptionId}: ${state}; not read` });
+        else notes.push({ kind: 'skipped', level: 'note', message: `azure subscription ${s.subscriptionId}: ${KNOWN_STATES.has(state) ? state : 'in an unknown state'}; not read` });
       }
       if (++count >= MAX_PAGES) break;
     }
+    if (malformed > 0) notes.push({ kind: 'skipped', level: 'warning', message: `azure: ${malformed} listed subscription(s) without a valid subscription id; not read` });
   } catch (e) {
     const why = isCancelled(context.signal) ? 'cancelled' : errorText(e);
     notes.push({ kind: 'skipped', level: 'error', message: `azure: cannot list the subscriptions of the identity (--azure-all-subscriptions): ${why}` });

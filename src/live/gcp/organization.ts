@@ -33,6 +33,9 @@ export interface ProjectsFound {
 }
 
 const MAX_PAGES = 10_000;
+const FOLDER_NAME = /^folders\/\d{1,32}$/;
+/** Project ids: 6 to 30 lower-case letters, digits and hyphens; older ones may carry a domain (`example.com:project`). */
+const PROJECT_ID = /^(?:[a-z0-9.-]{1,63}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** Folders nest at most 10 deep under an organization (300 per parent); this bounds a hostile answer. */
 const MAX_PARENTS = 100_000;
 /** Parents listed at once while walking. */
@@ -65,17 +68,24 @@ export async function projectsBeneath(parents: readonly string[], lists: ChildLi
           if (isCancelled(signal)) return;
           try {
             const [folders, children] = await Promise.all([allPages((t) => lists.folders(parent, t)), allPages((t) => lists.projects(parent, t))]);
+            let malformed = 0;
             for (const f of folders) {
-              if (!f.name || seen.has(f.name) || seen.size >= MAX_PARENTS) continue;
-              seen.add(f.name);
-              next.push(f.name);
+              if (typeof f.name !== 'string' || !FOLDER_NAME.test(f.name)) malformed++;
+              else if (!seen.has(f.name) && seen.size < MAX_PARENTS) {
+                seen.add(f.name);
+                next.push(f.name);
+              }
             }
             for (const p of children) {
-              if (!p.projectId) continue;
-              const state = String(p.state ?? 'ACTIVE');
+              if (typeof p.projectId !== 'string' || !PROJECT_ID.test(p.projectId)) {
+                malformed++;
+                continue;
+              }
+              const state = typeof p.state === 'string' && /^[A-Z_]{1,40}$/.test(p.state) ? p.state : p.state == null ? 'ACTIVE' : 'STATE_UNKNOWN';
               if (state === 'ACTIVE') projects.add(p.projectId);
               else notes.push({ kind: 'skipped', level: 'note', message: `gcp project ${p.projectId} (in ${parent}): ${state.toLowerCase().replace(/_/g, ' ')}; not read` });
             }
+            if (malformed > 0) notes.push({ kind: 'skipped', level: 'warning', message: `gcp ${parent}: ${malformed} listed folder(s) or project(s) without a valid name or id; not read` });
             onFound?.(projects.size);
           } catch (e) {
             const why = isCancelled(signal) ? 'cancelled' : errorText(e);
