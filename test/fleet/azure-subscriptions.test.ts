@@ -88,6 +88,7 @@ describe('every subscription the Azure identity can list', () => {
     const result = await scan({ paths: [], root, live: { azure: { subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca } }, ruleIds: ['azure-fic-audience-nonstandard'] });
     expect(result.findings.map((f) => f.location.file.split('/')[1]).sort()).toEqual([PROD, DEV, SANDBOX].sort());
     expect(result.notes).toContainEqual(expect.objectContaining({ message: `azure subscription ${OLD}: Disabled; not read` }));
+    expect(result.scanned?.live).toEqual(['Azure: every subscription the identity can list']);
   });
 
   it('calls exactly the actions of deploy/azure/podtrust-reader-role-management-group.json', async () => {

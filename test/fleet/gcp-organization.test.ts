@@ -94,6 +94,7 @@ describe('GCP projects beneath an organization or folder', () => {
     const result = await scan({ paths: [], root, live: { gcp: { projects: [], parents: [ORG], endpoint: server.url } }, ruleIds: ['gcp-wi-binding-project-level'] });
     expect([...new Set(result.findings.map((f) => f.location.file.split('/')[1]))].sort()).toEqual(ACTIVE);
     expect(result.notes).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('folders/1004') }));
+    expect(result.scanned?.live).toEqual([`GCP: the projects beneath ${ORG}`]);
   });
 
   it('calls exactly the permissions of deploy/gcp/podtrust-organization-reader-role.yaml', async () => {
