@@ -49,6 +49,7 @@ const hierarchy: GcpHierarchy = {
     { projectId: 'pay-batch', parent: 'folders/1003' },
     { projectId: 'pay-ledger', parent: 'folders/1003' },
     { projectId: 'staging-web', parent: 'folders/1002' },
+    { projectId: 'staging-legacy', parent: 'folders/1002', state: 'DELETE_REQUESTED' },
     { projectId: 'secret-vault', parent: 'folders/1004' },
     // Not a project id: never read, never printed.
     { projectId: 'evil\npodtrust: forged line', parent: ORG },
@@ -73,6 +74,7 @@ describe('GCP projects beneath an organization or folder', () => {
       ['error', expect.stringMatching(/^gcp folders\/1004: cannot list its folders and projects \(resourcemanager\.folders\.list, resourcemanager\.projects\.list\): .*403.*; the projects beneath it are not read$/)],
       ['warning', `gcp ${ORG}: 1 listed folder(s) or project(s) without a valid name or id; not read`],
       ['note', 'gcp project pay-old (in folders/1003): delete requested; not read'],
+      ['note', 'gcp project staging-legacy (in folders/1002): delete requested; not read'],
     ]);
     expect(server.requests.filter((r) => r === 'resourcemanager.projects.getIamPolicy')).toHaveLength(ACTIVE.length);
     // Six parents, each listed once; at 2 a page, the organization's 3 folders and the 4 projects of folders/1003 take a second page.
