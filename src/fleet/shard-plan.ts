@@ -1,6 +1,7 @@
 /**
  * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account or
- * organization, GCP projects, organizations and folders, Azure subscriptions or all of them), and the live options narrowed to one shard's share of them.
+ * organization, GCP projects, organizations and folders, Azure subscriptions or all of them),
+ * and the live options narrowed to one shard's share of them.
  */
 import type { FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';

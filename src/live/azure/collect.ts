@@ -189,7 +189,8 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
     const endpoint = options.endpoint?.replace(/\/+$/, '');
     const found = await enabledSubscriptions(sdk.subscriptions, { credential: sdk.credential, ...(endpoint ? { endpoint } : {}), clientOptions: pipelineOptionsOf(options), calls, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
     for (const n of found.notes) result.notes.push(n);
-    subscriptions.push(...found.subscriptions.filter((s) => !subscriptions.includes(s)));
+    const named = new Set(subscriptions);
+    subscriptions.push(...found.subscriptions.filter((s) => !named.has(s)));
   }
   // Subscriptions are read side by side, each into its own lists, and joined in the order given, then listed.
   const parts = await Promise.all(subscriptions.map((subscription) => limit.run(() => collectSubscription(subscription, sdk, options, calls))));

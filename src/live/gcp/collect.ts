@@ -167,7 +167,8 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
   if (options.parents && options.parents.length > 0) {
     const found = await discoverProjects(options.parents, apis, options, calls);
     for (const n of found.notes) result.notes.push(n);
-    projects.push(...found.projects.filter((p) => !projects.includes(p)));
+    const named = new Set(projects);
+    projects.push(...found.projects.filter((p) => !named.has(p)));
   }
   // Projects are read side by side, each into its own lists, and joined in the order given, then found.
   const parts = await Promise.all(projects.map((project) => limit.run(() => collectProject(project, apis, options, calls))));
