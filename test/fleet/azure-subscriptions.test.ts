@@ -56,7 +56,9 @@ describe('every subscription the Azure identity can list', () => {
     const server = await serve();
     const calls = new ApiCallLog();
     const limit = new CountingLimit(2);
-    const result = await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca, calls, targetLimit: limit });
+    const summaries: string[] = [];
+    const result = await collectLiveAzure({ subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca, calls, targetLimit: limit, onSummary: (line) => summaries.push(line) });
+    expect(summaries[0]).toBe('azure: 3 Enabled subscription(s) listed');
     expect(subscriptionsRead(result.resources)).toEqual([PROD, DEV, SANDBOX].sort());
     expect(limit.runs).toBe(3);
     expect(result.notes).toEqual([

@@ -66,7 +66,9 @@ describe('GCP projects beneath an organization or folder', () => {
   it('reads every active project beneath the organization, through nested and paged folders, each in a target slot', async () => {
     const server = await serve();
     const limit = new CountingLimit(2);
-    const result = await collectLiveGcp({ projects: [], parents: [ORG], endpoint: server.url, targetLimit: limit, retry: { baseDelayMs: 10 } });
+    const summaries: string[] = [];
+    const result = await collectLiveGcp({ projects: [], parents: [ORG], endpoint: server.url, targetLimit: limit, retry: { baseDelayMs: 10 }, onSummary: (line) => summaries.push(line) });
+    expect(summaries[0]).toMatch(new RegExp(`^gcp ${ORG}: 5 active project\\(s\\) found; 14 API call\\(s\\) in \\d+\\.\\d s$`));
     expect(projectsRead(result.resources)).toEqual(ACTIVE);
     expect(limit.runs).toBe(ACTIVE.length);
     expect(result.notes.map((n) => [n.level, n.message])).toEqual([

@@ -189,6 +189,7 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
     const endpoint = options.endpoint?.replace(/\/+$/, '');
     const found = await enabledSubscriptions(sdk.subscriptions, { credential: sdk.credential, ...(endpoint ? { endpoint } : {}), clientOptions: pipelineOptionsOf(options), calls, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
     for (const n of found.notes) result.notes.push(n);
+    options.onSummary?.(`azure: ${found.subscriptions.length} Enabled subscription(s) listed`);
     const named = new Set(subscriptions);
     subscriptions.push(...found.subscriptions.filter((s) => !named.has(s)));
   }
