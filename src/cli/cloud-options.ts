@@ -1,4 +1,4 @@
-/** The CLI options of live cloud sources (`--aws`, `--azure-subscription`, `--gcp-project`), turned into `ScanOptions.live`. */
+/** The CLI options of live cloud sources (`--aws`, `--azure-subscription`, `--gcp-project`, and their organisation-wide forms), turned into `ScanOptions.live`. */
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
 import { createProgress } from '../live/progress.js';
@@ -11,8 +11,11 @@ export const CLOUD_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'aws-account': { type: 'string', multiple: true },
   'aws-assume-role': { type: 'string' },
   'azure-subscription': { type: 'string', multiple: true },
+  'azure-all-subscriptions': { type: 'boolean' },
   'azure-endpoint': { type: 'string' },
   'gcp-project': { type: 'string', multiple: true },
+  'gcp-organization': { type: 'string', multiple: true },
+  'gcp-folder': { type: 'string', multiple: true },
   'gcp-endpoint': { type: 'string' },
 };
 
@@ -49,6 +52,19 @@ function awsFleet(values: Values): { organization?: boolean; accounts?: string[]
   return { ...(organization ? { organization } : { accounts }), ...(typeof role === 'string' ? { assumeRole: role.replace(/^\/+/, '') } : {}) };
 }
 
+/** `--gcp-organization` and `--gcp-folder` as resource names (`organizations/123`, `folders/456`); both ids are numbers. */
+function gcpParents(values: Values): string[] {
+  const parents: string[] = [];
+  for (const [flag, kind] of [['gcp-organization', 'organizations'], ['gcp-folder', 'folders']] as const) {
+    for (const value of list(values, flag)) {
+      const id = value.startsWith(`${kind}/`) ? value.slice(kind.length + 1) : value;
+      if (!/^\d{1,32}$/.test(id)) throw new PodtrustError('usage', `--${flag} takes a numeric ${flag === 'gcp-folder' ? 'folder' : 'organization'} id (got "${value}")`);
+      parents.push(`${kind}/${id}`);
+    }
+  }
+  return [...new Set(parents)];
+}
+
 /** The cloud sources the options ask for; undefined when none (then no cloud SDK is loaded). */
 export function cloudOptionsFrom(values: Values): CloudLiveOptions | undefined {
   const quiet = values.quiet === true;
@@ -60,12 +76,14 @@ export function cloudOptionsFrom(values: Values): CloudLiveOptions | undefined {
   const fleet = awsFleet(values);
   if (values.aws === true || regions.length > 0 || fleet) out.aws = { regions, ...fleet, ...common };
   const subscriptions = list(values, 'azure-subscription');
+  const allSubscriptions = values['azure-all-subscriptions'] === true;
   const azureEndpoint = endpoint(values, 'azure-endpoint');
-  if (azureEndpoint !== undefined && subscriptions.length === 0) throw new PodtrustError('usage', '--azure-endpoint needs --azure-subscription ID');
-  if (subscriptions.length > 0) out.azure = { subscriptions, ...(azureEndpoint ? { endpoint: azureEndpoint } : {}), ...common };
+  if (azureEndpoint !== undefined && subscriptions.length === 0 && !allSubscriptions) throw new PodtrustError('usage', '--azure-endpoint needs --azure-subscription ID or --azure-all-subscriptions');
+  if (subscriptions.length > 0 || allSubscriptions) out.azure = { subscriptions, ...(allSubscriptions ? { allSubscriptions } : {}), ...(azureEndpoint ? { endpoint: azureEndpoint } : {}), ...common };
   const projects = list(values, 'gcp-project');
+  const parents = gcpParents(values);
   const gcpEndpoint = endpoint(values, 'gcp-endpoint');
-  if (gcpEndpoint !== undefined && projects.length === 0) throw new PodtrustError('usage', '--gcp-endpoint needs --gcp-project ID');
-  if (projects.length > 0) out.gcp = { projects, ...(gcpEndpoint ? { endpoint: gcpEndpoint } : {}), ...common };
+  if (gcpEndpoint !== undefined && projects.length === 0 && parents.length === 0) throw new PodtrustError('usage', '--gcp-endpoint needs --gcp-project ID, --gcp-folder ID or --gcp-organization ID');
+  if (projects.length > 0 || parents.length > 0) out.gcp = { projects, ...(parents.length > 0 ? { parents } : {}), ...(gcpEndpoint ? { endpoint: gcpEndpoint } : {}), ...common };
   return out.aws || out.azure || out.gcp ? out : undefined;
 }

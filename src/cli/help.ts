@@ -17,9 +17,10 @@ ever written. No rules run.
 
   -o, --output FILE        where to write the inventory (default: standard output)
   --shard INDEX/COUNT      read only shard INDEX (0 to COUNT-1) of the live targets (contexts,
-                           the AWS account, GCP projects, Azure subscriptions): every shard lists
-                           the targets the same way and takes every COUNT-th one; the inventory
-                           records which targets the fleet has and which this shard read
+                           the AWS account, GCP projects and folders, Azure subscriptions):
+                           every shard lists the targets the same way and takes every COUNT-th
+                           one; the inventory records which targets the fleet has and which
+                           this shard read
   --shard-count COUNT      the same, with INDEX from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)
 
 The input, live, cloud and limit options of podtrust scan apply; see podtrust scan --help.
@@ -89,8 +90,13 @@ Live clouds (read-only; credentials from each SDK's standard chain):
   --aws-assume-role NAME   the role assumed in each account but the scanner's own, with the
                            scanner's own credentials
   --azure-subscription ID  an Azure subscription (DefaultAzureCredential); repeatable
+  --azure-all-subscriptions
+                           every Enabled subscription the identity can list
   --azure-endpoint URL     Resource Manager URL (sovereign clouds); authority: AZURE_AUTHORITY_HOST
   --gcp-project ID         a GCP project (Application Default Credentials); repeatable
+  --gcp-organization ID    every active project beneath this organization, through its
+                           folders (resourcemanager.folders.list, projects.list); repeatable
+  --gcp-folder ID          every active project beneath this folder; repeatable
   --gcp-endpoint URL       root URL of the Google APIs
                            Custom CAs: NODE_EXTRA_CA_CERTS
 

@@ -22,8 +22,8 @@ interface ScannedOptions {
   live?: {
     kubernetes?: { contexts?: string[]; allContexts?: boolean };
     aws?: { regions: string[] };
-    azure?: { subscriptions: string[] };
-    gcp?: { projects: string[] };
+    azure?: { subscriptions: string[]; allSubscriptions?: boolean };
+    gcp?: { projects: string[]; parents?: string[] };
   };
 }
 
@@ -37,7 +37,9 @@ function liveSources(live: ScannedOptions['live']): string[] {
     else out.push('Kubernetes: the current context');
   }
   if (live.aws) out.push(`AWS: the account of the current credentials${live.aws.regions.length > 0 ? ` (${live.aws.regions.join(', ')})` : ''}`);
+  if (live.azure?.allSubscriptions) out.push('Azure: every subscription the identity can list');
   for (const s of live.azure?.subscriptions ?? []) out.push(`Azure subscription ${s}`);
+  for (const p of live.gcp?.parents ?? []) out.push(`GCP: the projects beneath ${p}`);
   for (const p of live.gcp?.projects ?? []) out.push(`GCP project ${p}`);
   return out;
 }

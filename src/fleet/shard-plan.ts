@@ -1,6 +1,7 @@
 /**
- * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account, GCP
- * projects, Azure subscriptions), and the live options narrowed to one shard's share of them.
+ * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account or
+ * organization, GCP projects, organizations and folders, Azure subscriptions or all of them),
+ * and the live options narrowed to one shard's share of them.
  */
 import type { FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';
@@ -12,6 +13,8 @@ type Live = NonNullable<ScanOptions['live']>;
 export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
 /** The accounts of an AWS Organization, listed only by calling it: one target, read by one shard. */
 export const AWS_ORGANIZATION_TARGET = 'aws:organization';
+/** The subscriptions an Azure identity can list, known only by listing them: one target, read by one shard. */
+export const AZURE_ALL_SUBSCRIPTIONS_TARGET = 'azure:(all-subscriptions)';
 /** Contexts that cannot be listed (no kubeconfig): one target, whose shard reports why. */
 export const KUBECONFIG_TARGET = 'k8s:(kubeconfig)';
 
@@ -30,7 +33,10 @@ export async function liveTargets(live: Live): Promise<string[]> {
   }
   if (live.aws) targets.push(...awsTargets(live.aws));
   for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
+  // An organization or folder is one target (`gcp:folders/456`): its projects are known only by listing them.
+  for (const p of live.gcp?.parents ?? []) targets.push(`gcp:${p}`);
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
+  if (live.azure?.allSubscriptions) targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
   return sortedTargets(targets);
 }
 
@@ -61,9 +67,11 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   const accounts = (live.aws?.accounts ?? []).filter((a) => share.has(`aws:${a}`));
   if (live.aws && !live.aws.organization && accounts.length > 0) out.aws = { ...live.aws, accounts };
   const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
-  if (live.gcp && projects.length > 0) out.gcp = { ...live.gcp, projects };
+  const parents = (live.gcp?.parents ?? []).filter((p) => share.has(`gcp:${p}`));
+  if (live.gcp && projects.length + parents.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
   const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));
-  if (live.azure && subscriptions.length > 0) out.azure = { ...live.azure, subscriptions };
+  const allSubscriptions = share.has(AZURE_ALL_SUBSCRIPTIONS_TARGET);
+  if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, ...(live.azure.allSubscriptions ? { allSubscriptions } : {}) };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
   return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] } };
 }

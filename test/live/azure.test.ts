@@ -2,16 +2,14 @@
  * Live Azure collection through the real ARM SDK clients against a loopback HTTPS server
  * (the SDK's bearer-token policy refuses plain http), with a CA made at test time.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TokenCredential } from '@azure/core-auth';
 import { scan } from '../../src/scan.js';
 import { collectLiveAzure } from '../../src/live/azure/collect.js';
 import { ApiCallLog } from '../../src/live/cloud.js';
-import { makeTestTls, type TestTls } from './tls.js';
-import { startArmFake, type ArmData, type ArmFake } from './azure-server.js';
+import { useArmFake, type ArmData } from './azure-server.js';
 
 const SUB = 'c1d2e3f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-workloads`;
@@ -81,24 +79,14 @@ function data(extra: Partial<ArmData> = {}): ArmData {
   };
 }
 
-const credentialStub: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-let tls: TestTls;
-let fake: ArmFake | undefined;
-
-beforeAll(() => {
-  tls = makeTestTls();
-});
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const arm = useArmFake(TOKEN);
+const credentialStub = arm.credential;
 
 describe('live Azure collection', () => {
   it('reads identities, credentials, role assignments and AKS clusters page by page, waiting out 429', async () => {
-    fake = await startArmFake(tls, data({ throttleIdentities: 1 }));
+    const fake = await arm.start(data({ throttleIdentities: 1 }));
     const calls = new ApiCallLog();
-    const result = await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: tls.ca, calls });
+    const result = await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: arm.tls().ca, calls });
     expect(result.notes).toEqual([]);
     // 3 identities at 2 per page: 2 pages, plus the throttled attempt.
     expect(fake.requests.filter((r) => r === 'Microsoft.ManagedIdentity/userAssignedIdentities/read')).toHaveLength(3);
@@ -117,9 +105,9 @@ describe('live Azure collection', () => {
   });
 
   it('finds the same problems as the equivalent IaC, at the live credential', async () => {
-    fake = await startArmFake(tls, data());
+    const fake = await arm.start(data());
     const root = mkdtempSync(join(tmpdir(), 'podtrust-azure-'));
-    const result = await scan({ paths: [], root, live: { azure: { subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: tls.ca } }, ruleIds: ['azure-fic-audience-nonstandard'] });
+    const result = await scan({ paths: [], root, live: { azure: { subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: arm.tls().ca } }, ruleIds: ['azure-fic-audience-nonstandard'] });
     expect(result.findings.map((f) => [f.ruleId, f.resource.name, f.origin, f.location.file])).toEqual([
       ['azure-fic-audience-nonstandard', 'aks-reports', 'live', `azure/${SUB}/resourceGroups/rg-workloads/providers/Microsoft.ManagedIdentity/userAssignedIdentities/reports/federatedIdentityCredentials/aks-reports.json`],
     ]);
@@ -127,8 +115,8 @@ describe('live Azure collection', () => {
   });
 
   it('names a 403 as a permission gap and keeps going', async () => {
-    fake = await startArmFake(tls, data({ denied: ['Microsoft.Authorization/roleAssignments/read'] }));
-    const result = await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: tls.ca });
+    const fake = await arm.start(data({ denied: ['Microsoft.Authorization/roleAssignments/read'] }));
+    const result = await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: arm.tls().ca });
     expect(result.notes).toHaveLength(1);
     expect(result.notes[0]).toMatchObject({ kind: 'permission', level: 'warning' });
     expect(result.notes[0]!.message).toMatch(/role assignments.*403/);
@@ -136,8 +124,8 @@ describe('live Azure collection', () => {
   });
 
   it('calls exactly the actions of deploy/azure/podtrust-reader-role.json', async () => {
-    fake = await startArmFake(tls, data());
-    await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: tls.ca });
+    const fake = await arm.start(data());
+    await collectLiveAzure({ subscriptions: [SUB], endpoint: fake.url, credential: credentialStub, tlsCa: arm.tls().ca });
     const role = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'deploy', 'azure', 'podtrust-reader-role.json'), 'utf8')) as { Actions: string[] };
     const allowed = new Set(role.Actions);
     const called = new Set(fake.requests);

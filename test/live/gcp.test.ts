@@ -4,20 +4,16 @@
  * whose `token_url` points at the server. (A service-account key's `token_uri` is not honoured
  * by google-auth-library 10: its JWT client always posts to oauth2.googleapis.com.)
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectLiveGcp } from '../../src/live/gcp/collect.js';
 import { collectGcloudJson } from '../../src/collectors/gcp/gcloud-json.js';
 import { parseJson } from '../../src/util/structured.js';
 import { ApiCallLog } from '../../src/live/cloud.js';
-import { startGcpFake, SUBJECT_TOKEN, type GcpData, type GcpFake } from './gcp-server.js';
+import { useGcpFake, type GcpData } from './gcp-server.js';
 
 const PROJECT = 'acme-prod';
-const saved = { ...process.env };
-let keyFile: string;
-let fake: GcpFake | undefined;
 
 function sa(id: string): Record<string, unknown> {
   const email = `${id}@${PROJECT}.iam.gserviceaccount.com`;
@@ -62,34 +58,7 @@ function data(extra: Partial<GcpData> = {}): GcpData {
   };
 }
 
-async function serve(d: GcpData): Promise<GcpFake> {
-  fake = await startGcpFake(d);
-  const dir = mkdtempSync(join(tmpdir(), 'podtrust-gcp-'));
-  // podtrust in a cluster with workload identity federation: ADC of type external_account, the
-  // projected ServiceAccount token as the subject token, the STS endpoint from the file itself.
-  writeFileSync(join(dir, 'token'), SUBJECT_TOKEN);
-  keyFile = join(dir, 'credential-configuration.json');
-  writeFileSync(keyFile, JSON.stringify({
-    universe_domain: 'googleapis.com',
-    type: 'external_account',
-    audience: '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-prod.svc.id.goog/providers/ops-cluster',
-    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-    token_url: `${fake.url}/token`,
-    credential_source: { file: join(dir, 'token'), format: { type: 'text' } },
-  }));
-  process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
-  return fake;
-}
-
-beforeAll(() => {
-  delete process.env.GOOGLE_CLOUD_PROJECT;
-});
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  process.env = { ...saved };
-});
+const serve = useGcpFake();
 
 describe('live GCP collection', () => {
   it('reads the project policy, paged service accounts and their policies, and GKE clusters, retrying 429', async () => {

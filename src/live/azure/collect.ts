@@ -15,10 +15,13 @@ import { safeSegment } from '../locations.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';
 import { parseJsonWithin } from '../../util/nesting.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
+import { enabledSubscriptions } from './subscriptions.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
 
 export interface AzureLiveOptions {
   subscriptions: string[];
+  /** Also every Enabled subscription the identity can list (`--azure-all-subscriptions`). */
+  allSubscriptions?: boolean;
   /** Resource Manager URL (`--azure-endpoint`), for sovereign clouds and tests. */
   endpoint?: string;
   /** Defaults to `DefaultAzureCredential` (which reads `AZURE_AUTHORITY_HOST`). */
@@ -150,9 +153,22 @@ function dropClusterSecrets(cluster: JsonObject): void {
 }
 
 async function loadSdk(options: AzureLiveOptions) {
-  const [msi, authz, aks] = await Promise.all([import('@azure/arm-msi'), import('@azure/arm-authorization'), import('@azure/arm-containerservice')]);
+  const [msi, authz, aks, subscriptions] = await Promise.all([
+    import('@azure/arm-msi'),
+    import('@azure/arm-authorization'),
+    import('@azure/arm-containerservice'),
+    options.allSubscriptions ? import('@azure/arm-resources-subscriptions') : undefined,
+  ]);
   const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
-  return { msi, authz, aks, credential };
+  return { msi, authz, aks, subscriptions, credential };
+}
+
+/** The TLS and retries every ARM client of the scan takes. */
+function pipelineOptionsOf(options: AzureLiveOptions) {
+  return {
+    ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
+    ...(options.maxRetries !== undefined ? { retryOptions: { maxRetries: options.maxRetries } } : {}),
+  };
 }
 
 type AzureSdk = Awaited<ReturnType<typeof loadSdk>>;
@@ -168,19 +184,24 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
     return result;
   }
   const limit = options.targetLimit ?? new TargetLimit();
-  // Subscriptions are read side by side, each into its own lists, and joined in the order given.
-  const parts = await Promise.all(options.subscriptions.map((subscription) => limit.run(() => collectSubscription(subscription, sdk, options, calls))));
+  const subscriptions = [...options.subscriptions];
+  if (sdk.subscriptions) {
+    const endpoint = options.endpoint?.replace(/\/+$/, '');
+    const found = await enabledSubscriptions(sdk.subscriptions, { credential: sdk.credential, ...(endpoint ? { endpoint } : {}), clientOptions: pipelineOptionsOf(options), calls, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+    for (const n of found.notes) result.notes.push(n);
+    options.onSummary?.(`azure: ${found.subscriptions.length} Enabled subscription(s) listed`);
+    const named = new Set(subscriptions);
+    subscriptions.push(...found.subscriptions.filter((s) => !named.has(s)));
+  }
+  // Subscriptions are read side by side, each into its own lists, and joined in the order given, then listed.
+  const parts = await Promise.all(subscriptions.map((subscription) => limit.run(() => collectSubscription(subscription, sdk, options, calls))));
   for (const part of parts) mergeResults(result, part);
   return result;
 }
 
 async function collectSubscription(subscription: string, sdk: AzureSdk, options: AzureLiveOptions, calls: ApiCallLog): Promise<CollectResult> {
   const endpoint = options.endpoint?.replace(/\/+$/, '');
-  const clientOptions = {
-    ...(endpoint ? { endpoint, credentialScopes: [`${endpoint}/.default`] } : {}),
-    ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
-    ...(options.maxRetries !== undefined ? { retryOptions: { maxRetries: options.maxRetries } } : {}),
-  };
+  const clientOptions = { ...(endpoint ? { endpoint, credentialScopes: [`${endpoint}/.default`] } : {}), ...pipelineOptionsOf(options) };
   const started = Date.now();
   const result = emptyResult();
   const run: Run = { subscription, calls, callCount: 0, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };

@@ -14,9 +14,12 @@ import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, plain, type ReadFailure } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
+import { GCP_DISCOVERY_OPERATIONS, projectsBeneath } from './organization.js';
 
 export interface GcpLiveOptions {
   projects: string[];
+  /** Organizations and folders (`organizations/123`, `folders/456`) whose projects are read too (`--gcp-organization`, `--gcp-folder`). */
+  parents?: string[];
   /** Root URL of the Google APIs (`--gcp-endpoint`), for emulators and tests. */
   endpoint?: string;
   progress?: Progress;
@@ -49,18 +52,22 @@ export const GCP_OPERATIONS = {
 
 const MAX_PAGES = 100_000;
 
-interface Run {
-  project: string;
+/** What one API call needs: the log, the count of the target it serves, retries and request options. */
+interface CallContext {
   calls: ApiCallLog;
-  /** Calls made for this project (the log is shared by projects read side by side). */
   callCount: number;
   retry: RetryOptions;
+  callOptions: CallOptions;
+}
+
+/** One project being read; its `callCount` counts the calls made for it (the log is shared by projects read side by side). */
+interface Run extends CallContext {
+  project: string;
   notes: CoverageNote[];
   resources: Resource[];
   clusters: ClusterInfo[];
   progress: Progress;
   stopped: boolean;
-  callOptions: CallOptions;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -73,7 +80,7 @@ function statusOf(e: unknown): number | undefined {
 }
 
 /** One API call with retries; gaxios errors become HttpStatusError so 429/5xx are retried. */
-async function call<T>(run: Run, operation: string, request: (options: CallOptions) => Promise<{ data: T }>): Promise<T> {
+async function call<T>(run: CallContext, operation: string, request: (options: CallOptions) => Promise<{ data: T }>): Promise<T> {
   return withRetry(async () => {
     run.calls.record('gcp', operation);
     run.callCount++;
@@ -130,12 +137,15 @@ function addBindings(run: Run, policy: unknown, target: { type: string; name: st
 }
 
 async function loadApis(options: GcpLiveOptions) {
-  const [iamPkg, crmPkg, containerPkg] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager'), import('@googleapis/container')]);
+  const [iamModule, crmModule, containerModule] = await Promise.all([import('@googleapis/iam'), import('@googleapis/cloudresourcemanager'), import('@googleapis/container')]);
+  // The packages are CommonJS: the bundle gives their exports as `default` only (Node gives both).
+  const [iamPkg, crmPkg, containerPkg] = [iamModule.default, crmModule.default, containerModule.default];
   const auth = new iamPkg.auth.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
   const common = { auth, retry: false, ...(options.endpoint ? { rootUrl: options.endpoint.replace(/\/*$/, '/') } : {}) };
   return {
     iam: iamPkg.iam({ version: 'v1', ...common }),
     crm: crmPkg.cloudresourcemanager({ version: 'v1', ...common }),
+    crm3: crmPkg.cloudresourcemanager({ version: 'v3', ...common }),
     container: containerPkg.container({ version: 'v1', ...common }),
   };
 }
@@ -153,18 +163,57 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
     return result;
   }
   const limit = options.targetLimit ?? new TargetLimit();
-  // Projects are read side by side, each into its own lists, and joined in the order given.
-  const parts = await Promise.all(options.projects.map((project) => limit.run(() => collectProject(project, apis, options, calls))));
+  const projects = [...options.projects];
+  if (options.parents && options.parents.length > 0) {
+    const found = await discoverProjects(options.parents, apis, options, calls);
+    for (const n of found.notes) result.notes.push(n);
+    const named = new Set(projects);
+    projects.push(...found.projects.filter((p) => !named.has(p)));
+  }
+  // Projects are read side by side, each into its own lists, and joined in the order given, then found.
+  const parts = await Promise.all(projects.map((project) => limit.run(() => collectProject(project, apis, options, calls))));
   for (const part of parts) mergeResults(result, part);
   return result;
+}
+
+function callContext(options: GcpLiveOptions, calls: ApiCallLog): CallContext {
+  const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
+  return { calls, callCount: 0, retry, callOptions };
+}
+
+/** The active projects beneath `--gcp-organization` and `--gcp-folder`. */
+async function discoverProjects(parents: string[], apis: GoogleApis, options: GcpLiveOptions, calls: ApiCallLog) {
+  const started = Date.now();
+  const context = callContext(options, calls);
+  const progress = options.progress ?? SILENT_PROGRESS;
+  const source = `gcp ${parents.join(', ')}`;
+  const found = await projectsBeneath(
+    parents,
+    {
+      folders: async (parent, pageToken) => {
+        const out = await call(context, GCP_DISCOVERY_OPERATIONS.folders, (o) => apis.crm3.folders.list({ parent, pageSize: 1000, ...(pageToken ? { pageToken } : {}) }, o));
+        return { items: out.folders ?? [], nextPageToken: out.nextPageToken };
+      },
+      projects: async (parent, pageToken) => {
+        // Projects pending deletion are listed too, to be named as not read.
+        const out = await call(context, GCP_DISCOVERY_OPERATIONS.projects, (o) => apis.crm3.projects.list({ parent, pageSize: 1000, showDeleted: true, ...(pageToken ? { pageToken } : {}) }, o));
+        return { items: out.projects ?? [], nextPageToken: out.nextPageToken };
+      },
+    },
+    options.signal,
+    (count) => progress.update(source, 'projects found', count),
+  );
+  const summary = `${source}: ${found.projects.length} active project(s) found; ${context.callCount} API call(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  progress.done(source, summary);
+  options.onSummary?.(summary);
+  return found;
 }
 
 async function collectProject(project: string, apis: GoogleApis, options: GcpLiveOptions, calls: ApiCallLog): Promise<CollectResult> {
   const started = Date.now();
   const result = emptyResult();
-  const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
-  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
-  const run: Run = { project, calls, callCount: 0, retry, notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false, callOptions };
+  const run: Run = { project, ...callContext(options, calls), notes: result.notes, resources: result.resources, clusters: result.clusters, progress: options.progress ?? SILENT_PROGRESS, stopped: false };
   await attempt(run, `the IAM policy of project ${project}`, async () => {
     const policy = await call(run, GCP_OPERATIONS.projectPolicy, (o) => apis.crm.projects.getIamPolicy({ resource: project, requestBody: { options: { requestedPolicyVersion: 3 } } }, o));
     addBindings(run, policy, { type: 'project', name: project }, `projects/${project}`, (key) => gcpPath(project, 'iam', 'project-policy', key));
