@@ -24,6 +24,9 @@ import { didYouMean } from '../util/suggest.js';
 import { checkGlob } from '../util/glob.js';
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/formats.js';
 
+/** The flags that name a live source, for the messages of flags that need one. */
+const LIVE_SOURCE_FLAGS = '--kubeconfig, --context, --all-contexts, --aws, --aws-organization, --azure-subscription, --azure-all-subscriptions, --gcp-project, --gcp-organization, --gcp-folder';
+
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -167,16 +170,16 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const kubernetesLive = liveOptionsFrom(values);
   const cloudLive = cloudOptionsFrom(values);
   const requestTimeout = requestTimeoutSeconds(values);
-  if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--request-timeout needs a live source (--kubeconfig, --context, --aws, --azure-subscription, --gcp-project)');
+  if (requestTimeout !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', `--request-timeout needs a live source (${LIVE_SOURCE_FLAGS})`);
   const responseCap = maxResponseBytes(values);
   if (responseCap !== undefined && !kubernetesLive) throw new PodtrustError('usage', '--max-response-size needs a live cluster (--kubeconfig, --context, --all-contexts)');
   const concurrency = targetConcurrency(values);
-  if (concurrency !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', '--concurrency needs a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
+  if (concurrency !== undefined && !kubernetesLive && !cloudLive) throw new PodtrustError('usage', `--concurrency needs a live source (${LIVE_SOURCE_FLAGS})`);
   // Ctrl-C during a live scan stops the API calls and still writes what was collected.
   const cancellation: Cancellation | undefined = kubernetesLive || cloudLive ? createCancellation() : undefined;
   const allLive = kubernetesLive || cloudLive ? withLiveControls({ ...kubernetesLive, ...cloudLive }, { signal: cancellation!.signal, requestTimeoutSeconds: requestTimeout, maxResponseBytes: responseCap, concurrency }) : undefined;
   const shard = shardFrom(values);
-  if (shard && (command !== 'collect' || !allLive)) throw new PodtrustError('usage', '--shard and --shard-count belong to collect with a live source (--kubeconfig, --context, --all-contexts, --aws, --azure-subscription, --gcp-project)');
+  if (shard && (command !== 'collect' || !allLive)) throw new PodtrustError('usage', `--shard and --shard-count belong to collect with a live source (${LIVE_SOURCE_FLAGS})`);
   const plan = shard && allLive ? await (await import('../fleet/shard-plan.js')).planShard(allLive, shard) : undefined;
   const live = plan ? plan.live : allLive;
   const paths = positionals.length > 0 ? positionals : inventoryFiles.length > 0 || allLive ? [] : ['.'];
