@@ -6,7 +6,7 @@
  * `inertForLog`). All of them can only occur inside strings, so `\uXXXX` escapes keep the data
  * intact.
  */
-const UNSAFE = /[\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]|##\[|::stop-commands::/giu;
+import { escapeForReport } from './sanitize.js';
 
 /** `\uXXXX` for each UTF-16 unit (two for a character beyond the BMP). */
 function unicodeEscapes(text: string): string {
@@ -15,12 +15,6 @@ function unicodeEscapes(text: string): string {
   return out;
 }
 
-function escapeUnsafe(match: string): string {
-  if (match === '##[') return '##\\u005b';
-  if (match.length > 3) return `${match.slice(0, -2)}\\u003a:`;
-  return unicodeEscapes(match);
-}
-
 export function jsonText(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(UNSAFE, escapeUnsafe);
+  return escapeForReport(JSON.stringify(value, null, indent), unicodeEscapes);
 }

@@ -100,3 +100,27 @@ const NOT_CARRIED = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\u2028\u2029]|
 export function isExactCommandProperty(value: string): boolean {
   return !NOT_CARRIED.test(value) && !value.includes('##[');
 }
+
+// What a CI runner printing a report would take for a workflow command or would not show (see
+// `inertForLog`): DEL and C1 controls, format and invisible characters, line and paragraph
+// separators, `##[` and `::stop-commands::`; with `lineBreaks`, CR and LF as well.
+const REPORT_UNSAFE = /[\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]|##\[|::stop-commands::/giu;
+const REPORT_UNSAFE_OR_BREAK = /[\n\r\u007f-\u009f\u2028\u2029\p{Cf}\p{Default_Ignorable_Code_Point}]|##\[|::stop-commands::/giu;
+
+/**
+ * Report text (JSON, XML, HTML) a CI runner may print as it is: each such character written with
+ * the format's own escape (`escape` gets one character), so the data stays exact for a reader of
+ * the format and `##[`, `::stop-commands::` and hidden characters never reach the log.
+ */
+export function escapeForReport(text: string, escape: (char: string) => string, options: { lineBreaks?: boolean } = {}): string {
+  return text.replace(options.lineBreaks ? REPORT_UNSAFE_OR_BREAK : REPORT_UNSAFE, (m) => {
+    if (m === '##[') return `##${escape('[')}`;
+    if (m.length > 3) return `${m.slice(0, -2)}${escape(':')}:`;
+    return escape(m);
+  });
+}
+
+/** A character as an XML (and HTML) numeric character reference. */
+export function characterReference(char: string): string {
+  return `&#x${char.codePointAt(0)!.toString(16)};`;
+}

@@ -83,9 +83,32 @@ describe('formats other systems read', () => {
     expect(rows).toHaveLength(unsuppressed(result).length + 1);
     expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
     const hostile = rows.find((r) => r[5] === 'bulk/99.yaml')!;
-    expect(hostile[8]).toBe(HOSTILE);
+    // Control and invisible characters dropped, the line break kept (as LF): what a CI log may print.
+    expect(hostile[8]).toBe('a "quoted" <tag> & \'apos\' ]]>   =HYPERLINK("x")\nnext');
     expect(hostile[3]).toBe(`'=cmd|' /C calc'!A0`);
     expect(rows[1]!.slice(0, 2)).toEqual(['critical', 'aws-trust-sub-missing']);
+  });
+
+  it('JUnit, CSV and HTML printed in a CI job log forge no workflow command, whatever the names hold', async () => {
+    const { logLines, runnerView } = await import('../helpers/workflow-log.js');
+    const { renderHtml } = await import('../../src/reporters/html.js');
+    const forged = 'x\n::error title=forged::pwned\r\n  ::warning::w ##[error]legacy #\u200b#[group]zw ::STOP-COMMANDS::tok';
+    const result = sampleResult();
+    const base = bulkFinding(98, 'high');
+    result.findings.push({ ...base, message: forged, resource: { id: 'y', type: 'k8s.ServiceAccount', name: forged }, location: { ...base.location, file: join(result.root, `${forged}.yaml`) } });
+    for (const [format, text] of [['junit', renderJunit(result)], ['csv', renderCsv(result)], ['html', renderHtml(result)]] as const) {
+      for (const line of logLines(text)) {
+        const seen = runnerView(line);
+        expect(seen.startsWith('::'), `${format}: ${line}`).toBe(false);
+        expect(seen, format).not.toContain('##[');
+        expect(seen, format).not.toMatch(/::stop-commands::/i);
+      }
+    }
+    // JUnit keeps the data exact: a reader of XML gets the line breaks and characters back.
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true, isArray: (name) => name === 'testcase' }).parse(renderJunit(result)) as { testsuites: { testsuite: { testcase: { file: string; failure: { message: string } }[] } } };
+    const hostile = doc.testsuites.testsuite.testcase.find((c) => c.failure.message.includes('forged::pwned'))!;
+    expect(hostile.failure.message).toBe(forged);
+    expect(hostile.file).toBe(`${forged}.yaml`);
   });
 
   it('ASFF: Security Hub fields, limits and the account it files in', () => {

@@ -1,8 +1,8 @@
-import { sanitizeTerminal } from '../sanitize.js';
+import { characterReference, escapeForReport, sanitizeTerminal } from '../sanitize.js';
 
-/** Text from scanned input as inert HTML (element content and quoted attribute values). */
+/** Text from scanned input as inert HTML (element content and quoted attribute values), and inert in a CI log that prints the report. */
 export function escapeHtml(text: string): string {
-  return sanitizeTerminal(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeForReport(sanitizeTerminal(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`), characterReference);
 }
 
 /** Rule prose is Markdown: show code spans as code, everything else as escaped text. */
