@@ -4,19 +4,20 @@ import type { ScanResult } from '../engine/result.js';
 import { countFindings, findingsByRule, ledgerLines, summaryLine } from './counts.js';
 import { displayPath } from './paths.js';
 import { locationFile } from './location.js';
-import { sanitizeTerminal } from './sanitize.js';
+import { characterReference, escapeForReport, sanitizeTerminal } from './sanitize.js';
 import { byCluster, byProvider, firstItems, identityGraph, identityRows, MECHANISM_LABEL, mermaidGraph, type Breakdown } from './html/identity-map.js';
 
 /**
  * Text from scanned input rendered inert: no table breaks, HTML, code spans, links or emphasis,
- * and no line breaks that could start a heading or list item.
+ * no line breaks that could start a heading or list item, and nothing a CI log printing it obeys.
  */
 export function escapeMarkdown(text: string): string {
-  return sanitizeTerminal(text)
+  const escaped = sanitizeTerminal(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`);
+  return escapeForReport(escaped, characterReference);
 }
 
 function shownLocation(root: string, location: Location): string {

@@ -89,14 +89,15 @@ describe('formats other systems read', () => {
     expect(rows[1]!.slice(0, 2)).toEqual(['critical', 'aws-trust-sub-missing']);
   });
 
-  it('JUnit, CSV and HTML printed in a CI job log forge no workflow command, whatever the names hold', async () => {
+  it('JUnit, CSV, HTML and Markdown printed in a CI job log forge no workflow command, whatever the names hold', async () => {
     const { logLines, runnerView } = await import('../helpers/workflow-log.js');
     const { renderHtml } = await import('../../src/reporters/html.js');
+    const { renderMarkdown } = await import('../../src/reporters/markdown.js');
     const forged = 'x\n::error title=forged::pwned\r\n  ::warning::w ##[error]legacy #\u200b#[group]zw ::STOP-COMMANDS::tok';
     const result = sampleResult();
     const base = bulkFinding(98, 'high');
     result.findings.push({ ...base, message: forged, resource: { id: 'y', type: 'k8s.ServiceAccount', name: forged }, location: { ...base.location, file: join(result.root, `${forged}.yaml`) } });
-    for (const [format, text] of [['junit', renderJunit(result)], ['csv', renderCsv(result)], ['html', renderHtml(result)]] as const) {
+    for (const [format, text] of [['junit', renderJunit(result)], ['csv', renderCsv(result)], ['html', renderHtml(result)], ['markdown', renderMarkdown(result)]] as const) {
       for (const line of logLines(text)) {
         const seen = runnerView(line);
         expect(seen.startsWith('::'), `${format}: ${line}`).toBe(false);
