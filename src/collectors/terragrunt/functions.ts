@@ -40,12 +40,13 @@ function workingDir(ctx: FunctionContext): string {
   return ctx.caller.role === 'read' ? ctx.caller.dir : ctx.unit.dir;
 }
 
-/** The first `name` in a folder above the folder `from`, within the scan root. */
+/** The first `name` in a folder above the folder `from`, within the scan root (the file too, not only the folder). */
 export function findInParents(from: string, name: string, root: string): string | undefined {
   let dir = dirname(from);
   while (isInside(dir, root)) {
     const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
+    // A name that climbs (`../../x`) must not probe for files above the scan root.
+    if (isInside(candidate, root) && existsSync(candidate)) return candidate;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;

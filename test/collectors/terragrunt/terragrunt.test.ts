@@ -206,6 +206,17 @@ describe('Terragrunt units', () => {
     expect((result.accounts ?? []).every((a) => a.file.startsWith(root))).toBe(true);
   });
 
+  it('finds nothing above the scan root with find_in_parent_folders, even with a name that climbs', async () => {
+    const outer = tree({ 'probe.hcl': 'inputs = {}\n' });
+    mkdirSync(join(outer, 'repo', 'live', 'unit'), { recursive: true });
+    mkdirSync(join(outer, 'repo', 'modules', 'irsa'), { recursive: true });
+    const root = join(outer, 'repo');
+    writeFileSync(join(root, 'live', 'unit', 'terragrunt.hcl'), 'locals {\n  probe = find_in_parent_folders("../../probe.hcl", "absent")\n}\n\nterraform {\n  source = "../../modules/irsa"\n}\n\ninputs = {\n  role_name = local.probe\n}\n');
+    writeFileSync(join(root, 'modules', 'irsa', 'main.tf'), 'variable "role_name" {}\n\nresource "aws_iam_role" "r" {\n  name = var.role_name\n  assume_role_policy = "{}"\n}\n');
+    const { result } = await collectTree(root);
+    expect(result.resources.filter((r) => r.type === 'aws.iam.Role').map((r) => r.name)).toEqual(['absent']);
+  });
+
   it('keeps a unit and the module an interpolated source names in one unit of parallel work', () => {
     const units = terraformUnits([
       { path: '/r/live/app/terragrunt.hcl', text: 'terraform {\n  source = "${get_repo_root()}/modules//role?ref=x"\n}\n' },
