@@ -228,6 +228,20 @@ describe('what is not rendered is named', () => {
     expect(deep.notes.filter((n) => n.kind === 'limit').map((n) => n.message)).toEqual([expect.stringMatching(new RegExp(`over ${MAX_KUSTOMIZATION_DEPTH} nested kustomizations`))]);
   });
 
+  it('a cycle no root reaches is rendered from its first kustomization and named, not left unread', async () => {
+    const dir = repo({
+      'a/kustomization.yaml': 'resources:\n  - ../b\n',
+      'b/kustomization.yaml': 'resources:\n  - ../a\n  - sa.yaml\n',
+      'b/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n',
+    });
+    const c = await findings(dir);
+    expect(c.notes.filter((n) => n.level === 'error').map((n) => [n.file, n.message])).toEqual([['b/kustomization.yaml', 'Kustomize: ../a/kustomization.yaml is part of a cycle of kustomizations; not followed']]);
+    expect(c.list.map((f) => [f.rule, f.file])).toEqual([['k8s-identity-on-default-sa', 'b/sa.yaml']]);
+    const states = Object.fromEntries((c.result.inputs?.entries ?? []).map((e) => [relative(dir, e.file), e.state]));
+    expect(states).toMatchObject({ 'a/kustomization.yaml': 'analysed', 'b/sa.yaml': 'analysed' });
+    expect(Object.values(states)).not.toContain('not-infrastructure');
+  });
+
   it('a base used twice at every level, and a patch that copies an object into itself, stop at their limits with a note', async () => {
     const files: Record<string, string> = { 'a30/kustomization.yaml': 'resources:\n  - sa.yaml\n', 'a30/sa.yaml': SA_DEFAULT, 'b30/kustomization.yaml': 'resources:\n  - sa.yaml\n', 'b30/sa.yaml': SA_DEFAULT.replace('default', 'other') };
     for (let i = 29; i >= 1; i--) for (const x of ['a', 'b']) files[`${x}${i}/kustomization.yaml`] = `namePrefix: ${x}${i}-\nresources:\n  - ../a${i + 1}\n  - ../b${i + 1}\n`;
