@@ -22,6 +22,7 @@ import { chooseModel, outOfRangeReason } from './models/index.js';
 import { modelledInstances, modelledOutput } from './model-calls.js';
 import { isLocalSource, sourceOf, versionOf } from './module-call.js';
 import { fetchMissingModules, withModuleCache } from './fetch/called-modules.js';
+import { shownSource } from './fetch/source.js';
 import { aksClusterInfo } from '../azure/cluster.js';
 import { unresolvedTrustNotes } from './unresolved-trust.js';
 import { viaForElement } from './caller-anchor.js';
@@ -313,7 +314,7 @@ class Project {
   private collectModelled(instance: ModuleInstance, call: Block, source: string, expansions: { suffix: string; scope: Scope }[], out: ResourceInstance[], rootDir: string): void {
     const name = call.labels[0] ?? '';
     const version = versionOf(call);
-    const shown = source;
+    const shown = shownSource(source);
     const constraint = version === undefined ? 'no version constraint' : `version "${version}"`;
     const choice = chooseModel(source, version);
     const unread = this.unreadCopies.has(call);

@@ -14,6 +14,7 @@ import { mapLimit } from '../../../live/concurrency.js';
 import type { DownloadedModule } from '../modules-json.js';
 import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
 import { ModuleFetcher, type ModuleFetchOptions } from './fetcher.js';
+import { shownSource } from './source.js';
 import { errorSummary, internalErrorNote } from '../../isolate.js';
 
 export interface ModuleTree {
@@ -95,7 +96,7 @@ async function fetchCalledModules(tree: ModuleTree, rootDir: string, fetcher: Mo
     for (const [i, { call, name, source, callKeys }] of remote.entries()) {
       const got = fetched[i]!;
       if (got instanceof Error) {
-        tree.note({ kind: 'module', level: 'warning', file: call.file, line: call.pos.line, message: `module "${name}" (${source}) could not be downloaded: ${got.message}` });
+        tree.note({ kind: 'module', level: 'warning', file: call.file, line: call.pos.line, message: `module "${name}" (${shownSource(source)}) could not be downloaded: ${got.message}` });
         continue;
       }
       const entry: DownloadedModule = { key: callKeys.join('.'), source, dir: got.dir };

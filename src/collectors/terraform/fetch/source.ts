@@ -36,6 +36,20 @@ export type ClassifiedSource = FetchableSource | { kind: 'local' } | { kind: 're
 
 export const DEFAULT_REGISTRY = 'registry.terraform.io';
 
+/** Query parameters of a source that say where, never who: shown as written. */
+const PLAIN_PARAMS = new Set(['ref', 'depth', 'archive', 'version', 'region']);
+
+/**
+ * A module source as a message may show it: the user part of a URL (`https://user:token@host`)
+ * and every query value but the plain ones masked, since sources carry tokens, ssh keys
+ * (`sshkey=`) and cloud keys (`aws_access_key_secret=`).
+ */
+export function shownSource(source: string): string {
+  return source
+    .replace(/^((?:[A-Za-z0-9]+::)?[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1***@')
+    .replace(/([?&])([^=&#]*)=([^&#]*)/g, (m, sep: string, key: string) => (PLAIN_PARAMS.has(key.toLowerCase()) ? m : `${sep}${key}=***`));
+}
+
 const PART = /^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$/;
 const PROVIDER = /^[0-9a-z]{1,64}$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { classifyGetterAddress, classifySource } from '../../../../src/collectors/terraform/fetch/source.js';
+import { classifyGetterAddress, classifySource, shownSource } from '../../../../src/collectors/terraform/fetch/source.js';
+import { collectLines } from '../../../helpers/module-calls.js';
 import { chooseVersion, parseConstraint } from '../../../../src/collectors/terraform/fetch/constraints.js';
 import { readCliConfig, tokenVariableHost } from '../../../../src/collectors/terraform/fetch/cli-config.js';
 import { extractArchive } from '../../../../src/collectors/terraform/fetch/archive.js';
@@ -45,6 +46,28 @@ describe('module sources', () => {
     expect(why('https://example.com/module')).toContain('not an archive');
     expect(why('git::https://example.com/r.git?sshkey=abc')).toContain('ssh key');
     expect(why('bitbucket.org/org/repo')).toContain('bitbucket');
+  });
+});
+
+describe('module sources in messages', () => {
+  it('masks the user part of a URL and every query value but ref, depth, archive, version and region', () => {
+    expect(shownSource('git::https://oauth2:ghp_s3cr3t@github.com/org/repo.git?ref=v1.2.0')).toBe('git::https://***@github.com/org/repo.git?ref=v1.2.0');
+    expect(shownSource('https://tok3n@example.com/m.tgz//sub?archive=tgz')).toBe('https://***@example.com/m.tgz//sub?archive=tgz');
+    expect(shownSource('git::https://example.com/r.git?ref=main&sshkey=LS0tLS1CRUdJTg')).toBe('git::https://example.com/r.git?ref=main&sshkey=***');
+    expect(shownSource('s3::https://s3-eu-west-1.amazonaws.com/b/m.zip?aws_access_key_id=AKIA&aws_access_key_secret=wJalr')).toBe('s3::https://s3-eu-west-1.amazonaws.com/b/m.zip?aws_access_key_id=***&aws_access_key_secret=***');
+    expect(shownSource('git@github.com:org/repo.git')).toBe('git@github.com:org/repo.git');
+    expect(shownSource('terraform-aws-modules/iam/aws//modules/x')).toBe('terraform-aws-modules/iam/aws//modules/x');
+  });
+
+  it('a note on a module it does not analyse holds no part of a credential in its source', async () => {
+    const { result } = await collectLines('/repo/main.tf', [
+      'module "a" {',
+      '  source = "git::https://oauth2:ghp_s3cr3tT0k3n@github.com/org/repo.git?ref=v1&sshkey=LS0tS3cr3tK3y"',
+      '}',
+    ]);
+    const text = JSON.stringify(result.notes);
+    expect(text).toContain('module \\"a\\" (git::https://***@github.com/org/repo.git?ref=v1&sshkey=***)');
+    expect(text).not.toMatch(/ghp_|S3cr3t|oauth2/);
   });
 });
 
