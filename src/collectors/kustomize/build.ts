@@ -18,6 +18,12 @@ import { applyReplacement, ReplacementError } from './replacements.js';
 export const MAX_KUSTOMIZATION_DEPTH = 32;
 /** Kustomizations one root may render in all (a base used twice by each level doubles per level). */
 export const MAX_KUSTOMIZATIONS_PER_ROOT = 2000;
+/**
+ * Text and documents one root may parse in all: each use of a file parses it again, so a file
+ * listed many times (or reached by many bases) counts each time.
+ */
+export const MAX_PARSED_BYTES_PER_ROOT = 32 * 1024 * 1024;
+export const MAX_DOCUMENTS_PER_ROOT = 20_000;
 
 /** Fields podtrust recognises and does not render: each is a warning naming the field and the file. */
 const UNSUPPORTED: Record<string, string> = {
@@ -37,8 +43,13 @@ const UNSUPPORTED: Record<string, string> = {
 
 interface Build {
   files: KustomizeFiles;
+  /** The root kustomization: limits are said there. */
+  root: string;
   /** Kustomizations rendered so far for this root. */
   count: number;
+  /** Text and documents parsed so far for this root. */
+  parsedBytes: number;
+  parsedDocuments: number;
   /** Set once a limit was reached (and said): the rest of the build is not rendered. */
   exceeded?: boolean;
 }
@@ -49,7 +60,7 @@ export interface Rendered {
 
 /** Renders the root kustomization `file`; undefined when it cannot be read at all (noted). */
 export function renderRoot(file: string, files: KustomizeFiles): Rendered | undefined {
-  const build: Build = { files, count: 0 };
+  const build: Build = { files, root: file, count: 0, parsedBytes: 0, parsedDocuments: 0 };
   const objects = renderKustomization(file, build, [], []);
   if (!objects) return undefined;
   fixReferences(objects);
@@ -94,7 +105,7 @@ function renderKustomization(file: string, build: Build, chain: string[], incomi
     return undefined;
   }
   build.count++;
-  const loaded = files.load(file);
+  const loaded = charge(build, files.load(file));
   if (!loaded) return undefined;
   const doc = loaded.documents[0]?.value;
   if (!isObject(doc)) {
@@ -160,7 +171,22 @@ function localFile(ctx: Context, path: string, line: number | undefined): Loaded
     files.note({ kind: 'skipped', level: 'error', file: ctx.file, ...(line ? { line } : {}), message: `Kustomize: ${files.pathShown(path, ctx.file)} lies outside the kustomization's folder; not read (kustomize build refuses it too)` });
     return undefined;
   }
-  return files.load(path, from);
+  if (ctx.build.exceeded) return undefined;
+  return charge(ctx.build, files.load(path, from));
+}
+
+/** A loaded file counted against the root's parse budget; undefined once the budget is spent (said once, at the root). */
+function charge(build: Build, loaded: Loaded | undefined): Loaded | undefined {
+  if (!loaded) return undefined;
+  build.parsedBytes += loaded.text.length;
+  build.parsedDocuments += loaded.documents.length;
+  const over = build.parsedBytes > MAX_PARSED_BYTES_PER_ROOT ? `${MAX_PARSED_BYTES_PER_ROOT / (1024 * 1024)} MiB of manifests` : build.parsedDocuments > MAX_DOCUMENTS_PER_ROOT ? `${MAX_DOCUMENTS_PER_ROOT} documents` : undefined;
+  if (over === undefined) return loaded;
+  if (!build.exceeded) {
+    build.exceeded = true;
+    build.files.note({ kind: 'limit', level: 'error', file: build.root, message: `Kustomize: over ${over} parsed in one build (a file used many times counts each time); not rendered further` });
+  }
+  return undefined;
 }
 
 function objectsOf(documents: LoadedDocument[]): KObject[] {

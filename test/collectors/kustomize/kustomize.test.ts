@@ -11,7 +11,7 @@ import { collectInventory, scan } from '../../../src/scan.js';
 import { renderKustomizations } from '../../../src/collectors/kustomize/index.js';
 import { emptyResult } from '../../../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../../../src/util/structured.js';
-import { MAX_KUSTOMIZATION_DEPTH } from '../../../src/collectors/kustomize/build.js';
+import { MAX_DOCUMENTS_PER_ROOT, MAX_KUSTOMIZATION_DEPTH } from '../../../src/collectors/kustomize/build.js';
 import { accessKeyId, secretAccessKey } from '../../helpers/credentials.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/kustomize');
@@ -240,6 +240,15 @@ describe('what is not rendered is named', () => {
     const states = Object.fromEntries((c.result.inputs?.entries ?? []).map((e) => [relative(dir, e.file), e.state]));
     expect(states).toMatchObject({ 'a/kustomization.yaml': 'analysed', 'b/sa.yaml': 'analysed' });
     expect(Object.values(states)).not.toContain('not-infrastructure');
+  });
+
+  it('a file listed many times is parsed for each listing only up to the build budget, with a note', async () => {
+    const perFile = 100;
+    const docs = Array.from({ length: perFile }, (_, i) => `---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa${i}\n`).join('');
+    const listings = Math.ceil(MAX_DOCUMENTS_PER_ROOT / perFile) + 50;
+    const dir = repo({ 'kustomization.yaml': `resources:\n${'  - sa.yaml\n'.repeat(listings)}`, 'sa.yaml': docs });
+    const c = await findings(dir);
+    expect(c.notes.filter((n) => n.kind === 'limit').map((n) => [n.file, n.message])).toEqual([['kustomization.yaml', `Kustomize: over ${MAX_DOCUMENTS_PER_ROOT} documents parsed in one build (a file used many times counts each time); not rendered further`]]);
   });
 
   it('a base used twice at every level, and a patch that copies an object into itself, stop at their limits with a note', async () => {
