@@ -13,15 +13,16 @@ import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted, requestT
 import type { ExtractLimits } from './archive.js';
 import { ArchiveRefused } from './archive.js';
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, maxBuffer = 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
+    execFile('git', args, { cwd, env, timeout: timeoutMs, maxBuffer, encoding: 'buffer' }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout.toString('latin1'));
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return reject(new FetchRefused('git is not installed'));
+      if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new FetchRefused(`git said more than ${maxBuffer} bytes`));
       if ((err as { killed?: boolean }).killed) return reject(new FetchRefused(`git did not finish within ${Math.round(timeoutMs / 1000)} s`));
       // git's own words, first line only and bounded: never the URL's query.
-      const first = String(stderr).split('\n').find((l) => l.trim() !== '') ?? 'failed';
+      const first = stderr.toString('utf8').split('\n').find((l) => l.trim() !== '') ?? 'failed';
       reject(new FetchRefused(`git: ${first.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`));
     });
   });
@@ -82,10 +83,28 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
   ];
   await run([...config, 'init', '-q', work], into, env, requestTimeout(policy));
   await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], work, env, requestTimeout(policy));
+  // Measured before it is written: a small pack can hold blobs that unpack to gigabytes.
+  const listing = await run([...config, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'], work, env, requestTimeout(policy), (limits.maxFiles + 1) * 4200).catch((e: unknown) => {
+    throw e instanceof FetchRefused && e.message.startsWith('git said more than') ? new ArchiveRefused(`more than ${limits.maxFiles} files`) : e;
+  });
+  boundListing(listing, limits);
   await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], work, env, requestTimeout(policy));
   rmSync(join(work, '.git'), { recursive: true, force: true });
   rmSync(join(into, 'ca.pem'), { force: true });
   boundTree(work, limits);
+}
+
+/** Refuses a tree over the limits from `git ls-tree -r -l -z` (`<mode> <type> <object> <size>\t<path>`, NUL-ended). */
+export function boundListing(listing: string, limits: ExtractLimits): void {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of listing.split('\0')) {
+    const m = /^\d+ blob [0-9a-f]+ +(\d+)\t/.exec(entry);
+    if (!m) continue;
+    if (++files > limits.maxFiles) throw new ArchiveRefused(`more than ${limits.maxFiles} files`);
+    bytes += Number(m[1]);
+    if (bytes > limits.maxBytes) throw new ArchiveRefused(`more than ${limits.maxBytes} bytes`);
+  }
 }
 
 /** Refuses a checked-out tree over the limits; removes anything that is not a file or folder. */

@@ -317,6 +317,20 @@ describe('--download-modules with a git source over loopback HTTPS (git http-bac
     expect(result.notes.find((n) => n.kind === 'module')?.message).toContain('resolves to a private or loopback address');
   });
 
+  it('refuses a tree over the file or byte limits before checking it out', async () => {
+    const dir = gitRepo(`git::${git.url}//modules/role?ref=v1.0.0`);
+    const base = { ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 };
+    const small = await scan({ paths: [dir], root: dir, workers: 0, modules: { ...base, cacheDir: tempDir('podtrust-cache-'), maxUnpackedBytes: 10 } });
+    expect(small.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: more than 10 bytes/);
+    const few = await scan({ paths: [dir], root: dir, workers: 0, modules: { ...base, cacheDir: tempDir('podtrust-cache-'), maxFiles: 1 } });
+    expect(few.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: more than 1 files/);
+    const { boundListing } = await import('../../../../src/collectors/terraform/fetch/git.js');
+    const listing = ['100644 blob 0123abcd     700\tmain.tf', '120000 blob 4567abcd      12\tlink', '160000 commit 89abcdef       -\tsub', ''].join('\0');
+    expect(() => boundListing(listing, { maxFiles: 2, maxBytes: 712 })).not.toThrow();
+    expect(() => boundListing(listing, { maxFiles: 2, maxBytes: 711 })).toThrow('more than 711 bytes');
+    expect(() => boundListing(listing, { maxFiles: 1, maxBytes: 10_000 })).toThrow('more than 1 files');
+  });
+
   it('names a ref that does not exist', async () => {
     const dir = gitRepo(`git::${git.url}?ref=v9.9.9`);
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 } });
