@@ -1,4 +1,5 @@
 /** Registry and Git module sources, and which major versions a version constraint admits. */
+import { parseConstraint, parseModuleVersion, satisfies, type ModuleVersion, type Term } from './fetch/constraints.js';
 
 export interface ModuleSource {
   /** `namespace/name/provider` of the registry address (Git sources of the same repository map to it). */
@@ -50,90 +51,29 @@ export function parseModuleSource(source: string): ModuleSource | undefined {
   return { address: parts.join('/'), subdir };
 }
 
-type Version = [number, number, number];
-
-function parseVersion(text: string): { v: Version; parts: number } | undefined {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const parts = m[3] !== undefined ? 3 : m[2] !== undefined ? 2 : 1;
-  return { v: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)], parts };
-}
-
-function cmp(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
-
-/** A half-open range [lo, hi) of versions; hi undefined = unbounded. */
-interface Range {
-  lo: Version;
-  loInclusive: boolean;
-  hi?: Version;
-  hiInclusive: boolean;
-}
-
-function constraintRange(op: string, ver: { v: Version; parts: number }): Range | 'any' | undefined {
-  const v = ver.v;
-  switch (op) {
-    case '':
-    case '=':
-      return { lo: v, loInclusive: true, hi: v, hiInclusive: true };
-    case '!=':
-      return 'any';
-    case '>':
-      return { lo: v, loInclusive: false, hiInclusive: false };
-    case '>=':
-      return { lo: v, loInclusive: true, hiInclusive: false };
-    case '<':
-      return { lo: [0, 0, 0], loInclusive: true, hi: v, hiInclusive: false };
-    case '<=':
-      return { lo: [0, 0, 0], loInclusive: true, hi: v, hiInclusive: true };
-    case '~>': {
-      // `~> 1` fixes no segment: Terraform (hashicorp/go-version) admits 2.0 and later too.
-      if (ver.parts === 1) return { lo: v, loInclusive: true, hiInclusive: false };
-      const hi: Version = ver.parts <= 2 ? [v[0] + 1, 0, 0] : [v[0], v[1] + 1, 0];
-      return { lo: v, loInclusive: true, hi, hiInclusive: false };
-    }
-    default:
-      return undefined;
-  }
+/**
+ * The majors among `candidates` that a Terraform version constraint (`~> 5.0`, `>= 5.1, < 7`, `5.39.0`)
+ * admits, read as `terraform init` reads it; every candidate when there is no constraint;
+ * undefined when the constraint cannot be read.
+ */
+export function admittedMajors(constraint: string | undefined, candidates: readonly number[]): number[] | undefined {
+  const terms = parseConstraint(constraint);
+  if (terms === undefined) return undefined;
+  return candidates.filter((major) => probes(major, terms).some((v) => satisfies(v, terms)));
 }
 
 /**
- * The majors among `candidates` that a Terraform version constraint (`~> 5.0`, `>= 5.1, < 7`, `5.39.0`)
- * admits; every candidate when there is no constraint; undefined when the constraint cannot be read.
+ * Versions of one major where the versions a constraint admits can begin: the major's first
+ * version, each term's own version and the next two after it (past a `>` and a `!=`). Versions are
+ * whole numbers, so if any version of the major meets every term, one of these does.
  */
-export function admittedMajors(constraint: string | undefined, candidates: readonly number[]): number[] | undefined {
-  if (constraint === undefined || constraint.trim() === '') return [...candidates];
-  const ranges: Range[] = [];
-  for (const part of constraint.split(',')) {
-    const m = /^\s*(~>|>=|<=|!=|=|>|<)?\s*(\S+)\s*$/.exec(part);
-    if (!m) return undefined;
-    const ver = parseVersion(m[2]!);
-    if (!ver) return undefined;
-    const r = constraintRange(m[1] ?? '', ver);
-    if (r === undefined) return undefined;
-    if (r !== 'any') ranges.push(r);
+function probes(major: number, terms: readonly Term[]): ModuleVersion[] {
+  const out = [parseModuleVersion(`${major}.0.0`)!];
+  for (const t of terms) {
+    const [a, b, c] = t.version.segments as [number, number, number];
+    if (a !== major) continue;
+    out.push(t.version);
+    for (const next of [c + 1, c + 2]) out.push(parseModuleVersion(`${a}.${b}.${next}`)!);
   }
-  return candidates.filter((major) => {
-    let lo: Version = [major, 0, 0];
-    let loInc = true;
-    let hi: Version = [major + 1, 0, 0];
-    let hiInc = false;
-    for (const r of ranges) {
-      const c = cmp(r.lo, lo);
-      if (c > 0 || (c === 0 && !r.loInclusive)) {
-        lo = r.lo;
-        loInc = r.loInclusive;
-      }
-      if (r.hi) {
-        const d = cmp(r.hi, hi);
-        if (d < 0 || (d === 0 && !r.hiInclusive)) {
-          hi = r.hi;
-          hiInc = r.hiInclusive;
-        }
-      }
-    }
-    const c = cmp(lo, hi);
-    return c < 0 || (c === 0 && loInc && hiInc);
-  });
+  return out;
 }

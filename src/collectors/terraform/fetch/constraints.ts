@@ -59,7 +59,7 @@ export function compareVersions(a: ModuleVersion, b: ModuleVersion): number {
   return compareSegments(a.segments, b.segments) || comparePrerelease(a.prerelease, b.prerelease);
 }
 
-interface Term {
+export interface Term {
   op: string;
   /** No operator written (`1.2.0`, not `= 1.2.0`). */
   bare: boolean;
