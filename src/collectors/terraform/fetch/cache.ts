@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
-import { safeEntryPath } from './archive.js';
+import { safeEntryPath } from './extraction.js';
 import { globMatch } from '../../../util/glob.js';
 
 /** `$XDG_CACHE_HOME/podtrust`, else `~/.cache/podtrust`. */

@@ -6,7 +6,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractArchive, type ExtractLimits } from './archive.js';
+import { extractArchive } from './archive.js';
+import type { ExtractLimits } from './extraction.js';
 import { ModuleCache, moduleFolder } from './cache.js';
 import { type TerraformCliConfig, hostKey, readCliConfig } from './cli-config.js';
 import { chooseVersion, parseConstraint, versionText } from './constraints.js';

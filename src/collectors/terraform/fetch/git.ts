@@ -7,11 +7,10 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted, requestTimeout } from './https-get.js';
-import type { ExtractLimits } from './archive.js';
-import { ArchiveRefused } from './archive.js';
+import { ArchiveRefused, Budget, type ExtractLimits } from './extraction.js';
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, maxBuffer = 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -96,29 +95,26 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
 
 /** Refuses a tree over the limits from `git ls-tree -r -l -z` (`<mode> <type> <object> <size>\t<path>`, NUL-ended). */
 export function boundListing(listing: string, limits: ExtractLimits): void {
-  let files = 0;
-  let bytes = 0;
+  const budget = new Budget(limits);
   for (const entry of listing.split('\0')) {
-    const m = /^\d+ blob [0-9a-f]+ +(\d+)\t/.exec(entry);
+    const m = /^\d+ blob [0-9a-f]+ +(\d+)\t(.*)$/s.exec(entry);
     if (!m) continue;
-    if (++files > limits.maxFiles) throw new ArchiveRefused(`more than ${limits.maxFiles} files`);
-    bytes += Number(m[1]);
-    if (bytes > limits.maxBytes) throw new ArchiveRefused(`more than ${limits.maxBytes} bytes`);
+    budget.file();
+    budget.add(Number(m[1]), Number(m[1]), m[2]!);
   }
 }
 
 /** Refuses a checked-out tree over the limits; removes anything that is not a file or folder. */
 function boundTree(dir: string, limits: ExtractLimits): void {
-  let files = 0;
-  let bytes = 0;
+  const budget = new Budget(limits);
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
-        if (++files > limits.maxFiles) throw new ArchiveRefused(`more than ${limits.maxFiles} files`);
-        bytes += lstatSync(p).size;
-        if (bytes > limits.maxBytes) throw new ArchiveRefused(`more than ${limits.maxBytes} bytes`);
+        budget.file();
+        const size = lstatSync(p).size;
+        budget.add(size, size, relative(dir, p));
       } else rmSync(p, { force: true });
     }
   };

@@ -13,6 +13,7 @@ import { makeTestTls, type TestTls } from '../../../live/tls.js';
 import { type TestRegistry, startRegistry, tarGz } from './registry-server.js';
 import { caller, irsaModule } from './stand-ins.js';
 import { type TestGitServer, makeRepository, startGitServer } from './git-server.js';
+import { zip } from './zip-writer.js';
 
 const TOKEN = 'registry-token-0123456789';
 
@@ -38,7 +39,8 @@ describe('--download-modules against a loopback HTTPS registry', () => {
       { address: 'acme/link/aws', versions: { '1.0.0': await tarGz([{ name: 'main.tf', body: irsaModule('1.0.0', 'StringLike') }, { name: 'secrets.tf', type: 'symlink', linkname: '/etc/passwd' }]) } },
       { address: 'acme/elsewhere/aws', versions: { '1.0.0': await version('1.0.0', 'StringLike') }, location: (v, base) => `${base.replace('127.0.0.1', 'localhost')}/archives/acme/elsewhere/aws/${v}.tar.gz` },
       { address: 'acme/sub/aws', versions: { '1.0.0': await tarGz([{ name: 'modules/role/main.tf', body: irsaModule('1.0.0', 'StringLike') }]) } },
-    ]);
+      { address: 'acme/zipped/aws', versions: { '1.0.0': Buffer.alloc(0) }, location: () => '/archives/zipped-1.0.0.zip' },
+    ], { '/archives/zipped-1.0.0.zip': zip([{ name: 'terraform-aws-zipped-1.0.0/', mode: 0o040755 }, { name: 'terraform-aws-zipped-1.0.0/main.tf', body: irsaModule('zip', 'StringLike'), mode: 0o100644 }]) });
   });
   afterAll(async () => registry?.close());
 
@@ -105,6 +107,14 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     const dir = repo(caller(registry.host, 'json', 'HOST/acme/json/aws') + caller(registry.host, 'sub', 'HOST/acme/sub/aws//modules/role'));
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
     expect(result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard').map((f) => f.resource.name).sort()).toEqual(['json-v3.1.0', 'sub-v1.0.0']);
+  });
+
+  it('unpacks a zip archive the registry names, and its one top folder through //*', async () => {
+    const dir = repo(caller(registry.host, 'zipped', 'HOST/acme/zipped/aws//*'));
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options() });
+    expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
+    const found = result.findings.filter((f) => f.ruleId === 'aws-trust-sub-wildcard');
+    expect(found.map((f) => [f.resource.name, f.location.file])).toEqual([['zipped-vzip', join(dir, 'main.tf')]]);
   });
 
   it('trusts a loopback registry named by --trusted-module-host, found through service discovery', async () => {
@@ -321,7 +331,7 @@ describe('--download-modules with a git source over loopback HTTPS (git http-bac
     const dir = gitRepo(`git::${git.url}//modules/role?ref=v1.0.0`);
     const base = { ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 };
     const small = await scan({ paths: [dir], root: dir, workers: 0, modules: { ...base, cacheDir: tempDir('podtrust-cache-'), maxUnpackedBytes: 10 } });
-    expect(small.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: more than 10 bytes/);
+    expect(small.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: unpacks to more than 10 bytes/);
     const few = await scan({ paths: [dir], root: dir, workers: 0, modules: { ...base, cacheDir: tempDir('podtrust-cache-'), maxFiles: 1 } });
     expect(few.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: more than 1 files/);
     const { boundListing } = await import('../../../../src/collectors/terraform/fetch/git.js');

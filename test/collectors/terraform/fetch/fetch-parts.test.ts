@@ -1,5 +1,5 @@
 /** The parts of module fetching on their own: sources, constraints, the CLI configuration, archives, addresses. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +11,8 @@ import { readCliConfig, tokenVariableHost } from '../../../../src/collectors/ter
 import { extractArchive } from '../../../../src/collectors/terraform/fetch/archive.js';
 import { defaultCacheDir, moduleFolder } from '../../../../src/collectors/terraform/fetch/cache.js';
 import { isPrivateAddress } from '../../../../src/collectors/terraform/fetch/https-get.js';
-import { tarGz } from './registry-server.js';
+import { type TarEntry, tarGz } from './registry-server.js';
+import { zip } from './zip-writer.js';
 
 function temp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -138,12 +139,79 @@ describe('archives', () => {
     expect(readdirSync(into)).toEqual([]);
   });
 
-  it('refuses hard links out, absolute names, and zip (not read yet)', async () => {
+  it('refuses hard links out and absolute names; names bzip2 and xz, which it does not read', async () => {
     const into = temp('podtrust-x-');
     await expect(extractArchive('tar.gz', await tarGz([{ name: 'h.tf', type: 'link', linkname: '../../etc/passwd' }]), into, limits)).rejects.toThrow('leads outside');
     await expect(extractArchive('tar.gz', await tarGz([{ name: '/abs.tf', body: 'x' }]), into, limits)).rejects.toThrow('leads outside');
     expect(existsSync('/abs.tf')).toBe(false);
-    await expect(extractArchive('zip', Buffer.from('PK'), into, limits)).rejects.toThrow('zip archives are not read');
+    await expect(extractArchive('tar.bz2', Buffer.from('BZh9'), into, limits)).rejects.toThrow('tar.bz2 archives are not read by podtrust (tar, tar.gz and zip are)');
+    await expect(extractArchive('tar.xz', Buffer.from('x'), into, limits)).rejects.toThrow('tar.xz archives are not read');
+  });
+});
+
+describe('zip archives, under the same extraction contract as tar', () => {
+  const limits = { maxFiles: 10, maxBytes: 1024 * 1024, maxFileBytes: 512 * 1024 };
+
+  it('unpacks stored and deflated files, never executable, and skips links that stay inside', async () => {
+    const into = temp('podtrust-z-');
+    const data = zip([{ name: 'a/', mode: 0o040755 }, { name: 'a/main.tf', body: 'deflated', mode: 0o100755 }, { name: 'a/b.tf', body: 'stored', method: 0 }, { name: 'a/link.tf', body: 'main.tf', mode: 0o120777 }]);
+    expect(await extractArchive('zip', data, into, limits)).toEqual({ files: 2, bytes: 14, skipped: 1 });
+    expect(readdirSync(join(into, 'a')).sort()).toEqual(['b.tf', 'main.tf']);
+    expect(readFileSync(join(into, 'a', 'main.tf'), 'utf8')).toBe('deflated');
+    expect(statSync(join(into, 'a', 'main.tf')).mode & 0o111).toBe(0);
+  });
+
+  it('refuses what tar refuses, in the same words', async () => {
+    const big = 'x'.repeat(600 * 1024);
+    const cases: { entries: TarEntry[]; refusal: string | RegExp }[] = [
+      { entries: [{ name: 'main.tf', body: 'x' }, { name: '../../escaped.tf', body: 'x' }], refusal: 'entry "../../escaped.tf" leads outside the module folder' },
+      { entries: [{ name: '/abs.tf', body: 'x' }], refusal: 'entry "/abs.tf" leads outside the module folder' },
+      { entries: [{ name: 'secrets.tf', type: 'symlink', linkname: '/etc/passwd' }], refusal: 'link "secrets.tf" leads outside the module folder' },
+      { entries: [{ name: 'd/up.tf', type: 'symlink', linkname: '../../x' }], refusal: 'link "d/up.tf" leads outside the module folder' },
+      { entries: Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.tf`, body: 'x' })), refusal: 'more than 10 files' },
+      { entries: [{ name: 'big.tf', body: big }], refusal: 'file "big.tf" unpacks to more than 524288 bytes' },
+      { entries: [{ name: 'a.tf', body: big.slice(0, 400 * 1024) }, { name: 'b.tf', body: big.slice(0, 400 * 1024) }, { name: 'c.tf', body: big.slice(0, 400 * 1024) }], refusal: 'unpacks to more than 1048576 bytes' },
+      { entries: [{ name: 'twice.tf', body: 'a' }, { name: 'twice.tf', body: 'b' }], refusal: 'an entry is written twice' },
+    ];
+    const asZip = (entries: TarEntry[]): Buffer => zip(entries.map((e) => (e.type === 'symlink' ? { name: e.name, body: e.linkname ?? '', mode: 0o120777 } : { name: e.name, body: e.body ?? '' })));
+    for (const { entries, refusal } of cases) {
+      const tarInto = temp('podtrust-x-');
+      const zipInto = temp('podtrust-z-');
+      await expect(extractArchive('tar.gz', await tarGz(entries), tarInto, limits), String(refusal)).rejects.toThrow(refusal);
+      await expect(extractArchive('zip', asZip(entries), zipInto, limits), String(refusal)).rejects.toThrow(refusal);
+    }
+    expect(existsSync(join(tmpdir(), 'escaped.tf'))).toBe(false);
+  });
+
+  it('refuses devices, fifos, encrypted entries and compression it cannot read', async () => {
+    const into = (): string => temp('podtrust-z-');
+    await expect(extractArchive('zip', zip([{ name: 'dev', mode: 0o020644 }]), into(), limits)).rejects.toThrow('entry "dev" is a character device');
+    await expect(extractArchive('zip', zip([{ name: 'pipe', mode: 0o010644 }]), into(), limits)).rejects.toThrow('entry "pipe" is a fifo');
+    await expect(extractArchive('zip', zip([{ name: 'e.tf', body: 'x', encrypted: true }]), into(), limits)).rejects.toThrow('entry "e.tf" is encrypted');
+    await expect(extractArchive('zip', Buffer.from('PK not a zip'), into(), limits)).rejects.toThrow(/not a readable zip archive/);
+  });
+
+  it('refuses zip bombs: inflating past the limit whatever the header says, and entries that share their data', async () => {
+    // 64 MB of zeros deflate to ~64 kB.
+    const zeros = Buffer.alloc(64 * 1024 * 1024);
+    const honest = temp('podtrust-z-');
+    await expect(extractArchive('zip', zip([{ name: 'bomb.tf', body: zeros }]), honest, { ...limits, maxFileBytes: 10 * 1024 * 1024 })).rejects.toThrow('unpacks to more than 1048576 bytes');
+    // A header that claims 10 bytes: the bytes are counted as they come, not taken from it.
+    const lying = temp('podtrust-z-');
+    await expect(extractArchive('zip', zip([{ name: 'bomb.tf', body: zeros, declaredSize: 10 }]), lying, limits)).rejects.toThrow(/unpacks to more than|too many bytes/);
+    expect(readdirSync(honest)).toEqual([]);
+    expect(readdirSync(lying)).toEqual([]);
+    // Many names for one compressed stream (the overlapping-entries bomb): refused before inflating any.
+    const overlap = temp('podtrust-z-');
+    const entries = [{ name: 'a.tf', body: 'x'.repeat(1000) }, ...Array.from({ length: 5 }, (_, i) => ({ name: `copy${i}.tf`, sameDataAs: 0 }))];
+    await expect(extractArchive('zip', zip(entries), overlap, limits)).rejects.toThrow('entries "a.tf" and "copy0.tf" overlap (a zip bomb)');
+    expect(readdirSync(overlap)).toEqual([]);
+  });
+
+  it('refuses a listing of more entries than the limits allow before reading it', async () => {
+    const many = zip(Array.from({ length: 41 }, (_, i) => ({ name: `d${i}/`, mode: 0o040755 })));
+    await expect(extractArchive('zip', many, temp('podtrust-z-'), limits)).rejects.toThrow('more than 40 entries');
+    await expect(extractArchive('tar.gz', await tarGz(Array.from({ length: 41 }, (_, i) => ({ name: `d${i}`, type: 'directory' as const }))), temp('podtrust-x-'), limits)).rejects.toThrow('more than 40 entries');
   });
 });
 
