@@ -11,7 +11,8 @@ export interface TestTls {
   caFile: string;
 }
 
-export function makeTestTls(): TestTls {
+/** `names`: more DNS names the server certificate is valid for (besides 127.0.0.1 and localhost). */
+export function makeTestTls(names: readonly string[] = []): TestTls {
   const dir = mkdtempSync(join(tmpdir(), 'podtrust-tls-'));
   const p = (f: string): string => join(dir, f);
   const run = (...args: string[]): void => {
@@ -19,7 +20,7 @@ export function makeTestTls(): TestTls {
   };
   run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '1', '-subj', '/CN=podtrust test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1');
-  writeFileSync(p('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(p('ext.cnf'), `subjectAltName=${['IP:127.0.0.1', 'DNS:localhost', ...names.map((n) => `DNS:${n}`)].join(',')}\nextendedKeyUsage=serverAuth\n`);
   run('x509', '-req', '-in', p('server.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.pem'), '-days', '1', '-extfile', p('ext.cnf'));
   return { ca: readFileSync(p('ca.pem'), 'utf8'), key: readFileSync(p('server.key'), 'utf8'), cert: readFileSync(p('server.pem'), 'utf8'), caFile: p('ca.pem') };
 }

@@ -12,6 +12,7 @@ import { ModuleCache, moduleFolder } from './cache.js';
 import { type TerraformCliConfig, hostKey, readCliConfig } from './cli-config.js';
 import { chooseVersion, parseConstraint, versionText } from './constraints.js';
 import { fetchGit } from './git.js';
+import { type ProxyEnvironment, proxyEnvironment } from './proxy.js';
 import { FetchRefused, type NetworkPolicy, httpsGet, requestTimeout } from './https-get.js';
 import { type RegistryContext, downloadLocation, listVersions } from './registry.js';
 import { type ArchiveModule, type GitModule, type RegistryModule, classifyGetterAddress, classifySource } from './source.js';
@@ -26,7 +27,7 @@ export interface ModuleFetchOptions {
   timeoutMs?: number;
   /** An extra CA (PEM); `NODE_EXTRA_CA_CERTS` works as well. */
   ca?: string;
-  /** Where the Terraform CLI configuration and `TF_TOKEN_<host>` are read (default: this process's). */
+  /** Where the Terraform CLI configuration, `TF_TOKEN_<host>`, `HTTPS_PROXY` and `NO_PROXY` are read (default: this process's). */
   env?: Record<string, string | undefined>;
   maxArchiveBytes?: number;
   maxFiles?: number;
@@ -61,7 +62,7 @@ export class ModuleFetcher {
   private readonly packages = new Map<string, Promise<string>>();
   private readonly versionLists = new Map<string, Promise<string[]>>();
 
-  private constructor(options: ModuleFetchOptions, readonly cli: TerraformCliConfig) {
+  private constructor(options: ModuleFetchOptions, readonly cli: TerraformCliConfig, proxy: ProxyEnvironment | undefined) {
     const trusted = new Set(options.trustedHosts ?? []);
     // Hosts the user's own CLI configuration names (and the services they point at) are trusted.
     for (const [host, services] of cli.hosts) {
@@ -79,6 +80,7 @@ export class ModuleFetcher {
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       deadline: options.deadline ?? Date.now() + FETCH_TIME_MS,
       ...(options.ca ? { ca: options.ca } : {}),
+      ...(proxy ? { proxy } : {}),
     };
     this.ctx = { cli, policy, discovered: new Map() };
     this.cache = new ModuleCache(options.cacheDir);
@@ -88,7 +90,8 @@ export class ModuleFetcher {
   }
 
   static async create(options: ModuleFetchOptions): Promise<ModuleFetcher> {
-    return new ModuleFetcher(options, await readCliConfig(options.env ?? process.env));
+    const env = options.env ?? process.env;
+    return new ModuleFetcher(options, await readCliConfig(env), proxyEnvironment(env));
   }
 
   /** The cache folder: module files are read from there. */

@@ -5,11 +5,11 @@
  * then bounded like an archive and its `.git` folder dropped. Nothing in it is run.
  */
 import { execFile } from 'node:child_process';
-import { lookup } from 'node:dns/promises';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { FetchRefused, type NetworkPolicy, isPrivateAddress, isTrusted, requestTimeout } from './https-get.js';
+import { FetchRefused, type NetworkPolicy, checkedAddresses, isTrusted, requestTimeout } from './https-get.js';
+import { ProxyRefused, proxyFor, proxyVariables } from './proxy.js';
 import { ArchiveRefused, Budget, type ExtractLimits } from './extraction.js';
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, maxBuffer = 1024 * 1024): Promise<string> {
@@ -27,18 +27,19 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: num
   });
 }
 
-/** The address git must connect to: every address of the host checked, the first one pinned. */
-async function pinnedAddress(url: URL, policy: NetworkPolicy): Promise<string> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string }[];
+/**
+ * The address git must connect to: every address of the host checked, the first one pinned. None
+ * for a trusted host behind the proxy: the proxy resolves it (and may be the only one that can).
+ */
+async function pinnedAddress(url: URL, policy: NetworkPolicy): Promise<string | undefined> {
+  let proxied: boolean;
   try {
-    addresses = await lookup(host, { all: true });
+    proxied = proxyFor(url, policy.proxy) !== undefined;
   } catch (e) {
-    throw new FetchRefused(`${url.host}: ${(e as NodeJS.ErrnoException).code ?? 'cannot resolve'}`);
+    throw e instanceof ProxyRefused ? new FetchRefused(e.message) : e;
   }
-  const bad = addresses.find((a) => isPrivateAddress(a.address));
-  if (bad && !isTrusted(url, policy)) throw new FetchRefused(`${url.hostname} resolves to a private or loopback address (${bad.address}); trust it with --trusted-module-host or a host block in the Terraform CLI configuration`);
-  const first = addresses[0]!.address;
+  if (proxied && isTrusted(url, policy)) return undefined;
+  const first = (await checkedAddresses(url, policy))[0]!.address;
   return first.includes(':') ? `[${first}]` : first;
 }
 
@@ -58,6 +59,8 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     GIT_ASKPASS: '/bin/false',
     GIT_ALLOW_PROTOCOL: 'https',
     GIT_LFS_SKIP_SMUDGE: '1',
+    // The user's proxy, read by git itself as under terraform; the address checks above still apply.
+    ...proxyVariables(policy.proxy),
   };
   const work = join(into, 'pkg');
   if (policy.ca) {
@@ -73,7 +76,7 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     '-c', 'protocol.allow=never',
     '-c', 'protocol.https.allow=always',
     '-c', 'http.followRedirects=false',
-    '-c', `http.curloptResolve=${url.hostname}:${port}:${address}`,
+    ...(address !== undefined ? ['-c', `http.curloptResolve=${url.hostname}:${port}:${address}`] : []),
     '-c', 'core.hooksPath=/dev/null',
     '-c', 'core.symlinks=false',
     '-c', 'core.fsmonitor=false',

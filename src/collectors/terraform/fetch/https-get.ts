@@ -2,14 +2,18 @@
  * GET over https, as hostile pull requests require: https only; never to a loopback, private or
  * link-local address (every address a name resolves to is checked, and the connection goes to a
  * checked one) unless the user trusted the host; redirects followed by hand through the same checks;
- * bounded in bytes and time; a token sent only to the host it belongs to.
+ * bounded in bytes and time; a token sent only to the host it belongs to. Through the user's
+ * HTTPS_PROXY when it applies (proxy.ts): the target's addresses are still checked here first
+ * (the proxy resolves the name again: it is the user's, and trusted with that).
  */
 import { request } from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupAddress } from 'node:dns';
 import { type SecureContext, createSecureContext, rootCertificates } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostKey } from './cli-config.js';
+import { type ProxyEnvironment, ProxyRefused, proxyAgent, proxyFor } from './proxy.js';
 
 export interface NetworkPolicy {
   /** Hosts (`name` or `name:port`, compared with {@link hostKey}) the user trusts with private addresses. */
@@ -19,6 +23,8 @@ export interface NetworkPolicy {
   timeoutMs: number;
   /** When all fetching of the scan must be over (epoch ms): no request outlives it. */
   deadline?: number;
+  /** HTTPS_PROXY and NO_PROXY as the user set them. */
+  proxy?: ProxyEnvironment;
 }
 
 export interface GetOptions {
@@ -88,31 +94,58 @@ function secureContext(policy: NetworkPolicy & { ca: string }): SecureContext {
   return found;
 }
 
-function guardedLookup(trusted: boolean) {
-  return (hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
-    dnsLookup(hostname, { all: true }, (err, addresses) => {
-      if (err) return callback(err, '');
-      const bad = addresses.find((a) => isPrivateAddress(a.address));
-      if (bad && !trusted) return callback(new FetchRefused(`${hostname} resolves to a private or loopback address (${bad.address}); trust it with --trusted-module-host or a host block in the Terraform CLI configuration`), '');
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0]!;
-      callback(null, first.address, first.family);
-    });
+const PRIVATE_HINT = 'trust it with --trusted-module-host or a host block in the Terraform CLI configuration';
+
+/** Every address a URL's host resolves to; refused when one is private and the host is not trusted. */
+export async function checkedAddresses(url: URL, policy: NetworkPolicy): Promise<LookupAddress[]> {
+  let addresses: LookupAddress[];
+  try {
+    addresses = await dnsLookup(url.hostname.replace(/^\[|\]$/g, ''), { all: true });
+  } catch (e) {
+    throw new FetchRefused(`${url.host}: ${(e as NodeJS.ErrnoException).code ?? 'cannot resolve'}`);
+  }
+  const bad = addresses.find((a) => isPrivateAddress(a.address));
+  if (bad && !isTrusted(url, policy)) throw new FetchRefused(`${url.hostname} resolves to a private or loopback address (${bad.address}); ${PRIVATE_HINT}`);
+  return addresses;
+}
+
+function guardedLookup(url: URL, policy: NetworkPolicy) {
+  return (_hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void): void => {
+    checkedAddresses(url, policy).then(
+      (addresses) => {
+        if (options.all) return callback(null, addresses);
+        const first = addresses[0]!;
+        callback(null, first.address, first.family);
+      },
+      (e: Error) => callback(e, ''),
+    );
   };
 }
 
-function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<GetAnswer> {
-  let timeoutMs: number;
+/** The proxy of a request, its target checked first (a trusted host is not: only the proxy may resolve it). */
+async function viaProxy(url: URL, policy: NetworkPolicy, trusted: boolean): Promise<URL | undefined> {
+  let proxy: URL | undefined;
   try {
-    timeoutMs = requestTimeout(policy);
+    proxy = proxyFor(url, policy.proxy);
   } catch (e) {
-    return Promise.reject(e as Error);
+    throw e instanceof ProxyRefused ? new FetchRefused(e.message) : e;
   }
+  if (proxy === undefined || trusted || isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0) return proxy;
+  try {
+    await checkedAddresses(url, policy);
+  } catch (e) {
+    if (!(e as Error).message.startsWith(`${url.host}: `)) throw e;
+    throw new FetchRefused(`${(e as Error).message} (its addresses are checked before the proxy is asked; if only the proxy can resolve it, trust it with --trusted-module-host)`);
+  }
+  return proxy;
+}
+
+async function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<GetAnswer> {
+  const timeoutMs = requestTimeout(policy);
   const trusted = isTrusted(url, policy);
   const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(literal) && isPrivateAddress(literal) && !trusted) {
-    return Promise.reject(new FetchRefused(`${url.host} is a private or loopback address; trust it with --trusted-module-host or a host block in the Terraform CLI configuration`));
-  }
+  if (isIP(literal) && isPrivateAddress(literal) && !trusted) throw new FetchRefused(`${url.host} is a private or loopback address; ${PRIVATE_HINT}`);
+  const proxy = await viaProxy(url, policy, trusted);
   const headers: Record<string, string> = { 'user-agent': 'podtrust (module fetch)', accept: options.accept ?? '*/*' };
   const token = options.tokens?.get(hostKey(url.host));
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -123,8 +156,7 @@ function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promise<Get
         method: 'GET',
         headers,
         // A fresh connection each time: a kept-alive socket would skip the address check of this request.
-        agent: false,
-        lookup: guardedLookup(trusted) as never,
+        ...(proxy ? { agent: proxyAgent(proxy) } : { agent: false, lookup: guardedLookup(url, policy) as never }),
         signal: AbortSignal.timeout(timeoutMs),
         ...(policy.ca ? { secureContext: secureContext(policy as NetworkPolicy & { ca: string }) } : {}),
       },
