@@ -12,7 +12,7 @@
  * - is capped in time, output and memory (address space through `ulimit -v` on Linux, or an
  *   environment setting the tool's runtime honours), and killed with its whole process group at a cap.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { CoverageNote } from '../model/types.js';
@@ -106,6 +106,16 @@ function commandLine(run: ToolRun): { file: string; args: string[] } {
 
 const STDERR_KEEP = 64 * 1024;
 
+/** Ends a program started `detached` (its own process group) and whatever it started. */
+export function killProcessGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 /** Runs one tool to its end or to a cap; never throws. */
 export function runTool(run: ToolRun): Promise<ToolOutcome> {
   const { file, args } = commandLine(run);
@@ -123,14 +133,7 @@ export function runTool(run: ToolRun): Promise<ToolOutcome> {
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
-    const killGroup = (): void => {
-      try {
-        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
+    const killGroup = (): void => killProcessGroup(child);
     const stop = (why: 'timeout' | 'output'): void => {
       if (capped) return;
       capped = why;

@@ -29,6 +29,7 @@ export interface ModuleFetchOptions {
   ca?: string;
   /** Where the Terraform CLI configuration, `TF_TOKEN_<host>`, `HTTPS_PROXY` and `NO_PROXY` are read (default: this process's). */
   env?: Record<string, string | undefined>;
+  /** Bytes of one download: an archive, or what git receives. */
   maxArchiveBytes?: number;
   maxFiles?: number;
   maxUnpackedBytes?: number;
@@ -175,7 +176,7 @@ export class ModuleFetcher {
   }
 
   private async fill(source: GitModule | ArchiveModule, dir: string): Promise<void> {
-    if (source.kind === 'git') return fetchGit(source.url, source.ref, dir, this.ctx.policy, this.limits);
+    if (source.kind === 'git') return fetchGit(source.url, source.ref, dir, this.ctx.policy, this.limits, this.maxArchiveBytes);
     // An archive host named by a registry gets no token: the token is the registry's.
     const answer = await httpsGet(source.url, { maxBytes: this.maxArchiveBytes }, this.ctx.policy);
     if (answer.status < 200 || answer.status >= 300) throw new FetchRefused(`${answer.url.host}${answer.url.pathname.slice(0, 200)} answered ${answer.status}`);

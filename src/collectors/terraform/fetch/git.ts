@@ -4,7 +4,8 @@
  * credentials, no hooks, filters or submodules, links checked out as plain files; the work tree is
  * then bounded like an archive and its `.git` folder dropped. Nothing in it is run.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { killProcessGroup } from '../../../util/external-tool.js';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -12,16 +13,83 @@ import { FetchRefused, type NetworkPolicy, checkedAddresses, isTrusted, requestT
 import { ProxyRefused, proxyFor, proxyVariables } from './proxy.js';
 import { ArchiveRefused, Budget, type ExtractLimits } from './extraction.js';
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, maxBuffer = 1024 * 1024): Promise<string> {
+interface GitRun {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** Standard output beyond this ends the run. */
+  maxOutput?: number;
+  /** A folder whose size is watched while git runs (what it has received): beyond `maxBytes` the run ends. */
+  watch?: { dir: string; maxBytes: number };
+}
+
+/** How often the received bytes are measured: the most a transfer overshoots its limit is what arrives in this time. */
+const WATCH_MS = 50;
+const STDERR_KEEP = 16 * 1024;
+
+/** Bytes of the files under a folder (a file that goes away while it is measured counts as nothing). */
+function folderBytes(dir: string): number {
+  let total = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += folderBytes(p);
+    else {
+      try {
+        total += lstatSync(p).size;
+      } catch {
+        // renamed or removed meanwhile
+      }
+    }
+  }
+  return total;
+}
+
+/**
+ * Runs git in its own process group, ended with everything it started (git-remote-https,
+ * index-pack) at the time limit, at the output limit, or once the watched folder grows past its limit.
+ */
+function run(args: string[], o: GitRun): Promise<string> {
+  const maxOutput = o.maxOutput ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env, timeout: timeoutMs, maxBuffer, encoding: 'buffer' }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout.toString('latin1'));
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new FetchRefused('git is not installed'));
-      if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new FetchRefused(`git said more than ${maxBuffer} bytes`));
-      if ((err as { killed?: boolean }).killed) return reject(new FetchRefused(`git did not finish within ${Math.round(timeoutMs / 1000)} s`));
+    const child = spawn('git', args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = '';
+    let stopped: Error | undefined;
+    const stop = (why: Error): void => {
+      if (stopped) return;
+      stopped = why;
+      killProcessGroup(child);
+    };
+    const overWatch = (): boolean => o.watch !== undefined && folderBytes(o.watch.dir) > o.watch.maxBytes;
+    const received = (): FetchRefused => new FetchRefused(`git received more than ${o.watch!.maxBytes} bytes (the download limit)`);
+    const timer = setTimeout(() => stop(new FetchRefused(`git did not finish within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+    const watcher = o.watch ? setInterval(() => overWatch() && stop(received()), WATCH_MS) : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOutput) return stop(new FetchRefused(`git said more than ${maxOutput} bytes`));
+      if (!stopped) out.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.length < STDERR_KEEP) err += chunk.toString('utf8').slice(0, STDERR_KEEP - err.length);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => stop(new FetchRefused(e.code === 'ENOENT' ? 'git is not installed' : `git could not start (${e.code ?? 'error'})`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (watcher) clearInterval(watcher);
+      killProcessGroup(child);
+      // What arrived between the last look and the end is measured too.
+      if (!stopped && overWatch()) stopped = received();
+      if (stopped) return reject(stopped);
+      if (code === 0) return resolve(Buffer.concat(out).toString('latin1'));
       // git's own words, first line only and bounded: never the URL's query.
-      const first = stderr.toString('utf8').split('\n').find((l) => l.trim() !== '') ?? 'failed';
+      const first = err.split('\n').find((l) => l.trim() !== '') ?? 'failed';
       reject(new FetchRefused(`git: ${first.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`));
     });
   });
@@ -43,8 +111,11 @@ async function pinnedAddress(url: URL, policy: NetworkPolicy): Promise<string | 
   return first.includes(':') ? `[${first}]` : first;
 }
 
-/** Clones `ref` (a branch, tag or commit; the default branch when absent) into `<into>/pkg`. */
-export async function fetchGit(url: URL, ref: string | undefined, into: string, policy: NetworkPolicy, limits: ExtractLimits): Promise<void> {
+/**
+ * Clones `ref` (a branch, tag or commit; the default branch when absent) into `<into>/pkg`.
+ * `maxTransferBytes` bounds what git receives (the pack as it is written), as a download is bounded.
+ */
+export async function fetchGit(url: URL, ref: string | undefined, into: string, policy: NetworkPolicy, limits: ExtractLimits, maxTransferBytes: number): Promise<void> {
   if (url.protocol !== 'https:') throw new FetchRefused(`git over ${url.protocol.replace(/:$/, '')} is not fetched (https only)`);
   if (url.username || url.password) throw new FetchRefused('a URL with credentials in it is not fetched');
   if (ref !== undefined && (ref.startsWith('-') || /[\s\\:~^?*[]|\.\./.test(ref))) throw new FetchRefused(`the ref ${JSON.stringify(ref.slice(0, 100))} is not a plain branch, tag or commit`);
@@ -82,15 +153,20 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     '-c', 'core.fsmonitor=false',
     '-c', 'credential.helper=',
     '-c', 'submodule.recurse=false',
+    // The pack is kept as one file (never exploded into loose objects), so watching it stays cheap.
+    '-c', 'fetch.unpackLimit=1',
+    '-c', 'transfer.unpackLimit=1',
   ];
-  await run([...config, 'init', '-q', work], into, env, requestTimeout(policy));
-  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], work, env, requestTimeout(policy));
+  await run([...config, 'init', '-q', work], { cwd: into, env, timeoutMs: requestTimeout(policy) });
+  // Bounded while it arrives: the pack is watched as it is written, not measured once it is whole.
+  const objects = join(work, '.git', 'objects');
+  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), watch: { dir: objects, maxBytes: maxTransferBytes } });
   // Measured before it is written: a small pack can hold blobs that unpack to gigabytes.
-  const listing = await run([...config, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'], work, env, requestTimeout(policy), (limits.maxFiles + 1) * 4200).catch((e: unknown) => {
+  const listing = await run([...config, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), maxOutput: (limits.maxFiles + 1) * 4200 }).catch((e: unknown) => {
     throw e instanceof FetchRefused && e.message.startsWith('git said more than') ? new ArchiveRefused(`more than ${limits.maxFiles} files`) : e;
   });
   boundListing(listing, limits);
-  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], work, env, requestTimeout(policy));
+  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy) });
   rmSync(join(work, '.git'), { recursive: true, force: true });
   rmSync(join(into, 'ca.pem'), { force: true });
   boundTree(work, limits);

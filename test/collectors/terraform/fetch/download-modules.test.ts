@@ -5,6 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../../../src/scan.js';
@@ -345,5 +346,52 @@ describe('--download-modules with a git source over loopback HTTPS (git http-bac
     const dir = gitRepo(`git::${git.url}?ref=v9.9.9`);
     const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [git.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 20_000 } });
     expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/module "app" \(git::https:\/\/127\.0\.0\.1:\d+\/module\.git\?ref=v9\.9\.9\) could not be downloaded: git: .*v9\.9\.9/);
+  });
+});
+
+describe('git transfers bounded while they arrive', () => {
+  const PACK = 6 * 1024 * 1024;
+  let tls: TestTls;
+  let slow: TestGitServer;
+  let stalled: TestGitServer;
+  beforeAll(async () => {
+    tls = makeTestTls();
+    // Random bytes do not compress: the pack is as big as the file.
+    const repo = makeRepository({ 'main.tf': irsaModule('big', 'StringLike'), 'blob.bin': randomBytes(PACK) }, 'v1.0.0');
+    slow = await startGitServer(tls, repo, { throttle: { chunkBytes: 64 * 1024, pauseMs: 10 } });
+    stalled = await startGitServer(tls, repo, { stall: true });
+  });
+  afterAll(async () => {
+    await slow?.close();
+    await stalled?.close();
+  });
+
+  function gitCall(host: string, url: string): string {
+    const dir = tempDir('podtrust-repo-');
+    writeFileSync(join(dir, 'main.tf'), caller(host, 'app', `git::${url}?ref=v1.0.0`));
+    return dir;
+  }
+
+  it('ends git once it has received more than the download limit, not after the whole pack', async () => {
+    const dir = gitCall(slow.host, slow.url);
+    const modules: ModuleFetchOptions = { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [slow.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 60_000, maxArchiveBytes: 512 * 1024 };
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules });
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/module "app" .* could not be downloaded: git received more than 524288 bytes \(the download limit\)/);
+    // The server was cut off far before the pack was whole, and nothing of it is left in the cache.
+    expect(slow.bodyBytes()).toBeLessThan(PACK / 2);
+    expect(listTree(modules.cacheDir).filter((p) => !p.endsWith('.terraform') && p !== 'modules')).toEqual([]);
+  });
+
+  it('fetches the same repository when the limit allows it', async () => {
+    const dir = gitCall(slow.host, slow.url);
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [slow.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 60_000, maxArchiveBytes: 2 * PACK } });
+    expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
+    expect(result.findings.find((f) => f.ruleId === 'aws-trust-sub-wildcard')?.resource.name).toBe('app-vbig');
+  });
+
+  it('ends a git transfer that does not finish in time', async () => {
+    const dir = gitCall(stalled.host, stalled.url);
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [stalled.host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 1_000 } });
+    expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: git did not finish within 1 s/);
   });
 });

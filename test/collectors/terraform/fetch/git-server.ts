@@ -15,12 +15,21 @@ export interface TestGitServer {
   url: string;
   host: string;
   requests: string[];
+  /** Bytes of response bodies written so far (a throttled answer cut short by the client stops early). */
+  bodyBytes(): number;
   close(): Promise<void>;
+}
+
+export interface GitServerOptions {
+  /** Answer the pack request (`git-upload-pack`) slowly: this many bytes, then a pause of `pauseMs`. */
+  throttle?: { chunkBytes: number; pauseMs: number };
+  /** Never answer the pack request. */
+  stall?: boolean;
 }
 
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
-export function makeRepository(files: Record<string, string>, tag: string): { root: string; name: string } {
+export function makeRepository(files: Record<string, string | Buffer>, tag: string): { root: string; name: string } {
   const root = mkdtempSync(join(tmpdir(), 'podtrust-git-'));
   const work = join(root, 'work');
   mkdirSync(work);
@@ -40,11 +49,14 @@ export function makeRepository(files: Record<string, string>, tag: string): { ro
   return { root, name: 'module.git' };
 }
 
-export async function startGitServer(tls: TestTls, repo: { root: string; name: string }): Promise<TestGitServer> {
+export async function startGitServer(tls: TestTls, repo: { root: string; name: string }, options: GitServerOptions = {}): Promise<TestGitServer> {
   const requests: string[] = [];
+  let bodyBytes = 0;
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://x');
     requests.push(url.pathname);
+    const pack = url.pathname.endsWith('/git-upload-pack');
+    if (pack && options.stall) return;
     const cgi = spawn('git', ['http-backend'], {
       env: {
         ...process.env,
@@ -73,7 +85,25 @@ export async function startGitServer(tls: TestTls, repo: { root: string; name: s
         if (name.toLowerCase() === 'status') res.statusCode = Number(value.split(' ')[0]);
         else res.setHeader(name, value);
       }
-      res.end(out.subarray(split + 4));
+      const body = out.subarray(split + 4);
+      const throttle = pack ? options.throttle : undefined;
+      if (!throttle) {
+        bodyBytes += body.length;
+        res.end(body);
+        return;
+      }
+      let at = 0;
+      let gone = false;
+      res.on('close', () => (gone = true));
+      const next = (): void => {
+        if (gone || at >= body.length) return void res.end();
+        const chunk = body.subarray(at, at + throttle.chunkBytes);
+        at += chunk.length;
+        bodyBytes += chunk.length;
+        res.write(chunk);
+        setTimeout(next, throttle.pauseMs);
+      };
+      next();
     });
   });
   const { port, close } = await listenLoopback(server);
@@ -82,6 +112,7 @@ export async function startGitServer(tls: TestTls, repo: { root: string; name: s
     url: `https://${host}/${repo.name}`,
     host,
     requests,
+    bodyBytes: () => bodyBytes,
     close,
   };
 }
