@@ -15,6 +15,7 @@ import type { DownloadedModule } from '../modules-json.js';
 import { isLocalSource, sourceOf, versionOf } from '../module-call.js';
 import { ModuleFetcher, type ModuleFetchOptions } from './fetcher.js';
 import { shownSource } from './source.js';
+import { tokenVariableName } from './cli-config.js';
 import { errorSummary, internalErrorNote } from '../../isolate.js';
 
 export interface ModuleTree {
@@ -49,9 +50,14 @@ export async function fetchMissingModules(tree: ModuleTree, options: ModuleFetch
       if (manifest.size > 0 && !fetched.has(unit.dir)) continue;
       for (const [key, m] of await fetchCalledModules(tree, unit.dir, fetcher, [unit.call])) manifest.set(key, m);
     }
+    for (const host of fetcher.hostsWithoutHelper) tree.note({ kind: 'module', level: 'warning', message: helperNotRun(fetcher.cli.credentialsHelper!, host) });
   } catch (e) {
     tree.note(internalErrorNote(errorSummary(e), tree.moduleDirs()[0], undefined, 'fetching Terraform modules (--download-modules)'));
   }
+}
+
+function helperNotRun(helper: string, host: string): string {
+  return `the Terraform CLI configuration names credentials helper ${JSON.stringify(helper.slice(0, 100))}, which podtrust does not run: requests to ${host} went without a token; set ${tokenVariableName(host) ?? 'TF_TOKEN_<host>'} to give podtrust one`;
 }
 
 const PARALLEL_FETCHES = 6;

@@ -15,6 +15,12 @@ export interface TerraformCliConfig {
   hosts: Map<string, Record<string, string>>;
   /** API tokens by host. Never printed, never stored. */
   tokens: Map<string, string>;
+  /**
+   * The `credentials_helper` block's name. Terraform would run `terraform-credentials-<name> get
+   * <host>` for a host without a token; podtrust does not run it (README: module downloads) and
+   * names each host it asked without the token the helper might have given.
+   */
+  credentialsHelper?: string;
   /** Problems reading the configuration, for a note. */
   problems: string[];
 }
@@ -26,6 +32,13 @@ export function hostKey(host: string): string {
 
 function literal(expr: Expr | undefined): string | undefined {
   return expr?.kind === 'literal' && typeof expr.value === 'string' ? expr.value : undefined;
+}
+
+/** `app.terraform.io` → `TF_TOKEN_app_terraform_io` (a hyphen is `__`); undefined for a host no variable can name (a port). */
+export function tokenVariableName(host: string): string | undefined {
+  const key = hostKey(host);
+  if (!/^[a-z0-9.-]+$/.test(key)) return undefined;
+  return `TF_TOKEN_${key.replace(/-/g, '__').replace(/\./g, '_')}`;
 }
 
 /** `TF_TOKEN_app_terraform_io` → `app.terraform.io`; `__` stands for a hyphen. */
@@ -50,6 +63,7 @@ export async function readCliConfig(env: Record<string, string | undefined>): Pr
     // The parser's words may quote the line, and the line may hold a token: the place only.
     if (parsed.error) config.problems.push(`${file}:${parsed.error.line}: not valid HCL`);
     for (const block of parsed.body.blocks) {
+      if (block.type === 'credentials_helper' && block.labels[0] !== undefined) config.credentialsHelper = block.labels[0];
       const host = block.labels[0];
       if (host === undefined) continue;
       if (block.type === 'credentials') {

@@ -83,7 +83,7 @@ export class ModuleFetcher {
       ...(options.ca ? { ca: options.ca } : {}),
       ...(proxy ? { proxy } : {}),
     };
-    this.ctx = { cli, policy, discovered: new Map() };
+    this.ctx = { cli, policy, discovered: new Map(), withoutHelper: new Set() };
     this.cache = new ModuleCache(options.cacheDir);
     this.limits = { maxFiles: options.maxFiles ?? DEFAULTS.maxFiles, maxBytes: options.maxUnpackedBytes ?? DEFAULTS.maxUnpackedBytes };
     this.maxArchiveBytes = options.maxArchiveBytes ?? DEFAULTS.maxArchiveBytes;
@@ -93,6 +93,11 @@ export class ModuleFetcher {
   static async create(options: ModuleFetchOptions): Promise<ModuleFetcher> {
     const env = options.env ?? process.env;
     return new ModuleFetcher(options, await readCliConfig(env), proxyEnvironment(env));
+  }
+
+  /** Registry hosts asked without a token that the user's credentials helper (not run) might have given. */
+  get hostsWithoutHelper(): readonly string[] {
+    return [...this.ctx.withoutHelper];
   }
 
   /** The cache folder: module files are read from there. */

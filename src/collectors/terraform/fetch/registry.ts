@@ -4,7 +4,7 @@
  * (`X-Terraform-Get` header, or a JSON `location`). The registry host's token goes to that host only.
  */
 import { type GetAnswer, FetchRefused, type NetworkPolicy, httpsGet } from './https-get.js';
-import { type TerraformCliConfig, hostKey } from './cli-config.js';
+import { type TerraformCliConfig, hostKey, tokenVariableName } from './cli-config.js';
 import type { RegistryModule } from './source.js';
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
@@ -14,6 +14,8 @@ export interface RegistryContext {
   policy: NetworkPolicy;
   /** Discovery answers of this scan, by host. */
   discovered: Map<string, Promise<URL>>;
+  /** Hosts asked without a token while the CLI configuration names a credentials helper (not run). */
+  withoutHelper: Set<string>;
 }
 
 function json(answer: GetAnswer, what: string): unknown {
@@ -26,11 +28,12 @@ function json(answer: GetAnswer, what: string): unknown {
 
 function expectOk(answer: GetAnswer, what: string): void {
   if (answer.status === 404) throw new FetchRefused(`${answer.url.host}: ${what} not found (404)`);
-  if (answer.status === 401 || answer.status === 403) throw new FetchRefused(`${answer.url.host}: ${what} refused (${answer.status}); set TF_TOKEN_<host> or run terraform login`);
+  if (answer.status === 401 || answer.status === 403) throw new FetchRefused(`${answer.url.host}: ${what} refused (${answer.status}); set ${tokenVariableName(answer.url.host) ?? 'TF_TOKEN_<host>'} or run terraform login`);
   if (answer.status < 200 || answer.status >= 300) throw new FetchRefused(`${answer.url.host}: ${what} answered ${answer.status}`);
 }
 
 function get(url: URL, ctx: RegistryContext, accept = 'application/json'): Promise<GetAnswer> {
+  if (ctx.cli.credentialsHelper !== undefined && !ctx.cli.tokens.has(hostKey(url.host))) ctx.withoutHelper.add(hostKey(url.host));
   return httpsGet(url, { maxBytes: MAX_JSON_BYTES, tokens: ctx.cli.tokens, accept }, ctx.policy);
 }
 

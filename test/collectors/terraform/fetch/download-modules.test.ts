@@ -3,7 +3,7 @@
  * modules over real HTTPS from a loopback registry (a CA made at test time), evaluates them like a
  * downloaded module, and refuses what a hostile pull request could make it fetch.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -250,6 +250,33 @@ describe('--download-modules against a loopback HTTPS registry', () => {
     expect(note).toMatchObject({ kind: 'module', level: 'warning' });
     expect(note?.message).toContain(`${rc}:2: not valid HCL`);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('does not run a credentials helper: it names the helper and each host asked without a token', async () => {
+    const home = tempDir('podtrust-home-');
+    // Where terraform would find the helper: it must not run (it would leave a mark).
+    const mark = join(home, 'helper-ran');
+    const plugins = join(home, '.terraform.d', 'plugins');
+    mkdirSync(plugins, { recursive: true });
+    const helper = join(plugins, 'terraform-credentials-vault');
+    writeFileSync(helper, `#!/bin/sh\ntouch ${mark}\necho '{"token":"from-helper"}'\n`, { mode: 0o755 });
+    const rc = join(home, 'terraformrc');
+    const hostBlock = `host "${registry.host}" {\n  services = {\n    "modules.v1" = "${registry.base}/v1/modules/"\n  }\n}\n`;
+    writeFileSync(rc, `credentials_helper "vault" {\n  args = ["--profile", "ci"]\n}\n${hostBlock}`);
+    const dir = repo(caller(registry.host, 'app', 'HOST/acme/irsa/aws', '1.0.0'));
+    const seen = registry.requests.length;
+    const result = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ env: { HOME: home, TF_CLI_CONFIG_FILE: rc, PATH: `${plugins}:${process.env.PATH ?? ''}` } }) });
+    expect(existsSync(mark)).toBe(false);
+    expect(registry.requests.slice(seen).every((r) => r.authorization === undefined)).toBe(true);
+    const notes = result.notes.filter((n) => n.message.includes('credentials helper'));
+    expect(notes).toEqual([{ kind: 'module', level: 'warning', message: `the Terraform CLI configuration names credentials helper "vault", which podtrust does not run: requests to ${registry.host} went without a token; set TF_TOKEN_<host> to give podtrust one` }]);
+    // The module itself was fetched (this registry needs no token).
+    expect(result.findings.find((f) => f.ruleId === 'aws-trust-sub-wildcard')?.resource.name).toBe('app-v1.0.0');
+
+    // A host with a token of its own never needed the helper: no note.
+    writeFileSync(rc, `credentials_helper "vault" {}\n${hostBlock}credentials "${registry.host}" {\n  token = "${TOKEN}"\n}\n`);
+    const withToken = await scan({ paths: [dir], root: dir, workers: 0, modules: options({ env: { HOME: home, TF_CLI_CONFIG_FILE: rc } }) });
+    expect(withToken.notes.filter((n) => n.message.includes('credentials helper'))).toEqual([]);
   });
 
   it('offline, a modelled public module is evaluated with its model, and the warning says why the fetch failed', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyGetterAddress, classifySource, shownSource } from '../../../../src/collectors/terraform/fetch/source.js';
 import { collectLines } from '../../../helpers/module-calls.js';
 import { chooseVersion, parseConstraint } from '../../../../src/collectors/terraform/fetch/constraints.js';
-import { readCliConfig, tokenVariableHost } from '../../../../src/collectors/terraform/fetch/cli-config.js';
+import { readCliConfig, tokenVariableHost, tokenVariableName } from '../../../../src/collectors/terraform/fetch/cli-config.js';
 import { extractArchive } from '../../../../src/collectors/terraform/fetch/archive.js';
 import { defaultCacheDir, moduleFolder } from '../../../../src/collectors/terraform/fetch/cache.js';
 import { isPrivateAddress } from '../../../../src/collectors/terraform/fetch/https-get.js';
@@ -102,6 +102,19 @@ describe('the Terraform CLI configuration', () => {
     expect(tokenVariableHost('TF_TOKEN_my__registry_example_com')).toBe('my-registry.example.com');
     expect(tokenVariableHost('TF_TOKEN_')).toBeUndefined();
     expect(tokenVariableHost('AWS_TOKEN_x')).toBeUndefined();
+    expect(tokenVariableName('My-Registry.example.com')).toBe('TF_TOKEN_my__registry_example_com');
+    expect(tokenVariableHost(tokenVariableName('a-b.c-d.example')!)).toBe('a-b.c-d.example');
+    // A host with a port has no variable name.
+    expect(tokenVariableName('registry.example.com:8443')).toBeUndefined();
+    expect(tokenVariableName('registry.example.com:443')).toBe('TF_TOKEN_registry_example_com');
+  });
+
+  it('reads the name of a credentials_helper block', async () => {
+    const home = temp('podtrust-home-');
+    const rc = join(home, 'rc');
+    writeFileSync(rc, 'credentials_helper "vault" {\n  args = ["--profile", "ci"]\n}\n');
+    expect((await readCliConfig({ HOME: home, TF_CLI_CONFIG_FILE: rc })).credentialsHelper).toBe('vault');
+    expect((await readCliConfig({ HOME: home, TF_CLI_CONFIG_FILE: join(home, 'none') })).credentialsHelper).toBeUndefined();
   });
 
   it('reads host and credentials blocks, credentials.tfrc.json, and lets the environment win', async () => {
