@@ -9,8 +9,8 @@ import { killProcessGroup } from '../../../util/external-tool.js';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { FetchRefused, type NetworkPolicy, checkedAddresses, isTrusted, requestTimeout } from './https-get.js';
-import { ProxyRefused, proxyFor, proxyVariables } from './proxy.js';
+import { FetchRefused, type NetworkPolicy, checkedAddresses, isTrusted, requestProxy, requestTimeout } from './https-get.js';
+import { proxyVariables } from './proxy.js';
 import { ArchiveRefused, Budget, type ExtractLimits } from './extraction.js';
 
 interface GitRun {
@@ -100,13 +100,7 @@ function run(args: string[], o: GitRun): Promise<string> {
  * for a trusted host behind the proxy: the proxy resolves it (and may be the only one that can).
  */
 async function pinnedAddress(url: URL, policy: NetworkPolicy): Promise<string | undefined> {
-  let proxied: boolean;
-  try {
-    proxied = proxyFor(url, policy.proxy) !== undefined;
-  } catch (e) {
-    throw e instanceof ProxyRefused ? new FetchRefused(e.message) : e;
-  }
-  if (proxied && isTrusted(url, policy)) return undefined;
+  if (requestProxy(url, policy) !== undefined && isTrusted(url, policy)) return undefined;
   const first = (await checkedAddresses(url, policy))[0]!.address;
   return first.includes(':') ? `[${first}]` : first;
 }

@@ -44,6 +44,9 @@ export interface GetAnswer {
 
 export class FetchRefused extends Error {}
 
+/** A host whose addresses could not be looked up (so not checked). */
+class Unresolved extends FetchRefused {}
+
 /** How long the next request (or git step) may take: its own limit, cut to what is left of the scan's time. */
 export function requestTimeout(policy: NetworkPolicy): number {
   if (policy.deadline === undefined) return policy.timeoutMs;
@@ -102,7 +105,7 @@ export async function checkedAddresses(url: URL, policy: NetworkPolicy): Promise
   try {
     addresses = await dnsLookup(url.hostname.replace(/^\[|\]$/g, ''), { all: true });
   } catch (e) {
-    throw new FetchRefused(`${url.host}: ${(e as NodeJS.ErrnoException).code ?? 'cannot resolve'}`);
+    throw new Unresolved(`${url.host}: ${(e as NodeJS.ErrnoException).code ?? 'cannot resolve'}`);
   }
   const bad = addresses.find((a) => isPrivateAddress(a.address));
   if (bad && !isTrusted(url, policy)) throw new FetchRefused(`${url.hostname} resolves to a private or loopback address (${bad.address}); ${PRIVATE_HINT}`);
@@ -123,19 +126,23 @@ function guardedLookup(url: URL, policy: NetworkPolicy) {
 }
 
 /** The proxy of a request, its target checked first (a trusted host is not: only the proxy may resolve it). */
-async function viaProxy(url: URL, policy: NetworkPolicy, trusted: boolean): Promise<URL | undefined> {
-  let proxy: URL | undefined;
+/** The proxy the user's variables name for a request to `url`, or undefined to go direct. */
+export function requestProxy(url: URL, policy: NetworkPolicy): URL | undefined {
   try {
-    proxy = proxyFor(url, policy.proxy);
+    return proxyFor(url, policy.proxy);
   } catch (e) {
     throw e instanceof ProxyRefused ? new FetchRefused(e.message) : e;
   }
+}
+
+async function viaProxy(url: URL, policy: NetworkPolicy, trusted: boolean): Promise<URL | undefined> {
+  const proxy = requestProxy(url, policy);
   if (proxy === undefined || trusted || isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0) return proxy;
   try {
     await checkedAddresses(url, policy);
   } catch (e) {
-    if (!(e as Error).message.startsWith(`${url.host}: `)) throw e;
-    throw new FetchRefused(`${(e as Error).message} (its addresses are checked before the proxy is asked; if only the proxy can resolve it, trust it with --trusted-module-host)`);
+    if (!(e instanceof Unresolved)) throw e;
+    throw new FetchRefused(`${e.message} (its addresses are checked before the proxy is asked; if only the proxy can resolve it, trust it with --trusted-module-host)`);
   }
   return proxy;
 }
