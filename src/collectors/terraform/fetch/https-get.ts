@@ -156,6 +156,7 @@ async function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promi
   const headers: Record<string, string> = { 'user-agent': 'podtrust (module fetch)', accept: options.accept ?? '*/*' };
   const token = options.tokens?.get(hostKey(url.host));
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const signal = AbortSignal.timeout(timeoutMs);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -163,8 +164,8 @@ async function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promi
         method: 'GET',
         headers,
         // A fresh connection each time: a kept-alive socket would skip the address check of this request.
-        ...(proxy ? { agent: proxyAgent(proxy) } : { agent: false, lookup: guardedLookup(url, policy) as never }),
-        signal: AbortSignal.timeout(timeoutMs),
+        ...(proxy ? { agent: proxyAgent(proxy, signal) } : { agent: false, lookup: guardedLookup(url, policy) as never }),
+        signal,
         ...(policy.ca ? { secureContext: secureContext(policy as NetworkPolicy & { ca: string }) } : {}),
       },
       (res) => {

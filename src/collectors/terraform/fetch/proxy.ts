@@ -119,7 +119,11 @@ export function proxyFor(url: URL, proxy: ProxyEnvironment | undefined): URL | u
   return proxyUrl(proxy.httpsProxy);
 }
 
-/** An agent that tunnels one request through the proxy (CONNECT), TLS to the target on top. */
-export function proxyAgent(proxy: URL): HttpsProxyAgent<string> {
-  return new HttpsProxyAgent(proxy, { keepAlive: false });
+/**
+ * An agent that tunnels one request through the proxy (CONNECT), TLS to the target on top. The
+ * request's signal also ends the connection to the proxy: a proxy that never answers CONNECT would
+ * otherwise hold the request (and keep the process alive) past its time limit.
+ */
+export function proxyAgent(proxy: URL, signal: AbortSignal): HttpsProxyAgent<string> {
+  return new HttpsProxyAgent(proxy, { keepAlive: false, signal });
 }

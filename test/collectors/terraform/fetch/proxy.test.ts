@@ -11,7 +11,9 @@ import { scan } from '../../../../src/scan.js';
 import type { ModuleFetchOptions } from '../../../../src/collectors/terraform/fetch/fetcher.js';
 import { bypassesProxy, proxyEnvironment, proxyFor } from '../../../../src/collectors/terraform/fetch/proxy.js';
 import { makeTestTls, type TestTls } from '../../../live/tls.js';
-import { type TestRegistry, startRegistry, tarGz } from './registry-server.js';
+import { createServer } from 'node:net';
+import { type TestRegistry, listenLoopback, startRegistry, tarGz } from './registry-server.js';
+import { httpsGet } from '../../../../src/collectors/terraform/fetch/https-get.js';
 import { type TestGitServer, makeRepository, startGitServer } from './git-server.js';
 import { type TestProxy, startConnectProxy } from './proxy-server.js';
 import { caller, irsaModule } from './stand-ins.js';
@@ -149,6 +151,17 @@ describe('--download-modules through a loopback CONNECT proxy', () => {
     const messages = result.notes.filter((n) => n.kind === 'module').map((n) => n.message);
     expect(messages.find((m) => m.includes('"app"'))).toContain('unknown.podtrust.test: ENOTFOUND (its addresses are checked before the proxy is asked');
     expect(messages.find((m) => m.includes('"arc"'))).toContain('10.1.2.3 is a private or loopback address');
+  });
+
+  it('ends a request at its time limit when the proxy never answers CONNECT', async () => {
+    const silent = createServer(() => undefined);
+    const { port, close } = await listenLoopback(silent);
+    try {
+      const policy = { trustedHosts: [host], timeoutMs: 500, proxy: { httpsProxy: `http://127.0.0.1:${port}`, noProxy: '' } };
+      await expect(httpsGet(new URL(`https://${host}/v1/modules/`), { maxBytes: 1024 }, policy)).rejects.toThrow(`${host} did not answer within 1 s`);
+    } finally {
+      await close();
+    }
   });
 
   it('gives git the proxy variables: it asks the proxy for the trusted git host by name', async () => {
