@@ -1,8 +1,10 @@
 /**
  * A git module source (`git::https://host/repo.git?ref=v1`) fetched with the `git` program, safely:
- * https only, to an address podtrust checked (the connection is pinned to it), no redirects, no
- * credentials, no hooks, filters or submodules, links checked out as plain files; the work tree is
- * then bounded like an archive and its `.git` folder dropped. Nothing in it is run.
+ * https only, to an address podtrust checked (the connection is pinned to it; behind the user's
+ * proxy, git reads HTTPS_PROXY itself), no redirects, no credentials, no hooks, filters or
+ * submodules, links checked out as plain files. The transfer is bounded while it arrives (the pack
+ * is watched as it is written), the tree is measured before checkout and bounded like an archive
+ * after, and the `.git` folder is dropped. Nothing in it is run.
  */
 import { spawn } from 'node:child_process';
 import { killProcessGroup } from '../../../util/external-tool.js';
