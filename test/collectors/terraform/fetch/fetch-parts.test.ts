@@ -1,5 +1,6 @@
 /** The parts of module fetching on their own: sources, constraints, the CLI configuration, archives, addresses. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -172,6 +173,29 @@ describe('zip archives, under the same extraction contract as tar', () => {
     expect(readdirSync(join(into, 'a')).sort()).toEqual(['b.tf', 'main.tf']);
     expect(readFileSync(join(into, 'a', 'main.tf'), 'utf8')).toBe('deflated');
     expect(statSync(join(into, 'a', 'main.tf')).mode & 0o111).toBe(0);
+  });
+
+  it('reads the zip git archive writes (as GitHub zipballs are made): folders, files, a link inside skipped, a link out refused', async () => {
+    const work = temp('podtrust-gitzip-');
+    const git = (...args: string[]): Buffer => execFileSync('git', args, { cwd: work, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    mkdirSync(join(work, 'modules', 'role'), { recursive: true });
+    const root = 'variable "x" {}\n';
+    const role = 'resource "null_resource" "r" {}\n'.repeat(50);
+    writeFileSync(join(work, 'main.tf'), root);
+    writeFileSync(join(work, 'modules', 'role', 'main.tf'), role);
+    symlinkSync('../../main.tf', join(work, 'modules', 'role', 'root.tf'));
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'm');
+    const inside = git('archive', '--format=zip', '--prefix=repo-1.0.0/', 'HEAD');
+    const into = temp('podtrust-z-');
+    expect(await extractArchive('zip', inside, into, limits)).toEqual({ files: 2, bytes: root.length + role.length, skipped: 1 });
+    expect((readdirSync(into, { recursive: true }) as string[]).sort()).toEqual(['repo-1.0.0', 'repo-1.0.0/main.tf', 'repo-1.0.0/modules', 'repo-1.0.0/modules/role', 'repo-1.0.0/modules/role/main.tf']);
+    symlinkSync('/etc/passwd', join(work, 'secrets.tf'));
+    git('add', '.');
+    git('commit', '-q', '-m', 'out');
+    const out = git('archive', '--format=zip', 'HEAD');
+    await expect(extractArchive('zip', out, temp('podtrust-z-'), limits)).rejects.toThrow('link "secrets.tf" leads outside the module folder');
   });
 
   it('refuses what tar refuses, in the same words', async () => {
