@@ -243,6 +243,11 @@ describe('zip archives, under the same extraction contract as tar', () => {
     const entries = [{ name: 'a.tf', body: 'x'.repeat(1000) }, ...Array.from({ length: 5 }, (_, i) => ({ name: `copy${i}.tf`, sameDataAs: 0 }))];
     await expect(extractArchive('zip', zip(entries), overlap, limits)).rejects.toThrow('entries "a.tf" and "copy0.tf" overlap (a zip bomb)');
     expect(readdirSync(overlap)).toEqual([]);
+    // A zip inside (a nested bomb) is a plain file: never unpacked, counted at its own size.
+    const inner = zip([{ name: 'bomb.tf', body: zeros }]);
+    const nested = temp('podtrust-z-');
+    expect(await extractArchive('zip', zip([{ name: 'inner.zip', body: inner, method: 0 }]), nested, limits)).toEqual({ files: 1, bytes: inner.length, skipped: 0 });
+    expect(readdirSync(nested)).toEqual(['inner.zip']);
   });
 
   it('refuses a listing of more entries than the limits allow before reading it', async () => {
