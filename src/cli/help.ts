@@ -57,8 +57,9 @@ Inputs:
   --tool-timeout SECONDS   longest one helm or bicep run may take (default 60)
   --download-modules       fetch Terraform registry, git (https) and https-archive module sources
                            as terraform init would, where no .terraform/modules is present:
-                           Terraform CLI config host and credentials blocks, TF_TOKEN_<host>;
-                           a source that cannot be fetched is a warning and its model is used
+                           Terraform CLI config host and credentials blocks, TF_TOKEN_<host>,
+                           HTTPS_PROXY and NO_PROXY; tar.gz, tar and zip archives; a source
+                           that cannot be fetched is a warning and its model is used
   --module-cache DIR       where fetched modules are kept (default $XDG_CACHE_HOME/podtrust, else
                            ~/.cache/podtrust); never inside the scanned root
   --trusted-module-host HOST
