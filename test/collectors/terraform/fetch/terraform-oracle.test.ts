@@ -1,16 +1,18 @@
 /**
  * Terraform as the oracle: `terraform get` against the same loopback registry chooses the same
- * version podtrust chooses, constraint by constraint. Skipped (with a message) without Terraform.
+ * version podtrust chooses, constraint by constraint, and unpacks a zip archive into the same
+ * files. Skipped (with a message) without Terraform.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleFetcher } from '../../../../src/collectors/terraform/fetch/fetcher.js';
 import { makeTestTls, type TestTls } from '../../../live/tls.js';
 import { type TestRegistry, startRegistry, tarGz } from './registry-server.js';
+import { zip } from './zip-writer.js';
 
 const TERRAFORM = '/usr/local/bin/terraform';
 const present = existsSync(TERRAFORM);
@@ -26,7 +28,13 @@ describe.skipIf(!present)('version choice against terraform get', () => {
     tls = makeTestTls();
     const versions: Record<string, Buffer> = {};
     for (const v of PUBLISHED) versions[v] = await tarGz([{ name: 'main.tf', body: `output "version" {\n  value = "${v}"\n}\n` }]);
-    registry = await startRegistry(tls, [{ address: 'acme/pick/aws', versions }]);
+    const zipped = zip([
+      { name: 'main.tf', body: 'output "v" {\n  value = 1\n}\n', mode: 0o100644 },
+      { name: 'modules/', mode: 0o040755 },
+      { name: 'modules/role/main.tf', body: 'variable "x" {}\n', method: 0 },
+      { name: 'docs/README.md', body: 'stand-in\n' },
+    ]);
+    registry = await startRegistry(tls, [{ address: 'acme/pick/aws', versions }, { address: 'acme/zipped/aws', versions: { '1.0.0': Buffer.alloc(0) }, location: () => '/archives/zipped-1.0.0.zip' }], { '/archives/zipped-1.0.0.zip': zipped });
   });
   afterAll(async () => registry?.close());
 
@@ -70,5 +78,21 @@ describe.skipIf(!present)('version choice against terraform get', () => {
     }
     expect(refused.sort()).toEqual([...failed].sort());
     expect(chosen).toEqual(versions);
+  }, 180_000);
+
+  it('unpacks a zip module archive into the files terraform get unpacks', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'podtrust-home-'));
+    const rc = join(home, 'terraformrc');
+    writeFileSync(rc, `host "${registry.host}" {\n  services = {\n    "modules.v1" = "${registry.base}/v1/modules/"\n  }\n}\n`);
+    const root = mkdtempSync(join(tmpdir(), 'podtrust-oracle-'));
+    writeFileSync(join(root, 'main.tf'), `module "z" {\n  source  = "${registry.host}/acme/zipped/aws"\n  version = "1.0.0"\n}\n`);
+    const env = { PATH: process.env.PATH, HOME: home, TF_CLI_CONFIG_FILE: rc, SSL_CERT_FILE: tls.caFile, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', NO_COLOR: '1' };
+    await promisify(execFile)(TERRAFORM, ['get', '-no-color'], { cwd: root, env, timeout: 120_000 });
+    const listing = (dir: string): string[] => (readdirSync(dir, { recursive: true }) as string[]).map((p) => p.split(sep).join('/')).sort();
+    const byTerraform = listing(join(root, '.terraform', 'modules', 'z'));
+    const fetcher = await ModuleFetcher.create({ cacheDir: mkdtempSync(join(tmpdir(), 'podtrust-cache-')), ca: tls.ca, env: { HOME: home, TF_CLI_CONFIG_FILE: rc } });
+    const fetched = await fetcher.fetch(`${registry.host}/acme/zipped/aws`, '1.0.0');
+    expect(listing(fetched.dir)).toEqual(byTerraform);
+    expect(byTerraform).toContain('modules/role/main.tf');
   }, 180_000);
 });
