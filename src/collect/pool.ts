@@ -1,9 +1,10 @@
 /**
  * Parallel collection for large inputs: parsing and evaluation dominate a scan, so structured
  * files and Terraform root modules (with the modules they call) are spread over worker threads
- * and the main thread. Small scans, and runs without the built worker next to this module (tests
- * run from source), collect in this thread instead; the result is the same either way (ids and
- * order do not depend on the split).
+ * and the main thread. Small scans collect in this thread in one pass; large ones without threads
+ * (`workers: 0` or 1, or no built worker next to this module: tests run from source) run the same
+ * jobs one after another in this thread. The result is the same either way (ids and order do not
+ * depend on the split).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
