@@ -188,7 +188,7 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       else {
         member.reason ??= outcome.crashed;
         failed.add(member);
-        results[job.id] = await collectJob(job);
+        results[job.id] = packed(await collectJob(job));
       }
     }
   };
