@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Position, PositionMap, Resource } from '../src/model/types.js';
-import { packPositions, unpackPositions } from '../src/collect/packed-positions.js';
+import { packInPlace, packPositions, unpackPositions } from '../src/collect/packed-positions.js';
 import { isUnread } from '../src/model/lazy-positions.js';
 
 function resource(id: string, positions: PositionMap): Resource {
@@ -34,6 +34,24 @@ describe('packed positions', () => {
         after.forEach((r, i) => expect(Object.keys(r.positions)).toEqual(Object.keys(maps[i]!)));
       }),
     );
+  });
+
+  it('packed in place (a job collected on the main thread) read back as they were, and can still be written', () => {
+    fc.assert(
+      fc.property(fc.array(map, { maxLength: 6 }), (maps) => {
+        const resources = maps.map((m, i) => resource(`r${i}`, m));
+        const expected = resources.map((r) => JSON.stringify(r.positions));
+        packInPlace(resources);
+        expect(resources.map((r) => JSON.stringify(r.positions))).toEqual(expected);
+      }),
+    );
+    const r = resource('a', { '': { line: 3, column: 1, endLine: 9, endColumn: 2 }, '/x': { line: 4, column: 3, endLine: 4, endColumn: 5 } });
+    packInPlace([r]);
+    // Sorting reads the root position only: nothing is unpacked for it.
+    expect(r.positions['']).toEqual({ line: 3, column: 1, endLine: 9, endColumn: 2 });
+    expect(isUnread(r.positions)).toBe(true);
+    r.positions['/y'] = { line: 5, column: 1, endLine: 5, endColumn: 2 };
+    expect(Object.keys(r.positions)).toEqual(['', '/x', '/y']);
   });
 
   it('leave the packed resources with empty maps, so nothing is sent twice', () => {

@@ -12,6 +12,7 @@ import { EXPANDED_CALL_INSTANCES, terraformWorkOf } from '../src/collect/terrafo
 import { PARALLEL_MIN_BYTES, collectInParallel } from '../src/collect/pool.js';
 import type { SourceFile } from '../src/collectors/types.js';
 import { DEFAULT_LIMITS } from '../src/util/structured.js';
+import { sortCollected } from '../src/scan.js';
 
 const f = (path: string, text = ''): SourceFile => ({ path, text });
 const paths = (units: SourceFile[][]): string[][] => units.map((u) => u.map((x) => x.path).sort());
@@ -90,6 +91,23 @@ describe('Terraform roots sharing modules', () => {
     const accounted = (result!.accounts ?? []).map((a) => a.file);
     expect(accounted.length).toBe(new Set(accounted).size);
     expect(new Set(accounted).size).toBe(files.length);
+  });
+
+  it('without threads, collects a large input job by job on this thread, with the threads\' result', async () => {
+    const { files } = generated(120);
+    const options = { root: files[0]!.path.split('/live/')[0]!, limits: DEFAULT_LIMITS };
+    const here = await collectInParallel([], files, options, 0);
+    const threads = await collectInParallel([], files, options, 2, PARALLEL_MIN_BYTES, join(REPO, 'build', 'worker.js'));
+    expect(here).toBeDefined();
+    for (const r of [here!, threads!]) sortCollected(r);
+    expect(here!.resources.length).toBeGreaterThan(5000);
+    // Positions packed in this thread read back as the worker's do: every pointer, every field.
+    expect(JSON.stringify(here!.resources)).toBe(JSON.stringify(threads!.resources));
+    expect(JSON.stringify(here!.notes)).toBe(JSON.stringify(threads!.notes));
+    expect(JSON.stringify(here!.accounts)).toBe(JSON.stringify(threads!.accounts));
+    // A small input is left to the caller's one pass, with threads or without.
+    const small = generated(3).files;
+    expect(await collectInParallel([], small, options, 0)).toBeUndefined();
   });
 
   it('finds exactly what one thread finds on a generated tree', async () => {

@@ -90,3 +90,11 @@ function positionAt(packed: PackedPositions, k: number): Position {
   if (f !== 0) pos.file = packed.files[f - 1]!;
   return pos;
 }
+
+/**
+ * A job collected in this thread keeps its positions as a worker's arrive: packed, each map
+ * unpacked on first use. Kept as objects, they were most of what in-thread collection held.
+ */
+export function packInPlace(resources: Resource[]): void {
+  unpackPositions(resources, packPositions(resources));
+}

@@ -1,9 +1,10 @@
 /**
  * Parallel collection for large inputs: parsing and evaluation dominate a scan, so structured
  * files and Terraform root modules (with the modules they call) are spread over worker threads
- * and the main thread. Small scans, and runs without the built worker next to this module (tests
- * run from source), collect in this thread instead; the result is the same either way (ids and
- * order do not depend on the split).
+ * and the main thread. Small scans collect in this thread in one pass; large ones without threads
+ * (`workers: 0` or 1, or no built worker next to this module: tests run from source) run the same
+ * jobs one after another in this thread. The result is the same either way (ids and order do not
+ * depend on the split).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,7 +13,7 @@ import type { CollectOptions, CollectResult, SourceFile } from '../collectors/ty
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
 import { terraformWorkOf } from './terraform-work.js';
-import { unpackPositions } from './packed-positions.js';
+import { packInPlace, unpackPositions } from './packed-positions.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
 import type { Worker } from 'node:worker_threads';
@@ -98,23 +99,31 @@ export class EarlyStart {
 }
 
 /**
- * Collects the given files in workers when it pays, else returns undefined so the caller
- * collects them in this thread. `script` is the worker entry point (tests name another);
- * `early` holds threads already started while the inputs were read.
+ * Collects the given files in jobs when the input is large enough (else returns undefined, and
+ * the caller collects them in one pass): on worker threads beside this one when there are any
+ * (`workers` ≥ 2 and a built worker; `script` names another entry point in tests), else one job
+ * after another in this thread, which then holds one job's parse trees at a time instead of every
+ * file's, and finds what the threads would. `early` holds threads already started while the
+ * inputs were read.
  */
 export async function collectInParallel(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes = PARALLEL_MIN_BYTES, script = workerScript(), early?: EarlyStart): Promise<CollectResult | undefined> {
-  if (!script || workers < 2) {
+  const threads = script !== undefined && workers >= 2;
+  // Without threads, jobs only pay for the memory they release: the same threshold as the default's.
+  const jobs = planJobs(structured, terraform, options, Math.max(workers, 2), threads ? minBytes : Math.max(minBytes, PARALLEL_MIN_BYTES));
+  if (!jobs || !threads) {
     await early?.stop();
-    return undefined;
+    return jobs && collectHere(jobs);
   }
+  return runJobs(jobs, script, workers, early?.take());
+}
+
+/** The jobs the input is cut into for `workers` threads, costliest first; undefined when it is too small to cut. */
+function planJobs(structured: SourceFile[], terraform: SourceFile[], options: CollectOptions, workers: number, minBytes: number): WorkerJob[] | undefined {
   // Terraform is weighed by what it expands to: a small tree of roots calling modules can be most of the work.
   const workOf = terraformWorkOf(terraform);
   const units = terraformUnits(terraform).map((files) => ({ files, work: workOf(files) }));
   const terraformTotal = units.reduce((n, u) => n + u.work, 0);
-  if (bytesOf(structured) + terraformTotal < minBytes) {
-    await early?.stop();
-    return undefined;
-  }
+  if (bytesOf(structured) + terraformTotal < minBytes) return undefined;
   // Several jobs per worker, costliest first, pulled as workers free up: the workers end close
   // together, and the last job is too small to keep one waiting for the other for long.
   const totalCost = bytesOf(structured) + terraformTotal * TERRAFORM_BYTE_COST;
@@ -128,13 +137,16 @@ export async function collectInParallel(structured: SourceFile[], terraform: Sou
     ...jobsOf(structured.map((f) => [f]), structuredTarget, bytesOf).map((units) => ({ kind: 'structured' as const, units, cost: bytesOf(units.flat()) })),
   ].map((job, order) => ({ ...job, order }));
   // One job (a single large file, one Terraform root) gains nothing from a thread: it would only be copied back.
-  if (planned.length < 2) {
-    await early?.stop();
-    return undefined;
-  }
+  if (planned.length < 2) return undefined;
   planned.sort((a, b) => b.cost - a.cost || a.order - b.order);
-  const jobs: WorkerJob[] = planned.map((job, id) => ({ id, kind: job.kind, files: job.units, options }));
-  return runJobs(jobs, script, workers, early?.take());
+  return planned.map((job, id) => ({ id, kind: job.kind, files: job.units, options }));
+}
+
+/** The jobs one after another in this thread: each job's parse trees are released before the next. */
+async function collectHere(jobs: WorkerJob[]): Promise<CollectResult> {
+  const results: CollectResult[] = [];
+  for (const job of jobs) results[job.id] = packed(await collectJob(job));
+  return mergeJobs(jobs, results);
 }
 
 interface PoolWorker {
@@ -176,7 +188,7 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       else {
         member.reason ??= outcome.crashed;
         failed.add(member);
-        results[job.id] = await collectJob(job);
+        results[job.id] = packed(await collectJob(job));
       }
     }
   };
@@ -185,21 +197,32 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   // gets more work.
   const answerWorkers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const here = async (): Promise<void> => {
-    for (let job = take(); job; job = take()) results[job.id] = await collectJob(job, answerWorkers);
+    for (let job = take(); job; job = take()) results[job.id] = packed(await collectJob(job, answerWorkers));
   };
   try {
     await Promise.all([...pool.flatMap((member) => [lane(member), lane(member)]), here()]);
   } finally {
     await Promise.all(pool.map((m) => m.worker?.terminate()));
   }
+  const out = mergeJobs(jobs, results);
+  for (const member of failed) {
+    out.notes.push({ kind: 'worker-failed', level: 'note', message: `a worker thread failed (${member.reason}); the jobs it had not finished were collected in the main thread` });
+  }
+  return out;
+}
+
+function packed(result: CollectResult): CollectResult {
+  packInPlace(result.resources);
+  return result;
+}
+
+/** The jobs' results in the jobs' order, whichever thread collected each. */
+function mergeJobs(jobs: WorkerJob[], results: CollectResult[]): CollectResult {
   const out = emptyResult();
   const repeated = new Set<string>();
   for (const job of jobs) {
     const r = results[job.id]!;
     mergeResults(out, job.kind === 'terraform' ? withoutRepeats(r, repeated) : r);
-  }
-  for (const member of failed) {
-    out.notes.push({ kind: 'worker-failed', level: 'note', message: `a worker thread failed (${member.reason}); the jobs it had not finished were collected in the main thread` });
   }
   return out;
 }

@@ -28,11 +28,12 @@ interface StatementIssuer {
 /**
  * A document the analysis cannot handle yields no federation rather than failing the whole
  * scan; `notes`, when given, receives a warning naming the role so the gap is not silent, and
- * one for each claim whose emptiness was not decided within the step budget.
+ * one for each claim whose emptiness was not decided within the step budget. `statementsOf` reads
+ * the trust policy (the model passes its cache, which the principal and action rules read too).
  */
-export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: CoverageNote[]): Federation[] {
+export function analyzeAwsTrust(role: Resource, index: InventoryIndex, notes?: CoverageNote[], statementsOf: (role: Resource) => IamStatement[] = trustStatements): Federation[] {
   try {
-    return analyze(role, index, notes ?? []);
+    return analyze(statementsOf(role), role, index, notes ?? []);
   } catch (e) {
     notes?.push(analysisFailure(role, e));
     return [];
@@ -74,8 +75,7 @@ function undecidedClaim(role: Resource, stmt: IamStatement, claim: 'sub' | 'aud'
   return note;
 }
 
-function analyze(role: Resource, index: InventoryIndex, notes: CoverageNote[]): Federation[] {
-  const statements = trustStatements(role);
+function analyze(statements: IamStatement[], role: Resource, index: InventoryIndex, notes: CoverageNote[]): Federation[] {
   const denies = statements.filter((s) => s.effect === 'Deny' && matchAction(s, WEB_IDENTITY) === 'yes');
   const out: Federation[] = [];
   for (const stmt of statements) {

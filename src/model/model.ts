@@ -60,7 +60,7 @@ export class Model implements InventoryIndex {
     let cached = this.federationCache.get(identity);
     if (!cached) {
       const failures: CoverageNote[] = [];
-      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this, failures)
+      cached = identity.type === 'aws.iam.Role' ? analyzeAwsTrust(identity, this, failures, (role) => this.trustStatementsOf(role))
         : identity.type === 'azure.msi.UserAssignedIdentity' ? analyzeAzureFederations(identity, this)
         : identity.type === 'gcp.iam.ServiceAccount' ? analyzeGcpServiceAccount(identity, this)
         : [];

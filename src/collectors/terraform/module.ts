@@ -301,9 +301,11 @@ export class ModuleInstance implements Resolver {
     const instance = this.instanceAt(block, steps[1], scope);
     if (!instance) return undefined;
     const path = steps.slice(1 + instance.used);
-    if (path.length === 0 || path[0]!.kind !== 'attr') return undefined;
+    const attribute = path[0];
+    if (attribute?.kind !== 'attr') return undefined;
     const values = this.configuredValues(block, instance.scope);
-    if (!values) return undefined;
+    // What only the provider computes (`.arn`, `.id`) is the common case: answered without the error it would throw.
+    if (!values || !(attribute.name in values)) return undefined;
     return orElse<Value | undefined>(() => {
       const v = applySteps(values, path, scope, '');
       return isUnknown(v) && v.$unknown === '' ? undefined : v;
