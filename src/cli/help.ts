@@ -50,6 +50,9 @@ Inputs:
                            evaluating it builds (default 256, at most 400)
   --max-document-values N  most values a YAML/JSON document may hold, aliases and merge
                            keys expanded (default 2000000; stops alias bombs)
+  --workers N              threads that read and evaluate the inputs, this one included
+                           (default: the machine's cores, at most 8); 0 reads on the main
+                           thread alone, the same findings a parallel scan gives
   --no-external-tools      run neither helm nor bicep: Helm charts and Bicep files become warnings
   --helm PATH, --bicep PATH
                            the programs that render charts and compile Bicep (default: helm and

@@ -1,4 +1,4 @@
-/** `--max-depth` and `--max-document-values`: the nesting and alias-expansion limits of YAML, JSON and HCL documents. */
+/** `--max-depth`, `--max-document-values` and `--workers`: the nesting and alias-expansion limits of YAML, JSON and HCL documents, and the threads that read them. */
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from '../util/structured-limits.js';
@@ -7,6 +7,7 @@ import { MAX_DEPTH_CEILING } from '../util/nesting.js';
 export const LIMIT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'max-depth': { type: 'string' },
   'max-document-values': { type: 'string' },
+  workers: { type: 'string' },
 };
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -26,6 +27,17 @@ export function limitsFrom(values: Values): StructuredLimits {
     maxDepth: count(values, 'max-depth', DEFAULT_LIMITS.maxDepth, MAX_DEPTH_CEILING),
     maxNodes: count(values, 'max-document-values', DEFAULT_LIMITS.maxNodes),
   };
+}
+
+/** `--workers N`: threads that collect, this one included; 0 or 1 collects on the main thread alone (to compare with a parallel scan). */
+export const MAX_WORKERS = 64;
+export function workersFrom(values: Values): number | undefined {
+  const value = values.workers;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > MAX_WORKERS) {
+    throw new PodtrustError('usage', `--workers takes a number of threads from 0 to ${MAX_WORKERS} (got "${String(value)}")`);
+  }
+  return Number(value);
 }
 
 /** A size flag (`--max-file-size 10MB`, `--max-response-size 512KB`): bytes. */

@@ -14,7 +14,7 @@ import type { ScanResult } from '../engine/result.js';
 import { COLLECT_HELP, HELP, RULES_HELP, SCAN_HELP } from './help.js';
 import { LIVE_OPTIONS, liveOptionsFrom } from './live-options.js';
 import { CLOUD_OPTIONS, cloudOptionsFrom } from './cloud-options.js';
-import { LIMIT_OPTIONS, limitsFrom, parseSize } from './input-limits.js';
+import { LIMIT_OPTIONS, limitsFrom, parseSize, workersFrom } from './input-limits.js';
 import { TOOL_OPTIONS, toolOptionsFrom } from './tool-options.js';
 import { SHARD_OPTIONS, shardFrom } from './shard-options.js';
 import { MODULE_OPTIONS, moduleOptionsFrom } from './module-options.js';
@@ -208,6 +208,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
   const { loadConfig } = await import('../engine/config.js');
   const config = loadConfig(root, typeof values.config === 'string' ? resolve(values.config) : undefined, maxFileBytes);
   const limits = limitsFrom(values);
+  const workers = workersFrom(values);
   const { loadInventory } = await import('../model/snapshot.js');
   const { inventoryFiles: expandInventories } = await import('../fleet/inventory-files.js');
   const inventories: Inventory[] = expandInventories(inventoryFiles).map((f) => loadInventory(f, { maxDepth: limits.maxDepth, maxBytes: maxTotalBytes }));
@@ -224,6 +225,7 @@ async function runScan(command: 'scan' | 'collect', args: string[]): Promise<num
     maxFileBytes,
     maxTotalBytes,
     limits,
+    ...(workers !== undefined ? { workers } : {}),
     tools: toolOptionsFrom(values),
     ...(modules ? { modules } : {}),
     ...(stdin !== undefined ? { stdin } : {}),

@@ -1,4 +1,4 @@
-/** `--max-depth` and `--max-document-values` through the CLI: the note names the flag that raises the limit. */
+/** `--max-depth`, `--max-document-values` and `--workers` through the CLI: the note names the flag that raises the limit. */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,30 @@ describe('document limits with flags', () => {
     }
   });
 
+  it('--workers 0 reads on the main thread alone and finds what threads find; other values are refused', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) {
+      files[`sa-${i}.yaml`] = `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app-${i}\n  namespace: default\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/r-${i}\n`;
+      files[`role-${i}.json`] = JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: `r-${i}`, AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC' }, Action: 'sts:AssumeRoleWithWebIdentity' }] } } } } });
+    }
+    const dir = repo(files);
+    const findings = (workers: string): unknown => {
+      const r = runCli(['scan', dir, '--root', dir, '--format', 'json', '--fail-on', 'none', '--workers', workers]);
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout) as { findings: unknown[]; summary: { resources: number } };
+      expect(report.summary.resources).toBeGreaterThanOrEqual(24);
+      return report.findings;
+    };
+    const alone = findings('0');
+    expect((alone as unknown[]).length).toBeGreaterThan(0);
+    expect(findings('2')).toEqual(alone);
+    for (const value of ['-1', 'two', '65', '1.5']) {
+      const r = runCli(['scan', dir, `--workers=${value}`]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`--workers takes a number of threads from 0 to 64 (got "${value}")`);
+    }
+  });
+
   it('--request-timeout needs a live source and a number of seconds', () => {
     expect(runCli(['scan', '.', '--request-timeout', '5']).stderr).toMatch(/--request-timeout needs a live source/);
     expect(runCli(['scan', '--aws', '--request-timeout', 'soon']).stderr).toMatch(/--request-timeout takes a number of seconds \(got "soon"\)/);
@@ -59,6 +83,6 @@ describe('document limits with flags', () => {
 
   it('documents the flags in --help', () => {
     const help = runCli(['scan', '--help']).stdout;
-    for (const flag of ['--max-depth N', '--max-document-values N', '--request-timeout SECONDS', '--max-response-size SIZE']) expect(help).toContain(flag);
+    for (const flag of ['--max-depth N', '--max-document-values N', '--request-timeout SECONDS', '--max-response-size SIZE', '--workers N']) expect(help).toContain(flag);
   });
 });
