@@ -20,42 +20,74 @@ export function isUnread(positions: PositionMap): boolean {
  * computed map will), so a caller that reads only those never computes it.
  */
 export function lazyPositions(compute: () => PositionMap, known?: PositionMap): PositionMap {
-  const target = Object.create(null) as PositionMap;
-  let pending: (() => PositionMap) | undefined = compute;
-  // The computed map itself answers, not a copy on the target: copying every position of every
-  // object a finding points at was a good part of locating findings.
-  let source: PositionMap = target;
-  const filled = (): PositionMap => {
-    if (pending) {
-      const fill = pending;
-      pending = undefined;
-      unread.delete(proxy);
-      source = fill();
-    }
-    return source;
-  };
-  // What a proxy may only report about properties its target really holds (non-configurable
-  // ones, or any after extensions are prevented) needs them on the target: move them there.
-  const settled = (): PositionMap => {
-    const from = filled();
-    if (from !== target) {
-      for (const key of Reflect.ownKeys(from)) Reflect.defineProperty(target, key, Reflect.getOwnPropertyDescriptor(from, key)!);
-      source = target;
-    }
-    return target;
-  };
-  const proxy: PositionMap = new Proxy(target, {
-    get: (_t, key) => (pending && known && typeof key === 'string' && Object.hasOwn(known, key) ? known[key] : Reflect.get(filled(), key)),
-    has: (_t, key) => Reflect.has(filled(), key),
-    ownKeys: () => Reflect.ownKeys(filled()),
-    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(filled(), key),
-    set: (_t, key, value) => Reflect.set(filled(), key, value),
-    deleteProperty: (_t, key) => Reflect.deleteProperty(filled(), key),
-    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(staysConfigurable(filled(), key, descriptor) ? filled() : settled(), key, descriptor),
-    preventExtensions: () => Reflect.preventExtensions(settled()),
-  });
+  const handler = new LazyHandler(compute, known);
+  const proxy: PositionMap = new Proxy(handler.target, handler);
+  handler.proxy = proxy;
   unread.add(proxy);
   return proxy;
+}
+
+/**
+ * The traps of one lazy map. A class rather than closures: a live cluster holds a map per object,
+ * and eight closures each cost several times what these five fields do.
+ */
+class LazyHandler implements ProxyHandler<PositionMap> {
+  readonly target = Object.create(null) as PositionMap;
+  proxy: PositionMap | undefined;
+  // The computed map itself answers, not a copy on the target: copying every position of every
+  // object a finding points at was a good part of locating findings.
+  private source: PositionMap = this.target;
+
+  constructor(
+    private pending: (() => PositionMap) | undefined,
+    private readonly known: PositionMap | undefined,
+  ) {}
+
+  private filled(): PositionMap {
+    if (this.pending) {
+      const fill = this.pending;
+      this.pending = undefined;
+      if (this.proxy) unread.delete(this.proxy);
+      this.source = fill();
+    }
+    return this.source;
+  }
+
+  // What a proxy may only report about properties its target really holds (non-configurable
+  // ones, or any after extensions are prevented) needs them on the target: move them there.
+  private settled(): PositionMap {
+    const from = this.filled();
+    if (from !== this.target) {
+      for (const key of Reflect.ownKeys(from)) Reflect.defineProperty(this.target, key, Reflect.getOwnPropertyDescriptor(from, key)!);
+      this.source = this.target;
+    }
+    return this.target;
+  }
+
+  get(_t: PositionMap, key: string | symbol): unknown {
+    return this.pending && this.known && typeof key === 'string' && Object.hasOwn(this.known, key) ? this.known[key] : Reflect.get(this.filled(), key);
+  }
+  has(_t: PositionMap, key: string | symbol): boolean {
+    return Reflect.has(this.filled(), key);
+  }
+  ownKeys(): (string | symbol)[] {
+    return Reflect.ownKeys(this.filled());
+  }
+  getOwnPropertyDescriptor(_t: PositionMap, key: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.filled(), key);
+  }
+  set(_t: PositionMap, key: string | symbol, value: unknown): boolean {
+    return Reflect.set(this.filled(), key, value);
+  }
+  deleteProperty(_t: PositionMap, key: string | symbol): boolean {
+    return Reflect.deleteProperty(this.filled(), key);
+  }
+  defineProperty(_t: PositionMap, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    return Reflect.defineProperty(staysConfigurable(this.filled(), key, descriptor) ? this.filled() : this.settled(), key, descriptor);
+  }
+  preventExtensions(): boolean {
+    return Reflect.preventExtensions(this.settled());
+  }
 }
 
 /** Whether the property is configurable after the definition (a new one is not unless it says so). */
