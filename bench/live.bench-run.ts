@@ -64,6 +64,7 @@ for (const size of only) {
     const cluster = await startCluster({
       issuer: ISSUER,
       generated: generatedCluster(c),
+      lifetimeMs: 60 * 60_000,
     });
     const aws = await startAwsFake(account(c));
     const kubeconfig = writeKubeconfig([{ context: CONTEXT, url: cluster.url }]);
