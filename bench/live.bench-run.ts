@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, writeKubeconfig } from '../test/live/k8s-server.js';
 import { startAwsFake } from '../test/live/aws-server.js';
-import { ACCOUNT, CONTEXT, LARGE, REGION, ISSUER, account, generatedCluster, scaled, type Counts } from '../test/live/generated-cluster.js';
+import { CONTEXT, LARGE, REGION, ISSUER, account, generatedCluster, scaled, type Counts } from '../test/live/generated-cluster.js';
 
 type Obj = Record<string, unknown>;
 
