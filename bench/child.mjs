@@ -71,6 +71,7 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   const rulesMs = performance.now() - rulesStart;
   const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
   extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
+  scanned = result;
 } else if (mode === 'result') {
   const result = await api.scan({ paths: [args[0]], root: args[0] });
   const { writeFileSync } = await import('node:fs');

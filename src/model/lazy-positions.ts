@@ -7,12 +7,12 @@
  */
 import type { PositionMap } from '../model/types.js';
 
-/** Lazy maps nothing has read yet: a saved inventory leaves them out rather than render them. */
-const unread = new WeakSet<PositionMap>();
+/** Asked of a lazy map, answers whether nothing has read it yet (a plain map answers undefined). */
+const UNREAD = Symbol('unread');
 
-/** Whether these are a live object's positions that were never computed (so never needed). */
+/** Whether these are a live object's positions that were never computed (so never needed): a saved inventory leaves them out rather than render them. */
 export function isUnread(positions: PositionMap): boolean {
-  return unread.has(positions);
+  return (positions as unknown as Record<symbol, unknown>)[UNREAD] === true;
 }
 
 /**
@@ -20,42 +20,85 @@ export function isUnread(positions: PositionMap): boolean {
  * computed map will), so a caller that reads only those never computes it.
  */
 export function lazyPositions(compute: () => PositionMap, known?: PositionMap): PositionMap {
-  const target = Object.create(null) as PositionMap;
-  let pending: (() => PositionMap) | undefined = compute;
+  const handler = new LazyHandler(compute, known);
+  return new Proxy(handler.target, handler);
+}
+
+/**
+ * The traps of one lazy map. A class rather than closures: a live cluster holds a map per object,
+ * and eight closures each cost several times what these fields do.
+ */
+class LazyHandler implements ProxyHandler<PositionMap> {
+  /**
+   * A plain empty object (56 bytes; one without a prototype is a dictionary of 184): the proxy
+   * reports no prototype, and the target drops its own before it ever answers a read.
+   */
+  readonly target = {} as PositionMap;
   // The computed map itself answers, not a copy on the target: copying every position of every
   // object a finding points at was a good part of locating findings.
-  let source: PositionMap = target;
-  const filled = (): PositionMap => {
-    if (pending) {
-      const fill = pending;
-      pending = undefined;
-      unread.delete(proxy);
-      source = fill();
+  private source: PositionMap | undefined;
+
+  constructor(
+    private pending: (() => PositionMap) | undefined,
+    private readonly known: PositionMap | undefined,
+  ) {}
+
+  private filled(): PositionMap {
+    if (this.pending) {
+      const fill = this.pending;
+      this.pending = undefined;
+      this.source = fill();
     }
-    return source;
-  };
+    return this.source ?? this.bareTarget();
+  }
+
+  /** The target as the answering map: without a prototype, as a position map is. */
+  private bareTarget(): PositionMap {
+    if (Object.getPrototypeOf(this.target) !== null) Object.setPrototypeOf(this.target, null);
+    return this.target;
+  }
+
   // What a proxy may only report about properties its target really holds (non-configurable
   // ones, or any after extensions are prevented) needs them on the target: move them there.
-  const settled = (): PositionMap => {
-    const from = filled();
+  private settled(): PositionMap {
+    const from = this.filled();
+    const target = this.bareTarget();
     if (from !== target) {
       for (const key of Reflect.ownKeys(from)) Reflect.defineProperty(target, key, Reflect.getOwnPropertyDescriptor(from, key)!);
-      source = target;
+      this.source = target;
     }
     return target;
-  };
-  const proxy: PositionMap = new Proxy(target, {
-    get: (_t, key) => (pending && known && typeof key === 'string' && Object.hasOwn(known, key) ? known[key] : Reflect.get(filled(), key)),
-    has: (_t, key) => Reflect.has(filled(), key),
-    ownKeys: () => Reflect.ownKeys(filled()),
-    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(filled(), key),
-    set: (_t, key, value) => Reflect.set(filled(), key, value),
-    deleteProperty: (_t, key) => Reflect.deleteProperty(filled(), key),
-    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(staysConfigurable(filled(), key, descriptor) ? filled() : settled(), key, descriptor),
-    preventExtensions: () => Reflect.preventExtensions(settled()),
-  });
-  unread.add(proxy);
-  return proxy;
+  }
+
+  getPrototypeOf(): object | null {
+    return null;
+  }
+
+  get(_t: PositionMap, key: string | symbol): unknown {
+    if (key === UNREAD) return this.pending !== undefined;
+    return this.pending && this.known && typeof key === 'string' && Object.hasOwn(this.known, key) ? this.known[key] : Reflect.get(this.filled(), key);
+  }
+  has(_t: PositionMap, key: string | symbol): boolean {
+    return Reflect.has(this.filled(), key);
+  }
+  ownKeys(): (string | symbol)[] {
+    return Reflect.ownKeys(this.filled());
+  }
+  getOwnPropertyDescriptor(_t: PositionMap, key: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.filled(), key);
+  }
+  set(_t: PositionMap, key: string | symbol, value: unknown): boolean {
+    return Reflect.set(this.filled(), key, value);
+  }
+  deleteProperty(_t: PositionMap, key: string | symbol): boolean {
+    return Reflect.deleteProperty(this.filled(), key);
+  }
+  defineProperty(_t: PositionMap, key: string | symbol, descriptor: PropertyDescriptor): boolean {
+    return Reflect.defineProperty(staysConfigurable(this.filled(), key, descriptor) ? this.filled() : this.settled(), key, descriptor);
+  }
+  preventExtensions(): boolean {
+    return Reflect.preventExtensions(this.settled());
+  }
 }
 
 /** Whether the property is configurable after the definition (a new one is not unless it says so). */

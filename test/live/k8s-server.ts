@@ -81,6 +81,8 @@ export interface ClusterSpec {
   latencyMs?: number;
   /** A counter shared by several servers: each request records when it arrived and was answered, in one order across them. */
   events?: { next: number };
+  /** How long the server stays up if nobody closes it (default five minutes; the largest benchmark takes longer). */
+  lifetimeMs?: number;
 }
 
 /** How far the server got with an oversized answer before the client stopped reading. */
@@ -291,7 +293,7 @@ export async function startCluster(spec: ClusterSpec): Promise<LoopbackCluster> 
   const server: Server = createServer(handle);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   server.unref();
-  const stopTimer = setTimeout(() => server.close(), 300_000);
+  const stopTimer = setTimeout(() => server.close(), spec.lifetimeMs ?? 300_000);
   stopTimer.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -22,6 +22,7 @@ import { lazyPositions } from '../../model/lazy-positions.js';
 import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from './client.js';
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
+import { SharedParts } from './shared-parts.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
 import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
 
@@ -47,6 +48,8 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** The per-response cap (`--max-response-size`; default 256 MiB): a larger answer is abandoned with a note. */
   maxResponseBytes?: number;
+  /** False gives every pod its own copy of parts it repeats with others (the reference the tests compare sharing with). */
+  shareParts?: boolean;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -62,6 +65,8 @@ interface ClusterRun {
   notes: CoverageNote[];
   resources: Resource[];
   objectsDirFailed: boolean;
+  /** The cluster's repeated pod parts, kept once; dropped with the run when the cluster is read. */
+  shared: SharedParts | undefined;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -137,6 +142,7 @@ async function collectTarget(target: KubeTarget, options: KubernetesLiveOptions,
     notes,
     resources: [],
     objectsDirFailed: false,
+    shared: options.shareParts === false ? undefined : new SharedParts(),
   };
   // One cluster that fails unexpectedly is named in a note, and what was read of it left out: the other clusters still count.
   try {
@@ -281,15 +287,16 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   // anywhere; only redacted evidence remains.
   const credentials = redactBody(`k8s.${type.kind}`, body);
   dropLargeValues(body);
+  run.shared?.sharePodParts(body);
   const metadata = isObject(body.metadata) ? body.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
   const namespace = type.namespaced && typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
   const file = kubernetesObjectPath(context, namespace, type.kind, name);
-  // Rendered now only when the object file is written; else its positions are rendered when first read.
-  const rendered = run.options.objectsDir !== undefined ? renderYamlWithPositions(body) : undefined;
-  if (rendered) writeObject(run, join(run.options.objectsDir!, file), rendered.text);
-  const positions = rendered?.positions ?? lazyPositions(() => renderYamlWithPositions(body).positions);
-  const collected = collectKubernetes({ path: file, text: rendered?.text ?? '' }, { value: body, positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
+  // The object file is written as the object arrives; its positions are rendered again (the same
+  // text) only when a finding points at it, so a cluster's position maps are never all held at once.
+  if (run.options.objectsDir !== undefined) writeObject(run, join(run.options.objectsDir, file), renderYamlWithPositions(body).text);
+  const positions = lazyPositions(() => renderYamlWithPositions(body).positions);
+  const collected = collectKubernetes({ path: file, text: '' }, { value: body, positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
   const display = namespace ? `${namespace}/${name}` : name;
   for (const r of collected.resources) {
     r.id = `k8s:live:${context}:${type.kind}/${display}`;
