@@ -1,9 +1,9 @@
 /**
- * `collect --shard I/N`: the live targets of a scan (kube contexts, the AWS account or
- * organization, GCP projects, organizations and folders, Azure subscriptions or all of them),
- * and the live options narrowed to one shard's share of them.
+ * `collect --shard I/N`: the live targets of a scan (kube contexts, AWS accounts — those of the
+ * organization included —, GCP projects, organizations and folders, Azure subscriptions or all of
+ * them), and the live options narrowed to one shard's share of them.
  */
-import type { FleetCoverage, Inventory } from '../model/types.js';
+import type { CoverageNote, FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';
 import { shareOf, sortedTargets, type Shard } from './coverage.js';
 
@@ -11,7 +11,10 @@ type Live = NonNullable<ScanOptions['live']>;
 
 /** The account of the scanner's own credentials, known only once it is read. */
 export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
-/** The accounts of an AWS Organization, listed only by calling it: one target, read by one shard. */
+/**
+ * An AWS Organization whose accounts could not be listed while planning: one target, whose shard
+ * lists them again and names why it cannot. Listed, each account is a target of its own.
+ */
 export const AWS_ORGANIZATION_TARGET = 'aws:organization';
 /** The subscriptions an Azure identity can list, known only by listing them: one target, read by one shard. */
 export const AZURE_ALL_SUBSCRIPTIONS_TARGET = 'azure:(all-subscriptions)';
@@ -22,26 +25,64 @@ export interface ShardPlan {
   /** The share's live sources; undefined when the share is empty. */
   live: Live | undefined;
   fleet: FleetCoverage;
+  /** Why the share's targets that are named but not read (an account suspended in the organization) are not. */
+  notes: CoverageNote[];
 }
 
-/** Every live target the options name, sorted; kube contexts are listed from the kubeconfig without contacting any cluster. */
+interface Targets {
+  targets: string[];
+  /** Targets listed but not to be read, each with the note that names it. */
+  unread: Map<string, CoverageNote>;
+}
+
+/**
+ * Every live target the options name, sorted; kube contexts are listed from the kubeconfig without
+ * contacting any cluster, the accounts of an AWS Organization by listing them.
+ */
 export async function liveTargets(live: Live): Promise<string[]> {
+  return (await listTargets(live)).targets;
+}
+
+async function listTargets(live: Live): Promise<Targets> {
   const targets: string[] = [];
+  const unread = new Map<string, CoverageNote>();
   if (live.kubernetes) {
     const contexts = await kubeContexts(live.kubernetes);
     targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
   }
-  if (live.aws) targets.push(...awsTargets(live.aws));
+  if (live.aws?.organization) {
+    const members = await organizationMembers(live.aws);
+    if (!members) targets.push(AWS_ORGANIZATION_TARGET);
+    for (const m of members ?? []) {
+      targets.push(`aws:${m.id}`);
+      if (m.note) unread.set(`aws:${m.id}`, m.note);
+    }
+  } else if (live.aws) targets.push(...awsTargets(live.aws));
   for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
   // An organization or folder is one target (`gcp:folders/456`): its projects are known only by listing them.
   for (const p of live.gcp?.parents ?? []) targets.push(`gcp:${p}`);
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
   if (live.azure?.allSubscriptions) targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
-  return sortedTargets(targets);
+  return { targets: sortedTargets(targets), unread };
+}
+
+/**
+ * The organization's accounts, each with the note naming it when it is not active. Every shard
+ * lists them the same way; when the listing fails, undefined: the organization stays one target,
+ * whose shard lists it again and names the failure (shards whose listings differ are named when
+ * their inventories are merged).
+ */
+async function organizationMembers(aws: NonNullable<Live['aws']>): Promise<{ id: string; note?: CoverageNote }[] | undefined> {
+  const organization = await import('../live/aws/organization.js');
+  try {
+    const members = await organization.organizationMembers(aws);
+    return members.map((m) => (m.state === 'ACTIVE' ? { id: m.id } : { id: m.id, note: organization.inactiveNote(m) }));
+  } catch {
+    return undefined;
+  }
 }
 
 function awsTargets(aws: NonNullable<Live['aws']>): string[] {
-  if (aws.organization) return [AWS_ORGANIZATION_TARGET];
   if (aws.accounts && aws.accounts.length > 0) return aws.accounts.map((a) => `aws:${a}`);
   return [AWS_CREDENTIALS_TARGET];
 }
@@ -55,7 +96,7 @@ async function kubeContexts(kube: NonNullable<Live['kubernetes']>): Promise<stri
 }
 
 export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
-  const targets = await liveTargets(live);
+  const { targets, unread } = await listTargets(live);
   const share = new Set(shareOf(targets, shard));
   const out: Live = live.concurrency !== undefined ? { concurrency: live.concurrency } : {};
   if (live.kubernetes) {
@@ -64,8 +105,12 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
     else if (contexts.length > 0) out.kubernetes = { ...live.kubernetes, contexts, allContexts: false };
   }
   if (live.aws && (share.has(AWS_CREDENTIALS_TARGET) || share.has(AWS_ORGANIZATION_TARGET))) out.aws = live.aws;
-  const accounts = (live.aws?.accounts ?? []).filter((a) => share.has(`aws:${a}`));
-  if (live.aws && !live.aws.organization && accounts.length > 0) out.aws = { ...live.aws, accounts };
+  else if (live.aws) {
+    // The accounts of the share, the organization's ones too: read as an explicit list is.
+    const accounts = [...share].filter((t) => t.startsWith('aws:') && !unread.has(t)).map((t) => t.slice('aws:'.length));
+    const { organization: _, ...aws } = live.aws;
+    if (accounts.length > 0) out.aws = { ...aws, accounts };
+  }
   const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
   const parents = (live.gcp?.parents ?? []).filter((p) => share.has(`gcp:${p}`));
   if (live.gcp && projects.length + parents.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
@@ -73,7 +118,8 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   const allSubscriptions = share.has(AZURE_ALL_SUBSCRIPTIONS_TARGET);
   if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, ...(live.azure.allSubscriptions ? { allSubscriptions } : {}) };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
-  return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] } };
+  const notes = [...share].flatMap((t) => unread.get(t) ?? []);
+  return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] }, notes };
 }
 
 /**
@@ -82,8 +128,10 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
  */
 export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: boolean): void {
   inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, new Set(inventory.clusters.map((c) => c.name)), cancelled) };
+  inventory.notes.push(...plan.notes);
   if (plan.live) return;
   inventory.notes = inventory.notes.filter((n) => !(n.kind === 'nothing-analysed' && n.file === undefined));
+  if (plan.fleet.covered.length > 0) return;
   const { index, count } = plan.fleet.shard;
   inventory.notes.push({ kind: 'skipped', level: 'note', message: `shard ${index}/${count}: no target falls to this shard (the fleet has ${plan.fleet.targets.length})` });
 }

@@ -15,6 +15,37 @@ const PAGE = 20;
 /** The access key id STS hands out for `account` (20 characters, as AWS's are). */
 export const assumedKey = (account: string): string => `ASIA${account}PTRU`;
 
+const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+/** An account whose role any ServiceAccount of its cluster can assume (no `sub` condition): one finding per account read. */
+export function workloadAccount(id: string): FakeAccount {
+  return {
+    account: id,
+    roles: [
+      {
+        name: 'workload',
+        trust: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${id}:oidc-provider/${ISSUER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } } }],
+        },
+      },
+    ],
+  };
+}
+
+/** The environment of a scanner signing with its own key against the loopback organization, and nothing from the machine's AWS configuration. */
+export function organizationEnv(url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: OWN_KEY,
+    AWS_SECRET_ACCESS_KEY: OWN_SECRET,
+    AWS_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/podtrust-test-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/podtrust-test-credentials',
+  };
+}
+
 export interface SignedCall {
   /** `organizations:ListAccounts`, `sts:AssumeRole` or the account the call was routed to. */
   call: string;
