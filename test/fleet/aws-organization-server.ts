@@ -76,9 +76,10 @@ function xml(res: ServerResponse, status: number, text: string): void {
 
 /**
  * `management` is the scanner's own account (signed with OWN_KEY); `refusing` are members whose
- * role does not trust the scanner; `suspended` are listed but not active.
+ * role does not trust the scanner; `suspended` are listed but not active. `latencyMs` delays the
+ * answer to each call (named as in SignedCall.call), as a remote endpoint's round trip does.
  */
-export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; role: string }): Promise<OrganizationFake> {
+export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; role: string; latencyMs?: (call: string) => number }): Promise<OrganizationFake> {
   const fakes = new Map<string, AwsFake>();
   for (const a of accounts) fakes.set(a.account, await startAwsFake(a));
   const calls: SignedCall[] = [];
@@ -98,12 +99,18 @@ export async function startOrganization(accounts: FakeAccount[], management: str
     out.end(body);
   };
 
+  const record = async (call: SignedCall): Promise<void> => {
+    calls.push(call);
+    const delay = options.latencyMs?.(call.call) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const key = keyOf(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target === 'AWSOrganizationsV20161128.ListAccounts') {
-      calls.push({ call: 'organizations:ListAccounts', key });
+      await record({ call: 'organizations:ListAccounts', key });
       const input = JSON.parse(body.toString('utf8') || '{}') as { NextToken?: string };
       const start = input.NextToken ? Number(input.NextToken.replace(/^page-/, '')) : 0;
       const page = ids.slice(start, start + PAGE).map((id) => {
@@ -118,7 +125,7 @@ export async function startOrganization(accounts: FakeAccount[], management: str
     const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : undefined;
     if (form?.get('Action') === 'AssumeRole') {
       const roleArn = form.get('RoleArn') ?? '';
-      calls.push({ call: 'sts:AssumeRole', key, roleArn });
+      await record({ call: 'sts:AssumeRole', key, roleArn });
       const account = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
       const caller = accountOfKey(key);
       // Only the scanner's own identity is trusted by the member roles: an assumed role cannot chain.
@@ -133,7 +140,7 @@ export async function startOrganization(accounts: FakeAccount[], management: str
       );
     }
     const account = accountOfKey(key);
-    calls.push({ call: account ?? 'unknown', key });
+    await record({ call: account ?? 'unknown', key });
     if (!account) return xml(res, 403, '<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>');
     forward(req, res, body, fakes.get(account)!);
   };
