@@ -6,15 +6,13 @@
 import type { CoverageNote, FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';
 import { shareOf, sortedTargets, type Shard } from './coverage.js';
+import { awsOrganizationTargets, gcpParentTargets, type ListedTargets } from './listed-targets.js';
 
 type Live = NonNullable<ScanOptions['live']>;
 
 /** The account of the scanner's own credentials, known only once it is read. */
 export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
-/**
- * An AWS Organization whose accounts could not be listed while planning: one target, whose shard
- * lists them again and names why it cannot. Listed, each account is a target of its own.
- */
+/** An AWS Organization whose accounts could not be listed while planning: one target. Listed, each account is a target of its own. */
 export const AWS_ORGANIZATION_TARGET = 'aws:organization';
 /** The subscriptions an Azure identity can list, known only by listing them: one target, read by one shard. */
 export const AZURE_ALL_SUBSCRIPTIONS_TARGET = 'azure:(all-subscriptions)';
@@ -25,61 +23,48 @@ export interface ShardPlan {
   /** The share's live sources; undefined when the share is empty. */
   live: Live | undefined;
   fleet: FleetCoverage;
-  /** Why the share's targets that are named but not read (an account suspended in the organization) are not. */
+  /** Why the share's targets that are named but not read (an account suspended in the organization) are not, and what shard 0 says of the listings. */
   notes: CoverageNote[];
-}
-
-interface Targets {
-  targets: string[];
-  /** Targets listed but not to be read, each with the note that names it. */
-  unread: Map<string, CoverageNote>;
 }
 
 /**
  * Every live target the options name, sorted; kube contexts are listed from the kubeconfig without
- * contacting any cluster, the accounts of an AWS Organization by listing them.
+ * contacting any cluster, the accounts of an AWS Organization and the projects beneath GCP
+ * organizations and folders by listing them.
  */
 export async function liveTargets(live: Live): Promise<string[]> {
   return (await listTargets(live)).targets;
 }
 
-async function listTargets(live: Live): Promise<Targets> {
+async function listTargets(live: Live): Promise<ListedTargets> {
   const targets: string[] = [];
   const unread = new Map<string, CoverageNote>();
+  const notes: CoverageNote[] = [];
+  const add = (listed: ListedTargets): void => {
+    targets.push(...listed.targets);
+    for (const [t, note] of listed.unread) unread.set(t, note);
+    notes.push(...listed.notes);
+  };
   if (live.kubernetes) {
     const contexts = await kubeContexts(live.kubernetes);
     targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
   }
+  // An organisation that cannot be listed stays one target, whose shard lists it again and names
+  // the failure (shards whose lists differ are named when their inventories are merged).
   if (live.aws?.organization) {
-    const members = await organizationMembers(live.aws);
-    if (!members) targets.push(AWS_ORGANIZATION_TARGET);
-    for (const m of members ?? []) {
-      targets.push(`aws:${m.id}`);
-      if (m.note) unread.set(`aws:${m.id}`, m.note);
-    }
+    const listed = await awsOrganizationTargets(live.aws);
+    if (listed) add(listed);
+    else targets.push(AWS_ORGANIZATION_TARGET);
   } else if (live.aws) targets.push(...awsTargets(live.aws));
   for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
-  // An organization or folder is one target (`gcp:folders/456`): its projects are known only by listing them.
-  for (const p of live.gcp?.parents ?? []) targets.push(`gcp:${p}`);
+  if (live.gcp?.parents && live.gcp.parents.length > 0) {
+    const listed = await gcpParentTargets(live.gcp);
+    if (listed) add(listed);
+    else for (const p of live.gcp.parents) targets.push(`gcp:${p}`);
+  }
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
   if (live.azure?.allSubscriptions) targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
-  return { targets: sortedTargets(targets), unread };
-}
-
-/**
- * The organization's accounts, each with the note naming it when it is not active. Every shard
- * lists them the same way; when the listing fails, undefined: the organization stays one target,
- * whose shard lists it again and names the failure (shards whose listings differ are named when
- * their inventories are merged).
- */
-async function organizationMembers(aws: NonNullable<Live['aws']>): Promise<{ id: string; note?: CoverageNote }[] | undefined> {
-  const organization = await import('../live/aws/organization.js');
-  try {
-    const members = await organization.organizationMembers(aws);
-    return members.map((m) => (m.state === 'ACTIVE' ? { id: m.id } : { id: m.id, note: organization.inactiveNote(m) }));
-  } catch {
-    return undefined;
-  }
+  return { targets: sortedTargets(targets), unread, notes };
 }
 
 function awsTargets(aws: NonNullable<Live['aws']>): string[] {
@@ -96,7 +81,7 @@ async function kubeContexts(kube: NonNullable<Live['kubernetes']>): Promise<stri
 }
 
 export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
-  const { targets, unread } = await listTargets(live);
+  const { targets, unread, notes: listing } = await listTargets(live);
   const share = new Set(shareOf(targets, shard));
   const out: Live = live.concurrency !== undefined ? { concurrency: live.concurrency } : {};
   if (live.kubernetes) {
@@ -111,14 +96,16 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
     const { organization: _, ...aws } = live.aws;
     if (accounts.length > 0) out.aws = { ...aws, accounts };
   }
-  const projects = (live.gcp?.projects ?? []).filter((p) => share.has(`gcp:${p}`));
-  const parents = (live.gcp?.parents ?? []).filter((p) => share.has(`gcp:${p}`));
-  if (live.gcp && projects.length + parents.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
+  // GCP targets are projects, and organizations or folders (`folders/456`) walked by this shard.
+  const gcp = [...share].filter((t) => t.startsWith('gcp:') && !unread.has(t)).map((t) => t.slice('gcp:'.length));
+  const projects = gcp.filter((t) => !t.includes('/'));
+  const parents = gcp.filter((t) => t.includes('/'));
+  if (live.gcp && gcp.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
   const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));
   const allSubscriptions = share.has(AZURE_ALL_SUBSCRIPTIONS_TARGET);
   if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, ...(live.azure.allSubscriptions ? { allSubscriptions } : {}) };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
-  const notes = [...share].flatMap((t) => unread.get(t) ?? []);
+  const notes = [...[...share].flatMap((t) => unread.get(t) ?? []), ...(shard.index === 0 ? listing : [])];
   return { live: any ? out : undefined, fleet: { shard: { ...shard }, targets, covered: [...share] }, notes };
 }
 
