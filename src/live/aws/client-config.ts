@@ -1,7 +1,19 @@
 /** How every AWS SDK client of a scan is configured (timeouts, adaptive retries, credentials) and how its calls are counted. */
 import type { ApiCallLog } from '../cloud.js';
-import type { AwsLiveOptions } from './collect.js';
-import type { AccountCredentials } from './organization.js';
+
+/** What of a scan's AWS options configures its clients (`--request-timeout`). */
+export interface ClientSettings {
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+/** Temporary credentials of an assumed role, as the SDK clients take them. */
+export interface AccountCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
 
 export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -21,7 +33,7 @@ export function recordCalls(client: Client, service: string, calls: ApiCallLog):
   );
 }
 
-export function clientConfig(options: AwsLiveOptions, region: string | undefined, credentials?: AccountCredentials): Record<string, unknown> {
+export function clientConfig(options: ClientSettings, region: string | undefined, credentials?: AccountCredentials): Record<string, unknown> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS;
   return {
     ...(region ? { region } : {}),

@@ -7,13 +7,13 @@
 import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
 import { emptyResult, mergeResults, type CollectResult } from '../../collectors/types.js';
 import { TargetLimit } from '../target-limit.js';
-import { assumeRole, organizationAccounts, partitionOf, type AccountCredentials } from './organization.js';
+import { assumeRole, organizationAccounts, partitionOf } from './organization.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote, plain } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
 import { accountOfArn, decodePolicyDocument } from './shapes.js';
-import { clientConfig, DEFAULT_AWS_REQUEST_TIMEOUT_MS, recordCalls, type Client } from './client-config.js';
+import { clientConfig, DEFAULT_AWS_REQUEST_TIMEOUT_MS, recordCalls, type AccountCredentials, type Client } from './client-config.js';
 
 export interface AwsLiveOptions {
   /** EKS and EC2 regions (`--aws-region`); IAM is global. Empty: the SDK's configured region. */

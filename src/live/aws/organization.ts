@@ -5,18 +5,9 @@
  * own credentials (never with another account's: no chaining).
  */
 import type { CoverageNote } from '../../model/types.js';
-import { errorText } from '../cloud.js';
+import { errorText, type ApiCallLog } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
-import { clientConfig, recordCalls, type Client } from './client-config.js';
-import type { AwsLiveOptions } from './collect.js';
-
-/** Temporary credentials of an assumed role, as the SDK clients take them. */
-export interface AccountCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import { clientConfig, recordCalls, type AccountCredentials, type Client, type ClientSettings } from './client-config.js';
 
 export interface AccountsToRead {
   /** Account ids, sorted, the scanner's own included when the organization or the list holds it. */
@@ -57,7 +48,7 @@ export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<Or
 }
 
 /** The organization's accounts, listed with the scanner's own credentials; throws when they cannot be listed. */
-export async function organizationMembers(options: AwsLiveOptions): Promise<Member[]> {
+export async function organizationMembers(options: ClientSettings & { calls?: ApiCallLog; signal?: AbortSignal }): Promise<Member[]> {
   const sdk = await import('@aws-sdk/client-organizations');
   const client = new sdk.OrganizationsClient(clientConfig(options, 'us-east-1'));
   if (options.calls) recordCalls(client as unknown as Client, 'organizations', options.calls);
