@@ -6,7 +6,7 @@
  * of 8. Writes .bench-data/fleet.json.
  */
 import { test } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runChild } from './run-child.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, writeKubeconfig, type GeneratedItems, type LoopbackCluster } from '../test/live/k8s-server.js';
@@ -51,21 +51,6 @@ function generated(cluster: number): Record<string, GeneratedItems> {
   };
 }
 
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<Obj> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=4096', join(REPO, 'bench', 'child.mjs'), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-    const timer = setTimeout(() => child.kill(), 10 * 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{')) fail(new Error(`child exited ${code}: ${out.slice(-500)}`));
-      else done(JSON.parse(last) as Obj);
-    });
-  });
-}
-
 /** Each target's own time, from a run that read them one at a time: the gaps between the moments they finished. */
 function targetTimes(finished: { source: string; atMs: number }[]): number[] {
   const sorted = [...finished].sort((a, b) => a.atMs - b.atMs);
@@ -86,7 +71,7 @@ test('fleet: 20 clusters and 30 accounts, one at a time and 8 at once', async ()
     for (const concurrency of [1, DEFAULT_TARGET_CONCURRENCY]) {
       const k0 = servers.reduce((n, s) => n + s.requests.length, 0);
       const a0 = org.calls.length;
-      const result = await runChild(['fleet', kubeconfig, REGION, ROLE, String(concurrency)], env);
+      const result = await runChild(['fleet', kubeconfig, REGION, ROLE, String(concurrency)], env, 10 * 60_000);
       const calls = { kubernetes: servers.reduce((n, s) => n + s.requests.length, 0) - k0, aws: org.calls.length - a0 };
       runs.push({ concurrency, ...result, calls });
       process.stderr.write(`fleet --concurrency ${concurrency}: collected in ${((result.collectMs as number) / 1000).toFixed(2)} s, ${calls.kubernetes} Kubernetes and ${calls.aws} AWS calls\n`);
