@@ -19,14 +19,15 @@ export interface ListedTargets {
 /** `aws:<id>` for every account of the organization; undefined when they cannot be listed. */
 export async function awsOrganizationTargets(aws: NonNullable<Live['aws']>): Promise<ListedTargets | undefined> {
   const organization = await import('../live/aws/organization.js');
-  let members: Awaited<ReturnType<typeof organization.organizationMembers>>;
+  let listed: Awaited<ReturnType<typeof organization.organizationMembers>>;
   try {
-    members = await organization.organizationMembers(aws);
+    listed = await organization.organizationMembers(aws);
   } catch {
     return undefined;
   }
+  const { members } = listed;
   const unread = new Map(members.filter((m) => m.state !== 'ACTIVE').map((m) => [`aws:${m.id}`, organization.inactiveNote(m)]));
-  return { targets: members.map((m) => `aws:${m.id}`), unread, notes: [] };
+  return { targets: members.map((m) => `aws:${m.id}`), unread, notes: organization.listingNotes(listed) };
 }
 
 /**

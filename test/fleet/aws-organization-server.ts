@@ -76,16 +76,18 @@ function xml(res: ServerResponse, status: number, text: string): void {
 
 /**
  * `management` is the scanner's own account (signed with OWN_KEY); `refusing` are members whose
- * role does not trust the scanner; `suspended` are listed but not active. `latencyMs` delays the
+ * role does not trust the scanner; `suspended` are listed but not active; `forged` are ids listed
+ * that no account has (not 12 digits, or a line break). `latencyMs` delays the
  * answer to each call (named as in SignedCall.call), as a remote endpoint's round trip does.
  */
-export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; role: string; latencyMs?: (call: string) => number }): Promise<OrganizationFake> {
+export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; forged?: string[]; role: string; latencyMs?: (call: string) => number }): Promise<OrganizationFake> {
   const fakes = new Map<string, AwsFake>();
   for (const a of accounts) fakes.set(a.account, await startAwsFake(a));
   const calls: SignedCall[] = [];
   const refusing = new Set(options.refusing ?? []);
   const suspended = new Set(options.suspended ?? []);
   const ids = accounts.map((a) => a.account);
+  const listed = [...ids, ...(options.forged ?? [])];
 
   const keyOf = (req: IncomingMessage): string => /Credential=([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '';
   const accountOfKey = (key: string): string | undefined => (key === OWN_KEY ? management : ids.find((id) => assumedKey(id) === key));
@@ -113,11 +115,11 @@ export async function startOrganization(accounts: FakeAccount[], management: str
       await record({ call: 'organizations:ListAccounts', key });
       const input = JSON.parse(body.toString('utf8') || '{}') as { NextToken?: string };
       const start = input.NextToken ? Number(input.NextToken.replace(/^page-/, '')) : 0;
-      const page = ids.slice(start, start + PAGE).map((id) => {
+      const page = listed.slice(start, start + PAGE).map((id) => {
         const state = suspended.has(id) ? 'SUSPENDED' : 'ACTIVE';
         return { Id: id, Arn: `arn:aws:organizations::${management}:account/o-exampleorgid/${id}`, Email: `aws+${id}@example.com`, Name: `account-${id}`, Status: state, State: state, JoinedMethod: id === management ? 'CREATED' : 'INVITED', JoinedTimestamp: 1.7e9 };
       });
-      const next = start + PAGE < ids.length ? { NextToken: `page-${start + PAGE}` } : {};
+      const next = start + PAGE < listed.length ? { NextToken: `page-${start + PAGE}` } : {};
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'b2c3d4e5-0000-4000-8000-000000000000' });
       res.end(JSON.stringify({ Accounts: page, ...next }));
       return;

@@ -18,6 +18,8 @@ const MEMBERS = Array.from({ length: 29 }, (_, i) => String(300000000000 + ((i *
 const ALL = [MANAGEMENT, ...MEMBERS];
 const REFUSING = [MEMBERS[2]!, MEMBERS[17]!];
 const SUSPENDED = [MEMBERS[9]!, MEMBERS[25]!];
+/** Listed ids that are no account's: never read, never printed. */
+const FORGED = ['4000000000\npodtrust: forged line', '12345'];
 const ROLE = 'podtrust-reader';
 const SHARDS = 3;
 
@@ -25,7 +27,7 @@ let org: OrganizationFake;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  org = await startOrganization(ALL.map(workloadAccount), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, role: ROLE });
+  org = await startOrganization(ALL.map(workloadAccount), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, forged: FORGED, role: ROLE });
 });
 
 afterAll(async () => {
@@ -68,8 +70,13 @@ describe('an AWS Organization split across shards', () => {
     expect(read.sort()).toEqual(ALL.filter((id) => !SUSPENDED.includes(id)).sort());
     for (const p of plans) expect(p.live?.aws?.organization).toBeUndefined();
     for (const p of plans) expect(p.live?.aws?.assumeRole).toBe(ROLE);
-    const named = plans.flatMap((p) => p.notes.map((n) => n.message)).sort();
-    expect(named).toEqual(SUSPENDED.map((id) => `aws account ${id}: suspended in the organization; not read`).sort());
+    expect(plans.map((p) => p.notes.map((n) => n.message).sort())).toEqual(
+      plans.map((p, index) => [
+        ...(index === 0 ? ['aws organization: 2 listed account(s) without a valid 12-digit id; not read'] : []),
+        ...SUSPENDED.filter((id) => p.fleet.covered.includes(`aws:${id}`)).map((id) => `aws account ${id}: suspended in the organization; not read`),
+      ].sort()),
+    );
+    expect(plans.flatMap((p) => p.notes)).toHaveLength(SUSPENDED.length + 1);
   });
 
   it('keeps an organization it cannot list as one target, read whole by the shard that takes it', async () => {
@@ -114,6 +121,9 @@ describe('an AWS Organization split across shards', () => {
     expect(named(union!)).toEqual(named(one!));
     expect(named(union!)).toHaveLength(REFUSING.length + SUSPENDED.length);
     expect(union!.notes.filter((n) => n.message.startsWith('fleet:'))).toEqual([]);
+    expect(union!.notes.filter((n) => n.message.startsWith('aws organization:'))).toEqual(one!.notes.filter((n) => n.message.startsWith('aws organization:')));
+    expect(one!.notes.filter((n) => n.message.startsWith('aws organization:'))).toHaveLength(1);
+    for (const out of [whole.stdout, whole.stderr, merged.stdout, merged.stderr]) expect(out).not.toContain('forged line');
 
     // Shard 2 failed: each account it held is named, and the scan is partial.
     const partial = await runCliAsync(['scan', '--inventory', join(dir, 'shard-0.json'), '--inventory', join(dir, 'shard-1.json'), ...reportFlags, '--quiet'], { env });

@@ -130,6 +130,13 @@ describe('GCP projects beneath an organization or folder', () => {
     ]);
   });
 
+  it('reads a project named with --gcp-project whatever its state, as one scan does', async () => {
+    const server = await serve();
+    const plan = await planShard({ gcp: { projects: ['pay-old'], parents: ['folders/1003'], endpoint: server.url } }, { index: 0, count: 1 });
+    expect(plan.live?.gcp?.projects).toEqual(['pay-api', 'pay-batch', 'pay-ledger', 'pay-old']);
+    expect(plan.notes).toEqual([]);
+  });
+
   it('keeps an organization or folder it cannot list as a target, which its shard walks again', async () => {
     const live = { gcp: { projects: [], parents: [ORG, 'folders/1002'], endpoint: 'http://127.0.0.1:9', retry: { retries: 0 } } };
     const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));

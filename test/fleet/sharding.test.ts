@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shardFrom } from '../../src/cli/shard-options.js';
 import { fleetGapNotes, shareOf } from '../../src/fleet/coverage.js';
-import { coveredTargets, planShard, AWS_CREDENTIALS_TARGET } from '../../src/fleet/shard-plan.js';
+import { coveredTargets, planShard, recordShard, AWS_CREDENTIALS_TARGET } from '../../src/fleet/shard-plan.js';
 import { inventoryFiles } from '../../src/fleet/inventory-files.js';
 import { loadInventory, renderInventory } from '../../src/model/snapshot.js';
 import type { FleetCoverage, Inventory } from '../../src/model/types.js';
@@ -73,6 +73,15 @@ describe('shares of a fleet', () => {
     const empty = await planShard({ gcp: { projects: ['only'] } }, { index: 1, count: 2 });
     expect(empty.live).toBeUndefined();
     expect(empty.fleet.covered).toEqual([]);
+  });
+
+  it('record the notes of a share that holds only targets named and not read, without saying no target fell to it', () => {
+    const suspended = { kind: 'skipped' as const, level: 'note' as const, message: 'aws account 200000000000: suspended in the organization; not read' };
+    const inventory = { ...inventoryOf(), notes: [{ kind: 'nothing-analysed' as const, level: 'warning' as const, message: 'nothing was analysed' }] };
+    const fleet: FleetCoverage = { shard: { index: 1, count: 2 }, targets: ['aws:100000000000', 'aws:200000000000'], covered: ['aws:200000000000'] };
+    recordShard(inventory, { live: undefined, fleet, notes: [suspended] }, false);
+    expect(inventory.notes).toEqual([suspended]);
+    expect(inventory.fleet).toEqual(fleet);
   });
 
   it('count a context as read only when its cluster is in the inventory, and nothing else after a cancellation', () => {

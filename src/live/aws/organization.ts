@@ -26,29 +26,45 @@ export interface Member {
   state: string;
 }
 
+export interface Members {
+  /** Sorted by id. */
+  members: Member[];
+  /** Accounts listed without a 12-digit id: never read, never printed. */
+  invalid: number;
+}
+
 /**
- * Every account of the organization, sorted by id (organizations:ListAccounts, paged, from the
- * management or a delegated administrator account). Throws when they cannot be listed.
+ * Every account of the organization (organizations:ListAccounts, paged, from the management or a
+ * delegated administrator account). Throws when they cannot be listed.
  */
-export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, signal?: AbortSignal): Promise<Member[]> {
+export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, signal?: AbortSignal): Promise<Members> {
   const members = new Map<string, string>();
+  let invalid = 0;
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const out = await client.send(new sdk.ListAccountsCommand(token ? { NextToken: token } : {}), signal ? { abortSignal: signal } : {});
     for (const a of out.Accounts ?? []) {
       // An id is 12 digits; anything else would be spliced into role ARNs and target names.
-      if (!a.Id || !/^\d{12}$/.test(a.Id)) continue;
+      if (typeof a.Id !== 'string' || !/^\d{12}$/.test(a.Id)) {
+        invalid++;
+        continue;
+      }
       // `State` replaces the deprecated `Status` (retired on 9 September 2026; both are sent until then).
       members.set(a.Id, String(a.State ?? a.Status ?? 'ACTIVE'));
     }
     token = out.NextToken ?? undefined;
     if (!token) break;
   }
-  return [...members].map(([id, state]) => ({ id, state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { members: [...members].map(([id, state]) => ({ id, state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), invalid };
+}
+
+/** The notes a listing gives beyond its accounts: those listed without a valid id. */
+export function listingNotes(listed: Members): CoverageNote[] {
+  return listed.invalid > 0 ? [{ kind: 'skipped', level: 'warning', message: `aws organization: ${listed.invalid} listed account(s) without a valid 12-digit id; not read` }] : [];
 }
 
 /** The organization's accounts, listed with the scanner's own credentials; throws when they cannot be listed. */
-export async function organizationMembers(options: ClientSettings & { calls?: ApiCallLog; signal?: AbortSignal }): Promise<Member[]> {
+export async function organizationMembers(options: ClientSettings & { calls?: ApiCallLog; signal?: AbortSignal }): Promise<Members> {
   const sdk = await import('@aws-sdk/client-organizations');
   const client = new sdk.OrganizationsClient(clientConfig(options, 'us-east-1'));
   if (options.calls) recordCalls(client as unknown as Client, 'organizations', options.calls);
@@ -72,8 +88,9 @@ export const listingFailure = (why: string): string => `aws organization: cannot
  */
 export async function organizationAccounts(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, own: string, signal?: AbortSignal): Promise<AccountsToRead> {
   try {
-    const members = await listMembers(sdk, client, signal);
-    return { accounts: members.filter((m) => m.state === 'ACTIVE').map((m) => m.id), notes: members.filter((m) => m.state !== 'ACTIVE').map(inactiveNote) };
+    const listed = await listMembers(sdk, client, signal);
+    const { members } = listed;
+    return { accounts: members.filter((m) => m.state === 'ACTIVE').map((m) => m.id), notes: [...listingNotes(listed), ...members.filter((m) => m.state !== 'ACTIVE').map(inactiveNote)] };
   } catch (e) {
     const why = isCancelled(signal) ? 'cancelled' : errorText(e);
     return { accounts: [own], notes: [{ kind: 'skipped', level: 'error', message: `${listingFailure(why)}; only account ${own} is read` }] };
