@@ -114,8 +114,8 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
  * shards than targets) says so, instead of warning that nothing was analysed.
  */
 export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: boolean): void {
-  inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, new Set(inventory.clusters.map((c) => c.name)), cancelled) };
   inventory.notes.push(...plan.notes);
+  inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, { clusters: new Set(inventory.clusters.map((c) => c.name)), accounts: awsAccountsNamed(inventory) }, cancelled) };
   if (plan.live) return;
   inventory.notes = inventory.notes.filter((n) => !(n.kind === 'nothing-analysed' && n.file === undefined));
   if (plan.fleet.covered.length > 0) return;
@@ -123,10 +123,37 @@ export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: bo
   inventory.notes.push({ kind: 'skipped', level: 'note', message: `shard ${index}/${count}: no target falls to this shard (the fleet has ${plan.fleet.targets.length})` });
 }
 
+/** What a shard's inventory shows it read: the clusters in it, the AWS accounts it holds resources of or names in a note. */
+export interface ReadTargets {
+  clusters: ReadonlySet<string>;
+  accounts: ReadonlySet<string>;
+}
+
+const AWS_ACCOUNT_TARGET = /^aws:(\d{12})$/;
+
 /**
  * The share's targets that were read: a kube context counts once its cluster is in the inventory
- * (an unreachable one is not read); after a cancellation, no other target counts.
+ * (an unreachable one is not read), an AWS account once the inventory holds something of it or
+ * names it (a shard whose credentials failed read none); after a cancellation, no other target counts.
  */
-export function coveredTargets(fleet: FleetCoverage, clusterNames: ReadonlySet<string>, cancelled: boolean): string[] {
-  return fleet.covered.filter((t) => (t.startsWith('k8s:') && t !== KUBECONFIG_TARGET ? clusterNames.has(t.slice('k8s:'.length)) : !cancelled));
+export function coveredTargets(fleet: FleetCoverage, read: ReadTargets, cancelled: boolean): string[] {
+  return fleet.covered.filter((t) => {
+    if (t.startsWith('k8s:') && t !== KUBECONFIG_TARGET) return read.clusters.has(t.slice('k8s:'.length));
+    const account = AWS_ACCOUNT_TARGET.exec(t)?.[1];
+    return !cancelled && (account === undefined || read.accounts.has(account));
+  });
+}
+
+/** The AWS accounts an inventory holds resources of (`aws:<account>:...`) or names in a note (`aws account <id>: ...`). */
+function awsAccountsNamed(inventory: Inventory): Set<string> {
+  const accounts = new Set<string>();
+  for (const r of inventory.resources) {
+    const account = /^aws:(\d{12}):/.exec(r.id)?.[1];
+    if (account) accounts.add(account);
+  }
+  for (const n of inventory.notes) {
+    const account = /^aws account (\d{12}):/.exec(n.message)?.[1];
+    if (account) accounts.add(account);
+  }
+  return accounts;
 }

@@ -117,9 +117,9 @@ describe('an AWS Organization split across shards', () => {
     expect(findings(union!)).toEqual(findings(one!));
     expect(findings(union!).filter((f) => f.startsWith('aws-trust-sub-missing '))).toHaveLength(readable.length);
     // The accounts not read are named once, as one scan names them.
-    const named = (r: Report): string[] => r.notes.filter((n) => n.message.startsWith('aws account ')).map((n) => `${n.level} ${n.message}`).sort();
-    expect(named(union!)).toEqual(named(one!));
-    expect(named(union!)).toHaveLength(REFUSING.length + SUSPENDED.length);
+    const accountNotes = (r: Report): string[] => r.notes.filter((n) => n.message.startsWith('aws account ')).map((n) => `${n.level} ${n.message}`).sort();
+    expect(accountNotes(union!)).toEqual(accountNotes(one!));
+    expect(accountNotes(union!)).toHaveLength(REFUSING.length + SUSPENDED.length);
     expect(union!.notes.filter((n) => n.message.startsWith('fleet:'))).toEqual([]);
     expect(union!.notes.filter((n) => n.message.startsWith('aws organization:'))).toEqual(one!.notes.filter((n) => n.message.startsWith('aws organization:')));
     expect(one!.notes.filter((n) => n.message.startsWith('aws organization:'))).toHaveLength(1);
@@ -133,5 +133,13 @@ describe('an AWS Organization split across shards', () => {
     expect(gaps).toEqual(held.map((t) => ({ kind: 'skipped', level: 'error', message: `fleet: target ${t} is in no inventory (the inventory of shard 2/${SHARDS} is missing): its findings are missing` })));
     const missing = new Set(held.map((t) => t.slice('aws:'.length)));
     expect(findings(JSON.parse(partial.stdout) as Report)).toEqual(findings(one!).filter((f) => !missing.has(/^\S+ aws:(\d{12}):/.exec(f)?.[1] ?? '')));
+
+    // Shard 2 ran with credentials that no longer work: it wrote an inventory, read none of its accounts, and the union names each.
+    const expired = await runCliAsync(['collect', ...awsFlags, '--shard', `2/${SHARDS}`, '--output', join(dir, 'shard-2.json')], { env: { ...env, AWS_ACCESS_KEY_ID: 'AKIAEXPIREDEXAMPLE00' } });
+    expect(expired.status).toBe(2);
+    const failed = await runCliAsync(['scan', '--inventory', dir, ...reportFlags, '--quiet'], { env });
+    expect(failed.status).toBe(2);
+    const named = (JSON.parse(failed.stdout) as Report).notes.filter((n) => n.message.startsWith('fleet:')).map((n) => n.message);
+    expect(named).toEqual(held.map((t) => `fleet: target ${t} is in no inventory (shard 2/${SHARDS} did not read it): its findings are missing`));
   });
 });

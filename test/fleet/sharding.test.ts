@@ -84,10 +84,25 @@ describe('shares of a fleet', () => {
     expect(inventory.fleet).toEqual(fleet);
   });
 
-  it('count a context as read only when its cluster is in the inventory, and nothing else after a cancellation', () => {
-    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET] };
-    expect(coveredTargets(fleet, new Set(['a']), false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET]);
-    expect(coveredTargets(fleet, new Set(['a']), true)).toEqual(['k8s:a']);
+  it('count a context as read only when its cluster is in the inventory, an account only when the inventory holds or names it, and nothing else after a cancellation', () => {
+    const accounts = ['aws:111111111111', 'aws:222222222222', 'aws:333333333333'];
+    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...accounts], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...accounts] };
+    const read = { clusters: new Set(['a']), accounts: new Set(['111111111111', '333333333333']) };
+    expect(coveredTargets(fleet, read, false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET, 'aws:111111111111', 'aws:333333333333']);
+    expect(coveredTargets(fleet, read, true)).toEqual(['k8s:a']);
+  });
+
+  it('count the accounts of a shard whose credentials failed as not read, so that the union names them', () => {
+    const fleet: FleetCoverage = { shard: { index: 1, count: 2 }, targets: ['aws:111111111111', 'aws:222222222222', 'aws:333333333333'], covered: ['aws:222222222222'] };
+    const failed = { ...inventoryOf(), notes: [{ kind: 'skipped' as const, level: 'error' as const, message: 'aws: cannot authenticate (sts:GetCallerIdentity): ExpiredToken' }] };
+    recordShard(failed, { live: { aws: { regions: [], accounts: ['222222222222'] } }, fleet, notes: [] }, false);
+    expect(failed.fleet?.covered).toEqual([]);
+    const refused = { ...inventoryOf(), notes: [{ kind: 'skipped' as const, level: 'error' as const, message: 'aws account 222222222222: cannot assume arn:aws:iam::222222222222:role/r (sts:AssumeRole): AccessDenied; not read' }] };
+    recordShard(refused, { live: { aws: { regions: [], accounts: ['222222222222'] } }, fleet, notes: [] }, false);
+    expect(refused.fleet?.covered).toEqual(['aws:222222222222']);
+    expect(fleetGapNotes([failed, inventoryOf({ ...fleet, shard: { index: 0, count: 2 }, covered: ['aws:111111111111', 'aws:333333333333'] })]).map((n) => n.message)).toEqual([
+      'fleet: target aws:222222222222 is in no inventory (shard 1/2 did not read it): its findings are missing',
+    ]);
   });
 });
 
