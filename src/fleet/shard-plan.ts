@@ -115,7 +115,7 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
  */
 export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: boolean): void {
   inventory.notes.push(...plan.notes);
-  inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, { clusters: new Set(inventory.clusters.map((c) => c.name)), accounts: awsAccountsNamed(inventory) }, cancelled) };
+  inventory.fleet = { ...plan.fleet, covered: coveredTargets(plan.fleet, readTargets(inventory), cancelled) };
   if (plan.live) return;
   inventory.notes = inventory.notes.filter((n) => !(n.kind === 'nothing-analysed' && n.file === undefined));
   if (plan.fleet.covered.length > 0) return;
@@ -123,37 +123,40 @@ export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: bo
   inventory.notes.push({ kind: 'skipped', level: 'note', message: `shard ${index}/${count}: no target falls to this shard (the fleet has ${plan.fleet.targets.length})` });
 }
 
-/** What a shard's inventory shows it read: the clusters in it, the AWS accounts it holds resources of or names in a note. */
+/** What a shard's inventory shows it read: the clusters in it, the AWS accounts and GCP projects it holds resources of or names in a note. */
 export interface ReadTargets {
   clusters: ReadonlySet<string>;
   accounts: ReadonlySet<string>;
+  projects: ReadonlySet<string>;
 }
-
-const AWS_ACCOUNT_TARGET = /^aws:(\d{12})$/;
 
 /**
  * The share's targets that were read: a kube context counts once its cluster is in the inventory
- * (an unreachable one is not read), an AWS account once the inventory holds something of it or
- * names it (a shard whose credentials failed read none); after a cancellation, no other target counts.
+ * (an unreachable one is not read), an AWS account or GCP project once the inventory holds
+ * something of it or names it (a shard whose credentials failed read none); after a
+ * cancellation, no other target counts.
  */
 export function coveredTargets(fleet: FleetCoverage, read: ReadTargets, cancelled: boolean): string[] {
   return fleet.covered.filter((t) => {
     if (t.startsWith('k8s:') && t !== KUBECONFIG_TARGET) return read.clusters.has(t.slice('k8s:'.length));
-    const account = AWS_ACCOUNT_TARGET.exec(t)?.[1];
-    return !cancelled && (account === undefined || read.accounts.has(account));
+    if (cancelled) return false;
+    const account = /^aws:(\d{12})$/.exec(t)?.[1];
+    if (account !== undefined) return read.accounts.has(account);
+    // A project, not an organization or folder (`gcp:folders/456`), which is walked, not read.
+    const project = /^gcp:([^/]+)$/.exec(t)?.[1];
+    return project === undefined || read.projects.has(project);
   });
 }
 
-/** The AWS accounts an inventory holds resources of (`aws:<account>:...`) or names in a note (`aws account <id>: ...`). */
-function awsAccountsNamed(inventory: Inventory): Set<string> {
+/** What an inventory holds or names: resources are filed under `aws/<account>/` and `gcp/<project>/`, notes begin `aws account <id>` and `gcp project <id>`. */
+function readTargets(inventory: Inventory): ReadTargets {
   const accounts = new Set<string>();
-  for (const r of inventory.resources) {
-    const account = /^aws:(\d{12}):/.exec(r.id)?.[1];
-    if (account) accounts.add(account);
-  }
-  for (const n of inventory.notes) {
-    const account = /^aws account (\d{12}):/.exec(n.message)?.[1];
-    if (account) accounts.add(account);
-  }
-  return accounts;
+  const projects = new Set<string>();
+  const add = (m: RegExpExecArray | null): void => {
+    if (m?.[1]) accounts.add(m[1]);
+    if (m?.[2]) projects.add(m[2]);
+  };
+  for (const r of inventory.resources) add(/^(?:aws\/(\d{12})|gcp\/([^/]+))\//.exec(r.file));
+  for (const n of inventory.notes) add(/^(?:aws account (\d{12})|gcp project ([^\s:]+(?::[^\s:]+)?))[: ]/.exec(n.message));
+  return { clusters: new Set(inventory.clusters.map((c) => c.name)), accounts, projects };
 }

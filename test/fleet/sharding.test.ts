@@ -84,12 +84,28 @@ describe('shares of a fleet', () => {
     expect(inventory.fleet).toEqual(fleet);
   });
 
-  it('count a context as read only when its cluster is in the inventory, an account only when the inventory holds or names it, and nothing else after a cancellation', () => {
-    const accounts = ['aws:111111111111', 'aws:222222222222', 'aws:333333333333'];
-    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...accounts], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...accounts] };
-    const read = { clusters: new Set(['a']), accounts: new Set(['111111111111', '333333333333']) };
-    expect(coveredTargets(fleet, read, false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET, 'aws:111111111111', 'aws:333333333333']);
+  it('count a context as read only when its cluster is in the inventory, an account or project only when the inventory holds or names it, and nothing else after a cancellation', () => {
+    const others = ['aws:111111111111', 'aws:222222222222', 'aws:333333333333', 'gcp:acme-prod', 'gcp:acme-dev', 'gcp:folders/1004'];
+    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others] };
+    const read = { clusters: new Set(['a']), accounts: new Set(['111111111111', '333333333333']), projects: new Set(['acme-dev']) };
+    expect(coveredTargets(fleet, read, false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET, 'aws:111111111111', 'aws:333333333333', 'gcp:acme-dev', 'gcp:folders/1004']);
     expect(coveredTargets(fleet, read, true)).toEqual(['k8s:a']);
+  });
+
+  it('find what an inventory read in the files of its resources and the notes that name a target', () => {
+    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old', 'gcp:silent'], covered: ['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old', 'gcp:silent'] };
+    const binding = { id: 'gcp:projects/acme-prod:binding/roles/owner', type: 'gcp.iam.Binding', name: 'acme-prod roles/owner', file: 'gcp/acme-prod/iam/project-policy/roles_owner.json', body: {} };
+    const inventory: Inventory = {
+      ...inventoryOf(),
+      resources: [binding as unknown as Inventory['resources'][number]],
+      notes: [
+        { kind: 'permission', level: 'warning', message: 'gcp project example.com:legacy: not allowed to read service accounts (HTTP 403): findings that need them are missing' },
+        { kind: 'skipped', level: 'note', message: 'gcp project pay-old (in folders/1003): delete requested; not read' },
+        { kind: 'skipped', level: 'error', message: 'gcp: cannot load the Google API clients: gcp project silent: is not named here' },
+      ],
+    };
+    recordShard(inventory, { live: { gcp: { projects: ['acme-prod'] } }, fleet, notes: [] }, false);
+    expect(inventory.fleet?.covered).toEqual(['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old']);
   });
 
   it('count the accounts of a shard whose credentials failed as not read, so that the union names them', () => {
