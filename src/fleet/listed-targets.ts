@@ -1,6 +1,7 @@
 /**
  * The targets of a fleet known only by listing an organisation: the accounts of an AWS
- * Organization, the projects beneath GCP organizations and folders. Every shard lists them the
+ * Organization, the projects beneath GCP organizations and folders, the subscriptions an Azure
+ * identity can list. Every shard lists them the
  * same way and takes its share of them as of any other target.
  */
 import type { CoverageNote } from '../model/types.js';
@@ -47,4 +48,15 @@ export async function gcpParentTargets(gcp: NonNullable<Live['gcp']>): Promise<L
     unread,
     notes: found.notes.filter((n) => !targeted.has(n)),
   };
+}
+
+/** `azure:<id>` for every subscription the identity can list; undefined when they cannot be listed. */
+export async function azureSubscriptionTargets(azure: NonNullable<Live['azure']>): Promise<ListedTargets | undefined> {
+  const found = await (await import('../live/azure/collect.js')).findSubscriptions(azure);
+  if (!found || found.failed) return undefined;
+  const named = new Set(azure.subscriptions);
+  // A subscription named with --azure-subscription is read whatever its state, as an unsharded scan reads it.
+  const unread = new Map([...found.inactive].filter(([id]) => !named.has(id)).map(([id, note]) => [`azure:${id}`, note]));
+  const targeted = new Set(found.inactive.values());
+  return { targets: [...found.subscriptions, ...found.inactive.keys()].map((id) => `azure:${id}`), unread, notes: found.notes.filter((n) => !targeted.has(n)) };
 }

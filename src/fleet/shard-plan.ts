@@ -6,7 +6,7 @@
 import type { CoverageNote, FleetCoverage, Inventory } from '../model/types.js';
 import type { ScanOptions } from '../scan.js';
 import { shareOf, sortedTargets, type Shard } from './coverage.js';
-import { awsOrganizationTargets, gcpParentTargets, type ListedTargets } from './listed-targets.js';
+import { awsOrganizationTargets, azureSubscriptionTargets, gcpParentTargets, type ListedTargets } from './listed-targets.js';
 
 type Live = NonNullable<ScanOptions['live']>;
 
@@ -14,7 +14,7 @@ type Live = NonNullable<ScanOptions['live']>;
 export const AWS_CREDENTIALS_TARGET = 'aws:credentials';
 /** An AWS Organization whose accounts could not be listed while planning: one target. Listed, each account is a target of its own. */
 export const AWS_ORGANIZATION_TARGET = 'aws:organization';
-/** The subscriptions an Azure identity can list, known only by listing them: one target, read by one shard. */
+/** The subscriptions of an Azure identity when they could not be listed while planning: one target. Listed, each subscription is a target of its own. */
 export const AZURE_ALL_SUBSCRIPTIONS_TARGET = 'azure:(all-subscriptions)';
 /** Contexts that cannot be listed (no kubeconfig): one target, whose shard reports why. */
 export const KUBECONFIG_TARGET = 'k8s:(kubeconfig)';
@@ -29,8 +29,8 @@ export interface ShardPlan {
 
 /**
  * Every live target the options name, sorted; kube contexts are listed from the kubeconfig without
- * contacting any cluster, the accounts of an AWS Organization and the projects beneath GCP
- * organizations and folders by listing them.
+ * contacting any cluster, the accounts of an AWS Organization, the projects beneath GCP
+ * organizations and folders and the subscriptions of an Azure identity by listing them.
  */
 export async function liveTargets(live: Live): Promise<string[]> {
   return (await listTargets(live)).targets;
@@ -63,7 +63,11 @@ async function listTargets(live: Live): Promise<ListedTargets> {
     else for (const p of live.gcp.parents) targets.push(`gcp:${p}`);
   }
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
-  if (live.azure?.allSubscriptions) targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
+  if (live.azure?.allSubscriptions) {
+    const listed = await azureSubscriptionTargets(live.azure);
+    if (listed) add(listed);
+    else targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
+  }
   return { targets: sortedTargets(targets), unread, notes };
 }
 
@@ -101,7 +105,7 @@ export async function planShard(live: Live, shard: Shard): Promise<ShardPlan> {
   const projects = gcp.filter((t) => !t.includes('/'));
   const parents = gcp.filter((t) => t.includes('/'));
   if (live.gcp && gcp.length > 0) out.gcp = { ...live.gcp, projects, ...(live.gcp.parents ? { parents } : {}) };
-  const subscriptions = (live.azure?.subscriptions ?? []).filter((s) => share.has(`azure:${s}`));
+  const subscriptions = [...share].filter((t) => t.startsWith('azure:') && t !== AZURE_ALL_SUBSCRIPTIONS_TARGET && !unread.has(t)).map((t) => t.slice('azure:'.length));
   const allSubscriptions = share.has(AZURE_ALL_SUBSCRIPTIONS_TARGET);
   if (live.azure && (subscriptions.length > 0 || allSubscriptions)) out.azure = { ...live.azure, subscriptions, ...(live.azure.allSubscriptions ? { allSubscriptions } : {}) };
   const any = out.kubernetes || out.aws || out.gcp || out.azure;
@@ -123,16 +127,21 @@ export function recordShard(inventory: Inventory, plan: ShardPlan, cancelled: bo
   inventory.notes.push({ kind: 'skipped', level: 'note', message: `shard ${index}/${count}: no target falls to this shard (the fleet has ${plan.fleet.targets.length})` });
 }
 
-/** What a shard's inventory shows it read: the clusters in it, the AWS accounts and GCP projects it holds resources of or names in a note. */
+/**
+ * What a shard's inventory shows it read: the clusters in it, and the AWS accounts, GCP projects
+ * and Azure subscriptions (as targets, `aws:<id>`) it holds resources of or names in a note.
+ */
 export interface ReadTargets {
   clusters: ReadonlySet<string>;
-  accounts: ReadonlySet<string>;
-  projects: ReadonlySet<string>;
+  named: ReadonlySet<string>;
 }
+
+/** Targets read one by one, each counted only when the inventory shows it: not an organization or folder walked, nor a listing kept whole. */
+const ONE_BY_ONE = /^(?:aws:\d{12}|gcp:[^/]+|azure:[0-9a-f-]{36})$/i;
 
 /**
  * The share's targets that were read: a kube context counts once its cluster is in the inventory
- * (an unreachable one is not read), an AWS account or GCP project once the inventory holds
+ * (an unreachable one is not read), an account, project or subscription once the inventory holds
  * something of it or names it (a shard whose credentials failed read none); after a
  * cancellation, no other target counts.
  */
@@ -140,23 +149,22 @@ export function coveredTargets(fleet: FleetCoverage, read: ReadTargets, cancelle
   return fleet.covered.filter((t) => {
     if (t.startsWith('k8s:') && t !== KUBECONFIG_TARGET) return read.clusters.has(t.slice('k8s:'.length));
     if (cancelled) return false;
-    const account = /^aws:(\d{12})$/.exec(t)?.[1];
-    if (account !== undefined) return read.accounts.has(account);
-    // A project, not an organization or folder (`gcp:folders/456`), which is walked, not read.
-    const project = /^gcp:([^/]+)$/.exec(t)?.[1];
-    return project === undefined || read.projects.has(project);
+    return !ONE_BY_ONE.test(t) || read.named.has(t.toLowerCase());
   });
 }
 
-/** What an inventory holds or names: resources are filed under `aws/<account>/` and `gcp/<project>/`, notes begin `aws account <id>` and `gcp project <id>`. */
+/** What an inventory holds or names: resources are filed under `aws/<account>/`, `gcp/<project>/`, `azure/<subscription>/`; notes begin `aws account <id>`, `gcp project <id>`, `azure subscription <id>`. */
 function readTargets(inventory: Inventory): ReadTargets {
-  const accounts = new Set<string>();
-  const projects = new Set<string>();
-  const add = (m: RegExpExecArray | null): void => {
-    if (m?.[1]) accounts.add(m[1]);
-    if (m?.[2]) projects.add(m[2]);
-  };
-  for (const r of inventory.resources) add(/^(?:aws\/(\d{12})|gcp\/([^/]+))\//.exec(r.file));
-  for (const n of inventory.notes) add(/^(?:aws account (\d{12})|gcp project ([^\s:]+(?::[^\s:]+)?))[: ]/.exec(n.message));
-  return { clusters: new Set(inventory.clusters.map((c) => c.name)), accounts, projects };
+  const named = new Set<string>();
+  const source: Record<string, string> = { 'aws account': 'aws', 'gcp project': 'gcp', 'azure subscription': 'azure' };
+  for (const r of inventory.resources) {
+    const m = /^(aws|gcp|azure)\/([^/]+)\//.exec(r.file);
+    if (m) named.add(`${m[1]}:${m[2]}`.toLowerCase());
+  }
+  for (const n of inventory.notes) {
+    // A project id may carry a domain (`example.com:legacy`): the id ends at a colon followed by a space, or at a space.
+    const m = /^(aws account|gcp project|azure subscription) ([^\s:]+(?::[^\s:]+)?)[: ]/.exec(n.message);
+    if (m) named.add(`${source[m[1]!]}:${m[2]}`.toLowerCase());
+  }
+  return { clusters: new Set(inventory.clusters.map((c) => c.name)), named };
 }

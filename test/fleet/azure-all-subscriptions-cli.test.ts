@@ -83,6 +83,34 @@ describe('podtrust scan --azure-all-subscriptions', () => {
     expect(JSON.stringify(sarif.runs[0]!.invocations)).toContain(LOCKED);
   });
 
+  it('splits the subscriptions across shards: the findings and notes of one scan, a missing shard named', async () => {
+    const denied = Object.values(AZURE_OPERATIONS);
+    const server = await arm.start([...[PROD, DEV, SANDBOX, OLD].map(subscription), { ...subscription(LOCKED), denied }], { listed, listPageSize: 2 });
+    const az = fakeAzureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-azure-shards-'));
+    const flags = ['--azure-all-subscriptions', '--azure-endpoint', server.url, '--quiet'];
+    const report = ['--rule', 'azure-fic-audience-nonstandard', '--format', 'json', '--fail-on', 'none'];
+    for (const i of [0, 1]) {
+      const run = await runCliAsync(['collect', ...flags, '--shard', `${i}/2`, '--output', join(dir, `shard-${i}.json`)], { env: az.env });
+      expect(run.status, run.stderr).toBe(0);
+    }
+    // Sorted, the subscriptions …0a to …0e alternate between the shards: each read by one.
+    const covered = [0, 1].map((i) => (JSON.parse(readFileSync(join(dir, `shard-${i}.json`), 'utf8')) as { fleet: { covered: string[] } }).fleet.covered);
+    expect(covered).toEqual([[PROD, SANDBOX, LOCKED].map((s) => `azure:${s}`), [DEV, OLD].map((s) => `azure:${s}`)]);
+    const [whole, merged] = await Promise.all([runCliAsync(['scan', ...flags, ...report], { env: az.env }), runCliAsync(['scan', '--inventory', dir, ...report, '--quiet'], { env: az.env })]);
+    const [one, union] = [whole, merged].map((r) => JSON.parse(r.stdout) as Report);
+    expect(union!.findings.map((f) => f.location.file).sort()).toEqual(one!.findings.map((f) => f.location.file).sort());
+    expect(union!.findings).toHaveLength(READ.length);
+    const notes = (r: Report): string[] => r.notes.map((n) => `${n.level} ${n.message}`).sort();
+    expect(notes(union!)).toEqual(notes(one!));
+
+    const partial = await runCliAsync(['scan', '--inventory', join(dir, 'shard-0.json'), ...report, '--quiet'], { env: az.env });
+    expect(partial.status).toBe(2);
+    expect((JSON.parse(partial.stdout) as Report).notes.filter((n) => n.message.startsWith('fleet:')).map((n) => n.message)).toEqual(
+      [DEV, OLD].map((s) => `fleet: target azure:${s} is in no inventory (the inventory of shard 1/2 is missing): its findings are missing`),
+    );
+  });
+
   it('names a listing the identity may not make, and exits 2', async () => {
     const server = await arm.start([PROD].map(subscription), { refuseList: true });
     const run = await runCliAsync(['scan', '--azure-all-subscriptions', '--azure-endpoint', server.url, '--format', 'json', '--fail-on', 'none'], { env: fakeAzureCli().env });

@@ -86,13 +86,30 @@ describe('every subscription the Azure identity can list', () => {
     expect(role.AssignableScopes).toEqual([expect.stringMatching(/^\/providers\/Microsoft\.Management\/managementGroups\//)]);
   });
 
-  it('gives the listing to one shard, as one target', async () => {
-    const live = { azure: { subscriptions: [PROD], allSubscriptions: true } };
-    expect(await liveTargets(live)).toEqual([AZURE_ALL_SUBSCRIPTIONS_TARGET, `azure:${PROD}`]);
+  it('makes each subscription listed a shard target, one not Enabled a target its shard names', async () => {
+    const server = await serve();
+    const live = { azure: { subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca } };
+    expect(await liveTargets(live)).toEqual([PROD, DEV, SANDBOX, OLD].map((s) => `azure:${s}`).sort());
+    const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));
+    // Sorted: PROD (…01), DEV (…02), SANDBOX (…03), OLD (…04); every second one from each index.
+    expect(shares.map((s) => [s.live?.azure?.subscriptions, s.live?.azure?.allSubscriptions])).toEqual([
+      [[PROD, SANDBOX], false],
+      [[DEV], false],
+    ]);
+    expect(shares.map((s) => s.notes.map((n) => n.message))).toEqual([
+      ['azure: 1 listed subscription(s) without a valid subscription id; not read'],
+      [`azure subscription ${OLD}: Disabled; not read`],
+    ]);
+  });
+
+  it('keeps the listing as one target when it fails, for its shard to list again and name', async () => {
+    const fake = await arm.start([PROD].map(subscription), { refuseList: true });
+    const live = { azure: { subscriptions: [DEV], allSubscriptions: true, endpoint: fake.url, credential, tlsCa: arm.tls().ca } };
+    expect(await liveTargets(live)).toEqual([AZURE_ALL_SUBSCRIPTIONS_TARGET, `azure:${DEV}`]);
     const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));
     expect(shares.map((s) => [s.live?.azure?.subscriptions, s.live?.azure?.allSubscriptions])).toEqual([
       [[], true],
-      [[PROD], false],
+      [[DEV], false],
     ]);
   });
 });

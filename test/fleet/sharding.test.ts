@@ -87,7 +87,7 @@ describe('shares of a fleet', () => {
   it('count a context as read only when its cluster is in the inventory, an account or project only when the inventory holds or names it, and nothing else after a cancellation', () => {
     const others = ['aws:111111111111', 'aws:222222222222', 'aws:333333333333', 'gcp:acme-prod', 'gcp:acme-dev', 'gcp:folders/1004'];
     const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others] };
-    const read = { clusters: new Set(['a']), accounts: new Set(['111111111111', '333333333333']), projects: new Set(['acme-dev']) };
+    const read = { clusters: new Set(['a']), named: new Set(['aws:111111111111', 'aws:333333333333', 'gcp:acme-dev']) };
     expect(coveredTargets(fleet, read, false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET, 'aws:111111111111', 'aws:333333333333', 'gcp:acme-dev', 'gcp:folders/1004']);
     expect(coveredTargets(fleet, read, true)).toEqual(['k8s:a']);
   });
