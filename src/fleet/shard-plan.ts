@@ -45,29 +45,25 @@ async function listTargets(live: Live): Promise<ListedTargets> {
     for (const [t, note] of listed.unread) unread.set(t, note);
     notes.push(...listed.notes);
   };
-  if (live.kubernetes) {
-    const contexts = await kubeContexts(live.kubernetes);
-    targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
-  }
+  const [contexts, organization, beneath, subscriptions] = await Promise.all([
+    live.kubernetes ? kubeContexts(live.kubernetes) : undefined,
+    live.aws?.organization ? awsOrganizationTargets(live.aws) : undefined,
+    live.gcp?.parents && live.gcp.parents.length > 0 ? gcpParentTargets(live.gcp) : undefined,
+    live.azure?.allSubscriptions ? azureSubscriptionTargets(live.azure) : undefined,
+  ]);
+  if (contexts) targets.push(...(contexts.length > 0 ? contexts.map((c) => `k8s:${c}`) : [KUBECONFIG_TARGET]));
   // An organisation that cannot be listed stays one target, whose shard lists it again and names
   // the failure (shards whose lists differ are named when their inventories are merged).
   if (live.aws?.organization) {
-    const listed = await awsOrganizationTargets(live.aws);
-    if (listed) add(listed);
+    if (organization) add(organization);
     else targets.push(AWS_ORGANIZATION_TARGET);
   } else if (live.aws) targets.push(...awsTargets(live.aws));
   for (const p of live.gcp?.projects ?? []) targets.push(`gcp:${p}`);
-  if (live.gcp?.parents && live.gcp.parents.length > 0) {
-    const listed = await gcpParentTargets(live.gcp);
-    if (listed) add(listed);
-    else for (const p of live.gcp.parents) targets.push(`gcp:${p}`);
-  }
+  if (beneath) add(beneath);
+  else for (const p of live.gcp?.parents ?? []) targets.push(`gcp:${p}`);
   for (const s of live.azure?.subscriptions ?? []) targets.push(`azure:${s}`);
-  if (live.azure?.allSubscriptions) {
-    const listed = await azureSubscriptionTargets(live.azure);
-    if (listed) add(listed);
-    else targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
-  }
+  if (subscriptions) add(subscriptions);
+  else if (live.azure?.allSubscriptions) targets.push(AZURE_ALL_SUBSCRIPTIONS_TARGET);
   return { targets: sortedTargets(targets), unread, notes };
 }
 
