@@ -76,11 +76,11 @@ function xml(res: ServerResponse, status: number, text: string): void {
 
 /**
  * `management` is the scanner's own account (signed with OWN_KEY); `refusing` are members whose
- * role does not trust the scanner; `suspended` are listed but not active; `forged` are ids listed
+ * role does not trust the scanner; `suspended` are listed but not active (in `states`, if given there); `forged` are ids listed
  * that no account has (not 12 digits, or a line break). `latencyMs` delays the
  * answer to each call (named as in SignedCall.call), as a remote endpoint's round trip does.
  */
-export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; forged?: string[]; role: string; latencyMs?: (call: string) => number }): Promise<OrganizationFake> {
+export async function startOrganization(accounts: FakeAccount[], management: string, options: { refusing?: string[]; suspended?: string[]; states?: Record<string, string>; forged?: string[]; role: string; latencyMs?: (call: string) => number }): Promise<OrganizationFake> {
   const fakes = new Map<string, AwsFake>();
   for (const a of accounts) fakes.set(a.account, await startAwsFake(a));
   const calls: SignedCall[] = [];
@@ -116,7 +116,7 @@ export async function startOrganization(accounts: FakeAccount[], management: str
       const input = JSON.parse(body.toString('utf8') || '{}') as { NextToken?: string };
       const start = input.NextToken ? Number(input.NextToken.replace(/^page-/, '')) : 0;
       const page = listed.slice(start, start + PAGE).map((id) => {
-        const state = suspended.has(id) ? 'SUSPENDED' : 'ACTIVE';
+        const state = options.states?.[id] ?? (suspended.has(id) ? 'SUSPENDED' : 'ACTIVE');
         return { Id: id, Arn: `arn:aws:organizations::${management}:account/o-exampleorgid/${id}`, Email: `aws+${id}@example.com`, Name: `account-${id}`, Status: state, State: state, JoinedMethod: id === management ? 'CREATED' : 'INVITED', JoinedTimestamp: 1.7e9 };
       });
       const next = start + PAGE < listed.length ? { NextToken: `page-${start + PAGE}` } : {};

@@ -18,6 +18,9 @@ const MEMBERS = Array.from({ length: 29 }, (_, i) => String(300000000000 + ((i *
 const ALL = [MANAGEMENT, ...MEMBERS];
 const REFUSING = [MEMBERS[2]!, MEMBERS[17]!];
 const SUSPENDED = [MEMBERS[9]!, MEMBERS[25]!];
+/** A state that is not one: the account is not read, and its state is not printed. */
+const STATES = { [MEMBERS[25]!]: 'SUSPENDED\npodtrust: forged line' };
+const stateOf = (id: string): string => (id in STATES ? 'state unknown' : 'suspended');
 /** Listed ids that are no account's: never read, never printed. */
 const FORGED = ['4000000000\npodtrust: forged line', '12345'];
 const ROLE = 'podtrust-reader';
@@ -27,7 +30,7 @@ let org: OrganizationFake;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  org = await startOrganization(ALL.map(workloadAccount), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, forged: FORGED, role: ROLE });
+  org = await startOrganization(ALL.map(workloadAccount), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, states: STATES, forged: FORGED, role: ROLE });
 });
 
 afterAll(async () => {
@@ -73,7 +76,7 @@ describe('an AWS Organization split across shards', () => {
     expect(plans.map((p) => p.notes.map((n) => n.message).sort())).toEqual(
       plans.map((p, index) => [
         ...(index === 0 ? ['aws organization: 2 listed account(s) without a valid 12-digit id; not read'] : []),
-        ...SUSPENDED.filter((id) => p.fleet.covered.includes(`aws:${id}`)).map((id) => `aws account ${id}: suspended in the organization; not read`),
+        ...SUSPENDED.filter((id) => p.fleet.covered.includes(`aws:${id}`)).map((id) => `aws account ${id}: ${stateOf(id)} in the organization; not read`),
       ].sort()),
     );
     expect(plans.flatMap((p) => p.notes)).toHaveLength(SUSPENDED.length + 1);

@@ -50,7 +50,8 @@ export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<Or
         continue;
       }
       // `State` replaces the deprecated `Status` (retired on 9 September 2026; both are sent until then).
-      members.set(a.Id, String(a.State ?? a.Status ?? 'ACTIVE'));
+      const state = String(a.State ?? a.Status ?? 'ACTIVE');
+      members.set(a.Id, /^[A-Z_]{1,40}$/.test(state) ? state : 'STATE_UNKNOWN');
     }
     token = out.NextToken ?? undefined;
     if (!token) break;
@@ -77,10 +78,8 @@ export async function organizationMembers(options: ClientSettings & { calls?: Ap
 
 /** The note naming an account of the organization that is listed but not active, so not read. */
 export function inactiveNote(member: Member): CoverageNote {
-  return { kind: 'skipped', level: 'note', message: `aws account ${member.id}: ${member.state.toLowerCase()} in the organization; not read` };
+  return { kind: 'skipped', level: 'note', message: `aws account ${member.id}: ${member.state.toLowerCase().replace(/_/g, ' ')} in the organization; not read` };
 }
-
-export const listingFailure = (why: string): string => `aws organization: cannot list its accounts (organizations:ListAccounts, from the management or a delegated administrator account): ${why}`;
 
 /**
  * The active accounts of the organization. When they cannot be listed, the scanner's own account
@@ -93,7 +92,7 @@ export async function organizationAccounts(sdk: OrganizationsSdk, client: Instan
     return { accounts: members.filter((m) => m.state === 'ACTIVE').map((m) => m.id), notes: [...listingNotes(listed), ...members.filter((m) => m.state !== 'ACTIVE').map(inactiveNote)] };
   } catch (e) {
     const why = isCancelled(signal) ? 'cancelled' : errorText(e);
-    return { accounts: [own], notes: [{ kind: 'skipped', level: 'error', message: `${listingFailure(why)}; only account ${own} is read` }] };
+    return { accounts: [own], notes: [{ kind: 'skipped', level: 'error', message: `aws organization: cannot list its accounts (organizations:ListAccounts, from the management or a delegated administrator account): ${why}; only account ${own} is read` }] };
   }
 }
 
