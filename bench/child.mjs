@@ -2,6 +2,7 @@
 //   node bench/child.mjs scan|parse DIR
 //   node bench/child.mjs yaml-fast|yaml-reference DIR   (parse every .yaml file with one YAML path)
 //   node bench/child.mjs live KUBECONFIG CONTEXT REGION   (AWS endpoint and credentials from the environment)
+//   node bench/child.mjs fleet KUBECONFIG REGION ROLE CONCURRENCY   (every context, and the AWS Organization's accounts)
 //   node bench/child.mjs result DIR FILE     (scans DIR and saves the scan result, for `render`)
 //   node bench/child.mjs render FORMAT FILE  (renders a saved scan result: the table as the Action prints it)
 //   node bench/child.mjs report FORMAT DIR   (scans DIR and renders it: what `podtrust scan --format FORMAT` costs)
@@ -72,6 +73,18 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
   extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
   scanned = result;
+} else if (mode === 'fleet') {
+  const [kubeconfig, region, assumeRole, concurrency] = args;
+  // When each target finished: read one at a time, the gaps between them are the targets' own times.
+  const finished = [];
+  const progress = { update() {}, done: (source) => finished.push({ source, atMs: performance.now() - t0 }) };
+  const live = { kubernetes: { kubeconfig, allContexts: true, progress }, aws: { regions: [region], organization: true, assumeRole, progress }, concurrency: Number(concurrency) };
+  const inventory = await api.collectInventory({ paths: [], root: process.cwd(), live });
+  const collectMs = performance.now() - t0;
+  const result = api.auditInventory(inventory, { paths: [], root: process.cwd() });
+  const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
+  const resourcesDigest = createHash('sha256').update(inventory.resources.map((r) => r.id).join('\n')).digest('hex');
+  extra = { collectMs, finished, resources: inventory.resources.length, resourcesDigest, findings: result.findings.length, findingsDigest: digest(result.findings), errors: errors.slice(0, 5) };
 } else if (mode === 'result') {
   const result = await api.scan({ paths: [args[0]], root: args[0] });
   const { writeFileSync } = await import('node:fs');

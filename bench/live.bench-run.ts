@@ -5,7 +5,7 @@
  * collector's own). Writes one JSON result per size to .bench-data/live-<size>.json.
  */
 import { test } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runChild } from './run-child.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, writeKubeconfig } from '../test/live/k8s-server.js';
@@ -36,23 +36,6 @@ function minimumCalls(c: Counts, types: number): { kubernetes: number; aws: numb
   // DescribeCluster, ListNodegroups, DescribeNodegroup, ListPodIdentityAssociations, DescribeLaunchTemplateVersions.
   const aws = 1 + Math.ceil((c.roles + 1) / IAM_PAGE) + 2 + 6;
   return { kubernetes, aws };
-}
-
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<Obj> {
-  return new Promise((done, fail) => {
-    // PODTRUST_BENCH_NODE_ARGS: extra node flags for the measured child (`--cpu-prof`, `--heap-prof`).
-    const extra = (process.env.PODTRUST_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, ['--max-old-space-size=4096', ...extra, join(REPO, 'bench', 'child.mjs'), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-    const timer = setTimeout(() => child.kill(), 20 * 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{')) fail(new Error(`child exited ${code}: ${out.slice(-500)}`));
-      else done(JSON.parse(last) as Obj);
-    });
-  });
 }
 
 const only = (process.env.PODTRUST_BENCH_LIVE ?? 'small,medium,large').split(',').filter((s) => s in SIZES);

@@ -1,6 +1,6 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|files|yaml|live|reports|hostile|modules] [small|medium|large ...]  (live also: xlarge)
+//   npm run bench [-- iac|files|yaml|live|fleet|reports|hostile|modules] [small|medium|large ...]  (live also: xlarge)
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => ['iac', 'files', 'yaml', 'live', 'reports', 'hostile', 'modules'].includes(a));
+const parts = args.filter((a) => ['iac', 'files', 'yaml', 'live', 'fleet', 'reports', 'hostile', 'modules'].includes(a));
 const onlySizes = args.filter((a) => a in SIZES || a === 'xlarge');
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 // The live benchmark's 1,000,000-pod size runs only when named: it takes minutes.
@@ -219,7 +219,7 @@ if (want('yaml')) {
 if (want('live')) {
   for (const name of liveSizeNames) rmSync(join(data, `live-${name}.json`), { force: true });
   // The loopback servers are TypeScript under test/: vitest runs them, the collection runs in a child.
-  execFileSync(process.execPath, [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(here, 'vitest.config.ts')], {
+  execFileSync(process.execPath, [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(here, 'vitest.config.ts'), 'bench/live.bench-run.ts'], {
     cwd: repo,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PODTRUST_BENCH_LIVE: liveSizeNames.join(','), PODTRUST_BENCH_RUNS: String(runs) },
@@ -234,6 +234,26 @@ if (want('live')) {
     const c = r.counts;
     console.log(`| ${name} | ${c.pods} | ${c.serviceAccounts} | ${c.secrets} | ${c.configMaps} | ${c.roles} | ${r.objects} | ${s(r.wallMs)} | ${s(r.cpuMs)} | ${r.maxRssMb.toFixed(0)} | ${r.findings} | ${(r.objects / (r.wallMs / 1000)).toFixed(0)} | ${s(r.rulesMs)} | ${r.calls.kubernetes} / ${r.minimum.kubernetes} | ${r.calls.aws} / ${r.minimum.aws} |`);
   }
+}
+
+if (want('fleet')) {
+  // One run of each: read one at a time, the fleet takes about a minute.
+  const file = join(data, 'fleet.json');
+  rmSync(file, { force: true });
+  execFileSync(process.execPath, [join(repo, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(here, 'vitest.config.ts'), 'bench/fleet.bench-run.ts'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const [one, many] = r.runs;
+  console.log(`Fleet (${r.clusters} kube contexts and an AWS Organization of ${r.accounts} accounts, loopback servers answering in ${r.latencyMs[0]}–${r.latencyMs[1]} ms; collection only)`);
+  console.log('| --concurrency | wall s | CPU s | peak RSS MB | K8s calls | AWS calls | resources | findings |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const run of r.runs) console.log(`| ${run.concurrency} | ${s(run.collectMs)} | ${s(run.cpuMs)} | ${run.maxRssMb.toFixed(0)} | ${run.calls.kubernetes} | ${run.calls.aws} | ${run.resources} | ${run.findings} |`);
+  // With N slots, no schedule beats the slowest target nor the sum of the targets over N.
+  const bound = Math.max(r.slowestTargetMs, r.sumOfTargetsMs / many.concurrency);
+  console.log(
+    `\n${r.targets} targets, read one at a time: the slowest took ${s(r.slowestTargetMs)} s, all of them ${s(r.sumOfTargetsMs)} s. ` +
+      `--concurrency ${many.concurrency} took ${s(many.collectMs)} s: ${(one.collectMs / many.collectMs).toFixed(2)}× faster than one at a time, ` +
+      `${(many.collectMs / bound).toFixed(2)}× the least any schedule of ${many.concurrency} slots could take (${s(bound)} s). Same inventory and findings in both runs.\n`,
+  );
 }
 
 if (want('reports')) {

@@ -17,7 +17,8 @@ ever written. No rules run.
 
   -o, --output FILE        where to write the inventory (default: standard output)
   --shard INDEX/COUNT      read only shard INDEX (0 to COUNT-1) of the live targets (contexts,
-                           the AWS account, GCP projects and folders, Azure subscriptions):
+                           AWS accounts, GCP projects and Azure subscriptions, those of an
+                           organization or tenant too):
                            every shard lists the targets the same way and takes every COUNT-th
                            one; the inventory records which targets the fleet has and which
                            this shard read

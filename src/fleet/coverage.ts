@@ -32,16 +32,19 @@ export function fleetGapNotes(inventories: readonly Inventory[]): CoverageNote[]
   // Each target's owner as the first inventory that lists it dealt the shares.
   const planned = new Map<string, { owner: number; count: number }>();
   const present = new Map<number, Set<number>>();
+  const lists: string[] = [];
   for (const f of fleets) {
     for (const t of f.covered) covered.add(t);
-    sortedTargets(f.targets).forEach((t, i) => {
+    const sorted = sortedTargets(f.targets);
+    lists.push(sorted.join('\n'));
+    sorted.forEach((t, i) => {
       if (!planned.has(t)) planned.set(t, { owner: i % f.shard.count, count: f.shard.count });
     });
     const seen = present.get(f.shard.count) ?? new Set<number>();
     seen.add(f.shard.index);
     present.set(f.shard.count, seen);
   }
-  const notes: CoverageNote[] = [];
+  const notes: CoverageNote[] = differentFleets(fleets, lists);
   for (const target of sortedTargets(planned.keys())) {
     if (covered.has(target)) continue;
     const { owner, count } = planned.get(target)!;
@@ -49,4 +52,16 @@ export function fleetGapNotes(inventories: readonly Inventory[]): CoverageNote[]
     notes.push({ kind: 'skipped', level: 'error', message: `fleet: target ${target} is in no inventory${why}: its findings are missing` });
   }
   return notes;
+}
+
+/**
+ * Shards deal their shares from the list of targets each made; when two lists differ (an
+ * organization listed by one shard and not by another), the shares may overlap or leave gaps.
+ */
+function differentFleets(fleets: readonly FleetCoverage[], sortedLists: readonly string[]): CoverageNote[] {
+  const first = fleets[0]!;
+  const other = fleets.find((_, i) => sortedLists[i] !== sortedLists[0]);
+  if (!other) return [];
+  const name = (f: FleetCoverage): string => `shard ${f.shard.index}/${f.shard.count} (${f.targets.length} targets)`;
+  return [{ kind: 'skipped', level: 'warning', message: `fleet: ${name(first)} and ${name(other)} listed different targets, so their shares may overlap or leave gaps; the targets no inventory read are named: rerun the shards to read them` }];
 }

@@ -6,47 +6,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectLiveAws } from '../../src/live/aws/collect.js';
 import { TargetLimit } from '../../src/live/target-limit.js';
-import type { FakeAccount } from '../live/aws-server.js';
 import { runCliAsync } from '../helpers/cli.js';
-import { assumedKey, OWN_KEY, OWN_SECRET, startOrganization, type OrganizationFake } from './aws-organization-server.js';
+import { assumedKey, organizationEnv, OWN_KEY, startOrganization, workloadAccount, type OrganizationFake } from './aws-organization-server.js';
 
 const MANAGEMENT = '100000000000';
 const MEMBERS = Array.from({ length: 29 }, (_, i) => String(200000000000 + i * 1111));
 const REFUSING = [MEMBERS[3]!, MEMBERS[11]!, MEMBERS[27]!];
 const SUSPENDED = [MEMBERS[20]!];
 const ROLE = 'podtrust-reader';
-const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-
-/** Each account has a role any ServiceAccount of the cluster can assume (no `sub` condition). */
-function account(id: string): FakeAccount {
-  return {
-    account: id,
-    roles: [
-      {
-        name: 'workload',
-        trust: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${id}:oidc-provider/${ISSUER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } } }],
-        },
-      },
-    ],
-  };
-}
 
 let org: OrganizationFake;
 const saved = { ...process.env };
-const env = (): Record<string, string> => ({
-  AWS_ENDPOINT_URL: org.url,
-  AWS_ACCESS_KEY_ID: OWN_KEY,
-  AWS_SECRET_ACCESS_KEY: OWN_SECRET,
-  AWS_REGION: 'eu-west-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: '/nonexistent/podtrust-test-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/podtrust-test-credentials',
-});
+const env = (): Record<string, string> => organizationEnv(org.url);
 
 beforeAll(async () => {
-  org = await startOrganization([MANAGEMENT, ...MEMBERS].map(account), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, role: ROLE });
+  org = await startOrganization([MANAGEMENT, ...MEMBERS].map(workloadAccount), MANAGEMENT, { refusing: REFUSING, suspended: SUSPENDED, role: ROLE });
 });
 
 afterAll(async () => {

@@ -13,28 +13,13 @@ import { CountingLimit } from '../helpers/counting-limit.js';
 import { scan } from '../../src/scan.js';
 import { AZURE_ALL_SUBSCRIPTIONS_TARGET, liveTargets, planShard } from '../../src/fleet/shard-plan.js';
 import { REPO } from '../helpers/fixtures.js';
-import { useArmFake, type ArmData, type ArmFake, type ListedSubscription } from '../live/azure-server.js';
+import { useArmFake, type ArmFake, type ListedSubscription } from '../live/azure-server.js';
+import { subscription, TOKEN } from './azure-fleet.js';
 
-const TOKEN = 'test-arm-token';
-const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/4c1b0e2a-9b6f-4f1e-8d1a-3e5f6a7b8c9d/';
 const PROD = '0b1c2d3e-0000-4000-8000-000000000001';
 const DEV = '0b1c2d3e-0000-4000-8000-000000000002';
 const SANDBOX = '0b1c2d3e-0000-4000-8000-000000000003';
 const OLD = '0b1c2d3e-0000-4000-8000-000000000004';
-
-/** One identity whose federated credential takes a non-standard audience (azure-fic-audience-nonstandard). */
-function subscription(id: string): ArmData {
-  const identity = `/subscriptions/${id}/resourceGroups/rg-apps/providers/Microsoft.ManagedIdentity/userAssignedIdentities/apps`;
-  return {
-    subscription: id,
-    token: TOKEN,
-    identities: [{ id: identity, name: 'apps', location: 'westeurope', type: 'Microsoft.ManagedIdentity/userAssignedIdentities', properties: { clientId: `11111111-2222-3333-4444-${id.slice(-12)}`, principalId: `9a8b7c6d-0000-4000-8000-${id.slice(-12)}`, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }],
-    credentials: { [identity.toLowerCase()]: [{ id: `${identity}/federatedIdentityCredentials/aks-apps`, name: 'aks-apps', type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', properties: { issuer: ISSUER, subject: 'system:serviceaccount:apps:web', audiences: ['api://apps-exchange'] } }] },
-    roleAssignments: [],
-    roleDefinitions: [],
-    clusters: [],
-  };
-}
 
 const listed: ListedSubscription[] = [
   { subscriptionId: PROD, displayName: 'prod', state: 'Enabled' },
@@ -101,13 +86,30 @@ describe('every subscription the Azure identity can list', () => {
     expect(role.AssignableScopes).toEqual([expect.stringMatching(/^\/providers\/Microsoft\.Management\/managementGroups\//)]);
   });
 
-  it('gives the listing to one shard, as one target', async () => {
-    const live = { azure: { subscriptions: [PROD], allSubscriptions: true } };
-    expect(await liveTargets(live)).toEqual([AZURE_ALL_SUBSCRIPTIONS_TARGET, `azure:${PROD}`]);
+  it('makes each subscription listed a shard target, one not Enabled a target its shard names', async () => {
+    const server = await serve();
+    const live = { azure: { subscriptions: [], allSubscriptions: true, endpoint: server.url, credential, tlsCa: arm.tls().ca } };
+    expect(await liveTargets(live)).toEqual([PROD, DEV, SANDBOX, OLD].map((s) => `azure:${s}`).sort());
+    const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));
+    // Sorted: PROD (…01), DEV (…02), SANDBOX (…03), OLD (…04); every second one from each index.
+    expect(shares.map((s) => [s.live?.azure?.subscriptions, s.live?.azure?.allSubscriptions])).toEqual([
+      [[PROD, SANDBOX], false],
+      [[DEV], false],
+    ]);
+    expect(shares.map((s) => s.notes.map((n) => n.message))).toEqual([
+      ['azure: 1 listed subscription(s) without a valid subscription id; not read'],
+      [`azure subscription ${OLD}: Disabled; not read`],
+    ]);
+  });
+
+  it('keeps the listing as one target when it fails, for its shard to list again and name', async () => {
+    const fake = await arm.start([PROD].map(subscription), { refuseList: true });
+    const live = { azure: { subscriptions: [DEV], allSubscriptions: true, endpoint: fake.url, credential, tlsCa: arm.tls().ca } };
+    expect(await liveTargets(live)).toEqual([AZURE_ALL_SUBSCRIPTIONS_TARGET, `azure:${DEV}`]);
     const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));
     expect(shares.map((s) => [s.live?.azure?.subscriptions, s.live?.azure?.allSubscriptions])).toEqual([
       [[], true],
-      [[PROD], false],
+      [[DEV], false],
     ]);
   });
 });

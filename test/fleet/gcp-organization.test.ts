@@ -110,15 +110,64 @@ describe('GCP projects beneath an organization or folder', () => {
     expect([...new Set(calls.operations('gcp'))].sort()).toEqual(allowed);
   });
 
-  it('gives an organization or folder to one shard, as one target', async () => {
-    const live = { gcp: { projects: ['solo'], parents: [ORG, 'folders/1002'] } };
-    expect(await liveTargets(live)).toEqual(['gcp:folders/1002', `gcp:${ORG}`, 'gcp:solo']);
+  it('makes each project found a shard target, a project pending deletion one its shard names, a folder it cannot list one its shard walks', async () => {
+    const server = await serve();
+    const live = { gcp: { projects: ['solo'], parents: [ORG], endpoint: server.url, retry: { baseDelayMs: 10 } } };
+    const targets = ['acme-shared', 'folders/1004', 'pay-api', 'pay-batch', 'pay-ledger', 'pay-old', 'solo', 'staging-legacy', 'staging-web'].map((t) => `gcp:${t}`);
+    expect(await liveTargets(live)).toEqual(targets);
     const shares = await Promise.all([0, 1, 2].map((index) => planShard(live, { index, count: 3 })));
+    for (const s of shares) expect(s.fleet.targets).toEqual(targets);
     expect(shares.map((s) => [s.live?.gcp?.projects, s.live?.gcp?.parents])).toEqual([
-      [[], ['folders/1002']],
-      [[], [ORG]],
-      [['solo'], []],
+      [['acme-shared', 'pay-batch', 'solo'], []],
+      [['pay-ledger'], ['folders/1004']],
+      [['pay-api', 'staging-web'], []],
     ]);
+    // Each note once across the shards: what is about no one target by shard 0, a project not active by the shard holding it.
+    expect(shares.map((s) => s.notes.map((n) => n.message))).toEqual([
+      ['gcp folders/1002: 1 listed folder(s) or project(s) without a valid name or id; not read', `gcp ${ORG}: 1 listed folder(s) or project(s) without a valid name or id; not read`],
+      ['gcp project staging-legacy (in folders/1002): delete requested; not read'],
+      ['gcp project pay-old (in folders/1003): delete requested; not read'],
+    ]);
+  });
+
+  it('reads a project named with --gcp-project whatever its state, as one scan does', async () => {
+    const server = await serve();
+    const plan = await planShard({ gcp: { projects: ['pay-old'], parents: ['folders/1003'], endpoint: server.url } }, { index: 0, count: 1 });
+    expect(plan.live?.gcp?.projects).toEqual(['pay-api', 'pay-batch', 'pay-ledger', 'pay-old']);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('keeps an organization or folder it cannot list as a target, which its shard walks again', async () => {
+    const live = { gcp: { projects: [], parents: [ORG, 'folders/1002'], endpoint: 'http://127.0.0.1:9', retry: { retries: 0 } } };
+    const shares = await Promise.all([0, 1].map((index) => planShard(live, { index, count: 2 })));
+    expect(shares.map((s) => s.live?.gcp?.parents)).toEqual([['folders/1002'], [ORG]]);
+  });
+
+  it('splits an organization across shards from the CLI: the findings and notes of one scan, a missing shard named', async () => {
+    const server = await serve();
+    const root = mkdtempSync(join(tmpdir(), 'podtrust-gcp-shards-'));
+    const env = { GOOGLE_APPLICATION_CREDENTIALS: process.env.GOOGLE_APPLICATION_CREDENTIALS! };
+    const flags = ['--gcp-organization', '123456789012', '--gcp-endpoint', server.url, '--quiet', '--root', root];
+    const report = ['--format', 'json', '--fail-on', 'none'];
+    for (const i of [0, 1, 2]) {
+      const run = await runCliAsync(['collect', ...flags, '--shard', `${i}/3`, '--output', join(root, `shard-${i}.json`)], { env });
+      // Shard 1 walks folders/1004 again, which still refuses.
+      expect(run.status, run.stderr).toBe(i === 1 ? 2 : 0);
+    }
+    type Report = { findings: { ruleId: string; location: { file: string } }[]; notes: { level: string; message: string }[] };
+    const [whole, merged] = await Promise.all([runCliAsync(['scan', ...flags, ...report], { env }), runCliAsync(['scan', '--inventory', join(root, 'shard-*.json'), ...report, '--root', root], { env })]);
+    expect([whole.status, merged.status]).toEqual([2, 2]);
+    const [one, union] = [whole, merged].map((r) => JSON.parse(r.stdout) as Report);
+    const findings = (r: Report): string[] => r.findings.map((f) => `${f.ruleId} ${f.location.file}`).sort();
+    const notes = (r: Report): string[] => r.notes.map((n) => `${n.level} ${n.message.replace(/: HTTP 403.*; the projects/, ': 403; the projects')}`).sort();
+    expect(findings(union!)).toEqual(findings(one!));
+    expect(new Set(findings(union!).map((f) => f.split('/')[1]))).toEqual(new Set(ACTIVE));
+    expect(notes(union!)).toEqual(notes(one!));
+
+    const partial = await runCliAsync(['scan', '--inventory', join(root, 'shard-0.json'), '--inventory', join(root, 'shard-1.json'), ...report, '--root', root], { env });
+    expect((JSON.parse(partial.stdout) as Report).notes.filter((n) => n.message.startsWith('fleet:')).map((n) => n.message)).toEqual(
+      ['pay-api', 'pay-old'].map((p) => `fleet: target gcp:${p} is in no inventory (the inventory of shard 2/3 is missing): its findings are missing`),
+    );
   });
 
   it('scans an organization from the CLI: findings of several projects, the folder it cannot list named, exit 2', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shardFrom } from '../../src/cli/shard-options.js';
 import { fleetGapNotes, shareOf } from '../../src/fleet/coverage.js';
-import { coveredTargets, planShard, AWS_CREDENTIALS_TARGET } from '../../src/fleet/shard-plan.js';
+import { coveredTargets, planShard, recordShard, AWS_CREDENTIALS_TARGET } from '../../src/fleet/shard-plan.js';
 import { inventoryFiles } from '../../src/fleet/inventory-files.js';
 import { loadInventory, renderInventory } from '../../src/model/snapshot.js';
 import type { FleetCoverage, Inventory } from '../../src/model/types.js';
@@ -75,10 +75,50 @@ describe('shares of a fleet', () => {
     expect(empty.fleet.covered).toEqual([]);
   });
 
-  it('count a context as read only when its cluster is in the inventory, and nothing else after a cancellation', () => {
-    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET] };
-    expect(coveredTargets(fleet, new Set(['a']), false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET]);
-    expect(coveredTargets(fleet, new Set(['a']), true)).toEqual(['k8s:a']);
+  it('record the notes of a share that holds only targets named and not read, without saying no target fell to it', () => {
+    const suspended = { kind: 'skipped' as const, level: 'note' as const, message: 'aws account 200000000000: suspended in the organization; not read' };
+    const inventory = { ...inventoryOf(), notes: [{ kind: 'nothing-analysed' as const, level: 'warning' as const, message: 'nothing was analysed' }] };
+    const fleet: FleetCoverage = { shard: { index: 1, count: 2 }, targets: ['aws:100000000000', 'aws:200000000000'], covered: ['aws:200000000000'] };
+    recordShard(inventory, { live: undefined, fleet, notes: [suspended] }, false);
+    expect(inventory.notes).toEqual([suspended]);
+    expect(inventory.fleet).toEqual(fleet);
+  });
+
+  it('count a context as read only when its cluster is in the inventory, an account or project only when the inventory holds or names it, and nothing else after a cancellation', () => {
+    const others = ['aws:111111111111', 'aws:222222222222', 'aws:333333333333', 'gcp:acme-prod', 'gcp:acme-dev', 'gcp:folders/1004'];
+    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others], covered: ['k8s:a', 'k8s:b', AWS_CREDENTIALS_TARGET, ...others] };
+    const read = { clusters: new Set(['a']), named: new Set(['aws:111111111111', 'aws:333333333333', 'gcp:acme-dev']) };
+    expect(coveredTargets(fleet, read, false)).toEqual(['k8s:a', AWS_CREDENTIALS_TARGET, 'aws:111111111111', 'aws:333333333333', 'gcp:acme-dev', 'gcp:folders/1004']);
+    expect(coveredTargets(fleet, read, true)).toEqual(['k8s:a']);
+  });
+
+  it('find what an inventory read in the files of its resources and the notes that name a target', () => {
+    const fleet: FleetCoverage = { shard: { index: 0, count: 1 }, targets: ['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old', 'gcp:silent'], covered: ['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old', 'gcp:silent'] };
+    const binding = { id: 'gcp:projects/acme-prod:binding/roles/owner', type: 'gcp.iam.Binding', name: 'acme-prod roles/owner', file: 'gcp/acme-prod/iam/project-policy/roles_owner.json', body: {} };
+    const inventory: Inventory = {
+      ...inventoryOf(),
+      resources: [binding as unknown as Inventory['resources'][number]],
+      notes: [
+        { kind: 'permission', level: 'warning', message: 'gcp project example.com:legacy: not allowed to read service accounts (HTTP 403): findings that need them are missing' },
+        { kind: 'skipped', level: 'note', message: 'gcp project pay-old (in folders/1003): delete requested; not read' },
+        { kind: 'skipped', level: 'error', message: 'gcp: cannot load the Google API clients: gcp project silent: is not named here' },
+      ],
+    };
+    recordShard(inventory, { live: { gcp: { projects: ['acme-prod'] } }, fleet, notes: [] }, false);
+    expect(inventory.fleet?.covered).toEqual(['gcp:acme-prod', 'gcp:example.com:legacy', 'gcp:pay-old']);
+  });
+
+  it('count the accounts of a shard whose credentials failed as not read, so that the union names them', () => {
+    const fleet: FleetCoverage = { shard: { index: 1, count: 2 }, targets: ['aws:111111111111', 'aws:222222222222', 'aws:333333333333'], covered: ['aws:222222222222'] };
+    const failed = { ...inventoryOf(), notes: [{ kind: 'skipped' as const, level: 'error' as const, message: 'aws: cannot authenticate (sts:GetCallerIdentity): ExpiredToken' }] };
+    recordShard(failed, { live: { aws: { regions: [], accounts: ['222222222222'] } }, fleet, notes: [] }, false);
+    expect(failed.fleet?.covered).toEqual([]);
+    const refused = { ...inventoryOf(), notes: [{ kind: 'skipped' as const, level: 'error' as const, message: 'aws account 222222222222: cannot assume arn:aws:iam::222222222222:role/r (sts:AssumeRole): AccessDenied; not read' }] };
+    recordShard(refused, { live: { aws: { regions: [], accounts: ['222222222222'] } }, fleet, notes: [] }, false);
+    expect(refused.fleet?.covered).toEqual(['aws:222222222222']);
+    expect(fleetGapNotes([failed, inventoryOf({ ...fleet, shard: { index: 0, count: 2 }, covered: ['aws:111111111111', 'aws:333333333333'] })]).map((n) => n.message)).toEqual([
+      'fleet: target aws:222222222222 is in no inventory (shard 1/2 did not read it): its findings are missing',
+    ]);
   });
 });
 
@@ -97,6 +137,24 @@ describe('the union of shards', () => {
       ['skipped', 'error', 'fleet: target k8s:c is in no inventory (shard 0/2 did not read it): its findings are missing'],
       ['skipped', 'error', 'fleet: target k8s:d is in no inventory (the inventory of shard 1/2 is missing): its findings are missing'],
     ]);
+  });
+
+  it('warns when shards dealt their shares from different lists of targets', () => {
+    // Shard 1 could not list an organization's accounts: it kept the organization as one target.
+    const other = inventoryOf({ shard: { index: 1, count: 2 }, targets: ['aws:organization', 'k8s:a'], covered: ['k8s:a'] });
+    const notes = fleetGapNotes([shard(0, ['k8s:a', 'k8s:c']), other]);
+    expect(notes[0]).toEqual({
+      kind: 'skipped',
+      level: 'warning',
+      message: 'fleet: shard 0/2 (4 targets) and shard 1/2 (2 targets) listed different targets, so their shares may overlap or leave gaps; the targets no inventory read are named: rerun the shards to read them',
+    });
+    expect(notes.slice(1).map((n) => n.message)).toEqual([
+      'fleet: target aws:organization is in no inventory (shard 0/2 did not read it): its findings are missing',
+      'fleet: target k8s:b is in no inventory (shard 1/2 did not read it): its findings are missing',
+      'fleet: target k8s:d is in no inventory (shard 1/2 did not read it): its findings are missing',
+    ]);
+    // The same targets listed in another order are the same list.
+    expect(fleetGapNotes([shard(0, ['k8s:a', 'k8s:c']), inventoryOf({ shard: { index: 1, count: 2 }, targets: [...targets].reverse(), covered: ['k8s:b', 'k8s:d'] })])).toEqual([]);
   });
 
   it('ignores inventories without fleet coverage', () => {
@@ -147,14 +205,10 @@ describe('inventory versions', () => {
 });
 
 describe('shares of AWS accounts', () => {
-  it('deal out an explicit list of accounts, and keep an organization whole', async () => {
+  it('deal out an explicit list of accounts', async () => {
     const aws = { regions: ['eu-west-1'], accounts: ['111111111111', '222222222222', '333333333333'], assumeRole: 'podtrust-reader' };
     const plans = await Promise.all([0, 1].map((index) => planShard({ aws }, { index, count: 2 })));
     expect(plans.map((p) => p.live?.aws?.accounts)).toEqual([['111111111111', '333333333333'], ['222222222222']]);
     expect(plans[0]!.live?.aws?.assumeRole).toBe('podtrust-reader');
-    const org = await Promise.all([0, 1].map((index) => planShard({ aws: { regions: [], organization: true, assumeRole: 'r' }, gcp: { projects: ['p'] } }, { index, count: 2 })));
-    expect(org.map((p) => p.fleet.covered)).toEqual([['aws:organization'], ['gcp:p']]);
-    expect(org[0]!.live?.aws?.organization).toBe(true);
-    expect(org[1]!.live?.aws).toBeUndefined();
   });
 });

@@ -7,12 +7,13 @@
 import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
 import { emptyResult, mergeResults, type CollectResult } from '../../collectors/types.js';
 import { TargetLimit } from '../target-limit.js';
-import { assumeRole, organizationAccounts, partitionOf, type AccountCredentials } from './organization.js';
+import { assumeRole, organizationAccounts, partitionOf } from './organization.js';
 import { safeSegment } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { ApiCallLog, collectionSummary, errorText, failureNote, liveResource, permissionNote, plain } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
 import { accountOfArn, decodePolicyDocument } from './shapes.js';
+import { clientConfig, DEFAULT_AWS_REQUEST_TIMEOUT_MS, recordCalls, type AccountCredentials, type Client } from './client-config.js';
 
 export interface AwsLiveOptions {
   /** EKS and EC2 regions (`--aws-region`); IAM is global. Empty: the SDK's configured region. */
@@ -36,15 +37,8 @@ export interface AwsLiveOptions {
   targetLimit?: TargetLimit;
 }
 
-export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 30_000;
-
 /** Stops runaway paging against a misbehaving endpoint. */
 const MAX_PAGES = 100_000;
-
-interface Client {
-  send(command: unknown): Promise<unknown>;
-  middlewareStack: { add(mw: unknown, options: unknown): void };
-}
 
 interface Run {
   options: AwsLiveOptions;
@@ -67,28 +61,6 @@ function isPermissionError(e: unknown): boolean {
 function isCredentialError(e: unknown): boolean {
   const name = (e as { name?: string })?.name ?? '';
   return name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'InvalidClientTokenId' || name === 'UnrecognizedClientException';
-}
-
-/** Records each command the client sends (once per command, not per retry). */
-function recordCalls(client: Client, service: string, calls: ApiCallLog): void {
-  client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      calls.record('aws', `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
-      return next(args);
-    },
-    { step: 'initialize', name: 'podtrustApiCallLog' },
-  );
-}
-
-function clientConfig(options: AwsLiveOptions, region: string | undefined, credentials?: AccountCredentials): Record<string, unknown> {
-  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS;
-  return {
-    ...(region ? { region } : {}),
-    ...(credentials ? { credentials } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 6,
-    requestHandler: { requestTimeout, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeout, 10_000) },
-  };
 }
 
 async function loadSdk(organization: boolean) {

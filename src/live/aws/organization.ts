@@ -5,16 +5,9 @@
  * own credentials (never with another account's: no chaining).
  */
 import type { CoverageNote } from '../../model/types.js';
-import { errorText } from '../cloud.js';
+import { errorText, type ApiCallLog } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
-
-/** Temporary credentials of an assumed role, as the SDK clients take them. */
-export interface AccountCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import { clientConfig, recordCalls, type AccountCredentials, type Client, type ClientSettings } from './client-config.js';
 
 export interface AccountsToRead {
   /** Account ids, sorted, the scanner's own included when the organization or the list holds it. */
@@ -27,34 +20,80 @@ type StsSdk = typeof import('@aws-sdk/client-sts');
 
 const MAX_PAGES = 10_000;
 
+/** An account the organization lists, with its state (`ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ...). */
+export interface Member {
+  id: string;
+  state: string;
+}
+
+export interface Members {
+  /** Sorted by id. */
+  members: Member[];
+  /** Accounts listed without a 12-digit id: never read, never printed. */
+  invalid: number;
+}
+
 /**
- * The active accounts of the organization (organizations:ListAccounts, from the management or a
- * delegated administrator account). When they cannot be listed, the scanner's own account alone,
- * with an error naming why.
+ * Every account of the organization (organizations:ListAccounts, paged, from the management or a
+ * delegated administrator account). Throws when they cannot be listed.
+ */
+export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, signal?: AbortSignal): Promise<Members> {
+  const members = new Map<string, string>();
+  let invalid = 0;
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const out = await client.send(new sdk.ListAccountsCommand(token ? { NextToken: token } : {}), signal ? { abortSignal: signal } : {});
+    for (const a of out.Accounts ?? []) {
+      // An id is 12 digits; anything else would be spliced into role ARNs and target names.
+      if (typeof a.Id !== 'string' || !/^\d{12}$/.test(a.Id)) {
+        invalid++;
+        continue;
+      }
+      // `State` replaces the deprecated `Status` (retired on 9 September 2026; both are sent until then).
+      const state = String(a.State ?? a.Status ?? 'ACTIVE');
+      members.set(a.Id, /^[A-Z_]{1,40}$/.test(state) ? state : 'STATE_UNKNOWN');
+    }
+    token = out.NextToken ?? undefined;
+    if (!token) break;
+  }
+  return { members: [...members].map(([id, state]) => ({ id, state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), invalid };
+}
+
+/** The notes a listing gives beyond its accounts: those listed without a valid id. */
+export function listingNotes(listed: Members): CoverageNote[] {
+  return listed.invalid > 0 ? [{ kind: 'skipped', level: 'warning', message: `aws organization: ${listed.invalid} listed account(s) without a valid 12-digit id; not read` }] : [];
+}
+
+/** The organization's accounts, listed with the scanner's own credentials; throws when they cannot be listed. */
+export async function organizationMembers(options: ClientSettings & { calls?: ApiCallLog; signal?: AbortSignal }): Promise<Members> {
+  const sdk = await import('@aws-sdk/client-organizations');
+  const client = new sdk.OrganizationsClient(clientConfig(options, 'us-east-1'));
+  if (options.calls) recordCalls(client as unknown as Client, 'organizations', options.calls);
+  try {
+    return await listMembers(sdk, client, options.signal);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The note naming an account of the organization that is listed but not active, so not read. */
+export function inactiveNote(member: Member): CoverageNote {
+  return { kind: 'skipped', level: 'note', message: `aws account ${member.id}: ${member.state.toLowerCase().replace(/_/g, ' ')} in the organization; not read` };
+}
+
+/**
+ * The active accounts of the organization. When they cannot be listed, the scanner's own account
+ * alone, with an error naming why.
  */
 export async function organizationAccounts(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, own: string, signal?: AbortSignal): Promise<AccountsToRead> {
-  const accounts: string[] = [];
-  const notes: CoverageNote[] = [];
-  let token: string | undefined;
   try {
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const out = await client.send(new sdk.ListAccountsCommand(token ? { NextToken: token } : {}), signal ? { abortSignal: signal } : {});
-      for (const a of out.Accounts ?? []) {
-        if (!a.Id) continue;
-        // `State` replaces the deprecated `Status` (retired on 9 September 2026; both are sent until then).
-        const state = String(a.State ?? a.Status ?? 'ACTIVE');
-        if (state === 'ACTIVE') accounts.push(a.Id);
-        else notes.push({ kind: 'skipped', level: 'note', message: `aws account ${a.Id}: ${state.toLowerCase()} in the organization; not read` });
-      }
-      token = out.NextToken ?? undefined;
-      if (!token) break;
-    }
+    const listed = await listMembers(sdk, client, signal);
+    const { members } = listed;
+    return { accounts: members.filter((m) => m.state === 'ACTIVE').map((m) => m.id), notes: [...listingNotes(listed), ...members.filter((m) => m.state !== 'ACTIVE').map(inactiveNote)] };
   } catch (e) {
     const why = isCancelled(signal) ? 'cancelled' : errorText(e);
-    notes.push({ kind: 'skipped', level: 'error', message: `aws organization: cannot list its accounts (organizations:ListAccounts, from the management or a delegated administrator account): ${why}; only account ${own} is read` });
-    return { accounts: [own], notes };
+    return { accounts: [own], notes: [{ kind: 'skipped', level: 'error', message: `aws organization: cannot list its accounts (organizations:ListAccounts, from the management or a delegated administrator account): ${why}; only account ${own} is read` }] };
   }
-  return { accounts: [...new Set(accounts)].sort(), notes };
 }
 
 /** The partition of the scanner's own ARN (`aws`, `aws-us-gov`, `aws-cn`), for the roles it assumes. */

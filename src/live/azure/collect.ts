@@ -15,7 +15,7 @@ import { safeSegment } from '../locations.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';
 import { parseJsonWithin } from '../../util/nesting.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
-import { enabledSubscriptions } from './subscriptions.js';
+import { enabledSubscriptions, type SubscriptionsFound } from './subscriptions.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
 
 export interface AzureLiveOptions {
@@ -186,8 +186,7 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
   const limit = options.targetLimit ?? new TargetLimit();
   const subscriptions = [...options.subscriptions];
   if (sdk.subscriptions) {
-    const endpoint = options.endpoint?.replace(/\/+$/, '');
-    const found = await enabledSubscriptions(sdk.subscriptions, { credential: sdk.credential, ...(endpoint ? { endpoint } : {}), clientOptions: pipelineOptionsOf(options), calls, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+    const found = await listSubscriptions(sdk, sdk.subscriptions, options, calls);
     for (const n of found.notes) result.notes.push(n);
     options.onSummary?.(`azure: ${found.subscriptions.length} Enabled subscription(s) listed`);
     const named = new Set(subscriptions);
@@ -197,6 +196,22 @@ export async function collectLiveAzure(options: AzureLiveOptions): Promise<Colle
   const parts = await Promise.all(subscriptions.map((subscription) => limit.run(() => collectSubscription(subscription, sdk, options, calls))));
   for (const part of parts) mergeResults(result, part);
   return result;
+}
+
+function listSubscriptions(sdk: AzureSdk, subscriptions: NonNullable<AzureSdk['subscriptions']>, options: AzureLiveOptions, calls: ApiCallLog): Promise<SubscriptionsFound> {
+  const endpoint = options.endpoint?.replace(/\/+$/, '');
+  return enabledSubscriptions(subscriptions, { credential: sdk.credential, ...(endpoint ? { endpoint } : {}), clientOptions: pipelineOptionsOf(options), calls, requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+/** The subscriptions the identity can list, as a collection lists them; undefined when the SDK or credential cannot be loaded. */
+export async function findSubscriptions(options: AzureLiveOptions): Promise<SubscriptionsFound | undefined> {
+  let sdk: AzureSdk;
+  try {
+    sdk = await loadSdk({ ...options, allSubscriptions: true });
+  } catch {
+    return undefined;
+  }
+  return listSubscriptions(sdk, sdk.subscriptions!, options, options.calls ?? new ApiCallLog());
 }
 
 async function collectSubscription(subscription: string, sdk: AzureSdk, options: AzureLiveOptions, calls: ApiCallLog): Promise<CollectResult> {

@@ -14,6 +14,10 @@ export interface SubscriptionsFound {
   /** Subscription ids in state Enabled, sorted. */
   subscriptions: string[];
   notes: CoverageNote[];
+  /** Of the notes, those naming a subscription listed but not Enabled, by its id. */
+  inactive: Map<string, CoverageNote>;
+  /** Of the notes, the one saying the listing failed. */
+  failed?: CoverageNote;
 }
 
 type SubscriptionsSdk = typeof import('@azure/arm-resources-subscriptions');
@@ -37,6 +41,8 @@ export async function enabledSubscriptions(sdk: SubscriptionsSdk, context: ListC
   const client = new sdk.SubscriptionClient(context.credential, { ...context.clientOptions, ...(endpoint ? { endpoint, credentials: { scopes: [`${endpoint}/.default`] } } : {}) });
   const subscriptions: string[] = [];
   const notes: CoverageNote[] = [];
+  const inactive = new Map<string, CoverageNote>();
+  let failed: CoverageNote | undefined;
   try {
     const pages = client.subscriptions
       .list({
@@ -55,14 +61,19 @@ export async function enabledSubscriptions(sdk: SubscriptionsSdk, context: ListC
         }
         const state = s.state ?? 'Enabled';
         if (state === 'Enabled') subscriptions.push(s.subscriptionId);
-        else notes.push({ kind: 'skipped', level: 'note', message: `azure subscription ${s.subscriptionId}: ${KNOWN_STATES.has(state) ? state : 'in an unknown state'}; not read` });
+        else if (!inactive.has(s.subscriptionId)) {
+          const note: CoverageNote = { kind: 'skipped', level: 'note', message: `azure subscription ${s.subscriptionId}: ${KNOWN_STATES.has(state) ? state : 'in an unknown state'}; not read` };
+          inactive.set(s.subscriptionId, note);
+          notes.push(note);
+        }
       }
       if (++count >= MAX_PAGES) break;
     }
     if (malformed > 0) notes.push({ kind: 'skipped', level: 'warning', message: `azure: ${malformed} listed subscription(s) without a valid subscription id; not read` });
   } catch (e) {
     const why = isCancelled(context.signal) ? 'cancelled' : errorText(e);
-    notes.push({ kind: 'skipped', level: 'error', message: `azure: cannot list the subscriptions of the identity (--azure-all-subscriptions): ${why}` });
+    failed = { kind: 'skipped', level: 'error', message: `azure: cannot list the subscriptions of the identity (--azure-all-subscriptions): ${why}` };
+    notes.push(failed);
   }
-  return { subscriptions: [...new Set(subscriptions)].sort(), notes };
+  return { subscriptions: [...new Set(subscriptions)].sort(), notes, inactive, ...(failed ? { failed } : {}) };
 }

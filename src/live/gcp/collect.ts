@@ -14,7 +14,7 @@ import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryOptions } from '../retry.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, plain, type ReadFailure } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
-import { GCP_DISCOVERY_OPERATIONS, projectsBeneath } from './organization.js';
+import { GCP_DISCOVERY_OPERATIONS, projectsBeneath, type ProjectsFound } from './organization.js';
 
 export interface GcpLiveOptions {
   projects: string[];
@@ -176,6 +176,17 @@ export async function collectLiveGcp(options: GcpLiveOptions): Promise<CollectRe
   return result;
 }
 
+/** The projects beneath `options.parents`, found as a collection finds them; undefined when the API clients cannot be loaded. */
+export async function findProjects(options: GcpLiveOptions): Promise<ProjectsFound | undefined> {
+  let apis: GoogleApis;
+  try {
+    apis = await loadApis(options);
+  } catch {
+    return undefined;
+  }
+  return discoverProjects(options.parents ?? [], apis, options, options.calls ?? new ApiCallLog());
+}
+
 function callContext(options: GcpLiveOptions, calls: ApiCallLog): CallContext {
   const callOptions: CallOptions = { timeout: options.requestTimeoutMs ?? DEFAULT_GCP_REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) };
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry, ...(options.signal ? { signal: options.signal } : {}) };
@@ -183,7 +194,7 @@ function callContext(options: GcpLiveOptions, calls: ApiCallLog): CallContext {
 }
 
 /** The active projects beneath `--gcp-organization` and `--gcp-folder`. */
-async function discoverProjects(parents: string[], apis: GoogleApis, options: GcpLiveOptions, calls: ApiCallLog) {
+async function discoverProjects(parents: string[], apis: GoogleApis, options: GcpLiveOptions, calls: ApiCallLog): Promise<ProjectsFound> {
   const started = Date.now();
   const context = callContext(options, calls);
   const progress = options.progress ?? SILENT_PROGRESS;

@@ -30,6 +30,10 @@ export interface ProjectsFound {
   /** Project ids, sorted. */
   projects: string[];
   notes: CoverageNote[];
+  /** Of the notes, those naming a project listed but not active, by project id. */
+  inactive: Map<string, CoverageNote>;
+  /** Of the notes, those naming an organization or folder that could not be listed, by its name. */
+  unlisted: Map<string, CoverageNote>;
 }
 
 const MAX_PAGES = 10_000;
@@ -57,6 +61,8 @@ async function allPages<T>(list: (pageToken?: string) => Promise<ChildPage<T>>):
 export async function projectsBeneath(parents: readonly string[], lists: ChildLists, signal?: AbortSignal, onFound?: (count: number) => void): Promise<ProjectsFound> {
   const projects = new Set<string>();
   const notes: CoverageNote[] = [];
+  const inactive = new Map<string, CoverageNote>();
+  const unlisted = new Map<string, CoverageNote>();
   const seen = new Set<string>(parents);
   const limit = new TargetLimit(WALK_CONCURRENCY);
   let level = [...seen];
@@ -83,13 +89,19 @@ export async function projectsBeneath(parents: readonly string[], lists: ChildLi
               }
               const state = typeof p.state === 'string' && /^[A-Z_]{1,40}$/.test(p.state) ? p.state : p.state == null ? 'ACTIVE' : 'STATE_UNKNOWN';
               if (state === 'ACTIVE') projects.add(p.projectId);
-              else notes.push({ kind: 'skipped', level: 'note', message: `gcp project ${p.projectId} (in ${parent}): ${state.toLowerCase().replace(/_/g, ' ')}; not read` });
+              else if (!inactive.has(p.projectId)) {
+                const note: CoverageNote = { kind: 'skipped', level: 'note', message: `gcp project ${p.projectId} (in ${parent}): ${state.toLowerCase().replace(/_/g, ' ')}; not read` };
+                inactive.set(p.projectId, note);
+                notes.push(note);
+              }
             }
             if (malformed > 0) notes.push({ kind: 'skipped', level: 'warning', message: `gcp ${parent}: ${malformed} listed folder(s) or project(s) without a valid name or id; not read` });
             onFound?.(projects.size);
           } catch (e) {
             const why = isCancelled(signal) ? 'cancelled' : errorText(e);
-            notes.push({ kind: 'skipped', level: 'error', message: `gcp ${parent}: cannot list its folders and projects (resourcemanager.folders.list, resourcemanager.projects.list): ${why}; the projects beneath it are not read` });
+            const note: CoverageNote = { kind: 'skipped', level: 'error', message: `gcp ${parent}: cannot list its folders and projects (resourcemanager.folders.list, resourcemanager.projects.list): ${why}; the projects beneath it are not read` };
+            unlisted.set(parent, note);
+            notes.push(note);
           }
         }),
       ),
@@ -97,5 +109,5 @@ export async function projectsBeneath(parents: readonly string[], lists: ChildLi
     level = next.sort();
   }
   notes.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-  return { projects: [...projects].sort(), notes };
+  return { projects: [...projects].sort(), notes, inactive, unlisted };
 }
