@@ -4,7 +4,7 @@ import { EvaluationError } from './evaluation-error.js';
 import { formatList, formatValues } from './format.js';
 import {
   type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
-  equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
+  equalValues, toJson, parseJsonValue, encodedValue, templatePieces, unknownString,
 } from './values.js';
 
 
@@ -298,7 +298,7 @@ const TABLE: Record<string, Fn> = {
       if (!Array.isArray(v)) return [v];
       const out: Value[] = [];
       for (const x of v) {
-        if (Array.isArray(x) || isUnknown(x)) {
+        if (Array.isArray(x) || (isUnknown(x) && !unknownString(x))) {
           const inner = flat(x);
           if (!inner) return undefined;
           out.push(...inner);

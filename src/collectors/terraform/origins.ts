@@ -104,6 +104,16 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
     );
     return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
   }
+  // `{ for k, v in coll : k => v if ... }` (or `=> v.attr`): the element keeps its key, so it is written where `coll`'s is.
+  if (expr.kind === 'for' && expr.object && !expr.group && expr.keyVar !== undefined && expr.keyExpr?.kind === 'variable' && expr.keyExpr.name === expr.keyVar) {
+    const v = expr.valueExpr;
+    if (v.kind === 'variable' && v.name === expr.valueVar) return descend(expr.collection, scope, file, path, crossed, depth + 1);
+    if (v.kind === 'traversal' && v.base.kind === 'variable' && v.base.name === expr.valueVar) {
+      const inner = literalPath(v.steps, scope);
+      if (inner.length === v.steps.length) return descend(expr.collection, scope, file, [path[0]!, ...inner, ...path.slice(1)], crossed, depth + 1);
+    }
+    return undefined;
+  }
   if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
     for (const a of expr.args) {
       const found = descend(a, scope, file, path, crossed, depth + 1);

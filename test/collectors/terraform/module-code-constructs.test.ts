@@ -1,0 +1,193 @@
+/**
+ * Constructs the current public IRSA role module (terraform-aws-iam v6 `iam-role-for-service-accounts`) is written
+ * with, reproduced by a stand-in written for this test and read as `terraform init` leaves it (`.terraform/modules`).
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectInventory, scan } from '../../../src/scan.js';
+import { tempTree } from '../../helpers/temp-tree.js';
+
+const OIDC = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789';
+
+/** The module: a role named by prefix, optional generated policies collected through splats, map-driven attachments. */
+const STAND_IN = `
+variable "create" {
+  type    = bool
+  default = true
+}
+variable "name" {
+  type = string
+}
+variable "use_name_prefix" {
+  type    = bool
+  default = true
+}
+variable "policies" {
+  type    = map(string)
+  default = {}
+}
+variable "with_reader" {
+  type    = bool
+  default = false
+}
+variable "permissions" {
+  type = map(object({
+    actions   = optional(list(string))
+    effect    = optional(string, "Allow")
+    resources = optional(list(string))
+  }))
+  default = null
+}
+
+data "aws_iam_policy_document" "trust" {
+  count = var.create ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["${OIDC}"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub"
+      values   = ["system:serviceaccount:apps:api"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "main" {
+  count              = var.create ? 1 : 0
+  name               = var.use_name_prefix ? null : var.name
+  name_prefix        = var.use_name_prefix ? "\${var.name}-" : null
+  assume_role_policy = data.aws_iam_policy_document.trust[0].json
+}
+
+resource "aws_iam_role_policy_attachment" "extra" {
+  for_each   = { for k, v in var.policies : k => v if var.create }
+  role       = aws_iam_role.main[0].name
+  policy_arn = each.value
+}
+
+data "aws_iam_policy_document" "reader" {
+  count = var.create && var.with_reader ? 1 : 0
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::logs/*"]
+  }
+}
+
+locals {
+  generated  = flatten(concat(data.aws_iam_policy_document.reader[*].json, []))
+  own_policy = var.create && (length(local.generated) > 0 || var.permissions != null)
+}
+
+data "aws_iam_policy_document" "own" {
+  count                   = local.own_policy ? 1 : 0
+  source_policy_documents = local.generated
+  dynamic "statement" {
+    for_each = var.permissions != null ? var.permissions : {}
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      effect    = statement.value.effect
+      resources = statement.value.resources
+    }
+  }
+}
+
+resource "aws_iam_policy" "own" {
+  count  = local.own_policy ? 1 : 0
+  name   = "own"
+  policy = data.aws_iam_policy_document.own[0].json
+}
+
+resource "aws_iam_role_policy_attachment" "own" {
+  count      = local.own_policy ? 1 : 0
+  role       = aws_iam_role.main[0].name
+  policy_arn = aws_iam_policy.own[0].arn
+}
+`;
+
+const CALLER = `module "admin" {
+  source = "example/role/aws"
+  name   = "admin"
+  policies = {
+    ro    = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+  }
+}
+
+module "perms" {
+  source = "example/role/aws"
+  name   = "perms"
+  permissions = {
+    all = {
+      actions   = ["*"]
+      resources = ["*"]
+    }
+  }
+}
+
+module "reader" {
+  source      = "example/role/aws"
+  name        = "reader"
+  with_reader = true
+}
+
+module "plain" {
+  source = "example/role/aws"
+  name   = "plain"
+}
+`;
+
+const KEYS = ['admin', 'perms', 'reader', 'plain'];
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function scanStandIn() {
+  const files: Record<string, string> = {
+    'main.tf': CALLER,
+    '.terraform/modules/modules.json': JSON.stringify({
+      Modules: [{ Key: '', Source: '', Dir: '.' }, ...KEYS.map((k) => ({ Key: k, Source: 'registry.terraform.io/example/role/aws', Version: '1.0.0', Dir: `.terraform/modules/${k}` }))],
+    }),
+  };
+  for (const k of KEYS) files[`.terraform/modules/${k}/main.tf`] = STAND_IN;
+  const dir = tempTree('podtrust-module-code-', files);
+  dirs.push(dir);
+  return { inventory: await collectInventory({ paths: [dir], root: dir }), result: await scan({ paths: [dir], root: dir }) };
+}
+
+describe('module code the way the public IRSA role module writes it', async () => {
+  const { inventory, result } = await scanStandIn();
+  const resources = inventory.resources;
+  const role = (key: string) => resources.find((r) => r.address === `module.${key}.aws_iam_role.main[0]`)!;
+
+  it('resolves `data.x[*].json` over count: [] when the count is 0, every instance otherwise', () => {
+    const addresses = resources.map((r) => r.address);
+    expect(addresses).not.toContain('module.plain.aws_iam_policy.own[*]');
+    expect(addresses).not.toContain('module.plain.aws_iam_policy.own[0]');
+    expect(addresses).toContain('module.reader.aws_iam_policy.own[0]');
+    expect(addresses).toContain('module.perms.aws_iam_policy.own[0]');
+  });
+
+  it('joins attachments by the name of a role named by prefix (name = null), as the provider does', () => {
+    expect((role('admin').body as any).AttachedManagedPolicies).toEqual([
+      { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+    ].map((p) => expect.objectContaining(p)));
+  });
+
+  it('reports the admin grant at the caller\'s map entry that the module filters with a for expression', () => {
+    const admin = result.findings.filter((f) => f.ruleId === 'aws-workload-role-admin');
+    const where = admin.map((f) => `${f.resource.address}@${f.location.file.split("/").pop()}:${f.location.position?.line}`).sort();
+    expect(where).toEqual(['module.admin.aws_iam_role.main[0]@main.tf:6', 'module.perms.aws_iam_role.main[0]@main.tf:10']);
+  });
+});
