@@ -48,18 +48,22 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
     const base = join('', 'Statement', i);
     positions[base] = here(st, st.file);
     const out = newObject();
+    // An argument that evaluates to null is unset (a module passing an optional() attribute on): effect is then Allow.
     const sid = attr(st, 'sid');
-    if (sid) {
-      out.Sid = safeEvaluate(sid, s);
+    const sidValue = sid ? safeEvaluate(sid, s) : null;
+    if (sid && sidValue !== null) {
+      out.Sid = sidValue;
       positions[join(base, 'Sid')] = attrPosition(sid, s);
     }
     const effect = attr(st, 'effect');
-    out.Effect = effect ? safeEvaluate(effect, s) : 'Allow';
-    if (effect) positions[join(base, 'Effect')] = attrPosition(effect, s);
+    const effectValue = effect ? safeEvaluate(effect, s) : null;
+    out.Effect = effectValue ?? 'Allow';
+    if (effect && effectValue !== null) positions[join(base, 'Effect')] = attrPosition(effect, s);
     for (const [name, key] of LISTS) {
       const a = attr(st, name);
-      if (!a) continue;
-      out[key] = collapse(safeEvaluate(a, s));
+      const v = a ? safeEvaluate(a, s) : null;
+      if (!a || v === null) continue;
+      out[key] = collapse(v);
       positions[join(base, key)] = attrPosition(a, s);
     }
     const inner = expandBlocks(st.body, s);

@@ -33,8 +33,9 @@ variable "with_reader" {
 variable "permissions" {
   type = map(object({
     actions   = optional(list(string))
-    effect    = optional(string, "Allow")
+    effect    = optional(string)
     resources = optional(list(string))
+    not_resources = optional(list(string))
   }))
   default = null
 }
@@ -96,6 +97,7 @@ data "aws_iam_policy_document" "own" {
       actions   = statement.value.actions
       effect    = statement.value.effect
       resources = statement.value.resources
+      not_resources = statement.value.not_resources
     }
   }
 }
@@ -176,6 +178,11 @@ describe('module code the way the public IRSA role module writes it', async () =
     expect(addresses).not.toContain('module.plain.aws_iam_policy.own[0]');
     expect(addresses).toContain('module.reader.aws_iam_policy.own[0]');
     expect(addresses).toContain('module.perms.aws_iam_policy.own[0]');
+  });
+
+  it('reads a statement argument that is null (an optional() attribute the caller left out) as unset: effect Allow', () => {
+    const policy = resources.find((r) => r.address === 'module.perms.aws_iam_policy.own[0]')!;
+    expect((policy.body as any).PolicyDocument.Statement).toEqual([{ Sid: 'all', Effect: 'Allow', Action: '*', Resource: '*' }]);
   });
 
   it('joins attachments by the name of a role named by prefix (name = null), as the provider does', () => {
