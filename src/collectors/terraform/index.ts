@@ -329,7 +329,8 @@ class Project {
     }
     for (const { suffix, scope } of expansions) {
       const prefix = `${instance.prefix}module.${name}${suffix}.`;
-      const m = { call, prefix, scope, choice, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
+      const unread = (reason: string) => this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${reason}`, file: instance.via?.file ?? call.file, line: instance.via?.position.line ?? call.pos.line });
+      const m = { call, prefix, scope, choice, unread, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
       out.push(...modelledInstances(m));
     }
     const how = choice.assumed ? `v${choice.major}, assumed: the version constraint does not decide the major version` : `v${choice.major}`;

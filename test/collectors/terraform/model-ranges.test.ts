@@ -37,6 +37,7 @@ describe('modelled majors', () => {
       'terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/workload-identity': 'v30–v44',
+      'terraform-google-modules/gcloud/google//modules/kubectl-wrapper': 'v3–v4',
       'terraform-google-modules/kubernetes-engine/google//modules/private-cluster-update-variant': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-public-cluster-update-variant': 'v30–v44',
       'terraform-google-modules/kubernetes-engine/google//modules/beta-private-cluster-update-variant': 'v30–v44',
