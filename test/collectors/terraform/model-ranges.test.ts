@@ -30,6 +30,7 @@ describe('modelled majors', () => {
       'terraform-aws-modules/eks/aws': 'v19–v21',
       'terraform-aws-modules/eks/aws//modules/eks-managed-node-group': 'v19–v21',
       'terraform-aws-modules/eks/aws//modules/self-managed-node-group': 'v19–v21',
+      'terraform-aws-modules/eks/aws//modules/karpenter': 'v20–v21',
       'terraform-aws-modules/eks-pod-identity/aws': 'v1–v2',
       'aws-ia/eks-blueprints-addons/aws': 'v1',
       'terraform-google-modules/kubernetes-engine/google': 'v30–v44',
