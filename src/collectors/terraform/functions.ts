@@ -285,8 +285,9 @@ const TABLE: Record<string, Fn> = {
     return i;
   }),
   coalesce: (args, text) => {
-    for (const a of args) {
-      if (isUnknown(a)) return mkUnknown(text);
+    for (const [i, a] of args.entries()) {
+      // With only nulls after it, an unresolved argument is the result (or Terraform fails): it keeps its reference.
+      if (isUnknown(a)) return args.slice(i + 1).every((x) => x === null) ? a : mkUnknown(text);
       if (a !== null && a !== '') return a;
     }
     throw new EvaluationError('no non-null argument');
