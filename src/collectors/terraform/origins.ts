@@ -2,7 +2,7 @@
 import type { Position, PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Expr, TraversalStep } from './ast.js';
-import { type Scope, evaluate, keyString, renderTemplate } from './evaluator.js';
+import { type Scope, childScope, entries, evaluate, keyString, renderTemplate } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
 import { decodeJsonPieces } from './json-template.js';
 import { type Piece, type Value, isUnknown, templatePieces, toBool } from './values.js';
@@ -104,21 +104,35 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
     );
     return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
   }
-  // `{ for k, v in coll : k => v if ... }` (or `=> v.attr`): the element keeps its key, so it is written where `coll`'s is.
-  if (expr.kind === 'for' && expr.object && !expr.group && expr.keyVar !== undefined && expr.keyExpr?.kind === 'variable' && expr.keyExpr.name === expr.keyVar) {
+  // `{ for k, v in coll : k => v }`, `{ for np in list : np.name => np }` (`=> v.attr` too): the element whose key
+  // expression gives the wanted key is written where `coll`'s element is.
+  if (expr.kind === 'for' && expr.object && !expr.group && expr.keyExpr) {
     const v = expr.valueExpr;
-    if (v.kind === 'variable' && v.name === expr.valueVar) return descend(expr.collection, scope, file, path, crossed, depth + 1);
-    if (v.kind === 'traversal' && v.base.kind === 'variable' && v.base.name === expr.valueVar) {
-      const inner = literalPath(v.steps, scope);
-      if (inner.length === v.steps.length) return descend(expr.collection, scope, file, [path[0]!, ...inner, ...path.slice(1)], crossed, depth + 1);
-    }
-    return undefined;
+    const inner = v.kind === 'variable' && v.name === expr.valueVar ? [] : v.kind === 'traversal' && v.base.kind === 'variable' && v.base.name === expr.valueVar ? literalPath(v.steps, scope) : undefined;
+    if (inner === undefined || (v.kind === 'traversal' && inner.length !== v.steps.length)) return undefined;
+    const element = forElementKey(expr, scope, path[0]!);
+    return element === undefined ? undefined : descend(expr.collection, scope, file, [element, ...inner, ...path.slice(1)], crossed, depth + 1);
   }
   if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
     for (const a of expr.args) {
       const found = descend(a, scope, file, path, crossed, depth + 1);
       if (found) return found;
     }
+  }
+  return undefined;
+}
+
+/** The key of the element of a for expression's collection whose key expression evaluates to `wanted`. */
+function forElementKey(expr: Extract<Expr, { kind: 'for' }>, scope: Scope, wanted: string): string | undefined {
+  const pairs = orElse<[Value, Value][] | undefined>(() => {
+    const coll = evaluate(expr.collection, scope);
+    return isUnknown(coll) ? undefined : entries(coll);
+  }, () => undefined);
+  for (const [k, v] of pairs ?? []) {
+    const names: Record<string, Value> = { [expr.valueVar]: v };
+    if (expr.keyVar !== undefined) names[expr.keyVar] = k;
+    const key = orElse<Value | undefined>(() => evaluate(expr.keyExpr!, childScope(scope, names)), () => undefined);
+    if (key !== undefined && !isUnknown(key) && keyString(key) === wanted) return keyString(k);
   }
   return undefined;
 }

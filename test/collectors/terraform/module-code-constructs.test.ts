@@ -198,3 +198,36 @@ describe('module code the way the public IRSA role module writes it', async () =
     expect(where).toEqual(['module.admin.aws_iam_role.main[0]@main.tf:6', 'module.perms.aws_iam_role.main[0]@main.tf:10']);
   });
 });
+
+/** The GKE cluster modules key their node pools by name: `for_each = { for np in var.node_pools : np.name => np }`. */
+const POOLS = `
+variable "node_pools" {
+  type = list(map(string))
+}
+resource "google_container_node_pool" "pools" {
+  for_each = { for np in var.node_pools : np.name => np }
+  name     = each.key
+  cluster  = "prod"
+  node_config {
+    service_account = lookup(each.value, "service_account", "pool@p.iam.gserviceaccount.com")
+    workload_metadata_config {
+      mode = lookup(each.value, "node_metadata", "GKE_METADATA")
+    }
+  }
+}
+`;
+
+describe('a list of node pools keyed by a for expression, as the GKE modules write it', async () => {
+  const dir = tempTree('podtrust-module-code-', {
+    'main.tf': ['module "gke" {', '  source = "example/gke/google"', '  node_pools = [', '    { name = "default" },', '    {', '      name          = "legacy"', '      node_metadata = "GCE_METADATA"', '    },', '  ]', '}', ''].join('\n'),
+    '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'gke', Source: 'registry.terraform.io/example/gke/google', Version: '1.0.0', Dir: '.terraform/modules/gke' }] }),
+    '.terraform/modules/gke/main.tf': POOLS,
+  });
+  dirs.push(dir);
+  const result = await scan({ paths: [dir], root: dir });
+
+  it('reports a pool at the list element whose key the for expression computes, not at the module call', () => {
+    const exposed = result.findings.filter((f) => f.ruleId === 'gcp-node-metadata-exposed');
+    expect(exposed.map((f) => [f.resource.address, f.location.file.split('/').pop(), f.location.position?.line])).toEqual([['module.gke.google_container_node_pool.pools["legacy"]', 'main.tf', 5]]);
+  });
+});
