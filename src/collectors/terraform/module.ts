@@ -274,7 +274,7 @@ export class ModuleInstance implements Resolver {
     const [typeStep, nameStep, splat] = data ? steps : [{ kind: 'attr', name: root } as const, ...steps];
     if (typeStep?.kind !== 'attr' || nameStep?.kind !== 'attr' || splat?.kind !== 'splat') return undefined;
     const block = (data ? this.def.data : this.def.resources).find((b) => b.labels[0] === typeStep.name && b.labels[1] === nameStep.name);
-    if (!block || block.body.attributes.some((a) => a.name === 'for_each')) return undefined;
+    if (!block || this.expanding.has(block) || block.body.attributes.some((a) => a.name === 'for_each')) return undefined;
     const counted = block.body.attributes.some((a) => a.name === 'count');
     const expansions = this.expand(block, this.scope);
     if (expansions.some((e) => e.suffix === '[*]')) return undefined;
@@ -438,11 +438,22 @@ export class ModuleInstance implements Resolver {
     }
   }
 
+  /** Blocks whose count / for_each is being evaluated: a reference back to one is a cycle (Terraform refuses it). */
+  private readonly expanding = new Set<Block>();
+
   /** The instances a block's count / for_each produce, with their address suffix and scope. */
   expand(block: Block, scope: Scope): Expansion[] {
     if (scope !== this.scope) return this.counted(block, this.expandIn(block, scope));
     let found = this.expansions.get(block);
-    if (!found) this.expansions.set(block, (found = this.counted(block, this.expandIn(block, scope))));
+    if (!found) {
+      this.expanding.add(block);
+      try {
+        found = this.counted(block, this.expandIn(block, scope));
+      } finally {
+        this.expanding.delete(block);
+      }
+      this.expansions.set(block, found);
+    }
     return found;
   }
 

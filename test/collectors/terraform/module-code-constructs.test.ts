@@ -231,3 +231,28 @@ describe('a list of node pools keyed by a for expression, as the GKE modules wri
     expect(exposed.map((f) => [f.resource.address, f.location.file.split('/').pop(), f.location.position?.line])).toEqual([['module.gke.google_container_node_pool.pools["legacy"]', 'main.tf', 5]]);
   });
 });
+
+describe('a count that reads its own instances through a splat', async () => {
+  const dir = tempTree('podtrust-module-code-', {
+    'main.tf': [
+      'resource "aws_iam_role" "a" {',
+      '  count              = length(aws_iam_role.b[*].name)',
+      '  name               = "a"',
+      '  assume_role_policy = "{}"',
+      '}',
+      'resource "aws_iam_role" "b" {',
+      '  count              = length(aws_iam_role.a[*].name) + 1',
+      '  name               = "b"',
+      '  assume_role_policy = "{}"',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  dirs.push(dir);
+  const inventory = await collectInventory({ paths: [dir], root: dir });
+
+  it('is a cycle left unresolved, not a nesting error that fails the file', () => {
+    expect(inventory.notes.filter((n) => n.level === 'error')).toEqual([]);
+    expect(inventory.resources.map((r) => r.address).sort()).toEqual(['aws_iam_role.a[*]', 'aws_iam_role.b[*]']);
+  });
+});
