@@ -256,3 +256,22 @@ describe('a count that reads its own instances through a splat', async () => {
     expect(inventory.resources.map((r) => r.address).sort()).toEqual(['aws_iam_role.a[*]', 'aws_iam_role.b[*]']);
   });
 });
+
+describe('a registry call inside a downloaded module that is not downloaded itself', async () => {
+  const dir = tempTree('podtrust-module-code-', {
+    'main.tf': '\nmodule "outer" {\n  source = "example/outer/aws"\n}\n',
+    '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'outer', Source: 'registry.terraform.io/example/outer/aws', Version: '1.0.0', Dir: '.terraform/modules/outer' }] }),
+    '.terraform/modules/outer/main.tf': 'module "keys" {\n  source  = "example/keys/aws"\n  version = "~> 2.0"\n}\n',
+  });
+  dirs.push(dir);
+  const inventory = await collectInventory({ paths: [dir], root: dir });
+
+  it('is named at the caller\'s module call, never at a file under .terraform', () => {
+    const notes = inventory.notes.filter((n) => n.kind === 'module');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ level: 'warning', line: 2 });
+    expect(notes[0]!.file).toMatch(/(^|\/)main\.tf$/);
+    expect(notes[0]!.file).not.toContain('.terraform');
+    expect(notes[0]!.message).toContain('module "keys" in module.outer');
+  });
+});
