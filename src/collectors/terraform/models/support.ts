@@ -31,9 +31,14 @@ export class ResourceBuilder {
     this.place(join('', name), inputPointer);
   }
 
-  /** Records that `pointer` (into the values) is shown at `inputPointer` of the call's inputs. */
+  /** Whether the resource's own position is still the module call's, set by the constructor until placed. */
+  private rootPlaced = false;
+
+  /** Records that `pointer` (into the values) is shown at `inputPointer` of the call's inputs (first placement wins). */
   place(pointer: string, inputPointer?: string): void {
-    if (this.positions[pointer] === undefined) this.positions[pointer] = inputPointer === undefined ? this.call.callPosition : inputPosition(this.call, inputPointer);
+    const first = pointer === '' ? !this.rootPlaced : this.positions[pointer] === undefined;
+    if (pointer === '') this.rootPlaced = true;
+    if (first) this.positions[pointer] = inputPointer === undefined ? this.call.callPosition : inputPosition(this.call, inputPointer);
   }
 }
 
