@@ -275,3 +275,29 @@ describe('a registry call inside a downloaded module that is not downloaded itse
     expect(notes[0]!.message).toContain('module "keys" in module.outer');
   });
 });
+
+describe('a trust statement a module makes per entry of a caller\'s map (dynamic "statement")', async () => {
+  const dir = tempTree('podtrust-module-code-', {
+    'main.tf': ['module "irsa" {', '  source = "example/irsa/aws"', '  providers_map = {', '    one = { arn = "' + OIDC + '" }', '    two = { arn = "' + OIDC + '" }', '  }', '}', ''].join('\n'),
+    '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'irsa', Source: 'registry.terraform.io/example/irsa/aws', Version: '1.0.0', Dir: '.terraform/modules/irsa' }] }),
+    '.terraform/modules/irsa/main.tf': [
+      'variable "providers_map" {', '  type = any', '}',
+      'data "aws_iam_policy_document" "trust" {',
+      '  dynamic "statement" {',
+      '    for_each = var.providers_map',
+      '    content {',
+      '      actions = ["sts:AssumeRoleWithWebIdentity"]',
+      '      principals {', '        type        = "Federated"', '        identifiers = [statement.value.arn]', '      }',
+      '    }', '  }', '}',
+      'resource "aws_iam_role" "this" {', '  name               = "irsa"', '  assume_role_policy = data.aws_iam_policy_document.trust.json', '}', '',
+    ].join('\n'),
+  });
+  dirs.push(dir);
+  const inventory = await collectInventory({ paths: [dir], root: dir });
+
+  it('is shown at that entry of the caller, not at the module call', () => {
+    const role = inventory.resources.find((r) => r.address === 'module.irsa.aws_iam_role.this')!;
+    expect(role.positions['/AssumeRolePolicyDocument/Statement/0']).toMatchObject({ line: 4 });
+    expect(role.positions['/AssumeRolePolicyDocument/Statement/1']).toMatchObject({ line: 5 });
+  });
+});
