@@ -122,6 +122,16 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
   return undefined;
 }
 
+/** `lookup(map, "key", default)`: where a module caller writes `key` in the map, when it does (else the default applies). */
+function lookedUp(expr: Expr, scope: Scope, file: string, depth: number): FilePosition | undefined {
+  if (expr.kind !== 'call' || expr.name !== 'lookup' || expr.args.length < 2 || depth > MAX_DEPTH) return undefined;
+  const key = orElse<string | undefined>(() => {
+    const k = evaluate(expr.args[1]!, scope);
+    return typeof k === 'string' ? k : undefined;
+  }, () => undefined);
+  return key === undefined ? undefined : descend(expr.args[0]!, scope, file, [key], false, depth + 1);
+}
+
 /** The key of the element of a for expression's collection whose key expression evaluates to `wanted`. */
 function forElementKey(expr: Extract<Expr, { kind: 'for' }>, scope: Scope, wanted: string): string | undefined {
   const pairs = orElse<[Value, Value][] | undefined>(() => {
@@ -184,7 +194,7 @@ export function elementOrigin(expr: Expr, scope: Scope, file: string, key: strin
 
 /** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */
 export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
-  const element = iteratorElement(expr, scope, depth);
+  const element = iteratorElement(expr, scope, depth) ?? lookedUp(expr, scope, file, depth);
   if (element) return element;
   // Only a module's caller can place a value elsewhere (an iterator's element is handled above).
   if (scope.resolver.hasCaller === false) return at(expr.pos, file);

@@ -225,10 +225,17 @@ describe('a list of node pools keyed by a for expression, as the GKE modules wri
   });
   dirs.push(dir);
   const result = await scan({ paths: [dir], root: dir });
+  const inventoryOf = await collectInventory({ paths: [dir], root: dir });
 
-  it('reports a pool at the list element whose key the for expression computes, not at the module call', () => {
+  it('reports a pool at the line of the list element that `lookup(each.value, ...)` reads, found through the for expression', () => {
     const exposed = result.findings.filter((f) => f.ruleId === 'gcp-node-metadata-exposed');
-    expect(exposed.map((f) => [f.resource.address, f.location.file.split('/').pop(), f.location.position?.line])).toEqual([['module.gke.google_container_node_pool.pools["legacy"]', 'main.tf', 5]]);
+    expect(exposed.map((f) => [f.resource.address, f.location.file.split('/').pop(), f.location.position?.line])).toEqual([['module.gke.google_container_node_pool.pools["legacy"]', 'main.tf', 7]]);
+  });
+
+  it('shows a setting the element leaves to lookup()\'s default at the element', () => {
+    const pool = inventoryOf.resources.find((r) => r.address === 'module.gke.google_container_node_pool.pools["legacy"]')!;
+    const at = Object.entries(pool.positions).find(([p]) => p.endsWith('/serviceAccount') || p.endsWith('/service_account'))?.[1];
+    expect(at).toMatchObject({ line: 5 });
   });
 });
 
