@@ -39,6 +39,11 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
     return;
   }
+  // `cond ? a : b` comes from the branch taken, not from the condition.
+  if (expr.kind === 'conditional') {
+    const c = orElse<Value | undefined>(() => evaluate(expr.cond, scope), () => undefined);
+    if (c !== undefined && !isUnknown(c)) return callerOrigins(toBool(c) ? expr.then : expr.else, scope, found, depth + 1);
+  }
   for (const child of children(expr)) callerOrigins(child, scope, found, depth + 1);
 }
 

@@ -308,3 +308,18 @@ describe('a trust statement a module makes per entry of a caller\'s map (dynamic
     expect(role.positions['/AssumeRolePolicyDocument/Statement/1']).toMatchObject({ line: 5 });
   });
 });
+
+describe('a value a module picks with a condition', async () => {
+  const dir = tempTree('podtrust-module-code-', {
+    'main.tf': ['module "m" {', '  source = "./m"', '  on     = true', '  named  = "chosen"', '}', ''].join('\n'),
+    'm/main.tf': 'variable "on" {}\nvariable "named" {}\nresource "aws_iam_role" "r" {\n  name               = "${var.on ? var.named : "fixed"}-role"\n  assume_role_policy = "{}"\n}\n',
+  });
+  dirs.push(dir);
+  const inventory = await collectInventory({ paths: [dir], root: dir });
+
+  it('is shown at the caller\'s input of the branch taken, not at the condition\'s', () => {
+    const role = inventory.resources.find((r) => r.address === 'module.m.aws_iam_role.r')!;
+    expect(role.name).toBe('chosen-role');
+    expect(role.positions['/RoleName']).toMatchObject({ line: 4 });
+  });
+});
