@@ -5,6 +5,7 @@ import type { Federation } from '../../src/federation/types.js';
 import { admits } from '../../src/federation/matcher.js';
 import { normalizeIssuer } from '../../src/federation/issuers.js';
 import { RoleIndex, roleDisplayName } from '../../src/rules-support/aws.js';
+import { chainedRoles, targetAdmitsSource } from '../../src/rules-support/pod-identity-targets.js';
 import { escapeToken } from '../../src/util/pointer.js';
 import { AWS_ROLE_ARN_ANNOTATION } from '../../src/model/annotations.js';
 
@@ -39,13 +40,18 @@ role in the scan whose trust policy does not admit that ServiceAccount from its 
 \`AccessDenied\` from STS, or — worse — the workload only works because a broader trust elsewhere (a node role,
 a wildcard) gives it credentials. When the ServiceAccount's cluster issuer is not known, its subject is
 checked against every issuer the role trusts. A manifest that names no namespace (rendered Helm output, whose
-namespace is chosen at install) is not decided and is counted in the coverage notes.`,
-    remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount.',
+namespace is chosen at install) is not decided and is counted in the coverage notes.
+
+An association with a \`target_role_arn\` (role chaining, usually to another account) gives the pod the target
+role, which EKS assumes with the association's role: the target's trust must admit that role (or its account)
+for \`sts:AssumeRole\` and \`sts:TagSession\`, or the pod gets no credentials.`,
+    remediation: 'Add the exact subject `system:serviceaccount:<namespace>:<name>` (with `StringEquals`) for the cluster\'s issuer to the role\'s trust policy, or point the annotation at the role meant for this ServiceAccount. For a Pod Identity target role, allow `sts:AssumeRole` and `sts:TagSession` to the association\'s role ARN in the target role\'s trust.',
     messages: {
       associationRoleUntrusted: 'Pod Identity association for {{namespace}}/{{name}} names role {{role}}, which does not trust pods.eks.amazonaws.com: its pods cannot assume the role.',
+      targetRoleUntrusted: 'Pod Identity association for {{namespace}}/{{name}} chains to target role {{target}}, whose trust does not let {{role}} assume it with sts:AssumeRole and sts:TagSession: its pods get no credentials.',
       trustDoesNotAdmit: 'ServiceAccount {{namespace}}/{{name}} names role {{role}}, whose trust does not admit {{subject}}{{where}}: its pods cannot assume the role.',
     },
-    references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html'],
+    references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html', 'https://docs.aws.amazon.com/eks/latest/APIReference/API_CreatePodIdentityAssociation.html'],
   },
   check(ctx) {
     const roles = new RoleIndex(ctx.model);
@@ -88,6 +94,17 @@ namespace is chosen at install) is not decided and is counted in the coverage no
         at: '/roleArn',
         messageId: 'associationRoleUntrusted', data: { namespace: valueText(body.namespace), name: valueText(body.serviceAccount), role: roleDisplayName(role) },
         related: [{ resource: role, at: '/AssumeRolePolicyDocument', message: `trust policy of ${roleDisplayName(role)}` }],
+      });
+    }
+    for (const chain of chainedRoles(ctx.model, roles)) {
+      if (targetAdmitsSource(chain) !== 'no') continue;
+      const body = chain.association.body as Record<string, JsonValue>;
+      const target = roleDisplayName(chain.target);
+      ctx.report({
+        resource: chain.association,
+        at: '/targetRoleArn',
+        messageId: 'targetRoleUntrusted', data: { namespace: valueText(body.namespace), name: valueText(body.serviceAccount), target, role: chain.source ? roleDisplayName(chain.source) : valueText(body.roleArn) },
+        related: [{ resource: chain.target, at: '/AssumeRolePolicyDocument', message: `trust policy of ${target}` }],
       });
     }
   },

@@ -2,6 +2,7 @@ import type { CodeRule } from '../../src/engine/rule-api.js';
 import type { Federation } from '../../src/federation/types.js';
 import { effectivePermissions } from '../../src/iam/effective-permissions.js';
 import { displayIssuer, roleDisplayName } from '../../src/rules-support/aws.js';
+import { type ChainedRole, chainedRoles, targetAdmitsSource } from '../../src/rules-support/pod-identity-targets.js';
 
 /** Federations through which pods obtain the role: IRSA to a Kubernetes issuer, or EKS Pod Identity. */
 function podFederations(feds: Federation[]): Federation[] {
@@ -20,7 +21,8 @@ const rule: CodeRule = {
     provider: 'aws',
     tags: ['irsa', 'pod-identity', 'iam'],
     description: `A role that pods can assume — web identity from a Kubernetes issuer (IRSA) or the EKS Pod Identity
-service principal \`pods.eks.amazonaws.com\` — has permissions equivalent to administrator access: a compromised
+service principal \`pods.eks.amazonaws.com\`, or the target role of a Pod Identity association, which EKS assumes
+for the pod by role chaining — has permissions equivalent to administrator access: a compromised
 pod, or anyone who can run a pod with that ServiceAccount, owns the account.
 
 Decided by an IAM evaluator, not by keywords: \`Action\`/\`NotAction\` and \`Resource\`/\`NotResource\` wildcards,
@@ -45,17 +47,24 @@ content is unknown are not guessed at.`,
     },
   },
   check(ctx) {
+    // A Pod Identity target role is the role the pod ends up with, whatever its own trust names.
+    const chained = new Map<string, ChainedRole[]>();
+    for (const c of chainedRoles(ctx.model)) if (targetAdmitsSource(c) !== 'no') chained.set(c.target.id, [...(chained.get(c.target.id) ?? []), c]);
     for (const role of ctx.model.ofType('aws.iam.Role')) {
       const feds = podFederations(ctx.model.federationsOf(role));
-      if (feds.length === 0) continue;
+      const chains = chained.get(role.id) ?? [];
+      if (feds.length === 0 && chains.length === 0) continue;
       const perms = effectivePermissions(role, ctx.model);
       const byPointer = new Map<string, typeof perms.adminEquivalent>();
       for (const a of perms.adminEquivalent) byPointer.set(a.pointer, [...(byPointer.get(a.pointer) ?? []), a]);
-      const via = [...new Set(feds.map(how))].join(' and ');
+      const via = [...new Set([...feds.map(how), ...(chains.length > 0 ? ['EKS Pod Identity role chaining (target role)'] : [])])].join(' and ');
       for (const [pointer, grants] of byPointer) {
         const first = grants[0]!;
         const conditional = grants.every((g) => g.conditional);
-        const related = feds.map((f) => ({ resource: role, at: f.pointer, message: `trust statement: ${how(f)}` }));
+        const related = [
+          ...feds.map((f) => ({ resource: role, at: f.pointer, message: `trust statement: ${how(f)}` })),
+          ...chains.map((c) => ({ resource: c.association, at: '/targetRoleArn', message: 'Pod Identity association that chains to this role' })),
+        ];
         if (first.related) related.unshift({ resource: first.related.resource, at: first.related.pointer, message: `statement of ${first.policyName}` });
         ctx.report({
           resource: role,

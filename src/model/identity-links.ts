@@ -91,7 +91,12 @@ export function identityLinks(model: Model): IdentityLink[] {
     const ns = field(assoc.body, 'namespace');
     const sa = field(assoc.body, 'serviceAccount');
     const cluster = field(assoc.body, 'clusterName');
-    const roleArn = field(assoc.body, 'roleArn');
+    // With a target role (role chaining), the pod ends up with the target, not the association's own role.
+    const target = field(assoc.body, 'targetRoleArn');
+    const own = field(assoc.body, 'roleArn');
+    const ownRole = roles.find(own);
+    if (ownRole) linkedRoles.add(ownRole.id);
+    const roleArn = target !== undefined && target !== null ? target : own;
     const role = roles.find(roleArn);
     if (role) linkedRoles.add(role.id);
     const ends = end('aws', role, roleArn);

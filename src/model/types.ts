@@ -65,7 +65,8 @@ export type SourceFormat =
  * - `aws.iam.OIDCProvider`: `{ Arn?, Url, ClientIDList?, ThumbprintList? }` (GetOpenIDConnectProvider).
  * - `aws.iam.Policy`: customer managed policy `{ PolicyName, Arn?, PolicyDocument }`.
  * - `aws.eks.Cluster`: DescribeCluster `cluster` shape (`name`, `arn?`, `identity.oidc.issuer`).
- * - `aws.eks.PodIdentityAssociation`: `{ clusterName, namespace, serviceAccount, roleArn }`.
+ * - `aws.eks.PodIdentityAssociation`: `{ clusterName, namespace, serviceAccount, roleArn, targetRoleArn? }`
+ *   (`targetRoleArn`: the role EKS assumes with `roleArn`'s credentials and hands to the pod — role chaining).
  * - `aws.eks.NodeGroup`: `{ nodegroupName, clusterName, nodeRole, launchTemplate?, amiType? }`.
  * - `aws.ec2.LaunchTemplate`: `{ LaunchTemplateName, LaunchTemplateData: { MetadataOptions?, IamInstanceProfile? } }`.
  * - `azure.msi.UserAssignedIdentity`: ARM shape `{ id?, name, properties: { clientId?, principalId?, tenantId? } }`

@@ -3,7 +3,7 @@ import type { PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Attribute, Block, Body, Expr } from './ast.js';
 import { NestingTooDeep } from '../../util/nesting.js';
-import { type Scope, childScope, entries, evaluateIn, keyString } from './evaluator.js';
+import { type IteratorOrigin, type Scope, childScope, entries, evaluateIn, keyString } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
 import { originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from './values.js';
@@ -35,6 +35,8 @@ export interface ExpandedBlock {
   type: string;
   block: Block;
   scope: Scope;
+  /** For a `dynamic` block's content: the element of its for_each collection this block is made from. */
+  element?: IteratorOrigin;
 }
 
 /** Bodies whose nested blocks are unknown (a `dynamic` block over an unresolved collection): absent blocks there prove nothing. */
@@ -64,8 +66,10 @@ export function expandBlocks(body: Body, scope: Scope): ExpandedBlock[] | 'unkno
       item.key = key;
       item.value = value;
       const keyText = orElse<string | undefined>(() => keyString(key), () => undefined);
-      const origin = keyText === undefined ? undefined : { [iterator]: { expr: forEach.expr, scope, file: forEach.file, key: keyText } };
-      out.push({ type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }, origin) });
+      const element = keyText === undefined ? undefined : { expr: forEach.expr, scope, file: forEach.file, key: keyText };
+      const expandedBlock: ExpandedBlock = { type, block: { ...content, type, pos: content.pos, file: content.file }, scope: childScope(scope, { [iterator]: item }, element && { [iterator]: element }) };
+      if (element) expandedBlock.element = element;
+      out.push(expandedBlock);
     }
   }
   return out;

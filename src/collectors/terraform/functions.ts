@@ -4,7 +4,7 @@ import { EvaluationError } from './evaluation-error.js';
 import { formatList, formatValues } from './format.js';
 import {
   type Value, type ObjectValue, isUnknown, isObject, newObject, mkUnknown, containsUnknownValue, toStr, toNum, toBool,
-  equalValues, toJson, parseJsonValue, encodedValue, templatePieces,
+  equalValues, toJson, parseJsonValue, encodedValue, templatePieces, unknownString,
 } from './values.js';
 
 
@@ -285,8 +285,9 @@ const TABLE: Record<string, Fn> = {
     return i;
   }),
   coalesce: (args, text) => {
-    for (const a of args) {
-      if (isUnknown(a)) return mkUnknown(text);
+    for (const [i, a] of args.entries()) {
+      // With only nulls after it, an unresolved argument is the result (or Terraform fails): it keeps its reference.
+      if (isUnknown(a)) return args.slice(i + 1).every((x) => x === null) ? a : mkUnknown(text);
       if (a !== null && a !== '') return a;
     }
     throw new EvaluationError('no non-null argument');
@@ -298,7 +299,7 @@ const TABLE: Record<string, Fn> = {
       if (!Array.isArray(v)) return [v];
       const out: Value[] = [];
       for (const x of v) {
-        if (Array.isArray(x) || isUnknown(x)) {
+        if (Array.isArray(x) || (isUnknown(x) && !unknownString(x))) {
           const inner = flat(x);
           if (!inner) return undefined;
           out.push(...inner);

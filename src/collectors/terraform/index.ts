@@ -313,6 +313,10 @@ class Project {
   /** A registry call that is not downloaded: evaluated with podtrust's model of the module, or named in a note. */
   private collectModelled(instance: ModuleInstance, call: Block, source: string, expansions: { suffix: string; scope: Scope }[], out: ResourceInstance[], rootDir: string): void {
     const name = call.labels[0] ?? '';
+    // A call inside a downloaded module is named at the caller's line (files under .terraform are never a location).
+    const cached = instance.via !== undefined && isUnderDotTerraform(call.file);
+    const where = cached ? { file: instance.via!.file, line: instance.via!.position.line } : { file: call.file, line: call.pos.line };
+    const label = cached ? `module "${name}" in ${instance.prefix.slice(0, -1)}` : `module "${name}"`;
     const version = versionOf(call);
     const shown = shownSource(source);
     const constraint = version === undefined ? 'no version constraint' : `version "${version}"`;
@@ -320,20 +324,21 @@ class Project {
     const unread = this.unreadCopies.has(call);
     if (choice.kind === 'none') {
       const why = unread ? 'its downloaded folder was not read (see the note on it)' : 'it is not downloaded (run terraform init)';
-      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${why} and podtrust has no model of it (${constraint})`, file: call.file, line: call.pos.line });
+      this.note({ kind: 'module', level: 'warning', message: `${label} (${shown}) is not analysed: ${why} and podtrust has no model of it (${constraint})`, ...where });
       return;
     }
     if (choice.kind === 'out-of-range') {
-      this.note({ kind: 'module', level: 'warning', message: `module "${name}" (${shown}) is not analysed: ${unread ? 'its downloaded folder was not read' : 'it is not downloaded'} and ${outOfRangeReason(choice)} (${constraint})`, file: call.file, line: call.pos.line });
+      this.note({ kind: 'module', level: 'warning', message: `${label} (${shown}) is not analysed: ${unread ? 'its downloaded folder was not read' : 'it is not downloaded'} and ${outOfRangeReason(choice)} (${constraint})`, ...where });
       return;
     }
     for (const { suffix, scope } of expansions) {
       const prefix = `${instance.prefix}module.${name}${suffix}.`;
-      const m = { call, prefix, scope, choice, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
+      const unread = (reason: string) => this.note({ kind: 'module', level: 'warning', message: `${label} (${shown}) is not analysed: ${reason}`, ...where });
+      const m = { call, prefix, scope, choice, unread, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
       out.push(...modelledInstances(m));
     }
     const how = choice.assumed ? `v${choice.major}, assumed: the version constraint does not decide the major version` : `v${choice.major}`;
-    this.note({ kind: 'module', level: 'note', message: `module "${name}" (${shown}) is analysed with podtrust's model of ${choice.label} (${how}; ${constraint})`, file: call.file, line: call.pos.line });
+    this.note({ kind: 'module', level: 'note', message: `${label} (${shown}) is analysed with podtrust's model of ${choice.label} (${how}; ${constraint})`, ...where });
   }
 }
 

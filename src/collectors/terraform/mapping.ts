@@ -212,10 +212,13 @@ const MAPPERS: Record<string, Mapper> = {
     body.namespace = get(v, 'namespace') ?? null;
     body.serviceAccount = get(v, 'service_account') ?? null;
     body.roleArn = get(v, 'role_arn') ?? null;
+    const target = get(v, 'target_role_arn');
+    if (target !== undefined && target !== null) body.targetRoleArn = target;
     b.set('/clusterName', '/cluster_name');
     b.set('/namespace', '/namespace');
     b.set('/serviceAccount', '/service_account');
     b.set('/roleArn', '/role_arn');
+    b.set('/targetRoleArn', '/target_role_arn');
     return { type: 'aws.eks.PodIdentityAssociation', name: ctx.address, body };
   },
   aws_iam_instance_profile(ctx, b) {

@@ -17,6 +17,8 @@ export interface ModelledCall {
   idFor(address: string): string;
   /** The outermost module call, when the modelled call is itself inside a module. */
   outerVia?: { file: string; position: Position; module: string };
+  /** Where a model's "cannot analyse" goes (a warning note at the call). */
+  unread?(reason: string): void;
 }
 
 const NOT_INPUTS = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
@@ -32,6 +34,7 @@ export function modelCall(m: ModelledCall): ModelCall {
     inputPositions: positions,
     callPosition: { ...m.call.pos, file: m.call.file },
     idFor: (local) => m.idFor(m.prefix + local),
+    ...(m.unread ? { unread: m.unread } : {}),
   };
 }
 

@@ -258,10 +258,36 @@ export class ModuleInstance implements Resolver {
       case 'module':
         return name === undefined ? undefined : this.moduleOutput(name, steps, expr, scope);
       case 'data':
-        return this.dataReference(steps, expr, scope);
+        return this.splatReference(root, steps, scope, expr) ?? this.dataReference(steps, expr, scope);
       default:
-        return this.resourceReference(root, steps, expr, '', scope);
+        return this.splatReference(root, steps, scope, expr) ?? this.resourceReference(root, steps, expr, '', scope);
     }
+  }
+
+  /**
+   * `aws_x.y[*].attr` / `data.t.n[*].attr`: the list of every instance's attribute, as Terraform gives it
+   * (`[]` for `count = 0`, one element for a block without count). Undefined when the instances are not known
+   * (count unresolved) or the block is not in this module, or is a for_each block (a map, not splatted by instance).
+   */
+  private splatReference(root: string, steps: TraversalStep[], scope: Scope, expr: Expr): { value: Value; used: number } | undefined {
+    const data = root === 'data';
+    const [typeStep, nameStep, splat] = data ? steps : [{ kind: 'attr', name: root } as const, ...steps];
+    if (typeStep?.kind !== 'attr' || nameStep?.kind !== 'attr' || splat?.kind !== 'splat') return undefined;
+    const block = (data ? this.def.data : this.def.resources).find((b) => b.labels[0] === typeStep.name && b.labels[1] === nameStep.name);
+    if (!block || this.expanding.has(block) || block.body.attributes.some((a) => a.name === 'for_each')) return undefined;
+    const counted = block.body.attributes.some((a) => a.name === 'count');
+    const expansions = this.expand(block, this.scope);
+    if (expansions.some((e) => e.suffix === '[*]')) return undefined;
+    const rest = steps.slice(data ? 3 : 2);
+    const head: TraversalStep[] = data ? [typeStep, nameStep] : [nameStep];
+    const items = expansions.map((e) => {
+      const index: TraversalStep[] = counted ? [{ kind: 'index', key: { ...expr, kind: 'literal', value: e.key as number } }] : [];
+      const instanceSteps = [...head, ...index, ...splat.steps];
+      const resolved = this.resolve(root, instanceSteps, scope, expr);
+      const item = resolved ? applySteps(resolved.value, instanceSteps.slice(resolved.used), scope, expr.text) : mkUnknown(expr.text);
+      return applySteps(item, rest, scope, expr.text);
+    });
+    return { value: items, used: steps.length };
   }
 
   private resourceReference(type: string, steps: TraversalStep[], expr: Expr, mode: '' | 'data.', scope: Scope): { value: Value; used: number } | undefined {
@@ -308,7 +334,8 @@ export class ModuleInstance implements Resolver {
     if (!values || !(attribute.name in values)) return undefined;
     return orElse<Value | undefined>(() => {
       const v = applySteps(values, path, scope, '');
-      return isUnknown(v) && v.$unknown === '' ? undefined : v;
+      // A null argument of an optional+computed attribute (`name = null` beside `name_prefix`) is the provider's to set.
+      return v === null || (isUnknown(v) && v.$unknown === '') ? undefined : v;
     }, () => undefined);
   }
 
@@ -413,11 +440,22 @@ export class ModuleInstance implements Resolver {
     }
   }
 
+  /** Blocks whose count / for_each is being evaluated: a reference back to one is a cycle (Terraform refuses it). */
+  private readonly expanding = new Set<Block>();
+
   /** The instances a block's count / for_each produce, with their address suffix and scope. */
   expand(block: Block, scope: Scope): Expansion[] {
     if (scope !== this.scope) return this.counted(block, this.expandIn(block, scope));
     let found = this.expansions.get(block);
-    if (!found) this.expansions.set(block, (found = this.counted(block, this.expandIn(block, scope))));
+    if (!found) {
+      this.expanding.add(block);
+      try {
+        found = this.counted(block, this.expandIn(block, scope));
+      } finally {
+        this.expanding.delete(block);
+      }
+      this.expansions.set(block, found);
+    }
     return found;
   }
 

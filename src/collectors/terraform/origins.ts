@@ -2,7 +2,7 @@
 import type { Position, PositionMap } from '../../model/types.js';
 import { join } from '../../util/pointer.js';
 import type { Expr, TraversalStep } from './ast.js';
-import { type Scope, evaluate, keyString, renderTemplate } from './evaluator.js';
+import { type Scope, childScope, entries, evaluate, keyString, renderTemplate } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
 import { decodeJsonPieces } from './json-template.js';
 import { type Piece, type Value, isUnknown, templatePieces, toBool } from './values.js';
@@ -38,6 +38,11 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
     else if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
     return;
+  }
+  // `cond ? a : b` comes from the branch taken, not from the condition.
+  if (expr.kind === 'conditional') {
+    const c = orElse<Value | undefined>(() => evaluate(expr.cond, scope), () => undefined);
+    if (c !== undefined && !isUnknown(c)) return callerOrigins(toBool(c) ? expr.then : expr.else, scope, found, depth + 1);
   }
   for (const child of children(expr)) callerOrigins(child, scope, found, depth + 1);
 }
@@ -104,11 +109,45 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
     );
     return item ? descend(item, scope, file, path.slice(1), crossed, depth + 1) : undefined;
   }
+  // `{ for k, v in coll : k => v }`, `{ for np in list : np.name => np }` (`=> v.attr` too): the element whose key
+  // expression gives the wanted key is written where `coll`'s element is.
+  if (expr.kind === 'for' && expr.object && !expr.group && expr.keyExpr) {
+    const v = expr.valueExpr;
+    const inner = v.kind === 'variable' && v.name === expr.valueVar ? [] : v.kind === 'traversal' && v.base.kind === 'variable' && v.base.name === expr.valueVar ? literalPath(v.steps, scope) : undefined;
+    if (inner === undefined || (v.kind === 'traversal' && inner.length !== v.steps.length)) return undefined;
+    const element = forElementKey(expr, scope, path[0]!);
+    return element === undefined ? undefined : descend(expr.collection, scope, file, [element, ...inner, ...path.slice(1)], crossed, depth + 1);
+  }
   if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
     for (const a of expr.args) {
       const found = descend(a, scope, file, path, crossed, depth + 1);
       if (found) return found;
     }
+  }
+  return undefined;
+}
+
+/** `lookup(map, "key", default)`: where a module caller writes `key` in the map, when it does (else the default applies). */
+function lookedUp(expr: Expr, scope: Scope, file: string, depth: number): FilePosition | undefined {
+  if (expr.kind !== 'call' || expr.name !== 'lookup' || expr.args.length < 2 || depth > MAX_DEPTH) return undefined;
+  const key = orElse<string | undefined>(() => {
+    const k = evaluate(expr.args[1]!, scope);
+    return typeof k === 'string' ? k : undefined;
+  }, () => undefined);
+  return key === undefined ? undefined : descend(expr.args[0]!, scope, file, [key], false, depth + 1);
+}
+
+/** The key of the element of a for expression's collection whose key expression evaluates to `wanted`. */
+function forElementKey(expr: Extract<Expr, { kind: 'for' }>, scope: Scope, wanted: string): string | undefined {
+  const pairs = orElse<[Value, Value][] | undefined>(() => {
+    const coll = evaluate(expr.collection, scope);
+    return isUnknown(coll) ? undefined : entries(coll);
+  }, () => undefined);
+  for (const [k, v] of pairs ?? []) {
+    const names: Record<string, Value> = { [expr.valueVar]: v };
+    if (expr.keyVar !== undefined) names[expr.keyVar] = k;
+    const key = orElse<Value | undefined>(() => evaluate(expr.keyExpr!, childScope(scope, names)), () => undefined);
+    if (key !== undefined && !isUnknown(key) && keyString(key) === wanted) return keyString(k);
   }
   return undefined;
 }
@@ -160,7 +199,7 @@ export function elementOrigin(expr: Expr, scope: Scope, file: string, key: strin
 
 /** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */
 export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
-  const element = iteratorElement(expr, scope, depth);
+  const element = iteratorElement(expr, scope, depth) ?? lookedUp(expr, scope, file, depth);
   if (element) return element;
   // Only a module's caller can place a value elsewhere (an iterator's element is handled above).
   if (scope.resolver.hasCaller === false) return at(expr.pos, file);

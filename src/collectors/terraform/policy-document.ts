@@ -5,7 +5,7 @@ import type { Attribute, Block } from './ast.js';
 import { expandBlocks, safeEvaluate } from './body.js';
 import type { Scope } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
-import { type FilePosition, originOf, walkPositions } from './origins.js';
+import { type FilePosition, elementOrigin, originOf, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from './values.js';
 
 export interface RenderedPolicy {
@@ -43,23 +43,28 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
   const attr = (b: Block, name: string) => b.body.attributes.find((a) => a.name === name);
   const expanded = expandBlocks(block.body, scope);
   const statementBlocks = expanded === 'unknown-dynamic' ? [] : expanded.filter((e) => e.type === 'statement');
-  for (const { block: st, scope: s } of statementBlocks) {
+  for (const { block: st, scope: s, element } of statementBlocks) {
     const i = statements.length;
     const base = join('', 'Statement', i);
-    positions[base] = here(st, st.file);
+    // A statement a module makes per element of a caller's input (`oidc_providers`) is shown at that element.
+    positions[base] = (element && elementOrigin(element.expr, element.scope, element.file, element.key)) || here(st, st.file);
     const out = newObject();
+    // An argument that evaluates to null is unset (a module passing an optional() attribute on): effect is then Allow.
     const sid = attr(st, 'sid');
-    if (sid) {
-      out.Sid = safeEvaluate(sid, s);
+    const sidValue = sid ? safeEvaluate(sid, s) : null;
+    if (sid && sidValue !== null) {
+      out.Sid = sidValue;
       positions[join(base, 'Sid')] = attrPosition(sid, s);
     }
     const effect = attr(st, 'effect');
-    out.Effect = effect ? safeEvaluate(effect, s) : 'Allow';
-    if (effect) positions[join(base, 'Effect')] = attrPosition(effect, s);
+    const effectValue = effect ? safeEvaluate(effect, s) : null;
+    out.Effect = effectValue ?? 'Allow';
+    if (effect && effectValue !== null) positions[join(base, 'Effect')] = attrPosition(effect, s);
     for (const [name, key] of LISTS) {
       const a = attr(st, name);
-      if (!a) continue;
-      out[key] = collapse(safeEvaluate(a, s));
+      const v = a ? safeEvaluate(a, s) : null;
+      if (!a || v === null) continue;
+      out[key] = collapse(v);
       positions[join(base, key)] = attrPosition(a, s);
     }
     const inner = expandBlocks(st.body, s);

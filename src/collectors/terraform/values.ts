@@ -31,6 +31,11 @@ export const encodedValue = new WeakMap<Unknown, Value>();
 
 export { unknown as mkUnknown } from '../../model/unknown.js';
 
+/** An unknown that is certainly a string (an interpolation or an encoding), not a list that `flatten` would open. */
+export function unknownString(u: Unknown): boolean {
+  return encodedValue.has(u) || templatePieces.has(u);
+}
+
 export function containsUnknownValue(v: Value): boolean {
   if (isUnknown(v)) return true;
   if (Array.isArray(v)) return v.some(containsUnknownValue);

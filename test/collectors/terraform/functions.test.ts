@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../../src/collectors/terraform/functions.js';
 import { EvaluationError } from '../../../src/collectors/terraform/evaluation-error.js';
+import { encodedValue, mkUnknown } from '../../../src/collectors/terraform/values.js';
 
 const call = (name: string, ...args: Parameters<(typeof FUNCTIONS)[string]>[0]) => FUNCTIONS[name]!(args, `${name}(...)`);
 
@@ -16,5 +17,22 @@ describe('Terraform functions where Terraform refuses the call', () => {
     expect(call('toset', ['b', 'a', 'b'])).toEqual(['a', 'b']);
     expect(call('toset', [10, 9])).toEqual([9, 10]);
     expect(call('toset', ['b', 1])).toEqual(['1', 'b']);
+  });
+});
+
+describe('Terraform functions over unresolved values', () => {
+  it('coalesce keeps an unresolved argument, and the resource it names, when only nulls follow it', () => {
+    const arn = mkUnknown('aws_iam_role.target.arn', { ref: { id: 'tf:.:aws_iam_role.target', attribute: 'arn' } });
+    expect(call('coalesce', null, arn, null)).toBe(arn);
+    const either = call('coalesce', arn, 'arn:aws:iam::111122223333:role/fallback');
+    expect(either).toMatchObject({ $unknown: 'coalesce(...)' });
+    expect(either).not.toHaveProperty('ref');
+  });
+
+  it('flatten keeps an encoded document as one element, and opens nothing it cannot see into', () => {
+    const doc = mkUnknown('data.aws_iam_policy_document.x.json');
+    encodedValue.set(doc, { Statement: [] });
+    expect(call('flatten', [[doc], []])).toEqual([doc]);
+    expect(call('flatten', [mkUnknown('var.list')])).toMatchObject({ $unknown: 'flatten(...)' });
   });
 });

@@ -261,3 +261,22 @@ describe('kubernetes-engine resource-shaped modules', async () => {
     expect(result.notes.filter((n) => n.kind === 'module').every((n) => n.level === 'note')).toBe(true);
   });
 });
+
+describe('where a modelled resource is shown', () => {
+  it('at the map entry that creates it, not the module call (a managed node group without a launch template)', async () => {
+    const { by } = await collectLines(join(DIR, 'placement.tf'), [
+      'module "eks" {',
+      '  source  = "terraform-aws-modules/eks/aws"',
+      '  version = "~> 21.0"',
+      '  name    = "prod"',
+      '  eks_managed_node_groups = {',
+      '    legacy = {',
+      '      use_custom_launch_template = false',
+      '    }',
+      '  }',
+      '}',
+    ]);
+    const group = by('module.eks.module.eks_managed_node_group["legacy"].aws_eks_node_group.this[0]')!;
+    expect(group.positions['']).toMatchObject({ line: 6 });
+  });
+});

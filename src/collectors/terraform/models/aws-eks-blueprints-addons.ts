@@ -9,7 +9,7 @@
  */
 import { escapeToken, join } from '../../../util/pointer.js';
 import { type Value, isUnknown, mkUnknown, newObject, unknownText } from '../values.js';
-import { ResourceBuilder, field, flag, input, mapEntries, obj, reference } from './support.js';
+import { ResourceBuilder, field, flag, input, mapEntries, obj, reference, issuerOfProviderArn } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
 
 interface AddOn {
@@ -44,11 +44,8 @@ function roleAddress(a: AddOn): string {
   return `module.${a.key}.aws_iam_role.this[0]`;
 }
 
-/** The issuer part of a provider ARN, as the module computes it (`replace(arn, "/^(.*provider/)/", "")`). */
 function issuerOf(providerArn: Value): string {
-  if (typeof providerArn === 'string') return providerArn.replace(/^(.*provider\/)/, '');
-  const text = isUnknown(providerArn) ? unknownText(providerArn).replace(/^\$\{|\}$/g, '') : 'oidc_provider_arn';
-  return '${replace(' + text + ', "/^(.*provider/)/", "")}';
+  return issuerOfProviderArn(providerArn, 'oidc_provider_arn');
 }
 
 /** A setting of the add-on's configuration map, else its default; `at` is set when the caller wrote it. */

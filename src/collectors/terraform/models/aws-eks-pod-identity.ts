@@ -7,7 +7,9 @@
  *   from `source_policy_documents` and `policy_statements`; each `attach_*_policy` flag attaches a policy the
  *   module writes for a known controller (its content is not modelled).
  * - One `aws_eks_pod_identity_association` per `associations` entry: `cluster_name`, `namespace`,
- *   `service_account` from the entry, else from `association_defaults`; `role_arn` = the role.
+ *   `service_account` from the entry, else from `association_defaults`; `role_arn` = the role. From v2, also
+ *   `target_role_arn` (entry, else defaults): the role, usually in another account, that EKS assumes with the
+ *   module's role and hands to the pod.
  */
 import { escapeToken, join } from '../../../util/pointer.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject } from '../values.js';
@@ -117,6 +119,10 @@ function associations(call: ModelCall): ModelledResource[] {
       b.set(name, f.value, f.at);
     }
     b.set('role_arn', reference(call, ROLE, 'arn', `${ROLE}.arn`), at);
+    if (call.major >= 2) {
+      const target = associationField(call, entry, at, 'target_role_arn');
+      if (target.value !== null) b.set('target_role_arn', target.value, target.at);
+    }
     return { type: 'aws_eks_pod_identity_association', localAddress: `aws_eks_pod_identity_association.this[${JSON.stringify(key)}]`, values: b.values, positions: b.positions };
   });
 }

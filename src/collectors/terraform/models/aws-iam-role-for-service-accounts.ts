@@ -17,7 +17,7 @@
  */
 import { join } from '../../../util/pointer.js';
 import { type ObjectValue, type Value, isUnknown, mkUnknown, newObject, unknownText } from '../values.js';
-import { ResourceBuilder, field, flag, has, input, mapEntries, obj, reference } from './support.js';
+import { ResourceBuilder, field, flag, has, input, mapEntries, obj, reference, issuerOfProviderArn } from './support.js';
 import { renderStatementMap, sourceStatements } from './statements.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
 
@@ -31,11 +31,8 @@ function inputsOf(major: number) {
     : { create: 'create_role', test: 'assume_role_condition_test', policies: 'role_policy_arns', boundary: 'role_permissions_boundary_arn', path: 'role_path' };
 }
 
-/** The issuer part of a provider ARN, as the module computes it (`replace(arn, "/^(.*provider/)/", "")`). */
 function issuerOf(providerArn: Value): string {
-  if (typeof providerArn === 'string') return providerArn.replace(/^(.*provider\/)/, '');
-  const text = isUnknown(providerArn) ? unknownText(providerArn).replace(/^\$\{|\}$/g, '') : 'provider_arn';
-  return '${replace(' + text + ', "/^(.*provider/)/", "")}';
+  return issuerOfProviderArn(providerArn, 'provider_arn');
 }
 
 /** IAM renders a one-value list as a string, as `aws_iam_policy_document` does. */

@@ -18,6 +18,7 @@ import { type Value, isUnknown, mkUnknown, newObject, unknownText } from '../val
 import { ResourceBuilder, flag, has, input, mapEntries, obj, reference } from './support.js';
 import type { ModelCall, ModelledResource, ModuleModel } from './types.js';
 import { GKE_MAJORS } from './ranges.js';
+import { KUBECTL_ANNOTATION, serviceAccountAnnotation } from './gcp-kubectl-wrapper.js';
 
 const GSA = 'google_service_account.cluster_service_account[0]';
 const KSA = 'kubernetes_service_account.main[0]';
@@ -88,18 +89,9 @@ function ksa(call: ModelCall, n: Names): ModelledResource {
 
 /** The kubectl wrapper's `kubectl annotate --overwrite sa -n <namespace> <ksa name> iam.gke.io/gcp-service-account=<email>`. */
 function annotateExisting(call: ModelCall, n: Names): ModelledResource {
-  const b = new ResourceBuilder(call);
-  b.set('api_version', 'v1', n.ksaNameAt);
-  b.set('kind', 'ServiceAccount', n.ksaNameAt);
-  b.place('/metadata', n.ksaNameAt);
-  b.place('/metadata/0', n.ksaNameAt);
-  b.place('/metadata/0/name', n.ksaNameAt);
-  b.place('/metadata/0/namespace', n.namespaceAt);
-  b.values.metadata = [obj({ name: n.ksaName, namespace: n.namespace })];
-  b.place('/annotations', n.ksaNameAt);
-  b.place(`/annotations/${escapeToken(GCP_SERVICE_ACCOUNT_ANNOTATION)}`, n.ksaNameAt);
-  b.values.annotations = obj({ [GCP_SERVICE_ACCOUNT_ANNOTATION]: n.email });
-  return { type: 'kubernetes_annotations', localAddress: 'module.annotate-sa', values: b.values, positions: b.positions };
+  const target = { name: n.ksaName, namespace: n.namespace, annotations: [[GCP_SERVICE_ACCOUNT_ANNOTATION, n.email]] as [string, Value][] };
+  const at = { name: n.ksaNameAt, ...(n.namespaceAt !== undefined ? { namespace: n.namespaceAt } : {}), annotations: n.ksaNameAt };
+  return serviceAccountAnnotation(call, target, at, `module.annotate-sa.${KUBECTL_ANNOTATION}`);
 }
 
 function workloadIdentityBinding(call: ModelCall, n: Names, created: boolean): ModelledResource {

@@ -1,11 +1,13 @@
 /** The modelled public modules, and which model (and major) a registry call is evaluated with. */
 import { type ModuleSource, admittedMajors, parseModuleSource } from '../registry-source.js';
 import awsEks from './aws-eks.js';
+import awsEksKarpenter from './aws-eks-karpenter.js';
 import { EKS_NODE_GROUP_MODELS } from './aws-eks-node-group-submodules.js';
 import awsIamRoleForServiceAccounts from './aws-iam-role-for-service-accounts.js';
 import awsEksPodIdentity from './aws-eks-pod-identity.js';
 import awsEksBlueprintsAddons from './aws-eks-blueprints-addons.js';
 import gcpWorkloadIdentity from './gcp-workload-identity.js';
+import gcpKubectlWrapper from './gcp-kubectl-wrapper.js';
 import { GKE_CLUSTER_MODELS } from './gcp-kubernetes-engine.js';
 import { GKE_SAFER_MODELS } from './gcp-safer-cluster.js';
 import { GKE_RESOURCE_MODULE_MODELS } from './gcp-gke-resource-modules.js';
@@ -13,7 +15,7 @@ import { AKS_MODELS } from './azure-aks.js';
 import type { ModuleModel } from './types.js';
 import { describeMajors, majors } from './ranges.js';
 
-export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks, ...EKS_NODE_GROUP_MODELS, awsEksPodIdentity, awsEksBlueprintsAddons, gcpWorkloadIdentity, ...GKE_CLUSTER_MODELS, ...GKE_SAFER_MODELS, ...GKE_RESOURCE_MODULE_MODELS, ...AKS_MODELS];
+export const MODELS: readonly ModuleModel[] = [awsIamRoleForServiceAccounts, awsEks, ...EKS_NODE_GROUP_MODELS, awsEksKarpenter, awsEksPodIdentity, awsEksBlueprintsAddons, gcpWorkloadIdentity, gcpKubectlWrapper, ...GKE_CLUSTER_MODELS, ...GKE_SAFER_MODELS, ...GKE_RESOURCE_MODULE_MODELS, ...AKS_MODELS];
 
 /** How far above a model's newest major a constraint is looked at, to name the version it asks for. */
 const LOOK_AHEAD = 100;

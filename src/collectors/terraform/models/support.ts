@@ -1,7 +1,7 @@
 /** Small helpers models share: reading inputs with defaults, placing positions, references. */
 import type { Position, PositionMap } from '../../../model/types.js';
 import { join, parent } from '../../../util/pointer.js';
-import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, toBool } from '../values.js';
+import { type ObjectValue, type Value, isObject, isUnknown, mkUnknown, newObject, toBool, unknownText } from '../values.js';
 import type { ModelCall } from './types.js';
 
 /** The position of an input pointer, else of its closest ancestor, else of the module call. */
@@ -31,9 +31,14 @@ export class ResourceBuilder {
     this.place(join('', name), inputPointer);
   }
 
-  /** Records that `pointer` (into the values) is shown at `inputPointer` of the call's inputs. */
+  /** Whether the resource's own position is still the module call's, set by the constructor until placed. */
+  private rootPlaced = false;
+
+  /** Records that `pointer` (into the values) is shown at `inputPointer` of the call's inputs (first placement wins). */
   place(pointer: string, inputPointer?: string): void {
-    if (this.positions[pointer] === undefined) this.positions[pointer] = inputPointer === undefined ? this.call.callPosition : inputPosition(this.call, inputPointer);
+    const first = pointer === '' ? !this.rootPlaced : this.positions[pointer] === undefined;
+    if (pointer === '') this.rootPlaced = true;
+    if (first) this.positions[pointer] = inputPointer === undefined ? this.call.callPosition : inputPosition(this.call, inputPointer);
   }
 }
 
@@ -73,4 +78,18 @@ export function field(v: Value | undefined, name: string): Value | undefined {
 
 export function obj(fields: Record<string, Value>): ObjectValue {
   return Object.assign(newObject(), fields);
+}
+
+/** The ARNs of a `map(string)` of policies (sorted keys, as Terraform iterates), each shown at its entry; one unknown for an unknown map. */
+export function policyArnsOf(map: Value, at: string | undefined, name: string): { arns: Value[]; places: (string | undefined)[] } {
+  const entries = mapEntries(map);
+  if (!entries) return { arns: [mkUnknown(name)], places: [at] };
+  return { arns: entries.map(([, arn]) => arn), places: entries.map(([k]) => (at === undefined ? undefined : join(at, k))) };
+}
+
+/** The issuer part of an OIDC provider ARN, as the modules compute it (`replace(arn, "/^(.*provider/)/", "")`). */
+export function issuerOfProviderArn(providerArn: Value, name: string): string {
+  if (typeof providerArn === 'string') return providerArn.replace(/^(.*provider\/)/, '');
+  const text = isUnknown(providerArn) ? unknownText(providerArn).replace(/^\$\{|\}$/g, '') : name;
+  return '${replace(' + text + ', "/^(.*provider/)/", "")}';
 }

@@ -14,6 +14,8 @@ export interface ModelCall {
   callPosition: Position & { file: string };
   /** Inventory id of a resource the module creates, by its address inside the module (`aws_iam_role.this[0]`). */
   idFor(localAddress: string): string;
+  /** Names, as a warning at the call, what the model recognises in this call but cannot analyse. */
+  unread?(reason: string): void;
 }
 
 /** One resource the module creates, as Terraform attribute values of its resource type. */

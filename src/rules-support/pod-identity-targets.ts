@@ -1,0 +1,93 @@
+/**
+ * EKS Pod Identity role chaining: an association with a `targetRoleArn` gives the pod the target role, which EKS
+ * assumes with the credentials of the association's role (`sts:AssumeRole` and `sts:TagSession`). The target's
+ * trust must admit that role; the pod ends up with the target's permissions.
+ */
+import type { JsonValue, Resource } from '../model/types.js';
+import type { Model } from '../model/model.js';
+import { isUnknown } from '../model/unknown.js';
+import { readStatements } from '../iam/policy-statements.js';
+import { matchAction } from '../iam/statement-match.js';
+import { RoleIndex } from './aws.js';
+
+export interface ChainedRole {
+  association: Resource;
+  /** The association's own role (`roleArn`), when scanned. */
+  source: Resource | undefined;
+  sourceArn: JsonValue | undefined;
+  /** The scanned role the pod ends up with. */
+  target: Resource;
+}
+
+/** Associations whose `targetRoleArn` names a scanned role. */
+export function chainedRoles(model: Model, roles: RoleIndex = new RoleIndex(model)): ChainedRole[] {
+  const out: ChainedRole[] = [];
+  for (const association of model.ofType('aws.eks.PodIdentityAssociation')) {
+    const body = association.body as Record<string, JsonValue>;
+    if (body.targetRoleArn === undefined || body.targetRoleArn === null) continue;
+    const target = roles.find(body.targetRoleArn);
+    if (!target) continue;
+    out.push({ association, source: roles.find(body.roleArn), sourceArn: body.roleArn, target });
+  }
+  return out;
+}
+
+type Tri = 'yes' | 'no' | 'unknown';
+
+function accountOf(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1];
+}
+
+/** Whether one `Principal.AWS` value names the source role: its ARN, a reference to it, or its account. */
+function namesSource(value: string | object, chain: ChainedRole): Tri {
+  if (isUnknown(value)) return value.ref && chain.source && value.ref.id === chain.source.id ? 'yes' : 'unknown';
+  if (typeof value !== 'string') return 'unknown';
+  const sourceArn = typeof chain.sourceArn === 'string' ? chain.sourceArn : undefined;
+  const scannedArn = chain.source ? (chain.source.body as Record<string, JsonValue>).Arn : undefined;
+  const arns = [sourceArn, typeof scannedArn === 'string' ? scannedArn : undefined].filter((a): a is string => a !== undefined);
+  if (arns.includes(value)) return 'yes';
+  // The account (`arn:…:root` or its id) admits every principal of it that its own policies allow.
+  const account = /^arn:aws[\w-]*:iam::(\d{12}):root$/.exec(value)?.[1] ?? (/^\d{12}$/.test(value) ? value : undefined);
+  if (account !== undefined) {
+    const known = arns.map(accountOf).filter((a) => a !== undefined);
+    return known.length === 0 ? 'unknown' : known.includes(account) ? 'yes' : 'no';
+  }
+  if (arns.length > 0) return 'no';
+  // The source's ARN is not known (a Terraform reference), its name may be: a role of another name is another role.
+  const sourceName = chain.source ? (chain.source.body as Record<string, JsonValue>).RoleName : undefined;
+  const named = /^arn:aws[\w-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(value)?.[1];
+  return typeof sourceName === 'string' && named !== undefined && named !== sourceName ? 'no' : 'unknown';
+}
+
+/**
+ * Whether the target's trust lets the association's role assume it and tag the session: an Allow statement for
+ * `sts:AssumeRole` and `sts:TagSession` whose `Principal.AWS` names the role or its account, or is `*`. Conditions
+ * are not evaluated (EKS sets the session's tags and external id itself). `unknown` when part of it is unresolved.
+ */
+export function targetAdmitsSource(chain: ChainedRole): Tri {
+  const statements = readStatements((chain.target.body as Record<string, JsonValue>).AssumeRolePolicyDocument, '/AssumeRolePolicyDocument');
+  if (statements === null) return 'unknown';
+  let result: Tri = 'no';
+  const both = (stmt: (typeof statements)[number]): Tri => {
+    const a = matchAction(stmt, 'sts:AssumeRole');
+    const t = matchAction(stmt, 'sts:TagSession');
+    return a === 'no' || t === 'no' ? 'no' : a === 'yes' && t === 'yes' ? 'yes' : 'unknown';
+  };
+  for (const stmt of statements) {
+    if (stmt.effect === 'Deny') continue;
+    const actions = both(stmt);
+    if (actions === 'no') continue;
+    const p = stmt.principal;
+    let principal: Tri;
+    if (!p || stmt.notPrincipal) principal = 'unknown';
+    else if (p.wildcard) principal = 'yes';
+    else {
+      const named = p.values.filter((v) => v.type === 'AWS').map((v) => namesSource(v.value, chain));
+      principal = named.includes('yes') ? 'yes' : named.includes('unknown') || p.unknown ? 'unknown' : 'no';
+    }
+    if (principal === 'no') continue;
+    if (stmt.effect === 'Allow' && actions === 'yes' && principal === 'yes') return 'yes';
+    result = 'unknown';
+  }
+  return result;
+}
