@@ -164,6 +164,30 @@ describe('--download-modules through a loopback CONNECT proxy', () => {
     }
   });
 
+  it('refuses what a proxy answers instead of a tunnel: never taken for the target answering, never followed, no secret in the message', async () => {
+    const answers: [string, string][] = [
+      ['HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="p"\r\nContent-Length: 0\r\n\r\n', '407'],
+      ['HTTP/1.1 302 Found\r\nLocation: https://10.0.0.1/evil.tar.gz\r\nContent-Length: 0\r\n\r\n', '302'],
+      ['HTTP/1.1 201 Created\r\nContent-Length: 26\r\n\r\n{"modules.v1":"/forged/v1/"}', '201'],
+      ['HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n', '502'],
+    ];
+    for (const [answer, status] of answers) {
+      const lying = await startConnectProxy(answer);
+      try {
+        const policy = { trustedHosts: [host], timeoutMs: 5000, proxy: { httpsProxy: lying.url.replace('http://', 'http://scan:proxy-secret@'), noProxy: '' } };
+        const tokens = new Map([[host, 'registry-token-secret']]);
+        const refusal = await httpsGet(new URL(`https://${host}/.well-known/terraform.json`), { maxBytes: 1024, tokens }, policy).then(
+          (a) => `answered ${a.status}`,
+          (e: Error) => e.message,
+        );
+        expect(refusal).toBe(`the proxy answered ${status} when asked for a tunnel to ${host}`);
+        expect(lying.targets).toEqual([host]);
+      } finally {
+        await lying.close();
+      }
+    }
+  });
+
   it('gives git the proxy variables: it asks the proxy for the trusted git host by name', async () => {
     const gitHost = git.host.replace('127.0.0.1', GIT_NAME);
     const dir = repo(caller(gitHost, 'app', `git::https://${gitHost}/module.git?ref=v1.0.0`));
