@@ -58,6 +58,18 @@ describe('which requests go through the proxy (Go semantics)', () => {
       // A CIDR entry is for addresses only; a name is not resolved to match it.
       ['example.com', '443', '0.0.0.0/0', false],
       ['example.com', '443', ',,', false],
+      // Spaces and empty entries around `*` anywhere in the list; a lone dot or port is nothing.
+      ['example.com', '443', 'a.com, , * ,b', true],
+      ['example.com', '443', '.', false],
+      ['example.com', '443', ':443', false],
+      ['example.com', '443', 'example.com:', true],
+      // A domain in Unicode matches its punycode host, as Go's idnaASCII makes it.
+      ['xn--bcher-kva.example', '443', 'bücher.example', true],
+      ['a.xn--bcher-kva.example', '443', '.BÜCHER.example', true],
+      ['xn--bcher-kva.example', '443', '*.bücher.example', false],
+      // A bracketed address without a port is no entry Go reads; mapped addresses match their IPv4 form.
+      ['[2001:db8::5]', '443', '[2001:db8::5]', false],
+      ['[::ffff:10.0.0.1]', '443', '10.0.0.0/8', true],
     ];
     for (const [host, port, noProxy, bypass] of cases) expect(bypassesProxy(host, port, noProxy), `${host}:${port} NO_PROXY=${noProxy}`).toBe(bypass);
   });
