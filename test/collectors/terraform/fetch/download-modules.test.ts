@@ -437,10 +437,14 @@ describe('git transfers bounded while they arrive', () => {
     try {
       const host = `127.0.0.1:${port}`;
       const dir = gitCall(host, `https://${host}/module.git`);
-      const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir: tempDir('podtrust-cache-'), ca: tls.ca, trustedHosts: [host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 300_000, maxArchiveBytes: 1024 * 1024 } });
+      const cacheDir = tempDir('podtrust-cache-');
+      const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir, ca: tls.ca, trustedHosts: [host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 300_000, maxArchiveBytes: 1024 * 1024 } });
       expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: git needed more than 272629760 bytes of memory/);
       // It was the advertisement that grew: git had taken tens of megabytes of it.
       expect(sent).toBeGreaterThan(32 * 1024 * 1024);
+      // Nothing of the failed fetch is left, in the cache or in the scanned repository.
+      expect(listTree(cacheDir).filter((p) => !p.endsWith('.terraform') && p !== 'modules')).toEqual([]);
+      expect(readdirSync(dir)).toEqual(['main.tf']);
     } finally {
       await close();
     }

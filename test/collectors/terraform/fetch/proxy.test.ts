@@ -200,6 +200,21 @@ describe('--download-modules through a loopback CONNECT proxy', () => {
     }
   });
 
+  it('checks where a registry behind the proxy redirects: a private address or loopback name is refused, and never asked of the proxy', async () => {
+    const policy = { trustedHosts: [host], timeoutMs: 5000, ca: tls.ca, proxy: { httpsProxy: proxy.url, noProxy: '' } };
+    const cases: [string, string][] = [
+      ['https://10.1.2.3/a.tar.gz', '10.1.2.3 is a private or loopback address'],
+      ['https://[::ffff:127.0.0.1]/a.tar.gz', 'is a private or loopback address'],
+      [`https://localhost:${registry.host.split(':')[1]}/a.tar.gz`, 'localhost resolves to a private or loopback address'],
+    ];
+    for (const [i, [location, refusal]] of cases.entries()) {
+      registry.redirect(`/archives/hop-${i}.tar.gz`, location);
+      const seen = proxy.targets.length;
+      await expect(httpsGet(new URL(`https://${host}/archives/hop-${i}.tar.gz`), { maxBytes: 1024 }, policy)).rejects.toThrow(refusal);
+      expect(proxy.targets.slice(seen)).toEqual([host]);
+    }
+  });
+
   it('gives git the proxy variables: it asks the proxy for the trusted git host by name', async () => {
     const gitHost = git.host.replace('127.0.0.1', GIT_NAME);
     const dir = repo(caller(gitHost, 'app', `git::https://${gitHost}/module.git?ref=v1.0.0`));
