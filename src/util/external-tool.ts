@@ -87,16 +87,21 @@ export function networkIsolationAvailable(): boolean {
   return (isolation = probe.status === 0);
 }
 
+/**
+ * A command line that runs `file` under `ulimit -v` (status 125 when the cap cannot be set). Linux
+ * only: macOS's `ulimit -v` refuses to lower the limit, and Windows has no shell for it.
+ */
+export function underAddressSpaceCap(file: string, args: string[], maxBytes: number): { file: string; args: string[] } {
+  if (process.platform !== 'linux') return { file, args };
+  const kib = String(Math.max(1, Math.floor(maxBytes / 1024)));
+  return { file: '/bin/sh', args: ['-c', 'ulimit -v "$0" || exit 125; exec "$@"', kib, file, ...args] };
+}
+
 /** The command line of a run: the program, inside a network namespace and under `ulimit -v` where they apply. */
 function commandLine(run: ToolRun): { file: string; args: string[] } {
   let file = run.program;
   let args = run.args;
-  // Linux only: macOS's `ulimit -v` refuses to lower the limit, and Windows has no shell for it.
-  if (run.maxAddressSpaceBytes !== undefined && process.platform === 'linux') {
-    const kib = String(Math.max(1, Math.floor(run.maxAddressSpaceBytes / 1024)));
-    args = ['-c', 'ulimit -v "$0" || exit 125; exec "$@"', kib, file, ...args];
-    file = '/bin/sh';
-  }
+  if (run.maxAddressSpaceBytes !== undefined) ({ file, args } = underAddressSpaceCap(file, args, run.maxAddressSpaceBytes));
   if (networkIsolationAvailable()) {
     args = ['--user', '--map-root-user', '--net', '--', file, ...args];
     file = findProgram('unshare')!;

@@ -6,7 +6,7 @@
  * of entries and files, each file's bytes and all bytes are bounded, counted on the bytes as they
  * arrive, never on what a header declares. Nothing is executed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, posix, resolve, sep } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../util/input-reader.js';
 
@@ -26,6 +26,9 @@ export interface Extracted {
 }
 
 export class ArchiveRefused extends Error {}
+
+/** The longest file or folder name file systems take (NAME_MAX). */
+const MAX_NAME_PART = 255;
 
 /** Entries of every kind (folders and skipped ones too) per allowed file: a package of a million empty folders is refused. */
 const ENTRIES_PER_FILE = 4;
@@ -89,13 +92,15 @@ export class Unpacker {
 
   private target(name: string): string {
     if (++this.entries > maxEntries(this.limits)) throw new ArchiveRefused(`more than ${maxEntries(this.limits)} entries`);
+    if (name.includes('\0')) throw new ArchiveRefused(`entry ${shownEntry(name)} has a NUL character in its name`);
+    if (name.split(/[\\/]/).some((part) => Buffer.byteLength(part) > MAX_NAME_PART)) throw new ArchiveRefused(`entry ${shownEntry(name)} has a name part longer than ${MAX_NAME_PART} bytes`);
     const target = safeEntryPath(this.root, name);
     if (target === undefined) throw new ArchiveRefused(`entry ${shownEntry(name)} leads outside the module folder`);
     return target;
   }
 
   directory(name: string): void {
-    mkdirSync(this.target(name), { recursive: true });
+    folder(this.target(name));
   }
 
   /** A symbolic link (`to` relative to its own folder) or a hard link (`to` relative to the root): checked, never created. */
@@ -128,13 +133,29 @@ export class Unpacker {
       this.budget.add(chunk.length, size, name);
       chunks.push(chunk);
     }
-    mkdirSync(dirname(target), { recursive: true });
+    folder(dirname(target));
     // Plain files only, never executable: the code is parsed, not run. `wx`: an entry is written once.
-    writeFileSync(target, Buffer.concat(chunks), { mode: 0o644, flag: 'wx' });
+    try {
+      writeFileSync(target, Buffer.concat(chunks), { mode: 0o644, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(target).isDirectory()) throw new ArchiveRefused('an entry is both a file and a folder');
+      throw e;
+    }
   }
 
   get result(): Extracted {
     return { files: this.budget.files, bytes: this.budget.bytes, skipped: this.skipped };
+  }
+}
+
+/** A folder and its parents; a file already in the way (EEXIST, ENOTDIR) is the refusal it means, not a file written twice. */
+function folder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new ArchiveRefused('an entry is both a file and a folder');
+    throw e;
   }
 }
 
@@ -144,5 +165,7 @@ export function asRefusal(e: unknown, format: string): ArchiveRefused {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') return new ArchiveRefused('an entry is written twice');
   if (code === 'ENOTDIR' || code === 'EISDIR') return new ArchiveRefused('an entry is both a file and a folder');
-  return new ArchiveRefused(`not a readable ${format} archive (${String((e as Error).message ?? e).replace(/[^\x20-\x7e]/g, '?').slice(0, 100)})`);
+  // A system error's code only: its message names the local folder.
+  const why = code ?? String((e as Error).message ?? e);
+  return new ArchiveRefused(`not a readable ${format} archive (${why.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)})`);
 }

@@ -3,11 +3,12 @@
  * https only, to an address podtrust checked (the connection is pinned to it; behind the user's
  * proxy, git reads HTTPS_PROXY itself), no redirects, no credentials, no hooks, filters or
  * submodules, links checked out as plain files. The transfer is bounded while it arrives (the pack
- * is watched as it is written), the tree is measured before checkout and bounded like an archive
+ * is watched as it is written; on Linux git runs under an address-space cap, for what a server makes
+ * it hold in memory, such as an endless ref advertisement), the tree is measured before checkout and bounded like an archive
  * after, and the `.git` folder is dropped. Nothing in it is run.
  */
 import { spawn } from 'node:child_process';
-import { killProcessGroup } from '../../../util/external-tool.js';
+import { killProcessGroup, underAddressSpaceCap } from '../../../util/external-tool.js';
 import { lstatSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -21,6 +22,8 @@ interface GitRun {
   timeoutMs: number;
   /** Standard output beyond this ends the run. */
   maxOutput?: number;
+  /** Address space of git and what it starts: a server's answer git holds in memory (a ref advertisement) stops here. */
+  maxMemory: number;
   /** A folder whose size is watched while git runs (what it has received): beyond `maxBytes` the run ends. */
   watch?: { dir: string; maxBytes: number };
 }
@@ -28,6 +31,8 @@ interface GitRun {
 /** How often the received bytes are measured: the most a transfer overshoots its limit is what arrives in this time. */
 const WATCH_MS = 50;
 const STDERR_KEEP = 16 * 1024;
+/** Address space git needs besides the pack (it runs a fetch in ~32 MiB): ample, and still a bound. */
+const GIT_BASE_MEMORY = 256 * 1024 * 1024;
 
 /** Bytes of the files under a folder (a file that goes away while it is measured counts as nothing). */
 function folderBytes(dir: string): number {
@@ -59,7 +64,8 @@ function folderBytes(dir: string): number {
 function run(args: string[], o: GitRun): Promise<string> {
   const maxOutput = o.maxOutput ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+    const line = underAddressSpaceCap('git', args, o.maxMemory);
+    const child = spawn(line.file, line.args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = '';
@@ -90,6 +96,8 @@ function run(args: string[], o: GitRun): Promise<string> {
       if (!stopped && overWatch()) stopped = received();
       if (stopped) return reject(stopped);
       if (code === 0) return resolve(Buffer.concat(out).toString('latin1'));
+      if (code === 127 && /not found/.test(err)) return reject(new FetchRefused('git is not installed'));
+      if (/out of memory|cannot allocate|failed to map|died of signal/i.test(err)) return reject(new FetchRefused(`git needed more than ${o.maxMemory} bytes of memory (the limit; a server's answer it holds, such as its list of refs, may be too big)`));
       // git's own words, first line only and bounded: never the URL's query.
       const first = err.split('\n').find((l) => l.trim() !== '') ?? 'failed';
       reject(new FetchRefused(`git: ${first.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`));
@@ -130,6 +138,7 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     ...proxyVariables(policy.proxy),
   };
   const work = join(into, 'pkg');
+  const maxMemory = GIT_BASE_MEMORY + 4 * maxTransferBytes;
   if (policy.ca) {
     const bundle = join(into, 'ca.pem');
     writeFileSync(bundle, [...rootCertificates, policy.ca].join('\n'));
@@ -153,16 +162,16 @@ export async function fetchGit(url: URL, ref: string | undefined, into: string, 
     '-c', 'fetch.unpackLimit=1',
     '-c', 'transfer.unpackLimit=1',
   ];
-  await run([...config, 'init', '-q', work], { cwd: into, env, timeoutMs: requestTimeout(policy) });
+  await run([...config, 'init', '-q', work], { cwd: into, env, timeoutMs: requestTimeout(policy), maxMemory });
   // Bounded while it arrives: the pack is watched as it is written, not measured once it is whole.
   const objects = join(work, '.git', 'objects');
-  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), watch: { dir: objects, maxBytes: maxTransferBytes } });
+  await run([...config, 'fetch', '-q', '--depth', '1', '--no-tags', '--', url.toString(), ref ?? 'HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), maxMemory, watch: { dir: objects, maxBytes: maxTransferBytes } });
   // Measured before it is written: a small pack can hold blobs that unpack to gigabytes.
-  const listing = await run([...config, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), maxOutput: (limits.maxFiles + 1) * 4200 }).catch((e: unknown) => {
+  const listing = await run([...config, 'ls-tree', '-r', '-l', '-z', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), maxMemory, maxOutput: (limits.maxFiles + 1) * 4200 }).catch((e: unknown) => {
     throw e instanceof FetchRefused && e.message.startsWith('git said more than') ? new ArchiveRefused(`more than ${limits.maxFiles} files`) : e;
   });
   boundListing(listing, limits);
-  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy) });
+  await run([...config, 'checkout', '-q', '--detach', 'FETCH_HEAD'], { cwd: work, env, timeoutMs: requestTimeout(policy), maxMemory });
   rmSync(join(work, '.git'), { recursive: true, force: true });
   rmSync(join(into, 'ca.pem'), { force: true });
   boundTree(work, limits);

@@ -10,7 +10,7 @@ import { request } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
-import { type SecureContext, createSecureContext, rootCertificates } from 'node:tls';
+import { type SecureContext, type TLSSocket, createSecureContext, rootCertificates } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostKey } from './cli-config.js';
 import { type ProxyEnvironment, ProxyRefused, proxyAgent, proxyFor } from './proxy.js';
@@ -169,6 +169,12 @@ async function once(url: URL, options: GetOptions, policy: NetworkPolicy): Promi
         ...(policy.ca ? { secureContext: secureContext(policy as NetworkPolicy & { ca: string }) } : {}),
       },
       (res) => {
+        // A proxy that refuses the tunnel answers in its place, in clear: never the target's answer (nor a redirect to follow).
+        if (proxy && !(res.socket as TLSSocket | null)?.encrypted) {
+          res.destroy();
+          reject(new FetchRefused(`the proxy answered ${res.statusCode ?? 'nothing'} when asked for a tunnel to ${url.host}`));
+          return;
+        }
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > options.maxBytes) {
           res.destroy();

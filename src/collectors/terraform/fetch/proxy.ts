@@ -8,6 +8,7 @@
  * check its address, only the target's.
  */
 import { BlockList, isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
 /** The variables as read from the environment: plain data, so they cross into collector threads. */
@@ -71,12 +72,18 @@ export function bypassesProxy(hostname: string, port: string, noProxy: string): 
       if (family !== 0 && sameAddress(host, name) && (entryPort === '' || entryPort === port)) return true;
       continue;
     }
-    const bare = name.startsWith('*.') ? name.slice(1) : name;
-    const matchHost = !bare.startsWith('.');
-    const suffix = matchHost ? `.${bare}` : bare;
+    const wild = name.startsWith('*.') ? name.slice(1) : name;
+    const matchHost = !wild.startsWith('.');
+    const bare = asciiDomain(matchHost ? wild : wild.slice(1));
+    const suffix = `.${bare}`;
     if ((host.endsWith(suffix) || (matchHost && host === bare)) && (entryPort === '' || entryPort === port)) return true;
   }
   return false;
+}
+
+/** A NO_PROXY domain as a URL's host spells it (punycode), as Go's idnaASCII turns it. */
+function asciiDomain(name: string): string {
+  return /^[\x00-\x7f]*$/.test(name) ? name : domainToASCII(name) || name;
 }
 
 /** `host:port`, `[v6]:port` or a bare host (Go's net.SplitHostPort, else the whole entry). */

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../../../src/scan.js';
 import type { ModuleFetchOptions } from '../../../../src/collectors/terraform/fetch/fetcher.js';
 import { makeTestTls, type TestTls } from '../../../live/tls.js';
-import { type TestRegistry, startRegistry, tarGz } from './registry-server.js';
+import { createServer as createHttpsServer } from 'node:https';
+import { type TestRegistry, listenLoopback, startRegistry, tarGz } from './registry-server.js';
 import { caller, irsaModule } from './stand-ins.js';
 import { type TestGitServer, makeRepository, startGitServer } from './git-server.js';
 import { zip } from './zip-writer.js';
@@ -415,6 +416,39 @@ describe('git transfers bounded while they arrive', () => {
     expect(result.notes.filter((n) => n.kind === 'module')).toEqual([]);
     expect(result.findings.find((f) => f.ruleId === 'aws-trust-sub-wildcard')?.resource.name).toBe('app-vbig');
   });
+
+  it('stops git holding an endless ref advertisement in memory, long before the time limit', async () => {
+    // One ref line, repeated for ever: git-remote-https reads the whole advertisement before parsing it.
+    const line = `003f${'a'.repeat(40)} refs/heads/${'b'.repeat(10)}\n`;
+    const chunk = Buffer.from(line.repeat(Math.floor((1024 * 1024) / line.length)));
+    let sent = 0;
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' });
+      res.write('001e# service=git-upload-pack\n0000');
+      const pump = (): void => {
+        while (!res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const { port, close } = await listenLoopback(server);
+    try {
+      const host = `127.0.0.1:${port}`;
+      const dir = gitCall(host, `https://${host}/module.git`);
+      const cacheDir = tempDir('podtrust-cache-');
+      const result = await scan({ paths: [dir], root: dir, workers: 0, modules: { cacheDir, ca: tls.ca, trustedHosts: [host], env: { HOME: tempDir('podtrust-home-') }, timeoutMs: 300_000, maxArchiveBytes: 1024 * 1024 } });
+      expect(result.notes.find((n) => n.kind === 'module')?.message).toMatch(/could not be downloaded: git needed more than 272629760 bytes of memory/);
+      // It was the advertisement that grew: git had taken tens of megabytes of it.
+      expect(sent).toBeGreaterThan(32 * 1024 * 1024);
+      // Nothing of the failed fetch is left, in the cache or in the scanned repository.
+      expect(listTree(cacheDir).filter((p) => !p.endsWith('.terraform') && p !== 'modules')).toEqual([]);
+      expect(readdirSync(dir)).toEqual(['main.tf']);
+    } finally {
+      await close();
+    }
+  }, 300_000);
 
   it('ends a git transfer that does not finish in time', async () => {
     const dir = gitCall(stalled.host, stalled.url);

@@ -15,7 +15,8 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(): Promise<TestProxy> {
+/** `answer`: the raw reply to every CONNECT instead of a tunnel (a proxy that refuses, or lies). */
+export async function startConnectProxy(answer?: string): Promise<TestProxy> {
   const targets: string[] = [];
   const authorizations: (string | undefined)[] = [];
   const server = createServer((_req, res) => {
@@ -26,6 +27,10 @@ export async function startConnectProxy(): Promise<TestProxy> {
     const target = req.url ?? '';
     targets.push(target);
     authorizations.push(req.headers['proxy-authorization']);
+    if (answer !== undefined) {
+      client.end(answer);
+      return;
+    }
     const port = Number(/:(\d+)$/.exec(target)?.[1]);
     const upstream = connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

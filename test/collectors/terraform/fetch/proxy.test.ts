@@ -58,6 +58,18 @@ describe('which requests go through the proxy (Go semantics)', () => {
       // A CIDR entry is for addresses only; a name is not resolved to match it.
       ['example.com', '443', '0.0.0.0/0', false],
       ['example.com', '443', ',,', false],
+      // Spaces and empty entries around `*` anywhere in the list; a lone dot or port is nothing.
+      ['example.com', '443', 'a.com, , * ,b', true],
+      ['example.com', '443', '.', false],
+      ['example.com', '443', ':443', false],
+      ['example.com', '443', 'example.com:', true],
+      // A domain in Unicode matches its punycode host, as Go's idnaASCII makes it.
+      ['xn--bcher-kva.example', '443', 'bücher.example', true],
+      ['a.xn--bcher-kva.example', '443', '.BÜCHER.example', true],
+      ['xn--bcher-kva.example', '443', '*.bücher.example', false],
+      // A bracketed address without a port is no entry Go reads; mapped addresses match their IPv4 form.
+      ['[2001:db8::5]', '443', '[2001:db8::5]', false],
+      ['[::ffff:10.0.0.1]', '443', '10.0.0.0/8', true],
     ];
     for (const [host, port, noProxy, bypass] of cases) expect(bypassesProxy(host, port, noProxy), `${host}:${port} NO_PROXY=${noProxy}`).toBe(bypass);
   });
@@ -161,6 +173,45 @@ describe('--download-modules through a loopback CONNECT proxy', () => {
       await expect(httpsGet(new URL(`https://${host}/v1/modules/`), { maxBytes: 1024 }, policy)).rejects.toThrow(`${host} did not answer within 1 s`);
     } finally {
       await close();
+    }
+  });
+
+  it('refuses what a proxy answers instead of a tunnel: never taken for the target answering, never followed, no secret in the message', async () => {
+    const answers: [string, string][] = [
+      ['HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="p"\r\nContent-Length: 0\r\n\r\n', '407'],
+      ['HTTP/1.1 302 Found\r\nLocation: https://10.0.0.1/evil.tar.gz\r\nContent-Length: 0\r\n\r\n', '302'],
+      ['HTTP/1.1 201 Created\r\nContent-Length: 26\r\n\r\n{"modules.v1":"/forged/v1/"}', '201'],
+      ['HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n', '502'],
+    ];
+    for (const [answer, status] of answers) {
+      const lying = await startConnectProxy(answer);
+      try {
+        const policy = { trustedHosts: [host], timeoutMs: 5000, proxy: { httpsProxy: lying.url.replace('http://', 'http://scan:proxy-secret@'), noProxy: '' } };
+        const tokens = new Map([[host, 'registry-token-secret']]);
+        const refusal = await httpsGet(new URL(`https://${host}/.well-known/terraform.json`), { maxBytes: 1024, tokens }, policy).then(
+          (a) => `answered ${a.status}`,
+          (e: Error) => e.message,
+        );
+        expect(refusal).toBe(`the proxy answered ${status} when asked for a tunnel to ${host}`);
+        expect(lying.targets).toEqual([host]);
+      } finally {
+        await lying.close();
+      }
+    }
+  });
+
+  it('checks where a registry behind the proxy redirects: a private address or loopback name is refused, and never asked of the proxy', async () => {
+    const policy = { trustedHosts: [host], timeoutMs: 5000, ca: tls.ca, proxy: { httpsProxy: proxy.url, noProxy: '' } };
+    const cases: [string, string][] = [
+      ['https://10.1.2.3/a.tar.gz', '10.1.2.3 is a private or loopback address'],
+      ['https://[::ffff:127.0.0.1]/a.tar.gz', 'is a private or loopback address'],
+      [`https://localhost:${registry.host.split(':')[1]}/a.tar.gz`, 'localhost resolves to a private or loopback address'],
+    ];
+    for (const [i, [location, refusal]] of cases.entries()) {
+      registry.redirect(`/archives/hop-${i}.tar.gz`, location);
+      const seen = proxy.targets.length;
+      await expect(httpsGet(new URL(`https://${host}/archives/hop-${i}.tar.gz`), { maxBytes: 1024 }, policy)).rejects.toThrow(refusal);
+      expect(proxy.targets.slice(seen)).toEqual([host]);
     }
   });
 

@@ -10,16 +10,30 @@ export interface ZipEntry {
   body?: string | Buffer;
   /** Unix mode with its file type bits (e.g. 0o120777 for a symbolic link); written with host "Unix". */
   mode?: number;
-  /** Deflate (8) or store (0); default deflate. */
-  method?: 0 | 8;
+  /** Deflate (8) or store (0); default deflate. Any other number is declared with the bytes stored. */
+  method?: number;
   /** The uncompressed size to declare instead of the true one. */
   declaredSize?: number;
   encrypted?: boolean;
   /** Points this central entry at the data of the entry with this index (an overlapping entry). */
   sameDataAs?: number;
+  /** A central-directory extra field (e.g. 0x7075, the Info-ZIP Unicode path that replaces the name). */
+  extra?: { id: number; data: Buffer };
 }
 
-export function zip(entries: ZipEntry[]): Buffer {
+export interface ZipOptions {
+  /** The archive comment (up to 65535 bytes). */
+  comment?: Buffer;
+}
+
+/** The Info-ZIP Unicode path extra field for `name`, naming `unicode` instead. */
+export function unicodePath(name: string, unicode: string): { id: number; data: Buffer } {
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(Buffer.from(name, 'utf8')));
+  return { id: 0x7075, data: Buffer.concat([Buffer.from([1]), crc, Buffer.from(unicode, 'utf8')]) };
+}
+
+export function zip(entries: ZipEntry[], options: ZipOptions = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   const placed: { offset: number; crc: number; csize: number; usize: number; method: number; flags: number }[] = [];
@@ -58,9 +72,11 @@ export function zip(entries: ZipEntry[]): Buffer {
     central.writeUInt32LE(at.csize, 20);
     central.writeUInt32LE(at.usize, 24);
     central.writeUInt16LE(name.length, 28);
+    const extra = e.extra ? Buffer.concat([Buffer.from([e.extra.id & 0xff, e.extra.id >> 8, e.extra.data.length & 0xff, e.extra.data.length >> 8]), e.extra.data]) : Buffer.alloc(0);
+    central.writeUInt16LE(extra.length, 30);
     central.writeUInt32LE(e.mode !== undefined ? (e.mode << 16) >>> 0 : 0, 38);
     central.writeUInt32LE(at.offset, 42);
-    centrals.push(central, name);
+    centrals.push(central, name, extra);
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
@@ -69,5 +85,7 @@ export function zip(entries: ZipEntry[]): Buffer {
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  const comment = options.comment ?? Buffer.alloc(0);
+  end.writeUInt16LE(comment.length, 20);
+  return Buffer.concat([...locals, directory, end, comment]);
 }
