@@ -67,10 +67,13 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
     closeSync(fd);
   }
   const rulesStart = performance.now();
+  const rulesCpu0 = process.cpuUsage();
   const result = api.auditInventory(inventory, options);
   const rulesMs = performance.now() - rulesStart;
+  const rulesCpu = process.cpuUsage(rulesCpu0);
+  const rulesCpuMs = (rulesCpu.user + rulesCpu.system) / 1000;
   const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
-  extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
+  extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, rulesCpuMs, errors: errors.slice(0, 5) };
   scanned = result;
 } else if (mode === 'result') {
   const result = await api.scan({ paths: [args[0]], root: args[0] });
