@@ -59,6 +59,14 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   const options = { paths: [], root, live: { kubernetes: { kubeconfig, contexts: [context] }, aws: { regions: [region] } } };
   const inventory = await api.collectInventory(options);
   const collectMs = performance.now() - t0;
+  // Whether the peak comes while collecting or while the rules run.
+  const collectMaxRssMb = process.resourceUsage().maxRSS / 1024;
+  // With PODTRUST_BENCH_NODE_ARGS=--expose-gc: the heap that survives a full collection, what was collected holds.
+  let liveHeapMb;
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    liveHeapMb = process.memoryUsage().heapUsed / 2 ** 20;
+  }
   // PODTRUST_BENCH_INVENTORY=FILE keeps what was collected, to time the rules on it again later.
   const keep = process.env.PODTRUST_BENCH_INVENTORY;
   if (keep) {
@@ -68,10 +76,13 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
     closeSync(fd);
   }
   const rulesStart = performance.now();
+  const rulesCpu0 = process.cpuUsage();
   const result = api.auditInventory(inventory, options);
   const rulesMs = performance.now() - rulesStart;
+  const rulesCpu = process.cpuUsage(rulesCpu0);
+  const rulesCpuMs = (rulesCpu.user + rulesCpu.system) / 1000;
   const errors = result.notes.filter((n) => n.level === 'error').map((n) => n.message);
-  extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, rulesMs, errors: errors.slice(0, 5) };
+  extra = { findings: result.findings.length, resources: inventory.resources.length, collectMs, collectMaxRssMb, liveHeapMb, rulesMs, rulesCpuMs, errors: errors.slice(0, 5) };
   scanned = result;
 } else if (mode === 'fleet') {
   const [kubeconfig, region, assumeRole, concurrency] = args;

@@ -225,14 +225,14 @@ if (want('live')) {
     env: { ...process.env, PODTRUST_BENCH_LIVE: liveSizeNames.join(','), PODTRUST_BENCH_RUNS: String(runs) },
   });
   console.log('Live (Kubernetes API + AWS IAM, loopback servers)');
-  console.log('| size | pods | SAs | Secrets | ConfigMaps | roles | objects | wall s | CPU s | peak RSS MB | findings | objects/s | rules s | K8s calls / min | AWS calls / min |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| size | pods | SAs | Secrets | ConfigMaps | roles | objects | wall s | CPU s | peak RSS MB | findings | objects/s | rules s | rules CPU s | K8s calls / min | AWS calls / min |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const name of liveSizeNames) {
     const file = join(data, `live-${name}.json`);
     if (!existsSync(file)) continue;
     const r = JSON.parse(readFileSync(file, 'utf8'));
     const c = r.counts;
-    console.log(`| ${name} | ${c.pods} | ${c.serviceAccounts} | ${c.secrets} | ${c.configMaps} | ${c.roles} | ${r.objects} | ${s(r.wallMs)} | ${s(r.cpuMs)} | ${r.maxRssMb.toFixed(0)} | ${r.findings} | ${(r.objects / (r.wallMs / 1000)).toFixed(0)} | ${s(r.rulesMs)} | ${r.calls.kubernetes} / ${r.minimum.kubernetes} | ${r.calls.aws} / ${r.minimum.aws} |`);
+    console.log(`| ${name} | ${c.pods} | ${c.serviceAccounts} | ${c.secrets} | ${c.configMaps} | ${c.roles} | ${r.objects} | ${s(r.wallMs)} | ${s(r.cpuMs)} | ${r.maxRssMb.toFixed(0)} | ${r.findings} | ${(r.objects / (r.wallMs / 1000)).toFixed(0)} | ${s(r.rulesMs)} | ${r.rulesCpuMs === undefined ? '' : s(r.rulesCpuMs)} | ${r.calls.kubernetes} / ${r.minimum.kubernetes} | ${r.calls.aws} / ${r.minimum.aws} |`);
   }
 }
 
