@@ -23,7 +23,6 @@ import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
 import { SharedParts } from './shared-parts.js';
-import { withLiveHeapGrowth } from '../heap-growth.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
 import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
 
@@ -115,7 +114,7 @@ export async function collectLiveKubernetes(options: KubernetesLiveOptions): Pro
   const limit = options.targetLimit ?? new TargetLimit();
   try {
     // Clusters are read side by side, each into its own lists, and joined in the kubeconfig's order.
-    const clusters = await withLiveHeapGrowth(() => Promise.all(resolved.targets.map((target) => limit.run(() => collectTarget(target, options, signal)))));
+    const clusters = await Promise.all(resolved.targets.map((target) => limit.run(() => collectTarget(target, options, signal))));
     for (const c of clusters) {
       for (const r of c.resources) result.resources.push(r);
       for (const n of c.notes) result.notes.push(n);
