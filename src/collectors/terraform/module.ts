@@ -214,6 +214,21 @@ export class ModuleInstance implements Resolver {
     return rendered;
   }
 
+  contentOrigin(root: string, steps: TraversalStep[], scope: Scope): Origin | undefined {
+    if (root === 'data') {
+      const doc = this.policyDocumentReference(steps, scope);
+      const statements = doc?.block.body.blocks.find((b) => b.type === 'dynamic' && b.labels[0] === 'statement');
+      const forEach = statements?.body.attributes.find((a) => a.name === 'for_each');
+      return forEach && { expr: forEach.expr, scope: doc!.scope, file: forEach.file, caller: false, used: doc!.used };
+    }
+    const [n, index] = steps;
+    if (root !== 'aws_iam_policy' || n?.kind !== 'attr') return undefined;
+    const block = this.def.resources.find((b) => b.labels[0] === root && b.labels[1] === n.name);
+    const instance = block && this.instanceAt(block, index, scope);
+    const policy = block?.body.attributes.find((a) => a.name === 'policy');
+    return instance && policy && { expr: policy.expr, scope: instance.scope, file: policy.file, caller: false, used: 1 + instance.used };
+  }
+
   /** `data.aws_iam_policy_document.<name>[<key>].json`: the data block and the scope of the instance it names. */
   private policyDocumentReference(steps: TraversalStep[], scope: Scope): { block: Block; scope: Scope; suffix: string; used: number } | undefined {
     const [t, n] = steps;
