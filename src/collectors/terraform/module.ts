@@ -427,7 +427,7 @@ export class ModuleInstance implements Resolver {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
       for (const { suffix, scope, key, unresolved } of this.expand(block, this.scope)) {
-        if (unresolved) this.host.note?.(unresolvedExpansionNote(base, this.prefix, unresolved.attr, unresolved.value));
+        if (unresolved) this.host.note?.(unresolvedExpansionNote(base.slice(this.prefix.length), this.prefix, unresolved.attr, unresolved.value, this.via));
         if (out.length >= MAX_ROOT_INSTANCES) {
           this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_ROOT_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
           return;
