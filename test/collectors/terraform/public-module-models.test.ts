@@ -279,27 +279,4 @@ describe('where a modelled resource is shown', () => {
     const group = by('module.eks.module.eks_managed_node_group["legacy"].aws_eks_node_group.this[0]')!;
     expect(group.positions['']).toMatchObject({ line: 6 });
   });
-
-  it('an existing KSA the workload-identity module annotates: at the namespace the caller writes, its name at the name', async () => {
-    const lines = [
-      'module "wi" {',
-      '  source              = "terraform-google-modules/kubernetes-engine/google//modules/workload-identity"',
-      '  version             = "~> 38.0"',
-      '  project_id          = "acme-prod"',
-      '  name                = "payments"',
-      '  k8s_sa_name         = "default"',
-      '  namespace           = "payments"',
-      '  use_existing_k8s_sa = true',
-      '}',
-    ];
-    const { result, by } = await collectLines(join(DIR, 'existing-ksa.tf'), lines);
-    const ksa = by('module.wi.module.annotate-sa.kubernetes_annotations.kubectl')!;
-    expect(ksa.positions['']).toMatchObject({ line: 7 });
-    expect(ksa.positions['/metadata/annotations/iam.gke.io~1gcp-service-account']).toMatchObject({ line: 7 });
-    expect(ksa.positions['/metadata/name']).toMatchObject({ line: 6 });
-    // Without a namespace written, the module's default: the account is shown at its name.
-    const { by: byDefault } = await collectLines(join(DIR, 'existing-ksa.tf'), lines.filter((l) => !l.includes('namespace')));
-    expect(byDefault('module.wi.module.annotate-sa.kubernetes_annotations.kubectl')!.positions['']).toMatchObject({ line: 6 });
-    expect(result.notes.filter((n) => n.level !== 'note')).toEqual([]);
-  });
 });

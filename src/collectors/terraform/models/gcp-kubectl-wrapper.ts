@@ -95,19 +95,15 @@ export interface AnnotationPlaces {
   name: string;
   namespace?: string;
   annotations: string;
-  /** The annotated ServiceAccount as a whole; `name` when not given. */
-  account?: string;
 }
 
 /** The `kubernetes_annotations` resource that does what `kubectl annotate sa` does. */
 export function serviceAccountAnnotation(call: ModelCall, target: Annotate, at: AnnotationPlaces, localAddress = KUBECTL_ANNOTATION): ModelledResource {
   const b = new ResourceBuilder(call);
-  const account = at.account ?? at.name;
-  b.place('', account);
-  b.set('api_version', 'v1', account);
-  b.set('kind', 'ServiceAccount', account);
-  for (const p of ['/metadata', '/metadata/0']) b.place(p, account);
-  b.place('/metadata/0/name', at.name);
+  b.place('', at.name);
+  b.set('api_version', 'v1', at.name);
+  b.set('kind', 'ServiceAccount', at.name);
+  for (const p of ['/metadata', '/metadata/0', '/metadata/0/name']) b.place(p, at.name);
   b.place('/metadata/0/namespace', at.namespace);
   b.values.metadata = [obj({ name: target.name, namespace: target.namespace })];
   b.values.annotations = obj(Object.fromEntries(target.annotations));

@@ -90,10 +90,7 @@ function ksa(call: ModelCall, n: Names): ModelledResource {
 /** The kubectl wrapper's `kubectl annotate --overwrite sa -n <namespace> <ksa name> iam.gke.io/gcp-service-account=<email>`. */
 function annotateExisting(call: ModelCall, n: Names): ModelledResource {
   const target = { name: n.ksaName, namespace: n.namespace, annotations: [[GCP_SERVICE_ACCOUNT_ANNOTATION, n.email]] as [string, Value][] };
-  // The module's command names the account `-n <namespace>` first: the account and its annotation are shown at the
-  // caller's namespace when written (one `name` often names the GSA too), as a scan of the module's own code shows them.
-  const account = n.namespaceAt ?? n.ksaNameAt;
-  const at = { name: n.ksaNameAt, ...(n.namespaceAt !== undefined ? { namespace: n.namespaceAt } : {}), annotations: account, account };
+  const at = { name: n.ksaNameAt, ...(n.namespaceAt !== undefined ? { namespace: n.namespaceAt } : {}), annotations: n.ksaNameAt };
   return serviceAccountAnnotation(call, target, at, `module.annotate-sa.${KUBECTL_ANNOTATION}`);
 }
 
