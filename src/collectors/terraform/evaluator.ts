@@ -19,6 +19,11 @@ export interface Resolver {
   readonly hasCaller?: boolean;
   /** The text of a file of the module, to map JSON inside strings back to lines. */
   fileText?(file: string): string | undefined;
+  /**
+   * What decides the content of a block of this module a reference names, for positions only: a policy's
+   * `policy` argument, the `for_each` of a policy document's `dynamic "statement"` (the caller's statements).
+   */
+  contentOrigin?(root: string, steps: TraversalStep[], scope: Scope): Origin | undefined;
   /** Positions inside a data source's rendered value (`data.aws_iam_policy_document.x.json`); `scope` evaluates an index (`x[each.key]`). */
   dataPositions?(steps: TraversalStep[], pointer: string, out: PositionMap, scope?: Scope): void;
   /** The evaluation budget of the root module this scope belongs to. */

@@ -10,6 +10,7 @@ import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { conform, parseType, shapesValues } from './variable-type.js';
 import { viaForElement } from './caller-anchor.js';
+import { unresolvedExpansionNote } from './unresolved-expansion.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toStr } from './values.js';
 
 export interface ModuleDef {
@@ -95,6 +96,8 @@ export interface Expansion {
   suffix: string;
   scope: Scope;
   key?: Value;
+  /** The `count` / `for_each` whose value is not known statically: the block stands for its instances as one `[*]`. */
+  unresolved?: { attr: Attribute; value: Unknown };
 }
 
 export class ModuleInstance implements Resolver {
@@ -209,6 +212,21 @@ export class ModuleInstance implements Resolver {
     let rendered = byScope.get(scope);
     if (!rendered) byScope.set(scope, (rendered = renderPolicyDocument(block, scope)));
     return rendered;
+  }
+
+  contentOrigin(root: string, steps: TraversalStep[], scope: Scope): Origin | undefined {
+    if (root === 'data') {
+      const doc = this.policyDocumentReference(steps, scope);
+      const statements = doc?.block.body.blocks.find((b) => b.type === 'dynamic' && b.labels[0] === 'statement');
+      const forEach = statements?.body.attributes.find((a) => a.name === 'for_each');
+      return forEach && { expr: forEach.expr, scope: doc!.scope, file: forEach.file, caller: false, used: doc!.used };
+    }
+    const [n, index] = steps;
+    if (root !== 'aws_iam_policy' || n?.kind !== 'attr') return undefined;
+    const block = this.def.resources.find((b) => b.labels[0] === root && b.labels[1] === n.name);
+    const instance = block && this.instanceAt(block, index, scope);
+    const policy = block?.body.attributes.find((a) => a.name === 'policy');
+    return instance && policy && { expr: policy.expr, scope: instance.scope, file: policy.file, caller: false, used: 1 + instance.used };
   }
 
   /** `data.aws_iam_policy_document.<name>[<key>].json`: the data block and the scope of the instance it names. */
@@ -408,7 +426,8 @@ export class ModuleInstance implements Resolver {
     for (const block of [...this.def.resources, ...this.def.data]) {
       const mode = block.type === 'data' ? 'data' : 'resource';
       const base = `${this.prefix}${mode === 'data' ? 'data.' : ''}${block.labels[0]}.${block.labels[1]}`;
-      for (const { suffix, scope, key } of this.expand(block, this.scope)) {
+      for (const { suffix, scope, key, unresolved } of this.expand(block, this.scope)) {
+        if (unresolved) this.host.note?.(unresolvedExpansionNote(base.slice(this.prefix.length), this.prefix, unresolved.attr, unresolved.value, this.via));
         if (out.length >= MAX_ROOT_INSTANCES) {
           this.host.note?.({ kind: 'limit', level: 'warning', file: block.file, line: block.pos.line, message: `more than ${MAX_ROOT_INSTANCES} resource instances in one Terraform root: ${base} and the blocks after it are not analysed` });
           return;
@@ -470,14 +489,14 @@ export class ModuleInstance implements Resolver {
     if (count) {
       const n = safeEvaluate(count, scope);
       if (typeof n !== 'number') {
-        return isUnknown(n) ? [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }) }] : [];
+        return isUnknown(n) ? [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }), unresolved: { attr: count, value: n } }] : [];
       }
       if (n > MAX_INSTANCES) this.noteInstanceCap(block, `count = ${n}`);
       return Array.from({ length: Math.min(n, MAX_INSTANCES) }, (_, i) => ({ suffix: `[${i}]`, scope: childScope(scope, { count: obj({ index: i }) }), key: i }));
     }
     if (forEach) {
       const coll = safeEvaluate(forEach, scope);
-      if (isUnknown(coll)) return [{ suffix: '[*]', scope: childScope(scope, { each: obj({ key: mkUnknown('each.key'), value: mkUnknown('each.value') }) }) }];
+      if (isUnknown(coll)) return [{ suffix: '[*]', scope: childScope(scope, { each: obj({ key: mkUnknown('each.key'), value: mkUnknown('each.value') }) }), unresolved: { attr: forEach, value: coll } }];
       let pairs = orElse<[Value, Value][] | undefined>(() => entries(coll), () => undefined);
       if (!pairs) return [];
       if (pairs.length > MAX_INSTANCES) {

@@ -37,6 +37,11 @@ function callerOrigins(expr: Expr, scope: Scope, found: FilePosition[], depth: n
     if (inside) found.push(inside);
     else if (o?.caller) found.push(originOf(o.expr, o.scope, o.file, depth + 1));
     else if (o) callerOrigins(o.expr, o.scope, found, depth + 1);
+    else {
+      // A reference to a policy the module writes (`aws_iam_policy.this[0].arn`) comes from what that policy is made of.
+      const content = scope.resolver.contentOrigin?.(root, steps, scope);
+      if (content) callerOrigins(content.expr, content.scope, found, depth + 1);
+    }
     return;
   }
   // `cond ? a : b` comes from the branch taken, not from the condition.

@@ -5,7 +5,7 @@ import { isUnknown } from './values.js';
 const REFERENCE = /^(?:var|local|module|data|each|count)\.[\w.[\]"*-]+$|^[a-z][a-z0-9]*_[\w-]+\.[\w.[\]"*-]+$/;
 
 /** What the trust policy is written as, without quoting literal text (a function name, a reference). */
-function describe(u: Unknown): string {
+export function describeUnknown(u: Unknown): string {
   const text = u.$unknown.trim();
   const call = /^(?:[\w]+::)*([a-z][\w]*)\s*\(/.exec(text);
   if (call) return `${call[1]}(...)`;
@@ -25,7 +25,7 @@ export function unresolvedTrustNotes(resources: Resource[]): CoverageNote[] {
       kind: 'unresolved',
       level: 'note',
       file: pos?.file ?? r.file,
-      message: `${r.address ?? r.name}: trust policy is not known statically (${describe(doc as Unknown)}); rules that need it stayed silent`,
+      message: `${r.address ?? r.name}: trust policy is not known statically (${describeUnknown(doc as Unknown)}); rules that need it stayed silent`,
     };
     if (pos) {
       note.line = pos.line;

@@ -192,10 +192,10 @@ describe('module code the way the public IRSA role module writes it', async () =
     ].map((p) => expect.objectContaining(p)));
   });
 
-  it('reports the admin grant at the caller\'s map entry that the module filters with a for expression', () => {
+  it('reports the admin grant at the caller\'s input that makes it: the map entry the module filters, the statements it writes a policy from', () => {
     const admin = result.findings.filter((f) => f.ruleId === 'aws-workload-role-admin');
     const where = admin.map((f) => `${f.resource.address}@${f.location.file.split("/").pop()}:${f.location.position?.line}`).sort();
-    expect(where).toEqual(['module.admin.aws_iam_role.main[0]@main.tf:6', 'module.perms.aws_iam_role.main[0]@main.tf:10']);
+    expect(where).toEqual(['module.admin.aws_iam_role.main[0]@main.tf:6', 'module.perms.aws_iam_role.main[0]@main.tf:13']);
   });
 });
 
@@ -321,5 +321,103 @@ describe('a value a module picks with a condition', async () => {
     const role = inventory.resources.find((r) => r.address === 'module.m.aws_iam_role.r')!;
     expect(role.name).toBe('chosen-role');
     expect(role.positions['/RoleName']).toMatchObject({ line: 4 });
+  });
+});
+
+/** A policy a module writes from a caller's list of statements and attaches by ARN (as eks-pod-identity v2 does). */
+const POLICY_MODULE = [
+  'variable "statements" {',
+  '  type    = any',
+  '  default = null',
+  '}',
+  'variable "fixed" {',
+  '  type    = bool',
+  '  default = false',
+  '}',
+  'variable "name" {',
+  '  default = "app"',
+  '}',
+  'resource "aws_iam_role" "this" {',
+  '  name               = var.name',
+  '  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["sts:AssumeRole", "sts:TagSession"], Principal = { Service = "pods.eks.amazonaws.com" } }] })',
+  '}',
+  'data "aws_iam_policy_document" "custom" {',
+  '  count = var.statements != null || var.fixed ? 1 : 0',
+  '  dynamic "statement" {',
+  '    for_each = var.statements != null ? var.statements : []',
+  '    content {',
+  '      actions   = statement.value.actions',
+  '      resources = statement.value.resources',
+  '    }',
+  '  }',
+  '  dynamic "statement" {',
+  '    for_each = var.fixed ? ["iam"] : []',
+  '    content {',
+  '      actions   = ["iam:*"]',
+  '      resources = ["*"]',
+  '    }',
+  '  }',
+  '}',
+  'resource "aws_iam_policy" "custom" {',
+  '  count  = var.statements != null || var.fixed ? 1 : 0',
+  '  name   = "custom"',
+  '  policy = data.aws_iam_policy_document.custom[0].json',
+  '}',
+  'resource "aws_iam_role_policy_attachment" "custom" {',
+  '  count      = var.statements != null || var.fixed ? 1 : 0',
+  '  role       = aws_iam_role.this.name',
+  '  policy_arn = aws_iam_policy.custom[0].arn',
+  '}',
+  '',
+].join('\n');
+
+describe('a policy a module writes from a caller\'s statements and attaches by its ARN', async () => {
+  const caller = [
+    'module "listed" {',
+    '  source = "example/pod/aws"',
+    '',
+    '  statements = [',
+    '    {',
+    '      actions   = ["*"]',
+    '      resources = ["*"]',
+    '    },',
+    '  ]',
+    '}',
+    '',
+    'module "fixed" {',
+    '  source = "example/pod/aws"',
+    '  name   = "fixed"',
+    '  fixed  = true',
+    '}',
+    '',
+  ].join('\n');
+  const keys = ['listed', 'fixed'];
+  const files: Record<string, string> = {
+    'main.tf': caller,
+    '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, ...keys.map((k) => ({ Key: k, Source: 'registry.terraform.io/example/pod/aws', Version: '1.0.0', Dir: `.terraform/modules/${k}` }))] }),
+  };
+  for (const k of keys) files[`.terraform/modules/${k}/main.tf`] = POLICY_MODULE;
+  const dir = tempTree('podtrust-module-code-', files);
+  dirs.push(dir);
+  const result = await scan({ paths: [dir], root: dir });
+  const admin = (key: string) => result.findings.find((f) => f.ruleId === 'aws-workload-role-admin' && f.resource.address === `module.${key}.aws_iam_role.this`);
+
+  it('shows the attachment at the statements input, not at the module call', () => {
+    expect(admin('listed')?.location.position?.line).toBe(4);
+  });
+
+  it('keeps the module call for a policy whose statements the module writes itself', () => {
+    expect(admin('fixed')?.location.position?.line).toBe(12);
+  });
+});
+
+describe('a policy attached by its ARN in a root module', async () => {
+  const dir = tempTree('podtrust-module-code-', { 'main.tf': POLICY_MODULE.replace('default = null', 'default = [{ actions = ["*"], resources = ["*"] }]') });
+  dirs.push(dir);
+  const inventory = await collectInventory({ paths: [dir], root: dir });
+
+  it('is shown at its own policy_arn line: a root module has no caller to point at', () => {
+    const role = inventory.resources.find((r) => r.address === 'aws_iam_role.this')!;
+    expect(role.positions['/AttachedManagedPolicies/0']).toMatchObject({ line: 41 });
   });
 });
