@@ -60,34 +60,34 @@ function namesSource(value: string | object, chain: ChainedRole): Tri {
 }
 
 /**
- * Whether the target's trust lets the association's role assume it and tag the session: an Allow statement for
- * `sts:AssumeRole` and `sts:TagSession` whose `Principal.AWS` names the role or its account, or is `*`. Conditions
- * are not evaluated (EKS sets the session's tags and external id itself). `unknown` when part of it is unresolved.
+ * Whether the target's trust lets the association's role assume it and tag the session: Allow statements for
+ * `sts:AssumeRole` and for `sts:TagSession` (one statement or two) whose `Principal.AWS` names the role or its
+ * account, or is `*`. Conditions are not evaluated (EKS sets the session's tags and external id itself).
+ * `unknown` when part of it is unresolved.
  */
 export function targetAdmitsSource(chain: ChainedRole): Tri {
   const statements = readStatements((chain.target.body as Record<string, JsonValue>).AssumeRolePolicyDocument, '/AssumeRolePolicyDocument');
   if (statements === null) return 'unknown';
-  let result: Tri = 'no';
-  const both = (stmt: (typeof statements)[number]): Tri => {
-    const a = matchAction(stmt, 'sts:AssumeRole');
-    const t = matchAction(stmt, 'sts:TagSession');
-    return a === 'no' || t === 'no' ? 'no' : a === 'yes' && t === 'yes' ? 'yes' : 'unknown';
-  };
-  for (const stmt of statements) {
-    if (stmt.effect === 'Deny') continue;
-    const actions = both(stmt);
-    if (actions === 'no') continue;
+  const principals = statements.map((stmt): Tri => {
     const p = stmt.principal;
-    let principal: Tri;
-    if (!p || stmt.notPrincipal) principal = 'unknown';
-    else if (p.wildcard) principal = 'yes';
-    else {
-      const named = p.values.filter((v) => v.type === 'AWS').map((v) => namesSource(v.value, chain));
-      principal = named.includes('yes') ? 'yes' : named.includes('unknown') || p.unknown ? 'unknown' : 'no';
+    if (!p || stmt.notPrincipal) return 'unknown';
+    if (p.wildcard) return 'yes';
+    const named = p.values.filter((v) => v.type === 'AWS').map((v) => namesSource(v.value, chain));
+    return named.includes('yes') ? 'yes' : named.includes('unknown') || p.unknown ? 'unknown' : 'no';
+  });
+  const allows = (action: string): Tri => {
+    let result: Tri = 'no';
+    for (const [i, stmt] of statements.entries()) {
+      if (stmt.effect === 'Deny') continue;
+      const matched = matchAction(stmt, action);
+      const principal = principals[i]!;
+      if (matched === 'no' || principal === 'no') continue;
+      if (stmt.effect === 'Allow' && matched === 'yes' && principal === 'yes') return 'yes';
+      result = 'unknown';
     }
-    if (principal === 'no') continue;
-    if (stmt.effect === 'Allow' && actions === 'yes' && principal === 'yes') return 'yes';
-    result = 'unknown';
-  }
-  return result;
+    return result;
+  };
+  const assume = allows('sts:AssumeRole');
+  const tag = allows('sts:TagSession');
+  return assume === 'no' || tag === 'no' ? 'no' : assume === 'yes' && tag === 'yes' ? 'yes' : 'unknown';
 }

@@ -53,6 +53,10 @@ describe('eks-pod-identity target_role_arn by major', () => {
 
 describe('whether a target role trusts the association\'s role', () => {
   async function verdict(principal: string, action = '["sts:AssumeRole", "sts:TagSession"]'): Promise<string[]> {
+    return verdictOf(`[{ Effect = "Allow", Principal = { AWS = ${principal} }, Action = ${action} }]`);
+  }
+
+  async function verdictOf(statements: string): Promise<string[]> {
     const { result } = await collectLines(FILE, [
       'resource "aws_iam_role" "source" {',
       '  name               = "source"',
@@ -60,7 +64,7 @@ describe('whether a target role trusts the association\'s role', () => {
       '}',
       'resource "aws_iam_role" "target" {',
       '  name               = "target"',
-      `  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = ${principal} }, Action = ${action} }] })`,
+      `  assume_role_policy = jsonencode({ Statement = ${statements} })`,
       '}',
       'resource "aws_eks_pod_identity_association" "a" {',
       '  cluster_name    = "prod"',
@@ -78,6 +82,14 @@ describe('whether a target role trusts the association\'s role', () => {
     expect(await verdict('"*"')).toEqual(['yes']);
     expect(await verdict('"arn:aws:iam::111122223333:role/other"')).toEqual(['no']);
     expect(await verdict('aws_iam_role.source.arn', '"sts:AssumeRole"')).toEqual(['no']);
+  });
+
+  it('admits the role when AssumeRole and TagSession are allowed in separate statements', async () => {
+    const allow = (action: string, principal = 'aws_iam_role.source.arn') => `{ Effect = "Allow", Principal = { AWS = ${principal} }, Action = "${action}" }`;
+    expect(await verdictOf(`[${allow('sts:AssumeRole')}, ${allow('sts:TagSession')}]`)).toEqual(['yes']);
+    // TagSession allowed to another role only: the association's role still cannot tag its session.
+    expect(await verdictOf(`[${allow('sts:AssumeRole')}, ${allow('sts:TagSession', '"arn:aws:iam::111122223333:role/other"')}]`)).toEqual(['no']);
+    expect(await verdictOf(`[${allow('sts:AssumeRole')}, ${allow('sts:TagSession', 'var.other')}]`)).toEqual(['unknown']);
   });
 
   it('does not decide what it cannot know: an account root, or a role named by an unresolved value', async () => {
