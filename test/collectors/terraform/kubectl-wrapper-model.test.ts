@@ -48,6 +48,12 @@ describe('kubectl-wrapper model', () => {
     expect(a.unread).toEqual([]);
   });
 
+  it('names a wrapper whose enabled is not known statically, rather than dropping its annotation unsaid', () => {
+    const a = annotation('kubectl annotate sa -n jobs default a=b', { enabled: mkUnknown('var.annotate') });
+    expect(a.out).toEqual([]);
+    expect(a.unread).toEqual([expect.stringContaining('enabled')]);
+  });
+
   it('names any other command, or one it cannot read, as not analysed', () => {
     for (const command of ['kubectl apply -f sa.yaml', 'kubectl annotate pod -n x p a=b', 'kubectl annotate sa -n x a b c=d', 'kubectl annotate sa -n x a', mkUnknown('var.command')]) {
       const a = annotation(command);

@@ -113,7 +113,9 @@ export function serviceAccountAnnotation(call: ModelCall, target: Annotate, at: 
 }
 
 function resources(call: ModelCall): ModelledResource[] {
-  if (flag(call, 'enabled', true) !== true) return [];
+  const enabled = flag(call, 'enabled', true);
+  if (enabled === undefined) call.unread?.('its enabled is not known statically, so whether it runs its command is not decided');
+  if (enabled !== true) return [];
   const list = words(input(call, 'kubectl_create_command', mkUnknown('kubectl_create_command')));
   const annotate = list ? parseAnnotate(list) : undefined;
   if (!annotate) {
