@@ -11,7 +11,7 @@ import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js'
 import { conform, parseType, shapesValues } from './variable-type.js';
 import { viaForElement } from './caller-anchor.js';
 import { unresolvedExpansionNote } from './unresolved-expansion.js';
-import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toStr } from './values.js';
+import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toNum, toStr } from './values.js';
 
 export interface ModuleDef {
   dir: string;
@@ -487,10 +487,11 @@ export class ModuleInstance implements Resolver {
     const count = block.body.attributes.find((a) => a.name === 'count');
     const forEach = block.body.attributes.find((a) => a.name === 'for_each');
     if (count) {
-      const n = safeEvaluate(count, scope);
-      if (typeof n !== 'number') {
-        return isUnknown(n) ? [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }), unresolved: { attr: count, value: n } }] : [];
-      }
+      const raw = safeEvaluate(count, scope);
+      if (isUnknown(raw)) return [{ suffix: '[*]', scope: childScope(scope, { count: { index: mkUnknown('count.index') } as unknown as Value }), unresolved: { attr: count, value: raw } }];
+      // Terraform converts a string count (`var.on ? "1" : "0"`, as older code writes it) to its number.
+      const n = toNum(raw);
+      if (n === undefined) return [];
       if (n > MAX_INSTANCES) this.noteInstanceCap(block, `count = ${n}`);
       return Array.from({ length: Math.min(n, MAX_INSTANCES) }, (_, i) => ({ suffix: `[${i}]`, scope: childScope(scope, { count: obj({ index: i }) }), key: i }));
     }

@@ -105,3 +105,12 @@ describe('an unknown count in a downloaded module', () => {
     expect(unresolved.map((n) => n.message.split(':')[0])).toEqual(['module.irsa.aws_iam_role.this', 'module.irsa.aws_iam_role_policy_attachment.extra']);
   });
 });
+
+describe('a count written as a string', () => {
+  it('is the number Terraform converts it to, not zero instances', async () => {
+    const text = 'variable "on" {\n  default = true\n}\nresource "aws_iam_role" "r" {\n  count              = var.on ? "2" : "0"\n  name               = "r${count.index}"\n  assume_role_policy = "{}"\n}\n';
+    const result = await collectTerraform([{ path: '/repo/infra/main.tf', text }], { root: ROOT, limits: LIMITS });
+    expect(result.resources.map((r) => r.address)).toEqual(['aws_iam_role.r[0]', 'aws_iam_role.r[1]']);
+    expect(result.notes.filter((n) => n.kind === 'unresolved')).toEqual([]);
+  });
+});
