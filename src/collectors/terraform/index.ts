@@ -29,6 +29,7 @@ import { viaForElement } from './caller-anchor.js';
 import { keepClusterNodeGroups } from './self-managed-nodes.js';
 import { InputReader, type RefusalReason, readPolicy } from '../../util/input-reader.js';
 import { redactResources } from '../../credentials/redact.js';
+import { unresolvedExpansionNote } from './unresolved-expansion.js';
 import { type TerragruntUnits, UnitInstance, isTerragruntFile, markModuleOrigins, readUnits } from '../terragrunt/index.js';
 
 export { mapTerraformResource } from './mapping.js';
@@ -298,6 +299,8 @@ class Project {
       }
       let analysed = false;
       const expansions = instance.expand(call, instance.scope);
+      const unresolved = expansions[0]?.unresolved;
+      if (unresolved) this.note(unresolvedExpansionNote(`module.${call.labels[0] ?? ''}`, instance.prefix, unresolved.attr, unresolved.value, instance.via));
       for (const { scope, key } of expansions) {
         const child = instance.childFor(call, key, scope);
         if (child) {

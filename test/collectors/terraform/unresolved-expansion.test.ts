@@ -114,3 +114,16 @@ describe('a count written as a string', () => {
     expect(result.notes.filter((n) => n.kind === 'unresolved')).toEqual([]);
   });
 });
+
+describe('a module call whose count is not known statically', () => {
+  it('is named at its count line, as a resource block is', async () => {
+    const result = await collectTerraform([
+      { path: '/repo/infra/main.tf', text: 'variable "n" {\n  type = number\n}\nmodule "m" {\n  source = "./role"\n  count  = var.n\n}\n' },
+      { path: '/repo/infra/role/main.tf', text: 'resource "aws_iam_role" "r" {\n  name               = "r"\n  assume_role_policy = "{}"\n}\n' },
+    ], { root: ROOT, limits: LIMITS });
+    expect(result.resources).toHaveLength(1);
+    expect(result.notes.filter((n) => n.kind === 'unresolved')).toEqual([
+      { kind: 'unresolved', level: 'note', file: '/repo/infra/main.tf', line: 6, column: 3, message: 'module.m: count is not known statically (var.n); analysed as one instance module.m[*]' },
+    ]);
+  });
+});
