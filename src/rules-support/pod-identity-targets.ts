@@ -62,8 +62,8 @@ function namesSource(value: string | object, chain: ChainedRole): Tri {
 /**
  * Whether the target's trust lets the association's role assume it and tag the session: Allow statements for
  * `sts:AssumeRole` and for `sts:TagSession` (one statement or two) whose `Principal.AWS` names the role or its
- * account, or is `*`. Conditions are not evaluated (EKS sets the session's tags and external id itself).
- * `unknown` when part of it is unresolved.
+ * account, or is `*`, and no Deny of either for it. Conditions are not evaluated (EKS sets the session's tags and
+ * external id itself): a conditional Deny leaves the answer `unknown`, as does any part that is unresolved.
  */
 export function targetAdmitsSource(chain: ChainedRole): Tri {
   const statements = readStatements((chain.target.body as Record<string, JsonValue>).AssumeRolePolicyDocument, '/AssumeRolePolicyDocument');
@@ -76,16 +76,18 @@ export function targetAdmitsSource(chain: ChainedRole): Tri {
     return named.includes('yes') ? 'yes' : named.includes('unknown') || p.unknown ? 'unknown' : 'no';
   });
   const allows = (action: string): Tri => {
-    let result: Tri = 'no';
+    let allowed: Tri = 'no';
+    let denied: Tri = 'no';
     for (const [i, stmt] of statements.entries()) {
-      if (stmt.effect === 'Deny') continue;
       const matched = matchAction(stmt, action);
       const principal = principals[i]!;
       if (matched === 'no' || principal === 'no') continue;
-      if (stmt.effect === 'Allow' && matched === 'yes' && principal === 'yes') return 'yes';
-      result = 'unknown';
+      const certain = matched === 'yes' && principal === 'yes';
+      // An explicit Deny wins; one whose conditions are not evaluated, or an unresolved effect, may or may not apply.
+      if (stmt.effect !== 'Allow') denied = stmt.effect === 'Deny' && certain && !stmt.conditional ? 'yes' : denied === 'yes' ? 'yes' : 'unknown';
+      if (stmt.effect !== 'Deny') allowed = stmt.effect === 'Allow' && certain ? 'yes' : allowed === 'yes' ? 'yes' : 'unknown';
     }
-    return result;
+    return denied === 'yes' ? 'no' : allowed === 'yes' && denied === 'unknown' ? 'unknown' : allowed;
   };
   const assume = allows('sts:AssumeRole');
   const tag = allows('sts:TagSession');

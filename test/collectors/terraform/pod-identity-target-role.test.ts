@@ -92,6 +92,14 @@ describe('whether a target role trusts the association\'s role', () => {
     expect(await verdictOf(`[${allow('sts:AssumeRole')}, ${allow('sts:TagSession', 'var.other')}]`)).toEqual(['unknown']);
   });
 
+  it('refuses the role an unconditional Deny names; a conditional Deny leaves it undecided', async () => {
+    const both = '{ Effect = "Allow", Principal = { AWS = aws_iam_role.source.arn }, Action = ["sts:AssumeRole", "sts:TagSession"] }';
+    const deny = (extra = '') => `{ Effect = "Deny", Principal = { AWS = aws_iam_role.source.arn }, Action = "sts:AssumeRole"${extra} }`;
+    expect(await verdictOf(`[${both}, ${deny()}]`)).toEqual(['no']);
+    expect(await verdictOf(`[${both}, ${deny(', Condition = { Bool = { "aws:SecureTransport" = "false" } }')}]`)).toEqual(['unknown']);
+    expect(await verdictOf(`[${both}, { Effect = "Deny", Principal = { AWS = "arn:aws:iam::111122223333:role/other" }, Action = "sts:AssumeRole" }]`)).toEqual(['yes']);
+  });
+
   it('does not decide what it cannot know: an account root, or a role named by an unresolved value', async () => {
     expect(await verdict('"arn:aws:iam::111122223333:root"')).toEqual(['unknown']);
     expect(await verdict('var.source_arn')).toEqual(['unknown']);
