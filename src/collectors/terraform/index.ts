@@ -337,7 +337,8 @@ class Project {
     for (const { suffix, scope } of expansions) {
       const prefix = `${instance.prefix}module.${name}${suffix}.`;
       const unread = (reason: string) => this.note({ kind: 'module', level: 'warning', message: `${label} (${shown}) is not analysed: ${reason}`, ...where });
-      const m = { call, prefix, scope, choice, unread, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
+      const undecided = (what: string) => this.note({ kind: 'unresolved', level: 'note', message: `${label} (${shown}): ${what}`, ...where });
+      const m = { call, prefix, scope, choice, unread, undecided, idFor: (a: string) => this.idFor(rootDir, a), ...(instance.via ? { outerVia: instance.via } : {}) };
       out.push(...modelledInstances(m));
     }
     const how = choice.assumed ? `v${choice.major}, assumed: the version constraint does not decide the major version` : `v${choice.major}`;

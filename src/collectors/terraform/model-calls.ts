@@ -19,6 +19,7 @@ export interface ModelledCall {
   outerVia?: { file: string; position: Position; module: string };
   /** Where a model's "cannot analyse" goes (a warning note at the call). */
   unread?(reason: string): void;
+  undecided?(what: string): void;
 }
 
 const NOT_INPUTS = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
@@ -35,6 +36,7 @@ export function modelCall(m: ModelledCall): ModelCall {
     callPosition: { ...m.call.pos, file: m.call.file },
     idFor: (local) => m.idFor(m.prefix + local),
     ...(m.unread ? { unread: m.unread } : {}),
+    ...(m.undecided ? { undecided: m.undecided } : {}),
   };
 }
 

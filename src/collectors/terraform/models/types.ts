@@ -16,6 +16,8 @@ export interface ModelCall {
   idFor(localAddress: string): string;
   /** Names, as a warning at the call, what the model recognises in this call but cannot analyse. */
   unread?(reason: string): void;
+  /** Names, as an unresolved note at the call, a part of the call whose presence depends on an input not known statically. */
+  undecided?(what: string): void;
 }
 
 /** One resource the module creates, as Terraform attribute values of its resource type. */
