@@ -41,3 +41,31 @@ describe('GKE workload-identity model: annotate_k8s_sa not known statically', ()
     expect(result.notes.filter((n) => n.kind === 'unresolved')).toEqual([expect.objectContaining({ file, line: 1, message: expect.stringContaining('annotate_k8s_sa is not known statically') })]);
   });
 });
+
+describe('any model switch not known statically', () => {
+  it('is named once, at the module call, whichever model reads it', async () => {
+    const file = join(FIXTURES, 'workload-identity', 'main.tf');
+    const { result } = await collectLines(file, [
+      'module "eks" {',
+      '  source          = "terraform-aws-modules/eks/aws"',
+      '  version         = "~> 21.0"',
+      '  name            = "prod"',
+      '  enable_irsa     = var.irsa',
+      '}',
+      'module "wi" {',
+      '  source              = "terraform-google-modules/kubernetes-engine/google//modules/workload-identity"',
+      '  version             = "~> 36.0"',
+      '  project_id          = "acme-prod"',
+      '  name                = "reporter"',
+      '  namespace           = "reports"',
+      '  use_existing_k8s_sa = var.existing',
+      '}',
+    ]);
+    const unresolved = result.notes.filter((n) => n.kind === 'unresolved').map((n) => [n.line, n.message]);
+    expect(unresolved).toEqual(expect.arrayContaining([
+      [1, expect.stringContaining('enable_irsa is not known statically')],
+      [7, expect.stringContaining('use_existing_k8s_sa is not known statically')],
+    ]));
+    expect(unresolved.filter(([, m]) => String(m).includes('enable_irsa'))).toHaveLength(1);
+  });
+});

@@ -91,7 +91,6 @@ function controller(call: ModelCall): ModelledResource[] {
   [undefined, ...extra.places].forEach((p, i) => b.place(`/managed_policy_arns/${i}`, p));
   const out: ModelledResource[] = [{ type: 'aws_iam_role', localAddress: CONTROLLER, values: b.values, positions: b.positions, generated: b.generated }];
   const associate = flag(call, 'create_pod_identity_association', call.major >= 21);
-  if (associate === undefined) call.undecided?.('create_pod_identity_association is not known statically, so whether the controller\'s Pod Identity association exists is not decided; it is not analysed');
   if (associate === true) {
     const a = new ResourceBuilder(call);
     a.place('', '/create_pod_identity_association');

@@ -140,7 +140,6 @@ function resources(call: ModelCall): ModelledResource[] {
   if (flag(call, 'use_existing_k8s_sa', false) !== true) out.push(ksa(call, n));
   else {
     const annotate = flag(call, 'annotate_k8s_sa', true);
-    if (annotate === undefined) call.undecided?.('annotate_k8s_sa is not known statically, so whether the existing ServiceAccount is annotated is not decided; the annotation is not analysed');
     if (annotate === true) out.push(annotateExisting(call, n));
   }
   out.push(workloadIdentityBinding(call, n, created));

@@ -55,7 +55,11 @@ export function has(call: ModelCall, name: string): boolean {
 /** True / false for a known bool input; undefined when unknown. */
 export function flag(call: ModelCall, name: string, fallback: boolean): boolean | undefined {
   const v = input(call, name, fallback);
-  if (isUnknown(v)) return undefined;
+  if (isUnknown(v)) {
+    // Never silent: every switch a model reads and cannot decide is named, whichever way its caller then reads the module.
+    call.undecided?.(`${name} is not known statically, so what it switches on or off is not decided: what depends on it may be missing from this analysis`);
+    return undefined;
+  }
   return toBool(v) ?? fallback;
 }
 
