@@ -31,17 +31,20 @@ export interface Members {
   members: Member[];
   /** Accounts listed without a 12-digit id: never read, never printed. */
   invalid: number;
+  /** The listing still had a next page after the last page read. */
+  truncated?: boolean;
+  pagesRead?: number;
 }
 
 /**
  * Every account of the organization (organizations:ListAccounts, paged, from the management or a
  * delegated administrator account). Throws when they cannot be listed.
  */
-export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, signal?: AbortSignal): Promise<Members> {
+export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<OrganizationsSdk['OrganizationsClient']>, signal?: AbortSignal, maxPages = MAX_PAGES): Promise<Members> {
   const members = new Map<string, string>();
   let invalid = 0;
   let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  for (let page = 0; page < maxPages; page++) {
     const out = await client.send(new sdk.ListAccountsCommand(token ? { NextToken: token } : {}), signal ? { abortSignal: signal } : {});
     for (const a of out.Accounts ?? []) {
       // An id is 12 digits; anything else would be spliced into role ARNs and target names.
@@ -56,12 +59,16 @@ export async function listMembers(sdk: OrganizationsSdk, client: InstanceType<Or
     token = out.NextToken ?? undefined;
     if (!token) break;
   }
-  return { members: [...members].map(([id, state]) => ({ id, state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), invalid };
+  const sorted = [...members].map(([id, state]) => ({ id, state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { members: sorted, invalid, ...(token ? { truncated: true, pagesRead: maxPages } : {}) };
 }
 
-/** The notes a listing gives beyond its accounts: those listed without a valid id. */
+/** The notes a listing gives beyond its accounts: those listed without a valid id, and a listing cut at the page limit. */
 export function listingNotes(listed: Members): CoverageNote[] {
-  return listed.invalid > 0 ? [{ kind: 'skipped', level: 'warning', message: `aws organization: ${listed.invalid} listed account(s) without a valid 12-digit id; not read` }] : [];
+  const notes: CoverageNote[] = [];
+  if (listed.invalid > 0) notes.push({ kind: 'skipped', level: 'warning', message: `aws organization: ${listed.invalid} listed account(s) without a valid 12-digit id; not read` });
+  if (listed.truncated) notes.push({ kind: 'limit', level: 'error', message: `aws organization: ListAccounts still had more after ${listed.pagesRead} pages; the accounts beyond were not listed, so not read` });
+  return notes;
 }
 
 /** The organization's accounts, listed with the scanner's own credentials; throws when they cannot be listed. */
