@@ -4,10 +4,12 @@ import model from '../../../src/collectors/terraform/models/gcp-kubectl-wrapper.
 import type { ModelCall } from '../../../src/collectors/terraform/models/types.js';
 import { type Value, mkUnknown, newObject, templatePieces } from '../../../src/collectors/terraform/values.js';
 
-function call(inputs: Record<string, Value>): { call: ModelCall; unread: string[] } {
+function call(inputs: Record<string, Value>): { call: ModelCall; unread: string[]; undecided: string[] } {
   const unread: string[] = [];
+  const undecided: string[] = [];
   return {
     unread,
+    undecided,
     call: {
       major: 4,
       inputs: Object.assign(newObject(), inputs),
@@ -15,6 +17,7 @@ function call(inputs: Record<string, Value>): { call: ModelCall; unread: string[
       callPosition: { file: 'main.tf', line: 1, column: 1, endLine: 9, endColumn: 2 },
       idFor: (a) => `id:${a}`,
       unread: (reason) => unread.push(reason),
+      undecided: (what) => undecided.push(what),
     },
   };
 }
@@ -22,7 +25,7 @@ function call(inputs: Record<string, Value>): { call: ModelCall; unread: string[
 function annotation(command: Value, extra: Record<string, Value> = {}) {
   const c = call({ kubectl_create_command: command, ...extra });
   const out = model.resources(c.call);
-  return { out, unread: c.unread, values: out[0]?.values as any };
+  return { out, unread: c.unread, undecided: c.undecided, values: out[0]?.values as any };
 }
 
 describe('kubectl-wrapper model', () => {
@@ -52,6 +55,8 @@ describe('kubectl-wrapper model', () => {
     const a = annotation('kubectl annotate sa -n jobs default a=b', { enabled: mkUnknown('var.annotate') });
     expect(a.out).toEqual([]);
     expect(a.unread).toEqual([expect.stringContaining('enabled')]);
+    // Said once, as the warning it is: not also as a note about an undecided switch.
+    expect(a.undecided).toEqual([]);
   });
 
   it('names any other command, or one it cannot read, as not analysed', () => {

@@ -113,9 +113,12 @@ export function serviceAccountAnnotation(call: ModelCall, target: Annotate, at: 
 }
 
 function resources(call: ModelCall): ModelledResource[] {
-  const enabled = flag(call, 'enabled', true);
-  if (enabled === undefined) call.unread?.('its enabled is not known statically, so whether it runs its command is not decided');
-  if (enabled !== true) return [];
+  // Not flag(): an unknown `enabled` leaves the whole wrapper unread, a warning that says more than flag()'s note.
+  if (isUnknown(input(call, 'enabled', true))) {
+    call.unread?.('its enabled is not known statically, so whether it runs its command is not decided');
+    return [];
+  }
+  if (flag(call, 'enabled', true) !== true) return [];
   const list = words(input(call, 'kubectl_create_command', mkUnknown('kubectl_create_command')));
   const annotate = list ? parseAnnotate(list) : undefined;
   if (!annotate) {
