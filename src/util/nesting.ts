@@ -2,7 +2,7 @@
  * Nesting depth (`--max-depth`): the limit every parser and walker checks before it recurses,
  * the error that says where it was crossed, and the checks that run without recursing at all:
  * a linear scan of a JSON text's brackets (JSON.parse and the tolerant parser never see a text
- * deeper than the limit) and an explicit-stack measure of a value built by evaluation.
+ * deeper than the limit) and a depth-bounded measure of a value built by evaluation.
  */
 import { PodtrustError } from '../errors.js';
 import type { CoverageNote, JsonValue, PositionMap } from '../model/types.js';
@@ -154,25 +154,33 @@ export function parseJsonWithin(text: string, maxDepth: number): unknown {
 
 /**
  * The pointer of the first value more than `maxDepth` levels below `value`'s root, or undefined.
- * Measured with an explicit stack: the value may be too deep for any recursive walk.
+ * The walk recurses at most `maxDepth` + 1 levels (no more than {@link MAX_DEPTH_CEILING} + 1) however
+ * deep the value is, and reads keys in place: it runs on every collected body, so it builds nothing
+ * until it has a pointer to return.
  */
 export function valueNestingOverflow(value: JsonValue, maxDepth: number): string | undefined {
+  return overflowBelow(value, 0, maxDepth);
+}
+
+/** `depth` is how many collections enclose `value`. */
+function overflowBelow(value: JsonValue, depth: number, maxDepth: number): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const stack: { items: JsonValue[]; keys: string[] | undefined; next: number }[] = [];
-  const enter = (v: JsonValue[] | Record<string, JsonValue>): void => {
-    if (Array.isArray(v)) stack.push({ items: v, keys: undefined, next: 0 });
-    else stack.push({ items: Object.values(v), keys: Object.keys(v), next: 0 });
-  };
-  enter(value);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next >= top.items.length) {
-      stack.pop();
-      continue;
+  if (depth >= maxDepth) {
+    // A collection at the limit: its first child, if any, is past it.
+    if (Array.isArray(value)) return value.length > 0 ? '/0' : undefined;
+    for (const key in value) return '/' + escapeToken(key);
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const below = overflowBelow(value[i]!, depth + 1, maxDepth);
+      if (below !== undefined) return '/' + i + below;
     }
-    const child = top.items[top.next++]!;
-    if (stack.length > maxDepth) return stack.map((f) => '/' + escapeToken(f.keys ? f.keys[f.next - 1]! : f.next - 1)).join('');
-    if (child !== null && typeof child === 'object') enter(child);
+    return undefined;
+  }
+  for (const key in value) {
+    const below = overflowBelow(value[key]!, depth + 1, maxDepth);
+    if (below !== undefined) return '/' + escapeToken(key) + below;
   }
   return undefined;
 }

@@ -152,5 +152,11 @@ describe('the measure of a value built by evaluation', () => {
     expect(valueNestingOverflow(deep, DEFAULT_LIMITS.maxDepth)).toBe('/0'.repeat(DEFAULT_LIMITS.maxDepth + 1));
     expect(valueNestingOverflow({ a: [{ b: 1 }], 'c/d': { e: [] } }, 3)).toBeUndefined();
     expect(valueNestingOverflow({ a: [{ b: 1 }], 'c/d': { e: [[1]] } }, 3)).toBe('/c~1d/e/0/0');
+    // At the limit: an empty collection is within it, a member of one is past it.
+    expect(valueNestingOverflow({ a: { b: { c: {} } }, d: [[[]]] }, 3)).toBeUndefined();
+    expect(valueNestingOverflow({ a: { b: { c: { 'x~y': null } } } }, 3)).toBe('/a/b/c/x~0y');
+    expect(valueNestingOverflow([1, [2, [3, ['deep']]]], 3)).toBe('/1/1/1/0');
+    expect(valueNestingOverflow('scalar', 0)).toBeUndefined();
+    expect(valueNestingOverflow([1], 0)).toBe('/0');
   });
 });

@@ -70,8 +70,9 @@ export function linkRoleAttachments(instances: ResourceInstance[], resources: Re
       const i = list.length;
       list.push(Object.assign(newObject(), { PolicyName: values.name ?? null, PolicyDocument: decodeDocument(values.policy) }) as JsonValue);
       role.positions[`/RolePolicyList/${i}`] = positionIn(role, inst, '');
-      for (const [p, pos] of Object.entries(inst.positions)) {
+      for (const p in inst.positions) {
         if (!p.startsWith('/policy/')) continue;
+        const pos = inst.positions[p]!;
         const out: Position = { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };
         if ((pos.file ?? inst.block.file) !== role.file) out.file = pos.file ?? inst.block.file;
         role.positions[`/RolePolicyList/${i}/PolicyDocument${p.slice('/policy'.length)}`] = out;

@@ -13,6 +13,7 @@ export interface SuppressionComment {
 /** Suppression comments of a file by line. */
 export function suppressionComments(text: string): Map<number, SuppressionComment> {
   const out = new Map<number, SuppressionComment>();
+  if (!text.includes('podtrust:ignore')) return out;
   text.split('\n').forEach((line, i) => {
     const m = COMMENT.exec(line);
     if (m) out.set(i + 1, { ruleId: m[1]!, reason: m[2], line: i + 1, column: line.search(/\S/) + 1 });
@@ -23,6 +24,7 @@ export function suppressionComments(text: string): Map<number, SuppressionCommen
 /** Suppressions for every mapped element whose first line follows a suppression comment. */
 export function suppressionsFor(file: string, positions: PositionMap, comments: Map<number, SuppressionComment>, notes: CoverageNote[], reported: Set<string>): InSourceSuppression[] {
   const out: InSourceSuppression[] = [];
+  if (comments.size === 0) return out;
   const seen = new Set<number>();
   for (const [pointer, pos] of Object.entries(positions).sort((a, b) => a[0].length - b[0].length)) {
     if (pos.file !== undefined && pos.file !== file) continue;

@@ -37,9 +37,10 @@ export function unknownString(u: Unknown): boolean {
 }
 
 export function containsUnknownValue(v: Value): boolean {
-  if (isUnknown(v)) return true;
+  if (typeof v !== 'object' || v === null) return false;
   if (Array.isArray(v)) return v.some(containsUnknownValue);
-  if (isObject(v)) return Object.values(v).some(containsUnknownValue);
+  if (isUnknown(v)) return true;
+  for (const key in v) if (containsUnknownValue(v[key]!)) return true;
   return false;
 }
 
@@ -113,7 +114,7 @@ export function fromJson(v: unknown): Value {
   if (Array.isArray(v)) return v.map(fromJson);
   if (v && typeof v === 'object') {
     const out = newObject();
-    for (const [k, x] of Object.entries(v)) out[k] = fromJson(x);
+    for (const k of Object.keys(v)) out[k] = fromJson((v as Record<string, unknown>)[k]);
     return out;
   }
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
@@ -128,14 +129,8 @@ export function fromJson(v: unknown): Value {
 export function parseJsonValue(text: string): Value | undefined {
   if (jsonNestingOverflow(text, MAX_DEPTH_CEILING) >= 0) throw new NestingTooDeep(MAX_DEPTH_CEILING);
   try {
-    return fromJson(JSON.parse(text, function (this: unknown, _k, val: unknown) {
-      if (val && typeof val === 'object' && !Array.isArray(val)) {
-        const o = newObject();
-        for (const key of Object.keys(val)) o[key] = (val as Record<string, Value>)[key]!;
-        return o;
-      }
-      return val;
-    }) as unknown);
+    // JSON.parse makes `__proto__` an own data property; fromJson copies it as data into a prototype-free object.
+    return fromJson(JSON.parse(text) as unknown);
   } catch (e) {
     // Not JSON: no value.
     if (e instanceof SyntaxError) return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../../src/collectors/terraform/functions.js';
 import { EvaluationError } from '../../../src/collectors/terraform/evaluation-error.js';
-import { encodedValue, mkUnknown } from '../../../src/collectors/terraform/values.js';
+import { containsUnknownValue, encodedValue, mkUnknown, parseJsonValue } from '../../../src/collectors/terraform/values.js';
 
 const call = (name: string, ...args: Parameters<(typeof FUNCTIONS)[string]>[0]) => FUNCTIONS[name]!(args, `${name}(...)`);
 
@@ -34,5 +34,27 @@ describe('Terraform functions over unresolved values', () => {
     encodedValue.set(doc, { Statement: [] });
     expect(call('flatten', [[doc], []])).toEqual([doc]);
     expect(call('flatten', [mkUnknown('var.list')])).toMatchObject({ $unknown: 'flatten(...)' });
+  });
+});
+
+describe('JSON values read from strings (jsondecode, policy documents)', () => {
+  it('keeps __proto__ and constructor as data in prototype-free objects, in the text’s order', () => {
+    const v = parseJsonValue('{"b":[{"__proto__":{"x":1}}],"constructor":"c","a":null}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBeNull();
+    expect(Object.keys(v)).toEqual(['b', 'constructor', 'a']);
+    const inner = (v.b as Record<string, unknown>[])[0]!;
+    expect(Object.getPrototypeOf(inner)).toBeNull();
+    expect(Object.keys(inner)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(inner['__proto__'])).toBeNull();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(parseJsonValue('{"a":')).toBeUndefined();
+  });
+
+  it('finds an unknown value at any depth, inside lists and objects alike', () => {
+    expect(containsUnknownValue({ a: [1, { b: 'x' }], c: null })).toBe(false);
+    expect(containsUnknownValue({ a: [1, { b: mkUnknown('var.x') }] })).toBe(true);
+    expect(containsUnknownValue([[mkUnknown('var.y')]])).toBe(true);
+    expect(containsUnknownValue(mkUnknown('var.z'))).toBe(true);
+    expect(containsUnknownValue('${var.x}')).toBe(false);
   });
 });
