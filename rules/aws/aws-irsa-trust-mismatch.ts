@@ -54,7 +54,7 @@ for \`sts:AssumeRole\` and \`sts:TagSession\`, or the pod gets no credentials.`,
     references: ['https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html', 'https://docs.aws.amazon.com/eks/latest/APIReference/API_CreatePodIdentityAssociation.html'],
   },
   check(ctx) {
-    const roles = new RoleIndex(ctx.model);
+    const roles = RoleIndex.of(ctx.model);
     for (const sa of ctx.model.ofType('k8s.ServiceAccount')) {
       const value = annotations(sa)[AWS_ROLE_ARN_ANNOTATION];
       const role = roles.find(value);

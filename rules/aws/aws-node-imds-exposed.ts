@@ -100,7 +100,7 @@ and what it grants: a hop limit alone is noise when the node role holds only the
     },
   },
   check(ctx) {
-    const roles = new RoleIndex(ctx.model);
+    const roles = RoleIndex.of(ctx.model);
     const seen = new Set<string>();
     for (const ng of ctx.model.ofType('aws.eks.NodeGroup')) {
       const body = obj(ng.body) ?? {};

@@ -64,7 +64,7 @@ function otherCloudIdentity(model: Model, provider: IdentityLink['provider'], va
 }
 
 export function identityLinks(model: Model): IdentityLink[] {
-  const roles = new RoleIndex(model);
+  const roles = RoleIndex.of(model);
   const canDo = identityPermissionReader(model);
   const end = (provider: IdentityLink['provider'], identity: Resource | undefined, named: JsonValue | undefined) => identityEnd(canDo, provider, identity, named);
   const links: IdentityLink[] = [];

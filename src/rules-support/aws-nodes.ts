@@ -77,7 +77,7 @@ export interface NodeRoleUse {
 
 /** Every worker node role in the scan, with the node groups and launch templates that use it. */
 export function nodeRoles(model: Model): NodeRoleUse[] {
-  const roles = new RoleIndex(model);
+  const roles = RoleIndex.of(model);
   const byId = new Map<string, NodeRoleUse>();
   const add = (role: Resource | undefined, user?: Resource) => {
     if (!role) return;

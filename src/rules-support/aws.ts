@@ -12,18 +12,33 @@ export interface RoleFederation {
   federation: Federation;
 }
 
-/** Every federation of every IAM role in the scan. */
-export function* roleFederations(model: Model): Generator<RoleFederation> {
-  for (const role of model.ofType('aws.iam.Role')) {
-    for (const federation of model.federationsOf(role)) yield { role, federation };
+const federationsByModel = new WeakMap<Model, { all: RoleFederation[]; webIdentity: RoleFederation[] }>();
+
+/** Both lists below, built once per model: a dozen rules walk them. */
+function federationLists(model: Model): { all: RoleFederation[]; webIdentity: RoleFederation[] } {
+  let lists = federationsByModel.get(model);
+  if (!lists) {
+    lists = { all: [], webIdentity: [] };
+    for (const role of model.ofType('aws.iam.Role')) {
+      for (const federation of model.federationsOf(role)) {
+        const rf = { role, federation };
+        lists.all.push(rf);
+        if (federation.mechanism === 'irsa' || federation.mechanism === 'web-identity') lists.webIdentity.push(rf);
+      }
+    }
+    federationsByModel.set(model, lists);
   }
+  return lists;
+}
+
+/** Every federation of every IAM role in the scan. */
+export function roleFederations(model: Model): readonly RoleFederation[] {
+  return federationLists(model).all;
 }
 
 /** Web-identity federations (IRSA and other OIDC issuers), not EKS Pod Identity. */
-export function* webIdentityFederations(model: Model): Generator<RoleFederation> {
-  for (const rf of roleFederations(model)) {
-    if (rf.federation.mechanism === 'irsa' || rf.federation.mechanism === 'web-identity') yield rf;
-  }
+export function webIdentityFederations(model: Model): readonly RoleFederation[] {
+  return federationLists(model).webIdentity;
 }
 
 /** Conditions of a federation on one claim (`sub`, `aud`) that name the statement's own issuer. */
@@ -69,12 +84,21 @@ export function roleDisplayName(role: Resource): string {
   return shown(typeof body.RoleName === 'string' ? body.RoleName : role.name);
 }
 
+const roleIndexes = new WeakMap<Model, RoleIndex>();
+
 /** Finds the scanned role an annotation or association names: by ARN, by name, or by Terraform reference. */
 export class RoleIndex {
+  /** The index of a model's roles, built once: several rules and the identity links look roles up. */
+  static of(model: Model): RoleIndex {
+    let index = roleIndexes.get(model);
+    if (!index) roleIndexes.set(model, (index = new RoleIndex(model)));
+    return index;
+  }
+
   private readonly byArn = new Map<string, Resource>();
   private readonly byName = new Map<string, Resource[]>();
 
-  constructor(private readonly model: Model) {
+  private constructor(private readonly model: Model) {
     for (const role of model.ofType('aws.iam.Role')) {
       const body = role.body as Record<string, JsonValue>;
       if (typeof body.Arn === 'string') this.byArn.set(body.Arn, role);

@@ -20,7 +20,7 @@ export interface ChainedRole {
 }
 
 /** Associations whose `targetRoleArn` names a scanned role. */
-export function chainedRoles(model: Model, roles: RoleIndex = new RoleIndex(model)): ChainedRole[] {
+export function chainedRoles(model: Model, roles: RoleIndex = RoleIndex.of(model)): ChainedRole[] {
   const out: ChainedRole[] = [];
   for (const association of model.ofType('aws.eks.PodIdentityAssociation')) {
     const body = association.body as Record<string, JsonValue>;

@@ -106,6 +106,8 @@ export class ModuleInstance implements Resolver {
   private readonly children = new Map<string, ModuleInstance | null>();
   /** A data block's policy is read by its own instance, by each reference and for positions: render it once per scope. */
   private readonly policies = new Map<Block, Map<Scope, RenderedPolicy>>();
+  /** A rendered policy's `json`: undefined while the document holds unknowns. Read by its data instance and by every reference. */
+  private readonly policyJson = new WeakMap<RenderedPolicy, string | undefined>();
   private readonly expansions = new Map<Block, Expansion[]>();
   readonly scope: Scope;
   readonly budget: EvaluationBudget | undefined;
@@ -212,6 +214,13 @@ export class ModuleInstance implements Resolver {
     let rendered = byScope.get(scope);
     if (!rendered) byScope.set(scope, (rendered = renderPolicyDocument(block, scope)));
     return rendered;
+  }
+
+  private jsonOf(rendered: RenderedPolicy): string | undefined {
+    if (this.policyJson.has(rendered)) return this.policyJson.get(rendered);
+    const json = containsUnknownValue(rendered.document) ? undefined : toJson(rendered.document);
+    this.policyJson.set(rendered, json);
+    return json;
   }
 
   contentOrigin(root: string, steps: TraversalStep[], scope: Scope): Origin | undefined {
@@ -375,8 +384,10 @@ export class ModuleInstance implements Resolver {
     if (t?.kind !== 'attr' || n?.kind !== 'attr') return undefined;
     const doc = this.policyDocumentReference(steps, scope);
     if (doc) {
-      const { document } = this.policyDocument(doc.block, doc.scope);
-      if (!containsUnknownValue(document)) return { value: toJson(document), used: doc.used };
+      const rendered = this.policyDocument(doc.block, doc.scope);
+      const { document } = rendered;
+      const json = this.jsonOf(rendered);
+      if (json !== undefined) return { value: json, used: doc.used };
       const u = mkUnknown(expr.text, { ref: { id: this.host.idFor(`${this.prefix}data.${t.name}.${n.name}${doc.suffix}`), attribute: 'json' } });
       encodedValue.set(u, document);
       return { value: u, used: doc.used };
@@ -438,7 +449,7 @@ export class ModuleInstance implements Resolver {
         if (block.labels[0] === 'aws_iam_policy_document' && mode === 'data') {
           const rendered = this.policyDocument(block, scope);
           values = newObject();
-          values.json = containsUnknownValue(rendered.document) ? mkUnknown('policy document') : toJson(rendered.document);
+          values.json = this.jsonOf(rendered) ?? mkUnknown('policy document');
           values.document = rendered.document;
           for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '') positions['/document' + p] = pos;
         } else {
