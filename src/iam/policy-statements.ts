@@ -175,10 +175,30 @@ function valueList(v: JsonValue | undefined, pointer: string): ValueList {
 /** A value or a list of values of a principal or a condition key: scalars as strings, nulls dropped, the rest Unknown. */
 function scalars(v: JsonValue | undefined, pointer: string): { value: string | Unknown; pointer: string }[] {
   if (Array.isArray(v)) return v.flatMap((x, i) => (Array.isArray(x) ? [{ value: asUnknown(x), pointer: join(pointer, i) }] : scalars(x, join(pointer, i))));
-  if (v === undefined || v === null) return [];
-  if (isUnknown(v)) return [{ value: v, pointer }];
-  if (typeof v === 'object') return [{ value: asUnknown(v), pointer }];
-  return [{ value: String(v), pointer }];
+  const value = scalar(v);
+  return value === undefined ? [] : [{ value, pointer }];
+}
+
+/** {@link scalars} without the pointers, which a condition's values do not keep. */
+function scalarValues(v: JsonValue | undefined): (string | Unknown)[] {
+  if (!Array.isArray(v)) {
+    const value = scalar(v);
+    return value === undefined ? [] : [value];
+  }
+  const out: (string | Unknown)[] = [];
+  for (const x of v) {
+    const value = Array.isArray(x) ? asUnknown(x) : scalar(x);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** One value that is not a list: a string, an Unknown, or nothing for null. */
+function scalar(v: JsonValue | undefined): string | Unknown | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (isUnknown(v)) return v;
+  if (typeof v === 'object') return asUnknown(v);
+  return String(v);
 }
 
 /** A value of a shape IAM does not accept there, kept as its JSON text (a saved inventory is not depth-limited). */
@@ -229,7 +249,7 @@ function readCondition(c: JsonValue | undefined, statementPointer: string): Stat
     const parsed = parseOperator(operator);
     for (const [key, raw] of Object.entries(keys)) {
       const at = join(pointer, operator, key);
-      out.tests.push({ ...parsed, operator, key, values: scalars(raw, at).map((v) => v.value), pointer: at });
+      out.tests.push({ ...parsed, operator, key, values: scalarValues(raw), pointer: at });
     }
   }
   return out;

@@ -56,15 +56,27 @@ function indexOf(positions: PositionMap): Runs | null {
   return { keys, start };
 }
 
+/**
+ * Below this many keys a map is scanned rather than indexed: one resource's positions (a
+ * Terraform instance's, copied a few subtrees at a time) cost more to index than to scan.
+ */
+const INDEX_FROM = 64;
+
+function fewerKeysThan(positions: PositionMap, n: number): boolean {
+  let count = 0;
+  for (const _ in positions) if (++count >= n) return false;
+  return true;
+}
+
 /** Calls `visit` for `from` and every pointer below it, in the map's order. */
 export function forEachInSubtree(positions: PositionMap, from: string, visit: (pointer: string, position: Position) => void): void {
   let runs = indexes.get(positions);
-  if (runs === undefined) indexes.set(positions, (runs = indexOf(positions)));
+  if (runs === undefined && !fewerKeysThan(positions, INDEX_FROM)) indexes.set(positions, (runs = indexOf(positions)));
   const first = runs?.start.get(from);
   if (runs && first !== undefined) {
     const { keys } = runs;
     for (let i = first; i < keys.length && (i === first || isAncestor(from, keys[i]!)); i++) visit(keys[i]!, positions[keys[i]!]!);
     return;
   }
-  for (const [pointer, position] of Object.entries(positions)) if (pointer === from || isAncestor(from, pointer)) visit(pointer, position);
+  for (const pointer in positions) if (pointer === from || isAncestor(from, pointer)) visit(pointer, positions[pointer]!);
 }

@@ -25,9 +25,12 @@ function bySubtree(positions: PositionMap, from: string): string[] {
   return out;
 }
 
+/** Enough keys, under `/pad`, for a map to be indexed rather than scanned. */
+const PADDING = Array.from({ length: 80 }, (_, i) => `/pad/${i}`);
+
 describe('forEachInSubtree', () => {
-  it('a document-ordered map: each subtree, and nothing of a sibling that shares a prefix', () => {
-    const m = mapOf(['', '/items', '/items/0', '/items/0/name', '/items/1', '/items/1/name', '/items/10', '/items/10/x', '/kind']);
+  it.each([[[]], [PADDING]])('a document-ordered map: each subtree, and nothing of a sibling that shares a prefix (%#: small, large)', (padding: string[]) => {
+    const m = mapOf(['', '/items', '/items/0', '/items/0/name', '/items/1', '/items/1/name', '/items/10', '/items/10/x', '/kind', ...padding]);
     expect(bySubtree(m, '/items/1')).toEqual(['/items/1', '/items/1/name']);
     expect(bySubtree(m, '/items/10')).toEqual(['/items/10', '/items/10/x']);
     expect(bySubtree(m, '')).toEqual(Object.keys(m));
@@ -47,8 +50,8 @@ describe('forEachInSubtree', () => {
     const segment = fc.constantFrom('a', 'b', 'items', '0', '1', '10', '');
     const pointer = fc.array(segment, { minLength: 0, maxLength: 4 }).map((s) => (s.length === 0 ? '' : '/' + s.join('/')));
     fc.assert(
-      fc.property(fc.uniqueArray(pointer, { maxLength: 25 }), pointer, (keys, from) => {
-        const m = mapOf(keys);
+      fc.property(fc.uniqueArray(pointer, { maxLength: 25 }), pointer, fc.boolean(), (keys, from, padded) => {
+        const m = mapOf(padded ? [...PADDING, ...keys] : keys);
         expect(bySubtree(m, from)).toEqual(byScan(m, from));
       }),
       { numRuns: 2000 },
@@ -72,8 +75,10 @@ describe('forEachInSubtree', () => {
           });
     const tree = treeOf(4);
     fc.assert(
-      fc.property(tree, fc.boolean(), (keys, withRoot) => {
-        const m = mapOf(withRoot ? ['', ...keys] : keys);
+      fc.property(tree, fc.boolean(), fc.boolean(), (keys, withRoot, padded) => {
+        // Small maps are scanned; a padded one is large enough to be indexed.
+        const all = padded ? [...keys, '/pad', ...PADDING] : keys;
+        const m = mapOf(withRoot ? ['', ...all] : all);
         for (const from of ['', ...keys]) expect(bySubtree(m, from)).toEqual(byScan(m, from));
       }),
       { numRuns: 500 },
