@@ -63,7 +63,7 @@ export function assignClusters(resources: Resource[], clusters: ClusterInfo[], c
   }
   for (const r of resources) {
     if (!r.type.startsWith('k8s.') || r.cluster !== undefined || r.format === 'live') continue;
-    const rel = rootRelative(root, r.file);
+    const rel = clusterMap.length > 0 ? rootRelative(root, r.file) : '';
     const mapped = clusterMap.find((m) => m.paths.some((g) => globMatch(g, rel)));
     if (mapped) {
       r.cluster = mapped.name;

@@ -94,19 +94,39 @@ export function equalValues(a: Value, b: Value): boolean {
   return false;
 }
 
-/** Terraform's JSON encoding: object keys sorted, like the providers render them. */
+/**
+ * Terraform's JSON encoding: object keys sorted, like the providers render them. Written out
+ * directly rather than through a sorted copy; keys that are array indices come first in numeric
+ * order, as JSON.stringify of such a copy put them.
+ */
 export function toJson(v: Value): string {
-  return JSON.stringify(sortKeys(v));
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + toJson(v[i]!);
+    return out + ']';
+  }
+  if (!isObject(v)) return JSON.stringify(v);
+  let out = '{';
+  let first = true;
+  for (const k of encodingOrder(Object.keys(v))) {
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + toJson(v[k]!);
+    first = false;
+  }
+  return out + '}';
 }
 
-function sortKeys(v: Value): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (isObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
-    return out;
-  }
-  return v;
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+function encodingOrder(keys: string[]): string[] {
+  keys.sort();
+  if (!keys.some(isArrayIndex)) return keys;
+  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...keys.filter((k) => !isArrayIndex(k))];
 }
 
 /** Converts parsed JSON into a Value with prototype-free objects. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { FUNCTIONS } from '../../../src/collectors/terraform/functions.js';
 import { EvaluationError } from '../../../src/collectors/terraform/evaluation-error.js';
-import { containsUnknownValue, encodedValue, mkUnknown, parseJsonValue } from '../../../src/collectors/terraform/values.js';
+import { type Value, containsUnknownValue, encodedValue, mkUnknown, newObject, parseJsonValue, toJson } from '../../../src/collectors/terraform/values.js';
 
 const call = (name: string, ...args: Parameters<(typeof FUNCTIONS)[string]>[0]) => FUNCTIONS[name]!(args, `${name}(...)`);
 
@@ -56,5 +57,45 @@ describe('JSON values read from strings (jsondecode, policy documents)', () => {
     expect(containsUnknownValue([[mkUnknown('var.y')]])).toBe(true);
     expect(containsUnknownValue(mkUnknown('var.z'))).toBe(true);
     expect(containsUnknownValue('${var.x}')).toBe(false);
+  });
+});
+
+describe('jsonencode', () => {
+  /** The encoding as a sorted copy given to JSON.stringify: what the encoder wrote before it wrote directly. */
+  function viaSortedCopy(v: Value): string {
+    const sorted = (x: Value): unknown => {
+      if (Array.isArray(x)) return x.map(sorted);
+      if (x !== null && typeof x === 'object' && !('$unknown' in x)) {
+        const out = Object.create(null) as Record<string, unknown>;
+        for (const k of Object.keys(x).sort()) out[k] = sorted(x[k]!);
+        return out;
+      }
+      return x;
+    };
+    return JSON.stringify(sorted(v));
+  }
+
+  it('sorts keys, array-index keys first in numeric order, keeps __proto__ as a key, and escapes as JSON.stringify does', () => {
+    const v = Object.assign(newObject(), { b: [1, 'x"y', null, true], a: { '10': 1, '9': 2, z: 3, '01': 4, '\u2028': 5 }, ['__proto__']: 'p' });
+    expect(toJson(v)).toBe('{"__proto__":"p","a":{"9":2,"10":1,"01":4,"z":3,"\u2028":5},"b":[1,"x\\"y",null,true]}');
+    expect(toJson(v)).toBe(viaSortedCopy(v));
+  });
+
+  it('writes any value as the sorted copy did', () => {
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('0', '1', '2', '10', '4294967294', '4294967295', '-1', '007'));
+    const value = fc.letrec<{ v: Value }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.oneof(fc.string({ maxLength: 6 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)),
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc.dictionary(key, tie('v'), { maxKeys: 5 }).map((d) => Object.assign(newObject(), d) as Value),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(toJson(v)).toBe(viaSortedCopy(v));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
