@@ -39,7 +39,7 @@ export interface Evaluation {
 
 interface Applying {
   statement: IamStatement;
-  m: StatementMatch;
+  m: Readonly<StatementMatch>;
 }
 
 /**

@@ -24,11 +24,18 @@ function lower(s: string): string {
   return l;
 }
 
-function listMatch(list: ValueList, value: string, ignoreCase: boolean): { tri: Tri; pointer?: string } {
+type ListMatch = Readonly<{ tri: Tri; pointer?: string }>;
+
+// Most probes match nothing: their answers are shared, not built per call.
+const NO: ListMatch = Object.freeze({ tri: 'no' });
+const UNKNOWN: ListMatch = Object.freeze({ tri: 'unknown' });
+
+function listMatch(list: ValueList, value: string, ignoreCase: boolean): ListMatch {
   const v = ignoreCase ? lower(value) : value;
-  const hit = list.known.find((k) => wildcardMatch(ignoreCase ? lower(k.value) : k.value, v));
-  if (hit) return { tri: 'yes', pointer: hit.pointer };
-  return { tri: list.unknown ? 'unknown' : 'no' };
+  for (const k of list.known) {
+    if (wildcardMatch(ignoreCase ? lower(k.value) : k.value, v)) return { tri: 'yes', pointer: k.pointer };
+  }
+  return list.unknown ? UNKNOWN : NO;
 }
 
 function negate(t: Tri): Tri {
@@ -47,20 +54,24 @@ export function matchAction(stmt: IamStatement, action: string): Tri {
   return stmt.notAction ? negate(a.tri) : a.tri;
 }
 
+const APPLIES_NOT: Readonly<StatementMatch> = Object.freeze({ applies: 'no' });
+
 /**
  * `resource` is an ARN, or the literal `*` for "on resources in general": a `Resource` covers it
  * only with a pattern matching `*` (a bare `*`), a `NotResource` unless it lists `*` — excluding a
  * few ARNs still grants the action almost everywhere.
  */
-export function matchStatement(stmt: IamStatement, action: string, resource: string): StatementMatch {
-  if (!stmt.resources) return { applies: 'no' };
+export function matchStatement(stmt: IamStatement, action: string, resource: string): Readonly<StatementMatch> {
+  if (!stmt.resources) return APPLIES_NOT;
   // Resources first: probes ask about `*`, which most statements' resource ARNs rule out.
   const r = listMatch(stmt.resources, resource, false);
   const resourceTri = stmt.notResource ? negate(r.tri) : r.tri;
-  if (resourceTri === 'no') return { applies: 'no' };
+  if (resourceTri === 'no') return APPLIES_NOT;
   const a = listMatch(stmt.actions, action, true);
   const actionTri = stmt.notAction ? negate(a.tri) : a.tri;
-  const out: StatementMatch = { applies: and(actionTri, resourceTri) };
+  const applies = and(actionTri, resourceTri);
+  if (applies === 'no') return APPLIES_NOT;
+  const out: StatementMatch = { applies };
   if (!stmt.notAction && a.pointer !== undefined) out.actionPointer = a.pointer;
   return out;
 }
