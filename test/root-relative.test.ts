@@ -4,6 +4,7 @@ import type { Inventory, Resource } from '../src/model/types.js';
 import { parseConfig } from '../src/engine/config.js';
 import { auditInventory } from '../src/scan.js';
 import { rootRelative } from '../src/util/paths.js';
+import { relativeId } from '../src/collectors/ids.js';
 
 describe('rootRelative', () => {
   it('makes absolute paths relative to the root with POSIX separators', () => {
@@ -51,5 +52,17 @@ describe('config ignore paths on live findings', () => {
   it('a glob for another context does not', () => {
     const config = parseConfig('ignore:\n  - rule: "*"\n    path: "k8s/staging/**"\n    reason: staging only\n', '/scan/root/.podtrust.yaml');
     expect(auditInventory(inventory(), options, config).findings[0]!.suppression).toBeUndefined();
+  });
+});
+
+describe('relativeId', () => {
+  it('answers each root and file pair on its own, however the calls alternate', () => {
+    expect(relativeId('/repo', '/repo/k8s/a.yaml')).toBe('k8s/a.yaml');
+    expect(relativeId('/repo', '/repo/k8s/a.yaml')).toBe('k8s/a.yaml');
+    expect(relativeId('/repo/k8s', '/repo/k8s/a.yaml')).toBe('a.yaml');
+    expect(relativeId('/repo/k8s', '/repo/k8s/b.yaml')).toBe('b.yaml');
+    expect(relativeId('/repo', '/repo/k8s/a.yaml')).toBe('k8s/a.yaml');
+    expect(relativeId('/repo', '/repo')).toBe('.');
+    expect(relativeId('/repo', '<stdin>')).toBe('<stdin>');
   });
 });
