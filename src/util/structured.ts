@@ -9,6 +9,7 @@ import { Composer, LineCounter, Parser, type CST, type Document, isAlias, isMap,
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { CoverageNote, JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
+import { bareObject } from './bare-object.js';
 import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
 import { DEFAULT_LIMITS, type StructuredLimits } from './structured-limits.js';
@@ -58,7 +59,7 @@ class LimitError extends Error {
 }
 
 export function createObject(): Record<string, JsonValue> {
-  return Object.create(null) as Record<string, JsonValue>;
+  return bareObject<JsonValue>();
 }
 
 const CFN_FUNCTIONS = new Set([

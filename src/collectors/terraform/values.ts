@@ -1,6 +1,7 @@
 /** Values produced by evaluating Terraform expressions: JSON data that may hold Unknowns. */
 import type { Unknown } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
+import { bareObject } from '../../util/bare-object.js';
 import { jsonNestingOverflow, MAX_DEPTH_CEILING, NestingTooDeep } from '../../util/nesting.js';
 
 export type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
@@ -9,7 +10,7 @@ export type ObjectValue = { [key: string]: Value };
 export { isUnknown };
 
 export function newObject(): ObjectValue {
-  return Object.create(null) as ObjectValue;
+  return bareObject<Value>();
 }
 
 export function isObject(v: Value | undefined): v is ObjectValue {
