@@ -5,7 +5,8 @@
  * PositionMap (reads, keys, entries, JSON) and is filled once, on the first access of any kind
  * (but a read its creator could answer: see `known`).
  */
-import type { PositionMap } from '../model/types.js';
+import type { PositionMap, Resource } from '../model/types.js';
+import { renderYamlWithPositions } from '../util/yaml-render.js';
 
 /** Asked of a lazy map, answers whether nothing has read it yet (a plain map answers undefined). */
 const UNREAD = Symbol('unread');
@@ -13,6 +14,31 @@ const UNREAD = Symbol('unread');
 /** Whether these are a live object's positions that were never computed (so never needed): a saved inventory leaves them out rather than render them. */
 export function isUnread(positions: PositionMap): boolean {
   return (positions as unknown as Record<symbol, unknown>)[UNREAD] === true;
+}
+
+/**
+ * A resource's `positions` as an accessor of its own that computes them from its body on first
+ * read and then holds them as a plain value: no map at all, lazy or not, for the objects nothing
+ * points at. The accessor is the same for every resource, so they keep sharing a hidden class.
+ */
+export const POSITIONS_FROM_BODY: PropertyDescriptor = {
+  get(this: Resource): PositionMap {
+    const positions = renderYamlWithPositions(this.body).positions;
+    Object.defineProperty(this, 'positions', { value: positions, writable: true, enumerable: true, configurable: true });
+    return positions;
+  },
+  set(this: Resource, positions: PositionMap) {
+    Object.defineProperty(this, 'positions', { value: positions, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Whether a resource's positions were never computed, asked without computing them. */
+export function positionsUnread(r: Resource): boolean {
+  const own = Object.getOwnPropertyDescriptor(r, 'positions');
+  if (own?.get !== undefined) return own.get === POSITIONS_FROM_BODY.get;
+  return own !== undefined && isUnread(own.value as PositionMap);
 }
 
 /**

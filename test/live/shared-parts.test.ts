@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditInventory, collectInventory, scan, type ScanOptions } from '../../src/scan.js';
 import { renderInventory } from '../../src/model/snapshot.js';
+import { positionsUnread } from '../../src/model/lazy-positions.js';
 import { render } from '../../src/reporters/index.js';
 import { collectLiveKubernetes } from '../../src/live/kubernetes/collect.js';
 import { pruneLiveObject } from '../../src/live/kubernetes/prune.js';
@@ -120,20 +121,27 @@ describe('pods of a large cluster share their repeated parts', () => {
     expect(shared.objects).toEqual(reference.objects);
   });
 
-  test('names computed when read are the stored ones, in every form a resource leaves in', async () => {
+  test('names and positions computed when read are the stored ones, in every form a resource leaves in', async () => {
     const run = async (shareParts: boolean) => {
       const options: ScanOptions = { paths: [], root: '/', live: { kubernetes: { kubeconfig, contexts: [CONTEXT], retry: fastRetry, shareParts }, aws: { regions: [REGION] } } };
       const inventory = await collectInventory(options);
       const resources = inventory.resources.filter((r) => r.format === 'live' && r.id.startsWith('k8s:live:'));
       // Before anything reads the positions: a saved inventory leaves unread ones out.
+      const unread = resources.map(positionsUnread);
+      const computed = resources.filter((r) => typeof Object.getOwnPropertyDescriptor(r, 'positions')?.get === 'function').length;
       const saved = renderInventory(inventory);
       const result = auditInventory(inventory, options);
-      return { resources, saved, sarif: render('sarif', result), json: render('json', result) };
+      return { resources, unread, computed, saved, sarif: render('sarif', result), json: render('json', result) };
     };
     const stored = await run(false);
     const derived = await run(true);
     expect(derived.resources.length).toBe(stored.resources.length);
     expect(derived.resources.length).toBeGreaterThan(c.pods);
+    // Positions computed only when read, as the stored lazy maps were: the same ones never read.
+    expect(derived.unread).toEqual(stored.unread);
+    expect(stored.computed).toBe(0);
+    expect(derived.computed).toBe(derived.unread.filter(Boolean).length);
+    expect(derived.computed).toBeGreaterThan(c.pods);
     stored.resources.forEach((own, i) => {
       const r = derived.resources[i]!;
       for (const key of ['id', 'name', 'file', 'logicalLocation'] as const) {
@@ -141,6 +149,7 @@ describe('pods of a large cluster share their repeated parts', () => {
         expect(typeof Object.getOwnPropertyDescriptor(r, key)?.get, key).toBe('function');
         expect(Object.getOwnPropertyDescriptor(own, key)?.value, key).toBe(r[key]);
       }
+      expect({ ...r.positions }).toEqual({ ...own.positions });
       expect(Object.keys(r)).toEqual(Object.keys(own));
       expect(JSON.stringify({ ...r, positions: null })).toBe(JSON.stringify({ ...own, positions: null }));
       expect(structuredClone({ ...r, positions: null })).toEqual(structuredClone({ ...own, positions: null }));

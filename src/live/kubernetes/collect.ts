@@ -22,7 +22,7 @@ import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
 import { SharedParts } from './shared-parts.js';
-import { deriveNames, liveObjectFile, liveObjectId, liveObjectReference, placeOf, resourceTypeOf } from './object-names.js';
+import { deriveFields, liveObjectFile, liveObjectId, liveObjectReference, placeOf, resourceTypeOf } from './derived-fields.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
 import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
 
@@ -48,7 +48,10 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** The per-response cap (`--max-response-size`; default 256 MiB): a larger answer is abandoned with a note. */
   maxResponseBytes?: number;
-  /** False gives every pod its own copy of parts it repeats with others (the reference the tests compare sharing with). */
+  /**
+   * False gives every pod its own copy of parts it repeats with others, and every object its names
+   * and positions stored rather than computed when read (the reference the tests compare with).
+   */
   shareParts?: boolean;
 }
 
@@ -303,7 +306,7 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
     r.cluster = context;
     r.logicalLocation = liveObjectReference(place);
     if (credentials.length > 0) r.credentials = credentials;
-    return run.shared ? deriveNames(r) : r;
+    return run.shared ? deriveFields(r) : r;
   });
   run.notes.push(...collected.notes);
   return resources;

@@ -1,7 +1,8 @@
 /**
- * A live object's id, display name, file and API reference. They follow from its cluster, its type
- * and its metadata, and each is a string of its own for every object: stored, they were a third of
- * a pod's memory in a large cluster. `deriveNames` makes them computed each time they are read.
+ * A live object's id, display name, file and API reference follow from its cluster, its type and
+ * its metadata, and its positions from its body; each is a value of its own for every object, and
+ * stored they were half of a pod's memory in a large cluster. `deriveFields` makes them computed
+ * when read (the positions once, on first read, then held).
  *
  * They stay own enumerable properties, in the places the stored ones held, so reads, JSON, object
  * spread, `Object.keys` and structured cloning see the same values in the same order: accessors
@@ -14,6 +15,7 @@ import type { JsonObject, JsonValue, Resource } from '../../model/types.js';
 import { kubernetesDisplayName } from '../../collectors/kubernetes.js';
 import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { COLLECTED_TYPES, type CollectedType } from './resource-types.js';
+import { POSITIONS_FROM_BODY, isUnread } from '../../model/lazy-positions.js';
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,6 +74,7 @@ function accessor(get: (r: Resource) => string, key: keyof Resource): PropertyDe
 }
 
 const DERIVED: Partial<Record<keyof Resource, PropertyDescriptor>> = {
+  positions: POSITIONS_FROM_BODY,
   id: accessor((r) => liveObjectId(placeOfResource(r)), 'id'),
   name: accessor((r) => kubernetesDisplayName(isObject(r.body) && isObject(r.body.metadata) ? r.body.metadata : undefined), 'name'),
   file: accessor((r) => liveObjectFile(placeOfResource(r)), 'file'),
@@ -79,14 +82,14 @@ const DERIVED: Partial<Record<keyof Resource, PropertyDescriptor>> = {
 };
 
 /**
- * The same resource with its id, display name, file and API reference computed when read. `r` must
- * be a live object whose stored names are those above (its cluster and type set, its body final):
- * a copy, its keys in the same order.
+ * The same resource with its id, display name, file, API reference and (if nothing read them yet)
+ * positions computed when read. `r` must be a live object whose stored names are those above (its
+ * cluster and type set, its body final): a copy, its keys in the same order.
  */
-export function deriveNames(r: Resource): Resource {
+export function deriveFields(r: Resource): Resource {
   const out = {} as Resource;
   for (const key of Object.keys(r) as (keyof Resource)[]) {
-    const derived = DERIVED[key];
+    const derived = key === 'positions' && !isUnread(r.positions) ? undefined : DERIVED[key];
     if (derived) Object.defineProperty(out, key, derived);
     else (out as unknown as Record<string, unknown>)[key] = r[key];
   }
