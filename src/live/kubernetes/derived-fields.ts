@@ -37,7 +37,8 @@ export function placeOf(context: string, type: CollectedType, body: JsonObject):
 }
 
 export function liveObjectId(p: ObjectPlace): string {
-  return `k8s:live:${p.context}:${p.type.kind}/${p.namespace ? `${p.namespace}/${p.name}` : p.name}`;
+  // Joined, not concatenated: one flat string, where a concatenation would hold its parts.
+  return (p.namespace ? ['k8s:live:', p.context, ':', p.type.kind, '/', p.namespace, '/', p.name] : ['k8s:live:', p.context, ':', p.type.kind, '/', p.name]).join('');
 }
 
 export function liveObjectFile(p: ObjectPlace): string {
