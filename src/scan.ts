@@ -1,7 +1,7 @@
 /**
  * The one entry point the CLI and the GitHub Action share: inputs → inventory → findings.
  */
-import type { CoverageNote, Finding, Inventory, Severity } from './model/types.js';
+import type { CoverageNote, Finding, Inventory, Resource, Severity } from './model/types.js';
 import { Model } from './model/model.js';
 import type { CollectOptions, CollectResult } from './collectors/types.js';
 import { emptyResult, mergeResults } from './collectors/types.js';
@@ -184,7 +184,11 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
   const out = runRules(model, rules, config, options.root, options.now);
   const findings = sortFindings(dedupeByAddress(out.findings, inventory));
   const notes = [...inventory.notes, ...out.notes, ...undecidedTrustNotes(model), ...model.analysisNotes()];
-  const files = new Set(inventory.resources.map((r) => r.file)).size;
+  const files = distinctFiles(inventory.resources);
+  const identities = identityLinks(model);
+  // What the reports look clusters up for: the findings' resources and the identities.
+  const named = new Set(findings.map((f) => f.resource.id));
+  for (const link of identities) if (link.identityResourceId !== undefined) named.add(link.identityResourceId);
   return {
     tool: { name: 'podtrust', version: VERSION, informationUri: INFORMATION_URI },
     root: options.root,
@@ -194,10 +198,17 @@ export function auditInventory(inventory: Inventory, options: ScanOptions, confi
     summary: summarize(inventory, findings, notes, files),
     ...(inventory.inputs !== undefined ? { inputs: inventory.inputs } : {}),
     configuration: scanConfiguration(config, catalog.map((r) => r.meta)),
-    identities: identityLinks(model),
-    resourceClusters: resourceClusters(model),
+    identities,
+    resourceClusters: resourceClusters(model, named),
     scanned: scannedInputs(options),
   };
+}
+
+/** Not through an array of every file: a live cluster's objects each have one. */
+function distinctFiles(resources: readonly Resource[]): number {
+  const files = new Set<string>();
+  for (const r of resources) files.add(r.file);
+  return files.size;
 }
 
 /** A resource in a Terraform plan and in the `.tf` files of the same scan is reported once, at the `.tf` location. */

@@ -23,6 +23,13 @@ export function isKubernetesObject(value: JsonValue): boolean {
   return isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && value.apiVersion !== '' && value.kind !== '';
 }
 
+/** A Kubernetes resource's display name: `namespace/name`, or its name alone. */
+export function kubernetesDisplayName(metadata: JsonObject | undefined): string {
+  const name = typeof metadata?.name === 'string' ? metadata.name : typeof metadata?.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
+  const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
 export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: CollectOptions, seenIds: Map<string, number>): CollectResult {
   const result: CollectResult = { resources: [], clusters: [], notes: [] };
   account(result, file.path, KUBERNETES_FORMAT);
@@ -46,9 +53,8 @@ export function collectKubernetes(file: SourceFile, doc: ParsedDocument, opts: C
       return;
     }
     const metadata = isObject(value.metadata) ? value.metadata : undefined;
-    const name = typeof metadata?.name === 'string' ? metadata.name : typeof metadata?.generateName === 'string' ? `${metadata.generateName}*` : '(unnamed)';
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
-    const display = namespace ? `${namespace}/${name}` : name;
+    const display = kubernetesDisplayName(metadata);
     const base = `k8s:${relativeId(opts.root, file.path)}:${kind}/${display}`;
     const count = seenIds.get(base) ?? 0;
     seenIds.set(base, count + 1);

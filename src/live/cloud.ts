@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, parseJson } from '../util/structured.js';
 import { valueNestingOverflow } from '../util/nesting.js';
 import { isCancelled } from './cancel.js';
 import { redactBody } from '../credentials/redact.js';
+import { lazyPositions } from '../model/lazy-positions.js';
 
 export type CloudProvider = 'aws' | 'azure' | 'gcp';
 
@@ -54,19 +55,23 @@ export function plain(value: unknown): JsonObject {
 
 /**
  * A live object as a resource: positions come from the object's own JSON rendering (two-space
- * indentation, the text a snapshot folder would hold), so SARIF regions are real.
+ * indentation, the text a snapshot folder would hold), so SARIF regions are real. They are
+ * computed when first read: an account's roles are many, and few are pointed at.
  */
 export function liveResource(spec: LiveResourceSpec): Resource {
   // Redacted before it is rendered: positions are those of what is kept.
   const credentials = redactBody(spec.type, spec.body);
-  const text = JSON.stringify(spec.body, null, 2);
-  const parsed = parseJson(text);
-  const positions: PositionMap = parsed.documents[0]?.positions ?? (Object.create(null) as PositionMap);
-  const body = (parsed.documents[0]?.value as JsonValue | undefined) ?? spec.body;
+  const body = (parseJson(JSON.stringify(spec.body)).documents[0]?.value as JsonValue | undefined) ?? spec.body;
+  const positions = lazyPositions(jsonPositions, undefined, body);
   const r: Resource = { id: spec.id, type: spec.type, name: spec.name, file: spec.file, format: 'live', body, positions, logicalLocation: spec.logicalLocation };
   if (spec.cluster !== undefined) r.cluster = spec.cluster;
   if (credentials.length > 0) r.credentials = credentials;
   return r;
+}
+
+/** The positions of a body in its two-space JSON rendering (the body is what parsing that text gives, so the text is the same). */
+function jsonPositions(body: JsonValue): PositionMap {
+  return parseJson(JSON.stringify(body, null, 2)).documents[0]?.positions ?? (Object.create(null) as PositionMap);
 }
 
 /** `aws account 123456789012: 12 aws.iam.Role, 2 aws.eks.Cluster; 9 API calls in 1.2 s`. */

@@ -19,7 +19,8 @@ export function kubernetesObjectPath(context: string, namespace: string | undefi
 
 /** The API reference of an object, for SARIF logical locations: `/api/v1/namespaces/ns/serviceaccounts/name`. */
 export function kubernetesApiReference(group: string, version: string, resource: string, namespace: string | undefined, name: string): string {
-  const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
-  const ns = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
-  return `${base}${ns}/${resource}/${encodeURIComponent(name)}`;
+  const base = group === '' ? ['/api/', version] : ['/apis/', group, '/', version];
+  const ns = namespace === undefined ? [] : ['/namespaces/', encodeURIComponent(namespace)];
+  // Joined, not concatenated: one flat string, where a concatenation would hold its parts.
+  return [...base, ...ns, '/', resource, '/', encodeURIComponent(name)].join('');
 }

@@ -121,7 +121,6 @@ export function identityLinks(model: Model): IdentityLink[] {
   return links;
 }
 
-/** Resource id → the clusters it belongs to (Kubernetes objects) or whose issuer it trusts (roles). */
 /** Node groups, node pools and associations name their cluster in the body: by name or by reference. */
 function clusterNamedInBody(model: Model, r: Resource): string | undefined {
   const body = r.body;
@@ -132,13 +131,20 @@ function clusterNamedInBody(model: Model, r: Resource): string | undefined {
   return undefined;
 }
 
-export function resourceClusters(model: Model): Record<string, string[]> {
+/**
+ * Resource id → the clusters it belongs to (Kubernetes objects) or whose issuer it trusts (roles);
+ * only for the resources in `named` when given (those a report names: findings' resources and
+ * identities): a map of every object of a large cluster, kept with the result, was one entry and
+ * one id string per object.
+ */
+export function resourceClusters(model: Model, named?: ReadonlySet<string>): Record<string, string[]> {
   const out = Object.create(null) as Record<string, string[]>;
   // One list per cluster, shared by its objects: a large cluster has hundreds of thousands.
   const single = new Map<string, string[]>();
   const all = model.resources;
   for (let i = 0; i < all.length; i++) {
     const r = all[i]!;
+    if (named && !named.has(r.id)) continue;
     const own = r.cluster ?? clusterNamedInBody(model, r);
     if (own !== undefined) {
       let list = single.get(own);

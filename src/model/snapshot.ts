@@ -6,7 +6,7 @@ import { PodtrustError } from '../errors.js';
 import { createObject, DEFAULT_LIMITS } from '../util/structured.js';
 import { InventoryParser, RESOURCES_CLOSE, RESOURCES_OPEN } from './inventory-parse.js';
 import { jsonText } from '../reporters/json-text.js';
-import { isUnread, lazyPositions } from './lazy-positions.js';
+import { lazyPositions, positionsUnread } from './lazy-positions.js';
 import { renderYamlWithPositions } from '../util/yaml-render.js';
 import { DEFAULT_MAX_TOTAL_BYTES, readNamedFileChunks } from '../util/input-reader.js';
 import { redactResources } from '../credentials/redact.js';
@@ -44,7 +44,11 @@ export function renderInventory(inventory: Inventory): string {
  * can be rebuilt, hence the check of both.)
  */
 function saved(r: Resource): Resource {
-  return isLiveObject(r) && isUnread(r.positions) ? { ...r, positions: {} } : r;
+  if (!isLiveObject(r) || !positionsUnread(r)) return r;
+  // A copy that does not read them (a spread would compute them), its keys in the same order.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(r)) out[key] = key === 'positions' ? {} : r[key as keyof Resource];
+  return out as unknown as Resource;
 }
 
 function isLiveObject(r: Resource): boolean {

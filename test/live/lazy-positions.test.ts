@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { lazyPositions } from '../../src/model/lazy-positions.js';
+import { POSITIONS_FROM_BODY, lazyPositions, positionsUnread } from '../../src/model/lazy-positions.js';
+import type { Resource } from '../../src/model/types.js';
 import { renderYamlWithPositions } from '../../src/util/yaml-render.js';
 
 const body = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ledger', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/ledger' } } };
@@ -27,5 +28,27 @@ describe('lazy positions of live objects', () => {
     expect(Object.keys(lazy)).toEqual(['']);
     lazy['/x'] = { line: 2, column: 1, endLine: 2, endColumn: 4 };
     expect(Object.keys(lazy).sort()).toEqual(['', '/x']);
+  });
+
+  test('as an accessor of the resource: nothing until read, then the rendered map, held', () => {
+    const r = { id: 'x', body: structuredClone(body) } as unknown as Resource;
+    Object.defineProperty(r, 'positions', POSITIONS_FROM_BODY);
+    Object.defineProperty(r, 'format', { value: 'live', writable: true, enumerable: true, configurable: true });
+    expect(positionsUnread(r)).toBe(true);
+    const read = r.positions;
+    expect({ ...read }).toEqual({ ...renderYamlWithPositions(body).positions });
+    expect(positionsUnread(r)).toBe(false);
+    expect(r.positions).toBe(read);
+    expect(Object.keys(r)).toEqual(['id', 'body', 'positions', 'format']);
+    expect(Object.getOwnPropertyDescriptor(r, 'positions')).toEqual({ value: read, writable: true, enumerable: true, configurable: true });
+    // Written before it was read: the value written, and the body never rendered.
+    const other = { body: null } as unknown as Resource;
+    Object.defineProperty(other, 'positions', POSITIONS_FROM_BODY);
+    other.positions = {};
+    expect(other.positions).toEqual({});
+    expect(positionsUnread(other)).toBe(false);
+    // A lazy map answers for itself; a plain one is read.
+    expect(positionsUnread({ positions: lazyPositions(() => ({})) } as unknown as Resource)).toBe(true);
+    expect(positionsUnread({ positions: {} } as unknown as Resource)).toBe(false);
   });
 });

@@ -6,6 +6,9 @@ import { createProgress } from '../../src/live/progress.js';
 import { kubernetesObjectPath } from '../../src/live/locations.js';
 import { parseYaml } from '../../src/util/yaml.js';
 import { get } from '../../src/util/pointer.js';
+import { liveResource } from '../../src/live/cloud.js';
+import { parseJson } from '../../src/util/structured.js';
+import { isUnread } from '../../src/model/lazy-positions.js';
 
 describe('retry', () => {
   test('Retry-After as seconds and as an HTTP date', () => {
@@ -75,5 +78,27 @@ describe('locations and progress', () => {
     expect(written).toEqual([]);
     createProgress({ stream: stream(true) }).update('c', 'pods', 500);
     expect(written.join('')).toContain('pods 500');
+  });
+});
+
+describe('cloud objects as resources', () => {
+  test('positions computed on first read are those of the two-space JSON text, and the body is that text parsed', () => {
+    const spec = {
+      id: 'aws:111122223333:aws.iam.Role/app',
+      type: 'aws.iam.Role',
+      name: 'app',
+      file: 'aws/111122223333/iam/role/app.json',
+      logicalLocation: 'arn:aws:iam::111122223333:role/app',
+      body: { RoleName: 'app', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/x' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { 'x:sub': 'system:serviceaccount:*:*' } } }] }, Tags: [] },
+    };
+    const text = JSON.stringify(spec.body, null, 2);
+    const eager = parseJson(text).documents[0]!;
+    const r = liveResource(structuredClone(spec));
+    expect(isUnread(r.positions)).toBe(true);
+    expect(r.body).toEqual(eager.value);
+    expect(JSON.stringify(r.body, null, 2)).toBe(text);
+    expect({ ...r.positions }).toEqual({ ...eager.positions });
+    // The line of the wildcard subject, as a finding would point at it.
+    expect(r.positions['/AssumeRolePolicyDocument/Statement/0/Condition/StringLike/x:sub']?.line).toBe(text.split('\n').findIndex((l) => l.includes('system:serviceaccount:*:*')) + 1);
   });
 });

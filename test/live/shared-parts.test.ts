@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scan } from '../../src/scan.js';
+import { auditInventory, collectInventory, scan, type ScanOptions } from '../../src/scan.js';
+import { renderInventory } from '../../src/model/snapshot.js';
+import { positionsUnread } from '../../src/model/lazy-positions.js';
+import { render } from '../../src/reporters/index.js';
 import { collectLiveKubernetes } from '../../src/live/kubernetes/collect.js';
 import { pruneLiveObject } from '../../src/live/kubernetes/prune.js';
 import type { JsonObject, Resource } from '../../src/model/types.js';
@@ -116,6 +119,63 @@ describe('pods of a large cluster share their repeated parts', () => {
     expect(shared.result.notes).toEqual(reference.result.notes);
     expect(shared.objects.size).toBeGreaterThan(c.pods);
     expect(shared.objects).toEqual(reference.objects);
+  });
+
+  test('names and positions computed when read are the stored ones, in every form a resource leaves in', async () => {
+    const run = async (shareParts: boolean) => {
+      const options: ScanOptions = { paths: [], root: '/', live: { kubernetes: { kubeconfig, contexts: [CONTEXT], retry: fastRetry, shareParts }, aws: { regions: [REGION] } } };
+      const inventory = await collectInventory(options);
+      const resources = inventory.resources.filter((r) => r.format === 'live' && r.id.startsWith('k8s:live:'));
+      // Before anything reads the positions: a saved inventory leaves unread ones out.
+      const unread = resources.map(positionsUnread);
+      const computed = resources.filter((r) => typeof Object.getOwnPropertyDescriptor(r, 'positions')?.get === 'function').length;
+      const saved = renderInventory(inventory);
+      const result = auditInventory(inventory, options);
+      return { resources, unread, computed, saved, sarif: render('sarif', result), json: render('json', result) };
+    };
+    const stored = await run(false);
+    const derived = await run(true);
+    expect(derived.resources.length).toBe(stored.resources.length);
+    expect(derived.resources.length).toBeGreaterThan(c.pods);
+    // Positions computed only when read, as the stored lazy maps were: the same ones never read.
+    expect(derived.unread).toEqual(stored.unread);
+    expect(stored.computed).toBe(0);
+    expect(derived.computed).toBe(derived.unread.filter(Boolean).length);
+    expect(derived.computed).toBeGreaterThan(c.pods);
+    stored.resources.forEach((own, i) => {
+      const r = derived.resources[i]!;
+      for (const key of ['id', 'name', 'file', 'logicalLocation'] as const) {
+        // Computed, not stored: an accessor of its own, enumerable, where the stored value was.
+        expect(typeof Object.getOwnPropertyDescriptor(r, key)?.get, key).toBe('function');
+        expect(Object.getOwnPropertyDescriptor(own, key)?.value, key).toBe(r[key]);
+      }
+      expect({ ...r.positions }).toEqual({ ...own.positions });
+      expect(Object.keys(r)).toEqual(Object.keys(own));
+      expect(JSON.stringify({ ...r, positions: null })).toBe(JSON.stringify({ ...own, positions: null }));
+      expect(structuredClone({ ...r, positions: null })).toEqual(structuredClone({ ...own, positions: null }));
+    });
+    // What they are, for a namespaced object and a cluster-scoped one.
+    const named = (type: string) => {
+      const r = derived.resources.find((x) => x.type === type)!;
+      return { r, metadata: (r.body as JsonObject).metadata as JsonObject };
+    };
+    const pod = named('k8s.Pod');
+    const at = `${String(pod.metadata.namespace)}/${String(pod.metadata.name)}`;
+    expect([pod.r.id, pod.r.name, pod.r.file, pod.r.logicalLocation]).toEqual([`k8s:live:${CONTEXT}:Pod/${at}`, at, `k8s/${CONTEXT}/${String(pod.metadata.namespace)}/Pod/${String(pod.metadata.name)}.yaml`, `/api/v1/namespaces/${at.replace('/', '/pods/')}`]);
+    const node = named('k8s.Node');
+    const nodeName = String(node.metadata.name);
+    expect([node.r.id, node.r.name, node.r.file, node.r.logicalLocation]).toEqual([`k8s:live:${CONTEXT}:Node/${nodeName}`, nodeName, `k8s/${CONTEXT}/_cluster/Node/${nodeName}.yaml`, `/api/v1/nodes/${nodeName}`]);
+
+    expect(derived.saved).toBe(stored.saved);
+    expect(derived.sarif).toBe(stored.sarif);
+    expect(derived.json).toBe(stored.json);
+
+    // A write replaces the computed value, as it would a stored one.
+    const r = derived.resources[0]!;
+    r.file = 'k8s/elsewhere.yaml';
+    expect(r.file).toBe('k8s/elsewhere.yaml');
+    expect(Object.keys(r)).toEqual(Object.keys(stored.resources[0]!));
+    expect(r.id).toBe(stored.resources[0]!.id);
   });
 
   test('replicas hold one instance of each part they repeat, and bodies equal to unshared ones', async () => {

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scan } from '../../src/scan.js';
-import { identityRows } from '../../src/reporters/html/identity-map.js';
+import { auditInventory, collectInventory, scan } from '../../src/scan.js';
+import { byCluster, identityRows } from '../../src/reporters/html/identity-map.js';
+import { resourceClusters } from '../../src/model/identity-links.js';
+import { Model } from '../../src/model/model.js';
+import { render } from '../../src/reporters/index.js';
 
 describe('identity map of a real scan', () => {
   it('counts a project-level Editor grant against the ServiceAccount whose Google service account holds it', async () => {
@@ -59,5 +62,21 @@ describe('identity map of the demo estate', () => {
     expect((await row('payments/ledger', 'shop-prod-payments')).permissions).toEqual(['AmazonDynamoDBReadOnlyAccess']);
     const checkout = identityRows(await demo).filter((r) => r.identity === 'checkout@acme-shop.iam.gserviceaccount.com');
     expect(checkout.map((r) => r.permissions)).toEqual([['roles/cloudsql.client on project acme-shop'], ['roles/cloudsql.client on project acme-shop']]);
+  });
+});
+
+describe('clusters of the resources a report names', () => {
+  it('the HTML report is the one a map of every resource gives', async () => {
+    const options = { paths: ['fixtures/demo'], root: process.cwd() };
+    const inventory = await collectInventory(options);
+    const result = auditInventory(inventory, options);
+    const every = resourceClusters(new Model(inventory));
+    // The demo has clusters, and resources in them that no report names.
+    expect(Object.keys(result.resourceClusters ?? {}).length).toBeGreaterThan(0);
+    expect(Object.keys(every).length).toBeGreaterThan(Object.keys(result.resourceClusters ?? {}).length);
+    expect(byCluster(result).some((b) => Object.values(every).flat().includes(b.label))).toBe(true);
+    for (const [id, names] of Object.entries(result.resourceClusters ?? {})) expect(every[id]).toEqual(names);
+    const at = { startedAt: new Date('2026-10-01T12:00:00Z'), finishedAt: new Date('2026-10-01T12:00:01Z') };
+    expect(render('html', result, at)).toBe(render('html', { ...result, resourceClusters: every }, at));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
+import type { ClusterInfo, CoverageNote, JsonObject, PositionMap, Resource } from '../../model/types.js';
 import type { CollectResult } from '../../collectors/types.js';
 import { collectKubernetes } from '../../collectors/kubernetes.js';
 import { redactBody } from '../../credentials/redact.js';
@@ -13,7 +13,6 @@ import { DEFAULT_LIMITS } from '../../util/structured.js';
 import { isCancelled } from '../cancel.js';
 import { mapLimit } from '../concurrency.js';
 import { TargetLimit } from '../target-limit.js';
-import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, ResponseTooLarge, withRetry, type RetryOptions } from '../retry.js';
 import { formatBytes } from '../../util/input-reader.js';
@@ -23,6 +22,7 @@ import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
 import { SharedParts } from './shared-parts.js';
+import { deriveFields, liveObjectFile, liveObjectId, liveObjectReference, placeOf, resourceTypeOf } from './derived-fields.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
 import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
 
@@ -48,7 +48,10 @@ export interface KubernetesLiveOptions extends KubeSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** The per-response cap (`--max-response-size`; default 256 MiB): a larger answer is abandoned with a note. */
   maxResponseBytes?: number;
-  /** False gives every pod its own copy of parts it repeats with others (the reference the tests compare sharing with). */
+  /**
+   * False gives every pod its own copy of parts it repeats with others, and every object its names
+   * and positions stored rather than computed when read (the reference the tests compare with).
+   */
   shareParts?: boolean;
 }
 
@@ -288,26 +291,29 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   const credentials = redactBody(`k8s.${type.kind}`, body);
   dropLargeValues(body);
   run.shared?.sharePodParts(body);
-  const metadata = isObject(body.metadata) ? body.metadata : {};
-  const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)';
-  const namespace = type.namespaced && typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
-  const file = kubernetesObjectPath(context, namespace, type.kind, name);
+  const place = placeOf(context, type, body);
+  const file = liveObjectFile(place);
   // The object file is written as the object arrives; its positions are rendered again (the same
   // text) only when a finding points at it, so a cluster's position maps are never all held at once.
   if (run.options.objectsDir !== undefined) writeObject(run, join(run.options.objectsDir, file), renderYamlWithPositions(body).text);
-  const positions = lazyPositions(() => renderYamlWithPositions(body).positions);
+  const positions = lazyPositions(renderedPositions, undefined, body);
   const collected = collectKubernetes({ path: file, text: '' }, { value: body, positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
-  const display = namespace ? `${namespace}/${name}` : name;
-  for (const r of collected.resources) {
-    r.id = `k8s:live:${context}:${type.kind}/${display}`;
+  const resources = collected.resources.map((r) => {
+    r.id = liveObjectId(place);
+    r.type = resourceTypeOf(type);
     r.file = file;
     r.format = 'live';
     r.cluster = context;
-    r.logicalLocation = kubernetesApiReference(type.group, type.version, type.resource, namespace, name);
+    r.logicalLocation = liveObjectReference(place);
     if (credentials.length > 0) r.credentials = credentials;
-  }
+    return run.shared ? deriveFields(r) : r;
+  });
   run.notes.push(...collected.notes);
-  return collected.resources;
+  return resources;
+}
+
+function renderedPositions(body: JsonObject): PositionMap {
+  return renderYamlWithPositions(body).positions;
 }
 
 function writeObject(run: ClusterRun, path: string, text: string): void {

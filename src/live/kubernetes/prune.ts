@@ -65,7 +65,11 @@ function pruneTemplates(obj: JsonObject): void {
 
 /** A pruned copy (parts it keeps are shared with `obj`); `kind`/`apiVersion` are set from the type (list items carry neither). */
 export function pruneLiveObject(obj: JsonObject, kind: string, apiVersion: string): JsonObject {
-  const out: JsonObject = { apiVersion, kind };
+  // Not a literal of the two: it would have room for two properties in the object, and the body's
+  // metadata and spec would go to a separate array.
+  const out: JsonObject = {};
+  out.apiVersion = apiVersion;
+  out.kind = kind;
   // A Node keeps a little of its status, in its place; no other kind keeps any.
   for (const [k, v] of Object.entries(obj)) if (k !== 'apiVersion' && k !== 'kind' && (k !== 'status' || kind === 'Node')) setOwn(out, k, v);
   if ('metadata' in out) out.metadata = pruneMetadata(out.metadata) ?? null;

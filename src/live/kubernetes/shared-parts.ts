@@ -25,14 +25,14 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
 }
 
 export class SharedParts {
-  /** By the SHA-256 of a part's JSON text: a fixed-size key, so a table entry costs little more than the reference. */
+  /** By the SHA-256 of a part's JSON text, its 32 bytes as one-byte characters: a small fixed-size key (base64 would be 44 characters). */
   private readonly parts = new Map<string, JsonValue>();
   private readonly names = new Map<string, string>();
 
   /** The first part seen equal to this one (the same JSON text: the same keys in the same order). */
   part<T extends JsonValue>(value: T): T {
     if (typeof value !== 'object' || value === null) return value;
-    const key = hash('sha256', JSON.stringify(value), 'base64');
+    const key = hash('sha256', JSON.stringify(value), 'buffer').toString('latin1');
     const seen = this.parts.get(key);
     if (seen !== undefined) return seen as T;
     this.parts.set(key, value);
