@@ -189,4 +189,16 @@ describe('keys named like Object.prototype members', () => {
     expect(referencedValues(two.resources)).toEqual(referencedValues(one.resources));
   });
 
+  it('objects of kinds named like Object.prototype members are counted, and no rule fails on them, in either thread', async () => {
+    const api = (await import(join(REPO, 'build', 'bench.js'))) as typeof import('../src/bench-entry.js');
+    const dir = repository();
+    const kinds = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    writeFileSync(join(dir, 'k8s', 'kinds.yaml'), kinds.map((kind) => `apiVersion: example.com/v1\nkind: ${kind}\nmetadata:\n  name: x\n  namespace: team\nspec:\n  template:\n    spec:\n      serviceAccountName: default\n`).join('---\n'));
+    for (const workers of [0, 2]) {
+      const result = await api.scan({ paths: [dir], root: dir, workers });
+      expect(result.notes.filter((n) => n.kind === 'rule-error')).toEqual([]);
+      const byKind = result.summary.unread?.byKind ?? {};
+      expect(kinds.map((kind) => [kind, Object.hasOwn(byKind, kind) ? byKind[kind] : 'absent'])).toEqual(kinds.map((kind) => [kind, 1]));
+    }
+  });
 });
