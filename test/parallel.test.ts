@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
+import { bodyPrototypes } from './helpers/prototypes.js';
 import { terraformUnits, jobsOf } from '../src/collect/partition.js';
 
 describe('parallel collection', () => {
@@ -63,6 +64,8 @@ describe('parallel collection', () => {
     const [one, two] = [await api.collectInventory({ paths: [dir], root: dir, workers: 0 }), await api.collectInventory({ paths: [dir], root: dir, workers: 2 })];
     expect(one.clusters.length).toBeGreaterThan(10);
     expect(JSON.stringify(two.clusters)).toBe(JSON.stringify(one.clusters));
+    // Objects built without a prototype arrive from a worker without one: a key such as `constructor` stays data.
+    expect(bodyPrototypes(two.resources)).toEqual(bodyPrototypes(one.resources));
     // The whole inventory, positions included (a worker sends them packed), as `podtrust collect` writes it.
     const written = (inventory: typeof one): string => {
       const parts: string[] = [];

@@ -18,7 +18,8 @@ interface Member {
   environment: string | undefined;
 }
 
-const ENVIRONMENT_RANK: Record<string, number> = { prod: 0, staging: 1, test: 2, dev: 3, sandbox: 4 };
+// A Map: an environment is a name from the configuration, and `constructor` must rank as unknown.
+const ENVIRONMENT_RANK = new Map<string, number>([['prod', 0], ['staging', 1], ['test', 2], ['dev', 3], ['sandbox', 4]]);
 
 /** Google service accounts whose scanned bindings admit exactly this pool/namespace/KSA. */
 function boundAccounts(ctx: RuleContext, pool: string, subject: string): Resource[] {
@@ -86,8 +87,8 @@ intended but still worth knowing.`,
       const environments = new Set(members.map((m) => m.environment).filter((e): e is string => e !== undefined));
       const differ = environments.size > 1;
       const sorted = [...members].sort((a, b) => {
-        const ra = differ ? -(ENVIRONMENT_RANK[a.environment ?? ''] ?? -1) : 0;
-        const rb = differ ? -(ENVIRONMENT_RANK[b.environment ?? ''] ?? -1) : 0;
+        const ra = differ ? -(ENVIRONMENT_RANK.get(a.environment ?? '') ?? -1) : 0;
+        const rb = differ ? -(ENVIRONMENT_RANK.get(b.environment ?? '') ?? -1) : 0;
         return ra - rb || (a.cluster.name < b.cluster.name ? -1 : a.cluster.name > b.cluster.name ? 1 : 0) || (a.sa.id < b.sa.id ? -1 : 1);
       });
       const primary = sorted[0]!;

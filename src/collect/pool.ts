@@ -14,6 +14,7 @@ import { emptyResult, mergeResults } from '../collectors/types.js';
 import { jobsOf, terraformUnits } from './partition.js';
 import { terraformWorkOf } from './terraform-work.js';
 import { packInPlace, unpackPositions } from './packed-positions.js';
+import { restoreBareObjects } from './bare-prototypes.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
 import type { Worker } from 'node:worker_threads';
@@ -286,6 +287,8 @@ function runOn(member: PoolWorker, job: WorkerJob): Promise<JobOutcome> {
     const onMessage = (reply: WorkerReply): void => {
       if (reply.id !== job.id) return;
       if ('error' in reply) return settle({ failed: reply.error });
+      // Before the positions are unpacked: the walk would read them.
+      restoreBareObjects(reply.result, reply.bare);
       unpackPositions(reply.result.resources, reply.positions);
       settle({ result: reply.result });
     };

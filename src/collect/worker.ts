@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectResult } from '../collectors/types.js';
 import { collectJob, type WorkerJob } from './collect-job.js';
 import { packPositions, type PackedPositions } from './packed-positions.js';
+import { bareObjectsOf, type BareObjects } from './bare-prototypes.js';
 import { errorSummary } from '../collectors/isolate.js';
 
 /** Sent when the thread starts: whether to load the Terraform parser before the first job arrives. */
@@ -10,8 +11,11 @@ export interface WorkerSetup {
   warmTerraform: boolean;
 }
 
-/** A result's positions travel packed (see packed-positions.ts); its resources arrive with empty maps. */
-export type WorkerReply = { id: number; result: CollectResult; positions: PackedPositions } | { id: number; error: string };
+/**
+ * A result's positions travel packed (see packed-positions.ts); its resources arrive with empty maps.
+ * `bare` lists the result's objects that have no prototype (see bare-prototypes.ts).
+ */
+export type WorkerReply = { id: number; result: CollectResult; positions: PackedPositions; bare: BareObjects } | { id: number; error: string };
 
 if ((workerData as WorkerSetup | undefined)?.warmTerraform) {
   // Loading tree-sitter takes most of a thread's start; do it while the main thread still reads inputs.
@@ -22,7 +26,8 @@ parentPort?.on('message', (job: WorkerJob) => {
   collectJob(job).then(
     (result) => {
       const positions = packPositions(result.resources);
-      parentPort!.postMessage({ id: job.id, result, positions } satisfies WorkerReply, [positions.numbers.buffer, positions.starts.buffer]);
+      const bare = bareObjectsOf(result);
+      parentPort!.postMessage({ id: job.id, result, positions, bare } satisfies WorkerReply, [positions.numbers.buffer, positions.starts.buffer, bare.indices.buffer]);
     },
     // Collection has its own boundary per file and per root module: what arrives here is a failure of the job itself.
     (e: unknown) => parentPort!.postMessage({ id: job.id, error: errorSummary(e) } satisfies WorkerReply),

@@ -6,6 +6,7 @@
 import type { Resource, UnreadObjects } from './types.js';
 import { COLLECTED_TYPES } from '../live/kubernetes/resource-types.js';
 import { POD_TEMPLATE_KINDS } from '../rules-support/azure.js';
+import { bareObject } from '../util/bare-object.js';
 
 /** What a live scan lists is what the rules read; every kind with a pod template runs workloads. */
 const READ_KINDS = new Set<string>([...COLLECTED_TYPES.map((t) => t.kind), ...POD_TEMPLATE_KINDS]);
@@ -22,7 +23,8 @@ export function unreadObjects(resources: readonly Resource[]): { unread: Set<Res
     if (at > 0) translated.add(r.id.slice(0, at));
   }
   const unread = new Set<Resource>();
-  const byKind: Record<string, number> = {};
+  // Kinds come from the input: a kind named `constructor` or `__proto__` is counted like any other.
+  const byKind = bareObject<number>();
   for (const r of resources) {
     if (!r.type.startsWith('k8s.')) continue;
     const kind = r.type.slice('k8s.'.length);

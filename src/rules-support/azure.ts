@@ -60,7 +60,9 @@ export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(TEMPLATE_PATHS)
 
 export function podTemplateOf(r: Resource): PodTemplate | undefined {
   if (!r.type.startsWith('k8s.')) return undefined;
-  const path = TEMPLATE_PATHS[r.type.slice(4)];
+  // The kind comes from the input: `constructor` must find no path.
+  const kind = r.type.slice(4);
+  const path = Object.hasOwn(TEMPLATE_PATHS, kind) ? TEMPLATE_PATHS[kind] : undefined;
   if (!path) return undefined;
   let cur: JsonValue | undefined = r.body;
   for (const key of path) cur = obj(cur)?.[key];

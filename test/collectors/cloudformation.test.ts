@@ -174,3 +174,31 @@ describe('CloudFormation collector: JSON templates and bad input', () => {
     expect(result.resources).toHaveLength(1);
   });
 });
+
+describe('CloudFormation collector: names from the template that Object.prototype also has', () => {
+  test('a resource type or attribute named `constructor` or `toString` is an unknown name, not a crash', () => {
+    const text = [
+      'Resources:',
+      '  Odd:',
+      '    Type: constructor',
+      '  Other:',
+      '    Type: toString',
+      '  AppRole:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      RoleName: !GetAtt Odd.constructor',
+      '      Description: !GetAtt Other.toString',
+      '      AssumeRolePolicyDocument:',
+      '        Statement:',
+      '          - { Effect: Allow, Action: sts:AssumeRole, Principal: { Service: !GetAtt Odd.valueOf } }',
+      '',
+    ].join('\n');
+    const doc = parseYaml(text, { intrinsicTags: true }).documents[0]!;
+    const result = collectCloudFormation({ path: join(dir, 'prototype-names.yaml'), text }, doc, { root, limits: DEFAULT_LIMITS });
+    expect(result.notes.filter((n) => n.level === 'error')).toEqual([]);
+    expect(result.resources.map((r) => r.type)).toEqual(['aws.iam.Role']);
+    const body = result.resources[0]!.body as Record<string, unknown>;
+    expect(JSON.stringify(body.RoleName)).toContain('Odd.constructor');
+    expect(typeof body.RoleName).not.toBe('function');
+  });
+});

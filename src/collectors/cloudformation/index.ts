@@ -10,7 +10,7 @@ import { account, emptyResult, type CollectOptions, type CollectResult, type Sou
 import { BodyBuilder, type ResourceSource } from './body-builder.js';
 import type { EmbeddedContext } from './embedded-json.js';
 import { asObject, TemplateContext, type TemplateResource } from './intrinsics.js';
-import { canonicalAttribute, CFN_TYPES, INLINE_POLICY_TYPE, policyEntry } from './resource-types.js';
+import { canonicalAttribute, cfnTypeMapping, INLINE_POLICY_TYPE, policyEntry } from './resource-types.js';
 import { cfnJsonValues, HELM_CHART_TYPE, helmChartNote, KUBERNETES_RESOURCE_TYPE, manifestObjects } from './cdk.js';
 
 /** A template: `AWSTemplateFormatVersion`, or a `Resources` map whose entries have `Type: AWS::...`. */
@@ -123,7 +123,7 @@ export function collectCloudFormation(file: SourceFile, doc: ParsedDocument, opt
       result.notes.push(helmChartNote(source, file.path, doc.positions[entryPtr]?.line));
       return undefined;
     }
-    const mapping = CFN_TYPES[decl.cfnType];
+    const mapping = cfnTypeMapping(decl.cfnType);
     if (!mapping) return undefined;
     const b = new BodyBuilder(source, env);
     mapping.build(b);

@@ -21,7 +21,7 @@ export interface CfnTypeMapping {
   nameKey?: string;
 }
 
-export const CFN_TYPES: Record<string, CfnTypeMapping> = {
+const CFN_TYPES: Record<string, CfnTypeMapping> = {
   'AWS::IAM::Role': { type: 'aws.iam.Role', ref: 'RoleName', attributes: { Arn: 'Arn', RoleId: 'RoleId' }, build: buildRole, nameKey: 'RoleName' },
   'AWS::IAM::OIDCProvider': { type: 'aws.iam.OIDCProvider', ref: 'Arn', attributes: { Arn: 'Arn' }, build: buildOidcProvider, nameKey: 'Url' },
   'AWS::IAM::ManagedPolicy': { type: 'aws.iam.Policy', ref: 'Arn', attributes: { PolicyArn: 'Arn' }, build: buildManagedPolicy, nameKey: 'PolicyName' },
@@ -52,9 +52,14 @@ export const INLINE_POLICY_TYPE = 'AWS::IAM::Policy';
 
 /** Canonical attribute for `Ref` (attribute null) or `Fn::GetAtt` of a resource of any type. */
 export function canonicalAttribute(cfnType: string, attribute: string | null): string {
-  const mapping = CFN_TYPES[cfnType];
+  const mapping = cfnTypeMapping(cfnType);
   if (attribute === null) return mapping?.ref ?? 'Ref';
-  return mapping?.attributes[attribute] ?? attribute;
+  return mapping && Object.hasOwn(mapping.attributes, attribute) ? mapping.attributes[attribute]! : attribute;
+}
+
+/** How a resource type is modelled; types and attribute names come from the template, so `constructor` finds nothing. */
+export function cfnTypeMapping(cfnType: string): CfnTypeMapping | undefined {
+  return Object.hasOwn(CFN_TYPES, cfnType) ? CFN_TYPES[cfnType] : undefined;
 }
 
 function buildRole(b: BodyBuilder): void {
