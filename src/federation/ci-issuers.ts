@@ -4,6 +4,8 @@
  * Rules read what a trust pins from here; they never parse CI subjects themselves.
  */
 
+import { own } from '../util/own.js';
+
 /** How far a `sub` pattern (or a condition on another claim) narrows a CI trust. */
 export type PinLevel = 'none' | 'owner' | 'unit';
 
@@ -300,7 +302,7 @@ function readClaims(claims: Readonly<Record<string, ClaimRole>>, value: string, 
 }
 
 function claimRole(claims: Readonly<Record<string, ClaimRole>>, name: string): ClaimRole | undefined {
-  return Object.hasOwn(claims, name) ? claims[name] : undefined;
+  return own(claims, name);
 }
 
 /** What one claim value fixes; its end (`:` or the end of the pattern) is literal. */

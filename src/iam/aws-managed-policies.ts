@@ -8,6 +8,7 @@
 import type { JsonObject } from '../model/types.js';
 import type { Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
+import { own } from '../util/own.js';
 
 const allow = (Action: string[] | string, Resource: string[] | string = '*', extra: JsonObject = {}): JsonObject => ({ Effect: 'Allow', Action, Resource, ...extra });
 const doc = (...Statement: JsonObject[]): JsonObject => ({ Version: '2012-10-17', Statement });
@@ -128,7 +129,7 @@ const DOCUMENTS: Record<string, JsonObject> = {
 
 /** The document of an AWS managed policy, when podtrust knows it. */
 export function awsManagedPolicyDocument(name: string): JsonObject | undefined {
-  return Object.prototype.hasOwnProperty.call(DOCUMENTS, name) ? DOCUMENTS[name] : undefined;
+  return own(DOCUMENTS, name);
 }
 
 const AWS_MANAGED_ARN = /^arn:aws[\w-]*:iam::aws:policy\/(?:[^/]+\/)*([^/]+)$/;

@@ -10,6 +10,7 @@ import { escapeToken } from '../util/pointer.js';
 import type { Model } from '../model/model.js';
 import { joinNamespaceOf } from './kubernetes.js';
 import { AZURE_IDENTITY_SECRET_KEYS } from '../credentials/azure.js';
+import { own } from '../util/own.js';
 
 export const USE_LABEL = 'azure.workload.identity/use';
 
@@ -62,7 +63,7 @@ export function podTemplateOf(r: Resource): PodTemplate | undefined {
   if (!r.type.startsWith('k8s.')) return undefined;
   // The kind comes from the input: `constructor` must find no path.
   const kind = r.type.slice(4);
-  const path = Object.hasOwn(TEMPLATE_PATHS, kind) ? TEMPLATE_PATHS[kind] : undefined;
+  const path = own(TEMPLATE_PATHS, kind);
   if (!path) return undefined;
   let cur: JsonValue | undefined = r.body;
   for (const key of path) cur = obj(cur)?.[key];
@@ -140,7 +141,7 @@ export function podIdentitySecretReferences(model: Model): PodIdentitySecretRefe
   for (const identity of model.ofType('k8s.AzureIdentity')) {
     const spec = obj(obj(identity.body)?.['spec']);
     const type = spec && field(spec, 'type')?.[1];
-    const keys = spec && (typeof type === 'number' || typeof type === 'string') && Object.hasOwn(AZURE_IDENTITY_SECRET_KEYS, String(type)) ? AZURE_IDENTITY_SECRET_KEYS[String(type)] : undefined;
+    const keys = spec && (typeof type === 'number' || typeof type === 'string') ? own(AZURE_IDENTITY_SECRET_KEYS, String(type)) : undefined;
     if (!spec || !keys) continue;
     const password = field(spec, 'clientPassword');
     if (!password) continue;

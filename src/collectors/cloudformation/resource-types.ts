@@ -8,6 +8,7 @@ import { join } from '../../util/pointer.js';
 import { createObject } from '../../util/structured.js';
 import type { BodyBuilder } from './body-builder.js';
 import { asObject } from './intrinsics.js';
+import { own } from '../../util/own.js';
 
 export interface CfnTypeMapping {
   /** Canonical resource type (see `ResourceType`). */
@@ -54,12 +55,12 @@ export const INLINE_POLICY_TYPE = 'AWS::IAM::Policy';
 export function canonicalAttribute(cfnType: string, attribute: string | null): string {
   const mapping = cfnTypeMapping(cfnType);
   if (attribute === null) return mapping?.ref ?? 'Ref';
-  return mapping && Object.hasOwn(mapping.attributes, attribute) ? mapping.attributes[attribute]! : attribute;
+  return (mapping && own(mapping.attributes, attribute)) ?? attribute;
 }
 
 /** How a resource type is modelled; types and attribute names come from the template, so `constructor` finds nothing. */
 export function cfnTypeMapping(cfnType: string): CfnTypeMapping | undefined {
-  return Object.hasOwn(CFN_TYPES, cfnType) ? CFN_TYPES[cfnType] : undefined;
+  return own(CFN_TYPES, cfnType);
 }
 
 function buildRole(b: BodyBuilder): void {

@@ -13,6 +13,7 @@ import { type JsonNode, DEFAULT_LIMITS, offsetToLineCol, parseJsonTree, span } f
 import type { Block, Body, Expr, ParsedFile } from './ast.js';
 import { META_BLOCKS, NESTED_BLOCKS, type NestedBlocks } from './json-block-schema.js';
 import { type FileText, hasTemplateSequence, parseStringExpr } from './json-string-expr.js';
+import { own } from '../../util/own.js';
 
 /** How a string of an argument is read: a template, literal text, or a bare reference (`iterator`). */
 type ValueMode = 'expression' | 'literal' | 'reference';
@@ -30,10 +31,6 @@ interface BlockSchema {
 const COMMENT = '//';
 
 /** A table's own entry: names come from the file, and `constructor` or `__proto__` must find nothing. */
-function own<T>(table: Readonly<Record<string, T>>, name: string | undefined): T | undefined {
-  return name !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
-}
-
 const expressions = (): ValueMode => 'expression';
 const literals = (): ValueMode => 'literal';
 const literalIn =

@@ -10,6 +10,7 @@ import { AZURE_MAPPERS, mapAzapiResource } from './mappings-azure.js';
 import { GCP_MAPPERS } from './mappings-gcp.js';
 import { KUBERNETES_DATA_MAPPERS } from './mappings-kubernetes-data.js';
 import { Builder, type MappedResource, type Mapper, type MappingContext } from './mapper.js';
+import { own } from '../../util/own.js';
 
 function get(values: ObjectValue, name: string): Value | undefined {
   return values[name];
@@ -334,7 +335,7 @@ class Unmapped extends Error {}
  * the values) to its canonical shape; undefined for types not in the table.
  */
 export function mapTerraformResource(type: string, ctx: MappingContext): MappedResource | undefined {
-  const mapper = Object.prototype.hasOwnProperty.call(MAPPERS, type) ? MAPPERS[type] : undefined;
+  const mapper = own(MAPPERS, type);
   if (!mapper) return undefined;
   const builder = new Builder(ctx.positions);
   try {

@@ -7,6 +7,7 @@ import type { Builder, Mapper, MappingContext } from './mapper.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';
 import { decodeJsonPieces } from './json-template.js';
 import { scopeOf, type ScopeInfo } from '../../iam/azure-scope.js';
+import { own } from '../../util/own.js';
 
 function computed(ctx: MappingContext, attribute: string): Value {
   return mkUnknown(`${ctx.address}.${attribute}`, { ref: { id: ctx.id, attribute } });
@@ -270,6 +271,6 @@ export function mapAzapiResource(ctx: MappingContext, b: Builder): ReturnType<Ma
   const type = ctx.values.type;
   if (typeof type !== 'string') return undefined;
   const armType = type.split('@')[0]!.trim().toLowerCase();
-  const mapper = Object.prototype.hasOwnProperty.call(AZAPI_MAPPERS, armType) ? AZAPI_MAPPERS[armType] : undefined;
+  const mapper = own(AZAPI_MAPPERS, armType);
   return mapper?.(ctx, b);
 }

@@ -5,6 +5,7 @@
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../../model/types.js';
 import type { IdentityLink, ScanResult } from '../../engine/result.js';
 import { findingsByRule } from '../counts.js';
+import { own } from '../../util/own.js';
 
 export interface IdentityRow {
   serviceAccount?: { id: string; name: string; cluster?: string };
@@ -110,7 +111,7 @@ export const NO_ACCOUNT = '(account not in the scan)';
 function rowCluster(row: IdentityRow, clusters: Record<string, string[]>): string {
   if (row.serviceAccount?.cluster !== undefined) return row.serviceAccount.cluster;
   const id = row.identityResourceId;
-  const names = id !== undefined && Object.hasOwn(clusters, id) ? clusters[id]! : [];
+  const names = own(clusters, id) ?? [];
   return names.length > 0 ? names.join(', ') : NO_CLUSTER;
 }
 
@@ -201,7 +202,7 @@ export function byProvider(result: ScanResult): Breakdown[] {
 export function byCluster(result: ScanResult): Breakdown[] {
   const clusters = result.resourceClusters ?? {};
   return breakdown(result.findings, (f) => {
-    const names = Object.hasOwn(clusters, f.resource.id) ? clusters[f.resource.id]! : [];
+    const names = own(clusters, f.resource.id) ?? [];
     return names.length > 0 ? names : [NO_CLUSTER];
   });
 }
