@@ -32,6 +32,8 @@ const OBJECTS: Record<string, unknown>[] = [
       containers: [{ name: 'c', image: 'registry.example/c:1', env: [{ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }, { name: 'AWS_SECRET_ACCESS_KEY', value: SECRET }] }],
     },
   },
+  // Names of most kinds are DNS subdomains of up to 253 characters: longer than a file name may be with `.yaml`.
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${'c'.repeat(250)}.io`, namespace: 'web' }, data: { k: 'v' } },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:odd/role%' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -101,6 +103,9 @@ describe('live objects with odd names, in two clusters, computed and stored', ()
     for (const format of REPORT_FORMATS) expect(derived.reports[format], format).toBe(stored.reports[format]);
     expect(derived.objects).toEqual(stored.objects);
     expect(derived.objects.size).toBe(stored.resources.length);
+    // Every object's file is the one written for it.
+    expect(stored.result.notes.filter((n) => n.message.includes('cannot write'))).toEqual([]);
+    for (const r of derived.resources) expect(derived.objects.has(`/${r.file}`), r.file).toBe(true);
 
     // A saved inventory scanned again reports the same, at the same lines.
     const results = (sarif: string) => (JSON.parse(sarif) as { runs: { results: unknown[] }[] }).runs[0]!.results;
