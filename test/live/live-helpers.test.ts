@@ -70,6 +70,18 @@ describe('locations and progress', () => {
     expect(kubernetesObjectPath('..', '..', 'Pod', '..')).not.toContain('/../');
   });
 
+  test('a name as long as Kubernetes allows (253 characters) or longer gives a file name a file system takes, one per name', () => {
+    const bytes = (path: string) => path.split('/').map((s) => Buffer.byteLength(s));
+    const long = 'a'.repeat(253);
+    const paths = [long, `${'a'.repeat(252)}b`, 'ü'.repeat(300), `${'ü'.repeat(299)}x`].map((name) => kubernetesObjectPath(`ctx-${'c'.repeat(300)}`, 'ns', 'ConfigMap', name));
+    for (const p of paths) expect(Math.max(...bytes(p))).toBeLessThanOrEqual(255);
+    expect(new Set(paths).size).toBe(paths.length);
+    // Readable: what fits is kept.
+    expect(paths[0]!.split('/').pop()!.startsWith('a'.repeat(200))).toBe(true);
+    // Names that fit are as before.
+    expect(kubernetesObjectPath('ctx', 'ns', 'ConfigMap', 'a'.repeat(250))).toBe(`k8s/ctx/ns/ConfigMap/${'a'.repeat(250)}.yaml`);
+  });
+
   test('progress is silent when stderr is not a terminal or with --quiet', () => {
     const written: string[] = [];
     const stream = (isTTY: boolean) => ({ isTTY, write: (t: string) => written.push(t) });

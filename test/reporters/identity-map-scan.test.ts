@@ -7,7 +7,7 @@ import { auditInventory, collectInventory, scan } from '../../src/scan.js';
 import { byCluster, identityRows } from '../../src/reporters/html/identity-map.js';
 import { resourceClusters } from '../../src/model/identity-links.js';
 import { Model } from '../../src/model/model.js';
-import { render } from '../../src/reporters/index.js';
+import { render, REPORT_FORMATS } from '../../src/reporters/index.js';
 
 describe('identity map of a real scan', () => {
   it('counts a project-level Editor grant against the ServiceAccount whose Google service account holds it', async () => {
@@ -66,7 +66,7 @@ describe('identity map of the demo estate', () => {
 });
 
 describe('clusters of the resources a report names', () => {
-  it('the HTML report is the one a map of every resource gives', async () => {
+  it('every report is the one a map of every resource gives', async () => {
     const options = { paths: ['fixtures/demo'], root: process.cwd() };
     const inventory = await collectInventory(options);
     const result = auditInventory(inventory, options);
@@ -77,6 +77,8 @@ describe('clusters of the resources a report names', () => {
     expect(byCluster(result).some((b) => Object.values(every).flat().includes(b.label))).toBe(true);
     for (const [id, names] of Object.entries(result.resourceClusters ?? {})) expect(every[id]).toEqual(names);
     const at = { startedAt: new Date('2026-10-01T12:00:00Z'), finishedAt: new Date('2026-10-01T12:00:01Z') };
-    expect(render('html', result, at)).toBe(render('html', { ...result, resourceClusters: every }, at));
+    // Every report, the Markdown one's per-cluster breakdown among them.
+    const opts = { ...at, asffAccount: '111122223333', asffRegion: 'eu-west-1' };
+    for (const format of REPORT_FORMATS) expect(render(format, result, opts), format).toBe(render(format, { ...result, resourceClusters: every }, opts));
   });
 });

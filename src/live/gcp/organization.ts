@@ -73,7 +73,12 @@ export async function projectsBeneath(parents: readonly string[], lists: ChildLi
         limit.run(async () => {
           if (isCancelled(signal)) return;
           try {
-            const [folders, children] = await Promise.all([allPages((t) => lists.folders(parent, t)), allPages((t) => lists.projects(parent, t))]);
+            // Both settled, the folders' failure named first: the first to fail would depend on timing,
+            // and shards walking the same parent must name it alike.
+            const [foldersListed, childrenListed] = await Promise.allSettled([allPages((t) => lists.folders(parent, t)), allPages((t) => lists.projects(parent, t))]);
+            if (foldersListed.status === 'rejected') throw foldersListed.reason;
+            if (childrenListed.status === 'rejected') throw childrenListed.reason;
+            const [folders, children] = [foldersListed.value, childrenListed.value];
             let malformed = 0;
             for (const f of folders) {
               if (typeof f.name !== 'string' || !FOLDER_NAME.test(f.name)) malformed++;
