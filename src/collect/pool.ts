@@ -15,6 +15,7 @@ import { jobsOf, terraformUnits } from './partition.js';
 import { terraformWorkOf } from './terraform-work.js';
 import { packInPlace, unpackPositions } from './packed-positions.js';
 import { restoreBareObjects } from './bare-prototypes.js';
+import { internBodyStrings } from './intern-strings.js';
 import { collectJob } from './collect-job.js';
 import { errorSummary, internalErrorNote } from '../collectors/isolate.js';
 import type { Worker } from 'node:worker_threads';
@@ -214,6 +215,7 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
 
 function packed(result: CollectResult): CollectResult {
   packInPlace(result.resources);
+  internBodyStrings(result.resources);
   return result;
 }
 

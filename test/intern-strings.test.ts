@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { internBodyStrings } from '../src/collect/intern-strings.js';
+import type { JsonObject, Resource } from '../src/model/types.js';
+
+function resource(body: unknown): Resource {
+  return { id: 'r', type: 'k8s.Pod', name: 'r', file: 'f.yaml', body } as unknown as Resource;
+}
+
+describe('internBodyStrings', () => {
+  it('keeps every value as it was, long and short strings, index-like and prototype-named ones', () => {
+    const text = 'arn:aws:iam::123456789012:role/app arn:aws:iam::aws:policy/AdministratorAccess 4294967294 __proto__';
+    const cut = (a: number, b: number): string => text.slice(a, b);
+    const body = {
+      arn: cut(0, 34),
+      short: 'abc',
+      list: [cut(35, 79), 'x', 1, true, null, { nested: cut(35, 79) }],
+      index: cut(80, 90),
+      protoName: cut(91, 100),
+      __proto_like: '__proto__ is data here',
+      unicode: 'ümlaut-and-more-than-13-chars ✓',
+    };
+    const expected = structuredClone(body);
+    const r = resource(body);
+    internBodyStrings([r]);
+    expect(r.body).toEqual(expected);
+    expect(JSON.stringify(r.body)).toBe(JSON.stringify(expected));
+  });
+
+  it('keeps a value whose key is __proto__ in a prototype-free object', () => {
+    const o = Object.create(null) as JsonObject;
+    Object.defineProperty(o, '__proto__', { value: 'a value longer than thirteen', enumerable: true, writable: true, configurable: true });
+    internBodyStrings([resource({ o })]);
+    expect(Object.getOwnPropertyDescriptor(o, '__proto__')?.value).toBe('a value longer than thirteen');
+    expect(Object.getPrototypeOf(o)).toBeNull();
+  });
+
+  it('walks an object shared by two bodies once and ends on a cycle', () => {
+    const shared: Record<string, unknown> = { name: 'shared-value-longer-than-13' };
+    shared.self = shared;
+    const a = resource({ shared });
+    const b = resource({ shared, other: ['another-long-string-value'] });
+    internBodyStrings([a, b]);
+    expect((a.body as { shared: unknown }).shared).toBe(shared);
+    expect(shared.name).toBe('shared-value-longer-than-13');
+    expect((b.body as { other: string[] }).other).toEqual(['another-long-string-value']);
+  });
+
+  it('walks nesting deeper than the call stack allows', () => {
+    let deep: unknown = 'the-innermost-long-string';
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { d: deep };
+    const r = resource(deep);
+    internBodyStrings([r]);
+    let v: unknown = r.body;
+    for (let i = 0; i < 100_000; i++) v = Array.isArray(v) ? v[0] : (v as { d: unknown }).d;
+    expect(v).toBe('the-innermost-long-string');
+  });
+});
