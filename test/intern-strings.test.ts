@@ -1,6 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { internBodyStrings } from '../src/collect/intern-strings.js';
 import type { JsonObject, Resource } from '../src/model/types.js';
+
+setFlagsFromString('--allow-natives-syntax');
+const isInternalized = new Function('s', 'return %IsInternalizedString(s)') as (s: string) => boolean;
+setFlagsFromString('--no-allow-natives-syntax');
 
 function resource(body: unknown): Resource {
   return { id: 'r', type: 'k8s.Pod', name: 'r', file: 'f.yaml', body } as unknown as Resource;
@@ -53,5 +58,24 @@ describe('internBodyStrings', () => {
     let v: unknown = r.body;
     for (let i = 0; i < 100_000; i++) v = Array.isArray(v) ? v[0] : (v as { d: unknown }).d;
     expect(v).toBe('the-innermost-long-string');
+  });
+
+  it('points a value cut from a file at an internalized copy', () => {
+    const text = 'arn:aws:iam::123456789012:role/app '.repeat(3);
+    const body = { arn: text.slice(0, 34) };
+    expect(isInternalized(body.arn)).toBe(false);
+    internBodyStrings([resource(body)]);
+    expect(body.arn).toBe('arn:aws:iam::123456789012:role/app');
+    expect(isInternalized(body.arn)).toBe(true);
+  });
+
+  it('leaves as they are strings that V8 hashes by their length alone: interning n of them compares each with the others', () => {
+    const text = 'b'.repeat(40_000);
+    const body = { hashed: text.slice(1, 16_384), byLength: text.slice(1, 16_385) };
+    internBodyStrings([resource(body)]);
+    expect(body.hashed).toHaveLength(16_383);
+    expect(isInternalized(body.hashed)).toBe(true);
+    expect(body.byLength).toBe(text.slice(1, 16_385));
+    expect(isInternalized(body.byLength)).toBe(false);
   });
 });
