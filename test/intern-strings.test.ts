@@ -31,6 +31,15 @@ describe('internBodyStrings', () => {
     expect(JSON.stringify(r.body)).toBe(JSON.stringify(expected));
   });
 
+  it('keeps long values that read as numbers, prototype members or broken UTF-16, interned', () => {
+    const values = ['9007199254740991', '4294967295000', '0000000000001', '1e+2100000000', '-0.000000000000', '__defineGetter__', 'hasOwnProperty', 'propertyIsEnumerable', '\ud800lone-surrogate\udc00\ud800', '\udfff'.repeat(13)];
+    const text = values.join('|');
+    const body = values.map((v) => text.slice(text.indexOf(v), text.indexOf(v) + v.length));
+    internBodyStrings([resource(body)]);
+    expect(body).toEqual(values);
+    for (const v of body) expect(isInternalized(v)).toBe(true);
+  });
+
   it('keeps a value whose key is __proto__ in a prototype-free object', () => {
     const o = Object.create(null) as JsonObject;
     Object.defineProperty(o, '__proto__', { value: 'a value longer than thirteen', enumerable: true, writable: true, configurable: true });
