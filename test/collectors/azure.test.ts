@@ -24,6 +24,12 @@ describe('ARM expressions', () => {
     expect(ev.string('[[literal]')).toBe('[literal]');
     expect(ev.string("[format('it''s {0}', 'ok')]")).toBe("it's ok");
   });
+  it('reads a member of an object only from its own entries', () => {
+    const withPrototype = new Evaluator({ ...scope, parameter: (name) => (name === 'settings' ? { zone: '', constructor: 'own' } : unknown(`parameters('${name}')`)) });
+    expect(withPrototype.string("[parameters('settings').zone]")).toBe('');
+    expect(withPrototype.string("[parameters('settings').constructor]")).toBe('own');
+    expect(withPrototype.string("[parameters('settings').toString]")).toEqual(unknown('.toString'));
+  });
   it('keeps known ends of partly unknown strings', () => {
     const v = ev.string("[format('system:serviceaccount:{0}:api', parameters('ns'))]");
     expect(v).toMatchObject({ prefix: 'system:serviceaccount:', suffix: ':api' });

@@ -10,6 +10,7 @@ import type { JsonValue, Unknown } from '../../model/types.js';
 import { isUnknown, unknown } from '../../model/unknown.js';
 import { createObject, DEFAULT_LIMITS } from '../../util/structured.js';
 import { NestingTooDeep } from '../../util/nesting.js';
+import { own } from '../../util/own.js';
 
 export type ArmValue = JsonValue | Unknown;
 
@@ -382,7 +383,7 @@ function member(target: ArmValue, name: string): ArmValue {
     return unknown(text);
   }
   if (target && typeof target === 'object' && !Array.isArray(target)) {
-    const v = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
+    const v = own(target, name);
     return v === undefined ? unknown(`.${name}`) : v;
   }
   return unknown(`.${name}`);

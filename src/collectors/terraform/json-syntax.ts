@@ -30,7 +30,6 @@ interface BlockSchema {
 
 const COMMENT = '//';
 
-/** A table's own entry: names come from the file, and `constructor` or `__proto__` must find nothing. */
 const expressions = (): ValueMode => 'expression';
 const literals = (): ValueMode => 'literal';
 const literalIn =
