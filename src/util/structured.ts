@@ -12,7 +12,7 @@ import { escapeToken } from './pointer.js';
 import { bareObject } from './bare-object.js';
 import { jsonNestingOverflow, nestingMessage } from './nesting.js';
 import { cstNestingOverflow } from './yaml-nesting.js';
-import { DEFAULT_LIMITS, type StructuredLimits } from './structured-limits.js';
+import { DEFAULT_LIMITS, MAX_POINTER_LENGTH, type StructuredLimits } from './structured-limits.js';
 
 export type { JsonNode };
 
@@ -45,6 +45,10 @@ export interface YamlOptions {
   /** Translate CloudFormation short-form tags (`!Ref`, `!Sub`, ...) into their `Fn::` long form. */
   intrinsicTags?: boolean;
   limits?: StructuredLimits;
+}
+
+function pointerTooLong(pointer: string): string {
+  return `a key, or the path of keys to it, is longer than ${MAX_POINTER_LENGTH} characters (${pointer.length})`;
 }
 
 class LimitError extends Error {
@@ -223,6 +227,7 @@ function walkYaml(
       }
       const child = pointer + '/' + escapeToken(key);
       const start = keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? offset;
+      if (child.length > MAX_POINTER_LENGTH) throw new LimitError(pointerTooLong(child), start);
       const valueNode = pair.value as YamlNode | null;
       const end = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? start;
       if (positions) positions[child] = positionOf(lc, start, end);
@@ -407,6 +412,7 @@ function walkJson(node: JsonNode, pointer: string, depth: number, positions: Pos
         if (!k) continue;
         const key = String(k.value);
         const child = pointer + '/' + escapeToken(key);
+        if (child.length > MAX_POINTER_LENGTH) throw new LimitError(pointerTooLong(child), prop.offset);
         positions[child] = span(lines, prop.offset, prop.offset + prop.length);
         obj[key] = v ? walkJson(v, child, depth + 1, positions, lines, limits, state) : null;
       }

@@ -10,6 +10,7 @@
 import { loadAll, Kind, type YAMLNode, type YAMLScalar, type YAMLMapping, type YAMLSequence, type YAMLException } from '@stoplight/yaml-ast-parser';
 import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
+import { MAX_POINTER_LENGTH } from './structured-limits.js';
 import { createObject, intrinsicForm, isIntrinsicTag, lineStarts, offsetToLineCol, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
 import { yamlNestingBound } from './yaml-nesting.js';
 
@@ -317,6 +318,8 @@ class Walker {
       if (firstKey < 0) firstKey = start;
       else if (!flow && this.column(start) !== this.column(firstKey)) throw UNSUPPORTED;
       const child = pointer + '/' + escapeToken(key);
+      // The full parser reports the limit with its line.
+      if (child.length > MAX_POINTER_LENGTH) throw UNSUPPORTED;
       const colonEnd = this.colonAfter(end);
       const valueNode = mapping.value as YAMLNode | null;
       lastEmpty = valueNode === null;
