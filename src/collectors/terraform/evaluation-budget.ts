@@ -36,6 +36,11 @@ export class EvaluationBudget {
 
   constructor(readonly limit = ROOT_STEP_BUDGET) {}
 
+  /** The file of the attribute being evaluated. */
+  get evaluating(): string | undefined {
+    return this.file;
+  }
+
   /** One step at `line` of the current file; throws once the budget is spent. */
   step(line: number): void {
     if (++this.used > this.limit) throw this.exceeded(line);

@@ -16,9 +16,18 @@ export class BudgetExceeded extends EvaluationError {
   override name = 'BudgetExceeded';
 }
 
-/** What `try()` and `can()` catch, as Terraform does: an invalid value, never an exhausted budget or a programming error. */
+/**
+ * A bound of the evaluator's own, which Terraform does not have, was reached (a `for` over too many
+ * items): the value is unknown, and as with the budget, `try()` and `can()` must not take their
+ * fallback for it.
+ */
+export class EvaluationLimit extends EvaluationError {
+  override name = 'EvaluationLimit';
+}
+
+/** What `try()` and `can()` catch, as Terraform does: an invalid value, never a bound of the evaluator's own or a programming error. */
 export function isRecoverable(e: unknown): e is EvaluationError {
-  return e instanceof EvaluationError && !(e instanceof BudgetExceeded);
+  return e instanceof EvaluationError && !(e instanceof BudgetExceeded) && !(e instanceof EvaluationLimit);
 }
 
 /** Runs `work`; an evaluation error gives `fallback`'s value, anything else is rethrown. */

@@ -3,7 +3,7 @@ import type { CoverageNote, PositionMap } from '../../model/types.js';
 import { NestingTooDeep } from '../../util/nesting.js';
 import type { Expr, TemplatePart, TraversalStep } from './ast.js';
 import { FUNCTIONS } from './functions.js';
-import { EvaluationError, isRecoverable } from './evaluation-error.js';
+import { EvaluationError, EvaluationLimit, isRecoverable } from './evaluation-error.js';
 import type { EvaluationBudget } from './evaluation-budget.js';
 import {
   type Value, type Piece, isUnknown, isObject, newObject, mkUnknown, toStr, toNum, toBool, equalValues, templatePieces, unknownText,
@@ -370,7 +370,11 @@ function evalFor(expr: Extract<Expr, { kind: 'for' }>, scope: Scope): Value {
   const coll = evaluate(expr.collection, scope);
   if (isUnknown(coll)) return mkUnknown(expr.text);
   const pairs = entries(coll);
-  if (pairs.length > MAX_ITEMS) throw new EvaluationError('collection too large');
+  if (pairs.length > MAX_ITEMS) {
+    const file = scope.resolver.budget?.evaluating;
+    scope.resolver.note?.({ kind: 'limit', level: 'error', ...(file ? { file } : {}), line: expr.pos.line, message: `a for expression over more than ${MAX_ITEMS} items is not evaluated (a limit of podtrust's, not Terraform's); its value is unknown` });
+    throw new EvaluationLimit('collection too large');
+  }
   const out: Value[] = [];
   const obj = newObject();
   for (const [k, v] of pairs) {

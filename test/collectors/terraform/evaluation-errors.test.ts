@@ -71,6 +71,42 @@ resource "aws_iam_role" "good" {
     expect(enough.hit).toBeUndefined();
   });
 
+  it('a for expression over more items than the evaluator takes is unknown, even under try(), and named once at its line', async () => {
+    const main = [
+      'locals {',
+      '  flat  = flatten([for i in range(120) : [for j in range(100) : "${i}-${j}"]])',
+      '  names = [for x in local.flat : upper(x)]',
+      '  tried = try([for x in local.flat : x], [])',
+      '}',
+      'resource "aws_iam_role" "many" {',
+      '  count              = 2',
+      '  name               = "r-${length(local.names)}-${length(local.tried)}-${count.index}"',
+      '  assume_role_policy = "{}"',
+      '}',
+      'resource "aws_iam_role" "tried" {',
+      '  name               = "t-${length(local.tried)}"',
+      '  assume_role_policy = "{}"',
+      '}',
+      'resource "aws_iam_role" "few" {',
+      '  name               = "few-${length([for x in range(1000) : x])}"',
+      '  assume_role_policy = "{}"',
+      '}',
+      '',
+    ].join('\n');
+    const r = await collectTerraform([{ path: join(ROOT, 'main.tf'), text: main }], { root: ROOT, limits: LIMITS });
+    const names = Object.fromEntries(r.resources.map((x) => [x.address, (x.body as { RoleName?: unknown }).RoleName]));
+    expect(isUnknown(names['aws_iam_role.many[0]'] as never)).toBe(true);
+    expect(names['aws_iam_role.few']).toBe('few-1000');
+    // try() takes no fallback for a limit of the evaluator's own: Terraform would have computed the list.
+    expect(isUnknown(names['aws_iam_role.tried'] as never)).toBe(true);
+    const limits = r.notes.filter((n) => n.kind === 'limit');
+    expect(limits.map((n) => [n.file, n.line, n.level])).toEqual([
+      [join(ROOT, 'main.tf'), 3, 'error'],
+      [join(ROOT, 'main.tf'), 4, 'error'],
+    ]);
+    expect(limits[0]!.message).toContain('more than 10000 items is not evaluated');
+  });
+
   it('input nested beyond what can be evaluated is named as such, not as an internal error; the other roots are evaluated', async () => {
     const depth = 20_000;
     const deep = `resource "aws_iam_role" "deep" {\n  name = ${'['.repeat(depth)}1${']'.repeat(depth)}\n}\n`;
