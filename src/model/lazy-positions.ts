@@ -5,7 +5,7 @@
  * PositionMap (reads, keys, entries, JSON) and is filled once, on the first access of any kind
  * (but a read its creator could answer: see `known`).
  */
-import type { PositionMap, Resource } from '../model/types.js';
+import type { JsonValue, PositionMap, Resource } from '../model/types.js';
 import { renderYamlWithPositions } from '../util/yaml-render.js';
 
 /** Asked of a lazy map, answers whether nothing has read it yet (a plain map answers undefined). */
@@ -21,9 +21,14 @@ export function isUnread(positions: PositionMap): boolean {
  * read and then holds them as a plain value: no map at all, lazy or not, for the objects nothing
  * points at. The accessor is the same for every resource, so they keep sharing a hidden class.
  */
+/** A live object's positions: those of its body rendered as YAML, the text its object file holds. */
+export function bodyPositions(body: JsonValue): PositionMap {
+  return renderYamlWithPositions(body).positions;
+}
+
 export const POSITIONS_FROM_BODY: PropertyDescriptor = {
   get(this: Resource): PositionMap {
-    const positions = renderYamlWithPositions(this.body).positions;
+    const positions = bodyPositions(this.body);
     Object.defineProperty(this, 'positions', { value: positions, writable: true, enumerable: true, configurable: true });
     return positions;
   },

@@ -6,8 +6,7 @@ import { PodtrustError } from '../errors.js';
 import { createObject, DEFAULT_LIMITS } from '../util/structured.js';
 import { InventoryParser, RESOURCES_CLOSE, RESOURCES_OPEN } from './inventory-parse.js';
 import { jsonText } from '../reporters/json-text.js';
-import { lazyPositions, positionsUnread } from './lazy-positions.js';
-import { renderYamlWithPositions } from '../util/yaml-render.js';
+import { bodyPositions, lazyPositions, positionsUnread } from './lazy-positions.js';
 import { DEFAULT_MAX_TOTAL_BYTES, readNamedFileChunks } from '../util/input-reader.js';
 import { redactResources } from '../credentials/redact.js';
 
@@ -84,7 +83,7 @@ export function loadInventory(file: string, options: LoadOptions = {}): Inventor
     throw e;
   }
   for (const r of inventory.resources) {
-    if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(() => renderYamlWithPositions(r.body).positions);
+    if (isLiveObject(r) && Object.keys(r.positions).length === 0) r.positions = lazyPositions(bodyPositions, undefined, r.body);
   }
   return inventory;
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ClusterInfo, CoverageNote, JsonObject, PositionMap, Resource } from '../../model/types.js';
+import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
 import type { CollectResult } from '../../collectors/types.js';
 import { collectKubernetes } from '../../collectors/kubernetes.js';
 import { redactBody } from '../../credentials/redact.js';
@@ -17,7 +17,7 @@ import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { DEFAULT_RETRY, HttpStatusError, ResponseTooLarge, withRetry, type RetryOptions } from '../retry.js';
 import { formatBytes } from '../../util/input-reader.js';
 import { renderYamlWithPositions } from '../../util/yaml-render.js';
-import { lazyPositions } from '../../model/lazy-positions.js';
+import { bodyPositions, lazyPositions } from '../../model/lazy-positions.js';
 import { getJson, resolveTargets, type KubeSourceOptions, type KubeTarget } from './client.js';
 import { listAll } from './list.js';
 import { dropLargeValues, markMetadataOnly, pruneLiveObject } from './prune.js';
@@ -296,7 +296,7 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   // The object file is written as the object arrives; its positions are rendered again (the same
   // text) only when a finding points at it, so a cluster's position maps are never all held at once.
   if (run.options.objectsDir !== undefined) writeObject(run, join(run.options.objectsDir, file), renderYamlWithPositions(body).text);
-  const positions = lazyPositions(renderedPositions, undefined, body);
+  const positions = lazyPositions(bodyPositions, undefined, body);
   const collected = collectKubernetes({ path: file, text: '' }, { value: body, positions, index: 0 }, { root: run.options.root, limits: DEFAULT_LIMITS }, new Map());
   const resources = collected.resources.map((r) => {
     r.id = liveObjectId(place);
@@ -310,10 +310,6 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
   });
   run.notes.push(...collected.notes);
   return resources;
-}
-
-function renderedPositions(body: JsonObject): PositionMap {
-  return renderYamlWithPositions(body).positions;
 }
 
 function writeObject(run: ClusterRun, path: string, text: string): void {
