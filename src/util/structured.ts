@@ -215,7 +215,8 @@ function walkYaml(
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       const key = keyNode === null ? '' : scalarKey(keyNode);
-      if (key === '<<' && pair.value) {
+      // Only a plain `<<` merges, as YAML 1.1 and the yaml library read it: a quoted "<<" is a key like any other.
+      if (key === '<<' && isScalar(keyNode) && (keyNode.type === undefined || keyNode.type === 'PLAIN') && pair.value) {
         // Merge keys: copy entries of the referenced mapping(s) that are not set explicitly.
         const merged = walkYaml(pair.value as YamlNode, pointer, depth + 1, undefined, lc, state, limits, intrinsic, resolving);
         for (const src of Array.isArray(merged) ? merged : [merged]) {

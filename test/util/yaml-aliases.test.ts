@@ -53,4 +53,12 @@ describe('YAML aliases', () => {
     expect(parseYamlReference('a: *nope\nb: &nope 1\n').errors[0]?.message).toMatch(/alias|nope/i);
     expect(parseYamlReference('a: &r [1, *r]\n').errors[0]?.message).toMatch(/recursive alias \*r/);
   });
+
+  it('only a plain << merges: a quoted "<<" is a key like any other, as the library reads it', () => {
+    for (const text of ['"<<": {}\n', "'<<': {k: 1}\nb: 2\n"]) {
+      expect(parseYamlReference(text).documents.map((d) => d.value)).toEqual(viaLibrary(text));
+    }
+    // Beside a plain << that merges, the quoted one stays a key.
+    expect(parseYamlReference('a: &a {k: 1}\nb:\n  <<: *a\n  "<<": x\n').documents[0]!.value).toEqual({ a: { k: 1 }, b: { '<<': 'x', k: 1 } });
+  });
 });
