@@ -3,15 +3,23 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Parser, Language, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Parser, Language, type Tree } from 'web-tree-sitter';
 import type { Position } from '../../model/types.js';
 import { DEFAULT_LIMITS, lineStarts, offsetToLineCol } from '../../util/structured.js';
 import { MAX_DEPTH_CEILING, NestingTooDeep } from '../../util/nesting.js';
 import type { Attribute, Block, Body, Expr, ParsedFile, TemplatePart, TraversalStep } from './ast.js';
 import { leanSource, type LeanSource } from './lean-source.js';
 import { syntaxProblem } from './syntax-error.js';
+import { cursorBinding, RawCursor, type CursorBinding } from './tree-cursor.js';
 
-let loading: Promise<Parser> | undefined;
+interface LoadedParser {
+  parser: Parser;
+  binding: CursorBinding;
+  /** Whether each node type is named, by type id; read once, since a walk may make no other call into the binding. */
+  named: boolean[];
+}
+
+let loading: Promise<LoadedParser> | undefined;
 
 function beside(name: string): string | undefined {
   try {
@@ -27,18 +35,21 @@ function fromNodeModules(specifier: string): string {
   return createRequire(import.meta.url).resolve(specifier);
 }
 
-async function load(): Promise<Parser> {
+async function load(): Promise<LoadedParser> {
   const runtimeWasm = beside('web-tree-sitter.wasm');
-  await Parser.init(runtimeWasm ? { locateFile: () => runtimeWasm } : undefined);
+  // Emscripten makes the options object the module, whose exports the tree reader calls directly.
+  const module: Record<string, unknown> = runtimeWasm ? { locateFile: () => runtimeWasm } : {};
+  await Parser.init(module);
+  const binding = cursorBinding(module);
   const grammar = beside('tree-sitter-hcl.wasm') ?? fromNodeModules('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
   const language = await Language.load(grammar);
   const parser = new Parser();
   parser.setLanguage(language);
-  return parser;
+  const named = language.types.map((_, id) => language.nodeTypeIsNamed(id));
+  return { parser, binding, named };
 }
 
-/** The shared parser, created on first use. */
-export function hclParser(): Promise<Parser> {
+function loaded(): Promise<LoadedParser> {
   if (!loading) {
     loading = load();
     loading.catch(() => {
@@ -46,6 +57,16 @@ export function hclParser(): Promise<Parser> {
     });
   }
   return loading;
+}
+
+/** The shared parser, created on first use. */
+export async function hclParser(): Promise<Parser> {
+  return (await loaded()).parser;
+}
+
+/** The binding's cursor functions of the shared parser's module. */
+export async function hclCursorBinding(): Promise<CursorBinding> {
+  return (await loaded()).binding;
 }
 
 /** One node of the tree as plain data, read once through a cursor instead of through per-node WebAssembly calls. */
@@ -121,10 +142,11 @@ const NESTING = new Set(['expression', 'operation', 'block']);
  */
 class TreeReader {
   private readonly types: string[];
-  private readonly namedById: boolean[] = [];
+  private readonly fields: (string | null)[];
   private readonly canonical: boolean;
 
   constructor(
+    private readonly loaded: LoadedParser,
     private readonly tree: Tree,
     private readonly text: string,
     private readonly maxDepth: number,
@@ -132,11 +154,12 @@ class TreeReader {
     private readonly lean?: LeanSource,
   ) {
     this.types = tree.language.types;
+    this.fields = tree.language.fields;
     this.canonical = !tree.rootNode.hasError;
   }
 
   read(): SyntaxNode {
-    const cursor = this.tree.walk();
+    const cursor = new RawCursor(this.loaded.binding, this.tree);
     try {
       const root = this.current(cursor, undefined);
       if (!cursor.gotoFirstChild()) return root;
@@ -160,22 +183,23 @@ class TreeReader {
         }
       }
     } finally {
-      cursor.delete();
+      cursor.close();
     }
   }
 
-  private current(cursor: TreeCursor, parent: SyntaxNode | undefined): SyntaxNode {
-    const id = cursor.nodeTypeId;
+  private current(cursor: RawCursor, parent: SyntaxNode | undefined): SyntaxNode {
+    const id = cursor.typeId();
     const type = this.types[id] || 'ERROR';
-    const named = this.namedById[id] ?? (this.namedById[id] = this.tree.language.nodeTypeIsNamed(id));
+    // The ERROR symbol's id is past the language's types: it is named.
+    const named = this.loaded.named[id] ?? true;
     const placed = named ? !UNPLACED.has(type) : parent === undefined || OPERATOR_PARENTS.has(parent.type);
     const lean = this.lean;
     return {
       type,
       named,
-      start: placed ? (lean ? lean.toSource(cursor.startIndex) : cursor.startIndex) : -1,
-      end: placed ? (lean ? lean.toSource(cursor.endIndex) : cursor.endIndex) : -1,
-      field: parent?.type === 'object_elem' ? cursor.currentFieldName : null,
+      start: placed ? (lean ? lean.toSource(cursor.startIndex()) : cursor.startIndex()) : -1,
+      end: placed ? (lean ? lean.toSource(cursor.endIndex()) : cursor.endIndex()) : -1,
+      field: parent?.type === 'object_elem' ? (this.fields[cursor.fieldId()] ?? null) : null,
       children: [],
     };
   }
@@ -654,7 +678,8 @@ export interface HclParseOptions {
 
 /** Parses one file; a syntax error is reported with its line and what parsed is kept. */
 export async function parseHcl(path: string, text: string, options: HclParseOptions = {}): Promise<ParsedFile> {
-  const parser = await hclParser();
+  const ready = await loaded();
+  const parser = ready.parser;
   const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   let lean = options.asWritten ? undefined : leanSource(text);
   let tree = parser.parse(lean ? lean.text : text);
@@ -669,7 +694,7 @@ export async function parseHcl(path: string, text: string, options: HclParseOpti
     const conv = new Converter(text, path);
     let syntax: SyntaxNode;
     try {
-      syntax = new TreeReader(tree, text, maxDepth, lean).read();
+      syntax = new TreeReader(ready, tree, text, maxDepth, lean).read();
     } catch (e) {
       if (!(e instanceof NestingTooDeep)) throw e;
       const p = conv.span(e.at.offset ?? 0, e.at.offset ?? 0);
