@@ -1,5 +1,5 @@
 // One measured run in a fresh process. Prints JSON.
-//   node bench/child.mjs scan|parse DIR
+//   node bench/child.mjs scan|parse|raw-parse DIR   (a scan, its own parse alone, the raw parsers alone)
 //   node bench/child.mjs yaml-fast|yaml-reference DIR   (parse every .yaml file with one YAML path)
 //   node bench/child.mjs live KUBECONFIG CONTEXT REGION   (AWS endpoint and credentials from the environment)
 //   node bench/child.mjs fleet KUBECONFIG REGION ROLE CONCURRENCY   (every context, and the AWS Organization's accounts)
@@ -53,6 +53,8 @@ if (mode === 'yaml-fast' || mode === 'yaml-reference') {
   extra = { files: yamlTexts.length, bytes: yamlTexts.reduce((n, t) => n + Buffer.byteLength(t), 0), documents };
 } else if (mode === 'parse') {
   extra = await api.parseOnly([args[0]], args[0]);
+} else if (mode === 'raw-parse') {
+  extra = await api.rawParseOnly([args[0]], args[0]);
 } else if (mode === 'live') {
   const [kubeconfig, context, region] = args;
   const root = process.cwd();

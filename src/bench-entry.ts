@@ -1,6 +1,6 @@
 /** Entry point of build/bench.js: what `npm run bench` measures, from the same bundle users run. */
 export { scan, collectInventory, auditInventory } from './scan.js';
-export { parseOnly } from './collect/parse-floor.js';
+export { parseOnly, rawParseOnly } from './collect/parse-floor.js';
 export { writeInventory, loadInventory } from './model/snapshot.js';
 export { render } from './reporters/index.js';
 export { parseYaml } from './util/yaml.js';

@@ -143,6 +143,13 @@ interface Extent {
   nodeEnd: number;
 }
 
+/** yaml-ast-parser's tree of each document of a source, parsed as the fast path parses it. */
+export function yamlAstRoots(source: string, onWarning?: () => void): YAMLNode[] {
+  const roots: YAMLNode[] = [];
+  loadAll(source, (doc) => roots.push(doc), { schema: TAGLESS_SCHEMA, ignoreDuplicateKeys: true, onWarning });
+  return roots;
+}
+
 class Walker {
   readonly positions = Object.create(null) as PositionMap;
   private nodes = 0;
@@ -159,10 +166,12 @@ class Walker {
   ) {}
 
   document(source: string): JsonValue {
-    const roots: YAMLNode[] = [];
+    let roots: YAMLNode[];
     let warned = false;
     try {
-      loadAll(source, (doc) => roots.push(doc), { schema: TAGLESS_SCHEMA, ignoreDuplicateKeys: true, onWarning: () => { warned = true; } });
+      roots = yamlAstRoots(source, () => {
+        warned = true;
+      });
     } catch {
       // The parser trips over some malformed input; the `yaml` path reports it.
       throw UNSUPPORTED;
