@@ -50,13 +50,30 @@ export function parseYamlFast(text: string, options: YamlOptions = {}): ParseOut
  * makes it read past the end of the input and loop forever.
  */
 function withinSubsetLexically(text: string): boolean {
-  // A line starting `---` other than a bare marker (`--- x`, `---# c`, `----`) is read differently,
-  // and so is a `?` key indicator with nothing after it.
-  return !/[\t\r\uFEFF\u0085\u2028\u2029]/.test(text) && !/^(?:%|\.\.\.|---(?!$))/m.test(text) && !BROKEN_HEX_ESCAPE.test(text) && !KEY_INDICATOR.test(text);
+  // Searches for single characters, which run far faster than a regular expression over the text;
+  // the rare hits are then looked at closely.
+  if (OUTSIDE_SUBSET_CHARS.some((c) => text.includes(c))) return false;
+  if (text.includes('\\') && BROKEN_HEX_ESCAPE.test(text)) return false;
+  // A line starting `---` other than a bare marker (`--- x`, `---# c`, `----`) is read differently.
+  // No line breaks but `\n` remain.
+  if (atSomeLineStart(text, '%', () => true) || atSomeLineStart(text, '...', () => true)) return false;
+  if (atSomeLineStart(text, '---', (at) => at + 3 < text.length && text.charCodeAt(at + 3) !== NEWLINE)) return false;
+  // A `?` key indicator with nothing after it (or a plain scalar's last character: both go).
+  for (let i = text.indexOf('?'); i >= 0; i = text.indexOf('?', i + 1)) {
+    if (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE || text.charCodeAt(i + 1) === NEWLINE) return false;
+  }
+  return true;
 }
 
-/** `?` where it can be the explicit key indicator (before a blank or the end), or a plain scalar's last character. */
-const KEY_INDICATOR = /\?(?=[ \n]|$)/;
+const OUTSIDE_SUBSET_CHARS = ['\t', '\r', '\uFEFF', '\u0085', '\u2028', '\u2029'];
+
+/** Whether `word` starts a line somewhere in `text` where `also` holds for its offset. */
+function atSomeLineStart(text: string, word: string, also: (at: number) => boolean): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if ((i === 0 || text.charCodeAt(i - 1) === NEWLINE) && also(i)) return true;
+  }
+  return false;
+}
 
 /**
  * A hex escape without all its digits, or past Unicode (`\U` over 10FFFF: an error for the `yaml`
@@ -385,8 +402,10 @@ class Walker {
     let lastValueEnd = 0;
     let lastNodeEnd = 0;
     let firstKey = -1;
+    let firstColumn = -1;
     let lastEmpty = false;
     let prevEnd = this.base + node.startPosition + (flow ? 1 : 0);
+    const prefix = pointer + '/';
     const mappings = (node.mappings ?? []) as YAMLMapping[];
     for (let m = 0; m < mappings.length; m++) {
       const mapping = mappings[m];
@@ -395,9 +414,11 @@ class Walker {
       const start = this.keyStart;
       const end = this.keyEnd;
       if (flow) this.checkFlowGap(prevEnd, start, firstKey < 0 ? 0 : 1);
-      if (firstKey < 0) firstKey = start;
-      else if (!flow && this.column(start) !== this.column(firstKey)) throw UNSUPPORTED;
-      const child = pointer + '/' + escapeToken(key);
+      if (firstKey < 0) {
+        firstKey = start;
+        if (!flow) firstColumn = this.column(start);
+      } else if (!flow && this.column(start) !== firstColumn) throw UNSUPPORTED;
+      const child = prefix + escapeToken(key);
       // The full parser reports the limit with its line.
       if (child.length > MAX_POINTER_LENGTH) throw UNSUPPORTED;
       const colonEnd = this.colonAfter(end);
@@ -466,9 +487,10 @@ class Walker {
     const column = this.column(prevEnd);
     let nodeEnd = prevEnd;
     let lastEmpty = false;
+    const prefix = pointer + '/';
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const child = pointer + '/' + i;
+      const child = prefix + i;
       lastEmpty = item === null;
       const dash = this.nextDash(prevEnd, column);
       if (item === null) {
@@ -527,12 +549,13 @@ class Walker {
     this.checkFlowSpan(start, valueEnd, 0x5d);
     const arr: JsonValue[] = [];
     let prevEnd = start + 1;
+    const prefix = pointer + '/';
     const items = ((node as YAMLSequence).items ?? []) as (YAMLNode | null)[];
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       if (item === null || item.kind === Kind.MAPPING) throw UNSUPPORTED;
       this.checkFlowGap(prevEnd, this.base + item.startPosition, i === 0 ? 0 : 1);
-      arr.push(this.walk(item, pointer + '/' + i, depth + 1, false));
+      arr.push(this.walk(item, prefix + i, depth + 1, false));
       prevEnd = this.extent.valueEnd;
     }
     this.checkFlowGap(prevEnd, valueEnd - 1, arr.length === 0 ? 0 : -1);
