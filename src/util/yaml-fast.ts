@@ -12,7 +12,7 @@ import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { MAX_POINTER_LENGTH } from './structured-limits.js';
 import { createObject, intrinsicForm, isIntrinsicTag, lineStarts, offsetToLineCol, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
-import { yamlNestingBound } from './yaml-nesting.js';
+import { yamlNestingBound, yamlNestingCeiling } from './yaml-nesting.js';
 
 /** Thrown inside the walk when the input leaves the supported subset. */
 class Unsupported extends Error {}
@@ -123,6 +123,8 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const documents: ParsedDocument[] = [];
   let index = 0;
+  // Most texts are shallow at a glance; only the others are measured document by document.
+  const shallow = yamlNestingCeiling(text, lines.starts) <= FAST_PATH_MAX_DEPTH;
   for (const seg of splitDocuments(text)) {
     const content = hasContent(text, seg.start, seg.end);
     if (!content) {
@@ -134,7 +136,7 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
       documents.push({ value: null, positions, index: index++ });
       continue;
     }
-    if (yamlNestingBound(text, seg.start, seg.end) > FAST_PATH_MAX_DEPTH) throw UNSUPPORTED;
+    if (!shallow && yamlNestingBound(text, seg.start, seg.end) > FAST_PATH_MAX_DEPTH) throw UNSUPPORTED;
     const walker = new Walker(text, seg, lines, limits, options.intrinsicTags === true);
     documents.push({ value: walker.document(text.slice(seg.start, seg.end)), positions: walker.positions, index: index++ });
   }
@@ -147,7 +149,7 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
  * after it) before a binary search.
  */
 class LineIndex {
-  private readonly starts: number[];
+  readonly starts: number[];
   private cursor = 0;
   constructor(text: string) {
     this.starts = lineStarts(text);
@@ -414,10 +416,13 @@ class Walker {
       const start = this.keyStart;
       const end = this.keyEnd;
       if (flow) this.checkFlowGap(prevEnd, start, firstKey < 0 ? 0 : 1);
+      // The pair's span starts at its key; its end is set once the value is read.
+      const pos: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+      this.lines.begin(pos, start);
       if (firstKey < 0) {
         firstKey = start;
-        if (!flow) firstColumn = this.column(start);
-      } else if (!flow && this.column(start) !== firstColumn) throw UNSUPPORTED;
+        firstColumn = pos.column;
+      } else if (!flow && pos.column !== firstColumn) throw UNSUPPORTED;
       const child = prefix + escapeToken(key);
       // The full parser reports the limit with its line.
       if (child.length > MAX_POINTER_LENGTH) throw UNSUPPORTED;
@@ -426,7 +431,8 @@ class Walker {
       lastEmpty = valueNode === null;
       if (valueNode === null) {
         const at = this.emptyValueAt(colonEnd);
-        this.positions[child] = this.lines.span(start, at);
+        this.lines.end(pos, start, at);
+        this.positions[child] = pos;
         this.countEmptyValue(depth + 1);
         obj[key] = null;
         lastValueEnd = at;
@@ -434,10 +440,7 @@ class Walker {
       } else {
         const valueStart = this.base + valueNode.startPosition;
         if (flow && !FLOW_VALUE_GAP.test(this.text.slice(colonEnd, valueStart))) throw UNSUPPORTED;
-        // walkYaml writes the pair span before walking the value; it needs the value's end, so
-        // the slot is taken now (keeping key order) and its end set afterwards.
-        const pos: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
-        this.lines.begin(pos, start);
+        // walkYaml writes the pair span before walking the value: the slot is taken now, keeping key order.
         this.positions[child] = pos;
         const value = this.walk(valueNode, child, depth + 1, true);
         this.lines.end(pos, start, this.extent.valueEnd);
