@@ -211,6 +211,12 @@ class Walker {
   /** Offset of each `!tag` the parser reported → its name; entries are removed as nodes claim them. */
   private readonly tags = new Map<number, string>();
   private readonly extent: Extent = { valueEnd: 0, nodeEnd: 0 };
+  /** Offsets of the key {@link key} read last. */
+  private keyStart = 0;
+  private keyEnd = 0;
+  /** The first key's offset of the mapping {@link pairs} read last, and whether its last value was empty. */
+  private firstKey = -1;
+  private lastEmpty = false;
 
   constructor(
     private readonly text: string,
@@ -347,10 +353,6 @@ class Walker {
     return block.value;
   }
 
-  /** Offsets of the key {@link key} read last. */
-  private keyStart = 0;
-  private keyEnd = 0;
-
   private key(mapping: YAMLMapping, sharedTagStart: number): string {
     const k = mapping.key as YAMLNode | null;
     if (!k || k.kind !== Kind.SCALAR || k.anchorId !== undefined) throw UNSUPPORTED;
@@ -393,10 +395,6 @@ class Walker {
     if (this.text.charCodeAt(i) !== 0x3a) throw UNSUPPORTED;
     return i + 1;
   }
-
-  /** The first key's offset of the mapping {@link pairs} read last, and whether its last value was empty. */
-  private firstKey = -1;
-  private lastEmpty = false;
 
   /** Reads a mapping's pairs; leaves the last value's extent in this.extent. */
   private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): Record<string, JsonValue> {
