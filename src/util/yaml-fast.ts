@@ -12,7 +12,7 @@ import type { JsonValue, Position, PositionMap } from '../model/types.js';
 import { escapeToken } from './pointer.js';
 import { MAX_POINTER_LENGTH } from './structured-limits.js';
 import { createObject, intrinsicForm, isIntrinsicTag, lineStarts, offsetToLineCol, DEFAULT_LIMITS, type ParseOutput, type ParsedDocument, type YamlOptions } from './structured.js';
-import { yamlNestingBound } from './yaml-nesting.js';
+import { yamlNestingBound, yamlNestingCeiling } from './yaml-nesting.js';
 
 /** Thrown inside the walk when the input leaves the supported subset. */
 class Unsupported extends Error {}
@@ -50,13 +50,30 @@ export function parseYamlFast(text: string, options: YamlOptions = {}): ParseOut
  * makes it read past the end of the input and loop forever.
  */
 function withinSubsetLexically(text: string): boolean {
-  // A line starting `---` other than a bare marker (`--- x`, `---# c`, `----`) is read differently,
-  // and so is a `?` key indicator with nothing after it.
-  return !/[\t\r\uFEFF\u0085\u2028\u2029]/.test(text) && !/^(?:%|\.\.\.|---(?!$))/m.test(text) && !BROKEN_HEX_ESCAPE.test(text) && !KEY_INDICATOR.test(text);
+  // Searches for single characters, which run far faster than a regular expression over the text;
+  // the rare hits are then looked at closely.
+  if (OUTSIDE_SUBSET_CHARS.some((c) => text.includes(c))) return false;
+  if (text.includes('\\') && BROKEN_HEX_ESCAPE.test(text)) return false;
+  // A line starting `---` other than a bare marker (`--- x`, `---# c`, `----`) is read differently.
+  // No line breaks but `\n` remain.
+  if (atSomeLineStart(text, '%', () => true) || atSomeLineStart(text, '...', () => true)) return false;
+  if (atSomeLineStart(text, '---', (at) => at + 3 < text.length && text.charCodeAt(at + 3) !== NEWLINE)) return false;
+  // A `?` key indicator with nothing after it (or a plain scalar's last character: both go).
+  for (let i = text.indexOf('?'); i >= 0; i = text.indexOf('?', i + 1)) {
+    if (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE || text.charCodeAt(i + 1) === NEWLINE) return false;
+  }
+  return true;
 }
 
-/** `?` where it can be the explicit key indicator (before a blank or the end), or a plain scalar's last character. */
-const KEY_INDICATOR = /\?(?=[ \n]|$)/;
+const OUTSIDE_SUBSET_CHARS = ['\t', '\r', '\uFEFF', '\u0085', '\u2028', '\u2029'];
+
+/** Whether `word` starts a line somewhere in `text` where `also` holds for its offset. */
+function atSomeLineStart(text: string, word: string, also: (at: number) => boolean): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if ((i === 0 || text.charCodeAt(i - 1) === NEWLINE) && also(i)) return true;
+  }
+  return false;
+}
 
 /**
  * A hex escape without all its digits, or past Unicode (`\U` over 10FFFF: an error for the `yaml`
@@ -106,6 +123,8 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const documents: ParsedDocument[] = [];
   let index = 0;
+  // Most texts are shallow at a glance; only the others are measured document by document.
+  const shallow = yamlNestingCeiling(text, lines.starts) <= FAST_PATH_MAX_DEPTH;
   for (const seg of splitDocuments(text)) {
     const content = hasContent(text, seg.start, seg.end);
     if (!content) {
@@ -117,23 +136,52 @@ function parseSegments(text: string, options: YamlOptions): ParseOutput {
       documents.push({ value: null, positions, index: index++ });
       continue;
     }
-    if (yamlNestingBound(text, seg.start, seg.end) > FAST_PATH_MAX_DEPTH) throw UNSUPPORTED;
-    const walker = new Walker(text, seg.start, lines, limits, options.intrinsicTags === true);
+    if (!shallow && yamlNestingBound(text, seg.start, seg.end) > FAST_PATH_MAX_DEPTH) throw UNSUPPORTED;
+    const walker = new Walker(text, seg, lines, limits, options.intrinsicTags === true);
     documents.push({ value: walker.document(text.slice(seg.start, seg.end)), positions: walker.positions, index: index++ });
   }
   return { documents, errors: [] };
 }
 
-/** Offset → 1-based line/column spans, with the reference path's line table and search. */
+/**
+ * Offset → 1-based line/column spans over the reference path's line table. The walk asks for
+ * offsets in nearly rising order, so the line of the previous answer is tried first (and the one
+ * after it) before a binary search.
+ */
 class LineIndex {
-  private readonly starts: number[];
+  readonly starts: number[];
+  private cursor = 0;
   constructor(text: string) {
     this.starts = lineStarts(text);
   }
   span(start: number, end: number): Position {
-    const a = offsetToLineCol(this.starts, start);
-    const b = offsetToLineCol(this.starts, Math.max(start, end));
-    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    const pos: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+    this.begin(pos, start);
+    this.end(pos, start, end);
+    return pos;
+  }
+  /** Sets where a span starts; its end is set by {@link end} once known. */
+  begin(pos: Position, start: number): void {
+    const i = this.lineOf(start);
+    pos.line = i + 1;
+    pos.column = start - this.starts[i]! + 1;
+  }
+  end(pos: Position, start: number, end: number): void {
+    const at = Math.max(start, end);
+    const i = this.lineOf(at);
+    pos.endLine = i + 1;
+    pos.endColumn = at - this.starts[i]! + 1;
+  }
+  private lineOf(offset: number): number {
+    const starts = this.starts;
+    const last = starts.length - 1;
+    let i = this.cursor;
+    if (starts[i]! <= offset) {
+      if (i === last || starts[i + 1]! > offset) return i;
+      if (i + 1 === last || starts[i + 2]! > offset) return (this.cursor = i + 1);
+    }
+    i = offsetToLineCol(starts, offset).line - 1;
+    return (this.cursor = i);
   }
 }
 
@@ -152,18 +200,35 @@ export function yamlAstRoots(source: string, onWarning?: () => void): YAMLNode[]
 
 class Walker {
   readonly positions = Object.create(null) as PositionMap;
+  private readonly base: number;
+  /**
+   * Whether a token before a node can be a tag or a `?` key indicator. Looking back reaches no
+   * further than the `---` that opened the document, so these are known from the document's text.
+   */
+  private readonly mayHaveTags: boolean;
+  private readonly mayHaveKeyIndicators: boolean;
   private nodes = 0;
   /** Offset of each `!tag` the parser reported → its name; entries are removed as nodes claim them. */
   private readonly tags = new Map<number, string>();
   private readonly extent: Extent = { valueEnd: 0, nodeEnd: 0 };
+  /** Offsets of the key {@link key} read last. */
+  private keyStart = 0;
+  private keyEnd = 0;
+  /** The first key's offset of the mapping {@link pairs} read last, and whether its last value was empty. */
+  private firstKey = -1;
+  private lastEmpty = false;
 
   constructor(
     private readonly text: string,
-    private readonly base: number,
+    seg: Segment,
     private readonly lines: LineIndex,
     private readonly limits: { maxNodes: number; maxDepth: number },
     private readonly intrinsic: boolean,
-  ) {}
+  ) {
+    this.base = seg.start;
+    this.mayHaveTags = occursIn(text, '!', seg.start, seg.end);
+    this.mayHaveKeyIndicators = occursIn(text, '?', seg.start, seg.end);
+  }
 
   document(source: string): JsonValue {
     let roots: YAMLNode[];
@@ -183,7 +248,7 @@ class Walker {
     // end comes from their entries) can be the root.
     if (root.kind !== Kind.MAP && root.kind !== Kind.SEQ) throw UNSUPPORTED;
     if (this.isFlowStart(root)) throw UNSUPPORTED;
-    const value = this.walk(root, '', 0);
+    const value = this.walk(root, '', 0, false);
     if (this.tags.size > 0) throw UNSUPPORTED;
     return value;
   }
@@ -202,34 +267,46 @@ class Walker {
     return c === 0x5b || c === 0x7b;
   }
 
-  /** Walks a value node; leaves its extent in this.extent. Mirrors walkYaml's counting and checks. */
-  private walk(node: YAMLNode, pointer: string, depth: number): JsonValue {
+  /**
+   * Walks a value node; leaves its extent in this.extent. Mirrors walkYaml's counting and checks.
+   * `recorded`: the caller has just recorded the pair span at `pointer`.
+   */
+  private walk(node: YAMLNode, pointer: string, depth: number, recorded: boolean): JsonValue {
     if (++this.nodes > this.limits.maxNodes || depth > this.limits.maxDepth) throw UNSUPPORTED;
     if (node.anchorId !== undefined) throw UNSUPPORTED;
     const start = this.base + node.startPosition;
     const flow = this.isFlowStart(node);
     const tag = this.claimTag(start, node.kind !== Kind.SCALAR && !flow);
-    // walkYaml records a node's own range only where nothing (a pair span, an earlier duplicate) is recorded.
-    const fresh = this.positions[pointer] === undefined;
-    if (fresh) this.positions[pointer] = PLACEHOLDER;
-    let result: { value: JsonValue; ext: Extent };
+    // walkYaml records a node's own range only where nothing (a pair span, an earlier duplicate) is
+    // recorded. The slot is taken now, keeping key order, and its end set once the node is walked.
+    let own: Position | undefined;
+    if (!recorded && this.positions[pointer] === undefined) {
+      own = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+      this.lines.begin(own, start);
+      this.positions[pointer] = own;
+    }
+    let value: JsonValue;
     switch (node.kind) {
       case Kind.SCALAR:
-        result = this.scalar(node as YAMLScalar, tag !== undefined);
+        value = this.scalar(node as YAMLScalar, tag !== undefined);
         break;
       case Kind.MAP:
-        result = flow ? this.flowMap(node, pointer, depth) : this.blockMap(node, pointer, depth, tag?.at ?? -1);
+        value = flow ? this.flowMap(node, pointer, depth) : this.blockMap(node, pointer, depth, tag?.at ?? -1);
         break;
       case Kind.SEQ:
-        result = flow ? this.flowSeq(node, pointer, depth) : this.blockSeq(node, pointer, depth);
+        value = flow ? this.flowSeq(node, pointer, depth) : this.blockSeq(node, pointer, depth);
         break;
       default:
         throw UNSUPPORTED;
     }
-    if (fresh) this.positions[pointer] = this.lines.span(start, result.ext.valueEnd);
-    this.extent.valueEnd = result.ext.valueEnd;
-    this.extent.nodeEnd = result.ext.nodeEnd;
-    return tag === undefined ? result.value : intrinsicForm(tag.name, result.value);
+    if (own !== undefined) this.lines.end(own, start, this.extent.valueEnd);
+    return tag === undefined ? value : intrinsicForm(tag.name, value);
+  }
+
+  /** Sets this.extent; returns nothing so that a value and its extent need no wrapper. */
+  private setExtent(valueEnd: number, nodeEnd: number): void {
+    this.extent.valueEnd = valueEnd;
+    this.extent.nodeEnd = nodeEnd;
   }
 
   /**
@@ -237,6 +314,7 @@ class Walker {
    * earlier line than a block collection it applies to; on the same line it would tag the key.
    */
   private claimTag(start: number, blockCollection: boolean): { name: string; at: number } | undefined {
+    if (!this.mayHaveTags) return undefined;
     const at = this.previousTokenStart(start);
     if (at < 0 || this.text.charCodeAt(at) !== 0x21) return undefined;
     const name = this.tags.get(at);
@@ -256,28 +334,30 @@ class Walker {
     return i + 1;
   }
 
-  private scalar(node: YAMLScalar, tagged: boolean): { value: JsonValue; ext: Extent } {
+  private scalar(node: YAMLScalar, tagged: boolean): JsonValue {
     const start = this.base + node.startPosition;
     if (node.plainScalar) {
       const valueEnd = this.base + node.endPosition;
-      const value = tagged ? node.value : scalarValue(resolvePlain(node.value));
-      return { value, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+      this.setExtent(valueEnd, this.lineTail(valueEnd));
+      return tagged ? node.value : scalarValue(resolvePlain(node.value));
     }
     if (node.doubleQuoted || node.singleQuoted) {
       const valueEnd = this.base + node.endPosition;
       if (this.text.lastIndexOf('\n', valueEnd - 1) >= start) throw UNSUPPORTED;
-      return { value: node.value, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+      this.setExtent(valueEnd, this.lineTail(valueEnd));
+      return node.value;
     }
     const block = readBlockScalar(this.text, start);
     if (block === undefined || block.value !== node.value) throw UNSUPPORTED;
-    return { value: block.value, ext: { valueEnd: block.end, nodeEnd: block.end } };
+    this.setExtent(block.end, block.end);
+    return block.value;
   }
 
-  private key(mapping: YAMLMapping, sharedTagStart: number): { key: string; start: number; end: number } {
+  private key(mapping: YAMLMapping, sharedTagStart: number): string {
     const k = mapping.key as YAMLNode | null;
     if (!k || k.kind !== Kind.SCALAR || k.anchorId !== undefined) throw UNSUPPORTED;
     const start = this.base + k.startPosition;
-    const tokenStart = this.previousTokenStart(start);
+    const tokenStart = this.mayHaveTags || this.mayHaveKeyIndicators ? this.previousTokenStart(start) : -1;
     if (tokenStart >= 0) {
       const c = this.text.charCodeAt(tokenStart);
       const explicitKey = c === 0x3f && isTokenBoundary(this.text.charCodeAt(tokenStart + 1));
@@ -292,7 +372,9 @@ class Walker {
       key = s.value;
     } else throw UNSUPPORTED;
     if (key === '<<') throw UNSUPPORTED;
-    return { key, start, end };
+    this.keyStart = start;
+    this.keyEnd = end;
+    return key;
   }
 
   /**
@@ -314,19 +396,32 @@ class Walker {
     return i + 1;
   }
 
-  private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): { obj: Record<string, JsonValue>; last: Extent; firstKey: number; lastEmpty: boolean } {
+  /** Reads a mapping's pairs; leaves the last value's extent in this.extent. */
+  private pairs(node: YAMLNode, pointer: string, depth: number, sharedTagStart: number, flow: boolean): Record<string, JsonValue> {
     const obj = createObject();
-    const last: Extent = { valueEnd: 0, nodeEnd: 0 };
+    let lastValueEnd = 0;
+    let lastNodeEnd = 0;
     let firstKey = -1;
+    let firstColumn = -1;
     let lastEmpty = false;
     let prevEnd = this.base + node.startPosition + (flow ? 1 : 0);
-    for (const mapping of (node.mappings ?? []) as YAMLMapping[]) {
+    const prefix = pointer + '/';
+    const mappings = (node.mappings ?? []) as YAMLMapping[];
+    for (let m = 0; m < mappings.length; m++) {
+      const mapping = mappings[m];
       if (!mapping || mapping.kind !== Kind.MAPPING) throw UNSUPPORTED;
-      const { key, start, end } = this.key(mapping, sharedTagStart);
+      const key = this.key(mapping, sharedTagStart);
+      const start = this.keyStart;
+      const end = this.keyEnd;
       if (flow) this.checkFlowGap(prevEnd, start, firstKey < 0 ? 0 : 1);
-      if (firstKey < 0) firstKey = start;
-      else if (!flow && this.column(start) !== this.column(firstKey)) throw UNSUPPORTED;
-      const child = pointer + '/' + escapeToken(key);
+      // The pair's span starts at its key; its end is set once the value is read.
+      const pos: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+      this.lines.begin(pos, start);
+      if (firstKey < 0) {
+        firstKey = start;
+        firstColumn = pos.column;
+      } else if (!flow && pos.column !== firstColumn) throw UNSUPPORTED;
+      const child = prefix + escapeToken(key);
       // The full parser reports the limit with its line.
       if (child.length > MAX_POINTER_LENGTH) throw UNSUPPORTED;
       const colonEnd = this.colonAfter(end);
@@ -334,50 +429,58 @@ class Walker {
       lastEmpty = valueNode === null;
       if (valueNode === null) {
         const at = this.emptyValueAt(colonEnd);
-        this.positions[child] = this.lines.span(start, at);
+        this.lines.end(pos, start, at);
+        this.positions[child] = pos;
         this.countEmptyValue(depth + 1);
         obj[key] = null;
-        last.valueEnd = at;
-        last.nodeEnd = this.emptyNodeEnd(at);
+        lastValueEnd = at;
+        lastNodeEnd = this.emptyNodeEnd(at);
       } else {
         const valueStart = this.base + valueNode.startPosition;
         if (flow && !FLOW_VALUE_GAP.test(this.text.slice(colonEnd, valueStart))) throw UNSUPPORTED;
-        // walkYaml writes the pair span before walking the value; it needs the value's end, so
-        // hold the slot (keeping key order) and fill it afterwards.
-        this.positions[child] = PLACEHOLDER;
-        const value = this.walk(valueNode, child, depth + 1);
-        this.positions[child] = this.lines.span(start, this.extent.valueEnd);
+        // walkYaml writes the pair span before walking the value: the slot is taken now, keeping key order.
+        this.positions[child] = pos;
+        const value = this.walk(valueNode, child, depth + 1, true);
+        this.lines.end(pos, start, this.extent.valueEnd);
         obj[key] = value;
-        last.valueEnd = this.extent.valueEnd;
-        last.nodeEnd = this.extent.nodeEnd;
+        lastValueEnd = this.extent.valueEnd;
+        lastNodeEnd = this.extent.nodeEnd;
       }
-      prevEnd = last.valueEnd;
+      prevEnd = lastValueEnd;
     }
     if (firstKey < 0) throw UNSUPPORTED;
-    return { obj, last, firstKey, lastEmpty };
+    this.firstKey = firstKey;
+    this.lastEmpty = lastEmpty;
+    this.setExtent(lastValueEnd, lastNodeEnd);
+    return obj;
   }
 
-  private blockMap(node: YAMLNode, pointer: string, depth: number, tagStart: number): { value: JsonValue; ext: Extent } {
-    const { obj, last, firstKey, lastEmpty } = this.pairs(node, pointer, depth, tagStart, false);
+  private blockMap(node: YAMLNode, pointer: string, depth: number, tagStart: number): JsonValue {
+    const obj = this.pairs(node, pointer, depth, tagStart, false);
+    const firstKey = this.firstKey;
+    const nodeEnd = this.extent.nodeEnd;
     if (firstKey !== this.base + node.startPosition) throw UNSUPPORTED;
-    this.checkNoTrailingComment(firstKey, last.nodeEnd, depth === 0, lastEmpty);
-    return { value: obj, ext: { valueEnd: last.nodeEnd, nodeEnd: last.nodeEnd } };
+    this.checkNoTrailingComment(firstKey, nodeEnd, depth === 0, this.lastEmpty);
+    this.setExtent(nodeEnd, nodeEnd);
+    return obj;
   }
 
-  private flowMap(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+  private flowMap(node: YAMLNode, pointer: string, depth: number): JsonValue {
     const start = this.base + node.startPosition;
     const valueEnd = this.base + node.endPosition;
     this.checkFlowSpan(start, valueEnd, 0x7d);
     if ((node.mappings ?? []).length === 0) {
       this.checkFlowGap(start + 1, valueEnd - 1, 0);
-      return { value: createObject(), ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+      this.setExtent(valueEnd, this.lineTail(valueEnd));
+      return createObject();
     }
-    const { obj, last } = this.pairs(node, pointer, depth, -1, true);
-    this.checkFlowGap(last.valueEnd, valueEnd - 1, -1);
-    return { value: obj, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+    const obj = this.pairs(node, pointer, depth, -1, true);
+    this.checkFlowGap(this.extent.valueEnd, valueEnd - 1, -1);
+    this.setExtent(valueEnd, this.lineTail(valueEnd));
+    return obj;
   }
 
-  private blockSeq(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+  private blockSeq(node: YAMLNode, pointer: string, depth: number): JsonValue {
     const arr: JsonValue[] = [];
     const items = ((node as YAMLSequence).items ?? []) as (YAMLNode | null)[];
     if (items.length === 0) throw UNSUPPORTED;
@@ -385,29 +488,30 @@ class Walker {
     const column = this.column(prevEnd);
     let nodeEnd = prevEnd;
     let lastEmpty = false;
-    items.forEach((item, i) => {
-      const child = `${pointer}/${i}`;
+    const prefix = pointer + '/';
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const child = prefix + i;
       lastEmpty = item === null;
+      const dash = this.nextDash(prevEnd, column);
       if (item === null) {
-        const dash = this.nextDash(prevEnd, column);
         const at = this.emptyValueAt(dash + 1);
         if (this.positions[child] === undefined) this.positions[child] = this.lines.span(at, at);
         this.countEmptyValue(depth + 1);
         arr.push(null);
         prevEnd = at;
         nodeEnd = this.emptyNodeEnd(at);
-        return;
+        continue;
       }
       if (item.kind === Kind.MAPPING) throw UNSUPPORTED;
-      const dash = this.nextDash(prevEnd, column);
-      const itemStart = this.base + item.startPosition;
-      if (!BLOCK_ITEM_GAP.test(this.text.slice(dash + 1, itemStart))) throw UNSUPPORTED;
-      arr.push(this.walk(item, child, depth + 1));
+      if (!isBlockItemGap(this.text, dash + 1, this.base + item.startPosition)) throw UNSUPPORTED;
+      arr.push(this.walk(item, child, depth + 1, false));
       prevEnd = this.extent.valueEnd;
       nodeEnd = this.extent.nodeEnd;
-    });
+    }
     this.checkNoTrailingComment(this.base + node.startPosition, nodeEnd, depth === 0, lastEmpty);
-    return { value: arr, ext: { valueEnd: nodeEnd, nodeEnd } };
+    this.setExtent(nodeEnd, nodeEnd);
+    return arr;
   }
 
   /**
@@ -440,20 +544,24 @@ class Walker {
     }
   }
 
-  private flowSeq(node: YAMLNode, pointer: string, depth: number): { value: JsonValue; ext: Extent } {
+  private flowSeq(node: YAMLNode, pointer: string, depth: number): JsonValue {
     const start = this.base + node.startPosition;
     const valueEnd = this.base + node.endPosition;
     this.checkFlowSpan(start, valueEnd, 0x5d);
     const arr: JsonValue[] = [];
     let prevEnd = start + 1;
-    (((node as YAMLSequence).items ?? []) as (YAMLNode | null)[]).forEach((item, i) => {
+    const prefix = pointer + '/';
+    const items = ((node as YAMLSequence).items ?? []) as (YAMLNode | null)[];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (item === null || item.kind === Kind.MAPPING) throw UNSUPPORTED;
       this.checkFlowGap(prevEnd, this.base + item.startPosition, i === 0 ? 0 : 1);
-      arr.push(this.walk(item, `${pointer}/${i}`, depth + 1));
+      arr.push(this.walk(item, prefix + i, depth + 1, false));
       prevEnd = this.extent.valueEnd;
-    });
+    }
     this.checkFlowGap(prevEnd, valueEnd - 1, arr.length === 0 ? 0 : -1);
-    return { value: arr, ext: { valueEnd, nodeEnd: this.lineTail(valueEnd) } };
+    this.setExtent(valueEnd, this.lineTail(valueEnd));
+    return arr;
   }
 
   /** A flow collection on one line, closed by the expected bracket. */
@@ -537,11 +645,31 @@ class Walker {
 
 /** What may follow an empty value: a line break, a comment, the end of a flow entry. */
 const ENDS_EMPTY_VALUE = new Set([NEWLINE, HASH, 0x2c, 0x7d, 0x5d]);
-const PLACEHOLDER: Position = { line: 0, column: 0, endLine: 0, endColumn: 0 };
-/** Between `-` and its entry: blanks, at most one tag, then the entry on this or a later line. */
-const BLOCK_ITEM_GAP = /^ *(?:![A-Za-z]+)?(?: +|(?: *\n[ \n]*))$/;
+/**
+ * Between `-` and its entry (`text[from, to)`): blanks, at most one tag, then at least one blank
+ * before the entry, on this or a later line (as `/^ *(?:![A-Za-z]+)?[ \n]+$/` would match).
+ */
+function isBlockItemGap(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && text.charCodeAt(i) === SPACE) i++;
+  if (i < to && text.charCodeAt(i) === 0x21) {
+    const name = ++i;
+    while (i < to && isLetter(text.charCodeAt(i))) i++;
+    if (i === name || i === to) return false;
+  } else if (from === to) return false;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== NEWLINE) return false;
+  }
+  return true;
+}
 /** Between `:` and a flow value: blanks and at most one tag. */
 const FLOW_VALUE_GAP = /^ *(?:![A-Za-z]+ +)?$/;
+
+function occursIn(text: string, char: string, start: number, end: number): boolean {
+  const at = text.indexOf(char, start);
+  return at >= 0 && at < end;
+}
 
 function isLetter(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);

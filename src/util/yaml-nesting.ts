@@ -39,9 +39,7 @@ const NEWLINE = 0x0a;
  * line start within its leading run of blanks, indicators (`-`, `?`, `:`) and node properties.
  */
 export function yamlNestingBound(text: string, start: number, end: number): number {
-  let flow = 0;
-  for (let i = text.indexOf('[', start); i >= 0 && i < end; i = text.indexOf('[', i + 1)) flow++;
-  for (let i = text.indexOf('{', start); i >= 0 && i < end; i = text.indexOf('{', i + 1)) flow++;
+  const flow = flowOpeners(text, start, end);
   let widest = 0;
   for (let i = start; i < end; ) {
     const lineEnd = text.indexOf('\n', i);
@@ -51,6 +49,23 @@ export function yamlNestingBound(text: string, start: number, end: number): numb
     i = stop + 1;
   }
   return flow + 2 * (widest + 1);
+}
+
+/**
+ * A bound at or above {@link yamlNestingBound} for every part of `text`, from its line table
+ * (offsets where lines start) alone: a line's leading run is no wider than the line.
+ */
+export function yamlNestingCeiling(text: string, lineStarts: readonly number[]): number {
+  let longest = text.length - lineStarts[lineStarts.length - 1]!;
+  for (let i = 1; i < lineStarts.length; i++) longest = Math.max(longest, lineStarts[i]! - lineStarts[i - 1]!);
+  return flowOpeners(text, 0, text.length) + 2 * (longest + 1);
+}
+
+function flowOpeners(text: string, start: number, end: number): number {
+  let flow = 0;
+  for (let i = text.indexOf('[', start); i >= 0 && i < end; i = text.indexOf('[', i + 1)) flow++;
+  for (let i = text.indexOf('{', start); i >= 0 && i < end; i = text.indexOf('{', i + 1)) flow++;
+  return flow;
 }
 
 /** Columns taken by a line's leading blanks, indicators (`- `, `? `, `: `) and properties (`!tag `, `&anchor `). */

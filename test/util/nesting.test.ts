@@ -9,8 +9,8 @@ import { visit } from 'jsonc-parser';
 import { loadAll, Kind, type YAMLNode } from '@stoplight/yaml-ast-parser';
 import { Parser, type CST } from 'yaml';
 import { jsonNestingOverflow, parseJsonWithin, NestingTooDeep, valueNestingOverflow } from '../../src/util/nesting.js';
-import { cstNestingOverflow, yamlNestingBound } from '../../src/util/yaml-nesting.js';
-import { parseJson, DEFAULT_LIMITS } from '../../src/util/structured.js';
+import { cstNestingOverflow, yamlNestingBound, yamlNestingCeiling } from '../../src/util/yaml-nesting.js';
+import { parseJson, lineStarts, DEFAULT_LIMITS } from '../../src/util/structured.js';
 import { parseYaml } from '../../src/util/yaml.js';
 import { parseYamlFast } from '../../src/util/yaml-fast.js';
 import type { JsonValue } from '../../src/model/types.js';
@@ -109,6 +109,7 @@ describe('the YAML bound of the fast path', () => {
         parsed++;
         const depth = Math.max(0, ...docs.map(stoplightDepth));
         expect(depth).toBeLessThanOrEqual(yamlNestingBound(text, 0, text.length));
+        expect(yamlNestingBound(text, 0, text.length)).toBeLessThanOrEqual(yamlNestingCeiling(text, lineStarts(text)));
       }),
       { numRuns: 20_000 },
     );
@@ -116,7 +117,8 @@ describe('the YAML bound of the fast path', () => {
   });
 
   it('sends deep documents to the other path, whatever their style', () => {
-    for (const text of ['a: ' + '['.repeat(2000) + ']'.repeat(2000) + '\n', '- '.repeat(2000) + 'x\n', 'a: "q" ' + '{b: '.repeat(1500) + '1' + '}'.repeat(1500) + '\n']) {
+    const deepBlock = Array.from({ length: 600 }, (_, i) => ' '.repeat(i) + 'k:\n').join('') + ' '.repeat(600) + 'k: 1\n';
+    for (const text of ['a: 1\n---\n' + deepBlock, 'a: ' + '['.repeat(2000) + ']'.repeat(2000) + '\n', '- '.repeat(2000) + 'x\n', 'a: "q" ' + '{b: '.repeat(1500) + '1' + '}'.repeat(1500) + '\n']) {
       expect(parseYamlFast(text)).toBeUndefined();
       expect(parseYaml(text).errors).toEqual([expect.objectContaining({ message: 'nesting deeper than 256 levels; raise the limit with --max-depth', limit: true })]);
     }

@@ -122,6 +122,30 @@ describe('parseYamlFast', () => {
     }
   });
 
+  it('screens characters and line starts before parsing, and only those', () => {
+    const refused = [
+      'a: b\r\nc: d\n',
+      '\uFEFFa: 1\n',
+      'a: x\u0085y\n',
+      'a: x\u2028y\n',
+      'a: x\u2029y\n',
+      'a: 1\n%TAG ! tag:x,2000:\n',
+      'a: 1\n...\nb: 2\n',
+      'a: 1\n--- b\n',
+      'a: 1\n---# c\n',
+      'a: 1\n----\n',
+      '--- x\n',
+      'a: what?\n',
+      'a: what?',
+      'a: "\\x4"\n',
+      'a: "\\u12"\n',
+      'a: "\\U00110000"\n',
+    ];
+    for (const text of refused) expect(parseYamlFast(text, { intrinsicTags: true }), JSON.stringify(text)).toBeUndefined();
+    const accepted = ['a: 50%\nb: x...\nc: ---x\n', '---\na: 1\n---\nb: 2\n---', 'a: what?x\nb: "?,"\n', 'a: "\\x41\\u0042"\nb: c\\d\n'];
+    for (const text of accepted) expect(expectSameWhenAccepted(text, { intrinsicTags: true }), JSON.stringify(text)).toBe(true);
+  });
+
   it('types long plain scalars as the reference does', () => {
     for (const text of ['a: ' + '0'.repeat(400) + '1\n', 'a: ' + '1'.repeat(401) + '\n', '1'.repeat(401) + ': x\n', 'a: 0.' + '0'.repeat(400) + '1\n']) {
       const fast = parseYamlFast(text, { intrinsicTags: true });
