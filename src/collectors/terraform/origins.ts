@@ -213,7 +213,7 @@ export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): Fil
 }
 
 /** `originOf` when the value comes from elsewhere than the expression itself; undefined when it does not. */
-function tracedOrigin(expr: Expr, scope: Scope, file: string, depth: number): FilePosition | undefined {
+export function tracedOrigin(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition | undefined {
   const element = iteratorElement(expr, scope, depth) ?? lookedUp(expr, scope, file, depth);
   if (element) return element;
   // Only a module's caller can place a value elsewhere (an iterator's element is handled above).

@@ -124,6 +124,7 @@ function isArrayIndex(key: string): boolean {
 }
 
 function encodingOrder(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
   keys.sort();
   if (!keys.some(isArrayIndex)) return keys;
   const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
