@@ -98,8 +98,10 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
     const ofType = child(pointer, type);
     const p = child(ofType, list.length);
     if (positions) {
-      if (positions[ofType] === undefined) positions[ofType] = { ...block.pos, file: block.file };
-      positions[p] = { ...block.pos, file: block.file };
+      // Positions are never written through, so the list and its first block share one.
+      const pos = { ...block.pos, file: block.file };
+      if (positions[ofType] === undefined) positions[ofType] = pos;
+      positions[p] = pos;
     }
     list.push(evalBody(block.body, s, p, positions));
   }
