@@ -37,6 +37,11 @@ const LISTS: [string, string][] = [
   ['not_resources', 'NotResource'],
 ];
 
+const PRINCIPAL_BLOCKS = [
+  ['principals', 'Principal'],
+  ['not_principals', 'NotPrincipal'],
+] as const;
+
 export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy {
   const positions: PositionMap = Object.create(null) as PositionMap;
   const statements: Value[] = [];
@@ -73,7 +78,7 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
       statements.push(out);
       continue;
     }
-    for (const [blockType, key] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
+    for (const [blockType, key] of PRINCIPAL_BLOCKS) {
       for (const { block: pb, scope: ps } of inner.filter((b) => b.type === blockType)) {
         const typeAttr = attr(pb, 'type');
         const ids = attr(pb, 'identifiers');
