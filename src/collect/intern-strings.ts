@@ -54,7 +54,8 @@ export function internBodyStrings(resources: readonly Resource[]): void {
       continue;
     }
     const o = v as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
+    // for-in reads a plain object's keys from its map's cache; Object.keys copies them out for each object.
+    for (const key in o) {
       const x = o[key];
       if (typeof x === 'string') {
         if (worthInterning(x)) o[key] = internalized(x);

@@ -28,7 +28,7 @@ export function packPositions(resources: Resource[]): PackedPositions {
   const fileIndex = new Map<string, number>();
   const files: string[] = [];
   let count = 0;
-  for (const r of resources) count += Object.keys(r.positions).length;
+  for (const r of resources) for (const _ in r.positions) count++;
   const numbers = new Int32Array(count * FIELDS);
   const starts = new Int32Array(resources.length + 1);
   let n = 0;

@@ -8,7 +8,7 @@
 import { MAX_DEPTH_CEILING, NestingTooDeep, parseJsonWithin } from '../util/nesting.js';
 import type { JsonValue, Unknown } from '../model/types.js';
 import { isUnknown } from '../model/unknown.js';
-import { join } from '../util/pointer.js';
+import { child, join } from '../util/pointer.js';
 
 /** A list of values: the known strings, with their pointers, and whether unresolved ones are among them. */
 export interface ValueList {
@@ -111,8 +111,8 @@ export function readPolicy(document: JsonValue | Unknown | undefined, base: stri
   if (!doc) return { statements: [], partial: true };
   const raw = doc['Statement'];
   if (raw === undefined) return { statements: [], partial: false };
-  const stmtBase = join(base, 'Statement');
-  const list: [JsonValue, string][] = Array.isArray(raw) ? raw.map((s, i) => [s, join(stmtBase, i)]) : [[raw, stmtBase]];
+  const stmtBase = child(base, 'Statement');
+  const list: [JsonValue, string][] = Array.isArray(raw) ? raw.map((s, i) => [s, child(stmtBase, i)]) : [[raw, stmtBase]];
   const out: PolicyRead = { statements: [], partial: false };
   for (const [s, pointer] of list) {
     const body = asObject(s);
@@ -141,15 +141,16 @@ function readStatement(body: Obj, pointer: string): IamStatement {
   const notPrincipal = body['Principal'] === undefined && body['NotPrincipal'] !== undefined;
   const principalKey = notPrincipal ? 'NotPrincipal' : 'Principal';
   const condition = readCondition(body['Condition'], pointer);
+  const actionPointer = child(pointer, actionKey);
   return {
     pointer,
     effect,
-    actions: valueList(body[actionKey], join(pointer, actionKey)),
+    actions: valueList(body[actionKey], actionPointer),
     notAction,
-    actionPointer: join(pointer, actionKey),
-    resources: body[resourceKey] === undefined ? undefined : valueList(body[resourceKey], join(pointer, resourceKey)),
+    actionPointer,
+    resources: body[resourceKey] === undefined ? undefined : valueList(body[resourceKey], child(pointer, resourceKey)),
     notResource,
-    principal: readPrincipal(body[principalKey], join(pointer, principalKey)),
+    principal: readPrincipal(body[principalKey], child(pointer, principalKey)),
     notPrincipal,
     condition,
     conditional: condition.unresolved || condition.tests.length > 0,
@@ -162,7 +163,7 @@ function valueList(v: JsonValue | undefined, pointer: string): ValueList {
   if (v === undefined || v === null) return out;
   if (Array.isArray(v)) {
     v.forEach((x, i) => {
-      if (typeof x === 'string') out.known.push({ value: x, pointer: join(pointer, i) });
+      if (typeof x === 'string') out.known.push({ value: x, pointer: child(pointer, i) });
       else out.unknown = true;
     });
     return out;
@@ -174,7 +175,7 @@ function valueList(v: JsonValue | undefined, pointer: string): ValueList {
 
 /** A value or a list of values of a principal or a condition key: scalars as strings, nulls dropped, the rest Unknown. */
 function scalars(v: JsonValue | undefined, pointer: string): { value: string | Unknown; pointer: string }[] {
-  if (Array.isArray(v)) return v.flatMap((x, i) => (Array.isArray(x) ? [{ value: asUnknown(x), pointer: join(pointer, i) }] : scalars(x, join(pointer, i))));
+  if (Array.isArray(v)) return v.flatMap((x, i) => (Array.isArray(x) ? [{ value: asUnknown(x), pointer: child(pointer, i) }] : scalars(x, child(pointer, i))));
   const value = scalar(v);
   return value === undefined ? [] : [{ value, pointer }];
 }
@@ -221,7 +222,7 @@ function readPrincipal(p: JsonValue | undefined, pointer: string): StatementPrin
   const r = asObject(p);
   if (!r) return { ...out, unknown: true };
   for (const [type, value] of Object.entries(r)) {
-    for (const v of scalars(value, join(pointer, type))) {
+    for (const v of scalars(value, child(pointer, type))) {
       if (v.value === '*' && (type === 'AWS' || type === 'Federated')) out.wildcard = true;
       out.values.push({ type, ...v });
     }
@@ -236,7 +237,7 @@ export function principalValues(p: StatementPrincipal | undefined, type: string)
 
 function readCondition(c: JsonValue | undefined, statementPointer: string): StatementCondition {
   if (c === undefined || c === null) return { tests: [], unresolved: false };
-  const pointer = join(statementPointer, 'Condition');
+  const pointer = child(statementPointer, 'Condition');
   const out: StatementCondition = { pointer, tests: [], unresolved: false };
   const block = asObject(c);
   if (!block) return { ...out, unresolved: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeToken, join, split, unescapeToken } from '../../src/util/pointer.js';
+import { child, escapeToken, join, split, unescapeToken } from '../../src/util/pointer.js';
 
 describe('JSON pointer tokens (RFC 6901)', () => {
   it('escapes ~ and / and leaves every other token as written', () => {
@@ -17,5 +17,10 @@ describe('JSON pointer tokens (RFC 6901)', () => {
     const pointer = join('', ...tokens);
     expect(split(pointer)).toEqual(tokens.map(String));
     for (const t of tokens) expect(unescapeToken(escapeToken(t))).toBe(String(t));
+  });
+
+  it('adds one token with child as join does', () => {
+    for (const t of ['a', 0, 12, '', 'x/y', '~1', 'ü/~']) expect(child('/base', t)).toBe(join('/base', t));
+    expect(child('', 'a/b')).toBe('/a~1b');
   });
 });

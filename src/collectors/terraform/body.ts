@@ -1,6 +1,6 @@
 /** Evaluates a block body into values (nested blocks as lists, dynamic blocks expanded) with positions. */
 import type { PositionMap } from '../../model/types.js';
-import { join } from '../../util/pointer.js';
+import { child } from '../../util/pointer.js';
 import type { Attribute, Block, Body, Expr } from './ast.js';
 import { NestingTooDeep } from '../../util/nesting.js';
 import { type IteratorOrigin, type Scope, childScope, entries, evaluateIn, keyString } from './evaluator.js';
@@ -82,7 +82,7 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
     if (META_ATTRIBUTES.has(attr.name)) continue;
     out[attr.name] = safeEvaluate(attr, scope);
     if (!positions) continue;
-    const p = join(pointer, attr.name);
+    const p = child(pointer, attr.name);
     positions[p] = originOf(attr.expr, scope, attr.file);
     // Positions inside the value are best effort: where they cannot be traced, the attribute's position stands.
     orElse(() => walkPositions(attr.expr, scope, attr.file, p, positions), () => undefined);
@@ -95,10 +95,13 @@ export function evalBody(body: Body, scope: Scope, pointer: string, positions: P
   for (const { type, block, scope: s } of expanded) {
     if (META_ATTRIBUTES.has(type)) continue;
     const list = (out[type] ??= []) as Value[];
-    const p = join(pointer, type, list.length);
+    const ofType = child(pointer, type);
+    const p = child(ofType, list.length);
     if (positions) {
-      if (positions[join(pointer, type)] === undefined) positions[join(pointer, type)] = { ...block.pos, file: block.file };
-      positions[p] = { ...block.pos, file: block.file };
+      // Positions are never written through, so the list and its first block share one.
+      const pos = { ...block.pos, file: block.file };
+      if (positions[ofType] === undefined) positions[ofType] = pos;
+      positions[p] = pos;
     }
     list.push(evalBody(block.body, s, p, positions));
   }

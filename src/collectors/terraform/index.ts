@@ -348,7 +348,8 @@ class Project {
 
 function stripSameFile(positions: PositionMap, file: string): PositionMap {
   const out: PositionMap = Object.create(null) as PositionMap;
-  for (const [p, pos] of Object.entries(positions)) {
+  for (const p in positions) {
+    const pos = positions[p]!;
     const copy: Position = { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };
     if (pos.file !== undefined && pos.file !== file) copy.file = pos.file;
     out[p] = copy;

@@ -46,8 +46,21 @@ function arnName(v: Value): Value {
   return i >= 0 ? v.slice(i + 1) : v;
 }
 
+/** `/RolePolicyList/<i>/PolicyDocument/...` for a `/policy/...` pointer, each built once: the policies of a root share them. */
+class PolicyDocumentPointers {
+  private readonly byIndex: Map<string, string>[] = [];
+
+  of(i: number, policyPointer: string): string {
+    const known = (this.byIndex[i] ??= new Map());
+    let pointer = known.get(policyPointer);
+    if (pointer === undefined) known.set(policyPointer, (pointer = `/RolePolicyList/${i}/PolicyDocument${policyPointer.slice('/policy'.length)}`));
+    return pointer;
+  }
+}
+
 export function linkRoleAttachments(instances: ResourceInstance[], resources: Resource[]): void {
   const roles = new RoleIndex(resources);
+  const documentPointers = new PolicyDocumentPointers();
   for (const inst of instances) {
     if (inst.mode !== 'resource') continue;
     const values = inst.values;
@@ -75,7 +88,7 @@ export function linkRoleAttachments(instances: ResourceInstance[], resources: Re
         const pos = inst.positions[p]!;
         const out: Position = { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn };
         if ((pos.file ?? inst.block.file) !== role.file) out.file = pos.file ?? inst.block.file;
-        role.positions[`/RolePolicyList/${i}/PolicyDocument${p.slice('/policy'.length)}`] = out;
+        role.positions[documentPointers.of(i, p)] = out;
       }
     }
   }

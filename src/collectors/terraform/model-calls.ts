@@ -2,6 +2,7 @@
 import type { Position, PositionMap } from '../../model/types.js';
 import type { Block } from './ast.js';
 import { evalBody } from './body.js';
+import { NOT_INPUTS } from './module-call.js';
 import type { Scope } from './evaluator.js';
 import type { ResourceInstance } from './module.js';
 import type { ModelChoice } from './models/index.js';
@@ -21,8 +22,6 @@ export interface ModelledCall {
   unread?(reason: string): void;
   undecided?(what: string): void;
 }
-
-const NOT_INPUTS = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
 /** The model's view of one call instance: its evaluated inputs with positions. */
 export function modelCall(m: ModelledCall): ModelCall {

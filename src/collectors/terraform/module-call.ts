@@ -10,6 +10,9 @@ function literalArgument(call: Block, name: string): string | undefined {
   return a?.expr.kind === 'literal' && typeof a.expr.value === 'string' ? a.expr.value : undefined;
 }
 
+/** A module call's meta-arguments: every other argument is an input of the module. */
+export const NOT_INPUTS: ReadonlySet<string> = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+
 export function sourceOf(call: Block): string | undefined {
   return literalArgument(call, 'source');
 }

@@ -10,6 +10,7 @@ import type { EvaluationBudget } from './evaluation-budget.js';
 import { type RenderedPolicy, renderPolicyDocument } from './policy-document.js';
 import { conform, parseType, shapesValues } from './variable-type.js';
 import { viaForElement } from './caller-anchor.js';
+import { NOT_INPUTS } from './module-call.js';
 import { unresolvedExpansionNote } from './unresolved-expansion.js';
 import { type ObjectValue, type Value, encodedValue, isUnknown, mkUnknown, newObject, toJson, containsUnknownValue, templatePieces, toNum, toStr } from './values.js';
 
@@ -205,7 +206,7 @@ export class ModuleInstance implements Resolver {
     const doc = this.policyDocumentReference(steps, scope);
     if (!doc) return;
     const rendered = this.policyDocument(doc.block, doc.scope);
-    for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '' && out[pointer + p] === undefined) out[pointer + p] = pos;
+    for (const p in rendered.positions) if (p !== '' && out[pointer + p] === undefined) out[pointer + p] = rendered.positions[p]!;
   }
 
   private policyDocument(block: Block, scope: Scope): RenderedPolicy {
@@ -423,7 +424,7 @@ export class ModuleInstance implements Resolver {
     this.children.set(cacheKey, null);
     const inputs = new Map<string, Input>();
     for (const a of call.body.attributes) {
-      if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(a.name)) continue;
+      if (NOT_INPUTS.has(a.name)) continue;
       inputs.set(a.name, { expr: a.expr, scope, file: a.file });
     }
     const child = this.host.child(this, call, key, inputs);
@@ -451,7 +452,7 @@ export class ModuleInstance implements Resolver {
           values = newObject();
           values.json = this.jsonOf(rendered) ?? mkUnknown('policy document');
           values.document = rendered.document;
-          for (const [p, pos] of Object.entries(rendered.positions)) if (p !== '') positions['/document' + p] = pos;
+          for (const p in rendered.positions) if (p !== '') positions['/document' + p] = rendered.positions[p]!;
         } else {
           values = evalBody(block.body, scope, '', positions);
         }

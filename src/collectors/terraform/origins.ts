@@ -1,6 +1,6 @@
 /** Positions of evaluated values, traced to where they are written (a module caller's input, a local). */
 import type { Position, PositionMap } from '../../model/types.js';
-import { join } from '../../util/pointer.js';
+import { child } from '../../util/pointer.js';
 import type { Expr, TraversalStep } from './ast.js';
 import { type Scope, childScope, entries, evaluate, keyString, renderTemplate } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
@@ -10,6 +10,11 @@ import { type Piece, type Value, isUnknown, templatePieces, toBool } from './val
 export type FilePosition = Position & { file: string };
 
 const MAX_DEPTH = 32;
+
+/** Calls whose result is their first argument's structure, as far as positions go. */
+const STRUCTURE_KEEPING = new Set(['jsonencode', 'jsondecode', 'tolist', 'toset', 'tomap', 'sensitive', 'nonsensitive']);
+/** Calls through which an element of a collection argument is found. */
+const ELEMENT_KEEPING = new Set(['tomap', 'tolist', 'toset', 'merge']);
 
 function at(pos: Position, file: string): FilePosition {
   return { line: pos.line, column: pos.column, endLine: pos.endLine, endColumn: pos.endColumn, file };
@@ -123,7 +128,7 @@ function descend(expr: Expr, scope: Scope, file: string, path: string[], crossed
     const element = forElementKey(expr, scope, path[0]!);
     return element === undefined ? undefined : descend(expr.collection, scope, file, [element, ...inner, ...path.slice(1)], crossed, depth + 1);
   }
-  if (expr.kind === 'call' && ['tomap', 'tolist', 'toset', 'merge'].includes(expr.name)) {
+  if (expr.kind === 'call' && ELEMENT_KEEPING.has(expr.name)) {
     for (const a of expr.args) {
       const found = descend(a, scope, file, path, crossed, depth + 1);
       if (found) return found;
@@ -204,42 +209,49 @@ export function elementOrigin(expr: Expr, scope: Scope, file: string, key: strin
 
 /** Where the value of an expression comes from: the caller's input when a module variable carries it, else the expression. */
 export function originOf(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition {
+  return tracedOrigin(expr, scope, file, depth) ?? at(expr.pos, file);
+}
+
+/** `originOf` when the value comes from elsewhere than the expression itself; undefined when it does not. */
+export function tracedOrigin(expr: Expr, scope: Scope, file: string, depth = 0): FilePosition | undefined {
   const element = iteratorElement(expr, scope, depth) ?? lookedUp(expr, scope, file, depth);
   if (element) return element;
   // Only a module's caller can place a value elsewhere (an iterator's element is handled above).
-  if (scope.resolver.hasCaller === false) return at(expr.pos, file);
+  if (scope.resolver.hasCaller === false || depth >= MAX_DEPTH) return undefined;
   const found: FilePosition[] = [];
-  if (depth < MAX_DEPTH) callerOrigins(expr, scope, found, depth);
-  return found[0] ?? at(expr.pos, file);
+  callerOrigins(expr, scope, found, depth);
+  return found[0];
+}
+
+function setOnce(out: PositionMap, p: string, pos: FilePosition): void {
+  if (out[p] === undefined) out[p] = pos;
 }
 
 /** Records positions of the parts of a structured value under `pointer` (objects, tuples, JSON strings, references). */
 export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: string, out: PositionMap, depth = 0): void {
   if (depth > MAX_DEPTH) return;
-  const set = (p: string, pos: FilePosition) => {
-    if (out[p] === undefined) out[p] = pos;
-  };
   switch (expr.kind) {
     case 'object':
       for (const item of expr.items) {
         const key = item.keyName ?? orElse<string | undefined>(() => keyString(evaluate(item.key, scope)), () => undefined);
         if (key === undefined) continue;
-        const child = join(pointer, key);
+        const p = child(pointer, key);
         const structured = item.value.kind === 'object' || item.value.kind === 'tuple' || item.value.kind === 'for';
-        const origin = structured ? undefined : originOf(item.value, scope, file, depth + 1);
-        set(child, origin && (origin.file !== file || origin.line !== item.value.pos.line) ? origin : at(item.pos, file));
-        walkPositions(item.value, scope, file, child, out, depth + 1);
+        // An origin on the value's own line is the item's line: the item (key and value) is shown.
+        const origin = structured ? undefined : tracedOrigin(item.value, scope, file, depth + 1);
+        setOnce(out, p, origin && (origin.file !== file || origin.line !== item.value.pos.line) ? origin : at(item.pos, file));
+        walkPositions(item.value, scope, file, p, out, depth + 1);
       }
       return;
     case 'tuple':
       expr.items.forEach((item, i) => {
-        const child = join(pointer, i);
-        set(child, originOf(item, scope, file, depth + 1));
-        walkPositions(item, scope, file, child, out, depth + 1);
+        const p = child(pointer, i);
+        setOnce(out, p, originOf(item, scope, file, depth + 1));
+        walkPositions(item, scope, file, p, out, depth + 1);
       });
       return;
     case 'call':
-      if (['jsonencode', 'jsondecode', 'tolist', 'toset', 'tomap', 'sensitive', 'nonsensitive'].includes(expr.name) && expr.args[0]) {
+      if (STRUCTURE_KEEPING.has(expr.name) && expr.args[0]) {
         walkPositions(expr.args[0], scope, file, pointer, out, depth + 1);
       }
       return;
@@ -255,11 +267,11 @@ export function walkPositions(expr: Expr, scope: Scope, file: string, pointer: s
       const text = scope.resolver.fileText?.(file);
       if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
         const decoded = decodeJsonPieces(literalPieces(expr, v, scope), text);
-        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') set(pointer + p, at(pos, file));
+        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') setOnce(out, pointer + p, at(pos, file));
       } else if (isUnknown(v)) {
         const pieces = templatePieces.get(v);
         const decoded = pieces ? decodeJsonPieces(pieces, text) : undefined;
-        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') set(pointer + p, at(pos, file));
+        if (decoded) for (const [p, pos] of Object.entries(decoded.positions)) if (p !== '') setOnce(out, pointer + p, at(pos, file));
       }
       return;
     }

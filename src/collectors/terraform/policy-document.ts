@@ -1,11 +1,11 @@
 /** `data "aws_iam_policy_document"`: the policy JSON the AWS provider renders, with positions in the data block. */
 import type { PositionMap } from '../../model/types.js';
-import { join } from '../../util/pointer.js';
+import { child, join } from '../../util/pointer.js';
 import type { Attribute, Block } from './ast.js';
 import { expandBlocks, safeEvaluate } from './body.js';
 import type { Scope } from './evaluator.js';
 import { orElse } from './evaluation-error.js';
-import { type FilePosition, elementOrigin, originOf, walkPositions } from './origins.js';
+import { type FilePosition, elementOrigin, tracedOrigin, walkPositions } from './origins.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue } from './values.js';
 
 export interface RenderedPolicy {
@@ -25,8 +25,8 @@ function collapse(v: Value): Value {
 
 /** Where a value is written: the caller's input when it comes from a module caller, else the attribute. */
 function attrPosition(attr: Attribute, scope: Scope): FilePosition {
-  const origin = originOf(attr.expr, scope, attr.file);
-  if (origin.file !== attr.file || origin.line !== attr.expr.pos.line) return origin;
+  const origin = tracedOrigin(attr.expr, scope, attr.file);
+  if (origin && (origin.file !== attr.file || origin.line !== attr.expr.pos.line)) return origin;
   return { ...attr.pos, file: attr.file };
 }
 
@@ -36,6 +36,11 @@ const LISTS: [string, string][] = [
   ['resources', 'Resource'],
   ['not_resources', 'NotResource'],
 ];
+
+const PRINCIPAL_BLOCKS = [
+  ['principals', 'Principal'],
+  ['not_principals', 'NotPrincipal'],
+] as const;
 
 export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy {
   const positions: PositionMap = Object.create(null) as PositionMap;
@@ -54,18 +59,18 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
     const sidValue = sid ? safeEvaluate(sid, s) : null;
     if (sid && sidValue !== null) {
       out.Sid = sidValue;
-      positions[join(base, 'Sid')] = attrPosition(sid, s);
+      positions[child(base, 'Sid')] = attrPosition(sid, s);
     }
     const effect = attr(st, 'effect');
     const effectValue = effect ? safeEvaluate(effect, s) : null;
     out.Effect = effectValue ?? 'Allow';
-    if (effect && effectValue !== null) positions[join(base, 'Effect')] = attrPosition(effect, s);
+    if (effect && effectValue !== null) positions[child(base, 'Effect')] = attrPosition(effect, s);
     for (const [name, key] of LISTS) {
       const a = attr(st, name);
       const v = a ? safeEvaluate(a, s) : null;
       if (!a || v === null) continue;
       out[key] = collapse(v);
-      positions[join(base, key)] = attrPosition(a, s);
+      positions[child(base, key)] = attrPosition(a, s);
     }
     const inner = expandBlocks(st.body, s);
     if (inner === 'unknown-dynamic') {
@@ -73,13 +78,13 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
       statements.push(out);
       continue;
     }
-    for (const [blockType, key] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
+    for (const [blockType, key] of PRINCIPAL_BLOCKS) {
       for (const { block: pb, scope: ps } of inner.filter((b) => b.type === blockType)) {
         const typeAttr = attr(pb, 'type');
         const ids = attr(pb, 'identifiers');
         const type = typeAttr ? safeEvaluate(typeAttr, ps) : null;
         const identifiers = ids ? safeEvaluate(ids, ps) : [];
-        const pointer = join(base, key);
+        const pointer = child(base, key);
         if (positions[pointer] === undefined) positions[pointer] = here(pb, pb.file);
         if (type === '*') {
           out[key] = '*';
@@ -90,7 +95,7 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
         const merged = Array.isArray(principal[typeKey]) && Array.isArray(identifiers) ? [...(principal[typeKey] as Value[]), ...identifiers] : identifiers;
         principal[typeKey] = collapse(merged);
         out[key] = principal;
-        positions[join(pointer, typeKey)] = ids ? attrPosition(ids, ps) : here(pb, pb.file);
+        positions[child(pointer, typeKey)] = ids ? attrPosition(ids, ps) : here(pb, pb.file);
       }
     }
     for (const { block: cb, scope: cs } of inner.filter((b) => b.type === 'condition')) {
@@ -102,7 +107,7 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
       const values = valuesAttr ? safeEvaluate(valuesAttr, cs) : [];
       const testKey = typeof test === 'string' ? test : isUnknown(test) ? `\${${test.$unknown}}` : 'null';
       const variableKey = typeof variable === 'string' ? variable : isUnknown(variable) ? unknownKey(variable) : 'null';
-      const pointer = join(base, 'Condition');
+      const pointer = child(base, 'Condition');
       if (positions[pointer] === undefined) positions[pointer] = here(cb, cb.file);
       const condition = isObject(out.Condition) ? (out.Condition as ObjectValue) : newObject();
       const byKey = isObject(condition[testKey]) ? (condition[testKey] as ObjectValue) : newObject();
@@ -111,11 +116,12 @@ export function renderPolicyDocument(block: Block, scope: Scope): RenderedPolicy
       byKey[variableKey] = collapse(Array.isArray(values) ? [...earlier, ...values] : values);
       condition[testKey] = byKey;
       out.Condition = condition;
-      if (positions[join(pointer, testKey)] === undefined) positions[join(pointer, testKey)] = here(cb, cb.file);
+      if (positions[child(pointer, testKey)] === undefined) positions[child(pointer, testKey)] = here(cb, cb.file);
       const vp = variableAttr ? attrPosition(variableAttr, cs) : here(cb, cb.file);
       const valuesPos = valuesAttr ? attrPosition(valuesAttr, cs) : undefined;
-      positions[join(pointer, testKey, variableKey)] = valuesPos && valuesPos.file !== cb.file ? valuesPos : vp;
-      if (valuesAttr && valuesPos && Array.isArray(values)) valuePositions(valuesAttr, cs, values.length, earlier.length, join(pointer, testKey, variableKey), valuesPos, positions);
+      const variablePointer = join(pointer, testKey, variableKey);
+      positions[variablePointer] = valuesPos && valuesPos.file !== cb.file ? valuesPos : vp;
+      if (valuesAttr && valuesPos && Array.isArray(values)) valuePositions(valuesAttr, cs, values.length, earlier.length, variablePointer, valuesPos, positions);
     }
     statements.push(out);
   }
@@ -134,7 +140,7 @@ function valuePositions(attr: Attribute, scope: Scope, count: number, offset: nu
   const entries: PositionMap = Object.create(null) as PositionMap;
   // Where entries cannot be traced they share the attribute's position.
   orElse(() => walkPositions(attr.expr, scope, attr.file, '', entries), () => undefined);
-  for (let i = 0; i < count; i++) out[join(pointer, offset + i)] = entries[join('', i)] ?? fallback;
+  for (let i = 0; i < count; i++) out[child(pointer, offset + i)] = entries[child('', i)] ?? fallback;
 }
 
 function unknownKey(u: { $unknown: string }): string {

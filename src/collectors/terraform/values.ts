@@ -123,8 +123,26 @@ function isArrayIndex(key: string): boolean {
   return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
+/**
+ * Sorts keys as Array.prototype.sort() does (by UTF-16 code units). Objects have a handful of keys,
+ * and sort() allocates a work copy on every call: an insertion sort in place allocates nothing.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+}
+
 function encodingOrder(keys: string[]): string[] {
-  keys.sort();
+  if (keys.length < 2) return keys;
+  sortKeys(keys);
   if (!keys.some(isArrayIndex)) return keys;
   const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
   return [...indices, ...keys.filter((k) => !isArrayIndex(k))];

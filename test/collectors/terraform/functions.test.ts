@@ -98,4 +98,15 @@ describe('jsonencode', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('sorts objects of many keys, on either side of where it stops sorting in place, as the sorted copy did', () => {
+    const key = fc.oneof(fc.string({ maxLength: 3, unit: 'binary' }), fc.nat(40).map(String));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.integer(), { minKeys: 10, maxKeys: 30 }), (d) => {
+        const v = Object.assign(newObject(), d) as Value;
+        expect(toJson(v)).toBe(viaSortedCopy(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
