@@ -78,8 +78,12 @@ interface SyntaxNode {
   end: number;
   /** Field name within the parent; read only for object elements, the one place it is used. */
   field: string | null;
-  children: SyntaxNode[];
+  /** Exactly as long as the node has children (an array grown by `push` takes 17 slots at its first). */
+  children: readonly SyntaxNode[];
 }
+
+/** The children of a node that has none, or whose children are never read. */
+const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
 
 /** Named nodes whose place the conversion never reads: reading it would be two calls into WebAssembly each. */
 const UNPLACED = new Set([
@@ -164,21 +168,30 @@ class TreeReader {
       const root = this.current(cursor, undefined);
       if (!cursor.gotoFirstChild()) return root;
       const parents = [root];
+      // The children of the open nodes, in order; `firsts` holds where each open node's begin.
+      // A node's are cut into an array of their number when the walk leaves it.
+      const pending: SyntaxNode[] = [];
+      const firsts = [0];
       // Levels of NESTING among the parents: checked here, where nothing recurses yet.
       let nesting = 0;
       for (;;) {
         const parent = parents[parents.length - 1]!;
         const node = this.current(cursor, parent);
-        parent.children.push(node);
+        pending.push(node);
         if (this.entered(node) && cursor.gotoFirstChild()) {
           if (NESTING.has(node.type) && ++nesting > this.maxDepth + 1) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
           parents.push(node);
+          firsts.push(pending.length);
           if (parents.length > MAX_SYNTAX_DEPTH) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
           continue;
         }
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
-          if (NESTING.has(parents.pop()!.type)) nesting--;
+          const done = parents.pop()!;
+          const first = firsts.pop()!;
+          done.children = pending.slice(first);
+          pending.length = first;
+          if (NESTING.has(done.type)) nesting--;
           if (parents.length === 0) return root;
         }
       }
@@ -200,7 +213,7 @@ class TreeReader {
       start: placed ? (lean ? lean.toSource(cursor.startIndex()) : cursor.startIndex()) : -1,
       end: placed ? (lean ? lean.toSource(cursor.endIndex()) : cursor.endIndex()) : -1,
       field: parent?.type === 'object_elem' ? (this.fields[cursor.fieldId()] ?? null) : null,
-      children: [],
+      children: NO_CHILDREN,
     };
   }
 
@@ -210,14 +223,14 @@ class TreeReader {
     if (!this.canonical) return true;
     switch (node.type) {
       case 'literal_value':
-        node.children.push(this.literalFromText(node.start, node.end));
+        node.children = [this.literalFromText(node.start, node.end)];
         return false;
       case 'string_lit':
         stringLitFromText(node);
         return false;
       case 'get_attr':
         if (!IDENTIFIER_AFTER_DOT.test(this.text.slice(node.start, node.end))) return true;
-        node.children.push({ ...leaf('.', -1, -1), named: false }, leaf('identifier', node.start + 1, node.end));
+        node.children = [{ ...leaf('.', -1, -1), named: false }, leaf('identifier', node.start + 1, node.end)];
         return false;
       default:
         return true;
@@ -236,12 +249,17 @@ class TreeReader {
 
 /** Without errors a string literal is `"`, its text, `"`. */
 function stringLitFromText(node: SyntaxNode): SyntaxNode {
-  node.children.push(leaf('quoted_template_start', node.start, node.start + 1), leaf('quoted_template_end', node.end - 1, node.end));
+  node.children = [leaf('quoted_template_start', node.start, node.start + 1), leaf('quoted_template_end', node.end - 1, node.end)];
   return node;
 }
 
 function leaf(type: string, start: number, end: number): SyntaxNode {
-  return { type, named: true, start, end, field: null, children: [] };
+  return { type, named: true, start, end, field: null, children: NO_CHILDREN };
+}
+
+/** A node's children without comments: the same array when it has none, as most have not. */
+function withoutComments(node: SyntaxNode): readonly SyntaxNode[] {
+  return node.children.some((c) => c.type === 'comment') ? node.children.filter((c) => c.type !== 'comment') : node.children;
 }
 
 function namedChildren(node: SyntaxNode): SyntaxNode[] {
@@ -350,7 +368,7 @@ class Converter {
   expr(node: SyntaxNode): Expr {
     switch (node.type) {
       case 'expression': {
-        const parts = node.children.filter((c) => c.type !== 'comment');
+        const parts = withoutComments(node);
         return this.term(parts, node.start, node.end) ?? this.invalid(node);
       }
       case 'literal_value':
@@ -393,13 +411,13 @@ class Converter {
         return { kind: 'conditional', cond: parts[0]!, then: parts[1]!, else: parts[2]!, ...this.base(node) };
       }
       case 'unary_operation': {
-        const [opNode, ...parts] = node.children.filter((c) => c.type !== 'comment');
+        const [opNode, ...parts] = withoutComments(node);
         const operand = parts.length > 0 ? this.term(parts, parts[0]!.start, parts[parts.length - 1]!.end) : undefined;
         return opNode && operand ? { kind: 'unary', op: this.source(opNode), operand, ...this.base(node) } : this.invalid(node);
       }
       case 'binary_operation': {
         // The operator is the one token outside the operands' parentheses.
-        const kids = node.children.filter((c) => c.type !== 'comment');
+        const kids = withoutComments(node);
         let depth = 0;
         const at = kids.findIndex((c) => {
           if (c.named) return false;
@@ -428,7 +446,9 @@ class Converter {
    * An expression term. The grammar inlines a term's parts into its parent: a base (or a
    * parenthesized expression) followed by traversal steps, as siblings.
    */
-  term(parts: SyntaxNode[], start: number, end: number): Expr | undefined {
+  term(parts: readonly SyntaxNode[], start: number, end: number): Expr | undefined {
+    // Most terms are one node with no traversal after it.
+    if (parts.length === 1 && parts[0]!.named) return this.expr(parts[0]!);
     let base: Expr | undefined;
     let rest: SyntaxNode[];
     if (parts[0]?.type === '(' && !parts[0].named) {
