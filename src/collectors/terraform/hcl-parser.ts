@@ -239,10 +239,11 @@ class TreeReader {
 
   /** Without errors a literal value is exactly one literal, told apart by how it starts. */
   private literalFromText(start: number, end: number): SyntaxNode {
-    const text = this.text.slice(start, end);
-    if (text.startsWith('"')) return stringLitFromText(leaf('string_lit', start, end));
-    if (text === 'true' || text === 'false') return leaf('bool_lit', start, end);
-    if (text === 'null') return leaf('null_lit', start, end);
+    const text = this.text;
+    const is = (word: string): boolean => end - start === word.length && text.startsWith(word, start);
+    if (text.charCodeAt(start) === 0x22) return stringLitFromText(leaf('string_lit', start, end));
+    if (is('true') || is('false')) return leaf('bool_lit', start, end);
+    if (is('null')) return leaf('null_lit', start, end);
     return leaf('numeric_lit', start, end);
   }
 }
