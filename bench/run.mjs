@@ -13,7 +13,7 @@ import { generateHostile } from './generate-hostile.mjs';
 import { generateFindings } from './generate-findings.mjs';
 import { generateYaml } from './generate-yaml.mjs';
 import { generateSharedModules } from './generate-shared-modules.mjs';
-import { bundleOptions } from '../scripts/bundle-options.mjs';
+import { referenceOnlyBundle as buildReferenceOnly } from './yaml-reference-bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -51,23 +51,11 @@ function bestOf(key, ...childArgs) {
 const s = (ms) => (ms / 1000).toFixed(2);
 const YAML_FILES = 1500;
 
-/** build/bench.js and its worker without the YAML fast path: parseYaml always takes the yaml library. */
+/** build/bench.js and its worker without the YAML fast path (bench/yaml-reference-bundle.mjs). */
 async function referenceOnlyBundle() {
-  const { build } = await import('esbuild');
   const outdir = join(data, 'bundle-yaml-reference');
   rmSync(outdir, { recursive: true, force: true });
-  const options = bundleOptions(repo);
-  const withoutFastPath = {
-    name: 'without-yaml-fast-path',
-    setup(b) {
-      b.onResolve({ filter: /\/yaml-fast\.js$/ }, (a) => ({ path: a.path, namespace: 'no-fast-path' }));
-      // The parse floor imports yamlAstRoots too; this bundle never measures the floor.
-      const contents = "export const parseYamlFast = () => undefined;\nexport const yamlAstRoots = () => { throw new Error('no parse floor in this bundle'); };";
-      b.onLoad({ filter: /.*/, namespace: 'no-fast-path' }, () => ({ contents, loader: 'js' }));
-    },
-  };
-  await build({ ...options, entryPoints: { bench: options.entryPoints.bench, worker: options.entryPoints.worker }, outdir, plugins: [withoutFastPath] });
-  return join(outdir, 'bench.js');
+  return (await buildReferenceOnly(repo, outdir)).bundle;
 }
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; best of ${runs} runs\n`);

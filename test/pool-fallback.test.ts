@@ -97,6 +97,23 @@ describe('worker pool fallback', () => {
     expect(result.notes.filter((n) => n.kind === 'worker-failed')).toEqual([]);
   });
 
+  it('takes each job once: workers from the front of the queue, this thread from the back, until they meet', async () => {
+    // The worker answers every job as failed, naming it: a job it ran shows as internal-error
+    // notes, a job this thread ran as a resource, and no file may show as both or neither.
+    const replies = script('names.mjs', "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => parentPort.postMessage({ id: job.id, error: 'ran ' + job.id }));\n");
+    const files = Array.from({ length: 40 }, (_, i): SourceFile => ({ path: `/repo/k8s/sa-${i}.yaml`, text: serviceAccount.text.replace('name: app', `name: app-${i}`) }));
+    const many: WorkerJob[] = files.map((f, id) => ({ id, kind: 'structured', files: [[f]], options }));
+    const result = await runJobs(many, replies, 3);
+    const byWorker = result.notes.filter((n) => n.kind === 'internal-error').map((n) => Number(/ran (\d+)$/.exec(n.message)![1]));
+    const here = result.resources.map((r) => files.findIndex((f) => f.path === r.file));
+    expect([...byWorker, ...here].sort((a, b) => a - b)).toEqual(many.map((j) => j.id));
+    // The merge keeps the jobs' order, and the two ends meet once: a prefix ran there, the rest here.
+    expect(byWorker).toEqual(byWorker.map((_, i) => i));
+    expect(here).toEqual(here.map((_, i) => byWorker.length + i));
+    expect(here.length).toBeGreaterThan(0);
+    expect(byWorker.length).toBeGreaterThan(0);
+  });
+
   it('collectInParallel takes the fallback too when its worker is unusable', async () => {
     const result = await collectInParallel([serviceAccount, broken], [terraform], options, 2, 0, join(dir, 'missing.mjs'));
     expect(result?.resources.map((r) => r.name).sort()).toEqual(['app', 'prod/app']);

@@ -35,12 +35,18 @@ function fromNodeModules(specifier: string): string {
   return createRequire(import.meta.url).resolve(specifier);
 }
 
+/**
+ * The options given to `Parser.init`, which Emscripten makes the module whose exports the tree
+ * reader calls directly. One object for the thread: web-tree-sitter keeps the first module it
+ * initialised, so a load tried again (after the grammar failed to load) finds the exports here.
+ */
+const runtimeModule: Record<string, unknown> = {};
+
 async function load(): Promise<LoadedParser> {
   const runtimeWasm = beside('web-tree-sitter.wasm');
-  // Emscripten makes the options object the module, whose exports the tree reader calls directly.
-  const module: Record<string, unknown> = runtimeWasm ? { locateFile: () => runtimeWasm } : {};
-  await Parser.init(module);
-  const binding = cursorBinding(module);
+  if (runtimeWasm) runtimeModule.locateFile = () => runtimeWasm;
+  await Parser.init(runtimeModule);
+  const binding = cursorBinding(runtimeModule);
   const grammar = beside('tree-sitter-hcl.wasm') ?? fromNodeModules('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
   const language = await Language.load(grammar);
   const parser = new Parser();

@@ -65,7 +65,7 @@ export function cursorBinding(module: Record<string, unknown>): CursorBinding {
 type Handle = Record<number, number>;
 
 /**
- * A cursor on a tree's root. Between `open` and `close` nothing else may call into the binding:
+ * A cursor on a tree's root. From its construction to `close` nothing else may call into the binding:
  * the state lives in its transfer buffer.
  */
 export class RawCursor {

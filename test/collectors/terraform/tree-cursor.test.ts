@@ -4,9 +4,9 @@
  * same order, with the same types, places and fields, whatever the text (errors, non-ASCII,
  * trees deep enough to grow the cursor's stack).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import type { Tree } from 'web-tree-sitter';
+import { TreeCursor, type Tree } from 'web-tree-sitter';
 import { hclCursorBinding, hclParser } from '../../../src/collectors/terraform/hcl-parser.js';
 import { RawCursor } from '../../../src/collectors/terraform/tree-cursor.js';
 
@@ -49,7 +49,7 @@ async function expectSameWalk(text: string): Promise<void> {
   try {
     const raw = await rawWalk(tree);
     expect(raw).toEqual(publicWalk(tree));
-    // The public cursor still works after a raw walk was closed: its state was handed back.
+    // The binding still serves a public cursor after a raw walk was closed.
     expect(publicWalk(tree)).toEqual(raw);
   } finally {
     tree.delete();
@@ -76,9 +76,39 @@ describe('RawCursor', () => {
     await expectSameWalk('resource "a" {\n  x = [1, 2\n  y = "unclosed\n}\n}}} = = \n');
   });
 
-  it('hands the state back when the walk grew the cursor past its first stack', async () => {
+  it('visits what the public cursor visits when the walk grows the cursor past its first stack', async () => {
     // 300 nested tuples: the cursor's stack is reallocated several times on the way down.
     await expectSameWalk(`x = ${'['.repeat(300)}1${']'.repeat(300)}\n`);
+  });
+
+  it('deletes the cursor with the state the walk left, not the one it started from', async () => {
+    // A walk that ends deep in the tree: the cursor's stack has grown (and may have moved), so
+    // deleting it with the state it was opened with frees the wrong block and leaks the live one.
+    const binding = await hclCursorBinding();
+    const tree = (await hclParser()).parse(`x = ${'['.repeat(300)}1${']'.repeat(300)}\n`)!;
+    const deleted: number[][] = [];
+    const original = TreeCursor.prototype.delete;
+    const spy = vi.spyOn(TreeCursor.prototype, 'delete').mockImplementation(function (this: TreeCursor) {
+      const state = this as unknown as Record<number, number>;
+      deleted.push([state[0]!, state[1]!, state[2]!, state[3]!]);
+      original.call(this);
+    });
+    try {
+      const c = new RawCursor(binding, tree);
+      // Down to the innermost `1`.
+      while (c.gotoFirstChild()) {
+        while (c.endIndex() <= 304) c.gotoNextSibling();
+      }
+      const at = binding.buffer >> 2;
+      const live = [...binding.HEAP32.subarray(at, at + 4)];
+      c.close();
+      expect(deleted).toEqual([live]);
+      // The stack's size word: hundreds of levels deep, not the root's one.
+      expect(live[1]).toBeGreaterThan(300);
+    } finally {
+      spy.mockRestore();
+      tree.delete();
+    }
   });
 
   it('visits what the public cursor visits, for any text of HCL pieces', async () => {
