@@ -137,6 +137,12 @@ const MAX_SYNTAX_DEPTH = 4 * MAX_DEPTH_CEILING;
 /** Anonymous tokens are only ever read as operators. */
 const OPERATOR_PARENTS = new Set(['unary_operation', 'binary_operation']);
 
+/**
+ * The only nodes whose anonymous tokens the conversion reads: operators and the parentheses around
+ * a term. Elsewhere (`=`, `,`, brackets, braces) they are left out of the tree.
+ */
+const TOKEN_PARENTS = new Set([...OPERATOR_PARENTS, 'expression']);
+
 const IDENTIFIER_AFTER_DOT = /^\.[^\s/#]+$/;
 
 /**
@@ -171,7 +177,7 @@ class TreeReader {
   read(): SyntaxNode {
     const cursor = new RawCursor(this.loaded.binding, this.tree);
     try {
-      const root = this.current(cursor, undefined);
+      const root = this.current(cursor, undefined, cursor.typeId());
       if (!cursor.gotoFirstChild()) return root;
       const parents = [root];
       // The children of the open nodes, in order; `firsts` holds where each open node's begin.
@@ -182,14 +188,17 @@ class TreeReader {
       let nesting = 0;
       for (;;) {
         const parent = parents[parents.length - 1]!;
-        const node = this.current(cursor, parent);
-        pending.push(node);
-        if (this.entered(node) && cursor.gotoFirstChild()) {
-          if (NESTING.has(node.type) && ++nesting > this.maxDepth + 1) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
-          parents.push(node);
-          firsts.push(pending.length);
-          if (parents.length > MAX_SYNTAX_DEPTH) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
-          continue;
+        const id = cursor.typeId();
+        if (this.isNamed(id) || TOKEN_PARENTS.has(parent.type)) {
+          const node = this.current(cursor, parent, id);
+          pending.push(node);
+          if (this.entered(node) && cursor.gotoFirstChild()) {
+            if (NESTING.has(node.type) && ++nesting > this.maxDepth + 1) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
+            parents.push(node);
+            firsts.push(pending.length);
+            if (parents.length > MAX_SYNTAX_DEPTH) throw new NestingTooDeep(this.maxDepth, { offset: node.start });
+            continue;
+          }
         }
         while (!cursor.gotoNextSibling()) {
           cursor.gotoParent();
@@ -206,11 +215,14 @@ class TreeReader {
     }
   }
 
-  private current(cursor: RawCursor, parent: SyntaxNode | undefined): SyntaxNode {
-    const id = cursor.typeId();
-    const type = this.types[id] || 'ERROR';
+  private isNamed(id: number): boolean {
     // The ERROR symbol's id is past the language's types: it is named.
-    const named = this.loaded.named[id] ?? true;
+    return this.loaded.named[id] ?? true;
+  }
+
+  private current(cursor: RawCursor, parent: SyntaxNode | undefined, id: number): SyntaxNode {
+    const type = this.types[id] || 'ERROR';
+    const named = this.isNamed(id);
     const placed = named ? !UNPLACED.has(type) : parent === undefined || OPERATOR_PARENTS.has(parent.type);
     const lean = this.lean;
     return {
