@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { PodtrustError } from '../errors.js';
-import { FETCH_TIME_MS, type ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
+import type { ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.js';
+import { FETCH_TIME_MS } from '../collectors/terraform/fetch/fetch-time.js';
 import { defaultCacheDir } from '../collectors/terraform/fetch/cache.js';
 import { isInside } from '../util/input-reader.js';
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { extractArchive } from './archive.js';
 import type { ExtractLimits } from './extraction.js';
 import { ModuleCache, moduleFolder } from './cache.js';
+import { FETCH_TIME_MS } from './fetch-time.js';
 import { type TerraformCliConfig, hostKey, readCliConfig } from './cli-config.js';
 import { chooseVersion, parseConstraint, versionText } from './constraints.js';
 import { fetchGit } from './git.js';
@@ -39,8 +40,6 @@ export interface ModuleFetchOptions {
   deadline?: number;
 }
 
-/** The time all fetching of one scan may take. */
-export const FETCH_TIME_MS = 300_000;
 
 export interface FetchedModule {
   /** The module's folder in the cache. */
