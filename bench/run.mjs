@@ -1,9 +1,9 @@
 // `npm run bench`: generates the inputs (deterministic from a seed), runs each measurement in a
 // fresh process, and prints Markdown tables for docs/benchmarks.md. Never part of `npm test`.
-//   npm run bench [-- iac|files|yaml|live|fleet|reports|hostile|modules] [small|medium|large ...]  (live also: xlarge)
+//   npm run bench [-- iac|files|yaml|live|fleet|reports|hostile|modules|startup] [small|medium|large ...]  (live also: xlarge)
 // Each measurement runs PODTRUST_BENCH_RUNS times (default 2) and the fastest run is reported.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const data = join(repo, '.bench-data');
 const args = process.argv.slice(2);
-const parts = args.filter((a) => ['iac', 'files', 'yaml', 'live', 'fleet', 'reports', 'hostile', 'modules'].includes(a));
+const parts = args.filter((a) => ['iac', 'files', 'yaml', 'live', 'fleet', 'reports', 'hostile', 'modules', 'startup'].includes(a));
 const onlySizes = args.filter((a) => a in SIZES || a === 'xlarge');
 const sizeNames = Object.keys(SIZES).filter((name) => onlySizes.length === 0 || onlySizes.includes(name));
 // The live benchmark's 1,000,000-pod size runs only when named: it takes minutes.
@@ -277,4 +277,67 @@ if (want('reports')) {
     `\nAt ${ten.findings} findings a table run (scan and report) took ${s(tableRun.cpuMs)} CPU s, a JSON run ${s(jsonRun.cpuMs)} s: ${(tableRun.cpuMs / jsonRun.cpuMs).toFixed(2)}× (bound ≤ 1.3×). ` +
       `Rendering alone: ${(ten.renders.table.renderCpuMs / ten.renders.json.renderCpuMs).toFixed(2)}×.\n`,
   );
+}
+
+if (want('startup')) {
+  // Short runs, each a whole process from start to exit (the CPU Node's own start-up takes
+  // included), best of at least five: `--version` against an empty Node, and a scan of one file.
+  const dir = join(data, 'startup');
+  rmSync(dir, { recursive: true, force: true });
+  for (const sub of ['kubernetes', 'terraform']) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(
+    join(dir, 'kubernetes', 'app.yaml'),
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: prod\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: prod\nspec:\n  template:\n    spec:\n      serviceAccountName: app\n      containers:\n        - name: app\n          image: app:1\n',
+  );
+  writeFileSync(
+    join(dir, 'terraform', 'main.tf'),
+    [
+      'data "aws_iam_policy_document" "trust" {',
+      '  statement {',
+      '    actions = ["sts:AssumeRoleWithWebIdentity"]',
+      '    principals {',
+      '      type        = "Federated"',
+      '      identifiers = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"]',
+      '    }',
+      '    condition {',
+      '      test     = "StringLike"',
+      '      variable = "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"',
+      '      values   = ["system:serviceaccount:*:*"]',
+      '    }',
+      '  }',
+      '}',
+      '',
+      'resource "aws_iam_role" "app" {',
+      '  name               = "app"',
+      '  assume_role_policy = data.aws_iam_policy_document.trust.json',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const probe = join(here, 'cpu-at-exit.mjs');
+  const cli = join(repo, 'bin', 'podtrust.js');
+  const cpuOf = (argv) => {
+    let best = Infinity;
+    for (let i = 0; i < Math.max(runs, 5); i++) {
+      const r = spawnSync(process.execPath, ['--import', probe, ...argv], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.error) throw r.error;
+      const last = r.stderr.trim().split('\n').pop();
+      best = Math.min(best, JSON.parse(last).cpuMs);
+    }
+    return best;
+  };
+  const node = cpuOf(['-e', '0']);
+  const version = cpuOf([cli, '--version']);
+  const scanOf = (sub) => cpuOf([cli, 'scan', join(dir, sub), '--format', 'json', '--fail-on', 'none']);
+  const kubernetes = scanOf('kubernetes');
+  const terraform = scanOf('terraform');
+  const ok = (v, bound) => (v <= bound ? 'within' : 'OVER');
+  console.log('Short runs (CPU of the whole process, best of runs)');
+  console.log('| run | CPU s | bound | |');
+  console.log('|---|---|---|---|');
+  console.log(`| \`node -e 0\` | ${s(node)} | | |`);
+  console.log(`| \`podtrust --version\` | ${s(version)} (${(version / node).toFixed(2)}× \`node -e 0\`) | ≤ 1.5× | ${ok(version / node, 1.5)} |`);
+  console.log(`| scan of one Kubernetes file | ${s(kubernetes)} | ≤ 0.25 | ${ok(kubernetes / 1000, 0.25)} |`);
+  console.log(`| scan of one Terraform file | ${s(terraform)} | ≤ 0.4 | ${ok(terraform / 1000, 0.4)} |`);
+  console.log('');
 }
