@@ -132,6 +132,33 @@ describe('HCL syntax tree conversion', () => {
     expect(k).toMatchObject({ start: source.indexOf('"k"') - 2, pos: { line: 3, column: 5 } });
   });
 
+  it('reads expressions the same in a file with a syntax error, where the walk takes every node from the tree', async () => {
+    const clean = [
+      'a = -(x /* ) */ + 2) * (y.b[0] - (z)) == !(w)',
+      'b = [for k, v in var.m : v.*.id if (k != "x")]',
+      'c = { "q" : l[*].c, k = x.0.y, (var.k) = "${p}-%{ if q }r%{ endif }" }',
+      'd = f(a.b, (c)...)',
+      'e = <<-EOT\n    ${(1 + 2)}\n  EOT\n',
+    ].join('\n');
+    const good = await parseHcl('main.tf', `${clean}\n`);
+    const broken = await parseHcl('main.tf', `${clean}\nz = (1 +\n`);
+    expect(good.error).toBeUndefined();
+    expect(broken.error?.line).toBe(clean.split('\n').length + 1);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      const want = good.body.attributes.find((x) => x.name === name);
+      expect(want?.expr.kind).not.toBe('invalid');
+      expect(broken.body.attributes.find((x) => x.name === name)).toEqual(want);
+    }
+  });
+
+  it('reads a file as before after another was too deeply nested', async () => {
+    const source = 'a = (1 + 2) * -x\n';
+    const before = await parseHcl('main.tf', source);
+    const deep = await parseHcl('deep.tf', `a = ${'('.repeat(80)}1${')'.repeat(80)}\n`, { maxDepth: 8 });
+    expect(deep.error?.limit).toBe(true);
+    expect(await parseHcl('main.tf', source)).toEqual(before);
+  });
+
   it('skips comments inside operations', async () => {
     expect(await attr('a = x + /* c */ y\n')).toMatchObject({ kind: 'binary', op: '+', left: { kind: 'variable', name: 'x' }, right: { kind: 'variable', name: 'y' } });
     expect(await attr('a = !/* c */var.on\n')).toMatchObject({ kind: 'unary', op: '!', operand: { kind: 'traversal', text: 'var.on' } });
