@@ -16,16 +16,16 @@ export function isUnread(positions: PositionMap): boolean {
   return (positions as unknown as Record<symbol, unknown>)[UNREAD] === true;
 }
 
-/**
- * A resource's `positions` as an accessor of its own that computes them from its body on first
- * read and then holds them as a plain value: no map at all, lazy or not, for the objects nothing
- * points at. The accessor is the same for every resource, so they keep sharing a hidden class.
- */
 /** A live object's positions: those of its body rendered as YAML, the text its object file holds. */
 export function bodyPositions(body: JsonValue): PositionMap {
   return renderYamlWithPositions(body).positions;
 }
 
+/**
+ * A resource's `positions` as an accessor of its own that computes them from its body on first
+ * read and then holds them as a plain value: no map at all, lazy or not, for the objects nothing
+ * points at. The accessor is the same for every resource, so they keep sharing a hidden class.
+ */
 export const POSITIONS_FROM_BODY: PropertyDescriptor = {
   get(this: Resource): PositionMap {
     const positions = bodyPositions(this.body);

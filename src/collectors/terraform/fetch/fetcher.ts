@@ -40,7 +40,6 @@ export interface ModuleFetchOptions {
   deadline?: number;
 }
 
-
 export interface FetchedModule {
   /** The module's folder in the cache. */
   dir: string;
