@@ -4,7 +4,7 @@
  * `run()` is called by `index.ts` (the bundle's entry), so tools that import this module and call
  * `run()` themselves (`@github/local-action`) run it once.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
@@ -25,6 +25,7 @@ import type { ModuleFetchOptions } from '../collectors/terraform/fetch/fetcher.j
 import { FETCH_TIME_MS } from '../collectors/terraform/fetch/fetch-time.js';
 import { defaultCacheDir } from '../collectors/terraform/fetch/cache.js';
 import { isInside } from '../util/input-reader.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { planAnnotations } from './annotations.js';
 import { renderJobSummary } from './summary.js';
 import { annotate, fail, printInert, warn } from './log.js';
@@ -33,7 +34,7 @@ import { annotate, fail, printInert, warn } from './log.js';
 export const SARIF_CATEGORY = 'podtrust/';
 
 function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file));
   writeFileSync(file, text);
 }
 

@@ -1,7 +1,8 @@
 /** The `scan`, `collect` and `rules` commands of the CLI (main.ts loads this module for them). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 import { PodtrustError } from '../errors.js';
 import { shownPath } from '../reporters/paths.js';
 import type { Severity, CoverageNote, Inventory } from '../model/types.js';
@@ -287,7 +288,7 @@ function emitPieces(produce: (write: (text: string) => void) => void, output: st
   }
   let fd: number | undefined;
   try {
-    mkdirSync(dirname(resolve(output)), { recursive: true });
+    makeDirs(dirname(resolve(output)));
     fd = openSync(output, 'w');
     const target = fd;
     produce((text) => writeSync(target, text));

@@ -3,8 +3,9 @@
  * its issuer from the service-account issuer discovery document and the same `k8s.<Kind>`
  * resources the manifest collector produces (format `live`, one stable path per object).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '../../util/make-dirs.js';
 import type { ClusterInfo, CoverageNote, JsonObject, Resource } from '../../model/types.js';
 import type { CollectResult } from '../../collectors/types.js';
 import { collectKubernetes } from '../../collectors/kubernetes.js';
@@ -315,7 +316,7 @@ function toResources(run: ClusterRun, type: CollectedType, item: JsonObject, met
 function writeObject(run: ClusterRun, path: string, text: string): void {
   if (run.objectsDirFailed) return;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileSync(path, text);
   } catch (e) {
     run.objectsDirFailed = true;

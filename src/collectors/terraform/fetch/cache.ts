@@ -8,11 +8,12 @@
  * line and the cached file is only a related location (see `isUnderDotTerraform`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { safeEntryPath } from './extraction.js';
 import { globMatch } from '../../../util/glob.js';
+import { makeDirs } from '../../../util/make-dirs.js';
 
 /** `$XDG_CACHE_HOME/podtrust`, else `~/.cache/podtrust`. */
 export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
@@ -41,7 +42,7 @@ export class ModuleCache {
   /** Fills a fresh folder with `fill` and puts it in place; a package another process put first wins. */
   async install(key: string, fill: (dir: string) => Promise<void>): Promise<string> {
     const final = this.pathFor(key);
-    mkdirSync(this.packages, { recursive: true, mode: 0o700 });
+    makeDirs(this.packages, 0o700);
     const partial = mkdtempSync(join(this.packages, '.partial-'));
     try {
       await fill(partial);

@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * Creates a folder and the missing folders above it, one level at a time, for folders the
+ * operator names (`--output`, `--cache-dir`, the Action's report paths). Node's own
+ * `mkdirSync(…, { recursive: true })` never returns for a path under `/proc` that the kernel
+ * refuses; made level by level, such a path fails at once with the refusing level's error code.
+ */
+export function makeDirs(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); ) {
+    missing.push(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i]!, mode === undefined ? undefined : { mode });
+    } catch (e) {
+      // Made meanwhile by another process: what matters is that it is there.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !existsSync(missing[i]!)) throw e;
+    }
+  }
+}
