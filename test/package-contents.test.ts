@@ -11,11 +11,6 @@ import { REPO } from './helpers/fixtures.js';
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies: Record<string, string> };
 
-interface LsNode {
-  version?: string;
-  dependencies?: Record<string, LsNode>;
-}
-
 function packResult(): { files: string[]; unpackedSize: number } {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const [first] = JSON.parse(out) as { files: { path: string }[]; unpackedSize: number }[];

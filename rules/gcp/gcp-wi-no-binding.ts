@@ -4,7 +4,6 @@ import { admits } from '../../src/federation/matcher.js';
 import { gsaEmail, unresolvedTarget } from '../../src/federation/gcp.js';
 import { WORKLOAD_IDENTITY_USER, isWorkloadMember, parseMember } from '../../src/federation/gcp-members.js';
 import type { Model } from '../../src/model/model.js';
-import type { Resource } from '../../src/model/types.js';
 import { isUnknown } from '../../src/model/unknown.js';
 import { SUBJECT_PREFIX } from '../../src/federation/kubernetes-subjects.js';
 import { GSA_ANNOTATION_POINTER, annotatedGsa, findGsa, gsaName, ksaOf, obj, poolOfCluster } from '../../src/rules-support/gcp.js';

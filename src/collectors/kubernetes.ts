@@ -9,12 +9,9 @@ import { escapeToken } from '../util/pointer.js';
 import { relativeId } from './ids.js';
 import { documentCommentSuppressions } from './kubernetes-comments.js';
 import { forEachInSubtree } from '../util/position-subtree.js';
+import { isObject } from '../util/json-object.js';
 
 export const IGNORE_ANNOTATION_PREFIX = 'podtrust.io/ignore.';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export const KUBERNETES_FORMAT = 'Kubernetes manifest';
 

@@ -13,10 +13,7 @@ import { type ObjectValue, fromJson } from './terraform/values.js';
 import { type ConfiguredResource, keepClusterNodeGroups } from './terraform/self-managed-nodes.js';
 import { rebase } from './kubernetes.js';
 import { relativeId } from './ids.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../util/json-object.js';
 
 /** A plan (`planned_values`) or a state (`values`) rendered by `terraform show -json`. */
 export function isTerraformPlan(value: JsonValue): boolean {

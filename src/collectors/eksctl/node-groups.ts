@@ -14,7 +14,6 @@ import type { JsonObject, JsonValue, Resource } from '../../model/types.js';
 import { isUnknown } from '../../model/unknown.js';
 import { unresolved } from '../gcp/unresolved.js';
 import { createObject } from '../../util/structured.js';
-import { join } from '../../util/pointer.js';
 import { asObject, type EksctlContext, type RoleSpec } from './context.js';
 import { defaultNodePolicies, nodeAddonPolicies } from './policies.js';
 

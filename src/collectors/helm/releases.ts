@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { CoverageNote, JsonObject, JsonValue, Position, Resource } from '../../model/types.js';
 import { escapeToken } from '../../util/pointer.js';
 import { rebase } from '../kubernetes.js';
+import { isObject } from '../../util/json-object.js';
 
 /** Values given to a rendering, in the order Helm applies them (later wins). */
 export type ValuesSource =
@@ -36,7 +37,6 @@ export interface Release {
   declaredIn: { file: string; position: Position; label: string };
 }
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Finds the releases of `charts` (absolute chart folders) in the collected Kubernetes objects. */

@@ -6,7 +6,8 @@
  */
 import { dirname, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
-import { isObject, positionAt } from './located.js';
+import { positionAt } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import { KustomizeFiles, type Loaded, type LoadedDocument } from './files.js';
 import type { KObject } from './objects.js';
 import { addNameAffixes, fixReferences, setNamespace } from './name-transforms.js';

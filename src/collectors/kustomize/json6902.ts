@@ -5,7 +5,8 @@
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
 import { split } from '../../util/pointer.js';
 import { quote } from '../../util/input-text.js';
-import { cloneLocated, deleteChild, insertChild, isObject, positionAt, setChild } from './located.js';
+import { cloneLocated, deleteChild, insertChild, positionAt, setChild } from './located.js';
+import { isObject } from '../../util/json-object.js';
 
 export class PatchError extends Error {}
 

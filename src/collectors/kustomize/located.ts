@@ -7,6 +7,7 @@
 import type { JsonObject, JsonValue, Position, PositionMap } from '../../model/types.js';
 import { createObject } from '../../util/structured.js';
 import { escapeToken } from '../../util/pointer.js';
+import { isObject } from '../../util/json-object.js';
 
 type Slots = Map<string, Position> | (Position | undefined)[];
 
@@ -24,10 +25,6 @@ const slots = {
     Object.defineProperty(o, SLOTS, { value: s, writable: true, configurable: true, enumerable: false });
   },
 };
-
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function objectSlots(o: JsonObject): Map<string, Position> {
   let s = slots.get(o) as Map<string, Position> | undefined;

@@ -4,7 +4,8 @@
  * subjects and role references), as identity needs them.
  */
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
-import { ensurePath, isObject, setChild } from './located.js';
+import { ensurePath, setChild } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import { groupVersionOf, idOf, isClusterScoped, kindOf, metadataOf, rememberId, type KObject } from './objects.js';
 
 export function setNamespace(objects: KObject[], namespace: string, at: Position | undefined): void {

@@ -4,7 +4,7 @@
  * may name an object by any of them).
  */
 import type { JsonObject, Position } from '../../model/types.js';
-import { isObject } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import type { LoadedDocument } from './files.js';
 
 export interface ObjectId {

@@ -4,7 +4,8 @@
  * namespace it names — current or original) and applying it. A strategic-merge patch never renames its target.
  */
 import type { JsonObject, JsonValue } from '../../model/types.js';
-import { cloneLocated, isObject, positionAt, setChild } from './located.js';
+import { cloneLocated, positionAt, setChild } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import { allIds, kindOf, metadataOf, rememberId, type KObject } from './objects.js';
 import { matcher, readSelector } from './selector.js';
 import { deletesObject, strategicMerge } from './strategic-merge.js';

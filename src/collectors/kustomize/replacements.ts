@@ -4,7 +4,8 @@
  */
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
 import { createObject } from '../../util/structured.js';
-import { cloneLocated, isObject, positionAt, setChild } from './located.js';
+import { cloneLocated, positionAt, setChild } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import { matcher, readSelector, type Selector } from './selector.js';
 import type { KObject } from './objects.js';
 import { splitOutside } from './split-outside.js';

@@ -7,7 +7,7 @@ import type { SourceFile } from '../types.js';
 import { parseYaml } from '../../util/yaml.js';
 import type { StructuredLimits } from '../../util/structured.js';
 import { KUSTOMIZATION_NAMES } from './files.js';
-import { isObject } from './located.js';
+import { isObject } from '../../util/json-object.js';
 
 export function isKustomizationFile(path: string): boolean {
   return (KUSTOMIZATION_NAMES as readonly string[]).includes(basename(path));

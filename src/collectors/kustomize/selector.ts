@@ -4,7 +4,7 @@
  * selectors. A selector matches an object by its current or its original name and namespace.
  */
 import type { JsonValue } from '../../model/types.js';
-import { isObject } from './located.js';
+import { isObject } from '../../util/json-object.js';
 import { groupVersionOf, idOf, kindOf, metadataOf, type KObject } from './objects.js';
 import { splitOutside } from './split-outside.js';
 import { quote } from '../../util/input-text.js';

@@ -5,7 +5,8 @@
  * other lists are replaced. Every field a patch sets keeps the patch's position.
  */
 import type { JsonObject, JsonValue, Position } from '../../model/types.js';
-import { cloneLocated, deleteChild, isObject, positionAt, replaceItems, setChild } from './located.js';
+import { cloneLocated, deleteChild, positionAt, replaceItems, setChild } from './located.js';
+import { isObject } from '../../util/json-object.js';
 
 /** The merge key of the lists Kubernetes merges item by item (`patchMergeKey` in its API types). */
 const MERGE_KEYS: Record<string, string> = {

@@ -2,7 +2,7 @@
  * Terraform resource types → canonical inventory shapes. One table, so more types are one entry each.
  * Input values are Terraform's attribute values (nested blocks as lists), as in plan JSON.
  */
-import type { JsonObject, JsonValue, PositionMap } from '../../model/types.js';
+import type { JsonValue } from '../../model/types.js';
 import { escapeToken } from '../../util/pointer.js';
 import { decodeJsonPieces } from './json-template.js';
 import { type ObjectValue, type Value, encodedValue, isObject, isUnknown, mkUnknown, newObject, parseJsonValue, templatePieces } from './values.js';

@@ -2,7 +2,6 @@
  * AWS API answers → the canonical shapes the IaC collectors produce (see `ResourceType` in
  * src/model/types.ts). IAM returns policy documents URL-encoded; they are decoded here.
  */
-import type { JsonValue } from '../../model/types.js';
 import { plain } from '../cloud.js';
 import { decodePolicyText, type DecodedPolicy } from '../../iam/policy-statements.js';
 import { DEFAULT_LIMITS } from '../../util/structured.js';

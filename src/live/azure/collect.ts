@@ -17,6 +17,7 @@ import { parseJsonWithin } from '../../util/nesting.js';
 import { SILENT_PROGRESS, type Progress } from '../progress.js';
 import { enabledSubscriptions, type SubscriptionsFound } from './subscriptions.js';
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, type ReadFailure } from '../cloud.js';
+import { isObject } from '../../util/json-object.js';
 
 export interface AzureLiveOptions {
   subscriptions: string[];
@@ -74,10 +75,6 @@ interface Run {
   stopped: boolean;
   signal?: AbortSignal;
   requestTimeoutMs: number;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function statusOf(e: unknown): number | undefined {

@@ -15,6 +15,7 @@ import { DEFAULT_RETRY, HttpStatusError, parseRetryAfter, withRetry, type RetryO
 import { ApiCallLog, attemptRead, collectionSummary, errorText, liveResource, plain, type ReadFailure } from '../cloud.js';
 import { isCancelled } from '../cancel.js';
 import { GCP_DISCOVERY_OPERATIONS, projectsBeneath, type ProjectsFound } from './organization.js';
+import { isObject } from '../../util/json-object.js';
 
 export interface GcpLiveOptions {
   projects: string[];
@@ -68,10 +69,6 @@ interface Run extends CallContext {
   clusters: ClusterInfo[];
   progress: Progress;
   stopped: boolean;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function statusOf(e: unknown): number | undefined {

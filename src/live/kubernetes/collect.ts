@@ -26,6 +26,7 @@ import { SharedParts } from './shared-parts.js';
 import { deriveFields, liveObjectFile, liveObjectId, liveObjectReference, placeOf, resourceTypeOf } from './derived-fields.js';
 import { COLLECTED_TYPES, apiVersionOf, discoveryPath, type CollectedType } from './resource-types.js';
 import { errorSummary, internalErrorNote } from '../../collectors/isolate.js';
+import { isObject } from '../../util/json-object.js';
 
 export interface KubernetesLiveOptions extends KubeSourceOptions {
   /** Scan root, passed to the manifest collector that shapes each object. */
@@ -71,10 +72,6 @@ interface ClusterRun {
   objectsDirFailed: boolean;
   /** The cluster's repeated pod parts, kept once; dropped with the run when the cluster is read. */
   shared: SharedParts | undefined;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describe(e: unknown, signal?: AbortSignal): string {

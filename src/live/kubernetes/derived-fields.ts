@@ -11,15 +11,12 @@
  * The body is not written to after collection (see shared-parts.ts), so what is computed is what
  * would have been stored.
  */
-import type { JsonObject, JsonValue, Resource } from '../../model/types.js';
+import type { JsonObject, Resource } from '../../model/types.js';
 import { kubernetesDisplayName } from '../../collectors/kubernetes.js';
 import { kubernetesApiReference, kubernetesObjectPath } from '../locations.js';
 import { COLLECTED_TYPES, type CollectedType } from './resource-types.js';
 import { POSITIONS_FROM_BODY, isUnread } from '../../model/lazy-positions.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../../util/json-object.js';
 
 /** Where a live object is in its cluster: what its names are made of. */
 export interface ObjectPlace {

@@ -6,6 +6,7 @@ import type { JsonObject } from '../../model/types.js';
 import { HttpStatusError, withRetry, type RetryOptions } from '../retry.js';
 import { getJson, type KubeTarget } from './client.js';
 import { listPath, type CollectedType } from './resource-types.js';
+import { isObject } from '../../util/json-object.js';
 
 export const PAGE_SIZE = 500;
 export const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -27,10 +28,6 @@ export interface ListOutcome {
   requests: number;
   /** True when an expired continue token made the list start over (once). */
   restarted: boolean;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export async function listAll(target: KubeTarget, type: CollectedType, options: ListOptions): Promise<ListOutcome> {

@@ -4,16 +4,13 @@
  */
 import type { JsonObject, JsonValue } from '../../model/types.js';
 import { unknown } from '../../model/unknown.js';
+import { isObject } from '../../util/json-object.js';
 
 const DROPPED_METADATA = new Set(['managedFields', 'selfLink', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers']);
 const DROPPED_CONTAINER_FIELDS = new Set(['livenessProbe', 'readinessProbe', 'startupProbe', 'resources', 'resizePolicy', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'ports', 'stdin', 'stdinOnce', 'tty']);
 const DROPPED_POD_SPEC_FIELDS = new Set(['dnsPolicy', 'restartPolicy', 'schedulerName', 'terminationGracePeriodSeconds', 'enableServiceLinks', 'preemptionPolicy', 'priority', 'priorityClassName']);
 /** ConfigMap values longer than this are not kept (after credential scanning). */
 export const MAX_KEPT_VALUE = 4096;
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Sets an own data property: a `__proto__` key the API sent stays data, as JSON.parse made it, and never becomes a prototype. */
 function setOwn(obj: JsonObject, key: string, value: JsonValue): void {

@@ -12,6 +12,7 @@
  */
 import { hash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../model/types.js';
+import { isObject } from '../../util/json-object.js';
 
 /** Fields of a pod spec holding names that repeat across pods (a node, a ServiceAccount). */
 const NAME_FIELDS = new Set(['nodeName', 'serviceAccountName', 'serviceAccount', 'schedulerName', 'priorityClassName', 'runtimeClassName']);
@@ -19,10 +20,6 @@ const NAME_FIELDS = new Set(['nodeName', 'serviceAccountName', 'serviceAccount',
 const CONTAINER_LISTS = new Set(['initContainers', 'containers', 'ephemeralContainers']);
 /** Metadata whose value a template gives all its pods; the name and uid are each pod's own. */
 const TEMPLATE_METADATA = ['labels', 'annotations', 'ownerReferences'];
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class SharedParts {
   /** By the SHA-256 of a part's JSON text, its 32 bytes as one-byte characters: a small fixed-size key (base64 would be 44 characters). */

@@ -135,7 +135,7 @@ describe('modelled public modules', async () => {
 });
 
 describe('terraform-aws-modules/iam v6 IRSA role permissions', async () => {
-  const { result, by } = await collectLines(MAIN, [
+  const { by } = await collectLines(MAIN, [
     'module "irsa" {',
     '  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"',
     '  version = "~> 6.0"',
