@@ -36,6 +36,13 @@ function internalized(s: string): string {
 
 /** Replaces each long string of the resources' bodies (up to {@link HASHED_MAX_LENGTH}) with its internalized copy (the same text). */
 export function internBodyStrings(resources: readonly Resource[]): void {
+  // Most long strings repeat (an ARN, an image, an action): a repeat is found here, not through the holder.
+  const canonical = new Map<string, string>();
+  const intern = (s: string): string => {
+    let c = canonical.get(s);
+    if (c === undefined) canonical.set((c = internalized(s)), c);
+    return c;
+  };
   const seen = new Set<object>();
   const stack: unknown[] = [];
   for (const r of resources) stack.push(r.body);
@@ -48,7 +55,7 @@ export function internBodyStrings(resources: readonly Resource[]): void {
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
         if (typeof x === 'string') {
-          if (worthInterning(x)) v[i] = internalized(x);
+          if (worthInterning(x)) v[i] = intern(x);
         } else if (x !== null && typeof x === 'object') stack.push(x);
       }
       continue;
@@ -58,7 +65,7 @@ export function internBodyStrings(resources: readonly Resource[]): void {
     for (const key in o) {
       const x = o[key];
       if (typeof x === 'string') {
-        if (worthInterning(x)) o[key] = internalized(x);
+        if (worthInterning(x)) o[key] = intern(x);
       } else if (x !== null && typeof x === 'object') stack.push(x);
     }
   }
