@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
 import { terraformUnits } from '../src/collect/partition.js';
+import { sharingGroups } from '../src/collect/collect-job.js';
 import { EXPANDED_CALL_INSTANCES, terraformWorkOf } from '../src/collect/terraform-work.js';
 import { PARALLEL_MIN_BYTES, collectInParallel } from '../src/collect/pool.js';
 import type { SourceFile } from '../src/collectors/types.js';
@@ -61,6 +62,26 @@ describe('Terraform roots sharing modules', () => {
       f('/r/modules/q/main.tf', call('p', '../p')),
     ]);
     expect(cycle).toHaveLength(1);
+  });
+
+  it('collects units that share a module together, each other unit alone', () => {
+    const units = terraformUnits([
+      f('/r/live/a/main.tf', call('x', '../../modules/x')),
+      f('/r/live/b/main.tf'),
+      f('/r/live/c/main.tf', call('y', '../../modules/y')),
+      f('/r/live/d/main.tf', call('x', '../../modules/x')),
+      f('/r/live/e/main.tf', call('y', '../../modules/y') + call('x', '../../modules/x')),
+      f('/r/live/g/main.tf', call('w', '../../modules/w')),
+      f('/r/modules/w/main.tf'),
+      f('/r/modules/x/main.tf'),
+      f('/r/modules/y/main.tf'),
+    ]);
+    // e joins the groups of a (x) and c (y): one group for a, c, d and e, each shared file once.
+    expect(sharingGroups(units).map((g) => g.map((x) => x.path))).toEqual([
+      ['/r/live/a/main.tf', '/r/modules/x/main.tf', '/r/live/c/main.tf', '/r/modules/y/main.tf', '/r/live/d/main.tf', '/r/live/e/main.tf'],
+      ['/r/live/b/main.tf'],
+      ['/r/live/g/main.tf', '/r/modules/w/main.tf'],
+    ]);
   });
 
   it('weighs a unit by the instances its calls may expand to', () => {

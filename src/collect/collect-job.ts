@@ -21,11 +21,42 @@ export async function collectJob(job: WorkerJob, between?: () => Promise<void>):
     }
     return out;
   }
-  // The job's units in one collection: roots that share a module (each unit has a copy) parse it once.
   const { collectTerraform } = await import('../collectors/terraform/index.js');
-  const files = new Map<string, SourceFile>();
-  for (const unit of job.files) for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
-  mergeResults(out, await collectTerraform([...files.values()], job.options));
-  await between?.();
+  for (const files of sharingGroups(job.files)) {
+    mergeResults(out, await collectTerraform(files, job.options));
+    await between?.();
+  }
   return out;
+}
+
+/**
+ * A Terraform job's units (each a root with the modules it calls, see partition.ts), grouped for
+ * collection: units that share a file (roots calling one module, each unit with its copy) in one
+ * collection, which parses the module once; any other unit alone. A collection holds every syntax
+ * tree it parsed until its last root is evaluated: for a whole job of unrelated roots, long enough
+ * that every tree outlived the young generation and was copied out of it.
+ */
+export function sharingGroups(units: readonly SourceFile[][]): SourceFile[][] {
+  const parent = units.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const owner = new Map<string, number>();
+  units.forEach((unit, i) => {
+    for (const f of unit) {
+      const j = owner.get(f.path);
+      if (j === undefined) owner.set(f.path, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  // Each group in the order of its first unit, its files once each in the order first met.
+  const groups = new Map<number, Map<string, SourceFile>>();
+  units.forEach((unit, i) => {
+    const root = find(i);
+    let files = groups.get(root);
+    if (!files) groups.set(root, (files = new Map()));
+    for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
+  });
+  return [...groups.values()].map((files) => [...files.values()]);
 }
