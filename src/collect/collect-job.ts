@@ -11,19 +11,27 @@ export interface WorkerJob {
   options: CollectOptions;
 }
 
-/** `between` runs after each structured file and after the Terraform: the main thread yields there to answer its workers. */
-export async function collectJob(job: WorkerJob, between?: () => Promise<void>): Promise<CollectResult> {
+/**
+ * `between` runs after each structured file and after each Terraform collection: the main thread
+ * yields there to answer its workers. `settle` is given each file's or collection's result as it
+ * is made: the main thread packs its positions there, while the objects are still young.
+ */
+export async function collectJob(job: WorkerJob, between?: () => Promise<void>, settle?: (part: CollectResult) => void): Promise<CollectResult> {
   const out = emptyResult();
+  const add = (part: CollectResult): void => {
+    settle?.(part);
+    mergeResults(out, part);
+  };
   if (job.kind === 'structured') {
     for (const unit of job.files) {
-      for (const file of unit) mergeResults(out, collectStructured(file, job.options));
+      for (const file of unit) add(collectStructured(file, job.options));
       await between?.();
     }
     return out;
   }
   const { collectTerraform } = await import('../collectors/terraform/index.js');
   for (const files of sharingGroups(job.files)) {
-    mergeResults(out, await collectTerraform(files, job.options));
+    add(await collectTerraform(files, job.options));
     await between?.();
   }
   return out;

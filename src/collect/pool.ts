@@ -147,7 +147,7 @@ function planJobs(structured: SourceFile[], terraform: SourceFile[], options: Co
 /** The jobs one after another in this thread: each job's parse trees are released before the next. */
 async function collectHere(jobs: WorkerJob[]): Promise<CollectResult> {
   const results: CollectResult[] = [];
-  for (const job of jobs) results[job.id] = packed(await collectJob(job));
+  for (const job of jobs) results[job.id] = await collectHereOne(job);
   return mergeJobs(jobs, results);
 }
 
@@ -195,7 +195,7 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
       else {
         member.reason ??= outcome.crashed;
         failed.add(member);
-        results[job.id] = packed(await collectJob(job));
+        results[job.id] = await collectHereOne(job);
       }
     }
   };
@@ -204,7 +204,7 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   // gets more work.
   const answerWorkers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const here = async (): Promise<void> => {
-    for (let job = takeLast(); job; job = takeLast()) results[job.id] = packed(await collectJob(job, answerWorkers));
+    for (let job = takeLast(); job; job = takeLast()) results[job.id] = await collectHereOne(job, answerWorkers);
   };
   try {
     await Promise.all([...pool.flatMap((member) => [lane(member), lane(member)]), here()]);
@@ -218,8 +218,13 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   return out;
 }
 
-function packed(result: CollectResult): CollectResult {
-  packInPlace(result.resources);
+/**
+ * A job collected in this thread: each file's positions packed as soon as it is collected (kept
+ * as objects until the job ended, they outlived the young generation), then the job's strings
+ * interned at once (repeats across its files are found in one map).
+ */
+async function collectHereOne(job: WorkerJob, between?: () => Promise<void>): Promise<CollectResult> {
+  const result = await collectJob(job, between, (part) => packInPlace(part.resources));
   internBodyStrings(result.resources);
   return result;
 }
