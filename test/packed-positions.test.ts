@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Position, PositionMap, Resource } from '../src/model/types.js';
-import { packInPlace, packPositions, unpackPositions } from '../src/collect/packed-positions.js';
+import { PositionPacker, packInPlace, packPositions, unpackPositions } from '../src/collect/packed-positions.js';
 import { isUnread } from '../src/model/lazy-positions.js';
 
 function resource(id: string, positions: PositionMap): Resource {
@@ -32,6 +32,22 @@ describe('packed positions', () => {
         const after = sent(before);
         expect(after.map((r) => JSON.stringify(r.positions))).toEqual(expected);
         after.forEach((r, i) => expect(Object.keys(r.positions)).toEqual(Object.keys(maps[i]!)));
+      }),
+    );
+  });
+
+  it('packed file by file (as a worker collects a job) come back as if packed at once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(map, { maxLength: 4 }), { maxLength: 5 }), (files) => {
+        let id = 0;
+        const parts = files.map((maps) => maps.map((m) => resource(`r${id++}`, m)));
+        const expected = parts.flat().map((r) => JSON.stringify(r.positions));
+        const packer = new PositionPacker();
+        for (const part of parts) packer.add(part);
+        const [arrived, positions] = structuredClone([parts.flat(), packer.finish()]);
+        expect(positions.starts).toHaveLength(arrived.length + 1);
+        unpackPositions(arrived, positions);
+        expect(arrived.map((r) => JSON.stringify(r.positions))).toEqual(expected);
       }),
     );
   });

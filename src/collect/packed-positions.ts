@@ -21,40 +21,72 @@ export interface PackedPositions {
 
 const FIELDS = 6;
 
+/**
+ * Packs resources' positions as they are collected, file by file, and leaves each resource an
+ * empty map, so they are not sent twice: a job's positions kept as objects until it ends outlived
+ * the young generation. The packed result lists the resources in the order they were added.
+ */
+export class PositionPacker {
+  private readonly pointerIndex = new Map<string, number>();
+  private readonly pointers: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly files: string[] = [];
+  private readonly chunks: Int32Array<ArrayBuffer>[] = [];
+  private readonly starts: number[] = [];
+  private count = 0;
+
+  add(resources: readonly Resource[]): void {
+    let count = 0;
+    for (const r of resources) for (const _ in r.positions) count++;
+    const numbers = new Int32Array(count * FIELDS);
+    let n = 0;
+    for (const r of resources) {
+      this.starts.push(this.count + n / FIELDS);
+      const map = r.positions;
+      for (const pointer in map) {
+        const pos = map[pointer]!;
+        let p = this.pointerIndex.get(pointer);
+        if (p === undefined) this.pointerIndex.set(pointer, (p = this.pointers.push(pointer) - 1));
+        let f = 0;
+        if (pos.file !== undefined) {
+          f = this.fileIndex.get(pos.file) ?? 0;
+          if (f === 0) this.fileIndex.set(pos.file, (f = this.files.push(pos.file)));
+        }
+        numbers[n++] = p;
+        numbers[n++] = pos.line;
+        numbers[n++] = pos.column;
+        numbers[n++] = pos.endLine;
+        numbers[n++] = pos.endColumn;
+        numbers[n++] = f;
+      }
+      r.positions = {};
+    }
+    this.count += count;
+    this.chunks.push(numbers);
+  }
+
+  /** Everything added so far, in one table. */
+  finish(): PackedPositions {
+    const numbers = this.chunks.length === 1 ? this.chunks[0]! : new Int32Array(this.count * FIELDS);
+    if (this.chunks.length !== 1) {
+      let at = 0;
+      for (const chunk of this.chunks) {
+        numbers.set(chunk, at);
+        at += chunk.length;
+      }
+    }
+    const starts = new Int32Array(this.starts.length + 1);
+    starts.set(this.starts);
+    starts[this.starts.length] = this.count;
+    return { pointers: this.pointers, files: this.files, numbers, starts };
+  }
+}
+
 /** Packs the resources' positions and leaves each resource an empty map, so they are not sent twice. */
 export function packPositions(resources: Resource[]): PackedPositions {
-  const pointerIndex = new Map<string, number>();
-  const pointers: string[] = [];
-  const fileIndex = new Map<string, number>();
-  const files: string[] = [];
-  let count = 0;
-  for (const r of resources) for (const _ in r.positions) count++;
-  const numbers = new Int32Array(count * FIELDS);
-  const starts = new Int32Array(resources.length + 1);
-  let n = 0;
-  resources.forEach((r, i) => {
-    starts[i] = n / FIELDS;
-    const map = r.positions;
-    for (const pointer in map) {
-      const pos = map[pointer]!;
-      let p = pointerIndex.get(pointer);
-      if (p === undefined) pointerIndex.set(pointer, (p = pointers.push(pointer) - 1));
-      let f = 0;
-      if (pos.file !== undefined) {
-        f = fileIndex.get(pos.file) ?? 0;
-        if (f === 0) fileIndex.set(pos.file, (f = files.push(pos.file)));
-      }
-      numbers[n++] = p;
-      numbers[n++] = pos.line;
-      numbers[n++] = pos.column;
-      numbers[n++] = pos.endLine;
-      numbers[n++] = pos.endColumn;
-      numbers[n++] = f;
-    }
-    r.positions = {};
-  });
-  starts[resources.length] = n / FIELDS;
-  return { pointers, files, numbers, starts };
+  const packer = new PositionPacker();
+  packer.add(resources);
+  return packer.finish();
 }
 
 /** Gives each resource back its positions, unpacked on first use; reading only the root position unpacks nothing. */

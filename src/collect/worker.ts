@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectResult } from '../collectors/types.js';
 import { collectJob, type WorkerJob } from './collect-job.js';
-import { packPositions, type PackedPositions } from './packed-positions.js';
+import { PositionPacker, type PackedPositions } from './packed-positions.js';
 import { bareObjectsOf, type BareObjects } from './bare-prototypes.js';
 import { errorSummary } from '../collectors/isolate.js';
 
@@ -23,9 +23,11 @@ if ((workerData as WorkerSetup | undefined)?.warmTerraform) {
 }
 
 parentPort?.on('message', (job: WorkerJob) => {
-  collectJob(job).then(
+  // Positions are packed file by file, while they are young; the packed table is sent with the result.
+  const packer = new PositionPacker();
+  collectJob(job, undefined, (part) => packer.add(part.resources)).then(
     (result) => {
-      const positions = packPositions(result.resources);
+      const positions = packer.finish();
       const bare = bareObjectsOf(result);
       parentPort!.postMessage({ id: job.id, result, positions, bare } satisfies WorkerReply, [positions.numbers.buffer, positions.starts.buffer, bare.indices.buffer]);
     },
