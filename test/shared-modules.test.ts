@@ -3,12 +3,13 @@
  * what their module calls expand to, and give exactly the result of one thread.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/fixtures.js';
 import { terraformUnits } from '../src/collect/partition.js';
-import { sharingGroups } from '../src/collect/collect-job.js';
+import { collectJob, sharingGroups } from '../src/collect/collect-job.js';
+import { packInPlace } from '../src/collect/packed-positions.js';
 import { EXPANDED_CALL_INSTANCES, terraformWorkOf } from '../src/collect/terraform-work.js';
 import { PARALLEL_MIN_BYTES, collectInParallel } from '../src/collect/pool.js';
 import type { SourceFile } from '../src/collectors/types.js';
@@ -82,6 +83,39 @@ describe('Terraform roots sharing modules', () => {
       ['/r/live/b/main.tf'],
       ['/r/live/g/main.tf', '/r/modules/w/main.tf'],
     ]);
+    // A Terragrunt unit may call any folder: its job is one collection.
+    const withUnit = [...units, [f('/r/live/h/terragrunt.hcl', 'terraform {\n  source = local.module\n}\n')]];
+    expect(sharingGroups(withUnit).map((g) => g.length)).toEqual([new Set(withUnit.flat().map((x) => x.path)).size]);
+  });
+
+  it('collects a job holding a Terragrunt unit whole: the unit may call a module the partition does not link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-grouping-'));
+    mkdirSync(join(dir, 'live', 'irsa'), { recursive: true });
+    mkdirSync(join(dir, 'modules', 'irsa'), { recursive: true });
+    mkdirSync(join(dir, 'live', 'plain'), { recursive: true });
+    const write = (path: string, text: string): SourceFile => {
+      writeFileSync(join(dir, path), text);
+      return f(join(dir, path), text);
+    };
+    // The source is a local: the partition cannot tell which folder it names.
+    const files = [
+      write('live/irsa/terragrunt.hcl', 'locals {\n  module = "${get_terragrunt_dir()}/../../modules/irsa"\n}\nterraform {\n  source = local.module\n}\ninputs = {\n  name = "app"\n}\n'),
+      write('live/plain/main.tf', 'resource "google_service_account" "plain" {\n  account_id = "plain"\n}\n'),
+      write('modules/irsa/main.tf', 'variable "name" {}\nresource "google_service_account" "this" {\n  account_id = var.name\n}\n'),
+    ];
+    const options = { root: dir, limits: DEFAULT_LIMITS };
+    const units = terraformUnits(files);
+    expect(units.length).toBeGreaterThan(1);
+    const { collectTerraform } = await import('../src/collectors/terraform/index.js');
+    const whole = await collectTerraform(files, options);
+    const grouped = await collectJob({ id: 0, kind: 'terraform', files: units, options }, undefined, (part) => packInPlace(part.resources));
+    for (const r of [whole, grouped]) sortCollected(r);
+    // The module is collected through the unit only, as a whole collection does, not as a root of its own.
+    expect(whole.resources.map((r) => r.id)).toEqual(['tf:live/plain:google_service_account.plain', 'tf:live/irsa:module.irsa.google_service_account.this']);
+    expect(grouped.resources.map((r) => r.id)).toEqual(whole.resources.map((r) => r.id));
+    expect(JSON.stringify(grouped.resources)).toBe(JSON.stringify(whole.resources));
+    expect(JSON.stringify(grouped.notes)).toBe(JSON.stringify(whole.notes));
+    expect(JSON.stringify(grouped.accounts)).toBe(JSON.stringify(whole.accounts));
   });
 
   it('weighs a unit by the instances its calls may expand to', () => {

@@ -2,6 +2,7 @@
 import type { CollectOptions, CollectResult, SourceFile } from '../collectors/types.js';
 import { emptyResult, mergeResults } from '../collectors/types.js';
 import { collectStructured } from '../collectors/documents.js';
+import { isTerragruntFile } from '../collectors/terragrunt/names.js';
 
 /** One unit of collection work, sent to a worker thread or done on the main thread. */
 export interface WorkerJob {
@@ -42,9 +43,13 @@ export async function collectJob(job: WorkerJob, between?: () => Promise<void>, 
  * collection: units that share a file (roots calling one module, each unit with its copy) in one
  * collection, which parses the module once; any other unit alone. A collection holds every syntax
  * tree it parsed until its last root is evaluated: for a whole job of unrelated roots, long enough
- * that every tree outlived the young generation and was copied out of it.
+ * that every tree outlived the young generation and was copied out of it. A job holding a
+ * Terragrunt file is one group: a unit may call a module folder by a source the partition does not
+ * follow (`"${get_terragrunt_dir()}/../modules/x"`, a local), and only a collection that holds both
+ * knows the folder is called, not a root of its own.
  */
 export function sharingGroups(units: readonly SourceFile[][]): SourceFile[][] {
+  if (units.some((unit) => unit.some((f) => isTerragruntFile(f.path)))) return [distinctFiles(units)];
   const parent = units.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
@@ -67,4 +72,11 @@ export function sharingGroups(units: readonly SourceFile[][]): SourceFile[][] {
     for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
   });
   return [...groups.values()].map((files) => [...files.values()]);
+}
+
+/** The units' files, each once, in the order first met. */
+function distinctFiles(units: readonly SourceFile[][]): SourceFile[] {
+  const files = new Map<string, SourceFile>();
+  for (const unit of units) for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
+  return [...files.values()];
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -19,8 +19,11 @@ export function makeDirs(dir: string, mode?: number): void {
     try {
       mkdirSync(missing[i]!, mode === undefined ? undefined : { mode });
     } catch (e) {
-      // Made meanwhile by another process: what matters is that it is there.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !existsSync(missing[i]!)) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // Made meanwhile by another process: what matters is that it is there. A link to nothing (or
+      // a loop of links) fails here with stat's ENOENT (ELOOP), as Node's recursive mkdir reports it,
+      // rather than "already exists".
+      if (!statSync(missing[i]!).isDirectory()) throw e;
     }
   }
 }

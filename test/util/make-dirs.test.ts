@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../../src/util/make-dirs.js';
@@ -22,6 +22,14 @@ describe('makeDirs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podtrust-dirs-'));
     writeFileSync(join(dir, 'file'), 'x');
     expect(() => makeDirs(join(dir, 'file', 'sub', 'deeper'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+
+  it('fails through a link to nothing as Node does, not with "already exists"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podtrust-dirs-'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'link'));
+    expect(() => makeDirs(join(dir, 'link', 'sub'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
+    expect(() => makeDirs(join(dir, 'loop', 'sub'))).toThrow(expect.objectContaining({ code: 'ELOOP' }));
   });
 
   it.runIf(PROC)('fails at once under /proc, where a recursive mkdir never returns', () => {

@@ -4,7 +4,7 @@
  * module folders an interpolated source names (`"${get_repo_root()}/modules/irsa"`, matched by the
  * path after the last interpolation). Literal local sources are linked like Terraform's.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { SourceFile } from '../types.js';
 import { isTerragruntFile } from './names.js';
 
@@ -19,6 +19,7 @@ export function terragruntLinks(dirs: readonly string[], files: readonly SourceF
   if (terragrunt.length === 0) return [];
   const links: [string, string][] = [];
   const configDirs = new Set(terragrunt.map((f) => dirname(f.path)));
+  const known = new Set(dirs);
   const byName = new Map<string, string[]>();
   for (const d of dirs) {
     const list = byName.get(basename(d)) ?? [];
@@ -34,7 +35,17 @@ export function terragruntLinks(dirs: readonly string[], files: readonly SourceF
     for (const m of f.text.matchAll(INTERPOLATED_SOURCE)) {
       const tail = posix(m[1]!).split('?')[0]!.replace(/\/{2,}/g, '/').replace(/^\/|\/$/g, '');
       if (tail === '') continue;
-      for (const d of byName.get(tail.slice(tail.lastIndexOf('/') + 1)) ?? []) if (posix(d).endsWith(`/${tail}`)) links.push([dir, d]);
+      // A path that climbs (`${get_terragrunt_dir()}/../../modules/x`): the folder it names from the
+      // unit's, and, as for any other tail, the folders that end with what follows the climb.
+      const segments = tail.split('/').filter((s) => s !== '.');
+      const climb = segments.lastIndexOf('..');
+      if (climb >= 0) {
+        const from = resolve(dir, segments.join('/'));
+        if (known.has(from)) links.push([dir, from]);
+      }
+      const named = segments.slice(climb + 1).join('/');
+      if (named === '') continue;
+      for (const d of byName.get(named.slice(named.lastIndexOf('/') + 1)) ?? []) if (posix(d).endsWith(`/${named}`)) links.push([dir, d]);
     }
   }
   return links;

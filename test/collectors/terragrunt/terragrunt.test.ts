@@ -226,6 +226,21 @@ describe('Terragrunt units', () => {
     expect(units.map((u) => u.map((f) => f.path).sort())).toEqual([['/r/live/app/terragrunt.hcl', '/r/modules/role/main.tf'], ['/r/other/main.tf']]);
   });
 
+  it('keeps a unit and the module a source climbing from the unit names in one unit of parallel work', () => {
+    const units = terraformUnits([
+      { path: '/r/live/prod/role/terragrunt.hcl', text: 'terraform {\n  source = "${get_terragrunt_dir()}/../../../modules/role"\n}\n' },
+      { path: '/r/live/stage/app/terragrunt.hcl', text: 'terraform {\n  source = "${get_parent_terragrunt_dir()}/./../shared/irsa"\n}\n' },
+      { path: '/r/modules/role/main.tf', text: 'resource "aws_iam_role" "r" {}\n' },
+      { path: '/r/shared/irsa/main.tf', text: 'resource "aws_iam_role" "i" {}\n' },
+      { path: '/r/other/main.tf', text: 'resource "aws_iam_role" "o" {}\n' },
+    ]);
+    expect(units.map((u) => u.map((f) => f.path).sort())).toEqual([
+      ['/r/live/prod/role/terragrunt.hcl', '/r/modules/role/main.tf'],
+      ['/r/live/stage/app/terragrunt.hcl', '/r/shared/irsa/main.tf'],
+      ['/r/other/main.tf'],
+    ]);
+  });
+
   it('keeps units, the files they include and the modules they call in one unit of parallel work', async () => {
     const { inputs } = await collectTree(LIVE);
     const units = terraformUnits(inputs.terraform);
