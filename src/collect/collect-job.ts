@@ -49,8 +49,8 @@ export async function collectJob(job: WorkerJob, between?: () => Promise<void>, 
  * knows the folder is called, not a root of its own.
  */
 export function sharingGroups(units: readonly SourceFile[][]): SourceFile[][] {
-  if (units.some((unit) => unit.some((f) => isTerragruntFile(f.path)))) return [distinctFiles(units)];
-  const parent = units.map((_, i) => i);
+  const whole = units.some((unit) => unit.some((f) => isTerragruntFile(f.path)));
+  const parent = units.map((_, i) => (whole ? 0 : i));
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
     return i;
@@ -72,11 +72,4 @@ export function sharingGroups(units: readonly SourceFile[][]): SourceFile[][] {
     for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
   });
   return [...groups.values()].map((files) => [...files.values()]);
-}
-
-/** The units' files, each once, in the order first met. */
-function distinctFiles(units: readonly SourceFile[][]): SourceFile[] {
-  const files = new Map<string, SourceFile>();
-  for (const unit of units) for (const f of unit) if (!files.has(f.path)) files.set(f.path, f);
-  return [...files.values()];
 }
