@@ -178,8 +178,8 @@ export async function runJobs(jobs: WorkerJob[], script: string, workers: number
   await Promise.all(started.slice(size).map((m) => m.worker?.terminate()));
   while (pool.length < size) pool.push(startWorker(script, { warmTerraform: false }));
   // Workers take jobs from the front (costliest first: Terraform), this thread from the back (the
-  // smallest: structured files), so each thread mostly runs one kind of code and V8 optimises
-  // less of it twice; where they meet, either takes what is left.
+  // smallest: structured files), so each thread mostly runs one kind of code; where they meet,
+  // either takes what is left. The CPU it saves was within the benchmark's noise (docs/benchmarks.md).
   let next = 0;
   let last = jobs.length - 1;
   const take = (): WorkerJob | undefined => (next <= last ? jobs[next++] : undefined);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 
 /**
  * Creates a folder and the missing folders above it, one level at a time, for folders the
- * operator names (`--output`, `--cache-dir`, the Action's report paths). Node's own
+ * operator names (`--output`, `--cache-dir`, `--objects-dir`, the Action's report paths). Node's own
  * `mkdirSync(…, { recursive: true })` never returns for a path under `/proc` that the kernel
  * refuses; made level by level, such a path fails at once with the refusing level's error code.
  */
